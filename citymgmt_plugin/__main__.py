@@ -1,0 +1,9 @@
+"""``python -m citymgmt_plugin``: the command line for admins and scheduled jobs."""
+
+from __future__ import annotations
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,48 @@
+"""A QGIS application without a display, for the command line, the demo and benchmarks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .i18n import tr
+
+_APP: Any = None
+
+
+def start_qgis() -> Any:
+    """Start (once) a headless QgsApplication with Processing and the citymgmt provider."""
+    global _APP
+    from qgis.core import QgsApplication
+
+    if QgsApplication.instance() is not None and _APP is None:
+        _APP = QgsApplication.instance()  # already running (tests, QGIS itself)
+    if _APP is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        QgsApplication.setPrefixPath("/usr", True)
+        _APP = QgsApplication([], False)
+        _APP.initQgis()
+    try:
+        from processing.core.Processing import Processing
+    except ImportError as exc:
+        raise RuntimeError(
+            tr(
+                "Headless",
+                "QGIS Processing is not importable: add QGIS's python/plugins folder "
+                "(e.g. /usr/share/qgis/python/plugins) to PYTHONPATH.",
+            )
+        ) from exc
+    Processing.initialize()
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById("citymgmt") is None:
+        from ..processing_provider import create_provider
+
+        registry.addProvider(create_provider())
+    return _APP
+
+
+@contextmanager
+def qgis_session() -> Iterator[Any]:
+    yield start_qgis()

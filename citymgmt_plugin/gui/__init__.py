@@ -1,0 +1,1 @@
+"""Widgets, docks and map tools: thin over :mod:`citymgmt_plugin.core`."""

@@ -1,0 +1,1 @@
+"""Processing provider ``citymgmt`` and its algorithms, thin over ``citymgmt_plugin.core``."""

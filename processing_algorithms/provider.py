@@ -1,0 +1,34 @@
+"""The ``citymgmt`` Processing provider."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from citymgmt_plugin.core.paths import icon_path
+
+
+def algorithm_classes() -> list[type]:
+    """Every algorithm the provider offers; imported lazily so the plugin starts fast."""
+    classes: list[type] = []
+    # Each algorithm module appends itself here (one line each, keep sorted by id).
+    return classes
+
+
+class CityMgmtProvider(QgsProcessingProvider):
+    def id(self) -> str:
+        return "citymgmt"
+
+    def name(self) -> str:
+        return QCoreApplication.translate("CityMgmtProvider", "City management")
+
+    def longName(self) -> str:
+        return self.name()
+
+    def icon(self) -> QIcon:
+        return QIcon(str(icon_path("citymgmt.svg")))
+
+    def loadAlgorithms(self) -> None:
+        for cls in algorithm_classes():
+            self.addAlgorithm(cls())

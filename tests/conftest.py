@@ -1,0 +1,99 @@
+"""Shared fixtures: real GeoPackage and real PostGIS workspaces, headless Qt."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """URL of a real PostGIS test database (started on loopback when none is reachable)."""
+    url = os.environ.get("CITYMGMT_TEST_PG")
+    if url:
+        return url
+    out = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "pg_throwaway.sh")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    url = out.stdout.strip().splitlines()[-1]
+    os.environ["CITYMGMT_TEST_PG"] = url
+    return url
+
+
+def _drop_schema(pg_url: str, schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_spec(pg_url: str) -> Iterator[str]:
+    """A workspace spec for a fresh, empty PostGIS schema, dropped afterwards."""
+    schema = "t_" + uuid.uuid4().hex[:12]
+    yield f"{pg_url}?schema={schema}"
+    _drop_schema(pg_url, schema)
+
+
+@pytest.fixture
+def gpkg_spec(tmp_path: Path) -> str:
+    return str(tmp_path / "workspace.gpkg")
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def any_spec(request: pytest.FixtureRequest) -> str:
+    """Run a test on both backends."""
+    name = "gpkg_spec" if request.param == "gpkg" else "pg_spec"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture
+def workspace(any_spec: str):
+    """An upgraded, empty workspace on each backend."""
+    from citymgmt_plugin.core.store import Workspace, upgrade
+
+    upgrade(any_spec)
+    ws = Workspace.open(any_spec)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def pg_workspace(pg_spec: str):
+    from citymgmt_plugin.core.store import Workspace, upgrade
+
+    upgrade(pg_spec)
+    ws = Workspace.open(pg_spec)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def gpkg_workspace(gpkg_spec: str):
+    from citymgmt_plugin.core.store import Workspace, upgrade
+
+    upgrade(gpkg_spec)
+    ws = Workspace.open(gpkg_spec)
+    yield ws
+    ws.close()
