@@ -1,0 +1,786 @@
+"""Patrol coverage of main roads by collector GPS tracks: the vectorised kernel.
+
+Pure numpy + shapely 2, no QGIS: the Processing algorithm, the bench and the tests share it.
+
+Coordinates are metres in a projected CRS, times int64 epoch seconds (``NULL_TIME`` = null).
+
+The coverage is exact, not sampled: a track segment PQ covers the part of a road segment AB
+that lies inside the capsule (PQ buffered by the tolerance). The capsule is convex, so that
+part is one parameter interval along AB: the union of the intervals cut by the two end disks
+and the rectangle. Covered length = length of the union of those intervals per road.
+
+Speed comes from (1) a hash grid pairing each track segment only with road segments near it,
+and (2) saturation: patrols run the same streets dozens of times a week, so track segments
+are fed in random rounds of growing size, and road segments already fully covered drop out;
+later rounds then test few pairs. The answer does not depend on the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+NULL_TIME = np.iinfo(np.int64).min
+# Separation between road pieces on the shared chainage axis, so intervals never merge across.
+_PIECE_SEP = 1.0
+# Rounds of track segments, as fractions of all segments (the rest go in the last round).
+_ROUND_FRACTIONS = (1 / 64, 1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4)
+# Gaps shorter than this are float noise between intervals that touch, not real gaps.
+_MIN_GAP_M = 1e-6
+
+
+@dataclass(frozen=True)
+class TrackRules:
+    """How raw fixes become track segments."""
+
+    max_gap_s: float = 120.0
+    max_speed_kmh: float = 60.0
+    start: int | None = None  # epoch seconds, inclusive
+    end: int | None = None  # epoch seconds, inclusive
+
+
+@dataclass
+class TrackStats:
+    fixes: int = 0
+    null_skipped: int = 0
+    outside_window: int = 0
+    jumps_dropped: int = 0
+    kept: int = 0
+    pieces: int = 0
+    segments: int = 0
+
+
+@dataclass
+class CleanTrack:
+    """Kept fixes sorted by collector then time; ``new_piece`` marks where a polyline starts."""
+
+    x: np.ndarray
+    y: np.ndarray
+    t: np.ndarray
+    collector: np.ndarray  # int codes into ``collectors``
+    collectors: np.ndarray  # original labels
+    new_piece: np.ndarray
+    stats: TrackStats
+
+
+@dataclass
+class TrackSegments:
+    x0: np.ndarray
+    y0: np.ndarray
+    x1: np.ndarray
+    y1: np.ndarray
+    t0: np.ndarray
+    t1: np.ndarray
+    collector: np.ndarray  # int codes into ``collectors``
+    collectors: np.ndarray
+    stats: TrackStats = field(default_factory=TrackStats)
+
+    def __len__(self) -> int:
+        return len(self.x0)
+
+    @property
+    def length(self) -> np.ndarray:
+        return np.hypot(self.x1 - self.x0, self.y1 - self.y0)
+
+
+@dataclass
+class CoverageResult:
+    """Per grid (index into the grids given) lengths, and the uncovered stretches."""
+
+    road_m: np.ndarray
+    covered_m: np.ndarray
+    gap_lines: np.ndarray  # shapely LineStrings
+    gap_grid: np.ndarray  # grid index of each gap line
+    gap_length: np.ndarray
+    pairs_tested: int = 0
+
+    @property
+    def coverage(self) -> np.ndarray:
+        """Covered share of the road length; NaN where a grid has no road."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.road_m > 0, self.covered_m / self.road_m, np.nan)
+
+    def passed(self, required: float = 1.0, required_tolerance: float = 0.005) -> np.ndarray:
+        return passes(self.road_m, self.covered_m, required, required_tolerance)
+
+
+def passes(
+    road_m: np.ndarray, covered_m: np.ndarray, required: float, required_tolerance: float
+) -> np.ndarray:
+    """A grid passes when its coverage reaches ``required - required_tolerance``.
+
+    Grids without main roads have nothing to patrol and pass.
+    """
+    road_m = np.asarray(road_m, dtype=float)
+    covered_m = np.asarray(covered_m, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(road_m > 0, covered_m / np.where(road_m > 0, road_m, 1.0), 1.0)
+    return share >= required - required_tolerance - 1e-12
+
+
+# --------------------------------------------------------------------------- tracks
+
+
+def factorize(values: Sequence | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and labels for ``values`` (codes follow first appearance for objects).
+
+    Object arrays (strings from a layer) usually come grouped by collector, so only the heads
+    of runs of equal values go through Python.
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind in "biuf":
+        uniques, codes = np.unique(arr, return_inverse=True)
+        return codes.astype(np.int64), uniques
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, dtype=object)
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    change[1:] = arr[1:] != arr[:-1]
+    heads = np.flatnonzero(change)
+    lookup: dict = {}
+    head_codes = np.fromiter(
+        (lookup.setdefault(v, len(lookup)) for v in arr[heads].tolist()),
+        dtype=np.int64,
+        count=len(heads),
+    )
+    codes = head_codes[np.cumsum(change) - 1]
+    labels = np.empty(len(lookup), dtype=object)
+    labels[:] = list(lookup)
+    return codes, labels
+
+
+def _reach(x, y, t, i, j, vmax: float) -> np.ndarray:
+    """Whether fix j can be reached from fix i without exceeding ``vmax`` (m/s)."""
+    dt = (t[j] - t[i]).astype(np.float64)
+    d = np.hypot(x[j] - x[i], y[j] - y[i])
+    return d <= vmax * dt + 1e-9
+
+
+def clean_track(
+    x: np.ndarray,
+    y: np.ndarray,
+    t: np.ndarray,
+    collector: Sequence | np.ndarray,
+    rules: TrackRules = TrackRules(),
+) -> CleanTrack:
+    """Drop null and out-of-window fixes and GPS jumps; mark where polylines break.
+
+    Rule (per collector, in time order): a fix within ``max_gap_s`` of the last kept fix is
+    kept only if reachable from it at ``max_speed_kmh``; otherwise it is a jump. A fix more
+    than ``max_gap_s`` after the last kept fix starts a new piece (the polyline breaks there,
+    so a real relocation is not a jump) and is kept when one of the next two fixes within the
+    gap is reachable from it, or none exists: a lone outlier cannot start a piece. This is
+    what ``clean_track_reference`` does fix by fix; here it is vectorised, with a Python loop
+    only over the few fixes where a jump changes which fix is the last kept one.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    t = np.asarray(t, dtype=np.int64)
+    col = np.asarray(collector)
+    stats = TrackStats(fixes=len(x))
+    valid = np.isfinite(x) & np.isfinite(y) & (t != NULL_TIME)
+    stats.null_skipped = int(len(x) - np.count_nonzero(valid))
+    keep = valid.copy()
+    if rules.start is not None:
+        keep &= t >= rules.start
+    if rules.end is not None:
+        keep &= t <= rules.end
+    stats.outside_window = int(np.count_nonzero(valid) - np.count_nonzero(keep))
+    idx = np.flatnonzero(keep)
+    x, y, t, col = x[idx], y[idx], t[idx], col[idx]
+    codes, labels = factorize(col)
+    n = len(x)
+    if n > 1 and not _is_sorted(codes, t):
+        order = np.lexsort((t, codes))
+        x, y, t, codes = x[order], y[order], t[order], codes[order]
+    kept = _jump_filter(x, y, t, codes, rules)
+    stats.jumps_dropped = int(n - np.count_nonzero(kept))
+    x, y, t, codes = x[kept], y[kept], t[kept], codes[kept]
+    new_piece = np.ones(len(x), dtype=bool)
+    if len(x) > 1:
+        new_piece[1:] = (codes[1:] != codes[:-1]) | (t[1:] - t[:-1] > rules.max_gap_s)
+    stats.kept = len(x)
+    stats.pieces = int(np.count_nonzero(new_piece))
+    return CleanTrack(x, y, t, codes, labels, new_piece, stats)
+
+
+def _is_sorted(codes: np.ndarray, t: np.ndarray) -> bool:
+    dc = np.diff(codes)
+    if np.any(dc < 0):
+        return False
+    return not np.any((dc == 0) & (np.diff(t) < 0))
+
+
+def _jump_filter(
+    x: np.ndarray, y: np.ndarray, t: np.ndarray, codes: np.ndarray, rules: TrackRules
+) -> np.ndarray:
+    n = len(x)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    vmax = rules.max_speed_kmh / 3.6
+    gap = rules.max_gap_s
+    # link[i]: fix i follows fix i-1 of the same collector within the gap.
+    link = np.zeros(n, dtype=bool)
+    link[1:] = (codes[1:] == codes[:-1]) & (t[1:] - t[:-1] <= gap)
+    ok_prev = np.zeros(n, dtype=bool)
+    i1 = np.arange(1, n)
+    ok_prev[1:] = link[1:] & _reach(x, y, t, i1 - 1, i1, vmax)
+    # confirmed[i]: as a piece start, fix i is backed by one of the next two fixes.
+    near_any = np.zeros(n, dtype=bool)
+    reach_any = np.zeros(n, dtype=bool)
+    for k in (1, 2):
+        if n <= k:
+            break
+        i = np.arange(0, n - k)
+        near = (codes[i + k] == codes[i]) & (t[i + k] - t[i] <= gap)
+        near_any[: n - k] |= near
+        reach_any[: n - k] |= near & _reach(x, y, t, i, i + k, vmax)
+    confirmed = ~near_any | reach_any
+    # Decision for each fix assuming the previous fix was kept: right almost everywhere.
+    kept = np.where(link, ok_prev, confirmed)
+    resume = 0
+    for s in np.flatnonzero(~kept).tolist():
+        if s < resume:
+            continue
+        # Fix s-1 is kept here, so the vectorised decision at s (drop) is the true one.
+        last = s - 1 if link[s] else -1
+        i = s + 1
+        resume = n
+        while i < n:
+            if codes[i] != codes[i - 1]:
+                resume = i  # a new collector starts with no history: vectorised is right
+                break
+            if last >= 0 and t[i] - t[last] <= gap:
+                ok = bool(np.hypot(x[i] - x[last], y[i] - y[last]) <= vmax * (t[i] - t[last]) + 1e-9)
+            else:
+                ok = bool(confirmed[i])
+            kept[i] = ok
+            if ok:
+                resume = i + 1
+                break
+            i += 1
+    return kept
+
+
+def clean_track_reference(
+    x: np.ndarray, y: np.ndarray, t: np.ndarray, collector: Sequence, rules: TrackRules
+) -> list[tuple[object, int, float, float, bool]]:
+    """Plain fix-by-fix version of :func:`clean_track` (for tests): kept fixes as tuples
+    (collector, t, x, y, starts_new_piece)."""
+    vmax = rules.max_speed_kmh / 3.6
+    rows = []
+    for xi, yi, ti, ci in zip(x, y, t, collector):
+        if not (np.isfinite(xi) and np.isfinite(yi)) or ti == NULL_TIME:
+            continue
+        if rules.start is not None and ti < rules.start:
+            continue
+        if rules.end is not None and ti > rules.end:
+            continue
+        rows.append((ci, int(ti), float(xi), float(yi)))
+    by_col: dict = {}
+    for r in rows:
+        by_col.setdefault(r[0], []).append(r)
+    out = []
+    for c, fixes in by_col.items():
+        fixes.sort(key=lambda r: r[1])
+        last = None
+        for k, (_, ti, xi, yi) in enumerate(fixes):
+            if last is not None and ti - last[1] <= rules.max_gap_s:
+                ok = np.hypot(xi - last[2], yi - last[3]) <= vmax * (ti - last[1]) + 1e-9
+                start = False
+            else:
+                nxt = [f for f in fixes[k + 1 : k + 3] if f[1] - ti <= rules.max_gap_s]
+                ok = not nxt or any(
+                    np.hypot(f[2] - xi, f[3] - yi) <= vmax * (f[1] - ti) + 1e-9 for f in nxt
+                )
+                start = True
+            if ok:
+                out.append((c, ti, xi, yi, start))
+                last = (c, ti, xi, yi)
+    return out
+
+
+def track_segments(
+    x: np.ndarray,
+    y: np.ndarray,
+    t: np.ndarray,
+    collector: Sequence | np.ndarray,
+    rules: TrackRules = TrackRules(),
+) -> TrackSegments:
+    """Clean the fixes and join consecutive kept fixes of one piece into segments."""
+    track = clean_track(x, y, t, collector, rules)
+    return segments_from_track(track)
+
+
+def segments_from_track(track: CleanTrack) -> TrackSegments:
+    joined = np.flatnonzero(~track.new_piece[1:]) if len(track.x) > 1 else np.zeros(0, np.int64)
+    a, b = joined, joined + 1
+    segs = TrackSegments(
+        track.x[a],
+        track.y[a],
+        track.x[b],
+        track.y[b],
+        track.t[a],
+        track.t[b],
+        track.collector[a],
+        track.collectors,
+        track.stats,
+    )
+    segs.stats.segments = len(a)
+    return segs
+
+
+# --------------------------------------------------------------------------- roads
+
+
+def clip_roads_to_grids(
+    roads: Iterable, grids: Sequence | np.ndarray, *, dissolve: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut road lines by grid polygons: (LineString pieces, grid index of each piece).
+
+    With ``dissolve`` the roads are unioned first, so a street digitised twice counts once.
+    """
+    roads = np.asarray(list(roads) if not isinstance(roads, np.ndarray) else roads, dtype=object)
+    grids = np.asarray(grids, dtype=object)
+    roads = roads[~(shapely.is_missing(roads) | shapely.is_empty(roads))]
+    if len(roads) == 0 or len(grids) == 0:
+        return np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64)
+    if dissolve:
+        roads = shapely.get_parts(shapely.line_merge(shapely.union_all(roads)))
+    roads = shapely.get_parts(roads)
+    roads = roads[shapely.get_type_id(roads) == 1]
+    tree = shapely.STRtree(grids)
+    ri, gi = tree.query(roads, predicate="intersects")
+    covered = shapely.contains_properly(grids[gi], roads[ri])
+    inter = np.where(covered, roads[ri], None)
+    rest = ~covered
+    inter[rest] = shapely.intersection(roads[ri[rest]], grids[gi[rest]])
+    # Two levels: a collection (lines plus boundary-touch points) may hold a multi-line.
+    parts, src = shapely.get_parts(inter, return_index=True)
+    parts, src2 = shapely.get_parts(parts, return_index=True)
+    src = src[src2]
+    keep = (shapely.get_type_id(parts) == 1) & (shapely.length(parts) > 0)
+    return parts[keep], gi[src[keep]].astype(np.int64)
+
+
+@dataclass
+class _RoadSegments:
+    ax: np.ndarray
+    ay: np.ndarray
+    ux: np.ndarray
+    uy: np.ndarray
+    length: np.ndarray
+    chain0: np.ndarray  # chainage of A on the shared axis
+    piece_start: np.ndarray
+    piece_len: np.ndarray
+    vx: np.ndarray  # vertices of all pieces, with their chainage, for rebuilding gaps
+    vy: np.ndarray
+    vchain: np.ndarray
+
+
+def _road_segments(lines: np.ndarray, max_len: float) -> _RoadSegments:
+    coords, line_idx = shapely.get_coordinates(lines, return_index=True)
+    n_lines = len(lines)
+    dx = np.diff(coords[:, 0])
+    dy = np.diff(coords[:, 1])
+    same = line_idx[1:] == line_idx[:-1]
+    seglen = np.where(same, np.hypot(dx, dy), 0.0)
+    piece_len = np.bincount(line_idx[1:][same], weights=seglen[same], minlength=n_lines)
+    piece_start = np.zeros(n_lines)
+    if n_lines > 1:
+        piece_start[1:] = np.cumsum(piece_len[:-1] + _PIECE_SEP)
+    # Chainage of every vertex: piece start plus the length walked inside the piece.
+    walked = np.concatenate([[0.0], np.cumsum(seglen)])
+    first_vertex = np.searchsorted(line_idx, np.arange(n_lines))
+    vchain = walked - walked[first_vertex[line_idx]] + piece_start[line_idx]
+    real = np.flatnonzero(same & (seglen > 0))
+    ax, ay = coords[real, 0], coords[real, 1]
+    ln = seglen[real]
+    ux, uy = dx[real] / ln, dy[real] / ln
+    chain0 = vchain[real]
+    # Short road segments keep the hash-grid neighbourhoods tight.
+    nsub = np.maximum(1, np.ceil(ln / max_len).astype(np.int64))
+    if np.any(nsub > 1):
+        rep = np.repeat(np.arange(len(ln)), nsub)
+        k = np.arange(len(rep)) - np.repeat(np.cumsum(nsub) - nsub, nsub)
+        sub = ln[rep] / nsub[rep]
+        off = k * sub
+        ax = ax[rep] + ux[rep] * off
+        ay = ay[rep] + uy[rep] * off
+        ux, uy = ux[rep], uy[rep]
+        chain0 = chain0[rep] + off
+        ln = sub
+    return _RoadSegments(
+        ax, ay, ux, uy, ln, chain0, piece_start, piece_len, coords[:, 0], coords[:, 1], vchain
+    )
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def _linear_range(g: np.ndarray, d: np.ndarray, lo: np.ndarray | float, hi: np.ndarray | float):
+    """Range of s with lo <= g + d*s <= hi (empty as [inf, -inf])."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s1 = (lo - g) / d
+        s2 = (hi - g) / d
+    flat = d == 0
+    inside = (g >= lo) & (g <= hi)
+    a = np.where(flat, np.where(inside, -np.inf, np.inf), np.minimum(s1, s2))
+    b = np.where(flat, np.where(inside, np.inf, -np.inf), np.maximum(s1, s2))
+    return a, b
+
+
+def capsule_intervals(
+    ax: np.ndarray,
+    ay: np.ndarray,
+    ux: np.ndarray,
+    uy: np.ndarray,
+    length: np.ndarray,
+    px: np.ndarray,
+    py: np.ndarray,
+    qx: np.ndarray,
+    qy: np.ndarray,
+    r: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, the part [lo, hi] of road segment A + s*u (0 <= s <= length) within ``r`` of
+    track segment PQ. Empty where lo >= hi."""
+    lo = np.full(len(ax), np.inf)
+    hi = np.full(len(ax), -np.inf)
+    r2 = r * r
+    for cx, cy in ((px, py), (qx, qy)):
+        wx = ax - cx
+        wy = ay - cy
+        b = wx * ux + wy * uy
+        disc = b * b - (wx * wx + wy * wy - r2)
+        ok = disc >= 0
+        sq = np.sqrt(np.where(ok, disc, 0.0))
+        lo = np.where(ok, np.minimum(lo, -b - sq), lo)
+        hi = np.where(ok, np.maximum(hi, -b + sq), hi)
+    vx = qx - px
+    vy = qy - py
+    seg = np.hypot(vx, vy)
+    has_body = seg > 0
+    inv = np.where(has_body, 1.0 / np.where(has_body, seg, 1.0), 0.0)
+    vx = vx * inv
+    vy = vy * inv
+    wx = ax - px
+    wy = ay - py
+    along_lo, along_hi = _linear_range(wx * vx + wy * vy, ux * vx + uy * vy, 0.0, seg)
+    across_lo, across_hi = _linear_range(wy * vx - wx * vy, uy * vx - ux * vy, -r, r)
+    rlo = np.maximum(along_lo, across_lo)
+    rhi = np.minimum(along_hi, across_hi)
+    body = has_body & (rlo <= rhi)
+    lo = np.where(body, np.minimum(lo, rlo), lo)
+    hi = np.where(body, np.maximum(hi, rhi), hi)
+    return np.maximum(lo, 0.0), np.minimum(hi, length)
+
+
+def _merge(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Union of intervals as sorted disjoint intervals (touching ones merged)."""
+    if len(starts) == 0:
+        return starts, ends
+    order = np.argsort(starts, kind="stable")
+    s = starts[order]
+    e = np.maximum.accumulate(ends[order])
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = s[1:] > e[:-1]
+    heads = np.flatnonzero(new)
+    tails = np.concatenate([heads[1:] - 1, [len(s) - 1]])
+    return s[heads], e[tails]
+
+
+class _CellIndex:
+    """Uniform hash grid over the road extent: which road segments are near each cell."""
+
+    def __init__(self, rs: _RoadSegments, reach: float, cell: float):
+        ex = np.concatenate([rs.ax, rs.ax + rs.ux * rs.length])
+        ey = np.concatenate([rs.ay, rs.ay + rs.uy * rs.length])
+        self.x0 = float(ex.min()) - reach - cell
+        self.y0 = float(ey.min()) - reach - cell
+        span = max(float(ex.max()) - self.x0, float(ey.max()) - self.y0) + reach + cell
+        # Keep the grid at most ~16M cells even for province-wide road layers.
+        self.cell = max(cell, span / 4000.0)
+        self.nx = int((float(ex.max()) + reach - self.x0) / self.cell) + 2
+        self.ny = int((float(ey.max()) + reach - self.y0) / self.cell) + 2
+        self.reach = reach
+        self.rs = rs
+
+    def build(self, active: np.ndarray) -> None:
+        """Cell lists of the active road segments (bbox grown by ``reach``)."""
+        rs = self.rs
+        bx = rs.ax[active] + rs.ux[active] * rs.length[active]
+        by = rs.ay[active] + rs.uy[active] * rs.length[active]
+        c = self.cell
+        i0 = np.floor((np.minimum(rs.ax[active], bx) - self.reach - self.x0) / c).astype(np.int64)
+        i1 = np.floor((np.maximum(rs.ax[active], bx) + self.reach - self.x0) / c).astype(np.int64)
+        j0 = np.floor((np.minimum(rs.ay[active], by) - self.reach - self.y0) / c).astype(np.int64)
+        j1 = np.floor((np.maximum(rs.ay[active], by) + self.reach - self.y0) / c).astype(np.int64)
+        ni = i1 - i0 + 1
+        nj = j1 - j0 + 1
+        cnt = ni * nj
+        seg = np.repeat(active, cnt)
+        k = np.arange(len(seg)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        nj_r = np.repeat(nj, cnt)
+        ci = np.repeat(i0, cnt) + k // nj_r
+        cj = np.repeat(j0, cnt) + k % nj_r
+        cellid = ci * self.ny + cj
+        order = np.argsort(cellid, kind="stable")
+        self.entries = seg[order]
+        counts = np.bincount(cellid, minlength=self.nx * self.ny)
+        self.count = counts
+        self.first = np.cumsum(counts) - counts
+
+    def cells_of(self, mx: np.ndarray, my: np.ndarray) -> np.ndarray:
+        """Cell id of each point, -1 outside the grid."""
+        ci = np.floor((mx - self.x0) / self.cell).astype(np.int64)
+        cj = np.floor((my - self.y0) / self.cell).astype(np.int64)
+        inside = (ci >= 0) & (ci < self.nx) & (cj >= 0) & (cj < self.ny)
+        return np.where(inside, ci * self.ny + cj, -1)
+
+
+def _split_long(segs: TrackSegments, max_len: float):
+    """Track segments as endpoint arrays, long ones cut into pieces <= max_len.
+
+    Cutting does not change the union of capsules, and it lets a segment be found from the
+    cell of its midpoint alone.
+    """
+    x0, y0, x1, y1 = segs.x0, segs.y0, segs.x1, segs.y1
+    ln = np.hypot(x1 - x0, y1 - y0)
+    nsub = np.maximum(1, np.ceil(ln / max_len)).astype(np.int64)
+    long_ = np.flatnonzero(nsub > 1)
+    if len(long_) == 0:
+        return x0, y0, x1, y1
+    short = np.flatnonzero(nsub == 1)
+    ns = nsub[long_]
+    rep = np.repeat(long_, ns)
+    k = np.arange(len(rep)) - np.repeat(np.cumsum(ns) - ns, ns)
+    f0 = k / nsub[rep]
+    f1 = (k + 1) / nsub[rep]
+    dx = x1[rep] - x0[rep]
+    dy = y1[rep] - y0[rep]
+    return (
+        np.concatenate([x0[short], x0[rep] + dx * f0]),
+        np.concatenate([y0[short], y0[rep] + dy * f0]),
+        np.concatenate([x1[short], x0[rep] + dx * f1]),
+        np.concatenate([y1[short], y0[rep] + dy * f1]),
+    )
+
+
+def compute_coverage(
+    lines: np.ndarray,
+    line_grid: np.ndarray,
+    n_grids: int,
+    segments: TrackSegments,
+    tolerance: float,
+    *,
+    progress=None,
+    seed: int = 20240601,
+) -> CoverageResult:
+    """Covered and uncovered road length per grid.
+
+    ``lines``: road LineStrings already cut by grid (see :func:`clip_roads_to_grids`),
+    ``line_grid``: the grid index of each. ``progress(fraction) -> bool`` may return True
+    to cancel (then ``InterruptedError`` is raised).
+    """
+    if tolerance <= 0:
+        raise ValueError("tolerance must be positive")
+    lines = np.asarray(lines, dtype=object)
+    line_grid = np.asarray(line_grid, dtype=np.int64)
+    r = float(tolerance)
+    road_m = np.zeros(n_grids)
+    covered_m = np.zeros(n_grids)
+    empty = CoverageResult(road_m, covered_m, np.zeros(0, object), np.zeros(0, np.int64), np.zeros(0))
+    if len(lines) == 0:
+        return empty
+    rs = _road_segments(lines, max_len=r)
+    np.add.at(road_m, line_grid, rs.piece_len)
+    starts_acc = np.zeros(0)
+    ends_acc = np.zeros(0)
+    pairs_tested = 0
+    if len(segments) and len(rs.length):
+        max_track = 2.0 * r
+        tx0, ty0, tx1, ty1 = _split_long(segments, max_track)
+        # A road segment is near a track segment only if the track midpoint is within
+        # r + max_track/2 of it; its cells are those of its bbox grown by that reach.
+        index = _CellIndex(rs, reach=r + max_track / 2, cell=2.0 * r)
+        cell = index.cells_of((tx0 + tx1) * 0.5, (ty0 + ty1) * 0.5)
+        near = np.flatnonzero(cell >= 0)
+        rng = np.random.default_rng(seed)
+        near = near[rng.permutation(len(near))]
+        bounds = [0]
+        for f in _ROUND_FRACTIONS:
+            bounds.append(min(len(near), bounds[-1] + max(1, int(round(f * len(near))))))
+        bounds.append(len(near))
+        active = np.arange(len(rs.length))
+        for rnd in range(len(bounds) - 1):
+            if progress is not None and progress(rnd / (len(bounds) - 1)):
+                raise InterruptedError
+            if len(active) == 0:
+                break
+            chunk = near[bounds[rnd] : bounds[rnd + 1]]
+            if len(chunk) == 0:
+                continue
+            index.build(active)
+            c = cell[chunk]
+            cnt = index.count[c]
+            has = cnt > 0
+            chunk, c, cnt = chunk[has], c[has], cnt[has]
+            if len(chunk) == 0:
+                continue
+            tseg = np.repeat(chunk, cnt)
+            k = np.arange(len(tseg)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+            rseg = index.entries[np.repeat(index.first[c], cnt) + k]
+            pairs_tested += len(tseg)
+            lo, hi = capsule_intervals(
+                rs.ax[rseg],
+                rs.ay[rseg],
+                rs.ux[rseg],
+                rs.uy[rseg],
+                rs.length[rseg],
+                tx0[tseg],
+                ty0[tseg],
+                tx1[tseg],
+                ty1[tseg],
+                r,
+            )
+            hit = lo < hi
+            base = rs.chain0[rseg[hit]]
+            starts_acc, ends_acc = _merge(
+                np.concatenate([starts_acc, base + lo[hit]]),
+                np.concatenate([ends_acc, base + hi[hit]]),
+            )
+            active = active[~_fully_covered(rs, active, starts_acc, ends_acc)]
+    if progress is not None and progress(1.0):
+        raise InterruptedError
+    piece_of = np.searchsorted(rs.piece_start, starts_acc, side="right") - 1
+    np.add.at(covered_m, line_grid[piece_of], ends_acc - starts_acc)
+    covered_m = np.minimum(covered_m, road_m)
+    gap_lines, gap_grid, gap_len = _gaps(rs, line_grid, starts_acc, ends_acc)
+    return CoverageResult(road_m, covered_m, gap_lines, gap_grid, gap_len, pairs_tested)
+
+
+def _fully_covered(rs: _RoadSegments, active, starts, ends) -> np.ndarray:
+    if len(starts) == 0:
+        return np.zeros(len(active), dtype=bool)
+    a = rs.chain0[active]
+    b = a + rs.length[active]
+    k = np.searchsorted(starts, a, side="right") - 1
+    ok = k >= 0
+    kk = np.where(ok, k, 0)
+    return ok & (starts[kk] <= a) & (ends[kk] >= b - 1e-9)
+
+
+def _gaps(rs: _RoadSegments, line_grid, starts, ends):
+    """Uncovered stretches: the complement of the covered intervals inside each piece."""
+    ps = rs.piece_start
+    pe = rs.piece_start + rs.piece_len
+    # Zero-length covers at both ends of each piece make every gap lie between two covers.
+    s, e = _merge(np.concatenate([starts, ps, pe]), np.concatenate([ends, ps, pe]))
+    piece = np.searchsorted(ps, s, side="right") - 1
+    g0 = e[:-1]
+    g1 = s[1:]
+    is_gap = (piece[:-1] == piece[1:]) & (g1 - g0 > _MIN_GAP_M)
+    g0, g1, gp = g0[is_gap], g1[is_gap], piece[:-1][is_gap]
+    if len(g0) == 0:
+        return np.zeros(0, object), np.zeros(0, np.int64), np.zeros(0)
+    # Each gap line: start point, the piece's vertices strictly inside, end point.
+    inner_from = np.searchsorted(rs.vchain, g0, side="right")
+    inner_to = np.searchsorted(rs.vchain, g1, side="left")
+    n_inner = np.maximum(inner_to - inner_from, 0)
+    sx, sy = _interp(rs, g0)
+    ex, ey = _interp(rs, g1)
+    npts = n_inner + 2
+    total = int(npts.sum())
+    offs = np.cumsum(npts) - npts
+    px = np.empty(total)
+    py = np.empty(total)
+    px[offs], py[offs] = sx, sy
+    px[offs + npts - 1], py[offs + npts - 1] = ex, ey
+    gid = np.repeat(np.arange(len(g0)), n_inner)
+    k = np.arange(len(gid)) - np.repeat(np.cumsum(n_inner) - n_inner, n_inner)
+    pos = offs[gid] + 1 + k
+    src = inner_from[gid] + k
+    px[pos], py[pos] = rs.vx[src], rs.vy[src]
+    lines = shapely.linestrings(px, py, indices=np.repeat(np.arange(len(g0)), npts))
+    grid = line_grid[gp]
+    lines, grid = _merge_gap_lines(lines, grid)
+    return lines, grid, shapely.length(lines)
+
+
+def _interp(rs: _RoadSegments, chain: np.ndarray):
+    """Point at each chainage (the chainage lies inside a piece, so no cross-piece blending)."""
+    j = np.clip(np.searchsorted(rs.vchain, chain, side="right") - 1, 0, len(rs.vchain) - 2)
+    c0 = rs.vchain[j]
+    c1 = rs.vchain[j + 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = np.where(c1 > c0, (chain - c0) / (c1 - c0), 0.0)
+    f = np.clip(f, 0.0, 1.0)
+    return rs.vx[j] + f * (rs.vx[j + 1] - rs.vx[j]), rs.vy[j] + f * (rs.vy[j + 1] - rs.vy[j])
+
+
+def _merge_gap_lines(lines: np.ndarray, grid: np.ndarray):
+    """Join gap lines of one grid that continue each other across road pieces."""
+    order = np.argsort(grid, kind="stable")
+    lines, grid = lines[order], grid[order]
+    ug, first, counts = np.unique(grid, return_index=True, return_counts=True)
+    multi = counts > 1
+    if not np.any(multi):
+        return lines, grid
+    sel = np.isin(grid, ug[multi])
+    groups = np.searchsorted(ug[multi], grid[sel])
+    merged = shapely.line_merge(shapely.multilinestrings(lines[sel], indices=groups))
+    parts, idx = shapely.get_parts(merged, return_index=True)
+    out_lines = np.concatenate([lines[~sel], parts])
+    out_grid = np.concatenate([grid[~sel], ug[multi][idx]])
+    return out_lines, out_grid
+
+
+# --------------------------------------------------------------------------- roll-up
+
+
+@dataclass
+class RespRow:
+    code: str
+    grids: int
+    grids_failed: int
+    road_m: float
+    covered_m: float
+    coverage: float | None
+    passed: bool
+
+
+def rollup(
+    grid_codes: Sequence[str],
+    road_m: np.ndarray,
+    covered_m: np.ndarray,
+    mapping: Mapping[str, str],
+    required: float = 1.0,
+    required_tolerance: float = 0.005,
+) -> list[RespRow]:
+    """Sum unit-grid results per responsibility grid (``mapping``: unit code -> resp code).
+
+    A responsibility grid passes when its summed coverage reaches the requirement; the
+    count of its failing unit grids is reported beside. Unit grids missing from the mapping
+    are left out.
+    """
+    unit_passed = passes(road_m, covered_m, required, required_tolerance)
+    acc: dict[str, list] = {}
+    for code, rm, cm, ok in zip(grid_codes, road_m, covered_m, unit_passed):
+        resp = mapping.get(code)
+        if resp is None:
+            continue
+        row = acc.setdefault(resp, [0, 0, 0.0, 0.0])
+        row[0] += 1
+        row[1] += 0 if ok else 1
+        row[2] += float(rm)
+        row[3] += float(cm)
+    out = []
+    for resp in sorted(acc):
+        n, failed, rm, cm = acc[resp]
+        ok = bool(passes(np.array([rm]), np.array([cm]), required, required_tolerance)[0])
+        out.append(RespRow(resp, n, failed, rm, cm, cm / rm if rm > 0 else None, ok))
+    return out
