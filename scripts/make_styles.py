@@ -1,0 +1,408 @@
+"""Write the QML styles of the workspace layers to resources/styles/ (run after editing).
+
+    PYTHONPATH=. .venv/bin/python scripts/make_styles.py
+
+The QML files are the shipped artefact; this script is their source, so a change of colour or
+symbol is one edit here and a re-run. Category labels of submissions and roads are English
+here and translated when the style is applied (core.layers.category_labels).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (
+    QgsApplication,
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
+    QgsLineSymbol,
+    QgsMapLayer,
+    QgsMarkerSymbol,
+    QgsPalLayerSettings,
+    QgsProperty,
+    QgsRendererCategory,
+    QgsRuleBasedLabeling,
+    QgsRuleBasedRenderer,
+    QgsSingleSymbolRenderer,
+    QgsSymbolLayer,
+    QgsTextBufferSettings,
+    QgsTextFormat,
+    QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
+)
+from qgis.PyQt.QtGui import QColor, QFont
+
+OUT = Path(__file__).resolve().parent.parent / "resources" / "styles"
+FONT = "Noto Sans CJK SC"
+MAJOR = [  # major class code, name, colour, marker shape
+    ("01", "公用设施", "#1f78b4", "circle"),
+    ("02", "道路交通", "#4d4d4d", "square"),
+    ("03", "市容环境", "#ff7f00", "triangle"),
+    ("04", "园林绿化", "#33a02c", "pentagon"),
+    ("05", "房屋土地", "#a65628", "diamond"),
+    ("06", "其他设施", "#984ea3", "cross_fill"),
+]
+CATEGORIES = QgsMapLayer.Symbology | QgsMapLayer.Labeling | QgsMapLayer.Rendering
+
+
+def _layer(kind: str, fields: str) -> QgsVectorLayer:
+    layer = QgsVectorLayer(f"{kind}?crs=EPSG:4549&{fields}", "style", "memory")
+    assert layer.isValid(), kind
+    return layer
+
+
+def _save(layer: QgsVectorLayer, stem: str) -> None:
+    path = OUT / f"{stem}.qml"
+    msg, ok = layer.saveNamedStyle(str(path), CATEGORIES)
+    if not ok:
+        raise SystemExit(f"{stem}: {msg}")
+    print(path)
+
+
+def _text(size: float, color: str = "#303040", bold: bool = False) -> QgsTextFormat:
+    fmt = QgsTextFormat()
+    font = QFont(FONT)
+    font.setBold(bold)
+    fmt.setFont(font)
+    fmt.setSize(size)
+    fmt.setColor(QColor(color))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(0.8)
+    buffer.setColor(QColor(255, 255, 255, 220))
+    fmt.setBuffer(buffer)
+    return fmt
+
+
+def _label(
+    field: str,
+    size: float,
+    color: str = "#303040",
+    bold: bool = False,
+    is_expression: bool = False,
+    min_scale: float = 0.0,
+) -> QgsPalLayerSettings:
+    s = QgsPalLayerSettings()
+    s.fieldName = field
+    s.isExpression = is_expression
+    s.setFormat(_text(size, color, bold))
+    s.placement = QgsPalLayerSettings.OverPoint
+    if min_scale:
+        s.scaleVisibility = True
+        s.minimumScale = min_scale  # most zoomed-out scale the label shows at
+        s.maximumScale = 0
+    return s
+
+
+def outline(color: str, width: float, style: str = "solid", fill: str = "0,0,0,0"):
+    return QgsFillSymbol.createSimple(
+        {
+            "color": fill,
+            "outline_color": color,
+            "outline_width": str(width),
+            "outline_style": style,
+            "joinstyle": "round",
+        }
+    )
+
+
+def admin_units() -> None:
+    layer = _layer("MultiPolygon", "field=level:string&field=name:string&field=code:string")
+    root = QgsRuleBasedRenderer.Rule(None)
+    district = outline("#3b3b5c", 0.8)
+    halo_symbol = outline("#b9b9d6", 2.4)
+    halo = halo_symbol.symbolLayer(0).clone()
+    halo.setStrokeColor(QColor(185, 185, 214, 140))
+    district.insertSymbolLayer(0, halo)
+    for level, symbol, label in (
+        ("district", district, "District"),
+        ("street", outline("#5c5c8a", 0.5, "dash"), "Street"),
+        ("community", outline("#8585a8", 0.3, "dot"), "Community"),
+    ):
+        root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"level\" = '{level}'", label))
+    layer.setRenderer(QgsRuleBasedRenderer(root))
+    lroot = QgsRuleBasedLabeling.Rule(None)
+    street = QgsRuleBasedLabeling.Rule(_label("name", 11, "#3b3b5c", bold=True))
+    street.setFilterExpression("\"level\" = 'street'")
+    lroot.appendChild(street)
+    # Rule(settings, maximumScale (most zoomed in), minimumScale (most zoomed out))
+    community = QgsRuleBasedLabeling.Rule(_label("name", 9, "#5c5c8a"), 0, 20000)
+    community.setFilterExpression("\"level\" = 'community'")
+    lroot.appendChild(community)
+    layer.setLabeling(QgsRuleBasedLabeling(lroot))
+    layer.setLabelsEnabled(True)
+    _save(layer, "admin_units")
+
+
+def unit_grids() -> None:
+    layer = _layer("MultiPolygon", "field=code:string")
+    layer.setRenderer(QgsSingleSymbolRenderer(outline("#9aa7b5", 0.15, fill="240,243,246,255")))
+    layer.setLabeling(
+        QgsVectorLayerSimpleLabeling(
+            _label('right("code", 3)', 7, "#7a8796", is_expression=True, min_scale=4000)
+        )
+    )
+    layer.setLabelsEnabled(True)
+    _save(layer, "unit_grids")
+
+
+def resp_grids() -> None:
+    layer = _layer("MultiPolygon", "field=code:string&field=name:string")
+    layer.setRenderer(QgsSingleSymbolRenderer(outline("#e07b39", 0.45, "dash")))
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8, "#b35a1f", min_scale=25000)))
+    layer.setLabelsEnabled(True)
+    _save(layer, "resp_grids")
+
+
+# Markers shrink when zoomed out, so a whole district stays readable.
+SIZE_BY_SCALE = (
+    "CASE WHEN @map_scale > 25000 THEN {far} WHEN @map_scale > 8000 THEN {mid} ELSE {near} END"
+)
+
+
+def scale_sized(symbol: QgsMarkerSymbol, near: float, mid: float, far: float) -> QgsMarkerSymbol:
+    for layer in symbol.symbolLayers():
+        layer.setDataDefinedProperty(
+            QgsSymbolLayer.PropertySize,
+            QgsProperty.fromExpression(SIZE_BY_SCALE.format(near=near, mid=mid, far=far)),
+        )
+        layer.setDataDefinedProperty(
+            QgsSymbolLayer.PropertyStrokeWidth,
+            QgsProperty.fromExpression(SIZE_BY_SCALE.format(near=0.3, mid=0.2, far=0)),
+        )
+    return symbol
+
+
+def _categorised(expression: str, items: list[tuple[str, object, str]], fallback=None):
+    cats = [QgsRendererCategory(v, s, label) for v, s, label in items]
+    if fallback is not None:
+        cats.append(QgsRendererCategory(None, fallback, "Other"))
+    return QgsCategorizedSymbolRenderer(expression, cats)
+
+
+def components() -> None:
+    expr = 'left("class_code", 2)'
+    points, lines, polys = [], [], []
+    for code, name, color, shape in MAJOR:
+        label = f"{code} {name}"
+        marker = QgsMarkerSymbol.createSimple(
+            {
+                "name": shape,
+                "color": color,
+                "size": "2.6",
+                "outline_color": "#ffffff",
+                "outline_width": "0.3",
+            }
+        )
+        points.append(
+            (
+                code,
+                scale_sized(marker, 2.6, 1.6, 0.9),
+                label,
+            )
+        )
+        lines.append(
+            (
+                code,
+                QgsLineSymbol.createSimple(
+                    {"line_color": color, "line_width": "0.7", "capstyle": "round"}
+                ),
+                label,
+            )
+        )
+        c = QColor(color)
+        polys.append(
+            (
+                code,
+                QgsFillSymbol.createSimple(
+                    {
+                        "color": f"{c.red()},{c.green()},{c.blue()},90",
+                        "outline_color": color,
+                        "outline_width": "0.4",
+                    }
+                ),
+                label,
+            )
+        )
+    grey = "#8c8c8c"
+    fallback = {
+        "Point": scale_sized(
+            QgsMarkerSymbol.createSimple({"name": "circle", "color": grey, "size": "2"}),
+            2,
+            1.3,
+            0.8,
+        ),
+        "LineString": QgsLineSymbol.createSimple({"line_color": grey, "line_width": "0.5"}),
+        "Polygon": outline(grey, 0.3, fill="140,140,140,60"),
+    }
+    for kind, items, stem in (
+        ("Point", points, "components_point"),
+        ("LineString", lines, "components_line"),
+        ("Polygon", polys, "components_polygon"),
+    ):
+        layer = _layer(kind, "field=class_code:string&field=status:string")
+        layer.setRenderer(_categorised(expr, items, fallback[kind]))
+        _save(layer, stem)
+
+
+def track_points() -> None:
+    layer = _layer("Point", "field=collector_code:string")
+    layer.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsMarkerSymbol.createSimple(
+                {"name": "circle", "color": "23,190,207,140", "size": "1.1", "outline_style": "no"}
+            )
+        )
+    )
+    _save(layer, "track_points")
+
+
+def main_roads() -> None:
+    layer = _layer("MultiLineString", "field=kind:string&field=name:string")
+
+    def road(color: str) -> QgsLineSymbol:
+        symbol = QgsLineSymbol.createSimple(
+            {
+                "line_color": "#ffffff",
+                "line_width": "2.4",
+                "capstyle": "round",
+                "joinstyle": "round",
+            }
+        )
+        inner = QgsLineSymbol.createSimple(
+            {"line_color": color, "line_width": "1.6", "capstyle": "round", "joinstyle": "round"}
+        )
+        core = inner.symbolLayer(0).clone()
+        symbol.appendSymbolLayer(core)
+        symbol.setOpacity(0.9)
+        return symbol
+
+    layer.setRenderer(
+        _categorised(
+            "kind",
+            [
+                ("main_road", road("#e8552e"), "Main road"),
+                ("window_area", road("#8e44ad"), "Window area"),
+            ],
+        )
+    )
+    settings = _label("name", 8, "#8a2d12", min_scale=15000)
+    settings.placement = QgsPalLayerSettings.Curved
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+    _save(layer, "main_roads")
+
+
+def patrol_routes() -> None:
+    layer = _layer("MultiLineString", "field=collector_code:string")
+    layer.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsLineSymbol.createSimple(
+                {
+                    "line_color": "#1a9641",
+                    "line_width": "0.6",
+                    "line_style": "dash",
+                    "capstyle": "round",
+                }
+            )
+        )
+    )
+    _save(layer, "patrol_routes")
+
+
+def submissions() -> None:
+    layer = _layer("Point", "field=state:string")
+
+    def mark(shape: str, color: str, size: float = 3.0, stroke: str = "#202020"):
+        symbol = QgsMarkerSymbol.createSimple(
+            {
+                "name": shape,
+                "color": color,
+                "size": str(size),
+                "outline_color": stroke,
+                "outline_width": "0.3",
+            }
+        )
+        return scale_sized(symbol, size, round(size * 0.7, 1), round(size * 0.45, 1))
+
+    layer.setRenderer(
+        _categorised(
+            "state",
+            [
+                ("pending", mark("circle", "#ffd700", 3.2), "Pending review"),
+                ("has_issues", mark("triangle", "#fdae61", 3.2), "Sent back (has issues)"),
+                ("quarantined", mark("cross_fill", "#d7191c", 3.4, "#ffffff"), "Quarantined"),
+                ("accepted", mark("circle", "#1a9850", 2.4), "Accepted"),
+                ("updated", mark("circle", "#2c7bb6", 2.4), "Updated a component"),
+                ("duplicate", mark("circle", "#bdbdbd", 2.2), "Duplicate"),
+                ("rejected", mark("cross2", "#636363", 2.4, "#636363"), "Rejected"),
+            ],
+        )
+    )
+    _save(layer, "submissions")
+
+
+def thematic() -> None:
+    blue = "#2171b5"
+    poly = _layer("MultiPolygon", "field=name:string")
+    symbol = outline(blue, 0.5, fill="33,113,181,50")
+    hatch_symbol = QgsFillSymbol.createSimple(
+        {"color": blue, "style": "b_diagonal", "outline_style": "no"}
+    )
+    hatch = hatch_symbol.symbolLayer(0).clone()
+    symbol.appendSymbolLayer(hatch)
+    poly.setRenderer(QgsSingleSymbolRenderer(symbol))
+    _save(poly, "thematic_polygon")
+    line = _layer("MultiLineString", "field=name:string")
+    line.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsLineSymbol.createSimple(
+                {"line_color": blue, "line_width": "0.9", "line_style": "dash dot"}
+            )
+        )
+    )
+    _save(line, "thematic_line")
+    point = _layer("Point", "field=name:string")
+    point.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsMarkerSymbol.createSimple(
+                {
+                    "name": "star",
+                    "color": blue,
+                    "size": "3.4",
+                    "outline_color": "#ffffff",
+                    "outline_width": "0.3",
+                }
+            )
+        )
+    )
+    _save(point, "thematic_point")
+
+
+def main() -> int:
+    QgsApplication.setPrefixPath("/usr", True)
+    app = QgsApplication([], False)
+    app.initQgis()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for make in (
+        admin_units,
+        unit_grids,
+        resp_grids,
+        components,
+        track_points,
+        main_roads,
+        patrol_routes,
+        submissions,
+        thematic,
+    ):
+        make()
+    app.exitQgis()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Workspace tables as styled, grouped QGIS layers, on GeoPackage and PostGIS."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsDataSourceUri,
+    QgsLayerTreeGroup,
+    QgsProject,
+    QgsRuleBasedRenderer,
+    QgsWkbTypes,
+)
+from small_workspace import THEMATIC_TABLE, seed_small_workspace
+from zh_translator import zh_cn
+
+from citymgmt_plugin.core import layers as L
+from citymgmt_plugin.core.store import WorkspaceSpec
+
+
+def _count(layer) -> int:
+    return sum(1 for _ in layer.getFeatures())
+
+
+def _groups(project: QgsProject) -> dict[str, list[str]]:
+    root = project.layerTreeRoot().children()[0]
+    assert isinstance(root, QgsLayerTreeGroup)
+    return {g.name(): [n.name() for n in g.findLayers()] for g in root.children()}
+
+
+def test_workspace_layers_load_styled_and_grouped(qgis_app, workspace):
+    expected = seed_small_workspace(workspace)
+    project = QgsProject()
+    layers = L.load_workspace_layers(workspace, project)
+
+    assert set(layers) == set(expected)
+    for key, layer in layers.items():
+        assert layer.isValid(), key
+        assert _count(layer) == expected[key], key
+        assert layer.customProperty(L.LAYER_KEY_PROPERTY) == key
+        assert project.mapLayer(layer.id()) is layer
+        assert "password" not in layer.source().lower()
+
+    # one GEOMETRY table, three single-type layers
+    kinds = {
+        k: QgsWkbTypes.geometryType(layers[f"components_{k}"].wkbType())
+        for k in ("point", "line", "polygon")
+    }
+    assert kinds == {
+        "point": QgsWkbTypes.PointGeometry,
+        "line": QgsWkbTypes.LineGeometry,
+        "polygon": QgsWkbTypes.PolygonGeometry,
+    }
+    assert {f["state"] for f in layers["quarantine"].getFeatures()} == {"quarantined"}
+    assert {f["level"] for f in layers["admin_street"].getFeatures()} == {"street"}
+
+    # styles from resources/styles, category labels translated (English here)
+    renderer = layers["components_point"].renderer()
+    assert isinstance(renderer, QgsCategorizedSymbolRenderer)
+    assert renderer.classAttribute() == 'left("class_code", 2)'
+    assert {c.value() for c in renderer.categories()} >= {"01", "02", "03", "04", "05", "06"}
+    shapes = {c.symbol().symbolLayer(0).shape() for c in renderer.categories() if c.value()}
+    assert len(shapes) == 6  # a distinct marker per major class
+    sub = layers["submissions"].renderer()
+    assert isinstance(sub, QgsCategorizedSymbolRenderer)
+    assert {c.label() for c in sub.categories()} >= {"Pending review", "Quarantined"}
+    assert isinstance(layers["admin_district"].renderer(), QgsRuleBasedRenderer)
+    assert layers[f"thematic:{THEMATIC_TABLE}"].customProperty("citymgmt/style") == (
+        "thematic_polygon"
+    )
+    assert layers[f"thematic:{THEMATIC_TABLE}"].name() == "雨水积聚"
+
+    groups = _groups(project)
+    assert list(groups) == ["Submissions", "Components", "Patrol", "Thematic layers", "Base grids"]
+    assert groups["Base grids"] == [
+        "Districts",
+        "Streets",
+        "Communities",
+        "Responsibility grids",
+        "Unit grids",
+    ]
+    assert groups["Thematic layers"] == ["雨水积聚"]
+    # quarantine hidden by default, the rest shown
+    tree = project.layerTreeRoot()
+    assert not tree.findLayer(layers["quarantine"].id()).isVisible()
+    assert tree.findLayer(layers["unit_grids"].id()).isVisible()
+
+    # loading again replaces the group instead of adding a second one
+    again = L.load_workspace_layers(workspace, project)
+    assert len(project.layerTreeRoot().children()) == 1
+    assert len(project.mapLayers()) == len(again)
+    assert L.find_workspace_layer(project, "unit_grids") is again["unit_grids"]
+    extent = L.workspace_extent(again)
+    assert extent.width() == pytest.approx(300) and extent.height() == pytest.approx(200)
+    project.clear()
+
+
+def test_postgis_layer_source(qgis_app, pg_workspace):
+    seed_small_workspace(pg_workspace)
+    layer = L.workspace_layer(pg_workspace, "components", geometry_type="Point")
+    assert layer.isValid()
+    uri = QgsDataSourceUri(layer.source())
+    assert uri.schema() == pg_workspace.spec.schema
+    assert uri.table() == "components"
+    assert uri.geometryColumn() == "geom"
+    assert uri.keyColumn() == "id"
+    assert uri.srid() == "4549"
+    assert uri.wkbType() == QgsWkbTypes.Point
+    assert uri.password() == ""
+
+
+def test_postgis_uri_never_carries_a_password():
+    spec = WorkspaceSpec.parse(
+        "postgresql://alice:secret@db.example:6543/city?schema=ws1&authcfg=abc1234"
+    )
+    uri = L.postgis_uri(spec)
+    assert (uri.host(), uri.port(), uri.database()) == ("db.example", "6543", "city")
+    assert uri.authConfigId() == "abc1234"
+    assert uri.password() == "" and "secret" not in uri.uri(False)
+    svc = L.postgis_uri(WorkspaceSpec.parse("service=citymgmt schema=ws1"))
+    assert svc.service() == "citymgmt" and svc.password() == ""
+    plain = L.postgis_uri(WorkspaceSpec.parse("postgresql://bob:pw@h/db"))
+    assert plain.username() == "bob" and "pw" not in plain.uri(False)
+
+
+def test_filters_and_subset_strings(qgis_app, gpkg_workspace):
+    seed_small_workspace(gpkg_workspace)
+    ws = gpkg_workspace
+    assert _count(L.workspace_layer(ws, "submissions", state="pending")) == 1
+    assert _count(L.workspace_layer(ws, "submissions", state=["pending", "rejected"])) == 2
+    assert _count(L.workspace_layer(ws, "unit_grids", where="area_m2 > 5000")) == 6
+    assert L.subset_string({"name": "O'Hara"}) == "\"name\" = 'O''Hara'"
+    assert L.subset_string({"id": 3}, "x > 1") == '"id" = 3 AND (x > 1)'
+    with pytest.raises(ValueError):
+        L.subset_string({'a"b': 1})
+
+
+def test_names_are_translated_under_zh_cn(qgis_app, gpkg_workspace, tmp_path):
+    seed_small_workspace(gpkg_workspace)
+    project = QgsProject()
+    with zh_cn(tmp_path):
+        layers = L.load_workspace_layers(gpkg_workspace, project)
+        root = project.layerTreeRoot().children()[0]
+        assert root.name() == "数字城管"
+        groups = _groups(project)
+        labels = {c.label() for c in layers["submissions"].renderer().categories()}
+    assert list(groups) == ["上报", "部件", "巡查", "专题图层", "基础网格"]
+    assert groups["基础网格"] == ["区", "街道", "社区", "责任网格", "单元网格"]
+    assert layers["components_point"].name() == "部件（点）"
+    assert layers["track_points"].name() == "轨迹点"
+    assert "待审核" in labels
+    project.clear()
+
+
+def test_template_thematic_layers_get_their_form(qgis_app, gpkg_workspace):
+    from citymgmt_plugin.core.thematic.qgis_layer import TEMPLATE_PROPERTY
+    from citymgmt_plugin.core.thematic.tables import create_thematic_table
+
+    info = create_thematic_table(gpkg_workspace, "waterlogging_points")
+    project = QgsProject()
+    layers = L.load_workspace_layers(gpkg_workspace, project)
+    layer = layers[f"thematic:{info.table_name}"]
+    assert layer.isValid() and layer.name() == info.title
+    assert layer.customProperty(TEMPLATE_PROPERTY) == "waterlogging_points"
+    assert _groups(project)["Thematic layers"] == [info.title]
+    project.clear()

@@ -1,0 +1,65 @@
+"""Rendering workspace layers to PNG (the demo overview and later maps reuse it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsProject
+from qgis.PyQt.QtGui import QColor, QImage
+from small_workspace import seed_small_workspace
+
+from citymgmt_plugin.core.demo.overview import step_overview
+from citymgmt_plugin.core.demo.runner import DemoContext
+from citymgmt_plugin.core.layers import load_workspace_layers, workspace_extent
+from citymgmt_plugin.core.render import is_blank, render_layers_png
+
+
+def test_render_small_workspace(qgis_app, gpkg_workspace, tmp_path, artifacts):
+    seed_small_workspace(gpkg_workspace)
+    project = QgsProject()
+    layers = load_workspace_layers(gpkg_workspace, project)
+    out = render_layers_png(
+        project.layerTreeRoot().checkedLayers(),
+        workspace_extent(layers),
+        artifacts / "render_small.png",
+        size=(800, 600),
+        title="小型工作区",
+        subtitle="6 unit grids",
+    )
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (800, 600)
+    assert not is_blank(out)
+    # the main road (orange-red #e8552e) is drawn below the title band
+    road = QColor("#e8552e")
+    hits = 0
+    for y in range(60, 600, 2):
+        for x in range(0, 800, 4):
+            c = QColor(image.pixel(x, y))
+            if (
+                abs(c.red() - road.red())
+                + abs(c.green() - road.green())
+                + abs(c.blue() - road.blue())
+                < 40
+            ):
+                hits += 1
+    assert hits > 20
+    project.clear()
+
+
+def test_render_nothing_is_blank(qgis_app, tmp_path):
+    from qgis.core import QgsRectangle
+
+    out = render_layers_png([], QgsRectangle(0, 0, 10, 10), tmp_path / "empty.png", size=(64, 48))
+    assert is_blank(out)
+
+
+def test_demo_overview_step(qgis_app, gpkg_workspace, tmp_path):
+    seed_small_workspace(gpkg_workspace)
+    lines: list[str] = []
+    ctx = DemoContext(tmp_path, Path(gpkg_workspace.spec.path), 1.0, 1, log=lines.append)
+    step_overview(ctx)
+    png = ctx.outputs["overview map"]
+    assert png == tmp_path / "overview.png" and png.exists()
+    assert not is_blank(png)
+    assert QImage(str(png)).size().width() == 1600
+    assert any(str(png) in line for line in lines)
