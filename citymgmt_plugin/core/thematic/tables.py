@@ -1,0 +1,258 @@
+"""Thematic-layer tables in a workspace, built from a template.
+
+The table is made with SQLAlchemy + GeoAlchemy2 on both backends, so the template's rules
+that SQL can state live in the database: NOT NULL (and not blank) for mandatory fields, CHECK
+for domain values, ranges and text lengths, literal defaults as column defaults. On PostGIS
+the geometry rules are constraints too: CHECK ST_IsValid (valid geometry, no
+self-intersection) and, for templates with the no-overlap rule, a trigger refusing a row
+whose interior overlaps another's. The table is registered in ``thematic_layers`` with the
+template as applied, in the same transaction, with an audit row.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Connection,
+    Date,
+    Float,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    inspect,
+    select,
+    text,
+)
+
+from ..i18n import tr
+from ..model import convention
+from ..store import Workspace, audit
+from ..types import UtcDateTime
+from .templates import Template, get_template
+
+GEOMETRY_SQL = {"point": "POINT", "line": "LINESTRING", "polygon": "POLYGON"}
+_SQL_TYPES: dict[str, Any] = {
+    "text": Text,
+    "integer": Integer,
+    "real": Float,
+    "date": Date,
+    "datetime": UtcDateTime,
+    "boolean": Boolean,
+}
+
+
+class ThematicError(Exception):
+    """A thematic layer cannot be created (message translated)."""
+
+
+@dataclass(frozen=True)
+class ThematicLayerInfo:
+    id: int
+    template: str
+    table_name: str
+    title: str
+    geometry_kind: str
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _quote(name: str) -> str:
+    return '"' + name + '"'
+
+
+def build_table(template: Template, srid: int, table_name: str | None = None) -> Table:
+    """A fresh SQLAlchemy table for ``template`` (fresh: GeoAlchemy2 adapts it per dialect)."""
+    name = table_name or template.table
+    md = MetaData(naming_convention=convention)
+    columns: list[Any] = [Column("id", Integer, primary_key=True)]
+    checks: list[CheckConstraint] = []
+    for f in template.fields:
+        kwargs: dict[str, Any] = {"nullable": not f.mandatory}
+        if f.default_kind == "literal":
+            kwargs["server_default"] = text(_literal(f.default))
+        coltype = _SQL_TYPES[f.type]
+        if f.type == "boolean":
+            coltype = Boolean(create_constraint=False)
+        columns.append(Column(f.name, coltype, **kwargs))
+        q = _quote(f.name)
+        if f.domain:
+            values = ", ".join(_literal(v) for v in f.domain_values())
+            checks.append(
+                CheckConstraint(f"{q} IS NULL OR {q} IN ({values})", name=f"{f.name}_domain")
+            )
+        if f.mandatory and f.type == "text":
+            checks.append(CheckConstraint(f"length(trim({q})) > 0", name=f"{f.name}_not_blank"))
+        if f.max_length:
+            checks.append(
+                CheckConstraint(f"length({q}) <= {f.max_length}", name=f"{f.name}_length")
+            )
+        if f.min is not None:
+            checks.append(CheckConstraint(f"{q} >= {f.min!r}", name=f"{f.name}_min"))
+        if f.max is not None:
+            checks.append(CheckConstraint(f"{q} <= {f.max!r}", name=f"{f.name}_max"))
+    names = {f.name for f in template.fields}
+    if {"start_date", "end_date"} <= names:
+        checks.append(
+            CheckConstraint(
+                "end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates"
+            )
+        )
+    geom_type = GEOMETRY_SQL[template.geometry]
+    columns.append(
+        Column("geom", Geometry(geom_type, srid=srid, spatial_index=True), nullable=False)
+    )
+    return Table(name, md, *columns, *checks)
+
+
+def _pg_geometry_rules(conn: Connection, template: Template, table: str) -> None:
+    """Geometry rules as PostGIS constraints: validity, and no overlap by trigger."""
+    q = _quote(table)
+    if template.has_rule("valid_geometry") or template.has_rule("no_self_intersection"):
+        conn.execute(
+            text(
+                f"ALTER TABLE {q} ADD CONSTRAINT {_quote('ck_' + table + '_geom_valid')} "
+                "CHECK (ST_IsValid(geom))"
+            )
+        )
+    if template.has_rule("no_overlap") and template.geometry != "point":
+        pattern = "2********" if template.geometry == "polygon" else "1********"
+        conn.execute(text(_PG_NO_OVERLAP))
+        conn.execute(
+            text(
+                f"CREATE TRIGGER {_quote(table + '_no_overlap')} BEFORE INSERT OR UPDATE OF geom "
+                f"ON {q} FOR EACH ROW EXECUTE FUNCTION citymgmt_thematic_no_overlap('{pattern}')"
+            )
+        )
+
+
+# Schema-qualified through TG_TABLE_SCHEMA: QGIS and other clients write without our
+# search_path.
+_PG_NO_OVERLAP = """
+CREATE OR REPLACE FUNCTION citymgmt_thematic_no_overlap() RETURNS trigger AS $$
+DECLARE other integer;
+BEGIN
+  EXECUTE format('SELECT t.id FROM %I.%I t WHERE t.id IS DISTINCT FROM $1 AND t.geom && $2 '
+                 'AND ST_Relate(t.geom, $2, %L) LIMIT 1',
+                 TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0])
+    INTO other USING NEW.id, NEW.geom;
+  IF other IS NOT NULL THEN
+    RAISE EXCEPTION 'no_overlap: the feature overlaps feature % of %.% (图层内要素不得重叠)',
+      other, TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql
+"""
+
+
+def existing_tables(ws: Workspace) -> set[str]:
+    insp = inspect(ws.engine)
+    if ws.is_postgres:
+        return set(insp.get_table_names(schema=ws.spec.schema))
+    return set(insp.get_table_names())
+
+
+def free_table_name(ws: Workspace, base: str) -> str:
+    taken = existing_tables(ws)
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}_{n}" in taken:
+        n += 1
+    return f"{base}_{n}"
+
+
+def create_thematic_table(
+    ws: Workspace,
+    template: Template | str,
+    table_name: str | None = None,
+    title: str | None = None,
+    actor: str | None = None,
+) -> ThematicLayerInfo:
+    """Create the template's table in ``ws`` and register it; one transaction.
+
+    ``table_name`` defaults to the template's table, suffixed ``_2``, ``_3`` … when taken.
+    """
+    tpl = get_template(template)
+    if table_name is None:
+        table_name = free_table_name(ws, tpl.table)
+    elif table_name in existing_tables(ws):
+        raise ThematicError(
+            tr("Thematic", "Table {0} already exists in the workspace.").format(table_name)
+        )
+    table = build_table(tpl, ws.srid, table_name)
+    layer_title = title or tpl.title.zh
+    reg = ws.schema.thematic_layers
+    with ws.begin() as conn:
+        table.create(conn)
+        if ws.is_postgres:
+            _pg_geometry_rules(conn, tpl, table_name)
+        row_id = conn.execute(
+            reg.insert()
+            .values(
+                template=tpl.id,
+                table_name=table_name,
+                title=layer_title,
+                geometry_kind=tpl.geometry,
+                created_at=datetime.now(timezone.utc),
+                definition=tpl.to_json(),
+            )
+            .returning(reg.c.id)
+        ).scalar_one()
+        audit(
+            conn,
+            ws.schema,
+            actor or _user(),
+            "thematic.create_layer",
+            table_name,
+            row_id,
+            {"template": tpl.id, "title": layer_title},
+        )
+    return ThematicLayerInfo(row_id, tpl.id, table_name, layer_title, tpl.geometry)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "citymgmt"
+
+
+def thematic_layers(ws: Workspace) -> list[ThematicLayerInfo]:
+    reg = ws.schema.thematic_layers
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(reg).order_by(reg.c.id)).all()
+    return [
+        ThematicLayerInfo(r.id, r.template, r.table_name, r.title, r.geometry_kind) for r in rows
+    ]
+
+
+def registered_template(ws: Workspace, table_name: str) -> Template | None:
+    """The template a thematic table was made from, as stored with it."""
+    from .templates import parse_template
+
+    reg = ws.schema.thematic_layers
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(reg.c.definition).where(reg.c.table_name == table_name)).first()
+    if row is None or not row.definition or "format" not in row.definition:
+        return None
+    return parse_template(row.definition, f"{table_name} (workspace)")
+
+
+def thematic_table(ws: Workspace, template: Template, table_name: str) -> Table:
+    """A table object to read or write an existing thematic table with SQLAlchemy."""
+    return build_table(template, ws.srid, table_name)

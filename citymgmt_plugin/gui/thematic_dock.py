@@ -1,0 +1,235 @@
+"""The "Thematic layers" dock: templates, the workspace's thematic layers, digitising."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from qgis.core import Qgis, QgsExpressionContextUtils, QgsProject, QgsSettings
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.i18n import tr
+from ..core.thematic.qgis_layer import SURVEYOR_VARIABLE, TABLE_PROPERTY, thematic_layer
+from ..core.thematic.tables import ThematicLayerInfo, create_thematic_table, thematic_layers
+from ..core.thematic.templates import SETTINGS_KEY_DIR, Template, load_templates, rule_title
+from .thematic_capture import prepare_capture
+
+ROLE_ID = Qt.UserRole + 1
+
+
+class ThematicDock(QDockWidget):
+    """Lists templates (Chinese title first) and the workspace's layers made from them."""
+
+    layer_ready = pyqtSignal(object)  # QgsVectorLayer set up for digitising
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(tr("ThematicDock", "Thematic layers"), parent)
+        self.setObjectName("citymgmtThematicDock")
+        self.ctx = ctx
+        self.templates: dict[str, Template] = {}
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+
+        layout.addWidget(QLabel(tr("ThematicDock", "Templates")))
+        self.template_list = QListWidget(body)
+        self.template_list.setObjectName("thematicTemplateList")
+        layout.addWidget(self.template_list, 2)
+        self.details = QLabel(body)
+        self.details.setWordWrap(True)
+        self.details.setObjectName("thematicTemplateDetails")
+        layout.addWidget(self.details)
+        row = QHBoxLayout()
+        self.create_button = QPushButton(tr("ThematicDock", "Create layer"), body)
+        self.create_button.setObjectName("thematicCreateButton")
+        self.folder_button = QPushButton(tr("ThematicDock", "Template folder…"), body)
+        row.addWidget(self.create_button)
+        row.addWidget(self.folder_button)
+        layout.addLayout(row)
+
+        layout.addWidget(QLabel(tr("ThematicDock", "Layers in the workspace")))
+        self.layer_list = QListWidget(body)
+        self.layer_list.setObjectName("thematicLayerList")
+        layout.addWidget(self.layer_list, 2)
+        self.digitise_button = QPushButton(tr("ThematicDock", "Start digitising"), body)
+        self.digitise_button.setObjectName("thematicDigitiseButton")
+        layout.addWidget(self.digitise_button)
+
+        form = QFormLayout()
+        self.surveyor_edit = QLineEdit(body)
+        self.surveyor_edit.setObjectName("thematicSurveyor")
+        self.surveyor_edit.setPlaceholderText(tr("ThematicDock", "login name when empty"))
+        form.addRow(tr("ThematicDock", "Surveyor"), self.surveyor_edit)
+        layout.addLayout(form)
+        self.status = QLabel(body)
+        self.status.setWordWrap(True)
+        self.status.setObjectName("thematicStatus")
+        layout.addWidget(self.status)
+        self.setWidget(body)
+
+        surveyor = QgsExpressionContextUtils.globalScope().variable(SURVEYOR_VARIABLE)
+        self.surveyor_edit.setText(str(surveyor or ""))
+        self.template_list.currentItemChanged.connect(self._show_details)
+        self.create_button.clicked.connect(self.create_selected)
+        self.digitise_button.clicked.connect(self.digitise_selected)
+        self.folder_button.clicked.connect(self.choose_folder)
+        self.surveyor_edit.editingFinished.connect(self._surveyor_changed)
+        ctx.workspace_changed.connect(self.refresh_layers)
+        self.reload_templates()
+        self.refresh_layers()
+
+    # -- lists --------------------------------------------------------------------------
+
+    def reload_templates(self) -> None:
+        found = load_templates()
+        self.templates = found.templates
+        self.template_list.clear()
+        for t in found:
+            item = QListWidgetItem(f"{t.title.zh}  {t.title.en}")
+            item.setData(ROLE_ID, t.id)
+            item.setToolTip(f"{t.description.zh}\n{t.description.en}")
+            self.template_list.addItem(item)
+        if self.template_list.count():
+            self.template_list.setCurrentRow(0)
+        if found.errors:
+            self._status(
+                tr("ThematicDock", "Some template files were not loaded: {0}").format(
+                    "; ".join(found.errors)
+                )
+            )
+
+    def refresh_layers(self, *_args: Any) -> None:
+        self.layer_list.clear()
+        ws = self.ctx.workspace
+        self.create_button.setEnabled(ws is not None)
+        self.digitise_button.setEnabled(ws is not None)
+        if ws is None:
+            self._status(tr("ThematicDock", "Open a workspace to create thematic layers."))
+            return
+        for info in thematic_layers(ws):
+            item = QListWidgetItem(f"{info.title}  ({info.table_name})")
+            item.setData(ROLE_ID, info)
+            self.layer_list.addItem(item)
+
+    def _show_details(self, current: QListWidgetItem | None, _previous: Any = None) -> None:
+        if current is None:
+            self.details.clear()
+            return
+        t = self.templates[current.data(ROLE_ID)]
+        kinds = {
+            "point": tr("ThematicDock", "points"),
+            "line": tr("ThematicDock", "lines"),
+            "polygon": tr("ThematicDock", "areas"),
+        }
+        mandatory = ", ".join(f.alias.zh for f in t.mandatory_fields)
+        rules = ", ".join(rule_title(r.id) for r in t.rules)
+        self.details.setText(
+            tr("ThematicDock", "{0}\nGeometry: {1}. Mandatory: {2}.\nRules: {3}.").format(
+                t.description.zh, kinds[t.geometry], mandatory, rules
+            )
+        )
+
+    def selected_template(self) -> Template | None:
+        item = self.template_list.currentItem()
+        return None if item is None else self.templates.get(item.data(ROLE_ID))
+
+    # -- actions ------------------------------------------------------------------------
+
+    def create_selected(self) -> ThematicLayerInfo | None:
+        ws = self.ctx.workspace
+        template = self.selected_template()
+        if ws is None or template is None:
+            return None
+        try:
+            info = create_thematic_table(ws, template)
+        except Exception as exc:
+            self._status(
+                tr("ThematicDock", "The layer could not be created: {0}").format(exc), Qgis.Critical
+            )
+            return None
+        self.refresh_layers()
+        for row in range(self.layer_list.count()):
+            if self.layer_list.item(row).data(ROLE_ID).table_name == info.table_name:
+                self.layer_list.setCurrentRow(row)
+        self._status(
+            tr("ThematicDock", "Created {0} ({1}).").format(info.title, info.table_name),
+            Qgis.Success,
+        )
+        return info
+
+    def digitise_selected(self) -> Any:
+        ws = self.ctx.workspace
+        item = self.layer_list.currentItem()
+        if ws is None or item is None:
+            self._status(tr("ThematicDock", "Choose a layer of the workspace first."))
+            return None
+        info: ThematicLayerInfo = item.data(ROLE_ID)
+        project = QgsProject.instance()
+        layer = None
+        for candidate in project.mapLayers().values():
+            if candidate.customProperty(TABLE_PROPERTY) == info.table_name or (
+                candidate.customProperty("citymgmt/layer") == f"thematic:{info.table_name}"
+            ):
+                layer = candidate
+                break
+        if layer is None:
+            layer = thematic_layer(ws, info)
+            if not layer.isValid():
+                self._status(
+                    tr("ThematicDock", "{0} could not be opened.").format(info.table_name),
+                    Qgis.Critical,
+                )
+                return None
+            project.addMapLayer(layer)
+        iface = self.ctx.iface
+        prepare_capture(
+            layer,
+            iface.mapCanvas(),
+            ws=ws,
+            project=project,
+            message_bar=iface.messageBar(),
+            main_window=iface.mainWindow(),
+        )
+        iface.setActiveLayer(layer)
+        action = iface.actionAddFeature()
+        if action is not None:
+            action.trigger()
+        self.layer_ready.emit(layer)
+        self._status(tr("ThematicDock", "Digitise on the map: {0}").format(layer.name()))
+        return layer
+
+    def choose_folder(self) -> None:
+        settings = QgsSettings()
+        folder = QFileDialog.getExistingDirectory(
+            self,
+            tr("ThematicDock", "Folder of the city's template files"),
+            str(settings.value(SETTINGS_KEY_DIR, "") or ""),
+        )
+        if folder:
+            settings.setValue(SETTINGS_KEY_DIR, folder)
+            self.reload_templates()
+
+    def _surveyor_changed(self) -> None:
+        QgsExpressionContextUtils.setGlobalVariable(
+            SURVEYOR_VARIABLE, self.surveyor_edit.text().strip()
+        )
+
+    def _status(self, text: str, level: Any = Qgis.Info) -> None:
+        self.status.setText(text)
+        if level in (Qgis.Critical, Qgis.Success):
+            with contextlib.suppress(AttributeError, RuntimeError):
+                self.ctx.iface.messageBar().pushMessage(
+                    tr("ThematicDock", "Thematic layers"), text, level, 5
+                )

@@ -1,0 +1,85 @@
+"""The Thematic layers dock and feature: templates listed, a layer created and readied for
+digitising; thematic layers loaded by the workspace loader get the template's form and rules."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.core import QgsEditorWidgetSetup, QgsFieldConstraints, QgsProject
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import QMenu, QToolBar
+
+from citymgmt_plugin.core.layers import load_workspace_layers
+from citymgmt_plugin.core.store import Workspace
+from citymgmt_plugin.core.thematic.qgis_layer import TEMPLATE_PROPERTY
+from citymgmt_plugin.core.thematic.tables import create_thematic_table
+from citymgmt_plugin.gui.context import PluginContext
+from citymgmt_plugin.gui.thematic_feature import ThematicFeature
+from citymgmt_plugin.gui.thematic_guard import guard_for
+
+
+@pytest.fixture
+def plugin(qgis_iface, qgis_new_project, gpkg_workspace):
+    ctx = PluginContext(qgis_iface, QMenu("citymgmt"), QToolBar("citymgmt"))
+    ctx.set_workspace(Workspace.open(gpkg_workspace.spec))
+    feature = ThematicFeature(ctx)
+    feature.init_gui()
+    yield ctx, feature
+    for layer in QgsProject.instance().mapLayers().values():
+        if layer.isEditable():
+            layer.rollBack()
+    feature.unload()
+    ctx.unload()
+    QgsProject.instance().removeAllMapLayers()
+
+
+def test_dock_lists_templates_creates_and_readies_a_layer(plugin, artifacts):
+    _ctx, feature = plugin
+    dock = feature.dock
+    items = [dock.template_list.item(i).text() for i in range(dock.template_list.count())]
+    assert len(items) == 10 and items[0].startswith("管理辖区")
+    assert any(t.startswith("施工作业区域") for t in items)
+    row = next(i for i, t in enumerate(items) if t.startswith("施工作业区域"))
+    dock.template_list.setCurrentRow(row)
+    assert "no overlap" in dock.details.text()
+    info = dock.create_selected()
+    assert info is not None and info.table_name == "thematic_construction_zones"
+    assert dock.layer_list.count() == 1 and dock.layer_list.currentRow() == 0
+    dock.surveyor_edit.setText("李采集")
+    dock.surveyor_edit.editingFinished.emit()
+
+    layer = dock.digitise_selected()
+    assert layer is not None and layer.isEditable()
+    assert QgsProject.instance().mapLayer(layer.id()) is layer
+    assert guard_for(layer) is not None
+    idx = layer.fields().indexOf("category")
+    setup: QgsEditorWidgetSetup = layer.editorWidgetSetup(idx)
+    assert setup.type() == "ValueMap"
+    assert {"道路施工": "road"} in setup.config()["map"]
+    name_idx = layer.fields().indexOf("name")
+    constraints = layer.fields().at(name_idx).constraints()
+    assert constraints.constraints() & QgsFieldConstraints.ConstraintNotNull
+    assert "trim" in layer.constraintExpression(name_idx)
+    assert layer.defaultValueDefinition(layer.fields().indexOf("survey_date")).expression()
+    feature_ = layer.getFeature(-1)  # nothing yet
+    assert not feature_.isValid()
+    config = QgsProject.instance().snappingConfig()
+    assert config.enabled() and config.individualLayerSettings(layer).enabled()
+
+    dock.show()
+    dock.resize(460, 720)
+    for _ in range(5):
+        QCoreApplication.processEvents()
+    dock.grab().save(str(artifacts / "thematic_dock.png"))
+
+
+def test_loader_layers_get_form_and_guard(plugin):
+    ctx, _feature = plugin
+    ws = ctx.workspace
+    create_thematic_table(ws, "waterlogging_points")
+    layers = load_workspace_layers(ws, QgsProject.instance())
+    layer = layers["thematic:thematic_waterlogging_points"]
+    assert layer.customProperty(TEMPLATE_PROPERTY) == "waterlogging_points"
+    assert guard_for(layer) is not None
+    idx = layer.fields().indexOf("severity")
+    assert layer.editorWidgetSetup(idx).type() == "ValueMap"
+    assert layer.attributeAlias(idx) == "严重程度"
