@@ -1,0 +1,242 @@
+"""What every source hands to intake: one :class:`RawSubmission` per instance, source-neutral.
+
+A source reads its own format (OData rows, GeoJSON features, CSV rows, inbox rows) into
+these records and does nothing else: checking, converting and storing is
+:mod:`.normalise` and :mod:`.ingest`, the same for every source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+# Quarantine reasons: a stable code first, then ": " and a detail (see quarantine_reason()).
+NO_POSITION = "no_position"
+OUTSIDE_CITY = "outside_city"
+UNKNOWN_CATEGORY = "unknown_category"
+UNREADABLE_JSON = "unreadable_json"
+UNREADABLE_PHOTO = "unreadable_photo"
+IMPOSSIBLE_TIME = "impossible_time"
+QUARANTINE_REASONS = (
+    NO_POSITION,
+    OUTSIDE_CITY,
+    UNKNOWN_CATEGORY,
+    UNREADABLE_JSON,
+    UNREADABLE_PHOTO,
+    IMPOSSIBLE_TIME,
+)
+
+SUSPECTED_GCJ02 = "suspected_gcj02"
+
+# Which systems a source may declare; "unknown" means WGS84 is assumed and shifted points flagged.
+SOURCE_CRS = ("WGS84", "GCJ02", "BD09", "CGCS2000", "unknown")
+
+
+def reason_code(reason: str | None) -> str:
+    return (reason or "").split(":", 1)[0].strip()
+
+
+@dataclass
+class AttachmentRef:
+    """A photo a submission refers to; ``fetch(etag)`` -> (bytes | None, etag, mime).
+
+    ``fetch`` returns None content when the stored ``etag`` still matches (HTTP 304), and
+    raises :class:`AttachmentMissing` when the file is not there.
+    """
+
+    name: str
+    fetch: Callable[[str | None], tuple[bytes | None, str | None, str | None]] | None = None
+    exists: bool = True
+
+
+class AttachmentMissing(Exception):
+    pass
+
+
+@dataclass
+class RawSubmission:
+    """One submission instance as a source read it (nothing checked yet)."""
+
+    instance_id: str
+    payload: Any  # the raw record (dict), or the raw text when it could not be parsed
+    server_version: str | None = None
+    parse_error: str | None = None  # set when the record's JSON could not be read
+    lon: float | None = None
+    lat: float | None = None
+    accuracy_m: float | None = None
+    crs: str | None = None  # per-record override of the source's system
+    observed_at: Any = None  # str | datetime | number, parsed by normalise
+    server_updated_at: Any = None
+    received_at: Any = None
+    kind: str | None = None
+    category_code: str | None = None
+    description: str | None = None
+    collector_code: str | None = None
+    collector_name: str | None = None
+    device_id: str | None = None
+    attachments: list[AttachmentRef] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    """A batch read from a source and the cursor to persist once it is stored."""
+
+    records: list[RawSubmission]
+    cursor: dict[str, Any] | None  # None: the source keeps no cursor
+    done: bool = False
+
+
+class Source(Protocol):
+    """A place submissions come from. ``key`` is stored in ``submissions.source``."""
+
+    key: str
+    crs: str
+
+    def pages(self, cursor: dict[str, Any] | None) -> Iterator[Page]:
+        """Read from ``cursor`` on, a page at a time; the caller stores each before the next."""
+        ...
+
+
+class WriteBack(Protocol):
+    """A source that can be told the review outcome (ODK Central)."""
+
+    def write_review(self, instance_id: str, review_state: str, comment: str | None) -> None: ...
+
+
+def content_version(payload: Any) -> str:
+    """A version for sources without one: a hash of the record's content."""
+    text = payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True, default=str)
+    return "sha1:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+# Field names seen in device exports and inbox tables, most specific first.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "instance_id": ("instance_id", "instanceID", "instanceId", "__id", "uuid", "id", "report_id"),
+    "version": ("version", "server_version", "edit_id"),
+    "lon": ("lon", "lng", "longitude", "x"),
+    "lat": ("lat", "latitude", "y"),
+    "accuracy_m": ("accuracy_m", "accuracy", "gps_accuracy", "hacc"),
+    "crs": ("crs", "coord_system", "coordinate_system"),
+    "observed_at": (
+        "observed_at",
+        "reported_at",
+        "report_time",
+        "time",
+        "timestamp",
+        "datetime",
+        "created_at",
+        "start",
+    ),
+    "updated_at": ("updated_at", "server_updated_at", "modified_at"),
+    "kind": ("kind", "type", "report_kind"),
+    "category_code": ("category_code", "class_code", "category", "code", "event_code"),
+    "description": ("description", "desc", "note", "remark", "comment"),
+    "collector_code": ("collector_code", "collector", "collector_id", "reporter", "user"),
+    "collector_name": ("collector_name", "reporter_name", "submitter_name"),
+    "device_id": ("device_id", "deviceid", "device", "imei"),
+    "photos": ("photos", "photo", "images", "image", "attachments", "pictures"),
+    "attributes": ("attributes", "extra", "payload", "data", "properties_json"),
+}
+
+
+_LOWER_NAMES = {what: tuple(n.lower() for n in names) for what, names in FIELD_NAMES.items()}
+
+
+def pick(row: dict[str, Any], what: str, lowered: bool = False) -> Any:
+    """The first non-empty value among the known names for ``what`` (case-insensitive;
+    ``lowered``: the keys of ``row`` are lower case already)."""
+    lower = row if lowered else {str(k).lower(): v for k, v in row.items()}
+    for name in _LOWER_NAMES[what]:
+        value = lower.get(name)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def float_or_none(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if f == f else None  # NaN -> None
+
+
+def photo_names(value: Any) -> list[str]:
+    """Photo file names from a list, or a ``;``/``,``/``|``-separated string."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        items = [str(v.get("name", "")) if isinstance(v, dict) else str(v) for v in value]
+    else:
+        text = str(value)
+        for sep in ("|", ","):
+            text = text.replace(sep, ";")
+        items = text.split(";")
+    return [i.strip() for i in items if i and i.strip()]
+
+
+def record_from_row(
+    row: dict[str, Any], fallback_id: str, attachments: list[AttachmentRef] | None = None
+) -> RawSubmission:
+    """A :class:`RawSubmission` from a flat dict of a device export or inbox row.
+
+    An ``attributes`` field holding JSON text is parsed into the payload; when it cannot be
+    read, the record keeps the raw text and ``parse_error`` says why (quarantined later).
+    """
+    payload = dict(row)
+    parse_error = None
+    extra = pick(row, "attributes")
+    if isinstance(extra, str):
+        try:
+            parsed = json.loads(extra)
+        except ValueError as exc:
+            parse_error = str(exc)
+        else:
+            if isinstance(parsed, dict):
+                payload.update({k: v for k, v in parsed.items() if k not in payload})
+            else:
+                parse_error = "attributes is not a JSON object"
+    elif isinstance(extra, dict):
+        payload.update({k: v for k, v in extra.items() if k not in payload})
+    low = {str(k).lower(): v for k, v in payload.items()}
+
+    def pick_(what: str) -> Any:
+        return pick(low, what, lowered=True)
+
+    instance_id = (
+        text_or_none(pick_("instance_id"))
+        or fallback_id
+        or "h-" + content_version(row).split(":", 1)[1]
+    )
+    version = text_or_none(pick_("version")) or content_version(row)
+    return RawSubmission(
+        instance_id=instance_id,
+        payload=payload,
+        server_version=version,
+        parse_error=parse_error,
+        lon=float_or_none(pick_("lon")),
+        lat=float_or_none(pick_("lat")),
+        accuracy_m=float_or_none(pick_("accuracy_m")),
+        crs=text_or_none(pick_("crs")),
+        observed_at=pick_("observed_at"),
+        server_updated_at=pick_("updated_at"),
+        kind=text_or_none(pick_("kind")),
+        category_code=text_or_none(pick_("category_code")),
+        description=text_or_none(pick_("description")),
+        collector_code=text_or_none(pick_("collector_code")),
+        collector_name=text_or_none(pick_("collector_name")),
+        device_id=text_or_none(pick_("device_id")),
+        attachments=attachments or [],
+    )

@@ -1,0 +1,516 @@
+"""The review dock: the submission queue with filters and counts, photos, candidates on the
+map, and decisions by button, keyboard shortcut or for a whole selection.
+
+Thin over :mod:`..core.review`: the dock loads the queue once (Refresh), filters it in memory
+through a proxy, and every decision goes through ``review.decide`` (one transaction each).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+    QgsWkbTypes,
+)
+from qgis.gui import QgsRubberBand, QgsVertexMarker
+from qgis.PyQt.QtCore import QDate, QSize, Qt
+from qgis.PyQt.QtGui import QColor, QIcon, QKeySequence, QPixmap
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDockWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QShortcut,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import review
+from ..core.i18n import tr
+from ..core.intake.normalise import describe_reason
+from ..core.model import SUBMISSION_STATES
+from .review_model import Filters, QueueModel, QueueProxy, state_label
+
+_CTX = "ReviewDock"
+SHORTCUTS = {
+    "accept_new": "A",
+    "update_existing": "U",
+    "duplicate": "D",
+    "reject": "R",
+    "has_issues": "I",
+}
+
+
+class ReviewDock(QDockWidget):
+    def __init__(self, ctx: Any, parent: Any = None, writer_for: Any = None) -> None:
+        super().__init__(tr(_CTX, "Submission review"), parent)
+        self.setObjectName("citymgmtReviewDock")
+        self.ctx = ctx
+        self.writer_for = writer_for
+        self.reviewer = "reviewer"
+        self.current: review.QueueItem | None = None
+        self.matches: list[review.Match] = []
+        self.markers: list[Any] = []
+        self._photos: list[review.Photo] = []
+        self._build()
+
+    # -- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QWidget(self)
+        lay = QVBoxLayout(root)
+        grid = QGridLayout()
+        self.state_combo = QComboBox(objectName="stateFilter")
+        self.state_combo.addItem(tr(_CTX, "All states"), None)
+        for s in SUBMISSION_STATES:
+            self.state_combo.addItem(state_label(s), s)
+        self.source_combo = QComboBox(objectName="sourceFilter")
+        self.resp_combo = QComboBox(objectName="respFilter")
+        self.collector_combo = QComboBox(objectName="collectorFilter")
+        self.category_combo = QComboBox(objectName="categoryFilter")
+        self.grid_edit = QLineEdit(objectName="gridFilter")
+        self.grid_edit.setPlaceholderText(tr(_CTX, "grid code or prefix"))
+        self.date_check = QCheckBox(tr(_CTX, "Observed"), objectName="dateFilter")
+        self.date_from = QDateEdit(objectName="dateFrom", calendarPopup=True)
+        self.date_to = QDateEdit(objectName="dateTo", calendarPopup=True)
+        today = QDate.currentDate()
+        self.date_from.setDate(today.addDays(-30))
+        self.date_to.setDate(today)
+        grid.addWidget(self.state_combo, 0, 0)
+        grid.addWidget(self.source_combo, 0, 1)
+        grid.addWidget(self.collector_combo, 0, 2)
+        grid.addWidget(self.category_combo, 1, 0)
+        grid.addWidget(self.resp_combo, 1, 1)
+        grid.addWidget(self.grid_edit, 1, 2)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_check)
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("–"))
+        dates.addWidget(self.date_to)
+        grid.addLayout(dates, 2, 0, 1, 2)
+        self.refresh_button = QPushButton(tr(_CTX, "Refresh"), objectName="refreshButton")
+        self.pull_button = QPushButton(tr(_CTX, "Pull sources"), objectName="pullButton")
+        tools = QHBoxLayout()
+        tools.addWidget(self.refresh_button)
+        tools.addWidget(self.pull_button)
+        grid.addLayout(tools, 2, 2)
+        lay.addLayout(grid)
+        self.counts_label = QLabel(objectName="countsLabel")
+        self.counts_label.setWordWrap(True)
+        lay.addWidget(self.counts_label)
+
+        split = QSplitter(Qt.Vertical, root)
+        self.model = QueueModel(parent=self)
+        self.proxy = QueueProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(objectName="queueTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        split.addWidget(self.table)
+
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.setContentsMargins(0, 0, 0, 0)
+        self.info_label = QLabel(objectName="infoLabel")
+        self.info_label.setWordWrap(True)
+        self.info_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        dl.addWidget(self.info_label)
+        self.thumbs = QListWidget(objectName="photoStrip")
+        self.thumbs.setViewMode(QListWidget.IconMode)
+        self.thumbs.setFlow(QListWidget.LeftToRight)
+        self.thumbs.setWrapping(False)
+        self.thumbs.setIconSize(QSize(72, 54))
+        self.thumbs.setFixedHeight(84)
+        dl.addWidget(self.thumbs)
+        self.photo_view = QLabel(objectName="photoView")
+        self.photo_view.setAlignment(Qt.AlignCenter)
+        self.photo_view.setMinimumHeight(140)
+        self.photo_view.setStyleSheet("background: #222; color: #ddd;")
+        dl.addWidget(self.photo_view)
+        self.cand_table = QTableWidget(0, 4, objectName="candidateTable")
+        self.cand_table.setHorizontalHeaderLabels(
+            [
+                tr(_CTX, "Component"),
+                tr(_CTX, "Status"),
+                tr(_CTX, "Distance (m)"),
+                tr(_CTX, "Agreement"),
+            ]
+        )
+        self.cand_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.cand_table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.cand_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.cand_table.verticalHeader().setVisible(False)
+        self.cand_table.setMaximumHeight(120)
+        dl.addWidget(self.cand_table)
+        split.addWidget(detail)
+        lay.addWidget(split, 1)
+
+        self.reason_edit = QLineEdit(objectName="reasonEdit")
+        self.reason_edit.setPlaceholderText(tr(_CTX, "reason (needed to reject or send back)"))
+        lay.addWidget(self.reason_edit)
+        buttons = QHBoxLayout()
+        labels = {
+            "accept_new": tr(_CTX, "Accept new"),
+            "update_existing": tr(_CTX, "Update existing"),
+            "duplicate": tr(_CTX, "Duplicate"),
+            "reject": tr(_CTX, "Reject"),
+            "has_issues": tr(_CTX, "Has issues"),
+        }
+        self.decision_buttons: dict[str, QPushButton] = {}
+        for decision, label in labels.items():
+            b = QPushButton(f"{label} ({SHORTCUTS[decision]})", objectName=f"{decision}Button")
+            b.setToolTip(
+                tr(_CTX, "Decide every selected submission; shortcut {0}").format(
+                    SHORTCUTS[decision]
+                )
+            )
+            b.clicked.connect(lambda _=False, d=decision: self.decide_selected(d))
+            buttons.addWidget(b)
+            self.decision_buttons[decision] = b
+            sc = QShortcut(QKeySequence(SHORTCUTS[decision]), root)
+            sc.setContext(Qt.WidgetWithChildrenShortcut)
+            sc.activated.connect(lambda d=decision: self.decide_selected(d))
+        lay.addLayout(buttons)
+        self.status_label = QLabel(objectName="statusLabel")
+        self.status_label.setWordWrap(True)
+        lay.addWidget(self.status_label)
+        self.setWidget(root)
+
+        for combo in (
+            self.state_combo,
+            self.source_combo,
+            self.resp_combo,
+            self.collector_combo,
+            self.category_combo,
+        ):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.grid_edit.textChanged.connect(self.apply_filters)
+        self.date_check.toggled.connect(self.apply_filters)
+        self.date_from.dateChanged.connect(self.apply_filters)
+        self.date_to.dateChanged.connect(self.apply_filters)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.pull_button.clicked.connect(self.pull)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.thumbs.currentRowChanged.connect(self._show_photo)
+        self.cand_table.itemSelectionChanged.connect(self._draw)
+
+    # -- data ----------------------------------------------------------------------------
+    @property
+    def ws(self) -> Any:
+        return self.ctx.workspace
+
+    def refresh(self) -> None:
+        """Load the queue from the workspace (one query), keep filters and selection."""
+        if self.ws is None:
+            self.model.set_items([])
+            self.counts_label.setText(tr(_CTX, "No workspace open."))
+            return
+        keep = self.current.id if self.current else None
+        zone = review._zone(self.ws)
+        self.model.zone = zone
+        self.proxy.zone = zone
+        values = review.filter_values(self.ws)
+        for combo, key, everything in (
+            (self.source_combo, "source", tr(_CTX, "All sources")),
+            (self.collector_combo, "collector", tr(_CTX, "All collectors")),
+            (self.category_combo, "category", tr(_CTX, "All categories")),
+            (self.resp_combo, "resp_grid", tr(_CTX, "All resp. grids")),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for v in values[key]:
+                combo.addItem(v, v)
+            i = combo.findData(current)
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+        self.model.set_items(review.queue(self.ws))
+        self.apply_filters()
+        if keep is not None:
+            self.select_submission(keep)
+
+    def filters(self) -> Filters:
+        use_dates = self.date_check.isChecked()
+        return Filters(
+            state=self.state_combo.currentData(),
+            source=self.source_combo.currentData(),
+            grid=self.grid_edit.text().strip() or None,
+            resp_grid=self.resp_combo.currentData(),
+            collector=self.collector_combo.currentData(),
+            category=self.category_combo.currentData(),
+            date_from=self.date_from.date().toPyDate() if use_dates else None,
+            date_to=self.date_to.date().toPyDate() if use_dates else None,
+        )
+
+    def apply_filters(self) -> None:
+        self.proxy.set_filters(self.filters())
+        counts = self.proxy.counts()
+        parts = [f"{state_label(s)} {counts[s]}" for s in SUBMISSION_STATES if counts.get(s)]
+        self.counts_label.setText(
+            tr(_CTX, "Showing {0} of {1}. ").format(self.proxy.rowCount(), self.model.rowCount())
+            + " · ".join(parts)
+        )
+
+    def set_date_range(self, first: date, last: date) -> None:
+        self.date_from.setDate(QDate(first.year, first.month, first.day))
+        self.date_to.setDate(QDate(last.year, last.month, last.day))
+        self.date_check.setChecked(True)
+
+    def select_submission(self, submission_id: int) -> bool:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.item(row).id == submission_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def selected_items(self) -> list[review.QueueItem]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.proxy.item(r) for r in rows]
+
+    # -- the selected submission ------------------------------------------------------------
+    def _selection_changed(self, *_: Any) -> None:
+        items = self.selected_items()
+        self.current = items[0] if items else None
+        self.show_current()
+
+    def show_current(self) -> None:
+        it = self.current
+        self.thumbs.clear()
+        self.photo_view.clear()
+        self.cand_table.setRowCount(0)
+        self.matches = []
+        if it is None or self.ws is None:
+            self.info_label.clear()
+            self._clear_markers()
+            return
+        who = it.collector_name or it.collector_code or ""
+        lines = [
+            f"<b>{state_label(it.state)}</b> · {it.kind or '?'} {it.category_code or ''}"
+            f" · {it.instance_id}",
+            f"{self.model.observed_text(it)} · {who} · {it.grid_code or ''}",
+        ]
+        if it.description:
+            lines.append(it.description)
+        if it.quarantine_reason:
+            lines.append(
+                "<span style='color:#b22222'>" + describe_reason(it.quarantine_reason) + "</span>"
+            )
+        if it.crs_flag:
+            lines.append(
+                "<span style='color:#c77700'>"
+                + tr(
+                    _CTX,
+                    "Position looks GCJ-02-shifted (far from roads; corrected it lies on one).",
+                )
+                + "</span>"
+            )
+        self._photos = review.photos(self.ws, it.id)
+        for p in self._photos:
+            if p.problem:
+                lines.append(f"{p.name}: {p.problem}")
+            pix = QPixmap()
+            if p.content is not None:
+                pix.loadFromData(p.content)
+            entry = QListWidgetItem(
+                QIcon(pix.scaled(144, 108, Qt.KeepAspectRatio)) if not pix.isNull() else QIcon(),
+                p.name,
+            )
+            self.thumbs.addItem(entry)
+        self.info_label.setText("<br>".join(lines))
+        if self._photos:
+            self.thumbs.setCurrentRow(0)
+        self.matches = review.candidates(self.ws, it.id)
+        self.cand_table.setRowCount(len(self.matches))
+        for r, m in enumerate(self.matches):
+            for c, text in enumerate(
+                (m.identifier, m.status, f"{m.distance_m:.1f}", f"{m.agreement:.0%}")
+            ):
+                self.cand_table.setItem(r, c, QTableWidgetItem(text))
+        if self.matches:
+            self.cand_table.selectRow(0)
+        self.zoom_to_current()
+        self._draw()
+
+    def _show_photo(self, row: int) -> None:
+        if row < 0 or row >= len(self._photos) or self._photos[row].content is None:
+            self.photo_view.setText(tr(_CTX, "No readable photo"))
+            return
+        pix = QPixmap()
+        if not pix.loadFromData(self._photos[row].content):
+            self.photo_view.setText(tr(_CTX, "Unreadable photo"))
+            return
+        size = self.photo_view.size()
+        self.photo_view.setPixmap(
+            pix.scaled(
+                max(size.width(), 200),
+                max(size.height(), 140),
+                Qt.KeepAspectRatio,
+                Qt.SmoothTransformation,
+            )
+        )
+
+    # -- the map -------------------------------------------------------------------------
+    def _canvas(self) -> Any:
+        return self.ctx.iface.mapCanvas() if self.ctx.iface is not None else None
+
+    def _to_canvas(self) -> Any:
+        canvas = self._canvas()
+        src = QgsCoordinateReferenceSystem(f"EPSG:{self.ws.srid}")
+        dst = canvas.mapSettings().destinationCrs()
+        if not dst.isValid():
+            dst = src
+        return QgsCoordinateTransform(src, dst, QgsProject.instance())
+
+    def zoom_to_current(self) -> None:
+        canvas = self._canvas()
+        it = self.current
+        if canvas is None or it is None or it.x is None:
+            return
+        pts = [QgsPointXY(it.x, it.y)] + [QgsPointXY(m.x, m.y) for m in self.matches]
+        xs = [p.x() for p in pts]
+        ys = [p.y() for p in pts]
+        rect = QgsRectangle(min(xs) - 60, min(ys) - 60, max(xs) + 60, max(ys) + 60)
+        canvas.setExtent(self._to_canvas().transformBoundingBox(rect))
+        canvas.refresh()
+
+    def _clear_markers(self) -> None:
+        canvas = self._canvas()
+        for m in self.markers:
+            if canvas is not None:
+                canvas.scene().removeItem(m)
+        self.markers = []
+
+    def _draw(self) -> None:
+        self._clear_markers()
+        canvas = self._canvas()
+        it = self.current
+        if canvas is None or it is None or it.x is None:
+            return
+        tf = self._to_canvas()
+        chosen = self.chosen_match()
+        for m in self.matches:
+            band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+            circle = QgsGeometry.fromPointXY(tf.transform(QgsPointXY(m.x, m.y))).buffer(
+                canvas.mapUnitsPerPixel() * 9, 12
+            )
+            band.setToGeometry(circle, None)
+            selected = chosen is not None and m.component_id == chosen.component_id
+            band.setColor(QColor(0, 120, 255, 200 if selected else 110))
+            band.setFillColor(QColor(0, 120, 255, 70 if selected else 25))
+            band.setWidth(3 if selected else 1)
+            self.markers.append(band)
+        marker = QgsVertexMarker(canvas)
+        marker.setCenter(tf.transform(QgsPointXY(it.x, it.y)))
+        marker.setIconType(QgsVertexMarker.ICON_X)
+        marker.setColor(QColor(220, 30, 30))
+        marker.setIconSize(18)
+        marker.setPenWidth(3)
+        self.markers.append(marker)
+
+    def chosen_match(self) -> review.Match | None:
+        rows = {i.row() for i in self.cand_table.selectedIndexes()}
+        if rows and min(rows) < len(self.matches):
+            return self.matches[min(rows)]
+        return self.matches[0] if self.matches else None
+
+    # -- decisions -----------------------------------------------------------------------
+    def decide_selected(self, decision: str) -> None:
+        """The decision for every selected submission (each its own transaction)."""
+        items = self.selected_items()
+        if not items or self.ws is None:
+            self.status_label.setText(tr(_CTX, "Select submissions first."))
+            return
+        reason = self.reason_edit.text().strip() or None
+        if decision in review.NEEDS_REASON and not reason:
+            self.status_label.setText(tr(_CTX, "Give a reason to reject or send back."))
+            self.reason_edit.setFocus()
+            return
+        decisions = []
+        for it in items:
+            comp = None
+            if decision in ("update_existing", "duplicate"):
+                if len(items) == 1:
+                    m = self.chosen_match()
+                else:
+                    found = review.candidates(self.ws, it.id)
+                    m = found[0] if found else None
+                if m is None and decision == "update_existing":
+                    continue
+                comp = m.component_id if m else None
+            decisions.append(review.Decision(it.id, it.row_version, decision, reason, comp))
+        done, refused = review.decide_many(self.ws, decisions, self.reviewer, self.writer_for)
+        skipped = len(items) - len(decisions)
+        msg = tr(_CTX, "{0}: {1} decided.").format(decision, len(done))
+        if skipped:
+            msg += " " + tr(_CTX, "{0} without a candidate skipped.").format(skipped)
+        if refused:
+            msg += " " + tr(_CTX, "{0} refused: {1}").format(len(refused), refused[0][1])
+        unsent = [o for o in done if o.write_back_error]
+        if unsent:
+            msg += " " + tr(_CTX, "{0} not yet written back to the server.").format(len(unsent))
+        self.status_label.setText(msg)
+        self.reason_edit.clear()
+        next_id = self._next_after(items)
+        self.current = None
+        self.refresh()
+        if next_id is not None:
+            self.select_submission(next_id)
+
+    def _next_after(self, items: list[review.QueueItem]) -> int | None:
+        ids = {i.id for i in items}
+        rows = [self.proxy.item(r) for r in range(self.proxy.rowCount())]
+        after = False
+        for it in rows:
+            if it.id in ids:
+                after = True
+            elif after and it.state in review.DECIDABLE_STATES:
+                return it.id
+        return None
+
+    def pull(self) -> None:
+        """Pull every source configured in the workspace, then reload."""
+        from ..core.intake import IngestError, ingest, source_configs
+        from ..core.intake.sources import open_source
+
+        if self.ws is None:
+            return
+        notes = []
+        for key, config in source_configs(self.ws).items():
+            try:
+                report = ingest(self.ws, open_source(self.ws, config), actor=self.reviewer)
+                notes.append(report.summary())
+            except IngestError as exc:
+                notes.append(exc.report.summary() + " " + str(exc))
+            except Exception as exc:
+                notes.append(f"{key}: {exc}")
+        self.status_label.setText(
+            "\n".join(notes) or tr(_CTX, "No sources configured: use the ingest command once.")
+        )
+        self.refresh()
+
+    def closeEvent(self, event: Any) -> None:
+        self._clear_markers()
+        super().closeEvent(event)

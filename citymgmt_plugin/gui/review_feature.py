@@ -1,0 +1,54 @@
+"""Feature wiring: the submission review dock and its action."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from ..core.i18n import tr
+from ..core.paths import icon_path
+
+
+class ReviewFeature:
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx  # no GUI work here
+        self.dock: Any = None
+        self.action: QAction | None = None
+
+    def init_gui(self) -> None:
+        from .review_dock import ReviewDock
+
+        main = self.ctx.iface.mainWindow()
+        self.dock = ReviewDock(self.ctx, main)
+        self.dock.hide()
+        self.ctx.add_dock(self.dock, Qt.RightDockWidgetArea)
+        self.action = QAction(
+            QIcon(str(icon_path("citymgmt.svg"))), tr("ReviewDock", "Submission review"), main
+        )
+        self.action.setObjectName("citymgmtReviewAction")
+        self.action.setCheckable(True)
+        self.action.toggled.connect(self.dock.setVisible)
+        self.dock.visibilityChanged.connect(self.action.setChecked)
+        self.dock.visibilityChanged.connect(self._shown)
+        self.ctx.add_action(self.action)
+        self.ctx.workspace_changed.connect(self._workspace_changed)
+
+    def _shown(self, visible: bool) -> None:
+        if visible and self.dock is not None and self.dock.model.rowCount() == 0:
+            self.dock.refresh()
+
+    def _workspace_changed(self, ws: Any) -> None:
+        if self.dock is not None and self.dock.isVisible():
+            self.dock.refresh()
+
+    def unload(self) -> None:
+        with contextlib.suppress(TypeError, RuntimeError):
+            self.ctx.workspace_changed.disconnect(self._workspace_changed)
+        if self.dock is not None:
+            self.dock._clear_markers()
+        self.dock = None  # removed and deleted by ctx.unload
+        self.action = None

@@ -1,0 +1,176 @@
+"""The review queue as a Qt model, and the filter proxy the dock's filters drive."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from qgis.PyQt.QtGui import QBrush, QColor
+
+from ..core.i18n import tr
+from ..core.intake.normalise import describe_reason
+from ..core.review import QueueItem
+
+STATE_COLOURS = {
+    "pending": "#1f6fb2",
+    "quarantined": "#b22222",
+    "accepted": "#2e7d32",
+    "updated": "#2e7d32",
+    "duplicate": "#777777",
+    "rejected": "#777777",
+    "has_issues": "#c77700",
+}
+
+
+def state_label(state: str) -> str:
+    return {
+        "pending": tr("ReviewDock", "pending"),
+        "quarantined": tr("ReviewDock", "quarantined"),
+        "accepted": tr("ReviewDock", "accepted"),
+        "updated": tr("ReviewDock", "updated"),
+        "duplicate": tr("ReviewDock", "duplicate"),
+        "rejected": tr("ReviewDock", "rejected"),
+        "has_issues": tr("ReviewDock", "has issues"),
+    }.get(state, state)
+
+
+class QueueModel(QAbstractTableModel):
+    COLUMNS = ("state", "observed", "category", "collector", "grid", "resp", "source", "flag")
+    ItemRole = Qt.UserRole + 1
+
+    def __init__(self, zone: Any = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.items: list[QueueItem] = []
+        self.zone = zone
+
+    def headers(self) -> list[str]:
+        return [
+            tr("ReviewDock", "State"),
+            tr("ReviewDock", "Observed"),
+            tr("ReviewDock", "Category"),
+            tr("ReviewDock", "Collector"),
+            tr("ReviewDock", "Grid"),
+            tr("ReviewDock", "Resp. grid"),
+            tr("ReviewDock", "Source"),
+            tr("ReviewDock", "Flag / reason"),
+        ]
+
+    def set_items(self, items: list[QueueItem]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Any, role: int = Qt.DisplayRole) -> Any:
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.headers()[section]
+        return None
+
+    def observed_text(self, it: QueueItem) -> str:
+        if it.observed_at is None:
+            return ""
+        t = it.observed_at.astimezone(self.zone) if self.zone else it.observed_at
+        return t.strftime("%Y-%m-%d %H:%M")
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        it = self.items[index.row()]
+        col = self.COLUMNS[index.column()]
+        if role == self.ItemRole:
+            return it
+        if role == Qt.DisplayRole:
+            if col == "state":
+                return state_label(it.state)
+            if col == "observed":
+                return self.observed_text(it)
+            if col == "category":
+                return f"{it.kind or '?'} {it.category_code or ''}".strip()
+            if col == "collector":
+                return it.collector_name or it.collector_code or ""
+            if col == "grid":
+                return it.grid_code or ""
+            if col == "resp":
+                return it.resp_grid_code or ""
+            if col == "source":
+                return it.source
+            if col == "flag":
+                if it.quarantine_reason:
+                    return describe_reason(it.quarantine_reason)
+                return tr("ReviewDock", "suspected GCJ-02") if it.crs_flag else ""
+        if role == Qt.ForegroundRole and col == "state":
+            return QBrush(QColor(STATE_COLOURS.get(it.state, "#000000")))
+        if role == Qt.ToolTipRole:
+            return (
+                f"{it.instance_id}\n{it.description or ''}\n{describe_reason(it.quarantine_reason)}"
+            )
+        return None
+
+
+@dataclass
+class Filters:
+    state: str | None = None
+    source: str | None = None
+    grid: str | None = None
+    resp_grid: str | None = None
+    collector: str | None = None
+    category: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class QueueProxy(QSortFilterProxyModel):
+    """Filters the loaded queue in memory (10,000 rows filter in a few milliseconds)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.filters = Filters()
+        self.zone: Any = None
+
+    def set_filters(self, filters: Filters) -> None:
+        self.filters = filters
+        self.invalidateFilter()
+
+    def matches(self, it: QueueItem, with_state: bool = True) -> bool:
+        f = self.filters
+        if with_state and f.state and it.state != f.state:
+            return False
+        if f.source and it.source != f.source:
+            return False
+        if f.grid and not (it.grid_code or "").startswith(f.grid):
+            return False
+        if f.resp_grid and it.resp_grid_code != f.resp_grid:
+            return False
+        if f.collector and f.collector not in (it.collector_code, it.collector_name):
+            return False
+        if f.category and it.category_code != f.category:
+            return False
+        if f.date_from or f.date_to:
+            if it.observed_at is None:
+                return False
+            day = (it.observed_at.astimezone(self.zone) if self.zone else it.observed_at).date()
+            if f.date_from and day < f.date_from:
+                return False
+            if f.date_to and day > f.date_to:
+                return False
+        return True
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+        return self.matches(self.sourceModel().items[row])
+
+    def counts(self) -> Counter:
+        """Per state, under every filter but the state one."""
+        return Counter(
+            it.state for it in self.sourceModel().items if self.matches(it, with_state=False)
+        )
+
+    def item(self, proxy_row: int) -> QueueItem:
+        return self.sourceModel().items[self.mapToSource(self.index(proxy_row, 0)).row()]
