@@ -34,7 +34,7 @@ package: setup translations
 	$(PY) scripts/package.py
 
 deploy: package
-	$(PY) scripts/deploy.py
+	$(PY) scripts/deploy.py $(if $(PROFILE_DIR),--profile-dir "$(PROFILE_DIR)")
 
 lint: setup
 	$(PY) -m ruff check .

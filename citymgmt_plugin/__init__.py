@@ -9,9 +9,12 @@ __all__ = ["__version__", "classFactory"]
 
 def classFactory(iface):
     """QGIS calls this to create the plugin; nothing is drawn until initGui()."""
-    from .dependencies import ensure_dependencies
+    from .dependencies import DependencyError, UnavailablePlugin, ensure_dependencies
 
-    ensure_dependencies()
+    try:
+        ensure_dependencies()  # bundled wheels, when QGIS's Python lacks a requirement
+    except DependencyError as exc:  # says which packages to install, without a traceback
+        return UnavailablePlugin(iface, str(exc))
     from .plugin import CityMgmtPlugin
 
     return CityMgmtPlugin(iface)

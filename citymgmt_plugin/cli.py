@@ -19,6 +19,7 @@ from .core.i18n import tr
 COMMAND_MODULES = [
     "citymgmt_plugin.cli_db",
     "citymgmt_plugin.cli_demo",
+    "citymgmt_plugin.cli_ingest",
 ]
 
 

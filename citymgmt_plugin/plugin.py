@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from qgis.core import QgsApplication
@@ -10,11 +9,14 @@ from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
 from qgis.PyQt.QtWidgets import QMenu
 
 from .core.i18n import tr
-from .core.paths import PACKAGE_DIR
+from .core.paths import translation_file
 
 # Each feature: a class with __init__(ctx), init_gui() and unload(), in the order shown.
 FEATURES = [
     "citymgmt_plugin.gui.workspace_feature:WorkspaceFeature",
+    "citymgmt_plugin.gui.census_feature:CensusFeature",
+    "citymgmt_plugin.gui.thematic_feature:ThematicFeature",
+    "citymgmt_plugin.gui.review_feature:ReviewFeature",
 ]
 
 MENU_OBJECT_NAME = "citymgmtMenu"
@@ -23,12 +25,10 @@ TOOLBAR_OBJECT_NAME = "citymgmtToolbar"
 
 def load_translator() -> QTranslator | None:
     """Install the plugin's catalogue for the user's QGIS locale (zh_CN ships)."""
-    locale = (QSettings().value("locale/userLocale", "") or QLocale.system().name())[:5]
-    qm = PACKAGE_DIR / "i18n" / f"citymgmt_{locale}.qm"
-    if not qm.exists():
-        qm = PACKAGE_DIR / "i18n" / f"citymgmt_{locale[:2]}.qm"
+    locale = QSettings().value("locale/userLocale", "") or QLocale.system().name()
+    qm = translation_file(str(locale))
     translator = QTranslator()
-    if qm.exists() and translator.load(str(qm)):
+    if qm is not None and translator.load(str(qm)):
         QCoreApplication.installTranslator(translator)
         return translator
     return None
@@ -47,26 +47,37 @@ class CityMgmtPlugin:
 
         if self.translator is None:
             self.translator = load_translator()
-        self.provider = create_provider()
-        QgsApplication.processingRegistry().addProvider(self.provider)
+        if self.provider is None:  # initGui calls it too; QGIS may have called it first
+            provider = create_provider()
+            if QgsApplication.processingRegistry().addProvider(provider):
+                self.provider = provider  # else: already registered (headless helper), keep it
 
     def initGui(self) -> None:
         from .gui.context import PluginContext
 
-        self.initProcessing()
-        menu = QMenu(tr("Plugin", "City management"), self.iface.mainWindow().menuBar())
-        menu.setObjectName(MENU_OBJECT_NAME)
-        self.iface.mainWindow().menuBar().insertMenu(
-            self.iface.firstRightStandardMenu().menuAction(), menu
-        )
-        toolbar = self.iface.addToolBar(tr("Plugin", "City management"))
-        toolbar.setObjectName(TOOLBAR_OBJECT_NAME)
-        self.ctx = PluginContext(self.iface, menu, toolbar)
-        for spec in FEATURES:
-            module, _, name = spec.partition(":")
-            feature = getattr(importlib.import_module(module), name)(self.ctx)
-            feature.init_gui()
-            self.features.append(feature)
+        try:
+            self.initProcessing()
+            menubar = self.iface.mainWindow().menuBar()
+            menu = QMenu(tr("Plugin", "City management"), menubar)
+            menu.setObjectName(MENU_OBJECT_NAME)
+            before = self.iface.firstRightStandardMenu()  # Help; a mock in test stubs
+            if isinstance(before, QMenu):
+                menubar.insertMenu(before.menuAction(), menu)
+            else:
+                menubar.addMenu(menu)
+            toolbar = self.iface.addToolBar(tr("Plugin", "City management"))
+            toolbar.setObjectName(TOOLBAR_OBJECT_NAME)
+            self.ctx = PluginContext(self.iface, menu, toolbar)
+            for spec in FEATURES:
+                module, _, name = spec.partition(":")
+                # __import__, not importlib: QGIS tracks plugin modules through its
+                # __import__ hook and drops them on unload (else a reload keeps old code)
+                feature = getattr(__import__(module, fromlist=[name]), name)(self.ctx)
+                feature.init_gui()
+                self.features.append(feature)
+        except Exception:
+            self.unload()  # QGIS drops a plugin whose initGui fails without calling unload
+            raise
 
     def unload(self) -> None:
         for feature in reversed(self.features):

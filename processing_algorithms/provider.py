@@ -13,6 +13,24 @@ def algorithm_classes() -> list[type]:
     """Every algorithm the provider offers; imported lazily so the plugin starts fast."""
     classes: list[type] = []
     # Each algorithm module appends itself here (one line each, keep sorted by id).
+    from .census_qa import CensusQaAlgorithm
+
+    classes.append(CensusQaAlgorithm)
+    from .grid_topology import GridTopologyAlgorithm
+
+    classes.append(GridTopologyAlgorithm)
+    from .alg_patrolcoverage import PatrolCoverageAlgorithm
+
+    classes.append(PatrolCoverageAlgorithm)
+    from .reporting_kpi import ReportingKpiAlgorithm
+
+    classes.append(ReportingKpiAlgorithm)
+    from .create_thematic_layer import CreateThematicLayerAlgorithm
+
+    classes.append(CreateThematicLayerAlgorithm)
+    from .thematic_stats import ThematicStatsAlgorithm
+
+    classes.append(ThematicStatsAlgorithm)
     return classes
 
 

@@ -153,11 +153,17 @@ def factorize(values: Sequence | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, labels
 
 
-def _reach(x, y, t, i, j, vmax: float) -> np.ndarray:
-    """Whether fix j can be reached from fix i without exceeding ``vmax`` (m/s)."""
-    dt = (t[j] - t[i]).astype(np.float64)
-    d = np.hypot(x[j] - x[i], y[j] - y[i])
-    return d <= vmax * dt + 1e-9
+def _reachable(dx, dy, dt, vmax: float):
+    """Whether a displacement (dx, dy) in dt seconds stays within ``vmax`` (m/s).
+
+    Squared form (no sqrt); the same formula serves the vectorised and reference code.
+    """
+    return dx * dx + dy * dy <= (vmax * dt) ** 2 + 1e-6
+
+
+def _reach_k(x, y, t, k: int, vmax: float) -> np.ndarray:
+    """Whether fix i+k can be reached from fix i, for every i (slices, no gathers)."""
+    return _reachable(x[k:] - x[:-k], y[k:] - y[:-k], (t[k:] - t[:-k]).astype(np.float64), vmax)
 
 
 def clean_track(
@@ -190,8 +196,8 @@ def clean_track(
     if rules.end is not None:
         keep &= t <= rules.end
     stats.outside_window = int(np.count_nonzero(valid) - np.count_nonzero(keep))
-    idx = np.flatnonzero(keep)
-    x, y, t, col = x[idx], y[idx], t[idx], col[idx]
+    if not keep.all():
+        x, y, t, col = x[keep], y[keep], t[keep], col[keep]
     codes, labels = factorize(col)
     n = len(x)
     if n > 1 and not _is_sorted(codes, t):
@@ -199,7 +205,8 @@ def clean_track(
         x, y, t, codes = x[order], y[order], t[order], codes[order]
     kept = _jump_filter(x, y, t, codes, rules)
     stats.jumps_dropped = int(n - np.count_nonzero(kept))
-    x, y, t, codes = x[kept], y[kept], t[kept], codes[kept]
+    if stats.jumps_dropped:
+        x, y, t, codes = x[kept], y[kept], t[kept], codes[kept]
     new_piece = np.ones(len(x), dtype=bool)
     if len(x) > 1:
         new_piece[1:] = (codes[1:] != codes[:-1]) | (t[1:] - t[:-1] > rules.max_gap_s)
@@ -227,18 +234,17 @@ def _jump_filter(
     link = np.zeros(n, dtype=bool)
     link[1:] = (codes[1:] == codes[:-1]) & (t[1:] - t[:-1] <= gap)
     ok_prev = np.zeros(n, dtype=bool)
-    i1 = np.arange(1, n)
-    ok_prev[1:] = link[1:] & _reach(x, y, t, i1 - 1, i1, vmax)
+    if n > 1:
+        ok_prev[1:] = link[1:] & _reach_k(x, y, t, 1, vmax)
     # confirmed[i]: as a piece start, fix i is backed by one of the next two fixes.
     near_any = np.zeros(n, dtype=bool)
     reach_any = np.zeros(n, dtype=bool)
     for k in (1, 2):
         if n <= k:
             break
-        i = np.arange(0, n - k)
-        near = (codes[i + k] == codes[i]) & (t[i + k] - t[i] <= gap)
+        near = (codes[k:] == codes[:-k]) & (t[k:] - t[:-k] <= gap)
         near_any[: n - k] |= near
-        reach_any[: n - k] |= near & _reach(x, y, t, i, i + k, vmax)
+        reach_any[: n - k] |= near & _reach_k(x, y, t, k, vmax)
     confirmed = ~near_any | reach_any
     # Decision for each fix assuming the previous fix was kept: right almost everywhere.
     kept = np.where(link, ok_prev, confirmed)
@@ -255,7 +261,9 @@ def _jump_filter(
                 resume = i  # a new collector starts with no history: vectorised is right
                 break
             if last >= 0 and t[i] - t[last] <= gap:
-                ok = bool(np.hypot(x[i] - x[last], y[i] - y[last]) <= vmax * (t[i] - t[last]) + 1e-9)
+                ok = bool(
+                    _reachable(x[i] - x[last], y[i] - y[last], float(t[i] - t[last]), vmax)
+                )
             else:
                 ok = bool(confirmed[i])
             kept[i] = ok
@@ -290,12 +298,12 @@ def clean_track_reference(
         last = None
         for k, (_, ti, xi, yi) in enumerate(fixes):
             if last is not None and ti - last[1] <= rules.max_gap_s:
-                ok = np.hypot(xi - last[2], yi - last[3]) <= vmax * (ti - last[1]) + 1e-9
+                ok = _reachable(xi - last[2], yi - last[3], float(ti - last[1]), vmax)
                 start = False
             else:
                 nxt = [f for f in fixes[k + 1 : k + 3] if f[1] - ti <= rules.max_gap_s]
                 ok = not nxt or any(
-                    np.hypot(f[2] - xi, f[3] - yi) <= vmax * (f[1] - ti) + 1e-9 for f in nxt
+                    _reachable(f[2] - xi, f[3] - yi, float(f[1] - ti), vmax) for f in nxt
                 )
                 start = True
             if ok:
@@ -317,20 +325,28 @@ def track_segments(
 
 
 def segments_from_track(track: CleanTrack) -> TrackSegments:
-    joined = np.flatnonzero(~track.new_piece[1:]) if len(track.x) > 1 else np.zeros(0, np.int64)
-    a, b = joined, joined + 1
+    """Segments between consecutive kept fixes of one piece."""
+    n = len(track.x)
+    joined = ~track.new_piece[1:] if n > 1 else np.zeros(0, dtype=bool)
+
+    def head(a: np.ndarray) -> np.ndarray:
+        return a[:-1][joined] if n > 1 else a[:0]
+
+    def tail(a: np.ndarray) -> np.ndarray:
+        return a[1:][joined] if n > 1 else a[:0]
+
     segs = TrackSegments(
-        track.x[a],
-        track.y[a],
-        track.x[b],
-        track.y[b],
-        track.t[a],
-        track.t[b],
-        track.collector[a],
+        head(track.x),
+        head(track.y),
+        tail(track.x),
+        tail(track.y),
+        head(track.t),
+        tail(track.t),
+        head(track.collector),
         track.collectors,
         track.stats,
     )
-    segs.stats.segments = len(a)
+    segs.stats.segments = len(segs.x0)
     return segs
 
 

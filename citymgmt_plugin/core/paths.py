@@ -24,3 +24,19 @@ def icon_path(name: str) -> Path:
 def metadata_path() -> Path:
     packaged = PACKAGE_DIR / "metadata.txt"
     return packaged if packaged.is_file() else PACKAGE_DIR.parent / "metadata.txt"
+
+
+# QGIS names its own Chinese catalogues zh-Hans / zh-Hant (what its Options dialog stores in
+# locale/userLocale); Qt and the system say zh_CN / zh_TW.
+_LOCALE_ALIASES = {"zh_hans": "zh_CN", "zh_hant": "zh_TW", "zh": "zh_CN"}
+
+
+def translation_file(locale: str) -> Path | None:
+    """The plugin's compiled catalogue (``i18n/citymgmt_<locale>.qm``) for a locale, if shipped."""
+    code = locale.replace("-", "_")
+    code = _LOCALE_ALIASES.get(code.lower(), code)
+    for candidate in dict.fromkeys((code[:5], code[:2])):
+        qm = PACKAGE_DIR / "i18n" / f"citymgmt_{candidate}.qm"
+        if candidate and qm.is_file():
+            return qm
+    return None

@@ -10,11 +10,12 @@ from typing import Any
 from .i18n import tr
 
 _APP: Any = None
+_PROVIDER: Any = None  # kept alive here: the registry does not own the Python object
 
 
 def start_qgis() -> Any:
     """Start (once) a headless QgsApplication with Processing and the citymgmt provider."""
-    global _APP
+    global _APP, _PROVIDER
     from qgis.core import QgsApplication
 
     if QgsApplication.instance() is not None and _APP is None:
@@ -39,7 +40,8 @@ def start_qgis() -> Any:
     if registry.providerById("citymgmt") is None:
         from ..processing_provider import create_provider
 
-        registry.addProvider(create_provider())
+        _PROVIDER = create_provider()
+        registry.addProvider(_PROVIDER)
     return _APP
 
 

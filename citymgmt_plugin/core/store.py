@@ -112,6 +112,10 @@ def create_workspace_engine(spec: WorkspaceSpec, password: str | None = None, **
 
         def _on_connect(dbapi_conn: Any, record: Any) -> None:
             load_spatialite_gpkg(dbapi_conn, record)
+            # GeoAlchemy2 leaves SpatiaLite in "amphibious" mode, which writes SpatiaLite
+            # blobs; GPKG mode writes standard GeoPackage geometry blobs that GDAL, QGIS
+            # and every other GeoPackage reader understand.
+            dbapi_conn.execute("SELECT EnableGpkgMode()")
             dbapi_conn.execute("PRAGMA foreign_keys = ON")
             dbapi_conn.execute("PRAGMA busy_timeout = 10000")
 

@@ -14,7 +14,12 @@ from ..i18n import tr
 # (name, "module:function"); each function takes a DemoContext. Order matters.
 STEPS: list[tuple[str, str]] = [
     ("district", "citymgmt_plugin.core.demo.generate:step_generate"),
+    ("checks", "citymgmt_plugin.core.demo.checks_demo:step_checks"),
+    ("census", "citymgmt_plugin.core.demo.census_demo:step_census"),
+    ("intake", "citymgmt_plugin.core.demo.intake_demo:step_intake"),
+    ("thematic", "citymgmt_plugin.core.demo.thematic_demo:step_thematic"),
     ("overview", "citymgmt_plugin.core.demo.overview:step_overview"),
+    ("kpi", "citymgmt_plugin.core.demo.checks_demo:step_kpi"),
 ]
 
 

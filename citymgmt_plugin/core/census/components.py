@@ -1,0 +1,608 @@
+"""Place, change, move and retire components, each with a history version.
+
+Every function takes the caller's connection, so intake/review, reconciliation and the GUI
+compose one transaction (``with census.write_transaction(ws) as conn: …``) and add their own
+audit or decision rows to it. Nothing here ever deletes a component.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Connection, func, select
+
+from ..i18n import tr
+from ..model import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
+from ..store import Workspace, audit
+from .errors import NotFound, Problem, ValidationFailed, VersionConflict
+from .geo import MAX_TOLERANCE_M, GridRef, anchor, from_db, to_ewkt
+from .grids import find_grid, within_box
+from .identifiers import allocate_identifier, reserve_identifier
+from .validation import (
+    EDITABLE_FIELDS,
+    check_class,
+    check_geometry,
+    check_identifier,
+    check_values,
+    get_class,
+    no_grid_problem,
+)
+
+SNAPSHOT_FIELDS = (
+    "identifier",
+    "scheme",
+    "class_code",
+    "name",
+    "dept_code",
+    "dept_name",
+    "owner_code",
+    "owner_name",
+    "maint_code",
+    "maint_name",
+    "grid_code",
+    "street_code",
+    "street_name",
+    "community_code",
+    "community_name",
+    "status",
+    "initial_date",
+    "change_date",
+    "data_source",
+    "accuracy_class",
+    "note",
+    "version",
+)
+
+
+@dataclass
+class ComponentDraft:
+    """A component to be stored; identifier and grid are derived when not given."""
+
+    class_code: str
+    geom: BaseGeometry | None
+    name: str = ""
+    dept_code: str = ""
+    dept_name: str = ""
+    owner_code: str | None = None
+    owner_name: str | None = None
+    maint_code: str | None = None
+    maint_name: str | None = None
+    status: str = "完好"
+    initial_date: date | None = None  # default: today in the office zone
+    data_source: str = "实测"
+    accuracy_class: str = "B"
+    note: str | None = None
+    scheme: str | None = None  # default: the workspace scheme
+    identifier: str | None = None  # default: allocated
+    grid_code: str | None = None  # default: from the position
+
+    def values(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("geom")
+        return d
+
+
+@dataclass(frozen=True)
+class ComponentRef:
+    id: int
+    identifier: str
+    grid_code: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    identifier: str
+    class_code: str
+    name: str
+    status: str
+    version: int
+    distance: float
+    geom: BaseGeometry | None = None
+
+
+@dataclass
+class ComponentRecord:
+    """A stored component as read: attributes, geometry, version."""
+
+    id: int
+    attributes: dict[str, Any]
+    geom: BaseGeometry | None
+    version: int = field(default=1)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.attributes[key]
+
+
+def office_today(ws: Workspace) -> date:
+    return datetime.now(ZoneInfo(ws.setting("timezone", "Asia/Shanghai"))).date()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    return v
+
+
+def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: _json_value(values.get(k)) for k in SNAPSHOT_FIELDS}
+
+
+def _grid_problem_or(
+    conn: Connection, ws: Workspace, geom: BaseGeometry | None, grid: GridRef | None
+) -> tuple[GridRef | None, list[Problem]]:
+    if grid is not None:
+        return grid, []
+    if geom is None or geom.is_empty:
+        return None, []
+    found = find_grid(conn, ws, geom)
+    return found, ([] if found else [no_grid_problem()])
+
+
+def validate_draft(
+    conn: Connection, ws: Workspace, draft: ComponentDraft
+) -> tuple[list[Problem], GridRef | None]:
+    """Every problem with ``draft`` (class, mandatory, domains, geometry, grid, identifier)."""
+    scheme = draft.scheme or ws.setting("component_scheme", "legacy16")
+    info = get_class(conn, ws, scheme, draft.class_code)
+    values = draft.values()
+    if values["initial_date"] is None:
+        values["initial_date"] = office_today(ws)
+    problems = check_class(info, scheme, draft.class_code)
+    problems += check_values(values)
+    problems += check_geometry(info, draft.geom)
+    grid = None
+    if not any(p.rule == "geometry_empty" for p in problems):
+        grid, grid_problems = _grid_problem_or(conn, ws, draft.geom, None)
+        problems += grid_problems
+        if grid is not None and draft.grid_code and draft.grid_code != grid.code:
+            problems.append(
+                Problem(
+                    "no_grid",
+                    "grid_code",
+                    tr("Census", "Grid {0} was given but the position is in grid {1}.").format(
+                        draft.grid_code, grid.code
+                    ),
+                )
+            )
+    if draft.identifier:
+        problems += check_identifier(
+            draft.identifier, scheme, draft.class_code, grid.code if grid else None
+        )
+        c = ws.schema.components
+        if (
+            not problems
+            and conn.execute(select(c.c.id).where(c.c.identifier == draft.identifier)).first()
+        ):
+            problems.append(
+                Problem(
+                    "identifier_taken",
+                    "identifier",
+                    tr("Census", "Identifier {0} is already used.").format(draft.identifier),
+                )
+            )
+    return problems, grid
+
+
+def create_component(
+    conn: Connection,
+    ws: Workspace,
+    draft: ComponentDraft,
+    actor: str,
+    reason: str | None = None,
+    operation: str = "create",
+    grid: GridRef | None = None,
+) -> ComponentRef:
+    """Store a new component: grid from its position, identifier allocated (or the given one
+    reserved), history version 1. Raises :class:`ValidationFailed` naming every rule broken.
+    ``grid`` may be passed by callers that already looked it up (bulk import)."""
+    scheme = draft.scheme or ws.setting("component_scheme", "legacy16")
+    if grid is None:
+        problems, grid = validate_draft(conn, ws, draft)
+    else:
+        info = get_class(conn, ws, scheme, draft.class_code)
+        values = draft.values()
+        values["initial_date"] = values["initial_date"] or office_today(ws)
+        problems = check_class(info, scheme, draft.class_code) + check_values(values)
+        problems += check_geometry(info, draft.geom)
+        if draft.identifier:
+            problems += check_identifier(draft.identifier, scheme, draft.class_code, grid.code)
+    if problems:
+        raise ValidationFailed(problems)
+    assert grid is not None and draft.geom is not None
+    if draft.identifier:
+        identifier = draft.identifier
+        reserve_identifier(conn, ws, identifier, scheme)
+    else:
+        identifier = allocate_identifier(conn, ws, grid.county, scheme, draft.class_code)
+    now = _now()
+    values = draft.values()
+    values.update(
+        identifier=identifier,
+        scheme=scheme,
+        grid_code=grid.code,
+        street_code=grid.street_code,
+        street_name=grid.street_name,
+        community_code=grid.community_code,
+        community_name=grid.community_name,
+        initial_date=draft.initial_date or office_today(ws),
+        change_date=None,
+        version=1,
+    )
+    for k in ("owner_code", "owner_name", "maint_code", "maint_name", "note"):
+        if isinstance(values.get(k), str) and not values[k].strip():
+            values[k] = None
+    c = ws.schema.components
+    ewkt = to_ewkt(draft.geom, ws.srid)
+    cid = conn.execute(
+        c.insert().values(**values, updated_at=now, updated_by=actor, geom=ewkt).returning(c.c.id)
+    ).scalar_one()
+    conn.execute(
+        ws.schema.component_history.insert().values(
+            component_id=cid,
+            version=1,
+            operation=operation,
+            changed_at=now,
+            changed_by=actor,
+            reason=reason,
+            attributes=_snapshot(values),
+            changes=None,
+            geom=ewkt,
+        )
+    )
+    audit(
+        conn, ws.schema, actor, "census." + operation, "components", cid, {"identifier": identifier}
+    )
+    return ComponentRef(cid, identifier, grid.code, 1)
+
+
+def get_component(
+    conn: Connection, ws: Workspace, component_id: int, lock: bool = False
+) -> ComponentRecord:
+    c = ws.schema.components
+    q = select(c).where(c.c.id == component_id)
+    if lock and ws.is_postgres:
+        q = q.with_for_update()
+    row = conn.execute(q).mappings().first()
+    if row is None:
+        raise NotFound(component_id)
+    attrs = {k: row[k] for k in row if k != "geom"}
+    return ComponentRecord(row["id"], attrs, from_db(row["geom"]), row["version"])
+
+
+def find_by_identifier(conn: Connection, ws: Workspace, identifier: str) -> ComponentRecord | None:
+    c = ws.schema.components
+    cid = conn.execute(select(c.c.id).where(c.c.identifier == identifier)).scalar()
+    return None if cid is None else get_component(conn, ws, cid)
+
+
+def _normalise(field_name: str, v: Any) -> Any:
+    if isinstance(v, str):
+        v = v.strip()
+        if not v and field_name not in ("name", "dept_code", "dept_name"):
+            return None
+    return v
+
+
+def _same_geom(a: BaseGeometry | None, b: BaseGeometry | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return bool(shapely.equals_exact(a, b, tolerance=1e-6))
+
+
+def update_component(
+    conn: Connection,
+    ws: Workspace,
+    component_id: int,
+    changes: dict[str, Any],
+    actor: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    operation: str | None = None,
+) -> ComponentRef:
+    """Change attributes and/or geometry (``changes["geom"]``) of a component.
+
+    Sets the change date, bumps ``version`` (refused with :class:`VersionConflict` when
+    ``expected_version`` is not the stored one) and writes a history version with
+    ``{field: [old, new]}``. A new position re-assigns the unit grid (same county only: the
+    identifier is permanent). Class and identifier cannot change: retire and place anew.
+    """
+    current = get_component(conn, ws, component_id, lock=True)
+    if expected_version is not None and current.version != expected_version:
+        raise VersionConflict(
+            component_id, expected_version, current.version, current.attributes.get("updated_by")
+        )
+    attrs = current.attributes
+    bad = set(changes) - set(EDITABLE_FIELDS) - {"geom"}
+    if bad:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "identifier",
+                    f,
+                    tr(
+                        "Census", "{0} cannot be changed: retire the component and place a new one."
+                    ).format(f),
+                )
+                for f in sorted(bad)
+            ]
+        )
+    new_values = dict(attrs)
+    diff: dict[str, list[Any]] = {}
+    for f, v in changes.items():
+        if f == "geom":
+            continue
+        v = _normalise(f, v)
+        if v != attrs.get(f):
+            diff[f] = [_json_value(attrs.get(f)), _json_value(v)]
+            new_values[f] = v
+    new_geom = current.geom
+    grid: GridRef | None = None
+    problems: list[Problem] = []
+    if "geom" in changes and not _same_geom(changes["geom"], current.geom):
+        new_geom = changes["geom"]
+        info = get_class(conn, ws, attrs["scheme"], attrs["class_code"])
+        problems += check_geometry(info, new_geom)
+        if not problems:
+            grid = find_grid(conn, ws, new_geom)
+            if grid is None:
+                problems.append(no_grid_problem())
+            elif grid.county != attrs["identifier"][:6]:
+                problems.append(
+                    Problem(
+                        "county_change",
+                        "geom",
+                        tr(
+                            "Census",
+                            "The new position is in county {0}; identifier {1} belongs to "
+                            "county {2}. Retire the component and place a new one there.",
+                        ).format(grid.county, attrs["identifier"], attrs["identifier"][:6]),
+                    )
+                )
+        if current.geom is not None and new_geom is not None:
+            moved = float(anchor(current.geom).distance(anchor(new_geom)))
+        else:
+            moved = None
+        diff["geom"] = [None, round(moved, 3) if moved is not None else None]
+        if grid is not None:
+            for f, v in (
+                ("grid_code", grid.code),
+                ("street_code", grid.street_code),
+                ("street_name", grid.street_name),
+                ("community_code", grid.community_code),
+                ("community_name", grid.community_name),
+            ):
+                if v != attrs.get(f):
+                    diff[f] = [attrs.get(f), v]
+                    new_values[f] = v
+    if not diff:
+        return ComponentRef(component_id, attrs["identifier"], attrs["grid_code"], current.version)
+    if attrs["status"] in RETIRED_STATUSES and "status" not in diff:
+        problems.append(
+            Problem(
+                "retired",
+                "status",
+                tr("Census", "Component {0} is retired ({1}); restore its status first.").format(
+                    attrs["identifier"], attrs["status"]
+                ),
+            )
+        )
+    today = office_today(ws)
+    new_values["change_date"] = (
+        max(today, new_values["initial_date"]) if new_values.get("initial_date") else today
+    )
+    problems += check_values(new_values)
+    if problems:
+        raise ValidationFailed(problems)
+    if operation is None:
+        if (
+            set(diff)
+            - {
+                "geom",
+                "grid_code",
+                "street_code",
+                "street_name",
+                "community_code",
+                "community_name",
+            }
+            == set()
+        ):
+            operation = "move"
+        elif set(diff) == {"status"}:
+            operation = "retire" if new_values["status"] in RETIRED_STATUSES else "status"
+        else:
+            operation = "update"
+    _ensure_baseline(conn, ws, current)
+    now = _now()
+    version = current.version + 1
+    c = ws.schema.components
+    upd = {f: new_values[f] for f in diff if f != "geom"}
+    upd.update(
+        change_date=new_values["change_date"], version=version, updated_at=now, updated_by=actor
+    )
+    geom_ewkt = to_ewkt(new_geom, ws.srid) if new_geom is not None else None
+    if "geom" in diff:
+        upd["geom"] = geom_ewkt
+    res = conn.execute(
+        c.update().where(c.c.id == component_id, c.c.version == current.version).values(**upd)
+    )
+    if res.rowcount != 1:  # GeoPackage: a writer slipped in between read and write
+        raise VersionConflict(component_id, current.version, None, None)
+    new_values["version"] = version
+    conn.execute(
+        ws.schema.component_history.insert().values(
+            component_id=component_id,
+            version=version,
+            operation=operation,
+            changed_at=now,
+            changed_by=actor,
+            reason=reason,
+            attributes=_snapshot(new_values),
+            changes=diff,
+            geom=geom_ewkt,
+        )
+    )
+    audit(
+        conn,
+        ws.schema,
+        actor,
+        "census." + operation,
+        "components",
+        component_id,
+        {"identifier": attrs["identifier"], "version": version, "fields": sorted(diff)},
+    )
+    return ComponentRef(component_id, attrs["identifier"], new_values["grid_code"], version)
+
+
+def _ensure_baseline(conn: Connection, ws: Workspace, current: ComponentRecord) -> None:
+    """Components loaded in bulk have no history: keep their state before the first change."""
+    h = ws.schema.component_history
+    exists = conn.execute(
+        select(h.c.id).where(h.c.component_id == current.id, h.c.version == current.version)
+    ).first()
+    if exists:
+        return
+    attrs = dict(current.attributes)
+    conn.execute(
+        h.insert().values(
+            component_id=current.id,
+            version=current.version,
+            operation="import",
+            changed_at=attrs.get("updated_at") or _now(),
+            changed_by=attrs.get("updated_by") or "?",
+            reason=tr("Census", "state before the first recorded change"),
+            attributes=_snapshot(attrs),
+            changes=None,
+            geom=to_ewkt(current.geom, ws.srid) if current.geom is not None else None,
+        )
+    )
+
+
+def move_component(
+    conn: Connection,
+    ws: Workspace,
+    component_id: int,
+    geom: BaseGeometry,
+    actor: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> ComponentRef:
+    return update_component(
+        conn, ws, component_id, {"geom": geom}, actor, reason, expected_version, operation=None
+    )
+
+
+def set_status(
+    conn: Connection,
+    ws: Workspace,
+    component_id: int,
+    status: str,
+    actor: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> ComponentRef:
+    return update_component(
+        conn, ws, component_id, {"status": status}, actor, reason, expected_version
+    )
+
+
+def retire_component(
+    conn: Connection,
+    ws: Workspace,
+    component_id: int,
+    actor: str,
+    reason: str,
+    status: str = "移除",
+    expected_version: int | None = None,
+) -> ComponentRef:
+    """Retire (status 移除 or 废弃); the row and its history stay."""
+    if status not in RETIRED_STATUSES:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "domain",
+                    "status",
+                    tr("Census", "Retiring sets status {0}, not {1}.").format(
+                        "、".join(RETIRED_STATUSES), status
+                    ),
+                )
+            ]
+        )
+    return update_component(
+        conn, ws, component_id, {"status": status}, actor, reason, expected_version, "retire"
+    )
+
+
+def component_history(conn: Connection, ws: Workspace, component_id: int) -> list[dict[str, Any]]:
+    """Versions of a component, oldest first: version, operation, who, when, why, changes,
+    the full attribute snapshot and the geometry of that version (shapely)."""
+    h = ws.schema.component_history
+    rows = conn.execute(
+        select(h).where(h.c.component_id == component_id).order_by(h.c.version)
+    ).mappings()
+    out = []
+    for r in rows:
+        d = {k: r[k] for k in r if k != "geom"}
+        d["geom"] = from_db(r["geom"])
+        out.append(d)
+    return out
+
+
+def candidates_near(
+    conn: Connection,
+    ws: Workspace,
+    geom: BaseGeometry,
+    class_code: str | None = None,
+    tolerance: float | None = None,
+    include_retired: bool = False,
+    limit: int = 20,
+) -> list[Candidate]:
+    """Stored components within ``tolerance`` metres (default: the widest accuracy class),
+    nearest first; of ``class_code`` when given. For matching a report to the inventory."""
+    tol = MAX_TOLERANCE_M if tolerance is None else float(tolerance)
+    c = ws.schema.components
+    pt = anchor(geom)
+    dist = func.ST_Distance(c.c.geom, func.ST_GeomFromText(pt.wkt, ws.srid)).label("dist")
+    q = select(
+        c.c.id,
+        c.c.identifier,
+        c.c.class_code,
+        c.c.name,
+        c.c.status,
+        c.c.version,
+        dist,
+        func.ST_AsBinary(c.c.geom).label("wkb"),
+    ).where(within_box(ws, c, (pt.x - tol, pt.y - tol, pt.x + tol, pt.y + tol)))
+    if class_code:
+        q = q.where(c.c.class_code == class_code)
+    if not include_retired:
+        q = q.where(c.c.status.notin_(RETIRED_STATUSES))
+    rows = [r for r in conn.execute(q) if r.dist is not None and r.dist <= tol]
+    rows.sort(key=lambda r: (r.dist, r.identifier))
+    return [
+        Candidate(
+            r.id,
+            r.identifier,
+            r.class_code,
+            r.name,
+            r.status,
+            r.version,
+            float(r.dist),
+            from_db(r.wkb),
+        )
+        for r in rows[:limit]
+    ]
+
+
+def tolerance_of(accuracy_class: str | None) -> float:
+    return ACCURACY_TOLERANCE_M.get(accuracy_class or "B", 1.0)

@@ -1,0 +1,86 @@
+"""Census feature: the census dock and the batch reconciliation dialog."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from ..core.i18n import tr
+from ..core.paths import icon_path
+
+
+class CensusFeature:
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx  # no GUI work here
+        self.dock: Any = None
+        self.dialog: Any = None
+        self.action: QAction | None = None
+        self.import_action: QAction | None = None
+
+    def init_gui(self) -> None:
+        from .census_dock import CensusDock
+
+        iface = self.ctx.iface
+        self.dock = CensusDock(
+            iface.mapCanvas(), lambda: self.ctx.workspace, parent=iface.mainWindow()
+        )
+        self.ctx.add_dock(self.dock, Qt.RightDockWidgetArea)
+        self.dock.hide()
+        self.action = QAction(
+            QIcon(str(icon_path("citymgmt.svg"))),
+            tr("Census", "Component census"),
+            iface.mainWindow(),
+        )
+        self.action.setObjectName("citymgmtCensusAction")
+        self.action.setCheckable(True)
+        self.action.toggled.connect(self._toggle)
+        self.dock.visibilityChanged.connect(self.action.setChecked)
+        self.ctx.add_action(self.action)
+        self.import_action = QAction(
+            tr("Census", "Census import and reconciliation…"), iface.mainWindow()
+        )
+        self.import_action.setObjectName("citymgmtCensusImportAction")
+        self.import_action.triggered.connect(self.show_reconcile)
+        self.ctx.add_action(self.import_action, toolbar=False)
+        self.ctx.workspace_changed.connect(self._workspace_changed)
+
+    def _toggle(self, on: bool) -> None:
+        if on:
+            self.dock.refresh()
+            self.dock.show()
+        else:
+            self.dock.hide()
+
+    def _workspace_changed(self, _ws: Any) -> None:
+        if self.dock is not None and self.dock.isVisible():
+            self.dock.refresh()
+
+    def show_reconcile(self) -> Any:
+        from .census_reconcile import ReconcileDialog
+
+        ws = self.ctx.workspace
+        if ws is None:
+            self.ctx.iface.messageBar().pushWarning(
+                tr("Census", "Census"), tr("Census", "Open a workspace first.")
+            )
+            return None
+        self.dialog = ReconcileDialog(ws, self.dock.actor, self.ctx.iface.mainWindow())
+        self.dialog.show()
+        return self.dialog
+
+    def unload(self) -> None:
+        with contextlib.suppress(TypeError, RuntimeError):
+            self.ctx.workspace_changed.disconnect(self._workspace_changed)
+        if self.dock is not None:
+            self.dock.deactivate_tools()
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        self.dock = None  # removed and deleted by ctx.unload
+        self.action = None
+        self.import_action = None

@@ -1,0 +1,377 @@
+"""Census import and reconciliation: read a batch, map its fields, see the classes in a table
+and on the map, accept or reject items, apply in one transaction, write the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFeature,
+    QgsField,
+    QgsGeometry,
+    QgsProject,
+    QgsRendererCategory,
+    QgsSymbol,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import Qt, QVariant
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import census
+from ..core.census.importer import (
+    TARGET_FIELDS,
+    MappingStore,
+    list_layers,
+    prepare_batch,
+    read_source,
+)
+from ..core.census.reconcile import (
+    ACTIONABLE,
+    KINDS,
+    Reconciliation,
+    apply_reconciliation,
+    kind_label,
+    reconcile,
+    write_report,
+)
+from ..core.census.validation import field_label
+from ..core.i18n import tr
+from ..core.store import Workspace
+
+KIND_COLORS = {
+    "new": "#1a9641",
+    "unchanged": "#9e9e9e",
+    "changed": "#fdae61",
+    "moved": "#2b83ba",
+    "missing": "#d7191c",
+    "duplicate": "#7b3294",
+}
+CRS_CHOICES = (
+    ("", "auto"),
+    ("EPSG:4326", "WGS84"),
+    ("EPSG:4490", "CGCS2000"),
+    ("EPSG:4549", "CGCS2000 / 3-degree GK CM 120E"),
+)
+
+
+class ReconcileDialog(QDialog):
+    def __init__(
+        self,
+        ws: Workspace,
+        actor: str,
+        parent: QWidget | None = None,
+        store: MappingStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("citymgmtCensusReconcile")
+        self.setWindowTitle(tr("Census", "Census import and reconciliation"))
+        self.ws = ws
+        self.actor = actor
+        self.store = store or MappingStore()
+        self.table_src = None
+        self.recon: Reconciliation | None = None
+        self.layer: QgsVectorLayer | None = None
+        lay = QVBoxLayout(self)
+        top = QFormLayout()
+        row = QHBoxLayout()
+        self.path = QLineEdit(self)
+        self.path.setObjectName("censusBatchPath")
+        browse = QPushButton(tr("Census", "Browse…"), self)
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path)
+        row.addWidget(browse)
+        top.addRow(tr("Census", "Survey batch"), row)
+        self.layer_box = QComboBox(self)
+        top.addRow(tr("Census", "Layer / sheet"), self.layer_box)
+        self.crs_box = QComboBox(self)
+        for code, label in CRS_CHOICES:
+            self.crs_box.addItem(label if code == "" else f"{label} ({code})", code)
+        self.crs_box.setEditable(True)
+        top.addRow(tr("Census", "Coordinates"), self.crs_box)
+        lay.addLayout(top)
+        read = QPushButton(tr("Census", "Read columns"), self)
+        read.clicked.connect(self.read_columns)
+        lay.addWidget(read)
+        self.mapping = QTableWidget(len(TARGET_FIELDS), 2, self)
+        self.mapping.setHorizontalHeaderLabels([tr("Census", "Field"), tr("Census", "Column")])
+        for r, t in enumerate(TARGET_FIELDS):
+            self.mapping.setItem(r, 0, QTableWidgetItem(field_label(t) if t not in "xy" else t))
+            self.mapping.setCellWidget(r, 1, QComboBox(self))
+        self.mapping.setMaximumHeight(220)
+        self.mapping.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(self.mapping)
+        run = QPushButton(tr("Census", "Validate and reconcile"), self)
+        run.setObjectName("censusReconcileRun")
+        run.clicked.connect(self.run)
+        lay.addWidget(run)
+        filt = QHBoxLayout()
+        filt.addWidget(QLabel(tr("Census", "Show"), self))
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.addItem(tr("Census", "all"), "")
+        for k in KINDS:
+            self.kind_filter.addItem(kind_label(k), k)
+        self.kind_filter.currentIndexChanged.connect(self._filter)
+        filt.addWidget(self.kind_filter)
+        self.summary = QLabel("", self)
+        filt.addWidget(self.summary, 1)
+        lay.addLayout(filt)
+        self.items = QTableWidget(0, 8, self)
+        self.items.setObjectName("censusReconcileItems")
+        self.items.setHorizontalHeaderLabels(
+            [
+                tr("Census", "Accept"),
+                tr("Census", "Class"),
+                tr("Census", "Row"),
+                tr("Census", "Identifier"),
+                tr("Census", "Component class"),
+                tr("Census", "Distance (m)"),
+                tr("Census", "Changes"),
+                tr("Census", "Note"),
+            ]
+        )
+        self.items.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.items.itemChanged.connect(self._check_changed)
+        lay.addWidget(self.items, 1)
+        buttons = QHBoxLayout()
+        acc = QPushButton(tr("Census", "Accept selected"), self)
+        acc.clicked.connect(lambda: self.decide_selected(True))
+        rej = QPushButton(tr("Census", "Reject selected"), self)
+        rej.clicked.connect(lambda: self.decide_selected(False))
+        self.apply_btn = QPushButton(tr("Census", "Apply accepted"), self)
+        self.apply_btn.setObjectName("censusReconcileApply")
+        self.apply_btn.clicked.connect(self.apply)
+        rep = QPushButton(tr("Census", "Write report…"), self)
+        rep.clicked.connect(self._report)
+        for b in (acc, rej, self.apply_btn, rep):
+            buttons.addWidget(b)
+        lay.addLayout(buttons)
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+        self.resize(900, 760)
+
+    # ---------------------------------------------------------------- input
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            tr("Census", "Survey batch"),
+            "",
+            tr("Census", "Survey data (*.gpkg *.shp *.geojson *.json *.csv *.xlsx)"),
+        )
+        if path:
+            self.path.setText(path)
+            self.read_columns()
+
+    def read_columns(self) -> None:
+        path = self.path.text().strip()
+        try:
+            if self.layer_box.count() == 0 or self.layer_box.property("path") != path:
+                self.layer_box.clear()
+                self.layer_box.addItems(list_layers(path))
+                self.layer_box.setProperty("path", path)
+            self.table_src = read_source(path, self.layer_box.currentText() or None)
+        except census.CensusError as exc:
+            self.status.setText(str(exc))
+            return
+        mapping = self.store.mapping_for(self.table_src)
+        crs = self.store.get_crs(self.table_src.columns)
+        if crs:
+            self.crs_box.setCurrentText(crs)
+        for r, t in enumerate(TARGET_FIELDS):
+            box: QComboBox = self.mapping.cellWidget(r, 1)
+            box.clear()
+            box.addItem("", "")
+            for c in self.table_src.columns:
+                box.addItem(c, c)
+            box.setCurrentText(mapping.get(t, ""))
+        self.status.setText(
+            tr("Census", "{0} rows, {1} columns.").format(
+                len(self.table_src), len(self.table_src.columns)
+            )
+        )
+
+    def current_mapping(self) -> dict[str, str]:
+        out = {}
+        for r, t in enumerate(TARGET_FIELDS):
+            v = self.mapping.cellWidget(r, 1).currentText()
+            if v:
+                out[t] = v
+        return out
+
+    def current_crs(self) -> str | None:
+        data = self.crs_box.currentData()
+        text = self.crs_box.currentText().strip()
+        if data is not None and self.crs_box.findText(text) >= 0:
+            return data or None
+        return text or None
+
+    def run(self) -> Reconciliation | None:
+        if self.table_src is None:
+            self.read_columns()
+        if self.table_src is None:
+            return None
+        mapping, crs = self.current_mapping(), self.current_crs()
+        try:
+            with self.ws.engine.connect() as c:
+                batch = prepare_batch(c, self.ws, self.table_src, mapping, crs)
+                self.recon = reconcile(c, self.ws, batch)
+        except census.CensusError as exc:
+            self.status.setText(str(exc))
+            return None
+        self.store.remember(self.table_src.columns, mapping, crs)
+        self._fill()
+        self._map_layer()
+        return self.recon
+
+    # ---------------------------------------------------------------- table
+    def _fill(self) -> None:
+        assert self.recon is not None
+        self.items.blockSignals(True)
+        self.items.setRowCount(len(self.recon.items))
+        for r, it in enumerate(self.recon.items):
+            check = QTableWidgetItem()
+            if it.kind in ACTIONABLE and not it.problems:
+                check.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+                check.setCheckState(Qt.Checked if it.accepted else Qt.Unchecked)
+            else:
+                check.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+            check.setData(Qt.UserRole, it.seq)
+            self.items.setItem(r, 0, check)
+            kind = QTableWidgetItem(kind_label(it.kind))
+            kind.setBackground(QColor(KIND_COLORS[it.kind]).lighter(160))
+            self.items.setItem(r, 1, kind)
+            changes = "; ".join(f"{k}: {a} → {b}" for k, (a, b) in it.changes.items())
+            note = it.duplicate_of or " ".join(p.message for p in it.problems)
+            for col, val in enumerate(
+                [
+                    str(it.row_no or ""),
+                    it.identifier or "",
+                    it.class_code,
+                    "" if it.distance is None else f"{it.distance:.2f}",
+                    changes,
+                    note,
+                ],
+                start=2,
+            ):
+                cell = QTableWidgetItem(val)
+                cell.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+                self.items.setItem(r, col, cell)
+        self.items.blockSignals(False)
+        self.items.resizeColumnsToContents()
+        self._summary()
+
+    def _summary(self) -> None:
+        assert self.recon is not None
+        counts = self.recon.counts()
+        text = "  ".join(f"{kind_label(k)} {counts[k]}" for k in KINDS)
+        text += "  |  " + tr("Census", "invalid rows {0}, accepted {1}").format(
+            len(self.recon.batch.failures), len(self.recon.accepted())
+        )
+        self.summary.setText(text)
+
+    def _filter(self) -> None:
+        if self.recon is None:
+            return
+        want = self.kind_filter.currentData()
+        for r, it in enumerate(self.recon.items):
+            self.items.setRowHidden(r, bool(want) and it.kind != want)
+        if self.layer is not None:
+            self.layer.setSubsetString(f"\"kind\" = '{want}'" if want else "")
+
+    def _check_changed(self, cell: QTableWidgetItem) -> None:
+        if cell.column() != 0 or self.recon is None:
+            return
+        self.recon.set_decision([cell.data(Qt.UserRole)], cell.checkState() == Qt.Checked)
+        self._summary()
+
+    def decide_selected(self, accept: bool) -> int:
+        if self.recon is None:
+            return 0
+        rows = sorted({i.row() for i in self.items.selectedItems()})
+        seqs = [self.items.item(r, 0).data(Qt.UserRole) for r in rows]
+        n = self.recon.set_decision(seqs, accept)
+        self._fill()
+        return n
+
+    # ---------------------------------------------------------------- map
+    def _map_layer(self) -> None:
+        assert self.recon is not None
+        if self.layer is not None and QgsProject.instance().mapLayer(self.layer.id()):
+            QgsProject.instance().removeMapLayer(self.layer.id())
+        layer = QgsVectorLayer(
+            f"Point?crs=EPSG:{self.ws.srid}", tr("Census", "Reconciliation"), "memory"
+        )
+        pr = layer.dataProvider()
+        pr.addAttributes(
+            [
+                QgsField("seq", QVariant.Int),
+                QgsField("kind", QVariant.String),
+                QgsField("identifier", QVariant.String),
+                QgsField("row_no", QVariant.Int),
+            ]
+        )
+        layer.updateFields()
+        feats = []
+        for it in self.recon.items:
+            if it.geom is None:
+                continue
+            f = QgsFeature(layer.fields())
+            f.setAttributes([it.seq, it.kind, it.identifier or "", it.row_no or 0])
+            f.setGeometry(QgsGeometry.fromWkt(census.anchor(it.geom).wkt))
+            feats.append(f)
+        pr.addFeatures(feats)
+        cats = []
+        for k in KINDS:
+            sym = QgsSymbol.defaultSymbol(QgsWkbTypes.PointGeometry)
+            sym.setColor(QColor(KIND_COLORS[k]))
+            sym.setSize(3.2)
+            cats.append(QgsRendererCategory(k, sym, kind_label(k)))
+        layer.setRenderer(QgsCategorizedSymbolRenderer("kind", cats))
+        QgsProject.instance().addMapLayer(layer)
+        self.layer = layer
+
+    # ---------------------------------------------------------------- apply
+    def apply(self) -> Any:
+        if self.recon is None:
+            return None
+        try:
+            with census.write_transaction(self.ws) as c:
+                result = apply_reconciliation(c, self.ws, self.recon, self.actor)
+        except census.CensusError as exc:
+            self.status.setText(str(exc))
+            return None
+        r = result.as_dict()
+        self.status.setText(
+            tr("Census", "Applied: {0} created, {1} updated, {2} moved, {3} retired.").format(
+                r["created"], r["updated"], r["moved"], r["retired"]
+            )
+        )
+        self.result = result
+        self.apply_btn.setEnabled(False)
+        return result
+
+    def _report(self) -> None:
+        if self.recon is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, tr("Census", "Report folder"))
+        if folder:
+            paths = write_report(self.recon, Path(folder), result=getattr(self, "result", None))
+            self.status.setText(tr("Census", "Report written: {0}").format(paths["html"]))

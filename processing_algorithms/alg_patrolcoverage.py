@@ -1,0 +1,513 @@
+"""citymgmt:patrolcoverage — weekly main-road coverage per unit grid from patrol tracks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from qgis.core import (
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDateTime,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from citymgmt_plugin.core.coverage import (
+    TrackRules,
+    TrackStats,
+    clip_roads_to_grids,
+    compute_coverage,
+    passes,
+    rollup,
+    track_segments,
+)
+
+from .base import CityMgmtAlgorithm
+from .layer_arrays import (
+    points_xy,
+    qdatetime_to_epoch,
+    read_columns,
+    require_fields,
+    require_projected,
+    require_source,
+    source_layer,
+)
+
+
+@dataclass
+class CoverageOutcome:
+    """What both computation paths (desktop kernel, PostGIS) hand to the writers."""
+
+    grid_codes: list
+    grid_geoms: np.ndarray  # shapely polygons (None for null geometry)
+    road_m: np.ndarray
+    covered_m: np.ndarray
+    gap_lines: np.ndarray
+    gap_grid: np.ndarray
+    gap_length: np.ndarray
+    stats: TrackStats
+
+
+class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
+    ALG_ID = "patrolcoverage"
+    ALG_NAME = "Patrol coverage of main roads"
+    ALG_GROUP = "Patrol"
+    ALG_GROUP_ID = "patrol"
+    ALG_HELP = (
+        "Checks the contract rule that every main road and window area of every grid is "
+        "patrolled (every week, for a one-week time window).<br>"
+        "Collector GPS fixes are sorted by collector and time; fixes with no time or "
+        "position are skipped; a fix that could only be reached from the last kept fix "
+        "faster than the maximum speed is a GPS jump and is dropped; the track is broken "
+        "where two kept fixes are more than the maximum gap apart.<br>"
+        "A point of a road counts as covered when it lies within the tolerance of a track "
+        "segment of any collector. Lengths are exact (no sampling).<br>"
+        "<b>Outputs</b>: one feature per grid with road length, covered length, coverage "
+        "share and whether it reaches the required share (required minus its tolerance; "
+        "grids without roads pass); the uncovered road stretches; optionally sums per "
+        "responsibility grid from a table of unit grid code and responsibility grid "
+        "code.<br>"
+        "All layers must be in a projected CRS in metres; other layers are transformed to "
+        "the grid layer's CRS. Times without a time zone are read as China Standard Time "
+        "(Asia/Shanghai).<br>"
+        "<b>Run in PostGIS</b>: when grids, roads and tracks are tables of one PostGIS "
+        "database, the whole computation can run in the database with one SQL script."
+    )
+
+    GRIDS = "GRIDS"
+    GRID_CODE_FIELD = "GRID_CODE_FIELD"
+    ROADS = "ROADS"
+    TRACKS = "TRACKS"
+    COLLECTOR_FIELD = "COLLECTOR_FIELD"
+    TIME_FIELD = "TIME_FIELD"
+    TOLERANCE = "TOLERANCE"
+    MAX_GAP = "MAX_GAP"
+    MAX_SPEED = "MAX_SPEED"
+    START = "START"
+    END = "END"
+    REQUIRED = "REQUIRED"
+    REQUIRED_TOLERANCE = "REQUIRED_TOLERANCE"
+    RESP_GRID_TABLE = "RESP_GRID_TABLE"
+    RESP_UNIT_FIELD = "RESP_UNIT_FIELD"
+    RESP_CODE_FIELD = "RESP_CODE_FIELD"
+    PG_MODE = "PG_MODE"
+    OUTPUT = "OUTPUT"
+    GAPS = "GAPS"
+    RESP_OUTPUT = "RESP_OUTPUT"
+
+    def initAlgorithm(self, config=None) -> None:
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.GRIDS, self.tr("Unit grids"), [QgsProcessing.TypeVectorPolygon]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.GRID_CODE_FIELD, self.tr("Grid code field"), parentLayerParameterName=self.GRIDS
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.ROADS, self.tr("Main roads"), [QgsProcessing.TypeVectorLine]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.TRACKS, self.tr("Patrol GPS fixes"), [QgsProcessing.TypeVectorPoint]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.COLLECTOR_FIELD, self.tr("Collector field"), parentLayerParameterName=self.TRACKS
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.TIME_FIELD, self.tr("Time field"), parentLayerParameterName=self.TRACKS
+            )
+        )
+        self.addParameter(_number(self.TOLERANCE, self.tr("Tolerance (m)"), 30.0, 0.01))
+        self.addParameter(_number(self.MAX_GAP, self.tr("Maximum gap between fixes (s)"), 120.0, 1))
+        self.addParameter(_number(self.MAX_SPEED, self.tr("Maximum speed (km/h)"), 60.0, 0.1))
+        self.addParameter(
+            QgsProcessingParameterDateTime(self.START, self.tr("Start time"), optional=True)
+        )
+        self.addParameter(QgsProcessingParameterDateTime(self.END, self.tr("End time"), optional=True))
+        self.addParameter(
+            _number(self.REQUIRED, self.tr("Required coverage share"), 1.0, 0.0, 1.0)
+        )
+        self.addParameter(
+            _number(self.REQUIRED_TOLERANCE, self.tr("Tolerance on the required share"), 0.005, 0.0, 1.0)
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.RESP_GRID_TABLE,
+                self.tr("Responsibility grid table (unit grid to responsibility grid)"),
+                [QgsProcessing.TypeVector],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.RESP_UNIT_FIELD,
+                self.tr("Unit grid code field"),
+                parentLayerParameterName=self.RESP_GRID_TABLE,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.RESP_CODE_FIELD,
+                self.tr("Responsibility grid code field"),
+                parentLayerParameterName=self.RESP_GRID_TABLE,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.PG_MODE, self.tr("Run in PostGIS (inputs in one PostGIS database)"), False
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, self.tr("Grid coverage"), QgsProcessing.TypeVectorPolygon
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.GAPS, self.tr("Uncovered road stretches"), QgsProcessing.TypeVectorLine
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.RESP_OUTPUT,
+                self.tr("Responsibility grid coverage"),
+                QgsProcessing.TypeVector,
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber("grids", self.tr("Grids")))
+        self.addOutput(QgsProcessingOutputNumber("grids_failed", self.tr("Grids failing")))
+        self.addOutput(QgsProcessingOutputNumber("road_m", self.tr("Road length (m)")))
+        self.addOutput(QgsProcessingOutputNumber("covered_m", self.tr("Covered length (m)")))
+        self.addOutput(QgsProcessingOutputNumber("fixes_used", self.tr("Fixes used")))
+        self.addOutput(QgsProcessingOutputNumber("fixes_skipped", self.tr("Fixes skipped (null)")))
+        self.addOutput(QgsProcessingOutputNumber("jumps_dropped", self.tr("GPS jumps dropped")))
+
+    # ------------------------------------------------------------------ run
+
+    def processAlgorithm(
+        self, parameters: dict, context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict:
+        grids_src = require_source(
+            self.parameterAsSource(parameters, self.GRIDS, context),
+            QgsWkbTypes.PolygonGeometry,
+            self.tr("grid"),
+        )
+        roads_src = require_source(
+            self.parameterAsSource(parameters, self.ROADS, context),
+            QgsWkbTypes.LineGeometry,
+            self.tr("road"),
+        )
+        tracks_src = require_source(
+            self.parameterAsSource(parameters, self.TRACKS, context),
+            QgsWkbTypes.PointGeometry,
+            self.tr("track"),
+        )
+        crs = grids_src.sourceCrs()
+        require_projected(crs, self.tr("grid"))
+        require_projected(roads_src.sourceCrs(), self.tr("road"))
+        require_projected(tracks_src.sourceCrs(), self.tr("track"))
+        code_field = self.parameterAsString(parameters, self.GRID_CODE_FIELD, context)
+        col_field = self.parameterAsString(parameters, self.COLLECTOR_FIELD, context)
+        time_field = self.parameterAsString(parameters, self.TIME_FIELD, context)
+        require_fields(grids_src, [code_field], self.tr("grid"))
+        require_fields(tracks_src, [col_field, time_field], self.tr("track"))
+        tol = self.parameterAsDouble(parameters, self.TOLERANCE, context)
+        if tol <= 0:
+            raise QgsProcessingException(self.tr("The tolerance must be greater than zero."))
+        rules = TrackRules(
+            max_gap_s=self.parameterAsDouble(parameters, self.MAX_GAP, context),
+            max_speed_kmh=self.parameterAsDouble(parameters, self.MAX_SPEED, context),
+            start=self._time(parameters, self.START, context),
+            end=self._time(parameters, self.END, context),
+        )
+        if rules.start is not None and rules.end is not None and rules.end < rules.start:
+            raise QgsProcessingException(self.tr("The end time is before the start time."))
+        required = self.parameterAsDouble(parameters, self.REQUIRED, context)
+        req_tol = self.parameterAsDouble(parameters, self.REQUIRED_TOLERANCE, context)
+        mapping = self._resp_mapping(parameters, context)
+
+        if self.parameterAsBoolean(parameters, self.PG_MODE, context):
+            from .coverage_postgis import run_in_postgis
+
+            outcome = run_in_postgis(
+                self, parameters, context, feedback, code_field, col_field, time_field, tol, rules
+            )
+        else:
+            outcome = self._run_desktop(
+                parameters, context, feedback, grids_src, roads_src, tracks_src, crs,
+                code_field, col_field, time_field, tol, rules,
+            )  # fmt: skip
+        if feedback.isCanceled():
+            return {}
+        stats = outcome.stats
+        if stats.null_skipped:
+            feedback.pushWarning(
+                self.tr("{} fixes without time, position or collector were skipped.").format(
+                    stats.null_skipped
+                )
+            )
+        if stats.jumps_dropped:
+            feedback.pushInfo(
+                self.tr("{} fixes were dropped as GPS jumps.").format(stats.jumps_dropped)
+            )
+        if stats.kept == 0:
+            feedback.pushWarning(self.tr("No usable fixes: every grid with roads is uncovered."))
+        feedback.setProgress(90)
+        results = self._write(parameters, context, outcome, crs, required, req_tol, mapping)
+        feedback.setProgress(100)
+        return results
+
+    def _time(self, parameters, name, context) -> int | None:
+        if parameters.get(name) in (None, ""):
+            return None
+        value = self.parameterAsDateTime(parameters, name, context)
+        if not value.isValid():
+            return None
+        return qdatetime_to_epoch(value)
+
+    def _resp_mapping(self, parameters, context) -> dict | None:
+        if parameters.get(self.RESP_GRID_TABLE) in (None, ""):
+            return None
+        src = self.parameterAsSource(parameters, self.RESP_GRID_TABLE, context)
+        if src is None:
+            raise QgsProcessingException(self.tr("The responsibility grid table could not be read."))
+        unit = self.parameterAsString(parameters, self.RESP_UNIT_FIELD, context)
+        code = self.parameterAsString(parameters, self.RESP_CODE_FIELD, context)
+        if not unit or not code:
+            raise QgsProcessingException(
+                self.tr("Choose the unit grid code and responsibility grid code fields.")
+            )
+        require_fields(src, [unit, code], self.tr("responsibility grid"))
+        fields = src.fields()
+        iu, ic = fields.lookupField(unit), fields.lookupField(code)
+        from qgis.core import QgsFeatureRequest
+
+        req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+        req.setSubsetOfAttributes([iu, ic])
+        mapping = {}
+        for f in src.getFeatures(req):
+            u, c = f.attributes()[iu], f.attributes()[ic]
+            if u is not None and c is not None and not _is_null(u) and not _is_null(c):
+                mapping[str(u)] = str(c)
+        return mapping
+
+    def _run_desktop(
+        self, parameters, context, feedback, grids_src, roads_src, tracks_src, crs,
+        code_field, col_field, time_field, tol, rules,
+    ) -> CoverageOutcome:  # fmt: skip
+        def layer(name):
+            return source_layer(self, parameters, name, context)
+
+        grids = read_columns(grids_src, layer(self.GRIDS), [code_field], crs, context, feedback)
+        feedback.setProgress(3)
+        roads = read_columns(roads_src, layer(self.ROADS), [], crs, context, feedback)
+        feedback.setProgress(6)
+        if feedback.isCanceled():
+            return _empty_outcome()
+        tracks = read_columns(
+            tracks_src, layer(self.TRACKS), [col_field, time_field], crs, context, feedback,
+            time_field=time_field,
+        )  # fmt: skip
+        feedback.setProgress(30)
+        if feedback.isCanceled():
+            return _empty_outcome()
+        x, y = tracks.xy if tracks.xy is not None else points_xy(tracks.wkb)
+        t = tracks.attrs[time_field]
+        collector = tracks.attrs[col_field]
+        no_collector = _null_mask(collector)
+        if no_collector.any():
+            x[no_collector] = np.nan
+            collector = collector.copy()
+            collector[no_collector] = collector[~no_collector][0] if (~no_collector).any() else 0
+        segs = track_segments(x, y, t, collector, rules)
+        feedback.setProgress(40)
+        grid_geoms = shapely.from_wkb(grids.wkb)
+        road_geoms = shapely.from_wkb(roads.wkb)
+        lines, line_grid = clip_roads_to_grids(road_geoms, grid_geoms)
+        feedback.setProgress(45)
+        if feedback.isCanceled():
+            return _empty_outcome()
+
+        def progress(frac: float) -> bool:
+            feedback.setProgress(45 + 45 * frac)
+            return feedback.isCanceled()
+
+        try:
+            res = compute_coverage(lines, line_grid, len(grid_geoms), segs, tol, progress=progress)
+        except InterruptedError:
+            return _empty_outcome()
+        codes = [_text(c) for c in grids.attrs[code_field]]
+        return CoverageOutcome(
+            codes, grid_geoms, res.road_m, res.covered_m, res.gap_lines, res.gap_grid,
+            res.gap_length, segs.stats,
+        )  # fmt: skip
+
+    # ------------------------------------------------------------------ outputs
+
+    def _write(self, parameters, context, outcome, crs, required, req_tol, mapping) -> dict:
+        ok = passes(outcome.road_m, outcome.covered_m, required, req_tol)
+        fields = QgsFields()
+        fields.append(QgsField("grid_code", QVariant.String))
+        fields.append(QgsField("road_m", QVariant.Double))
+        fields.append(QgsField("covered_m", QVariant.Double))
+        fields.append(QgsField("coverage", QVariant.Double))
+        fields.append(QgsField("passed", QVariant.Bool))
+        sink, out_id = self.parameterAsSink(
+            parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon, crs
+        )
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        multi = _as_multi_wkb(outcome.grid_geoms)
+        feats = []
+        for i, code in enumerate(outcome.grid_codes):
+            f = QgsFeature(fields)
+            if multi[i] is not None:
+                g = QgsGeometry()
+                g.fromWkb(multi[i])
+                f.setGeometry(g)
+            rm, cm = float(outcome.road_m[i]), float(outcome.covered_m[i])
+            f.setAttributes(
+                [code, round(rm, 3), round(cm, 3), cm / rm if rm > 0 else None, bool(ok[i])]
+            )
+            feats.append(f)
+        sink.addFeatures(feats, QgsFeatureSink.FastInsert)
+        results = {self.OUTPUT: out_id}
+
+        gfields = QgsFields()
+        gfields.append(QgsField("grid_code", QVariant.String))
+        gfields.append(QgsField("length_m", QVariant.Double))
+        gsink, gaps_id = self.parameterAsSink(
+            parameters, self.GAPS, context, gfields, QgsWkbTypes.LineString, crs
+        )
+        if gsink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.GAPS))
+        gfeats = []
+        for wkb, gi, ln in zip(
+            shapely.to_wkb(outcome.gap_lines), outcome.gap_grid, outcome.gap_length
+        ):
+            f = QgsFeature(gfields)
+            g = QgsGeometry()
+            g.fromWkb(wkb)
+            f.setGeometry(g)
+            f.setAttributes([outcome.grid_codes[int(gi)], round(float(ln), 3)])
+            gfeats.append(f)
+        gsink.addFeatures(gfeats, QgsFeatureSink.FastInsert)
+        results[self.GAPS] = gaps_id
+
+        if mapping is not None:
+            rows = rollup(
+                [str(c) for c in outcome.grid_codes],
+                outcome.road_m,
+                outcome.covered_m,
+                mapping,
+                required,
+                req_tol,
+            )
+            rfields = QgsFields()
+            rfields.append(QgsField("resp_code", QVariant.String))
+            rfields.append(QgsField("grids", QVariant.Int))
+            rfields.append(QgsField("grids_failed", QVariant.Int))
+            rfields.append(QgsField("road_m", QVariant.Double))
+            rfields.append(QgsField("covered_m", QVariant.Double))
+            rfields.append(QgsField("coverage", QVariant.Double))
+            rfields.append(QgsField("passed", QVariant.Bool))
+            rsink, resp_id = self.parameterAsSink(
+                parameters, self.RESP_OUTPUT, context, rfields, QgsWkbTypes.NoGeometry, crs
+            )
+            if rsink is not None:
+                rfeats = []
+                for r in rows:
+                    f = QgsFeature(rfields)
+                    f.setAttributes(
+                        [r.code, r.grids, r.grids_failed, round(r.road_m, 3),
+                         round(r.covered_m, 3), r.coverage, r.passed]
+                    )  # fmt: skip
+                    rfeats.append(f)
+                rsink.addFeatures(rfeats, QgsFeatureSink.FastInsert)
+                results[self.RESP_OUTPUT] = resp_id
+        results.update(
+            grids=len(outcome.grid_codes),
+            grids_failed=int(np.count_nonzero(~ok)),
+            road_m=float(outcome.road_m.sum()),
+            covered_m=float(outcome.covered_m.sum()),
+            fixes_used=outcome.stats.kept,
+            fixes_skipped=outcome.stats.null_skipped,
+            jumps_dropped=outcome.stats.jumps_dropped,
+        )
+        return results
+
+
+def _number(name, label, default, minimum=None, maximum=None) -> QgsProcessingParameterNumber:
+    p = QgsProcessingParameterNumber(
+        name, label, QgsProcessingParameterNumber.Double, defaultValue=default
+    )
+    if minimum is not None:
+        p.setMinimum(minimum)
+    if maximum is not None:
+        p.setMaximum(maximum)
+    return p
+
+
+def _is_null(v) -> bool:
+    return v is None or (isinstance(v, QVariant) and v.isNull())
+
+
+def _null_mask(values: np.ndarray) -> np.ndarray:
+    if values.dtype.kind != "O":
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter((_is_null(v) for v in values), dtype=bool, count=len(values))
+
+
+def _text(v) -> str:
+    if _is_null(v):
+        return ""
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def _as_multi_wkb(geoms: np.ndarray) -> list:
+    """Grid polygons as MultiPolygon WKB (the sink's type), None for null geometry."""
+    geoms = np.asarray(geoms, dtype=object)
+    out = [None] * len(geoms)
+    ok = ~shapely.is_missing(geoms)
+    idx = np.flatnonzero(ok)
+    if len(idx):
+        g = geoms[idx]
+        single = shapely.get_type_id(g) == 3
+        g = g.copy()
+        g[single] = shapely.multipolygons(g[single][:, None]) if single.any() else g[single]
+        for i, w in zip(idx, shapely.to_wkb(g)):
+            out[i] = w
+    return out
+
+
+def _empty_outcome() -> CoverageOutcome:
+    e = np.zeros(0)
+    return CoverageOutcome([], np.zeros(0, object), e, e, np.zeros(0, object), e, e, TrackStats())

@@ -1,0 +1,488 @@
+"""Read Processing feature sources into numpy columns, fast where the source allows.
+
+A GeoPackage layer used whole is read through GDAL's Arrow stream (one C call per batch,
+about 0.5 s for 1.4 million fixes); anything else (memory layers, PostGIS, selections,
+other formats) goes feature by feature through QGIS with only the needed attributes.
+Geometries come back as WKB in the destination CRS, times as int64 epoch seconds.
+
+Naive timestamps (no zone) are taken as Asia/Shanghai local time, the clock of the field
+apps; timestamps with a zone or "Z" keep it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeatureRequest,
+    QgsFeatureSource,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
+    QgsProcessingFeedback,
+    QgsProviderRegistry,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, QVariant
+
+from citymgmt_plugin.core.coverage import NULL_TIME
+from citymgmt_plugin.core.i18n import tr
+
+LOCAL_ZONE = b"Asia/Shanghai"
+LOCAL_OFFSET_S = 8 * 3600  # China has no daylight saving time
+_BATCH = 500_000
+
+
+def _tr(text: str) -> str:
+    return tr("CityMgmtAlgorithm", text)
+
+
+@dataclass
+class Columns:
+    """One source read into arrays: WKB geometries (None = null) and attribute columns."""
+
+    wkb: np.ndarray
+    attrs: dict[str, np.ndarray] = field(default_factory=dict)
+    fast: bool = False
+    xy: tuple[np.ndarray, np.ndarray] | None = None  # set by readers that parsed points already
+
+    def __len__(self) -> int:
+        return len(self.wkb)
+
+
+def qdatetime_to_epoch(value) -> int:
+    """Epoch seconds of a QDateTime/QDate/str/number attribute value, NULL_TIME for null."""
+    if value is None or (isinstance(value, QVariant) and value.isNull()):
+        return NULL_TIME
+    if isinstance(value, QDateTime):
+        if not value.isValid():
+            return NULL_TIME
+        if value.timeSpec() == Qt.LocalTime:
+            value = QDateTime(value.date(), value.time(), QTimeZone(LOCAL_ZONE))
+        return int(value.toMSecsSinceEpoch() // 1000)
+    if isinstance(value, QDate):
+        if not value.isValid():
+            return NULL_TIME
+        return qdatetime_to_epoch(QDateTime(value, QTime(0, 0)))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value) if np.isfinite(value) else NULL_TIME
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return NULL_TIME
+        dt = QDateTime.fromString(text, Qt.ISODateWithMs)
+        if not dt.isValid():
+            dt = QDateTime.fromString(text, Qt.ISODate)
+        if not dt.isValid():
+            try:
+                return int(float(text))
+            except ValueError:
+                return NULL_TIME
+        return qdatetime_to_epoch(dt)
+    return NULL_TIME
+
+
+def source_layer(
+    alg, parameters: dict, name: str, context: QgsProcessingContext
+) -> QgsVectorLayer | None:
+    """The layer behind a feature-source parameter when it is used whole, else None."""
+    value = parameters.get(name)
+    if isinstance(value, QgsProcessingFeatureSourceDefinition) and (
+        value.selectedFeaturesOnly or value.featureLimit != -1
+    ):
+        return None
+    try:
+        return alg.parameterAsVectorLayer(parameters, name, context)
+    except Exception:  # not a layer parameter value: the generic reader handles it
+        return None
+
+
+def _gpkg_location(layer: QgsVectorLayer | None) -> tuple[str, str] | None:
+    if layer is None or layer.providerType() != "ogr" or layer.subsetString():
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    path = parts.get("path") or ""
+    name = parts.get("layerName")
+    if not path.lower().endswith(".gpkg") or not Path(path).is_file() or not name:
+        return None
+    return path, name
+
+
+def read_columns(
+    source: QgsFeatureSource,
+    layer: QgsVectorLayer | None,
+    fields: list[str],
+    dest_crs: QgsCoordinateReferenceSystem,
+    context: QgsProcessingContext,
+    feedback: QgsProcessingFeedback | None = None,
+    time_field: str | None = None,
+) -> Columns:
+    """Geometry (as WKB in ``dest_crs``) and ``fields`` of every feature of ``source``.
+
+    ``time_field`` (one of ``fields``) comes back as int64 epoch seconds.
+    """
+    loc = _gpkg_location(layer)
+    if loc is not None:
+        cols = None
+        from qgis.core import QgsWkbTypes
+
+        if QgsWkbTypes.geometryType(layer.wkbType()) == QgsWkbTypes.PointGeometry:
+            cols = _read_gpkg_arrow(loc[0], loc[1], layer, fields, time_field)
+        if cols is None:
+            cols = _read_gpkg_sqlite(loc[0], loc[1], layer, fields, time_field)
+        if cols is not None:
+            if dest_crs.isValid() and layer.crs() != dest_crs:
+                cols.wkb = _transform_wkb(cols.wkb, layer.crs(), dest_crs)
+            return cols
+    return _read_generic(source, fields, dest_crs, context, feedback, time_field)
+
+
+def _read_generic(source, fields, dest_crs, context, feedback, time_field) -> Columns:
+    src_fields = source.fields()
+    idx = [src_fields.lookupField(f) for f in fields]
+    request = QgsFeatureRequest().setSubsetOfAttributes(idx)
+    if dest_crs.isValid() and source.sourceCrs() != dest_crs:
+        request.setDestinationCrs(dest_crs, context.transformContext())
+    n = max(source.featureCount(), 0)
+    wkb: list = []
+    values: list[list] = [[] for _ in fields]
+    step = max(n // 50, 1)
+    for k, feat in enumerate(source.getFeatures(request)):
+        if feedback is not None and k % step == 0 and feedback.isCanceled():
+            break
+        geom = feat.geometry()
+        wkb.append(None if geom.isNull() else bytes(geom.asWkb()))
+        attrs = feat.attributes()
+        for j, i in enumerate(idx):
+            values[j].append(attrs[i])
+    out = Columns(_objects(wkb))
+    for name, vals in zip(fields, values):
+        if name == time_field:
+            out.attrs[name] = np.fromiter(
+                (qdatetime_to_epoch(v) for v in vals), dtype=np.int64, count=len(vals)
+            )
+        else:
+            out.attrs[name] = _objects([None if _null(v) else v for v in vals])
+    return out
+
+
+def _objects(values: list) -> np.ndarray:
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
+
+
+def _null(v) -> bool:
+    return v is None or (isinstance(v, QVariant) and v.isNull())
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _time_kind(layer, column: str) -> str | None:
+    """How a time column is stored: 'datetime', 'date', 'int', or None (let QGIS parse)."""
+    ftype = layer.fields().field(column).type()
+    if ftype in (QVariant.Int, QVariant.LongLong, QVariant.UInt, QVariant.ULongLong):
+        return "int"
+    if ftype == QVariant.DateTime:
+        return "datetime"
+    if ftype == QVariant.Date:
+        return "date"
+    return None
+
+
+def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
+    """Point layers through GDAL's Arrow stream (the bulk of the fixes, fastest path)."""
+    from osgeo import gdal, ogr
+
+    gdal.UseExceptions()
+    offset = 0
+    if time_field is not None:
+        kind = _time_kind(layer, time_field)
+        offset = 0 if kind == "int" else _gpkg_time_offset(path, table, time_field)
+        if kind not in ("int", "datetime") or offset is None:
+            return None
+    ds = ogr.Open(path)
+    if ds is None:
+        return None
+    lyr = ds.GetLayerByName(table)
+    if lyr is None:
+        return None
+    defn = lyr.GetLayerDefn()
+    names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+    if any(f not in names for f in fields):
+        return None
+    geom_col = lyr.GetGeometryColumn() or "geometry"
+    chunks: dict[str, list] = {f: [] for f in [*fields, geom_col]}
+    for batch in lyr.GetArrowStreamAsNumPy(
+        options=["INCLUDE_FID=NO", f"MAX_FEATURES_IN_BATCH={_BATCH}"]
+    ):
+        for key in chunks:
+            if key not in batch:
+                return None
+            chunks[key].append(batch[key])
+    if not chunks[geom_col]:
+        return None
+    out = Columns(_masked_objects(chunks[geom_col]), fast=True)
+    try:
+        out.xy = points_xy(out.wkb, strict=True)
+    except ValueError:  # GDAL 3.6 can hand back empty blobs: read with sqlite instead
+        return None
+    for f in fields:
+        parts = chunks[f]
+        if f == time_field:
+            out.attrs[f] = _arrow_times(parts, offset)
+        else:
+            out.attrs[f] = _masked_objects(parts)
+    return out
+
+
+def _read_gpkg_sqlite(path, table, layer, fields, time_field) -> Columns | None:
+    """Any GeoPackage table read straight with sqlite3; geometry blobs unwrapped to WKB."""
+    geom_col = _gpkg_geometry_column(path, table)
+    if geom_col is None:
+        return None
+    cols = [_quote(geom_col)]
+    for f in fields:
+        if f == time_field:
+            kind = _time_kind(layer, f)
+            if kind is None:
+                return None
+            cols.append(_time_sql(_quote(f), kind))
+        else:
+            cols.append(_quote(f))
+    sql = f"SELECT {', '.join(cols)} FROM {_quote(table)}"
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute(sql).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    table_arr = np.empty((len(rows), len(cols)), dtype=object)
+    if rows:
+        table_arr[:] = rows
+    wkb = _unwrap_gpkg(table_arr[:, 0])
+    if wkb is None:
+        return None
+    out = Columns(wkb, fast=True)
+    for j, f in enumerate(fields, start=1):
+        col = table_arr[:, j]
+        if f == time_field:
+            nulls = np.equal(col, None)
+            out.attrs[f] = np.where(nulls, NULL_TIME, np.where(nulls, 0, col)).astype(np.int64)
+        else:
+            out.attrs[f] = col.copy()
+    return out
+
+
+def _time_sql(col: str, kind: str) -> str:
+    """Epoch seconds computed by SQLite; naive values are China Standard Time."""
+    if kind == "int":
+        return f"CAST({col} AS INTEGER)"
+    secs = f"CAST(strftime('%s', {col}) AS INTEGER)"
+    if kind == "date":
+        return f"{secs} - {LOCAL_OFFSET_S}"
+    zoned = f"({col} GLOB '*Z' OR {col} GLOB '*T*[+-][0-9][0-9]:[0-9][0-9]')"
+    return f"CASE WHEN {zoned} THEN {secs} ELSE {secs} - {LOCAL_OFFSET_S} END"
+
+
+def _gpkg_geometry_column(path: str, table: str) -> str | None:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute(
+                "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)
+            ).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def _unwrap_gpkg(blobs: np.ndarray) -> np.ndarray | None:
+    """GeoPackage geometry blobs to ISO WKB (None for null or empty); None if unsupported."""
+    out = np.empty(len(blobs), dtype=object)
+    for i, b in enumerate(blobs.tolist()):
+        if b is None or len(b) < 8 or b[:2] != b"GP":
+            out[i] = None
+            continue
+        flags = b[3]
+        if flags & 0x20:  # extended (non-standard) geometry types
+            return None
+        if flags & 0x10:  # empty geometry
+            out[i] = None
+            continue
+        env = _ENVELOPE_BYTES.get((flags >> 1) & 0x7)
+        if env is None:
+            return None
+        out[i] = b[8 + env :]
+    return out
+
+
+def _masked_objects(parts: list) -> np.ndarray:
+    """Concatenate Arrow batches into an object array with None for nulls."""
+    if not parts:
+        return np.zeros(0, dtype=object)
+    arr = np.ma.concatenate(parts) if len(parts) > 1 else parts[0]
+    mask = np.ma.getmaskarray(arr)
+    data = np.ma.getdata(arr)
+    if data.dtype.kind == "S":
+        # Fixed-width bytes stay as they are (fast to compare); nulls become b"".
+        if mask.any():
+            data = data.astype(object)
+            data[mask] = None
+        return data
+    data = data.astype(object)
+    if mask.any():
+        data[mask] = None
+    return data
+
+
+def _arrow_times(parts: list, offset: int) -> np.ndarray:
+    arr = np.ma.concatenate(parts) if len(parts) > 1 else parts[0]
+    mask = np.ma.getmaskarray(arr)
+    data = np.ma.getdata(arr)
+    if data.dtype.kind == "M":
+        secs = data.astype("datetime64[s]").astype(np.int64) - offset
+    else:
+        secs = data.astype(np.int64)
+    return np.where(mask, NULL_TIME, secs)
+
+
+def _gpkg_time_offset(path: str, table: str, column: str) -> int | None:
+    """Seconds to subtract from the wall-clock times GDAL's Arrow stream gives (it drops
+    the zone): 0 for UTC ("Z"), the zone offset when every value has the same one, 8 h for
+    naive values. None when zones are mixed."""
+    col = _quote(column)
+    sql = (
+        f"SELECT DISTINCT CASE WHEN {col} GLOB '*Z' THEN 'Z' "
+        f"WHEN {col} GLOB '*T*[+-][0-9][0-9]:[0-9][0-9]' THEN substr({col}, -6) "
+        f"ELSE '' END FROM {_quote(table)} WHERE {col} IS NOT NULL LIMIT 3"
+    )
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            zones = [r[0] for r in con.execute(sql)]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    if len(zones) > 1:
+        return None
+    zone = zones[0] if zones else "Z"
+    if zone == "Z":
+        return 0
+    if zone == "":
+        return LOCAL_OFFSET_S
+    sign = 1 if zone[0] == "+" else -1
+    return sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
+
+
+def _transform_wkb(wkb: np.ndarray, src, dst) -> np.ndarray:
+    from osgeo import osr
+
+    a = osr.SpatialReference()
+    a.ImportFromWkt(src.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED))
+    b = osr.SpatialReference()
+    b.ImportFromWkt(dst.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED))
+    for s in (a, b):
+        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    ct = osr.CoordinateTransformation(a, b)
+
+    def fn(xy: np.ndarray) -> np.ndarray:
+        if len(xy) == 0:
+            return xy
+        return np.asarray(ct.TransformPoints(np.ascontiguousarray(xy)))[:, :2]
+
+    geoms = shapely.from_wkb(wkb)
+    return shapely.to_wkb(shapely.transform(geoms, fn))
+
+
+def points_xy(wkb: np.ndarray, strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """x, y of point WKB (NaN for null/empty); a multipoint gives its first point.
+
+    ``strict``: raise ValueError on an unreadable blob instead of treating it as null.
+    """
+    n = len(wkb)
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    ok = ~np.equal(wkb, None)
+    if not ok.any():
+        return x, y
+    sub = wkb[ok]
+    raw = b"".join(sub.tolist())
+    raw_x = raw_y = None
+    if len(raw) == 21 * len(sub):  # all 2D little-endian points, parsed in one go
+        rec = np.frombuffer(
+            raw, dtype=np.dtype([("bo", "u1"), ("typ", "<u4"), ("x", "<f8"), ("y", "<f8")])
+        )
+        if np.all(rec["bo"] == 1) and np.all(rec["typ"] == 1):
+            raw_x, raw_y = rec["x"], rec["y"]
+    if raw_x is None:
+        geoms = shapely.from_wkb(sub, on_invalid="raise" if strict else "ignore")
+        multi = shapely.get_type_id(geoms) == 4
+        if multi.any():
+            geoms[multi] = shapely.get_geometry(geoms[multi], 0)
+        raw_x, raw_y = shapely.get_x(geoms), shapely.get_y(geoms)
+    x[ok] = raw_x
+    y[ok] = raw_y
+    return x, y
+
+
+def require_fields(source: QgsFeatureSource, names: list[str], what: str) -> None:
+    missing = [n for n in names if n and source.fields().lookupField(n) < 0]
+    if missing:
+        raise QgsProcessingException(
+            _tr("Field {} not found in the {} layer.").format(", ".join(missing), what)
+        )
+
+
+def require_source(
+    source: QgsFeatureSource | None, geometry_type: int | None, what: str
+) -> QgsFeatureSource:
+    """A readable, non-empty source of the given QgsWkbTypes geometry type (None: any)."""
+    from qgis.core import QgsWkbTypes
+
+    if source is None:
+        raise QgsProcessingException(_tr("The {} layer could not be read.").format(what))
+    if geometry_type is not None:
+        got = QgsWkbTypes.geometryType(source.wkbType())
+        if got != geometry_type:
+            names = {
+                QgsWkbTypes.PointGeometry: _tr("point"),
+                QgsWkbTypes.LineGeometry: _tr("line"),
+                QgsWkbTypes.PolygonGeometry: _tr("polygon"),
+            }
+            raise QgsProcessingException(
+                _tr("The {} layer must have {} geometries.").format(
+                    what, names.get(geometry_type, "?")
+                )
+            )
+    if source.featureCount() == 0:
+        raise QgsProcessingException(_tr("The {} layer is empty.").format(what))
+    return source
+
+
+def require_projected(crs: QgsCoordinateReferenceSystem, what: str) -> None:
+    if not crs.isValid():
+        raise QgsProcessingException(_tr("The {} layer has no valid CRS.").format(what))
+    if crs.isGeographic():
+        raise QgsProcessingException(
+            _tr(
+                "The {} layer is in a geographic CRS ({}): distances would be in degrees. "
+                "Reproject it to a projected CRS in metres (e.g. CGCS2000 Gauss-Krüger, "
+                "EPSG:4549) first."
+            ).format(what, crs.authid())
+        )

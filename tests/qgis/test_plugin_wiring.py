@@ -1,0 +1,192 @@
+"""The plugin's wiring from the source tree: classFactory, initGui, unload leaves nothing.
+
+pytest-qgis's ``QgisInterface`` stub: ``mainWindow()`` is a real QMainWindow with a fresh
+QMenuBar, ``addToolBar(name)`` makes a QToolBar parented to it (not added to its layout),
+``addDockWidget``/``removeDockWidget`` do nothing (a dock stays a parentless widget), and any
+other method is a MagicMock (``firstRightStandardMenu`` included). So leftovers are looked for
+among all the application's widgets and actions, not only the main window's children.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from typing import Any
+
+import pytest
+from qgis.core import QgsApplication
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtWidgets import QAction, QApplication, QDockWidget, QMenu, QToolBar
+
+import citymgmt_plugin
+from citymgmt_plugin import plugin as plugin_module
+from citymgmt_plugin.gui.context import PluginContext
+
+PROVIDER = "citymgmt"
+
+
+def _flush() -> None:
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QCoreApplication.processEvents()
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+
+
+def _addr(obj: Any) -> int:
+    return sip.unwrapinstance(obj)
+
+
+def _snapshot(iface: Any) -> dict[str, set]:
+    window = iface.mainWindow()
+    widgets = list(QApplication.allWidgets())
+    actions = {_addr(a) for a in window.findChildren(QAction)}
+    for widget in widgets:
+        actions.update(_addr(a) for a in widget.actions())
+    return {
+        "widgets": {_addr(w) for w in widgets},
+        "docks": {_addr(w) for w in widgets if isinstance(w, QDockWidget)},
+        "actions": actions,
+        "menubar": {a.text() for a in window.menuBar().actions()},
+        "named": {
+            w.objectName()
+            for w in widgets
+            if w.objectName() in (plugin_module.MENU_OBJECT_NAME, plugin_module.TOOLBAR_OBJECT_NAME)
+        },
+    }
+
+
+@pytest.fixture
+def registry(qgis_app):
+    """The Processing registry without a citymgmt provider left by another test."""
+    reg = QgsApplication.processingRegistry()
+    had_one = reg.providerById(PROVIDER) is not None
+    if had_one:
+        reg.removeProvider(reg.providerById(PROVIDER))
+    yield reg
+    if had_one and reg.providerById(PROVIDER) is None:  # as other tests' fixtures left it
+        from citymgmt_plugin.processing_provider import create_provider
+
+        reg.addProvider(create_provider())
+
+
+class ProbeFeature:
+    """A feature using every PluginContext hook: action, dock, unload callback."""
+
+    instances: list[ProbeFeature] = []
+
+    def __init__(self, ctx: PluginContext) -> None:
+        self.ctx = ctx
+        self.unloaded = False
+        ProbeFeature.instances.append(self)
+
+    def init_gui(self) -> None:
+        window = self.ctx.iface.mainWindow()
+        self.action = self.ctx.add_action(QAction("probe", window))
+        dock = QDockWidget("probe dock")
+        dock.setObjectName("citymgmtProbeDock")
+        self.dock = self.ctx.add_dock(dock)
+        self.ctx.on_unload(lambda: setattr(self, "unloaded", True))
+
+    def unload(self) -> None:
+        pass
+
+
+class FailingFeature:
+    def __init__(self, ctx: PluginContext) -> None:
+        self.ctx = ctx
+
+    def init_gui(self) -> None:
+        self.ctx.add_action(QAction("half done", self.ctx.iface.mainWindow()))
+        raise RuntimeError("feature failed")
+
+    def unload(self) -> None:
+        pass
+
+
+def _start(qgis_iface: Any) -> Any:
+    plugin = citymgmt_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    return plugin
+
+
+def _assert_started(plugin: Any, qgis_iface: Any, registry: Any) -> None:
+    window = qgis_iface.mainWindow()
+    menu = window.menuBar().findChild(QMenu, plugin_module.MENU_OBJECT_NAME)
+    assert menu is not None
+    assert menu.menuAction() in window.menuBar().actions()
+    assert window.findChild(QToolBar, plugin_module.TOOLBAR_OBJECT_NAME) is not None
+    provider = registry.providerById(PROVIDER)
+    assert provider is not None and provider is plugin.provider
+
+
+def _assert_nothing_left(before: dict[str, set], qgis_iface: Any, registry: Any) -> None:
+    _flush()
+    after = _snapshot(qgis_iface)
+    assert registry.providerById(PROVIDER) is None
+    assert after["named"] == set(), "menu or toolbar left"
+    assert after["menubar"] == before["menubar"]
+    assert after["docks"] - before["docks"] == set(), "dock widget left"
+    assert after["actions"] - before["actions"] == set(), "action left"
+    assert after["widgets"] - before["widgets"] == set(), "widget left"
+
+
+def test_class_factory_is_quick_and_leaves_sys_path_alone(qgis_iface, registry):
+    path = list(sys.path)
+    started = time.perf_counter()
+    plugin = citymgmt_plugin.classFactory(qgis_iface)
+    elapsed = time.perf_counter() - started
+    assert isinstance(plugin, plugin_module.CityMgmtPlugin)
+    assert sys.path == path  # the venv has every dependency: ensure_dependencies is a no-op
+    assert elapsed < 2.0
+    assert registry.providerById(PROVIDER) is None  # nothing registered before initGui
+
+
+def test_init_gui_and_unload_with_the_real_features(qgis_iface, registry):
+    before = _snapshot(qgis_iface)
+    plugin = _start(qgis_iface)
+    _assert_started(plugin, qgis_iface, registry)
+    assert len(plugin.features) == len(plugin_module.FEATURES)
+    plugin.unload()
+    del plugin
+    _assert_nothing_left(before, qgis_iface, registry)
+
+
+def test_context_undoes_actions_docks_and_callbacks(qgis_iface, registry, monkeypatch):
+    monkeypatch.setattr(plugin_module, "FEATURES", [f"{__name__}:ProbeFeature"])
+    ProbeFeature.instances.clear()
+    before = _snapshot(qgis_iface)
+    plugin = _start(qgis_iface)
+    _assert_started(plugin, qgis_iface, registry)
+    probe = ProbeFeature.instances[-1]
+    assert probe.action in plugin.ctx.menu.actions()
+    assert probe.action in plugin.ctx.toolbar.actions()
+    plugin.unload()
+    assert probe.unloaded
+    del plugin, probe
+    ProbeFeature.instances.clear()
+    _assert_nothing_left(before, qgis_iface, registry)
+
+
+def test_failing_init_gui_is_undone(qgis_iface, registry, monkeypatch):
+    monkeypatch.setattr(plugin_module, "FEATURES", [f"{__name__}:FailingFeature"])
+    before = _snapshot(qgis_iface)
+    plugin = citymgmt_plugin.classFactory(qgis_iface)
+    with pytest.raises(RuntimeError, match="feature failed"):
+        plugin.initGui()
+    del plugin
+    _assert_nothing_left(before, qgis_iface, registry)
+
+
+def test_init_processing_alone_without_gui(qgis_app, registry):
+    plugin = citymgmt_plugin.classFactory(None)  # what qgis_process does
+    plugin.initProcessing()
+    provider = registry.providerById(PROVIDER)
+    assert provider is not None
+    assert provider.name()
+    ids = {alg.id() for alg in provider.algorithms()}
+    assert all(i.startswith(f"{PROVIDER}:") for i in ids)
+    plugin.unload()
+    assert registry.providerById(PROVIDER) is None
+    assert plugin.ctx is None

@@ -1,0 +1,257 @@
+"""core.kpi on a hand-checked period (every KPI exactly) and hypothesis properties."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citymgmt_plugin.core.kpi import (
+    NULL_TIME,
+    Reports,
+    Thresholds,
+    assign_to_grids,
+    balance,
+    compute_kpis,
+    gini,
+    local_day_hour,
+)
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def local(day: int, hour: int, minute: int = 0) -> int:
+    return int(datetime(2026, 11, day, hour, minute, tzinfo=SH).timestamp())
+
+
+START, END = local(16, 0), local(18, 0)  # two local days
+
+# time, collector, kind, category, state, closed, grid
+ROWS = [
+    (local(16, 8, 30), "A", "component", "0101", "accepted", True, 0),  # 1
+    (local(16, 9, 10), "A", "event", "0102", "accepted", True, 0),  # 2
+    (local(16, 9, 50), "A", "event", "0501", "rejected", True, 1),  # 3
+    (local(17, 14), "A", "component", "0203", "pending", False, 1),  # 4
+    (local(17, 23, 30), "A", "event", "0301", "duplicate", False, -1),  # 5
+    (local(16, 10), "B", "事件", "0101", "accepted", True, 1),  # 6
+    (local(16, 10, 20), "B", "component", "0401", "quarantined", False, 1),  # 7
+    (local(16, 7, 59), "B", "event", "0201", "has_issues", False, 0),  # 8
+    (local(17, 12), None, "Component", "0601", "accepted", True, 0),  # 9
+    (local(18, 0), "A", "event", "0101", "accepted", True, 0),  # at END: left out
+    (local(15, 23, 59), "A", "event", "0101", "accepted", True, 0),  # before START
+    (NULL_TIME, "A", "event", "0101", "accepted", True, 0),  # no time
+]
+
+
+def reports(rows=ROWS, closed=True) -> Reports:
+    cols = list(zip(*rows)) or [()] * 7
+    return Reports(
+        time=np.array(cols[0], dtype=np.int64),
+        collector=list(cols[1]),
+        kind=list(cols[2]),
+        category=list(cols[3]),
+        state=list(cols[4]),
+        closed=list(cols[5]) if closed else None,
+        grid=np.array(cols[6], dtype=np.int64),
+    )
+
+
+@pytest.fixture
+def result():
+    return compute_kpis(reports(), START, END, Thresholds(), ["g0", "g1", "g2"])
+
+
+def test_overall_kpis_exactly(result):
+    assert (result.in_period, result.outside_period, result.no_time) == (9, 2, 1)
+    assert result.days == 2.0
+    r = result.row
+    assert r("reports").value == 9
+    assert (r("valid_reports").value, r("valid_reports").threshold) == (6, 822)  # 410.96/day
+    assert r("valid_reports").passed is False
+    assert r("valid_rate").value == pytest.approx(6 / 9) and r("valid_rate").passed is False
+    assert r("component_share").value == pytest.approx(3 / 6)
+    assert r("component_share").passed is True
+    assert r("closure_rate").value == pytest.approx(4 / 6)  # 1, 2, 6, 9 of the valid
+    assert r("reports_per_collector_day").value == pytest.approx(5 / 3)  # A: 2 days, B: 1
+    assert r("collectors").value == 2
+    assert r("area_balance").value == pytest.approx(1 - 4 / 9)  # valid per grid 4, 2, 0
+    assert r("area_balance").passed is True
+    assert r("grids_passed").value == 1
+    # working hours 8-17: valid reports at 8, 9, 10, 12, 14 -> five ones, five zeros
+    assert r("time_balance").value == pytest.approx(0.5)
+    assert "1 valid reports outside" in r("time_balance").comment
+    assert result.passed is False
+
+
+def test_hourly_distribution(result):
+    want = np.zeros(24, dtype=int)
+    for h in (7, 8, 9, 9, 10, 10, 12, 14, 23):
+        want[h] += 1
+    assert result.hourly.tolist() == want.tolist()
+    assert result.hourly_valid.sum() == 6
+    assert result.hourly_component.tolist()[8] == 1 and result.hourly_component.sum() == 3
+
+
+def test_per_grid(result):
+    g0, g1, g2 = result.grids
+    assert (g0.grid_code, g0.reports, g0.valid, g0.component, g0.event) == ("g0", 4, 4, 2, 2)
+    assert {k: v for k, v in g0.majors.items() if v} == {
+        "comp_01": 1,
+        "comp_06": 1,
+        "event_01": 1,
+        "event_02": 1,
+    }
+    assert (g0.valid_rate, g0.component_share, g0.passed) == (1.0, 0.5, True)
+    assert (g1.reports, g1.valid, g1.component, g1.event) == (4, 2, 1, 1)
+    assert {k: v for k, v in g1.majors.items() if v} == {"comp_02": 1, "event_01": 1}
+    assert (g1.valid_rate, g1.passed) == (0.5, False)
+    assert (g2.reports, g2.valid_rate, g2.passed) == (0, None, None)
+    assert result.major_columns[:6] == [f"comp_0{k}" for k in range(1, 7)]
+    assert result.major_columns[6:] == [f"event_0{k}" for k in range(1, 6)]
+
+
+def test_per_collector(result):
+    a, b, unknown = result.collectors
+    assert (a.collector_code, a.reports, a.valid, a.component) == ("A", 5, 3, 2)
+    assert (a.valid_rate, a.component_share) == (pytest.approx(0.6), pytest.approx(2 / 3))
+    assert (a.active_days, a.per_day, a.per_period_day) == (2, 1.5, 1.5)
+    assert a.buckets == [0, 0, 3, 1, 0, 1]
+    assert a.passed is False
+    assert (b.reports, b.valid, b.component, b.active_days, b.per_day) == (3, 2, 0, 1, 2.0)
+    assert b.buckets == [0, 1, 2, 0, 0, 0]
+    assert unknown.collector_code is None and unknown.passed is None
+    assert (unknown.reports, unknown.valid, unknown.per_period_day) == (1, 1, 0.5)
+
+
+def test_collector_passes_at_six_a_day():
+    rows = [(local(16, 8 + k), "C", "component", "0101", "accepted", True, 0) for k in range(6)]
+    res = compute_kpis(reports(rows), START, END, Thresholds(), ["g0"])
+    (c,) = res.collectors
+    assert (c.per_day, c.passed) == (6.0, True)
+    assert res.row("reports_per_collector_day").passed is True
+
+
+def test_no_closure_field_and_no_grids():
+    res = compute_kpis(reports(closed=False), START, END)
+    assert res.row("closure_rate").value is None and res.row("closure_rate").passed is None
+    assert res.row("area_balance").value is None
+    assert res.grids == []
+
+
+def test_period_defaults_to_local_days_of_the_data():
+    rows = [r for r in ROWS if r[0] != NULL_TIME]
+    res = compute_kpis(reports(rows))
+    assert (res.start, res.end) == (local(15, 0), local(19, 0))
+    assert res.in_period == 11 and res.days == 4.0
+
+
+def test_target_scales_with_the_period():
+    th = Thresholds()
+    assert th.target(365) == 150_000
+    assert th.target(30) == math.ceil(150_000 / 365 * 30)
+    assert Thresholds(annual_valid=0).target(365) == 120_000  # 12 x the monthly figure
+
+
+def test_invalid_states_are_configurable():
+    res = compute_kpis(reports(), START, END, invalid_states=["rejected"])
+    assert res.row("valid_reports").value == 8
+
+
+def test_end_before_start():
+    with pytest.raises(ValueError):
+        compute_kpis(reports(), END, START)
+
+
+def test_empty():
+    res = compute_kpis(reports([]), START, END, grid_codes=["g0"])
+    assert res.in_period == 0 and res.row("valid_rate").value is None
+    assert res.row("valid_rate").passed is None and res.row("area_balance").value is None
+
+
+def test_local_day_hour_follows_zone_rules():
+    t = np.array(
+        [
+            local(16, 0),
+            local(16, 23, 59),
+            int(datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc).timestamp()),
+        ]
+    )
+    day, hour = local_day_hour(t[:2])
+    assert hour.tolist() == [0, 23] and day[0] == day[1]
+    _, hour = local_day_hour(t[2:], "Europe/Berlin")  # summer time starts 01:00 UTC
+    assert hour.tolist() == [3]
+
+
+def test_assign_to_grids_first_grid_on_a_shared_edge():
+    import shapely
+
+    grids = np.array([shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)], dtype=object)
+    x = np.array([5.0, 10.0, 15.0, 30.0, np.nan])
+    y = np.array([5.0, 5.0, 5.0, 5.0, np.nan])
+    assert assign_to_grids(x, y, grids).tolist() == [0, 0, 1, -1, -1]
+
+
+def _gini_pairs(x):
+    x = np.asarray(x, dtype=float)
+    return np.abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean())
+
+
+@given(st.lists(st.integers(0, 1000), min_size=1, max_size=40))
+def test_gini_equals_mean_absolute_difference(xs):
+    if sum(xs) == 0:
+        assert math.isnan(gini(xs)) and math.isnan(balance(xs))
+    else:
+        assert gini(xs) == pytest.approx(_gini_pairs(xs), abs=1e-12)
+        assert 1 / len(xs) - 1e-12 <= balance(xs) <= 1 + 1e-12
+
+
+report_rows = st.lists(
+    st.tuples(
+        st.one_of(st.just(NULL_TIME), st.integers(local(14, 0), local(20, 0))),
+        st.sampled_from(["A", "B", "C", None, ""]),
+        st.sampled_from(["component", "event", "部件", None, "other"]),
+        st.sampled_from(["0101", "0203", "0599", "9901", None, "x"]),
+        st.sampled_from(["accepted", "rejected", "duplicate", "pending", None, "quarantined"]),
+        st.booleans(),
+        st.integers(-1, 3),
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(report_rows)
+def test_counts_sum_to_totals(rows):
+    res = compute_kpis(reports(rows), START, END, Thresholds(), ["g0", "g1", "g2", "g3"])
+    in_period = [r for r in rows if r[0] != NULL_TIME and START <= r[0] < END]
+    n = len(in_period)
+    assert res.in_period + res.outside_period + res.no_time == len(rows)
+    assert res.in_period == n
+    assert res.hourly.sum() == n
+    assert sum(c.reports for c in res.collectors) == n
+    assert sum(sum(c.buckets) for c in res.collectors) == n
+    assert sum(g.reports for g in res.grids) == sum(1 for r in in_period if r[6] >= 0)
+    valid = res.row("valid_reports").value
+    assert sum(c.valid for c in res.collectors) == valid == res.hourly_valid.sum()
+    for g in res.grids:
+        assert g.valid <= g.reports
+        assert g.component + g.event <= g.valid
+        assert sum(g.majors.values()) <= g.component + g.event
+    # every valid, gridded component/event report with a numeric major lands in one column
+    with_major = sum(
+        1
+        for r in in_period
+        if r[6] >= 0
+        and r[4] not in ("rejected", "duplicate", "quarantined")
+        and r[2] in ("component", "event", "部件")
+        and r[3] not in (None, "x")
+    )
+    assert sum(sum(g.majors.values()) for g in res.grids) == with_major
+    for row in res.overall:
+        if row.passed is not None:
+            assert row.passed == (row.value >= row.threshold - 1e-12)
