@@ -22,6 +22,13 @@ def start_qgis() -> Any:
         _APP = QgsApplication.instance()  # already running (tests, QGIS itself)
     if _APP is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # QGIS switches a GeoPackage to WAL whenever it opens it for update and back when
+        # the last handle closes; in one long headless process (demo, scheduled job) a
+        # read-only handle still in GDAL's pool then loses the -shm file and fails with
+        # "unable to open database file". Keep the rollback journal instead.
+        from osgeo import gdal
+
+        gdal.SetConfigOption("OGR_SQLITE_JOURNAL", "DELETE")
         QgsApplication.setPrefixPath("/usr", True)
         _APP = QgsApplication([], False)
         _APP.initQgis()

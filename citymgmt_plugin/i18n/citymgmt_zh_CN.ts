@@ -2,10 +2,1402 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
   <context>
+    <name>Auth</name>
+    <message>
+      <source>QGIS authentication configuration {0} cannot be read: check that it exists and that the master password is set.</source>
+      <translation>无法读取 QGIS 认证配置 {0}：请确认该配置存在且已输入主密码。</translation>
+    </message>
+    <message>
+      <source>QGIS authentication configuration {0} uses the {1} method; a workspace needs Basic (user name and password).</source>
+      <translation>QGIS 认证配置 {0} 使用 {1} 方式；工作区需要 Basic（用户名和密码）方式。</translation>
+    </message>
+    <message>
+      <source>The QGIS authentication system is not available, so {0} cannot be read.</source>
+      <translation>QGIS 认证系统不可用，无法读取 {0}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Census</name>
+    <message>
+      <source>Accept</source>
+      <translation>接受</translation>
+    </message>
+    <message>
+      <source>Accept selected</source>
+      <translation>接受所选</translation>
+    </message>
+    <message>
+      <source>Accepted items: {0}</source>
+      <translation>已接受条目:{0}</translation>
+    </message>
+    <message>
+      <source>Add photos…</source>
+      <translation>添加照片…</translation>
+    </message>
+    <message>
+      <source>Applied: {0} created, {1} updated, {2} moved, {3} retired, {4} not accepted</source>
+      <translation>已应用:新建 {0},更新 {1},移位 {2},注销 {3},未接受 {4}</translation>
+    </message>
+    <message>
+      <source>Applied: {0} created, {1} updated, {2} moved, {3} retired.</source>
+      <translation>已应用:新建 {0},更新 {1},移位 {2},注销 {3}。</translation>
+    </message>
+    <message>
+      <source>Apply accepted</source>
+      <translation>应用已接受项</translation>
+    </message>
+    <message>
+      <source>Batch: {0}</source>
+      <translation>批次:{0}</translation>
+    </message>
+    <message>
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <source>By</source>
+      <translation>操作人</translation>
+    </message>
+    <message>
+      <source>Cannot open {0}.</source>
+      <translation>无法打开 {0}。</translation>
+    </message>
+    <message>
+      <source>Cannot read the text encoding of {0}.</source>
+      <translation>无法识别 {0} 的文本编码。</translation>
+    </message>
+    <message>
+      <source>Census</source>
+      <translation>部件普查</translation>
+    </message>
+    <message>
+      <source>Census import and reconciliation</source>
+      <translation>普查数据导入与比对</translation>
+    </message>
+    <message>
+      <source>Census import and reconciliation…</source>
+      <translation>普查数据导入与比对…</translation>
+    </message>
+    <message>
+      <source>Census reconciliation report</source>
+      <translation>普查比对报告</translation>
+    </message>
+    <message>
+      <source>Change date {0} is before the initial date {1}.</source>
+      <translation>变更日期 {0} 早于初始日期 {1}。</translation>
+    </message>
+    <message>
+      <source>Changes</source>
+      <translation>变化</translation>
+    </message>
+    <message>
+      <source>Class</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>Class {0} ({1}) is drawn as a {2}, not a {3}.</source>
+      <translation>类别 {0}({1})应绘制为{2},而不是{3}。</translation>
+    </message>
+    <message>
+      <source>Class {0} is not in this workspace's class table ({1}).</source>
+      <translation>类别 {0} 不在本工作空间的类别表中({1})。</translation>
+    </message>
+    <message>
+      <source>Code</source>
+      <translation>代码</translation>
+    </message>
+    <message>
+      <source>Column</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <source>Component census</source>
+      <translation>部件普查</translation>
+    </message>
+    <message>
+      <source>Component class</source>
+      <translation>部件类别</translation>
+    </message>
+    <message>
+      <source>Component {0} is retired ({1}); restore its status first.</source>
+      <translation>部件 {0} 已注销({1}),请先恢复其状态。</translation>
+    </message>
+    <message>
+      <source>Component {0} no longer exists.</source>
+      <translation>部件 {0} 已不存在。</translation>
+    </message>
+    <message>
+      <source>Component {0} was changed by {1} (version {2}, you edited version {3}): reload it and apply your change again.</source>
+      <translation>部件 {0} 已被 {1} 修改(当前版本 {2},您编辑的是版本 {3}):请重新载入后再修改。</translation>
+    </message>
+    <message>
+      <source>Coordinates</source>
+      <translation>坐标系</translation>
+    </message>
+    <message>
+      <source>Distance (m)</source>
+      <translation>距离(米)</translation>
+    </message>
+    <message>
+      <source>Editing {0} (version {1}, {2})</source>
+      <translation>正在编辑 {0}(版本 {1},{2})</translation>
+    </message>
+    <message>
+      <source>Field</source>
+      <translation>字段</translation>
+    </message>
+    <message>
+      <source>Fill in the mandatory fields: {0}.</source>
+      <translation>请填写必填项:{0}。</translation>
+    </message>
+    <message>
+      <source>Grid {0} was given but the position is in grid {1}.</source>
+      <translation>给出的网格为 {0},但位置位于网格 {1}。</translation>
+    </message>
+    <message>
+      <source>History of {0}</source>
+      <translation>{0} 的历史</translation>
+    </message>
+    <message>
+      <source>History…</source>
+      <translation>历史…</translation>
+    </message>
+    <message>
+      <source>Identifier</source>
+      <translation>标识码</translation>
+    </message>
+    <message>
+      <source>Identifier {0} also appears in row {1}.</source>
+      <translation>标识码 {0} 也出现在第 {1} 行。</translation>
+    </message>
+    <message>
+      <source>Identifier {0} is already used.</source>
+      <translation>标识码 {0} 已被使用。</translation>
+    </message>
+    <message>
+      <source>Identifier {0} starts with county {1} but the position is in grid {2} of county {3}.</source>
+      <translation>标识码 {0} 的区县代码为 {1},但位置位于区县 {3} 的网格 {2}。</translation>
+    </message>
+    <message>
+      <source>Images (*.jpg *.jpeg *.png *.tif)</source>
+      <translation>图片 (*.jpg *.jpeg *.png *.tif)</translation>
+    </message>
+    <message>
+      <source>Invalid rows:</source>
+      <translation>无效行:</translation>
+    </message>
+    <message>
+      <source>Item {0} ({1}, row {2}) cannot be applied: {3}</source>
+      <translation>条目 {0}({1},第 {2} 行)无法应用:{3}</translation>
+    </message>
+    <message>
+      <source>Layer / sheet</source>
+      <translation>图层/工作表</translation>
+    </message>
+    <message>
+      <source>Made: {0}</source>
+      <translation>生成时间:{0}</translation>
+    </message>
+    <message>
+      <source>Mandatory attribute missing: {0}.</source>
+      <translation>缺少必填属性:{0}。</translation>
+    </message>
+    <message>
+      <source>Map the coordinate columns (x and y) of a table without geometry.</source>
+      <translation>表格没有几何,请映射坐标列(x 和 y)。</translation>
+    </message>
+    <message>
+      <source>Move</source>
+      <translation>移动</translation>
+    </message>
+    <message>
+      <source>New</source>
+      <translation>新建</translation>
+    </message>
+    <message>
+      <source>New component</source>
+      <translation>新部件</translation>
+    </message>
+    <message>
+      <source>New status</source>
+      <translation>新状态</translation>
+    </message>
+    <message>
+      <source>No component here.</source>
+      <translation>此处没有部件。</translation>
+    </message>
+    <message>
+      <source>No component with id {0}.</source>
+      <translation>没有编号为 {0} 的部件。</translation>
+    </message>
+    <message>
+      <source>No photo {0}.</source>
+      <translation>没有照片 {0}。</translation>
+    </message>
+    <message>
+      <source>No serials left for county {0} and class {1} ({2}).</source>
+      <translation>区县 {0} 类别 {1}({2})的顺序号已用尽。</translation>
+    </message>
+    <message>
+      <source>No such file: {0}</source>
+      <translation>文件不存在:{0}</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Open a workspace first.</source>
+      <translation>请先打开工作空间。</translation>
+    </message>
+    <message>
+      <source>Operation</source>
+      <translation>操作</translation>
+    </message>
+    <message>
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <source>Photos (drop image files here)</source>
+      <translation>照片(可将图片文件拖放到此处)</translation>
+    </message>
+    <message>
+      <source>Pick a class first.</source>
+      <translation>请先选择类别。</translation>
+    </message>
+    <message>
+      <source>Pick to edit</source>
+      <translation>点选编辑</translation>
+    </message>
+    <message>
+      <source>Place</source>
+      <translation>放置</translation>
+    </message>
+    <message>
+      <source>Read columns</source>
+      <translation>读取列</translation>
+    </message>
+    <message>
+      <source>Reconciliation</source>
+      <translation>比对结果</translation>
+    </message>
+    <message>
+      <source>Reject selected</source>
+      <translation>拒绝所选</translation>
+    </message>
+    <message>
+      <source>Report folder</source>
+      <translation>报告目录</translation>
+    </message>
+    <message>
+      <source>Report written: {0}</source>
+      <translation>报告已写出:{0}</translation>
+    </message>
+    <message>
+      <source>Retire</source>
+      <translation>注销</translation>
+    </message>
+    <message>
+      <source>Retired {0} ({1}).</source>
+      <translation>已注销 {0}({1})。</translation>
+    </message>
+    <message>
+      <source>Retire…</source>
+      <translation>注销…</translation>
+    </message>
+    <message>
+      <source>Retiring sets status {0}, not {1}.</source>
+      <translation>注销只能设为 {0},不能设为 {1}。</translation>
+    </message>
+    <message>
+      <source>Row</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <source>Rows read: {0}; valid: {1}; invalid: {2}</source>
+      <translation>读取 {0} 行;有效 {1};无效 {2}</translation>
+    </message>
+    <message>
+      <source>Save changes</source>
+      <translation>保存修改</translation>
+    </message>
+    <message>
+      <source>Saved {0} in grid {1}.</source>
+      <translation>已保存 {0},所在网格 {1}。</translation>
+    </message>
+    <message>
+      <source>Saved {0}, version {1}.</source>
+      <translation>已保存 {0},版本 {1}。</translation>
+    </message>
+    <message>
+      <source>Search class by name or code…</source>
+      <translation>按名称或代码搜索类别…</translation>
+    </message>
+    <message>
+      <source>Select a version to show it on the map.</source>
+      <translation>选择一个版本在地图上显示。</translation>
+    </message>
+    <message>
+      <source>Show</source>
+      <translation>显示</translation>
+    </message>
+    <message>
+      <source>Survey batch</source>
+      <translation>普查批次</translation>
+    </message>
+    <message>
+      <source>Survey data (*.gpkg *.shp *.geojson *.json *.csv *.xlsx)</source>
+      <translation>普查数据 (*.gpkg *.shp *.geojson *.json *.csv *.xlsx)</translation>
+    </message>
+    <message>
+      <source>Surveyed unit grids: {0}</source>
+      <translation>普查单元网格数:{0}</translation>
+    </message>
+    <message>
+      <source>Taken {0}</source>
+      <translation>拍摄于 {0}</translation>
+    </message>
+    <message>
+      <source>The component has no geometry.</source>
+      <translation>部件没有几何图形。</translation>
+    </message>
+    <message>
+      <source>The geometry is not valid.</source>
+      <translation>几何图形无效。</translation>
+    </message>
+    <message>
+      <source>The new position is in county {0}; identifier {1} belongs to county {2}. Retire the component and place a new one there.</source>
+      <translation>新位置位于区县 {0};标识码 {1} 属于区县 {2}。请注销该部件并在新位置重新放置。</translation>
+    </message>
+    <message>
+      <source>The position is in no unit grid of this workspace.</source>
+      <translation>该位置不在本工作空间的任何单元网格内。</translation>
+    </message>
+    <message>
+      <source>The row has no usable position.</source>
+      <translation>该行没有可用的位置。</translation>
+    </message>
+    <message>
+      <source>This workspace stores photos as files but has no photo_dir setting: set it to a folder every editor can reach.</source>
+      <translation>本工作空间以文件方式存储照片,但未设置 photo_dir:请设为所有编辑人员都能访问的目录。</translation>
+    </message>
+    <message>
+      <source>Unknown coordinate reference system: {0}</source>
+      <translation>未知坐标参考系:{0}</translation>
+    </message>
+    <message>
+      <source>Unknown scheme {0}.</source>
+      <translation>未知编码方案 {0}。</translation>
+    </message>
+    <message>
+      <source>Validate and reconcile</source>
+      <translation>校验并比对</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>What changed</source>
+      <translation>变更内容</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>Why</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>Why?</source>
+      <translation>原因?</translation>
+    </message>
+    <message>
+      <source>Write report…</source>
+      <translation>写出报告…</translation>
+    </message>
+    <message>
+      <source>accepted</source>
+      <translation>已接受</translation>
+    </message>
+    <message>
+      <source>all</source>
+      <translation>全部</translation>
+    </message>
+    <message>
+      <source>attributes changed</source>
+      <translation>属性变化</translation>
+    </message>
+    <message>
+      <source>batch row</source>
+      <translation>批次行号</translation>
+    </message>
+    <message>
+      <source>census batch {0}</source>
+      <translation>普查批次 {0}</translation>
+    </message>
+    <message>
+      <source>changes</source>
+      <translation>变化</translation>
+    </message>
+    <message>
+      <source>class</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>component class</source>
+      <translation>部件类别</translation>
+    </message>
+    <message>
+      <source>decision</source>
+      <translation>决定</translation>
+    </message>
+    <message>
+      <source>distance (m)</source>
+      <translation>距离(米)</translation>
+    </message>
+    <message>
+      <source>duplicate</source>
+      <translation>重复</translation>
+    </message>
+    <message>
+      <source>duplicate of</source>
+      <translation>重复于</translation>
+    </message>
+    <message>
+      <source>identifier</source>
+      <translation>标识码</translation>
+    </message>
+    <message>
+      <source>invalid row</source>
+      <translation>无效行</translation>
+    </message>
+    <message>
+      <source>invalid rows {0}, accepted {1}</source>
+      <translation>无效行 {0},已接受 {1}</translation>
+    </message>
+    <message>
+      <source>item</source>
+      <translation>条目</translation>
+    </message>
+    <message>
+      <source>items</source>
+      <translation>条目数</translation>
+    </message>
+    <message>
+      <source>line</source>
+      <translation>线</translation>
+    </message>
+    <message>
+      <source>missing</source>
+      <translation>缺失</translation>
+    </message>
+    <message>
+      <source>moved</source>
+      <translation>移位</translation>
+    </message>
+    <message>
+      <source>moved on the map</source>
+      <translation>在地图上移动</translation>
+    </message>
+    <message>
+      <source>moved {0} m</source>
+      <translation>移动 {0} 米</translation>
+    </message>
+    <message>
+      <source>new</source>
+      <translation>新增</translation>
+    </message>
+    <message>
+      <source>point</source>
+      <translation>点</translation>
+    </message>
+    <message>
+      <source>polygon</source>
+      <translation>面</translation>
+    </message>
+    <message>
+      <source>rejected</source>
+      <translation>已拒绝</translation>
+    </message>
+    <message>
+      <source>result / reason</source>
+      <translation>结果/原因</translation>
+    </message>
+    <message>
+      <source>row {0}</source>
+      <translation>第 {0} 行</translation>
+    </message>
+    <message>
+      <source>state before the first recorded change</source>
+      <translation>首次记录变更前的状态</translation>
+    </message>
+    <message>
+      <source>tolerance (m)</source>
+      <translation>限差(米)</translation>
+    </message>
+    <message>
+      <source>unchanged</source>
+      <translation>未变</translation>
+    </message>
+    <message>
+      <source>{0} '{1}' is not one of: {2}.</source>
+      <translation>{0}“{1}”不在取值范围内:{2}。</translation>
+    </message>
+    <message>
+      <source>{0} cannot be changed: retire the component and place a new one.</source>
+      <translation>{0} 不能修改:请注销该部件并重新放置。</translation>
+    </message>
+    <message>
+      <source>{0} has no layer {1}.</source>
+      <translation>{0} 中没有图层 {1}。</translation>
+    </message>
+    <message>
+      <source>{0} is not a date: {1}.</source>
+      <translation>{0} 不是日期:{1}。</translation>
+    </message>
+    <message>
+      <source>{0} is not a readable image.</source>
+      <translation>{0} 不是可读取的图片。</translation>
+    </message>
+    <message>
+      <source>{0} rows, {1} columns.</source>
+      <translation>{0} 行,{1} 列。</translation>
+    </message>
+    <message>
+      <source>{0} {1}: draw a {2}.</source>
+      <translation>{0} {1}:请绘制{2}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>CensusField</name>
+    <message>
+      <source>Accuracy class</source>
+      <translation>精度等级</translation>
+    </message>
+    <message>
+      <source>Change date</source>
+      <translation>变更日期</translation>
+    </message>
+    <message>
+      <source>Class code</source>
+      <translation>类别代码</translation>
+    </message>
+    <message>
+      <source>Data source</source>
+      <translation>数据来源</translation>
+    </message>
+    <message>
+      <source>Department code</source>
+      <translation>主管部门代码</translation>
+    </message>
+    <message>
+      <source>Department name</source>
+      <translation>主管部门名称</translation>
+    </message>
+    <message>
+      <source>Geometry</source>
+      <translation>几何图形</translation>
+    </message>
+    <message>
+      <source>Identifier</source>
+      <translation>标识码</translation>
+    </message>
+    <message>
+      <source>Initial date</source>
+      <translation>初始日期</translation>
+    </message>
+    <message>
+      <source>Maintainer code</source>
+      <translation>养护单位代码</translation>
+    </message>
+    <message>
+      <source>Maintainer name</source>
+      <translation>养护单位名称</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>Owner code</source>
+      <translation>权属单位代码</translation>
+    </message>
+    <message>
+      <source>Owner name</source>
+      <translation>权属单位名称</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>部件状态</translation>
+    </message>
+    <message>
+      <source>Unit grid</source>
+      <translation>所在单元网格</translation>
+    </message>
+  </context>
+  <context>
+    <name>CensusQA</name>
+    <message>
+      <source>Class {0} is not in the {1} class table.</source>
+      <translation>类别 {0} 不在 {1} 类别表中。</translation>
+    </message>
+    <message>
+      <source>Class {0} needs a {1}; the geometry is a {2}.</source>
+      <translation>类别 {0} 应为{1},实际几何为{2}。</translation>
+    </message>
+    <message>
+      <source>Identifier {0} carries class {1}, the component is class {2}.</source>
+      <translation>标识码 {0} 中的类别为 {1},部件类别为 {2}。</translation>
+    </message>
+    <message>
+      <source>Identifier {0} has serial 0.</source>
+      <translation>标识码 {0} 的顺序号为 0。</translation>
+    </message>
+    <message>
+      <source>Identifier {0} is of county {1}, its grid {2} of county {3}.</source>
+      <translation>标识码 {0} 属于区县 {1},其网格 {2} 属于区县 {3}。</translation>
+    </message>
+    <message>
+      <source>Identifier {0} is used by {1} components.</source>
+      <translation>标识码 {0} 被 {1} 个部件使用。</translation>
+    </message>
+    <message>
+      <source>Identifier {0} must be {1} digits.</source>
+      <translation>标识码 {0} 应为 {1} 位数字。</translation>
+    </message>
+    <message>
+      <source>No geometry.</source>
+      <translation>没有几何图形。</translation>
+    </message>
+    <message>
+      <source>Same class as {0}, {1:.2f} m away.</source>
+      <translation>与 {0} 同类,相距 {1:.2f} 米。</translation>
+    </message>
+    <message>
+      <source>Stored grid {0}, but it lies in grid {1}.</source>
+      <translation>记录的网格为 {0},实际位于网格 {1}。</translation>
+    </message>
+    <message>
+      <source>The component lies in no unit grid.</source>
+      <translation>部件不在任何单元网格内。</translation>
+    </message>
+    <message>
+      <source>Unknown identifier scheme {0}.</source>
+      <translation>未知标识码方案 {0}。</translation>
+    </message>
+    <message>
+      <source>duplicate within tolerance</source>
+      <translation>限差内重复</translation>
+    </message>
+    <message>
+      <source>geometry kind vs class</source>
+      <translation>几何类型与类别不符</translation>
+    </message>
+    <message>
+      <source>identifier county vs grid</source>
+      <translation>标识码区县与网格不符</translation>
+    </message>
+    <message>
+      <source>identifier not unique</source>
+      <translation>标识码不唯一</translation>
+    </message>
+    <message>
+      <source>identifier structure</source>
+      <translation>标识码结构</translation>
+    </message>
+    <message>
+      <source>mandatory attribute missing</source>
+      <translation>缺少必填属性</translation>
+    </message>
+    <message>
+      <source>outside every grid</source>
+      <translation>不在任何网格内</translation>
+    </message>
+    <message>
+      <source>stored grid vs position</source>
+      <translation>记录网格与位置不符</translation>
+    </message>
+    <message>
+      <source>unknown class</source>
+      <translation>未知类别</translation>
+    </message>
+    <message>
+      <source>value outside its domain</source>
+      <translation>取值超出值域</translation>
+    </message>
+    <message>
+      <source>{0} '{1}' is not allowed.</source>
+      <translation>{0}“{1}”不允许。</translation>
+    </message>
+    <message>
+      <source>{0} is empty.</source>
+      <translation>{0} 为空。</translation>
+    </message>
+  </context>
+  <context>
     <name>CityMgmtAlgorithm</name>
+    <message>
+      <source>Administrative unit code field</source>
+      <translation>行政区划代码字段</translation>
+    </message>
+    <message>
+      <source>Administrative units (communities or streets)</source>
+      <translation>行政区划（社区或街道）</translation>
+    </message>
+    <message>
+      <source>All KPIs passed</source>
+      <translation>全部指标达标</translation>
+    </message>
+    <message>
+      <source>Allow legacy 14-digit grid codes</source>
+      <translation>允许旧版14位网格代码</translation>
+    </message>
+    <message>
+      <source>Area balance</source>
+      <translation>区域均衡性</translation>
+    </message>
+    <message>
+      <source>Area out of range</source>
+      <translation>面积超出范围</translation>
+    </message>
+    <message>
+      <source>Assigning reports to grids…</source>
+      <translation>正在将上报分配到网格……</translation>
+    </message>
+    <message>
+      <source>CRS of OUTPUT</source>
+      <translation>OUTPUT 的坐标系</translation>
+    </message>
+    <message>
+      <source>Category code field</source>
+      <translation>类别代码字段</translation>
+    </message>
+    <message>
+      <source>Category field</source>
+      <translation>类别字段</translation>
+    </message>
+    <message>
+      <source>Census QA (components)</source>
+      <translation>部件普查质检</translation>
+    </message>
+    <message>
+      <source>Census QA errors</source>
+      <translation>普查质检错误</translation>
+    </message>
+    <message>
+      <source>Checking {0} components…</source>
+      <translation>正在检查 {0} 个部件…</translation>
+    </message>
+    <message>
+      <source>Checking {0} grids…</source>
+      <translation>正在检查 {0} 个网格……</translation>
+    </message>
+    <message>
+      <source>Checks a component inventory: identifier structure and uniqueness, identifier county prefix vs the grid, stored grid code vs the grid the component lies in, duplicates of the same class within the accuracy tolerance, mandatory attributes, domain values and geometry kind vs class. Input: the workspace components layer or any layer with its fields, and the unit grids layer. Output: one error feature per problem, and counts.</source>
+      <translation>检查部件清单:标识码结构与唯一性、标识码区县前缀与网格是否一致、记录的网格代码与部件实际所在网格是否一致、精度限差内的同类重复、必填属性、值域以及几何类型与类别是否相符。输入:工作空间部件图层或具有相同字段的任意图层,以及单元网格图层。输出:每个问题一个错误要素,以及各项计数。</translation>
+    </message>
+    <message>
+      <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).&lt;br&gt;Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.&lt;br&gt;A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.&lt;br&gt;All layers must be in a projected CRS in metres; other layers are transformed to the grid layer's CRS. Times without a time zone are read as China Standard Time (Asia/Shanghai).&lt;br&gt;&lt;b&gt;Run in PostGIS&lt;/b&gt;: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Checks unit grids (单元网格) against GB/T 30428.1: closed polygons that cover the area without gaps or overlaps, about 10,000 m² each, with well-formed codes that agree with the administrative units.
+
+Error types in the output layer (field 'type'):
+- invalid: missing, non-polygon or invalid geometry (reason from GEOS); the other checks use a repaired copy.
+- overlap: the area shared by two grids (grid_code and other_code).
+- gap: an area covered by no grid inside the outer boundary of the grids or, when an administrative layer is given, inside its units.
+- outside: the part of a grid outside every administrative unit.
+- sliver: thinness 4πA/P² below the sliver ratio (1 = disc, 0.785 = square, 0.26 = 10:1 rectangle).
+- area: grid area outside the minimum–maximum range.
+- duplicate_code, malformed_code: 15 digits = county (6) + street (3) + community (3) + sequence (3); 14-digit legacy codes only when allowed.
+- admin_mismatch: the administrative unit the grid lies in (by its point on surface) has a code that does not begin the grid code (use community polygons with 12-digit codes, or streets with 9-digit codes).
+
+Gaps, overlaps and outside parts smaller than the area tolerance are ignored. The grids must be in a projected CRS in metres. The result also gives the count of each error type.</source>
+      <translation>按 GB/T 30428.1 检查单元网格：封闭的面，无缝隙、无重叠地覆盖辖区，每个约 10,000 平方米，代码格式正确并与所在行政区划一致。
+
+输出图层中的错误类型（字段 'type'）：
+- invalid：几何缺失、不是面或无效（原因来自 GEOS）；其余检查使用修复后的副本。
+- overlap：两个网格共有的区域（grid_code 与 other_code）。
+- gap：网格外边界以内（若给出行政区划图层，则为其区划以内）没有任何网格覆盖的区域。
+- outside：网格位于所有行政区划之外的部分。
+- sliver：紧凑度 4πA/P² 低于碎面阈值（圆为 1，正方形为 0.785，10:1 矩形为 0.26）。
+- area：网格面积超出最小–最大范围。
+- duplicate_code、malformed_code：15 位 = 区县（6）+ 街道（3）+ 社区（3）+ 序号（3）；仅在允许时接受旧版 14 位代码。
+- admin_mismatch：网格（按其面内点）所在行政区划的代码不是网格代码的前缀（请使用 12 位代码的社区面，或 9 位代码的街道面）。
+
+小于面积容差的缝隙、重叠和超出部分将被忽略。网格须为以米为单位的投影坐标系。结果中还给出各类错误的数量。</translation>
+    </message>
+    <message>
+      <source>Choose the unit grid code and responsibility grid code fields.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Closure field (closed when true)</source>
+      <translation>结案字段（为真表示已结案）</translation>
+    </message>
+    <message>
+      <source>Codes not matching admin unit</source>
+      <translation>代码与行政区划不符</translation>
+    </message>
+    <message>
+      <source>Collector field</source>
+      <translation>采集员字段</translation>
+    </message>
+    <message>
+      <source>Component problem share</source>
+      <translation>部件问题占比</translation>
+    </message>
+    <message>
+      <source>Components</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Components checked</source>
+      <translation>已检查部件数</translation>
+    </message>
+    <message>
+      <source>Could not connect to the PostGIS database: {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Covered length (m)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Create thematic layer from template</source>
+      <translation>由模板新建专题图层</translation>
+    </message>
+    <message>
+      <source>Created table {0} in {1}</source>
+      <translation>已在 {1} 中新建表 {0}</translation>
+    </message>
+    <message>
+      <source>Created {0} ({1})</source>
+      <translation>已新建 {0}（{1}）</translation>
+    </message>
+    <message>
+      <source>Creates an empty thematic layer (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template) with the template's fields, choices, defaults and rules. With WORKSPACE (a .gpkg path, postgresql:// URL or service=NAME) the layer is a table of the workspace with its constraints in the database and is registered there; otherwise it is written to OUTPUT. TEMPLATE_FILE overrides TEMPLATE with a template file.</source>
+      <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。指定 WORKSPACE（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为工作区中的表，约束写入数据库并在工作区登记；否则写入 OUTPUT。TEMPLATE_FILE 可用模板文件代替 TEMPLATE。</translation>
+    </message>
+    <message>
+      <source>Duplicate codes</source>
+      <translation>重复代码</translation>
+    </message>
+    <message>
+      <source>Duplicate tolerance in metres (0: the accuracy class of each component)</source>
+      <translation>重复限差(米;0 表示按各部件精度等级)</translation>
+    </message>
+    <message>
+      <source>End time</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Errors</source>
+      <translation>错误数</translation>
+    </message>
+    <message>
+      <source>Errors per rule (JSON)</source>
+      <translation>各规则错误数(JSON)</translation>
+    </message>
+    <message>
+      <source>Fixes skipped (null)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Fixes used</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>For each unit or responsibility grid: how many features of a thematic layer it holds by category, and their length (lines) or area (polygons) inside the grid. Points count in the grid that holds them; lines and areas are cut by the grid boundaries. Measures are in the grid layer's CRS (use a projected CRS such as EPSG:4549). CATEGORY_FIELD defaults to the template's category field of a thematic layer.</source>
+      <translation>按单元网格或责任网格，分类别统计专题图层要素的个数，以及网格内的长度（线）或面积（面）。点计入其所在网格；线和面按网格边界切分。量算采用网格图层的坐标系（请使用投影坐标系，如 EPSG:4549）。专题图层未指定 CATEGORY_FIELD 时取模板的类别字段。</translation>
+    </message>
+    <message>
+      <source>GPS jumps dropped</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Gap area (m²)</source>
+      <translation>缝隙面积（平方米）</translation>
+    </message>
+    <message>
+      <source>Gaps</source>
+      <translation>缝隙</translation>
+    </message>
+    <message>
+      <source>Give WORKSPACE or OUTPUT.</source>
+      <translation>请指定 WORKSPACE 或 OUTPUT。</translation>
+    </message>
+    <message>
+      <source>Give a components layer and a grids layer.</source>
+      <translation>请提供部件图层和网格图层。</translation>
+    </message>
+    <message>
+      <source>Grid code field</source>
+      <translation>网格编码字段</translation>
+    </message>
+    <message>
+      <source>Grid coverage</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Grid errors</source>
+      <translation>网格错误</translation>
+    </message>
+    <message>
+      <source>Grids</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Grids checked</source>
+      <translation>已检查网格数</translation>
+    </message>
+    <message>
+      <source>Grids failing</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Identifier scheme when the layer has no scheme field</source>
+      <translation>图层无 scheme 字段时使用的标识码方案</translation>
+    </message>
+    <message>
+      <source>Ignore gaps and overlaps smaller than (m²)</source>
+      <translation>忽略小于此面积的缝隙和重叠（平方米）</translation>
+    </message>
+    <message>
+      <source>Invalid geometries</source>
+      <translation>无效几何</translation>
+    </message>
+    <message>
+      <source>KPIs</source>
+      <translation>考核指标</translation>
+    </message>
+    <message>
+      <source>KPIs per collector</source>
+      <translation>各采集员考核指标</translation>
+    </message>
+    <message>
+      <source>KPIs per grid</source>
+      <translation>各网格考核指标</translation>
+    </message>
+    <message>
+      <source>Kind field (component / event)</source>
+      <translation>类型字段（部件 / 事件）</translation>
+    </message>
+    <message>
+      <source>Main roads</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Malformed codes</source>
+      <translation>代码格式错误</translation>
+    </message>
+    <message>
+      <source>Maximum gap between fixes (s)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Maximum grid area (m²)</source>
+      <translation>网格最大面积（平方米）</translation>
+    </message>
+    <message>
+      <source>Maximum speed (km/h)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Minimum balance (1 − Gini, 0-1)</source>
+      <translation>均衡性下限（1 − 基尼系数，0-1）</translation>
+    </message>
+    <message>
+      <source>Minimum closure rate (0-1)</source>
+      <translation>结案率下限（0-1）</translation>
+    </message>
+    <message>
+      <source>Minimum component share (0-1)</source>
+      <translation>部件占比下限（0-1）</translation>
+    </message>
+    <message>
+      <source>Minimum grid area (m²)</source>
+      <translation>网格最小面积（平方米）</translation>
+    </message>
+    <message>
+      <source>Minimum valid reports per collector per day</source>
+      <translation>采集员人均日有效上报数下限</translation>
+    </message>
+    <message>
+      <source>Minimum valid-report rate (0-1)</source>
+      <translation>有效上报率下限（0-1）</translation>
+    </message>
+    <message>
+      <source>No field {0} in the grids</source>
+      <translation>网格图层中没有字段 {0}</translation>
+    </message>
+    <message>
+      <source>No field {0} in the thematic layer</source>
+      <translation>专题图层中没有字段 {0}</translation>
+    </message>
+    <message>
+      <source>No grids layer: the per-grid output is not written.</source>
+      <translation>没有网格图层：不输出各网格结果。</translation>
+    </message>
+    <message>
+      <source>No report falls in the period.</source>
+      <translation>统计期内没有上报。</translation>
+    </message>
+    <message>
+      <source>No usable fixes: every grid with roads is uncovered.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Outside admin units</source>
+      <translation>超出行政区划</translation>
+    </message>
+    <message>
+      <source>Overlap area (m²)</source>
+      <translation>重叠面积（平方米）</translation>
+    </message>
+    <message>
+      <source>Overlaps</source>
+      <translation>重叠</translation>
+    </message>
+    <message>
+      <source>Patrol</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Patrol GPS fixes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Patrol coverage of main roads</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Period end (exclusive)</source>
+      <translation>统计期结束（不含）</translation>
+    </message>
+    <message>
+      <source>Period start</source>
+      <translation>统计期开始</translation>
+    </message>
     <message>
       <source>Quality checks</source>
       <translation>质量检查</translation>
+    </message>
+    <message>
+      <source>Reading administrative units…</source>
+      <translation>正在读取行政区划……</translation>
+    </message>
+    <message>
+      <source>Reading components…</source>
+      <translation>正在读取部件…</translation>
+    </message>
+    <message>
+      <source>Reading grids…</source>
+      <translation>正在读取网格……</translation>
+    </message>
+    <message>
+      <source>Reading submissions…</source>
+      <translation>正在读取上报……</translation>
+    </message>
+    <message>
+      <source>Reading unit grids…</source>
+      <translation>正在读取单元网格…</translation>
+    </message>
+    <message>
+      <source>Reporting KPIs</source>
+      <translation>上报考核指标</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>上报数</translation>
+    </message>
+    <message>
+      <source>Reports per hour 0-23 (comma-separated)</source>
+      <translation>0-23时各小时上报数（逗号分隔）</translation>
+    </message>
+    <message>
+      <source>Reports per hour of day</source>
+      <translation>各小时上报数</translation>
+    </message>
+    <message>
+      <source>Required coverage share</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Responsibility grid code field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Responsibility grid coverage</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Responsibility grid table (unit grid to responsibility grid)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Road length (m)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Run in PostGIS (inputs in one PostGIS database)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Run in PostGIS needs grids, roads and tracks in the same database.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Run in PostGIS needs the {} layer to be a PostGIS table.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Sliver thinness ratio 4πA/P² below which a grid is a sliver</source>
+      <translation>狭长碎面紧凑度阈值 4πA/P²（低于此值视为碎面）</translation>
+    </message>
+    <message>
+      <source>Slivers</source>
+      <translation>狭长碎面</translation>
+    </message>
+    <message>
+      <source>Start time</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>State field</source>
+      <translation>状态字段</translation>
+    </message>
+    <message>
+      <source>States that make a report invalid (comma-separated)</source>
+      <translation>视为无效上报的状态（逗号分隔）</translation>
+    </message>
+    <message>
+      <source>Statistics per grid</source>
+      <translation>分网格统计</translation>
+    </message>
+    <message>
+      <source>Submissions (reports)</source>
+      <translation>上报（提交记录）</translation>
+    </message>
+    <message>
+      <source>THEMATIC and GRIDS are required.</source>
+      <translation>必须指定 THEMATIC 和 GRIDS。</translation>
+    </message>
+    <message>
+      <source>Table name in the workspace (default from template)</source>
+      <translation>工作区中的表名（默认取自模板）</translation>
+    </message>
+    <message>
+      <source>Template</source>
+      <translation>模板</translation>
+    </message>
+    <message>
+      <source>Template file (overrides Template)</source>
+      <translation>模板文件（优先于模板）</translation>
+    </message>
+    <message>
+      <source>Template id</source>
+      <translation>模板标识</translation>
+    </message>
+    <message>
+      <source>The components and the grids must be in the same CRS.</source>
+      <translation>部件与网格必须使用相同坐标系。</translation>
+    </message>
+    <message>
+      <source>The coverage SQL failed in PostGIS: {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The end time is before the start time.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The figures the contract pays by, from the submissions (reports) of a period: overall, per unit grid and per collector, each compared with its threshold.
+
+A report is in the period when START ≤ time &lt; END (local time, Asia/Shanghai; without START/END: the local days the valid reports span). It is valid unless its state is one of the invalid states (default rejected, quarantined, duplicate).
+- valid_reports ≥ max(annual target / 365, 12 × monthly target / 365) × days of the period (defaults 150,000 a year, 10,000 a month).
+- valid_rate = valid / reports ≥ 90 %; component_share = valid component reports / valid reports ≥ 20 %; closure_rate = closed valid reports / valid reports ≥ 90 % (only with a closure field: true, non-zero, a date, 'closed' or '结案' count as closed).
+- reports_per_collector_day = valid reports / collector-days ≥ 6 (Jinzhong), a collector-day being a local day on which the collector reported.
+- Balance = 1 − Gini coefficient of the counts (1: perfectly even; the least possible value is 1/n for n buckets). area_balance: valid reports per grid, over all grids; time_balance: valid reports per local hour over the working hours (default 08:00–18:00); category_balance (for information): valid reports per major class. The contract asks for balance without a figure: the default threshold 0.5 is a local choice.
+
+Outputs: the overall KPI table; the grids with reports, valid reports per major class (comp_01… components, event_01… events), valid rate, component share and passed; the collectors with reports, valid, per active day and per period day, reports per 4-hour bucket of the day and passed; and the 24 hourly counts.</source>
+      <translation>合同考核所依据的指标，根据一个统计期内的上报（提交记录）计算：总体、各单元网格和各采集员，每项与其阈值比较。
+
+上报时间满足 START ≤ 时间 &lt; END（本地时间 Asia/Shanghai；未给出 START/END 时取有效上报覆盖的本地日期）即属于统计期。状态不属于无效状态（默认 rejected、quarantined、duplicate）的上报为有效上报。
+- valid_reports ≥ max(年度目标 / 365, 12 × 月度目标 / 365) × 统计期天数（默认每年 150,000 条、每月 10,000 条）。
+- valid_rate = 有效 / 上报 ≥ 90 %；component_share = 有效部件上报 / 有效上报 ≥ 20 %；closure_rate = 已结案有效上报 / 有效上报 ≥ 90 %（仅在给出结案字段时计算：真值、非零、日期、'closed' 或 '结案' 视为已结案）。
+- reports_per_collector_day = 有效上报 / 采集员工作日 ≥ 6（晋中），采集员工作日指该采集员有上报的本地日。
+- 均衡性 = 1 − 计数的基尼系数（1 表示完全均匀；n 个分组时最小值为 1/n）。area_balance：全部网格的各网格有效上报数；time_balance：工作时段（默认 08:00–18:00）内各本地小时的有效上报数；category_balance（仅供参考）：各大类的有效上报数。合同要求均衡但未给出数值：默认阈值 0.5 为本地设定。
+
+输出：总体指标表；各网格的上报数、各大类有效上报数（comp_01… 为部件，event_01… 为事件）、有效率、部件占比和是否达标；各采集员的上报数、有效数、按出勤日和按统计期日的日均数、一天中每 4 小时的上报数和是否达标；以及 24 小时各小时上报数。</translation>
+    </message>
+    <message>
+      <source>The grid CRS is not in metres: areas are in its own units.</source>
+      <translation>网格坐标系的单位不是米：面积按其自身单位计算。</translation>
+    </message>
+    <message>
+      <source>The grids layer has no field {0}.</source>
+      <translation>网格图层没有字段 {0}。</translation>
+    </message>
+    <message>
+      <source>The grids' CRS is geographic: lengths and areas are in degrees.</source>
+      <translation>网格图层为地理坐标系：长度和面积的单位为度。</translation>
+    </message>
+    <message>
+      <source>The maximum grid area is smaller than the minimum.</source>
+      <translation>网格最大面积小于最小面积。</translation>
+    </message>
+    <message>
+      <source>The period end must be after its start.</source>
+      <translation>统计期结束时间必须晚于开始时间。</translation>
+    </message>
+    <message>
+      <source>The responsibility grid table could not be read.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The time field {} must be a timestamp, date or number of seconds.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The tolerance must be greater than zero.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>The working day must end after it starts (hours 0-24).</source>
+      <translation>工作时段的结束必须晚于开始（0-24时）。</translation>
+    </message>
+    <message>
+      <source>Thematic layer</source>
+      <translation>专题图层</translation>
+    </message>
+    <message>
+      <source>Thematic layer statistics per grid</source>
+      <translation>专题图层分网格统计</translation>
+    </message>
+    <message>
+      <source>Thematic layers</source>
+      <translation>专题图层</translation>
+    </message>
+    <message>
+      <source>Time field</source>
+      <translation>时间字段</translation>
+    </message>
+    <message>
+      <source>Time-of-day balance</source>
+      <translation>上报时间均衡性</translation>
+    </message>
+    <message>
+      <source>Tolerance (m)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Tolerance on the required share</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Uncovered road stretches</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Unit grid code field</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Unit grid topology and codes</source>
+      <translation>单元网格拓扑与编码检查</translation>
+    </message>
+    <message>
+      <source>Unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Unit or responsibility grids</source>
+      <translation>单元网格或责任网格</translation>
+    </message>
+    <message>
+      <source>Valid reports</source>
+      <translation>有效上报数</translation>
+    </message>
+    <message>
+      <source>Valid reports a month</source>
+      <translation>每月有效上报数</translation>
+    </message>
+    <message>
+      <source>Valid reports a year</source>
+      <translation>每年有效上报数</translation>
+    </message>
+    <message>
+      <source>Valid-report rate</source>
+      <translation>有效上报率</translation>
+    </message>
+    <message>
+      <source>Working day ends at hour</source>
+      <translation>工作时段结束（时）</translation>
+    </message>
+    <message>
+      <source>Working day starts at hour</source>
+      <translation>工作时段开始（时）</translation>
+    </message>
+    <message>
+      <source>Workspace (.gpkg, postgresql:// URL or service=NAME)</source>
+      <translation>工作区（.gpkg、postgresql:// URL 或 service=NAME）</translation>
+    </message>
+    <message>
+      <source>Workspace table</source>
+      <translation>工作区表</translation>
+    </message>
+    <message>
+      <source>administrative units</source>
+      <translation>行政区划</translation>
+    </message>
+    <message>
+      <source>grid</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>responsibility grid</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>road</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>submissions</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>track</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>{0} errors on {1} of {2} components.</source>
+      <translation>{2} 个部件中有 {1} 个共 {0} 处错误。</translation>
+    </message>
+    <message>
+      <source>{0} rows for {1} features in {2} grids</source>
+      <translation>{2} 个网格中的 {1} 个要素，共 {0} 行</translation>
+    </message>
+    <message>
+      <source>{} fixes were dropped as GPS jumps.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>{} fixes without time, position or collector were skipped.</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -18,12 +1410,48 @@
   <context>
     <name>Cli</name>
     <message>
+      <source>  page {0}: {1} read</source>
+      <translation>  第 {0} 页：已读取 {1}</translation>
+    </message>
+    <message>
+      <source>Auto-match: {0}</source>
+      <translation>自动匹配：{0}</translation>
+    </message>
+    <message>
       <source>CRS: EPSG:{0}</source>
       <translation>坐标系:EPSG:{0}</translation>
     </message>
     <message>
       <source>Digital city management (数字城管) workspaces: schema, demo, intake.</source>
       <translation>数字城管工作空间:数据库结构、演示、数据接入。</translation>
+    </message>
+    <message>
+      <source>ODK Central account e-mail (password: CITYMGMT_ODK_PASSWORD)</source>
+      <translation>ODK Central 账号邮箱（密码：CITYMGMT_ODK_PASSWORD）</translation>
+    </message>
+    <message>
+      <source>ODK Central form id</source>
+      <translation>ODK Central 表单编号</translation>
+    </message>
+    <message>
+      <source>ODK Central project id</source>
+      <translation>ODK Central 项目编号</translation>
+    </message>
+    <message>
+      <source>ODK Central server URL</source>
+      <translation>ODK Central 服务器地址</translation>
+    </message>
+    <message>
+      <source>PostGIS inbox table (schema.table)</source>
+      <translation>PostGIS 收件表（模式.表）</translation>
+    </message>
+    <message>
+      <source>QGIS authentication configuration with the ODK account</source>
+      <translation>保存 ODK 账号的 QGIS 认证配置</translation>
+    </message>
+    <message>
+      <source>Quarantined by reason: {0}</source>
+      <translation>按原因隔离：{0}</translation>
     </message>
     <message>
       <source>Workspace: {0}</source>
@@ -46,6 +1474,10 @@
       <translation>部件标识码方案</translation>
     </message>
     <message>
+      <source>coordinate system of the source (files default: unknown, checked against roads)</source>
+      <translation>数据源坐标系（文件默认：未知，按道路检查）</translation>
+    </message>
+    <message>
       <source>create or upgrade the schema</source>
       <translation>创建或升级数据库结构</translation>
     </message>
@@ -54,16 +1486,52 @@
       <translation>数据量系数(1 = 约100平方公里、10000个网格)</translation>
     </message>
     <message>
+      <source>device export: GeoJSON or CSV file, or its folder</source>
+      <translation>设备导出：GeoJSON 或 CSV 文件，或其所在文件夹</translation>
+    </message>
+    <message>
+      <source>do not download photos</source>
+      <translation>不下载照片</translation>
+    </message>
+    <message>
+      <source>error: --odk needs --project and --form</source>
+      <translation>错误：--odk 需要 --project 和 --form</translation>
+    </message>
+    <message>
       <source>error: {0}</source>
-      <translation>错误:{0}</translation>
+      <translation>错误：{0}</translation>
+    </message>
+    <message>
+      <source>error: {0} (the next run resumes here)</source>
+      <translation>错误：{0}（下次运行将从此处继续）</translation>
+    </message>
+    <message>
+      <source>name of a file source (default: device)</source>
+      <translation>文件数据源名称（默认：device）</translation>
     </message>
     <message>
       <source>output folder (default ./demo-output)</source>
       <translation>输出文件夹(默认 ./demo-output)</translation>
     </message>
     <message>
+      <source>photo folder or zip of a device export</source>
+      <translation>设备导出的照片文件夹或 zip</translation>
+    </message>
+    <message>
+      <source>pull field-device submissions into a workspace</source>
+      <translation>将外业设备上报拉取到工作空间</translation>
+    </message>
+    <message>
       <source>show schema version and row counts</source>
       <translation>显示数据库结构版本和各表记录数</translation>
+    </message>
+    <message>
+      <source>submissions per page</source>
+      <translation>每页上报数</translation>
+    </message>
+    <message>
+      <source>then decide obvious matches</source>
+      <translation>随后自动处理明显匹配</translation>
     </message>
     <message>
       <source>workspace CRS when creating (default 4549)</source>
@@ -144,12 +1612,163 @@
       <translation>   ({0:.1f} 秒)</translation>
     </message>
     <message>
+      <source>   census QA: {0} errors on {1} point components</source>
+      <translation>   普查质检:{1} 个点状部件中发现 {0} 处错误</translation>
+    </message>
+    <message>
+      <source>   census batch: {0} rows (planted: {1})</source>
+      <translation>   普查批次:{0} 行(预设:{1})</translation>
+    </message>
+    <message>
+      <source>   gap area {0:,.1f} m², overlap area {1:,.1f} m²</source>
+      <translation>   缝隙面积 {0:,.1f} 平方米，重叠面积 {1:,.1f} 平方米</translation>
+    </message>
+    <message>
+      <source>   no device export in {0}: run the district step first</source>
+      <translation>   {0} 中没有设备导出：请先运行 district 步骤</translation>
+    </message>
+    <message>
+      <source>   no submissions in the workspace yet (the intake step brings them): reporting KPIs skipped.</source>
+      <translation>   工作空间中还没有上报（由接收步骤导入）：跳过上报考核指标。</translation>
+    </message>
+    <message>
+      <source>   overview map: {0}</source>
+      <translation>   总览图：{0}</translation>
+    </message>
+    <message>
+      <source>   reconciliation: {0}</source>
+      <translation>   比对结果:{0}</translation>
+    </message>
+    <message>
+      <source>   refused sample: {0}</source>
+      <translation>   样例被拒绝：{0}</translation>
+    </message>
+    <message>
+      <source>   reporting KPIs of {0} reports in {1:.1f} s:</source>
+      <translation>   {0} 条上报的考核指标，用时 {1:.1f} 秒：</translation>
+    </message>
+    <message>
+      <source>   reports per hour: {0}</source>
+      <translation>   每小时上报数：{0}</translation>
+    </message>
+    <message>
+      <source>   unit grid checks: {0} grids, {1} errors in {2:.1f} s</source>
+      <translation>   单元网格检查：{0} 个网格，{1} 处错误，用时 {2:.1f} 秒</translation>
+    </message>
+    <message>
+      <source>   {0}: bad sample refused, rule {1}</source>
+      <translation>   {0}：错误样例被拒绝，规则 {1}</translation>
+    </message>
+    <message>
+      <source>  {0} {1}: {2} features in {3} grids{4}</source>
+      <translation>  {0} {1}：{2} 个要素，分布于 {3} 个网格{4}</translation>
+    </message>
+    <message>
+      <source>, {0:.0f} m</source>
+      <translation>，{0:.0f} 米</translation>
+    </message>
+    <message>
+      <source>, {0:.0f} m²</source>
+      <translation>，{0:.0f} 平方米</translation>
+    </message>
+    <message>
       <source>== {0}</source>
       <translation>== {0}</translation>
     </message>
     <message>
+      <source>Collectors: {0}, patrol routes: {1}, GPS fixes: {2}</source>
+      <translation>信息采集员:{0} 名,巡查路线:{1} 条,GPS 定位点:{2} 个</translation>
+    </message>
+    <message>
+      <source>Components: {0} in {1} classes</source>
+      <translation>部件:{0} 个,共 {1} 个小类</translation>
+    </message>
+    <message>
+      <source>Demo district: overview</source>
+      <translation>示范城区：总览图</translation>
+    </message>
+    <message>
+      <source>Device export: {0} submissions ({1} duplicates, {2} GCJ-02, {3} malformed), {4} photos</source>
+      <translation>设备导出:{0} 条上报(重复 {1} 条,GCJ-02 坐标 {2} 条,格式错误 {3} 条),照片 {4} 张</translation>
+    </message>
+    <message>
+      <source>Digest: {0}</source>
+      <translation>摘要:{0}</translation>
+    </message>
+    <message>
+      <source>District {0} {1}: {2} km², {3} streets, {4} communities</source>
+      <translation>城区 {0} {1}:{2} 平方公里,{3} 个街道,{4} 个社区</translation>
+    </message>
+    <message>
+      <source>Main roads: {0} km, window areas: {1} km ({2} pieces); road network: {3} km</source>
+      <translation>主要道路:{0} 公里,窗口地区:{1} 公里(共 {2} 段);路网:{3} 公里</translation>
+    </message>
+    <message>
       <source>Outputs:</source>
       <translation>输出:</translation>
+    </message>
+    <message>
+      <source>Timings (s): {0}</source>
+      <translation>耗时(秒):{0}</translation>
+    </message>
+    <message>
+      <source>Unit grids: {0} (with {1} deliberate topology defects); responsibility grids: {2}</source>
+      <translation>单元网格:{0} 个(含 {1} 处故意设置的拓扑错误);责任网格:{2} 个</translation>
+    </message>
+    <message>
+      <source>auto-match: {0}</source>
+      <translation>自动匹配：{0}</translation>
+    </message>
+    <message>
+      <source>pulled again: {0} new, {1} unchanged</source>
+      <translation>再次拉取：新增 {0}，未变 {1}</translation>
+    </message>
+    <message>
+      <source>quarantined by reason: {0}</source>
+      <translation>按原因隔离：{0}</translation>
+    </message>
+    <message>
+      <source>review queue: {0}</source>
+      <translation>审核队列：{0}</translation>
+    </message>
+    <message>
+      <source>{0} unit grids, {1} components, {2} track points; EPSG:{3}</source>
+      <translation>{0} 个单元网格，{1} 个部件，{2} 个轨迹点；EPSG:{3}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Dependencies</name>
+    <message>
+      <source>City management</source>
+      <translation>数字城管</translation>
+    </message>
+    <message>
+      <source>City management could not unpack its Python packages into {0}: {1}</source>
+      <translation>数字城管无法把 Python 包解压到 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>City management needs Python packages that this QGIS does not have and that the plugin does not bundle for this platform ({0}, Python {1}): {2}. Install them into QGIS's Python (for example: python3 -m pip install {3}) and restart QGIS, or install the plugin zip built for this platform.</source>
+      <translation>数字城管插件需要的 Python 包在此 QGIS 中没有安装，插件也没有为此平台（{0}，Python {1}）附带：{2}。请把它们安装到 QGIS 使用的 Python 中（例如：python3 -m pip install {3}）然后重启 QGIS，或者安装为此平台打包的插件 zip。</translation>
+    </message>
+    <message>
+      <source>City management needs newer Python packages than the ones already loaded by QGIS or another plugin: {0}. Restart QGIS so that City management is loaded first, or upgrade them in QGIS's Python.</source>
+      <translation>数字城管插件需要比 QGIS 或其他插件已加载的版本更新的 Python 包：{0}。请重启 QGIS，让数字城管插件先加载，或在 QGIS 使用的 Python 中升级这些包。</translation>
+    </message>
+    <message>
+      <source>City management: Python packages ready in {0}.</source>
+      <translation>数字城管：Python 包已就绪，位于 {0}。</translation>
+    </message>
+    <message>
+      <source>City management: preparing Python packages…</source>
+      <translation>数字城管：正在准备 Python 包…</translation>
+    </message>
+    <message>
+      <source>City management: preparing {0}…</source>
+      <translation>数字城管：正在准备 {0}…</translation>
+    </message>
+    <message>
+      <source>City management: setting up its bundled Python packages ({0}) in {1}. This happens once per plugin version.</source>
+      <translation>数字城管：正在把插件附带的 Python 包（{0}）安装到 {1}。每个插件版本只需进行一次。</translation>
     </message>
   </context>
   <context>
@@ -160,6 +1779,335 @@
     </message>
   </context>
   <context>
+    <name>Intake</name>
+    <message>
+      <source>An inbox source needs the workspace database.</source>
+      <translation>收件表数据源需要工作空间数据库。</translation>
+    </message>
+    <message>
+      <source>An inbox table must be in a PostgreSQL/PostGIS database.</source>
+      <translation>收件表必须位于 PostgreSQL/PostGIS 数据库中。</translation>
+    </message>
+    <message>
+      <source>No GeoJSON or CSV submissions file in {0}.</source>
+      <translation>{0} 中没有 GeoJSON 或 CSV 上报文件。</translation>
+    </message>
+    <message>
+      <source>No ODK Central account: give --user and set {0}, or name a QGIS authentication configuration.</source>
+      <translation>没有 ODK Central 账号：请给出 --user 并设置 {0}，或指定 QGIS 认证配置。</translation>
+    </message>
+    <message>
+      <source>No inbox table {0}.</source>
+      <translation>没有收件表 {0}。</translation>
+    </message>
+    <message>
+      <source>Not a table name: {0}</source>
+      <translation>不是表名：{0}</translation>
+    </message>
+    <message>
+      <source>ODK Central answered HTTP {0} after {1} attempts.</source>
+      <translation>ODK Central 在 {1} 次尝试后返回 HTTP {0}。</translation>
+    </message>
+    <message>
+      <source>ODK Central answered HTTP {0} for attachment {1}.</source>
+      <translation>ODK Central 对附件 {1} 返回 HTTP {0}。</translation>
+    </message>
+    <message>
+      <source>ODK Central answered HTTP {0} for {1}.</source>
+      <translation>ODK Central 对 {1} 返回 HTTP {0}。</translation>
+    </message>
+    <message>
+      <source>ODK Central did not answer after {0} attempts: {1}</source>
+      <translation>ODK Central 在 {0} 次尝试后仍无应答：{1}</translation>
+    </message>
+    <message>
+      <source>ODK Central refused the login of {0} (HTTP {1}).</source>
+      <translation>ODK Central 拒绝了 {0} 的登录（HTTP {1}）。</translation>
+    </message>
+    <message>
+      <source>ODK Central sent a next-page link to another host: {0}</source>
+      <translation>ODK Central 返回的下一页链接指向其他主机：{0}</translation>
+    </message>
+    <message>
+      <source>ODK Central sent a page that is not JSON: {0}</source>
+      <translation>ODK Central 返回的页面不是 JSON：{0}</translation>
+    </message>
+    <message>
+      <source>Resumed an interrupted pull.</source>
+      <translation>已从中断处继续拉取。</translation>
+    </message>
+    <message>
+      <source>The inbox table {0} needs an id column (instance_id, id or uuid) and a time column (updated_at, received_at or created_at).</source>
+      <translation>收件表 {0} 需要一个标识列（instance_id、id 或 uuid）和一个时间列（updated_at、received_at 或 created_at）。</translation>
+    </message>
+    <message>
+      <source>Unknown source type {0}.</source>
+      <translation>未知数据源类型 {0}。</translation>
+    </message>
+    <message>
+      <source>impossible time</source>
+      <translation>时间不可能</translation>
+    </message>
+    <message>
+      <source>no position</source>
+      <translation>无位置</translation>
+    </message>
+    <message>
+      <source>outside the city</source>
+      <translation>位于城区之外</translation>
+    </message>
+    <message>
+      <source>unknown category</source>
+      <translation>未知类别</translation>
+    </message>
+    <message>
+      <source>unreadable JSON</source>
+      <translation>JSON 无法读取</translation>
+    </message>
+    <message>
+      <source>unreadable photo</source>
+      <translation>照片无法读取</translation>
+    </message>
+    <message>
+      <source>{0} is not a GeoJSON FeatureCollection.</source>
+      <translation>{0} 不是 GeoJSON 要素集合。</translation>
+    </message>
+    <message>
+      <source>{0}: read {1}, new {2}, edited {3}, unchanged {4}, quarantined {5}, suspected GCJ-02 {6}, photos downloaded {7} (unchanged {8}).</source>
+      <translation>{0}：读取 {1}，新增 {2}，已编辑 {3}，未变 {4}，隔离 {5}，疑似 GCJ-02 {6}，下载照片 {7}（未变 {8}）。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Kpi</name>
+    <message>
+      <source>1 − Gini coefficient of valid reports per grid over {0} grids; {1} grids have reports.</source>
+      <translation>1 − 各网格有效上报数的基尼系数（共 {0} 个网格）；{1} 个网格有上报。</translation>
+    </message>
+    <message>
+      <source>1 − Gini coefficient of valid reports per hour of the working day ({0:02d}:00–{1:02d}:00 local); {2} valid reports outside those hours.</source>
+      <translation>1 − 工作时段（本地 {0:02d}:00–{1:02d}:00）各小时有效上报数的基尼系数；该时段外有效上报 {2} 条。</translation>
+    </message>
+    <message>
+      <source>1 − Gini coefficient of valid reports per major class ({0} classes).</source>
+      <translation>1 − 各大类有效上报数的基尼系数（{0} 个大类）。</translation>
+    </message>
+    <message>
+      <source>Area balance</source>
+      <translation>区域均衡性</translation>
+    </message>
+    <message>
+      <source>Category balance</source>
+      <translation>类别均衡性</translation>
+    </message>
+    <message>
+      <source>Closed valid reports / valid reports ({0} / {1}).</source>
+      <translation>已结案有效上报 / 有效上报（{0} / {1}）。</translation>
+    </message>
+    <message>
+      <source>Closure rate</source>
+      <translation>结案率</translation>
+    </message>
+    <message>
+      <source>Collectors</source>
+      <translation>采集员数</translation>
+    </message>
+    <message>
+      <source>Component problem share</source>
+      <translation>部件问题占比</translation>
+    </message>
+    <message>
+      <source>Grids passed</source>
+      <translation>达标网格数</translation>
+    </message>
+    <message>
+      <source>Grids with reports whose valid rate and component share reach the thresholds, of {0}.</source>
+      <translation>有效率和部件占比均达标的有上报网格数（共 {0} 个有上报网格）。</translation>
+    </message>
+    <message>
+      <source>Not computed: no closure field was given.</source>
+      <translation>未计算：没有指定结案字段。</translation>
+    </message>
+    <message>
+      <source>Not computed: no grids layer was given.</source>
+      <translation>未计算：没有指定网格图层。</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>上报数</translation>
+    </message>
+    <message>
+      <source>Reports in the period ({0:.2f} days); {1} outside it and {2} without a time were left out.</source>
+      <translation>统计期内的上报（{0:.2f} 天）；未计入期外 {1} 条、无时间 {2} 条。</translation>
+    </message>
+    <message>
+      <source>Target: {0:,.0f} a year and {1:,.0f} a month, scaled to {2:.2f} days (the larger of the two).</source>
+      <translation>目标：每年 {0:,.0f} 条、每月 {1:,.0f} 条，按 {2:.2f} 天折算（取两者较大值）。</translation>
+    </message>
+    <message>
+      <source>The period ends before it starts.</source>
+      <translation>统计期的结束时间早于开始时间。</translation>
+    </message>
+    <message>
+      <source>Time-of-day balance</source>
+      <translation>上报时间均衡性</translation>
+    </message>
+    <message>
+      <source>Valid component reports / valid reports ({0} / {1}).</source>
+      <translation>有效部件上报 / 有效上报（{0} / {1}）。</translation>
+    </message>
+    <message>
+      <source>Valid reports</source>
+      <translation>有效上报数</translation>
+    </message>
+    <message>
+      <source>Valid reports / collector-days ({0} / {1}); a collector-day is a local day with at least one report of that collector.</source>
+      <translation>有效上报 / 采集员工作日（{0} / {1}）；采集员工作日指该采集员至少上报一条的本地日。</translation>
+    </message>
+    <message>
+      <source>Valid reports / reports; not valid: {0}.</source>
+      <translation>有效上报 / 上报；无效状态：{0}。</translation>
+    </message>
+    <message>
+      <source>Valid reports per collector per day</source>
+      <translation>采集员人均日有效上报数</translation>
+    </message>
+    <message>
+      <source>Valid-report rate</source>
+      <translation>有效上报率</translation>
+    </message>
+    <message>
+      <source>{0} of them reach the per-day rate and the valid rate.</source>
+      <translation>其中 {0} 人达到日均上报量和有效率要求。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Layers</name>
+    <message>
+      <source>Accepted</source>
+      <translation>已采纳</translation>
+    </message>
+    <message>
+      <source>Base grids</source>
+      <translation>基础网格</translation>
+    </message>
+    <message>
+      <source>City management</source>
+      <translation>数字城管</translation>
+    </message>
+    <message>
+      <source>Communities</source>
+      <translation>社区</translation>
+    </message>
+    <message>
+      <source>Components</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Components (lines)</source>
+      <translation>部件（线）</translation>
+    </message>
+    <message>
+      <source>Components (points)</source>
+      <translation>部件（点）</translation>
+    </message>
+    <message>
+      <source>Components (polygons)</source>
+      <translation>部件（面）</translation>
+    </message>
+    <message>
+      <source>Districts</source>
+      <translation>区</translation>
+    </message>
+    <message>
+      <source>Duplicate</source>
+      <translation>重复</translation>
+    </message>
+    <message>
+      <source>Main road</source>
+      <translation>主要道路</translation>
+    </message>
+    <message>
+      <source>Main roads and window areas</source>
+      <translation>主要道路和窗口地区</translation>
+    </message>
+    <message>
+      <source>No layer of {0} could be opened.</source>
+      <translation>{0} 的图层均无法打开。</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <source>Patrol</source>
+      <translation>巡查</translation>
+    </message>
+    <message>
+      <source>Patrol routes</source>
+      <translation>巡查路线</translation>
+    </message>
+    <message>
+      <source>Pending review</source>
+      <translation>待审核</translation>
+    </message>
+    <message>
+      <source>Quarantined</source>
+      <translation>已隔离</translation>
+    </message>
+    <message>
+      <source>Quarantined submissions</source>
+      <translation>隔离的上报</translation>
+    </message>
+    <message>
+      <source>Rejected</source>
+      <translation>已驳回</translation>
+    </message>
+    <message>
+      <source>Responsibility grids</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Sent back (has issues)</source>
+      <translation>已退回（有问题）</translation>
+    </message>
+    <message>
+      <source>Streets</source>
+      <translation>街道</translation>
+    </message>
+    <message>
+      <source>Style {0} could not be applied: {1}</source>
+      <translation>无法应用样式 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>Submissions</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>Thematic layers</source>
+      <translation>专题图层</translation>
+    </message>
+    <message>
+      <source>Track points</source>
+      <translation>轨迹点</translation>
+    </message>
+    <message>
+      <source>Unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Updated a component</source>
+      <translation>已更新部件</translation>
+    </message>
+    <message>
+      <source>Window area</source>
+      <translation>窗口地区</translation>
+    </message>
+    <message>
+      <source>Workspace layers that could not be opened: {0}</source>
+      <translation>无法打开的工作区图层：{0}</translation>
+    </message>
+  </context>
+  <context>
     <name>Plugin</name>
     <message>
       <source>City management</source>
@@ -167,7 +2115,829 @@
     </message>
   </context>
   <context>
+    <name>Review</name>
+    <message>
+      <source>A submission without position or category cannot become a component.</source>
+      <translation>没有位置或类别的上报不能入库为部件。</translation>
+    </message>
+    <message>
+      <source>Choose the stored component this submission updates.</source>
+      <translation>请选择此上报要更新的已入库部件。</translation>
+    </message>
+    <message>
+      <source>Class {0} is not in the class table.</source>
+      <translation>类别 {0} 不在类别表中。</translation>
+    </message>
+    <message>
+      <source>Duplicate of a stored component.</source>
+      <translation>与已入库部件重复。</translation>
+    </message>
+    <message>
+      <source>Field submission {0}</source>
+      <translation>外业上报 {0}</translation>
+    </message>
+    <message>
+      <source>Give a reason to reject or send back a submission.</source>
+      <translation>驳回或退回上报时请填写原因。</translation>
+    </message>
+    <message>
+      <source>No connection to {0}: decision kept, not written back.</source>
+      <translation>无法连接 {0}：审核结论已保存，未回写。</translation>
+    </message>
+    <message>
+      <source>No submission {0}.</source>
+      <translation>没有上报 {0}。</translation>
+    </message>
+    <message>
+      <source>Submission {0} changed since it was loaded; reload it.</source>
+      <translation>上报 {0} 在加载后已被修改，请重新加载。</translation>
+    </message>
+    <message>
+      <source>Submission {0} was already decided ({1}) by {2}; reload it.</source>
+      <translation>上报 {0} 已由 {2} 处理（{1}），请重新加载。</translation>
+    </message>
+    <message>
+      <source>Unknown decision {0}.</source>
+      <translation>未知审核结论 {0}。</translation>
+    </message>
+    <message>
+      <source>matches {0}</source>
+      <translation>匹配 {0}</translation>
+    </message>
+    <message>
+      <source>status {0} → {1}</source>
+      <translation>状态 {0} → {1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewDock</name>
+    <message>
+      <source>Accept new</source>
+      <translation>新增入库</translation>
+    </message>
+    <message>
+      <source>Agreement</source>
+      <translation>属性一致</translation>
+    </message>
+    <message>
+      <source>All categories</source>
+      <translation>全部类别</translation>
+    </message>
+    <message>
+      <source>All collectors</source>
+      <translation>全部采集员</translation>
+    </message>
+    <message>
+      <source>All resp. grids</source>
+      <translation>全部责任网格</translation>
+    </message>
+    <message>
+      <source>All sources</source>
+      <translation>全部来源</translation>
+    </message>
+    <message>
+      <source>All states</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Component</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Decide every selected submission; shortcut {0}</source>
+      <translation>处理所有选中的上报；快捷键 {0}</translation>
+    </message>
+    <message>
+      <source>Distance (m)</source>
+      <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Duplicate</source>
+      <translation>重复</translation>
+    </message>
+    <message>
+      <source>Flag / reason</source>
+      <translation>标记 / 原因</translation>
+    </message>
+    <message>
+      <source>Give a reason to reject or send back.</source>
+      <translation>驳回或退回时请填写原因。</translation>
+    </message>
+    <message>
+      <source>Grid</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <source>Has issues</source>
+      <translation>退回</translation>
+    </message>
+    <message>
+      <source>No readable photo</source>
+      <translation>没有可读照片</translation>
+    </message>
+    <message>
+      <source>No sources configured: use the ingest command once.</source>
+      <translation>未配置数据源：请先运行一次 ingest 命令。</translation>
+    </message>
+    <message>
+      <source>No workspace open.</source>
+      <translation>未打开工作空间。</translation>
+    </message>
+    <message>
+      <source>Observed</source>
+      <translation>上报时间</translation>
+    </message>
+    <message>
+      <source>Position looks GCJ-02-shifted (far from roads; corrected it lies on one).</source>
+      <translation>位置疑似 GCJ-02 偏移（远离道路，纠偏后位于道路上）。</translation>
+    </message>
+    <message>
+      <source>Pull sources</source>
+      <translation>拉取数据源</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>Reject</source>
+      <translation>驳回</translation>
+    </message>
+    <message>
+      <source>Resp. grid</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Select submissions first.</source>
+      <translation>请先选择上报。</translation>
+    </message>
+    <message>
+      <source>Showing {0} of {1}. </source>
+      <translation>显示 {0} / {1}。</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Submission review</source>
+      <translation>上报审核</translation>
+    </message>
+    <message>
+      <source>Unreadable photo</source>
+      <translation>照片无法读取</translation>
+    </message>
+    <message>
+      <source>Update existing</source>
+      <translation>更新已有</translation>
+    </message>
+    <message>
+      <source>accepted</source>
+      <translation>已入库</translation>
+    </message>
+    <message>
+      <source>duplicate</source>
+      <translation>重复</translation>
+    </message>
+    <message>
+      <source>grid code or prefix</source>
+      <translation>网格代码或前缀</translation>
+    </message>
+    <message>
+      <source>has issues</source>
+      <translation>已退回</translation>
+    </message>
+    <message>
+      <source>pending</source>
+      <translation>待审核</translation>
+    </message>
+    <message>
+      <source>quarantined</source>
+      <translation>已隔离</translation>
+    </message>
+    <message>
+      <source>reason (needed to reject or send back)</source>
+      <translation>原因（驳回或退回时必填）</translation>
+    </message>
+    <message>
+      <source>rejected</source>
+      <translation>已驳回</translation>
+    </message>
+    <message>
+      <source>suspected GCJ-02</source>
+      <translation>疑似 GCJ-02</translation>
+    </message>
+    <message>
+      <source>updated</source>
+      <translation>已更新</translation>
+    </message>
+    <message>
+      <source>{0} not yet written back to the server.</source>
+      <translation>{0} 条尚未回写服务器。</translation>
+    </message>
+    <message>
+      <source>{0} refused: {1}</source>
+      <translation>{0} 条被拒绝：{1}</translation>
+    </message>
+    <message>
+      <source>{0} without a candidate skipped.</source>
+      <translation>{0} 条没有候选部件，已跳过。</translation>
+    </message>
+    <message>
+      <source>{0}: {1} decided.</source>
+      <translation>{0}：已处理 {1} 条。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Templates</name>
+    <message>
+      <source>'fields' must be a non-empty list</source>
+      <translation>'fields' 必须是非空列表</translation>
+    </message>
+    <message>
+      <source>'format' must be {0}</source>
+      <translation>'format' 必须是 {0}</translation>
+    </message>
+    <message>
+      <source>'geometry' must be one of {0}</source>
+      <translation>'geometry' 必须是 {0} 之一</translation>
+    </message>
+    <message>
+      <source>'id' must be lower-case letters, digits and _</source>
+      <translation>'id' 只能由小写字母、数字和 _ 组成</translation>
+    </message>
+    <message>
+      <source>'style' must be an object</source>
+      <translation>'style' 必须是对象</translation>
+    </message>
+    <message>
+      <source>'table' must be lower-case letters, digits and _</source>
+      <translation>'table' 只能由小写字母、数字和 _ 组成</translation>
+    </message>
+    <message>
+      <source>No thematic template {0!r}</source>
+      <translation>没有专题模板 {0!r}</translation>
+    </message>
+    <message>
+      <source>a template is a JSON object</source>
+      <translation>模板必须是 JSON 对象</translation>
+    </message>
+    <message>
+      <source>category_field {0} is not a field</source>
+      <translation>category_field {0} 不是字段</translation>
+    </message>
+    <message>
+      <source>each field must be an object</source>
+      <translation>每个字段必须是对象</translation>
+    </message>
+    <message>
+      <source>field name {0!r} must be lower-case letters, digits and _</source>
+      <translation>字段名 {0!r} 只能由小写字母、数字和 _ 组成</translation>
+    </message>
+    <message>
+      <source>field name {0} is reserved</source>
+      <translation>字段名 {0} 为保留字</translation>
+    </message>
+    <message>
+      <source>field {0}: 'today' needs a date field</source>
+      <translation>字段 {0}：'today' 需要日期字段</translation>
+    </message>
+    <message>
+      <source>field {0}: bad max_length</source>
+      <translation>字段 {0}：max_length 无效</translation>
+    </message>
+    <message>
+      <source>field {0}: colour {1} is not #rrggbb</source>
+      <translation>字段 {0}：颜色 {1} 不是 #rrggbb 格式</translation>
+    </message>
+    <message>
+      <source>field {0}: default kind must be one of {1}</source>
+      <translation>字段 {0}：默认值类型必须是 {1} 之一</translation>
+    </message>
+    <message>
+      <source>field {0}: default {1!r} is not in its domain</source>
+      <translation>字段 {0}：默认值 {1!r} 不在取值列表中</translation>
+    </message>
+    <message>
+      <source>field {0}: default {1!r} is not of type {2}</source>
+      <translation>字段 {0}：默认值 {1!r} 不是 {2} 类型</translation>
+    </message>
+    <message>
+      <source>field {0}: domain items need a value</source>
+      <translation>字段 {0}：取值项需要 value</translation>
+    </message>
+    <message>
+      <source>field {0}: domain value {1!r} is not of type {2}</source>
+      <translation>字段 {0}：取值 {1!r} 不是 {2} 类型</translation>
+    </message>
+    <message>
+      <source>field {0}: domain values repeat</source>
+      <translation>字段 {0}：取值重复</translation>
+    </message>
+    <message>
+      <source>field {0}: type must be one of {1}</source>
+      <translation>字段 {0}：类型必须是 {1} 之一</translation>
+    </message>
+    <message>
+      <source>field {0}: {1} needs a number field</source>
+      <translation>字段 {0}：{1} 需要数值字段</translation>
+    </message>
+    <message>
+      <source>fields repeat: {0}</source>
+      <translation>字段重复：{0}</translation>
+    </message>
+    <message>
+      <source>not readable JSON: {0}</source>
+      <translation>不是可读的 JSON：{0}</translation>
+    </message>
+    <message>
+      <source>rule {0} does not apply to {1} layers</source>
+      <translation>规则 {0} 不适用于 {1} 图层</translation>
+    </message>
+    <message>
+      <source>rule {0} needs a value &gt;= 0</source>
+      <translation>规则 {0} 需要不小于 0 的值</translation>
+    </message>
+    <message>
+      <source>rule {0}: {1} is not a field</source>
+      <translation>规则 {0}：{1} 不是字段</translation>
+    </message>
+    <message>
+      <source>snapping layer {0!r}: use self, workspace:&lt;table&gt; or thematic:&lt;template&gt;</source>
+      <translation>捕捉图层 {0!r}：请使用 self、workspace:&lt;表名&gt; 或 thematic:&lt;模板&gt;</translation>
+    </message>
+    <message>
+      <source>snapping targets need a 'layer'</source>
+      <translation>捕捉目标需要 'layer'</translation>
+    </message>
+    <message>
+      <source>snapping {0}: bad type or units</source>
+      <translation>捕捉 {0}：类型或单位无效</translation>
+    </message>
+    <message>
+      <source>style {0} is not #rrggbb</source>
+      <translation>样式 {0} 不是 #rrggbb 格式</translation>
+    </message>
+    <message>
+      <source>unknown rule {0!r}</source>
+      <translation>未知规则 {0!r}</translation>
+    </message>
+    <message>
+      <source>{0} needs English and Chinese text {{en, zh}}</source>
+      <translation>{0} 需要英文和中文文本 {{en, zh}}</translation>
+    </message>
+    <message>
+      <source>{0}: 'zh' must be text</source>
+      <translation>{0}：'zh' 必须是文本</translation>
+    </message>
+    <message>
+      <source>{0}: no such folder</source>
+      <translation>{0}：文件夹不存在</translation>
+    </message>
+  </context>
+  <context>
+    <name>Thematic</name>
+    <message>
+      <source>Rules</source>
+      <translation>规则</translation>
+    </message>
+    <message>
+      <source>Table {0} already exists in the workspace.</source>
+      <translation>工作区中已有表 {0}。</translation>
+    </message>
+    <message>
+      <source>{0} is not a thematic layer of this workspace</source>
+      <translation>{0} 不是本工作区的专题图层</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThematicCapture</name>
+    <message>
+      <source>Enable tracing</source>
+      <translation>启用追踪</translation>
+    </message>
+    <message>
+      <source>{0} is not a thematic layer</source>
+      <translation>{0} 不是专题图层</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThematicDock</name>
+    <message>
+      <source>Choose a layer of the workspace first.</source>
+      <translation>请先选择工作区中的图层。</translation>
+    </message>
+    <message>
+      <source>Create layer</source>
+      <translation>新建图层</translation>
+    </message>
+    <message>
+      <source>Created {0} ({1}).</source>
+      <translation>已新建 {0}（{1}）。</translation>
+    </message>
+    <message>
+      <source>Digitise on the map: {0}</source>
+      <translation>请在地图上采集：{0}</translation>
+    </message>
+    <message>
+      <source>Folder of the city's template files</source>
+      <translation>本市模板文件所在文件夹</translation>
+    </message>
+    <message>
+      <source>Layers in the workspace</source>
+      <translation>工作区中的图层</translation>
+    </message>
+    <message>
+      <source>Open a workspace to create thematic layers.</source>
+      <translation>请先打开工作区，再新建专题图层。</translation>
+    </message>
+    <message>
+      <source>Some template files were not loaded: {0}</source>
+      <translation>部分模板文件未能加载：{0}</translation>
+    </message>
+    <message>
+      <source>Start digitising</source>
+      <translation>开始采集</translation>
+    </message>
+    <message>
+      <source>Surveyor</source>
+      <translation>采集人</translation>
+    </message>
+    <message>
+      <source>Template folder…</source>
+      <translation>模板文件夹…</translation>
+    </message>
+    <message>
+      <source>Templates</source>
+      <translation>模板</translation>
+    </message>
+    <message>
+      <source>The layer could not be created: {0}</source>
+      <translation>无法新建图层：{0}</translation>
+    </message>
+    <message>
+      <source>Thematic layers</source>
+      <translation>专题图层</translation>
+    </message>
+    <message>
+      <source>areas</source>
+      <translation>面</translation>
+    </message>
+    <message>
+      <source>lines</source>
+      <translation>线</translation>
+    </message>
+    <message>
+      <source>login name when empty</source>
+      <translation>为空时使用登录名</translation>
+    </message>
+    <message>
+      <source>points</source>
+      <translation>点</translation>
+    </message>
+    <message>
+      <source>{0}
+Geometry: {1}. Mandatory: {2}.
+Rules: {3}.</source>
+      <translation>{0}
+几何类型：{1}。必填：{2}。
+规则：{3}。</translation>
+    </message>
+    <message>
+      <source>{0} could not be opened.</source>
+      <translation>无法打开 {0}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThematicForm</name>
+    <message>
+      <source>(empty)</source>
+      <translation>（空）</translation>
+    </message>
+    <message>
+      <source>a value from the list</source>
+      <translation>取值须在列表中</translation>
+    </message>
+    <message>
+      <source>at least {0:g}</source>
+      <translation>不小于 {0:g}</translation>
+    </message>
+    <message>
+      <source>at most {0:g}</source>
+      <translation>不大于 {0:g}</translation>
+    </message>
+    <message>
+      <source>at most {0} characters</source>
+      <translation>最多 {0} 个字符</translation>
+    </message>
+    <message>
+      <source>not blank</source>
+      <translation>不得为空白</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThematicGuard</name>
+    <message>
+      <source>Feature {0} breaks a rule and cannot be saved: {1}</source>
+      <translation>要素 {0} 违反规则，不能保存：{1}</translation>
+    </message>
+    <message>
+      <source>Thematic layer rules</source>
+      <translation>专题图层规则</translation>
+    </message>
+    <message>
+      <source>{0}: not saved, {1} feature(s) break the layer's rules: {2}</source>
+      <translation>{0}：未保存，{1} 个要素违反图层规则：{2}</translation>
+    </message>
+    <message>
+      <source>{0}: {1} feature(s) break the layer's rules: {2}</source>
+      <translation>{0}：{1} 个要素违反图层规则：{2}</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThematicRules</name>
+    <message>
+      <source>a {0} layer cannot hold a {1}</source>
+      <translation>{0} 图层不能存放 {1}</translation>
+    </message>
+    <message>
+      <source>area {0:.1f} m² is below the minimum {1:g} m²</source>
+      <translation>面积 {0:.1f} 平方米小于最小值 {1:g} 平方米</translation>
+    </message>
+    <message>
+      <source>invalid geometry: {0}</source>
+      <translation>几何图形无效：{0}</translation>
+    </message>
+    <message>
+      <source>length {0:.1f} m is below the minimum {1:g} m</source>
+      <translation>长度 {0:.1f} 米小于最小值 {1:g} 米</translation>
+    </message>
+    <message>
+      <source>mandatory fields</source>
+      <translation>必填字段</translation>
+    </message>
+    <message>
+      <source>mandatory fields are empty: {0}</source>
+      <translation>必填字段为空：{0}</translation>
+    </message>
+    <message>
+      <source>minimum area</source>
+      <translation>最小面积</translation>
+    </message>
+    <message>
+      <source>minimum length</source>
+      <translation>最小长度</translation>
+    </message>
+    <message>
+      <source>no overlap within the layer</source>
+      <translation>图层内不得重叠</translation>
+    </message>
+    <message>
+      <source>no self-intersection</source>
+      <translation>不得自相交</translation>
+    </message>
+    <message>
+      <source>overlaps feature(s) {0} of the same layer</source>
+      <translation>与同图层要素 {0} 重叠</translation>
+    </message>
+    <message>
+      <source>the boundary crosses itself ({0})</source>
+      <translation>边界自相交（{0}）</translation>
+    </message>
+    <message>
+      <source>the end date is before the start date</source>
+      <translation>结束日期早于开始日期</translation>
+    </message>
+    <message>
+      <source>the feature has no geometry</source>
+      <translation>要素没有几何图形</translation>
+    </message>
+    <message>
+      <source>the line crosses itself</source>
+      <translation>线自相交</translation>
+    </message>
+    <message>
+      <source>valid geometry</source>
+      <translation>几何图形有效</translation>
+    </message>
+    <message>
+      <source>values from the field's list</source>
+      <translation>取值须在字段列表中</translation>
+    </message>
+    <message>
+      <source>{0} ({1}): {2!r} is not one of the listed values</source>
+      <translation>{0}（{1}）：{2!r} 不在取值列表中</translation>
+    </message>
+    <message>
+      <source>{0} ({1}): {2} is outside {3:g} … {4:g}</source>
+      <translation>{0}（{1}）：{2} 超出 {3:g} … {4:g}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Topology</name>
+    <message>
+      <source>Area of {0:,.1f} m² in the administrative units has no grid.</source>
+      <translation>行政区划内有 {0:,.1f} 平方米的区域没有网格。</translation>
+    </message>
+    <message>
+      <source>Area {0:,.0f} m² is outside {1:,.0f}–{2:,.0f} m².</source>
+      <translation>面积 {0:,.0f} 平方米，不在 {1:,.0f}–{2:,.0f} 平方米范围内。</translation>
+    </message>
+    <message>
+      <source>Canceled.</source>
+      <translation>已取消。</translation>
+    </message>
+    <message>
+      <source>Code {0} is used by {1} grids.</source>
+      <translation>代码 {0} 被 {1} 个网格使用。</translation>
+    </message>
+    <message>
+      <source>Gap of {0:,.1f} m² between grids {1}.</source>
+      <translation>网格 {1} 之间有 {0:,.1f} 平方米的缝隙。</translation>
+    </message>
+    <message>
+      <source>Grid code {0} starts with {1} but the grid lies in administrative unit {2}.</source>
+      <translation>网格代码 {0} 以 {1} 开头，但网格位于行政区划 {2} 内。</translation>
+    </message>
+    <message>
+      <source>Grid geometry is a {0}, not a polygon.</source>
+      <translation>网格几何类型为 {0}，不是面。</translation>
+    </message>
+    <message>
+      <source>Grid has no geometry.</source>
+      <translation>网格没有几何图形。</translation>
+    </message>
+    <message>
+      <source>Grid {0} lies in no administrative unit.</source>
+      <translation>网格 {0} 不在任何行政区划内。</translation>
+    </message>
+    <message>
+      <source>Invalid geometry: {0}</source>
+      <translation>几何图形无效：{0}</translation>
+    </message>
+    <message>
+      <source>Overlap of {0:,.1f} m² with grid {1}.</source>
+      <translation>与网格 {1} 重叠 {0:,.1f} 平方米。</translation>
+    </message>
+    <message>
+      <source>Sliver: thinness 4πA/P² = {0:.3f} is below {1:g} (mean width about {2:.1f} m).</source>
+      <translation>狭长碎面：紧凑度 4πA/P² = {0:.3f}，低于 {1:g}（平均宽度约 {2:.1f} 米）。</translation>
+    </message>
+    <message>
+      <source>{0:,.1f} m² of the grid lie outside every administrative unit.</source>
+      <translation>该网格有 {0:,.1f} 平方米位于所有行政区划之外。</translation>
+    </message>
+  </context>
+  <context>
     <name>Workspace</name>
+    <message>
+      <source>16 digits (GB/T 30428.2-2013, 2-digit minor class)</source>
+      <translation>16 位（GB/T 30428.2-2013，小类 2 位）</translation>
+    </message>
+    <message>
+      <source>17 digits (2026 form, 3-digit minor class)</source>
+      <translation>17 位（2026 版，小类 3 位）</translation>
+    </message>
+    <message>
+      <source>Also accept legacy 14-digit codes</source>
+      <translation>同时接受旧版 14 位代码</translation>
+    </message>
+    <message>
+      <source>An existing workspace, or the name of a new file to create.</source>
+      <translation>已有的工作区，或要新建的文件名。</translation>
+    </message>
+    <message>
+      <source>Authentication</source>
+      <translation>认证</translation>
+    </message>
+    <message>
+      <source>Cannot connect to {0}: {1}</source>
+      <translation>无法连接 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>Check</source>
+      <translation>检查</translation>
+    </message>
+    <message>
+      <source>Choose a GeoPackage file.</source>
+      <translation>请选择 GeoPackage 文件。</translation>
+    </message>
+    <message>
+      <source>City management workspace</source>
+      <translation>数字城管工作区</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Component identifiers</source>
+      <translation>部件标识码</translation>
+    </message>
+    <message>
+      <source>Connect</source>
+      <translation>连接</translation>
+    </message>
+    <message>
+      <source>Connect a GeoPackage or PostGIS workspace and load its layers</source>
+      <translation>连接 GeoPackage 或 PostGIS 工作区并加载其图层</translation>
+    </message>
+    <message>
+      <source>Connect and read the schema state</source>
+      <translation>连接并读取数据库结构状态</translation>
+    </message>
+    <message>
+      <source>Connected (EPSG:{0}, component identifiers {1}).</source>
+      <translation>已连接（EPSG:{0}，部件标识码 {1}）。</translation>
+    </message>
+    <message>
+      <source>Connected to the project's workspace {0}.</source>
+      <translation>已连接到项目的工作区 {0}。</translation>
+    </message>
+    <message>
+      <source>Connected to {0}.</source>
+      <translation>已连接到 {0}。</translation>
+    </message>
+    <message>
+      <source>Connection</source>
+      <translation>连接方式</translation>
+    </message>
+    <message>
+      <source>Create or upgrade schema</source>
+      <translation>创建或升级数据库结构</translation>
+    </message>
+    <message>
+      <source>Create or upgrade the workspace schema</source>
+      <translation>创建或升级工作区数据库结构</translation>
+    </message>
+    <message>
+      <source>Creating or upgrading the schema of {0}…</source>
+      <translation>正在创建或升级 {0} 的数据库结构…</translation>
+    </message>
+    <message>
+      <source>Creating or upgrading the schema…</source>
+      <translation>正在创建或升级数据库结构…</translation>
+    </message>
+    <message>
+      <source>Database</source>
+      <translation>数据库</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+      <source>GeoPackage file</source>
+      <translation>GeoPackage 文件</translation>
+    </message>
+    <message>
+      <source>Give a service name without spaces.</source>
+      <translation>请输入不含空格的服务名。</translation>
+    </message>
+    <message>
+      <source>Give the host and the database.</source>
+      <translation>请输入主机和数据库。</translation>
+    </message>
+    <message>
+      <source>Host</source>
+      <translation>主机</translation>
+    </message>
+    <message>
+      <source>Load layers</source>
+      <translation>加载图层</translation>
+    </message>
+    <message>
+      <source>New GeoPackage: the schema will be created in a new file.</source>
+      <translation>新的 GeoPackage：将在新文件中创建数据库结构。</translation>
+    </message>
+    <message>
+      <source>New schema options (fixed at creation)</source>
+      <translation>新建数据库结构选项（创建后不可更改）</translation>
+    </message>
+    <message>
+      <source>No city-management schema yet.</source>
+      <translation>尚无数字城管数据库结构。</translation>
+    </message>
     <message>
       <source>No such GeoPackage: {0}</source>
       <translation>GeoPackage 文件不存在:{0}</translation>
@@ -177,12 +2947,108 @@
       <translation>不是有效的工作空间:请给出 .gpkg 文件路径、postgresql:// 地址或 service=名称。</translation>
     </message>
     <message>
+      <source>Open or create a GeoPackage workspace</source>
+      <translation>打开或新建 GeoPackage 工作区</translation>
+    </message>
+    <message>
+      <source>Port</source>
+      <translation>端口</translation>
+    </message>
+    <message>
+      <source>PostGIS database</source>
+      <translation>PostGIS 数据库</translation>
+    </message>
+    <message>
+      <source>Schema</source>
+      <translation>模式</translation>
+    </message>
+    <message>
+      <source>Schema is at revision {0}.</source>
+      <translation>数据库结构版本为 {0}。</translation>
+    </message>
+    <message>
       <source>Schema name must be lower-case letters, digits and _: {0}</source>
       <translation>模式名只能包含小写字母、数字和下划线:{0}</translation>
     </message>
     <message>
+      <source>Schema revision {0} is newer than this plugin knows ({1}): update the plugin.</source>
+      <translation>数据库结构版本 {0} 比本插件所知的版本（{1}）更新：请更新插件。</translation>
+    </message>
+    <message>
+      <source>Schema revision {0}: an upgrade to {1} is available.</source>
+      <translation>数据库结构版本 {0}：可升级到 {1}。</translation>
+    </message>
+    <message>
+      <source>Schema up to date (revision {0}).</source>
+      <translation>数据库结构已是最新（版本 {0}）。</translation>
+    </message>
+    <message>
+      <source>Schema:</source>
+      <translation>数据库结构：</translation>
+    </message>
+    <message>
+      <source>Service</source>
+      <translation>服务</translation>
+    </message>
+    <message>
+      <source>Service (pg_service.conf)</source>
+      <translation>服务（pg_service.conf）</translation>
+    </message>
+    <message>
+      <source>The project's workspace could not be opened: {0}</source>
+      <translation>无法打开项目的工作区：{0}</translation>
+    </message>
+    <message>
+      <source>The workspace CRS must be a projected EPSG system in metres (e.g. EPSG:4549 CGCS2000 / 3-degree Gauss-Kruger CM 120E).</source>
+      <translation>工作区坐标系必须是以米为单位的 EPSG 投影坐标系（例如 EPSG:4549 CGCS2000 / 3 度带高斯-克吕格 中央经线 120°E）。</translation>
+    </message>
+    <message>
+      <source>Unexpected error ({0}): {1}. Details are in the log panel.</source>
+      <translation>意外错误（{0}）：{1}。详情见日志面板。</translation>
+    </message>
+    <message>
+      <source>Unit grid codes</source>
+      <translation>单元网格代码</translation>
+    </message>
+    <message>
+      <source>User</source>
+      <translation>用户</translation>
+    </message>
+    <message>
+      <source>Where the workspace is</source>
+      <translation>工作区位置</translation>
+    </message>
+    <message>
+      <source>Workspace</source>
+      <translation>工作区</translation>
+    </message>
+    <message>
+      <source>Workspace CRS</source>
+      <translation>工作区坐标系</translation>
+    </message>
+    <message>
+      <source>Workspace…</source>
+      <translation>工作区…</translation>
+    </message>
+    <message>
+      <source>not checked yet</source>
+      <translation>尚未检查</translation>
+    </message>
+    <message>
+      <source>optional: from the authentication or the service</source>
+      <translation>可选：取自认证配置或服务</translation>
+    </message>
+    <message>
+      <source>service name, e.g. citymgmt</source>
+      <translation>服务名，例如 citymgmt</translation>
+    </message>
+    <message>
       <source>{0} has no city-management schema yet: create it first.</source>
       <translation>{0} 中还没有数字城管数据库结构,请先创建。</translation>
+    </message>
+    <message>
+      <source>{0} layers loaded.</source>
+      <translation>已加载 {0} 个图层。</translation>
     </message>
   </context>
 </TS>
