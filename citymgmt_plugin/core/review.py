@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, func, or_, select, update
 
 from . import census
 from .i18n import tr
+from .intake.duplicates import DuplicateLink, DuplicateRules, find_duplicates
 from .model import COMPONENT_STATUSES
 from .store import Workspace, audit
 
@@ -97,6 +98,7 @@ class QueueItem:
     description: str | None
     x: float | None
     y: float | None
+    duplicate_of: DuplicateLink | None = None  # likely repeats an earlier submission
 
 
 def _queue_select(ws: Workspace) -> Any:
@@ -155,16 +157,35 @@ def _zone(ws: Workspace) -> Any:
 
 
 def queue(
-    ws: Workspace, flt: QueueFilter | None = None, limit: int | None = None
+    ws: Workspace,
+    flt: QueueFilter | None = None,
+    limit: int | None = None,
+    duplicates: bool = True,
 ) -> list[QueueItem]:
-    """Submissions matching ``flt``, oldest observation first (the order they are worked)."""
+    """Submissions matching ``flt``, oldest observation first (the order they are worked);
+    undecided ones that likely repeat an earlier submission carry ``duplicate_of``."""
     flt = flt or QueueFilter()
     s = ws.schema.submissions
     q = _where(ws, _queue_select(ws), flt).order_by(s.c.observed_at, s.c.id)
     if limit:
         q = q.limit(limit)
     with ws.engine.connect() as conn:
-        return [QueueItem(*r) for r in conn.execute(q)]
+        items = [QueueItem(*r) for r in conn.execute(q)]
+        if duplicates:
+            times = [i.observed_at for i in items if i.state in DECIDABLE_STATES and i.observed_at]
+            if times:
+                links = find_duplicates(conn, ws, span=(min(times), max(times)))
+                for i in items:
+                    i.duplicate_of = links.get(i.id)
+    return items
+
+
+def duplicate_links(
+    ws: Workspace, ids: list[int] | None = None, rules: DuplicateRules | None = None
+) -> dict[int, DuplicateLink]:
+    """Undecided submissions (all, or ``ids``) that likely repeat an earlier one, by id."""
+    with ws.engine.connect() as conn:
+        return find_duplicates(conn, ws, rules, ids)
 
 
 def counts(ws: Workspace, flt: QueueFilter | None = None) -> dict[str, int]:
@@ -358,6 +379,7 @@ class Decision:
     move: bool = True  # update_existing: move the component to the reported position
     status: str | None = None  # update_existing: new status (default: the reported one)
     attributes: dict[str, Any] = field(default_factory=dict)  # update_existing: more changes
+    duplicate_of: int | None = None  # duplicate: the earlier submission it repeats
 
 
 @dataclass
@@ -441,13 +463,16 @@ def decide(
                 "source": row.source,
                 "component_id": component_id,
                 "reason": d.reason,
+                **({"duplicate_of": d.duplicate_of} if d.duplicate_of is not None else {}),
             },
         )
         source = row.source
         instance_id = row.instance_id
     out = Outcome(d.submission_id, d.decision, STATE_OF[d.decision], component_id, decision_id)
     if source.startswith("odk:"):
-        _write_back(ws, out, source, instance_id, d.reason, component_id, writer_for)
+        _write_back(
+            ws, out, source, instance_id, d.reason, component_id, writer_for, d.duplicate_of
+        )
     return out
 
 
@@ -533,6 +558,7 @@ def _write_back(
     reason: str | None,
     component_id: int | None,
     writer_for: WriterFor | None,
+    duplicate_of: int | None = None,
 ) -> None:
     from .intake.odk import REVIEW_STATES
 
@@ -544,7 +570,11 @@ def _write_back(
         return
     comment = reason
     if out.decision == "duplicate":
-        comment = tr(_CTX, "Duplicate of a stored component.") + (f" {reason}" if reason else "")
+        comment = (
+            tr(_CTX, "Duplicate of an earlier submission.")
+            if duplicate_of is not None
+            else tr(_CTX, "Duplicate of a stored component.")
+        ) + (f" {reason}" if reason else "")
     try:
         writer.write_review(instance_id, REVIEW_STATES[out.decision], comment)
     except Exception as exc:
@@ -623,19 +653,36 @@ def auto_match(
     reviewer: str = "auto-match",
     max_distance_m: float = 3.0,
     writer_for: WriterFor | None = None,
+    duplicates: bool = True,
+    duplicate_rules: DuplicateRules | None = None,
 ) -> Counter:
-    """Decide the obvious: a pending component report whose best candidate lies within
-    ``max_distance_m`` with every compared attribute agreeing is a duplicate of it; when it
-    reports a different status it updates that component's status (without moving it)."""
+    """Decide the obvious.
+
+    First (``duplicates``), a pending submission that repeats an earlier one (same kind and
+    category, nearby, soon after: :mod:`.intake.duplicates`) is a ``duplicate`` of it, unless
+    that one was rejected or is in quarantine; the reason names it, with distance and delay.
+    Then a pending component report whose best candidate lies within ``max_distance_m`` with
+    every compared attribute agreeing is a duplicate of that stored component; when it
+    reports a different status it updates that component's status (without moving it).
+    Positions flagged as shifted take part only when they were corrected (EXIF evidence).
+    """
     s = ws.schema.submissions
+    result: Counter = Counter()
+    writer_for = writer_for or default_writer_for(ws)
+    if duplicates:
+        result.update(_auto_duplicates(ws, reviewer, writer_for, duplicate_rules))
     with ws.engine.connect() as conn:
         pending = conn.execute(
             select(s.c.id, s.c.row_version)
-            .where(and_(s.c.state == "pending", s.c.kind == "component", s.c.crs_flag.is_(None)))
+            .where(
+                and_(
+                    s.c.state == "pending",
+                    s.c.kind == "component",
+                    or_(s.c.crs_flag.is_(None), s.c.crs_flag.like("%:corrected")),
+                )
+            )
             .order_by(s.c.id)
         ).all()
-    result: Counter = Counter()
-    writer_for = writer_for or default_writer_for(ws)
     for sid, version in pending:
         with ws.engine.connect() as conn:
             found = candidates(ws, sid, conn=conn)
@@ -659,6 +706,58 @@ def auto_match(
         try:
             decide(ws, d, reviewer, writer_for)
             result[d.decision] += 1
+        except ReviewError:
+            result["refused"] += 1
+    return result
+
+
+def _auto_duplicates(
+    ws: Workspace, reviewer: str, writer_for: WriterFor, rules: DuplicateRules | None
+) -> Counter:
+    s, rd = ws.schema.submissions, ws.schema.review_decisions
+    with ws.engine.connect() as conn:
+        links = find_duplicates(conn, ws, rules, states=("pending",))
+        usable = {
+            k: v for k, v in links.items() if v.original_state not in ("rejected", "quarantined")
+        }
+        wanted = sorted(usable)
+        versions: dict[int, int] = {}
+        for k in range(0, len(wanted), 900):  # under SQLite's parameter limit
+            versions.update(
+                conn.execute(
+                    select(s.c.id, s.c.row_version).where(s.c.id.in_(wanted[k : k + 900]))
+                ).all()
+            )
+        components = {}
+        originals = sorted({v.original_id for v in usable.values()})
+        for k in range(0, len(originals), 900):
+            for sub_id, comp in conn.execute(
+                select(rd.c.submission_id, rd.c.component_id)
+                .where(
+                    and_(
+                        rd.c.submission_id.in_(originals[k : k + 900]),
+                        rd.c.component_id.is_not(None),
+                    )
+                )
+                .order_by(rd.c.id)
+            ).all():
+                components[sub_id] = comp  # the latest decision wins
+    result: Counter = Counter()
+    for sid in sorted(usable, key=lambda k: (usable[k].minutes, k)):
+        link = usable[sid]
+        d = Decision(
+            sid,
+            versions[sid],
+            "duplicate",
+            tr(_CTX, "duplicate of submission {0} ({1:.0f} m, {2:.0f} min later)").format(
+                link.original_instance_id, link.distance_m, link.minutes
+            ),
+            components.get(link.original_id),
+            duplicate_of=link.original_id,
+        )
+        try:
+            decide(ws, d, reviewer, writer_for)
+            result["duplicate_submission"] += 1
         except ReviewError:
             result["refused"] += 1
     return result

@@ -44,7 +44,9 @@ def test_geojson_export_quarantines_every_reason_and_flags_gcj02(city_ws, tmp_pa
         assert reason_code(row.quarantine_reason) == kind
         assert row.payload  # raw payload kept
     (gcj,) = truth["gcj02_shifted"]
-    assert rows[gcj].crs_flag == "suspected_gcj02" and rows[gcj].state == "pending"
+    # The photo's EXIF GPS is the true position: conclusive, so the geometry is corrected.
+    assert rows[gcj].crs_flag == "suspected_gcj02:exif+roads:corrected"
+    assert rows[gcj].state == "pending"
     assert all(rows[i].state == "pending" and rows[i].crs_flag is None for i in truth["good"])
     assert rows[truth["unreadable_json"][0]].payload == {
         "raw": rows[truth["unreadable_json"][0]].payload["raw"]
@@ -62,7 +64,7 @@ def test_geojson_export_quarantines_every_reason_and_flags_gcj02(city_ws, tmp_pa
             select(a.c.problem).where(a.c.name == rows[gcj].attachments[0])
         ).scalar()
     assert exif.exif_time == good.observed_at and exif.problem is None
-    assert "exif_position_differs" in gcj_problem  # the photo knows where it really was
+    assert gcj_problem is None  # the corrected position is where the photo was taken
     # pulling again stores nothing new
     again = ingest(ws, DeviceExportSource(tmp_path / "exp"))
     assert (again.inserted, again.edited, again.unchanged) == (0, 0, 27)

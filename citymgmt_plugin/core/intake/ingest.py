@@ -22,11 +22,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, or_, select, update
 
 from ..i18n import tr
 from ..store import Workspace, audit
-from .normalise import IntakeContext, Normalised, Rules, check_photo, normalise_page
+from . import crsguard
+from .normalise import (
+    IntakeContext,
+    Normalised,
+    Rules,
+    check_photo,
+    compare_position,
+    normalise_page,
+)
 from .records import UNREADABLE_PHOTO, AttachmentMissing, Page, Source, reason_code
 
 _CTX = "Intake"
@@ -45,6 +53,12 @@ class IngestReport:
     unchanged: int = 0
     quarantined: int = 0
     flagged: int = 0
+    corrected: int = 0  # flagged with conclusive (EXIF) evidence: geometry corrected
+    flags: Counter = field(default_factory=Counter)  # crs_flag values of new/edited rows
+    gcj_devices: set = field(default_factory=set)  # devices judged to send GCJ-02
+    device_reflagged: int = 0  # earlier pending rows of those devices flagged now
+    duplicates: int = 0  # new/edited rows that likely repeat an earlier submission
+    changed_ids: list = field(default_factory=list, repr=False)  # ids of new/edited rows
     photos_downloaded: int = 0
     photos_unchanged: int = 0
     photo_problems: int = 0
@@ -69,6 +83,21 @@ class IngestReport:
             self.photos_downloaded,
             self.photos_unchanged,
         )
+        if self.flagged or self.gcj_devices:
+            text += " " + tr(
+                _CTX,
+                "Shifted positions: {0} corrected from the photos' GPS, {1} flagged for review "
+                "({2}); devices sending GCJ-02: {3}.",
+            ).format(
+                self.corrected,
+                self.flagged - self.corrected,
+                ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "-",
+                ", ".join(sorted(self.gcj_devices)) or "-",
+            )
+        if self.duplicates:
+            text += " " + tr(_CTX, "Likely duplicates of earlier submissions: {0}.").format(
+                self.duplicates
+            )
         if self.resumed:
             text += " " + tr(_CTX, "Resumed an interrupted pull.")
         return text
@@ -155,6 +184,11 @@ def ingest(
         report.error = str(exc)
         report.seconds = time.perf_counter() - t0
         raise IngestError(str(exc), report) from exc
+    if report.changed_ids:
+        from .duplicates import find_duplicates
+
+        with ws.engine.connect() as conn:
+            report.duplicates = len(find_duplicates(conn, ws, ids=report.changed_ids))
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -230,16 +264,95 @@ def _fetch_photos(
             report.photos_unchanged += 1
             continue
         report.photos_downloaded += 1
-        check = check_photo(content, ctx.timezone, item.observed_utc, item.wgs84, ctx.rules)
+        # The position is compared once it is settled (the EXIF may correct it).
+        check = check_photo(content, ctx.timezone, item.observed_utc, None, ctx.rules)
         jpg_name = ref.name.lower().endswith((".jpg", ".jpeg"))
         if check.readable and jpg_name and check.mime != "image/jpeg":  # a PNG named .jpg
             check.readable = False
             check.problem = f"not a JPEG: {check.mime}"
         if not check.readable:
             _quarantine(item, f"{UNREADABLE_PHOTO}: {ref.name}")
-        if check.problem:
-            report.photo_problems += 1
         out.append(_Photo(ref.name, content, etag, mime or check.mime, check, check.problem))
+    return out
+
+
+def _exif_positions(
+    todo: list[Normalised],
+    fetched: dict[str, list[_Photo]],
+    stored: dict[str, list[tuple[float, float]]],
+) -> dict[int, list[tuple[float, float]]]:
+    """Item index -> EXIF positions of its photos (downloaded now, else as stored)."""
+    out: dict[int, list[tuple[float, float]]] = {}
+    for i, item in enumerate(todo):
+        iid = item.values["instance_id"]
+        got = [
+            (p.check.exif_lon, p.check.exif_lat)
+            for p in fetched.get(iid, [])
+            if p.check is not None and p.check.exif_lon is not None and p.check.exif_lat is not None
+        ]
+        out[i] = got or stored.get(iid, [])
+    return out
+
+
+def _history(
+    conn: Connection, ws: Workspace, todo: list[Normalised], days: int
+) -> crsguard.History:
+    """Earlier stored points (declared WGS84 or unknown) of the devices in ``todo``."""
+    from datetime import timedelta
+
+    s = ws.schema.submissions
+    devices = sorted({i.device for i in todo if i.device and not i.device.startswith("@")})
+    collectors = sorted({i.device[1:] for i in todo if i.device and i.device.startswith("@")})
+    skip = {i.values["instance_id"] for i in todo}
+    since = datetime.now(timezone.utc) - timedelta(days=days)
+    base = and_(
+        s.c.raw_crs.in_(crsguard.CHECKED_CRS),
+        s.c.raw_x.is_not(None),
+        s.c.state != "quarantined",
+        s.c.received_at >= since,
+    )
+    h = crsguard.History()
+    conds = [s.c.device_id.in_(chunk) for chunk in _chunks(devices)]
+    conds += [
+        and_(s.c.device_id.is_(None), s.c.collector_code.in_(chunk))
+        for chunk in _chunks(collectors)
+    ]
+    for cond in conds:
+        rows = conn.execute(
+            select(
+                s.c.instance_id,
+                s.c.device_id,
+                s.c.collector_code,
+                s.c.raw_x,
+                s.c.raw_y,
+                s.c.crs_flag,
+            ).where(and_(base, cond))
+        ).all()
+        for r in rows:
+            if r.instance_id in skip:
+                continue
+            key = crsguard.device_key(r.device_id, r.collector_code)
+            flag = crsguard.parse_flag(r.crs_flag)
+            h.keys.append(key)
+            h.lon.append(float(r.raw_x))
+            h.lat.append(float(r.raw_y))
+            h.exif_gcj.append(flag is not None and crsguard.EXIF in flag.evidence)
+    return h
+
+
+def _stored_exif(
+    conn: Connection, ws: Workspace, ids: dict[int, str]
+) -> dict[str, list[tuple[float, float]]]:
+    """instance id -> EXIF positions of the photos already stored (edited submissions)."""
+    a = ws.schema.submission_attachments
+    out: dict[str, list[tuple[float, float]]] = {}
+    for chunk in _chunks(list(ids)):
+        for sid, lon, lat in conn.execute(
+            select(a.c.submission_id, a.c.exif_lon, a.c.exif_lat).where(
+                and_(a.c.submission_id.in_(chunk), a.c.exif_lon.is_not(None))
+            )
+        ).all():
+            out.setdefault(ids[sid], []).append((float(lon), float(lat)))
     return out
 
 
@@ -285,6 +398,22 @@ def store_page(
             fetched[item.values["instance_id"]] = _fetch_photos(
                 item, source, ctx, old.id if old else None, etags, report
             )
+    settled = None
+    if todo:
+        # Shifted positions: photos' EXIF, the devices' history and the roads, decided once.
+        with ws.engine.connect() as conn:
+            history = _history(conn, ws, todo, ctx.rules.device_history_days)
+            stored = _stored_exif(
+                conn, ws, {r.id: iid for iid, r in existing.items() if r.id in changed_ids}
+            )
+        settled = crsguard.settle(todo, _exif_positions(todo, fetched, stored), ctx, history)
+        for item in todo:
+            for p in fetched.get(item.values["instance_id"], []):
+                if p.check is not None:
+                    compare_position(p.check, item.wgs84, ctx.rules)
+                    p.problem = p.check.problem
+                if p.problem and p.check is not None:
+                    report.photo_problems += 1
 
     with ws.begin() as conn:
         existing = _existing(conn, ws, source.key, [i.values["instance_id"] for i in todo], True)
@@ -358,10 +487,18 @@ def store_page(
         for item in quarantined:
             for part in (item.reason or "").split("; "):
                 report.reasons[reason_code(part)] += 1
+        report.changed_ids += [new_ids[i.values["instance_id"]].id for i in inserts]
+        report.changed_ids += [old.id for _, old in edits]
         report.inserted += len(inserts)
         report.edited += len(edits)
         report.quarantined += len(quarantined)
-        report.flagged += sum(1 for i in changed if i.values.get("crs_flag"))
+        flags = [i.values["crs_flag"] for i in changed if i.values.get("crs_flag")]
+        report.flagged += len(flags)
+        report.flags.update(f.split(":", 1)[1] for f in flags)
+        report.corrected += sum(1 for f in flags if f.endswith(":" + crsguard.CORRECTED))
+        if settled is not None and settled.gcj_devices:
+            report.gcj_devices.update(settled.gcj_devices)
+            report.device_reflagged += _flag_device_rows(conn, ws, settled.gcj_devices)
         if changed:
             audit(
                 conn,
@@ -377,6 +514,30 @@ def store_page(
                     "quarantined": len(quarantined),
                 },
             )
+
+
+def _flag_device_rows(conn: Connection, ws: Workspace, devices: list[str]) -> int:
+    """Flag the earlier pending, unflagged rows of devices now judged to send GCJ-02."""
+    s = ws.schema.submissions
+    ids = [d for d in devices if not d.startswith("@")]
+    codes = [d[1:] for d in devices if d.startswith("@")]
+    who = []
+    if ids:
+        who.append(s.c.device_id.in_(ids))
+    if codes:
+        who.append(and_(s.c.device_id.is_(None), s.c.collector_code.in_(codes)))
+    return conn.execute(
+        update(s)
+        .where(
+            and_(
+                or_(*who),
+                s.c.state == "pending",
+                s.c.crs_flag.is_(None),
+                s.c.raw_crs.in_(crsguard.CHECKED_CRS),
+            )
+        )
+        .values(crs_flag=crsguard.make_flag("GCJ02", [crsguard.DEVICE]))
+    ).rowcount
 
 
 def _row(

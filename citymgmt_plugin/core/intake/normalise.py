@@ -4,10 +4,9 @@ Everything a submission needs to become a row is worked out here, a page at a ti
 vectorised where it matters (projection, grid lookup, road distances):
 
 - the position, in the source's declared system (WGS84, GCJ-02, BD-09, CGCS2000), to WGS84
-  (:mod:`..chinacrs`) and then to the workspace CRS; for a source of unknown system (or one
-  claiming WGS84, as apps on Chinese map SDKs often do whatever they send), a point
-  that sits far from every main road while its GCJ-02-corrected position lies on one is
-  flagged ``suspected_gcj02`` (the typical signature of an AMap/Tencent SDK position);
+  (:mod:`..chinacrs`) and then to the workspace CRS; whether a position declared WGS84 or
+  nothing is in fact GCJ-02/BD-09-shifted is decided later, with the photos' EXIF in hand
+  (:mod:`.crsguard`);
 - the unit grid containing it, and whether it is inside the city at all;
 - the category code against the component class table of the workspace scheme or the
   event class table;
@@ -36,7 +35,6 @@ from .records import (
     IMPOSSIBLE_TIME,
     NO_POSITION,
     OUTSIDE_CITY,
-    SUSPECTED_GCJ02,
     UNKNOWN_CATEGORY,
     UNREADABLE_JSON,
     RawSubmission,
@@ -53,6 +51,16 @@ class Rules:
 
     gcj_far_m: float = 20.0  # a raw point this far from every main road ...
     gcj_near_m: float = 6.0  # ... whose corrected position is this near one is flagged
+    exif_match_m: float = 15.0  # declared vs shifted EXIF position: "the same"
+    exif_shift_min_m: float = 50.0  # ... while this far from the EXIF position itself
+    device_min_points: int = 5  # a device judged on its roads needs this many points ...
+    device_drop: float = 0.3  # ... median road distance corrected / declared at most this,
+    device_on_road_m: float = 15.0  # ... and the share of its points this near a main road
+    device_on_share: float = 0.5  # ... once corrected at least this,
+    device_on_gain: float = 0.3  # ... and at least this much higher than as declared
+    device_min_exif: int = 2  # EXIF verdicts that decide a device instead of the roads
+    device_exif_share: float = 0.8  # share of them saying GCJ-02 to call it a GCJ-02 device
+    device_history_days: int = 30  # stored points of a device taken into account
     exif_time_h: float = 2.0
     exif_distance_m: float = 150.0
     city_buffer_m: float = 0.0
@@ -191,6 +199,9 @@ class Normalised:
     reason: str | None
     wgs84: tuple[float, float] | None  # position in WGS84 after conversion
     observed_utc: datetime | None
+    crs: str = "unknown"  # the declared system, normalised name
+    declared: tuple[float, float] | None = None  # lon/lat as sent
+    device: str | None = None  # device id, or "@" + collector code (device evidence)
 
 
 def parse_time(value: Any, zone: Any) -> datetime | None:
@@ -261,32 +272,8 @@ def normalise_page(
     y = np.full(n, np.nan)
     if has.any():
         x[has], y[has] = ctx.projector.forward(wlon[has], wlat[has])
-    points = shapely.points(np.where(has, x, 0.0), np.where(has, y, 0.0))
 
-    inside = np.ones(n, bool)
-    if ctx.city is not None and has.any():
-        city = ctx.city
-        if ctx.rules.city_buffer_m:
-            city = city.buffer(ctx.rules.city_buffer_m)
-        inside = shapely.contains_xy(city, x, y) | ~has
-    grid_of: list[str | None] = [None] * n
-    if ctx.grid_tree is not None and has.any():
-        idx = np.nonzero(has)[0]
-        pairs = ctx.grid_tree.query(points[idx], predicate="intersects")
-        for pi, gi in zip(pairs[0], pairs[1]):
-            i = idx[pi]
-            if grid_of[i] is None:
-                grid_of[i] = ctx.grid_codes[gi]
-
-    flagged = np.zeros(n, bool)
-    # Undeclared or "WGS84" (what many apps claim whatever their SDK does) are checked.
-    unknown = np.array([c in ("unknown", "WGS84") for c in crs_of], bool) & has
-    if unknown.any() and ctx.road_tree is not None:
-        flagged, cx, cy = _gcj_suspects(unknown, lon, lat, points, ctx)
-        if ctx.city is not None and flagged.any():
-            # Shifted out of the city but corrected inside: for the reviewer, not quarantine.
-            fix = flagged & ~inside
-            inside[fix] = shapely.contains_xy(ctx.city, cx[fix], cy[fix])
+    inside, grid_of = locate(ctx, x, y, has)
 
     out = []
     for i, rec in enumerate(records):
@@ -301,10 +288,32 @@ def normalise_page(
                 (float(wlon[i]), float(wlat[i])),
                 bool(inside[i]),
                 grid_of[i],
-                bool(flagged[i]),
             )
         )
     return out
+
+
+def locate(
+    ctx: IntakeContext, x: np.ndarray, y: np.ndarray, has: np.ndarray | None = None
+) -> tuple[np.ndarray, list[str | None]]:
+    """Inside the city (True where there is no position to check) and the unit grid code."""
+    n = len(x)
+    has = np.ones(n, bool) if has is None else has
+    inside = np.ones(n, bool)
+    if ctx.city is not None and has.any():
+        city = ctx.city
+        if ctx.rules.city_buffer_m:
+            city = city.buffer(ctx.rules.city_buffer_m)
+        inside = shapely.contains_xy(city, np.where(has, x, 0.0), np.where(has, y, 0.0)) | ~has
+    grid_of: list[str | None] = [None] * n
+    if ctx.grid_tree is not None and has.any():
+        idx = np.nonzero(has)[0]
+        pairs = ctx.grid_tree.query(shapely.points(x[idx], y[idx]), predicate="intersects")
+        for pi, gi in zip(pairs[0], pairs[1]):
+            i = idx[pi]
+            if grid_of[i] is None:
+                grid_of[i] = ctx.grid_codes[gi]
+    return inside, grid_of
 
 
 def _crs_name(value: str | None) -> str:
@@ -326,34 +335,6 @@ def _crs_name(value: str | None) -> str:
     return aliases.get(text, "unknown")
 
 
-def _gcj_suspects(
-    sel: np.ndarray, lon: np.ndarray, lat: np.ndarray, points: np.ndarray, ctx: IntakeContext
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Points of unknown system far from every road whose GCJ-02 correction lies on one.
-
-    Returns the flags and the corrected positions (NaN where not computed).
-    """
-    rules = ctx.rules
-    idx = np.nonzero(sel)[0]
-    tree = ctx.road_tree
-    near_raw = tree.query(points[idx], predicate="dwithin", distance=rules.gcj_far_m)
-    raw_near = np.zeros(len(idx), bool)
-    raw_near[near_raw[0]] = True
-    cand = idx[~raw_near]
-    flagged = np.zeros(len(lon), bool)
-    cx_all = np.full(len(lon), np.nan)
-    cy_all = np.full(len(lon), np.nan)
-    if not len(cand):
-        return flagged, cx_all, cy_all
-    clon, clat = chinacrs.gcj02_to_wgs84(lon[cand], lat[cand])
-    cx, cy = ctx.projector.forward(clon, clat)
-    cx_all[cand], cy_all[cand] = cx, cy
-    corrected = shapely.points(cx, cy)
-    near_fix = tree.query(corrected, predicate="dwithin", distance=rules.gcj_near_m)
-    flagged[cand[np.unique(near_fix[0])]] = True
-    return flagged, cx_all, cy_all
-
-
 def _one(
     rec: RawSubmission,
     ctx: IntakeContext,
@@ -364,7 +345,6 @@ def _one(
     wgs: tuple[float, float],
     inside: bool,
     grid_code: str | None,
-    suspected_gcj: bool,
 ) -> Normalised:
     reasons: list[str] = []
     if rec.parse_error is not None:
@@ -409,7 +389,7 @@ def _one(
         "raw_x": rec.lon,
         "raw_y": rec.lat,
         "raw_crs": crs,
-        "crs_flag": SUSPECTED_GCJ02 if suspected_gcj else None,
+        "crs_flag": None,  # decided with the photos in hand: crsguard.settle()
         "grid_code": grid_code,
         "payload": rec.payload if rec.parse_error is None else {"raw": rec.payload},
         "geom": f"SRID={ctx.srid};POINT({xy[0]!r} {xy[1]!r})" if has_position else None,
@@ -422,6 +402,9 @@ def _one(
         reason="; ".join(reasons) if reasons else None,
         wgs84=wgs if has_position else None,
         observed_utc=observed,
+        crs=crs,
+        declared=(float(rec.lon), float(rec.lat)) if has_position else None,
+        device=rec.device_id or ("@" + collector if collector else None),
     )
 
 
@@ -597,6 +580,17 @@ def _compare(
             problems.append(f"exif_position_differs: {d:.0f} m")
     check.problem = "; ".join(problems) or None
     return check
+
+
+def compare_position(check: PhotoCheck, wgs84: tuple[float, float] | None, rules: Rules) -> None:
+    """Add ``exif_position_differs`` to a photo checked without a position (see
+    :func:`check_photo`), once the submission's position is settled."""
+    if check.exif_lon is None or check.exif_lat is None or wgs84 is None:
+        return
+    d = _metres(wgs84[0], wgs84[1], check.exif_lon, check.exif_lat)
+    if d > rules.exif_distance_m:
+        problem = f"exif_position_differs: {d:.0f} m"
+        check.problem = f"{check.problem}; {problem}" if check.problem else problem
 
 
 def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -1,0 +1,83 @@
+"""Pure parts of the shifted-position and duplicate judgements (no database)."""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import numpy as np
+
+from citymgmt_plugin.core import chinacrs
+from citymgmt_plugin.core.intake import crsguard
+from citymgmt_plugin.core.intake.duplicates import DuplicateRules, link_duplicates
+from citymgmt_plugin.core.intake.normalise import Rules
+
+
+def test_exif_verdicts():
+    lon = np.array([120.61, 120.62, 120.63, 120.64, 120.65])
+    lat = np.array([31.31, 31.32, 31.33, 31.34, 31.35])
+    g = chinacrs.wgs84_to_gcj02(lon, lat)
+    b = chinacrs.wgs84_to_bd09(lon, lat)
+    declared_lon = np.array([g[0][0], b[0][1], lon[2] + 0.00005, lon[3] + 0.04, g[0][4] + 0.0002])
+    declared_lat = np.array([g[1][0], b[1][1], lat[2], lat[3], g[1][4]])
+    got = crsguard.exif_verdicts(declared_lon, declared_lat, lon, lat, Rules())
+    # GCJ-02, BD-09, WGS84 confirmed (5 m), 4 km away (nothing), GCJ-02 but 19 m off (nothing)
+    assert list(got) == ["GCJ02", "BD09", "WGS84", "", ""]
+
+
+def test_flags_round_trip_and_read_for_people():
+    flag = crsguard.make_flag("GCJ02", ["exif", "roads"], corrected=True)
+    assert flag == "suspected_gcj02:exif+roads:corrected"
+    assert crsguard.parse_flag(flag) == crsguard.CrsFlag("GCJ02", ("exif", "roads"), True)
+    assert crsguard.parse_flag("suspected_bd09:exif:corrected").system == "BD09"
+    assert crsguard.parse_flag("suspected_gcj02") == crsguard.CrsFlag("GCJ02", ("roads",), False)
+    assert crsguard.parse_flag(None) is None
+    assert "GCJ-02" in crsguard.describe_flag("suspected_gcj02:device")
+
+
+def test_device_verdict_needs_consistent_evidence():
+    rules = Rules()
+    # dev-g: corrected, 5 of 6 points land on a road that none was on; dev-w: a collector
+    # working away from the main roads (far as declared, corrected only somewhat nearer).
+    keys = ["dev-g"] * 6 + ["dev-w"] * 6 + ["dev-e"] * 3
+    raw = np.array([80, 120, 60, 200, 90, 150, 124, 130, 110, 140, 100, 160, 5, 5, 5], float)
+    fixed = np.array([2, 3, 1, 40, 4, 2, 24, 30, 20, 5, 60, 25, 300, 300, 300], float)
+    votes = [""] * 12 + ["GCJ02", "GCJ02", "WGS84"]
+    got = crsguard._device_verdicts(keys, raw, fixed, votes, rules)
+    assert got["dev-g"].gcj02 and not got["dev-w"].gcj02
+    assert not got["dev-e"].gcj02  # EXIF decides: 2 of 3 is under the 80 % asked
+    votes[14] = "GCJ02"
+    assert crsguard._device_verdicts(keys, raw, fixed, votes, rules)["dev-e"].gcj02
+
+
+def test_link_duplicates_exact():
+    ids = np.array([1, 2, 3, 4, 5, 6])
+    x = np.array([0.0, 12.0, 0.0, 5.0, 3.0, 20.0])
+    y = np.array([0.0, 0.0, 45.0, 0.0, 0.0, 10.0])
+    t = np.array([0, 600, 900, 3 * 3600, 300, 1200], float)
+    group = np.array([0, 0, 0, 0, 1, 0])
+    got = link_duplicates(ids, x, y, t, group, DuplicateRules())
+    assert got == {1: 0, 5: 0}  # index 1 -> 0 directly, index 5 via index 1 to its root 0
+    # same time: the lower id is the original
+    same = link_duplicates(
+        np.array([7, 3]), np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(2, int), DuplicateRules()
+    )
+    assert same == {0: 1}
+
+
+def test_link_duplicates_10000_well_under_a_second():
+    n = 10_000
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(0, 10_000, n), rng.uniform(0, 10_000, n)
+    t = np.sort(rng.uniform(0, 7 * 86400, n))
+    group = rng.integers(0, 40, n)
+    t0 = time.perf_counter()
+    link_duplicates(np.arange(n), x, y, t, group, DuplicateRules())
+    assert time.perf_counter() - t0 < 0.5
+
+
+def test_settle_without_roads_or_photos_changes_nothing():
+    ctx = SimpleNamespace(rules=Rules(), road_tree=None, projector=None)
+    item = SimpleNamespace(crs="GCJ02", declared=(120.6, 31.3), device="d", values={})
+    assert crsguard.settle([item], {}, ctx).devices == {}
+    assert item.values == {}
