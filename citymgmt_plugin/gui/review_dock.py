@@ -46,6 +46,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import review
 from ..core.i18n import tr
+from ..core.intake.crsguard import describe_flag
 from ..core.intake.normalise import describe_reason
 from ..core.model import SUBMISSION_STATES
 from .review_model import Filters, QueueModel, QueueProxy, state_label
@@ -319,12 +320,15 @@ class ReviewDock(QDockWidget):
                 "<span style='color:#b22222'>" + describe_reason(it.quarantine_reason) + "</span>"
             )
         if it.crs_flag:
+            lines.append("<span style='color:#c77700'>" + describe_flag(it.crs_flag) + "</span>")
+        if it.duplicate_of is not None:
+            d = it.duplicate_of
             lines.append(
-                "<span style='color:#c77700'>"
+                "<span style='color:#6a3d9a'>"
                 + tr(
                     _CTX,
-                    "Position looks GCJ-02-shifted (far from roads; corrected it lies on one).",
-                )
+                    "Likely a repeat of submission {0} ({1:.0f} m away, {2:.0f} min later).",
+                ).format(d.original_instance_id, d.distance_m, d.minutes)
                 + "</span>"
             )
         self._photos = review.photos(self.ws, it.id)

@@ -105,7 +105,13 @@ class QueueModel(QAbstractTableModel):
             if col == "flag":
                 if it.quarantine_reason:
                     return describe_reason(it.quarantine_reason)
-                return tr("ReviewDock", "suspected GCJ-02") if it.crs_flag else ""
+                if it.crs_flag:
+                    if it.crs_flag.endswith(":corrected"):
+                        return tr("ReviewDock", "position corrected (GCJ-02/BD-09)")
+                    return tr("ReviewDock", "suspected GCJ-02/BD-09")
+                if it.duplicate_of is not None:
+                    return tr("ReviewDock", "likely repeat")
+                return ""
         if role == Qt.ForegroundRole and col == "state":
             return QBrush(QColor(STATE_COLOURS.get(it.state, "#000000")))
         if role == Qt.ToolTipRole:
