@@ -16,7 +16,6 @@ from sqlalchemy.dialects.postgresql import BYTEA, JSONB, TIMESTAMP
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
-_GPKG_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 class _GpkgDateTime(UserDefinedType):
@@ -47,7 +46,8 @@ class UtcDateTime(TypeDecorator):
         value = value.astimezone(timezone.utc)
         if dialect.name == "postgresql":
             return value
-        return value.strftime(_GPKG_TIME)
+        # GeoPackage DATETIME: ISO 8601 with milliseconds and Z, as GDAL expects
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -15,6 +15,8 @@ from ..i18n import tr
 STEPS: list[tuple[str, str]] = [
     ("district", "citymgmt_plugin.core.demo.generate:step_generate"),
     ("checks", "citymgmt_plugin.core.demo.checks_demo:step_checks"),
+    ("coverage", "citymgmt_plugin.core.demo.coverage_demo:step_coverage"),
+    ("deviation", "citymgmt_plugin.core.demo.coverage_demo:step_deviation"),
     ("census", "citymgmt_plugin.core.demo.census_demo:step_census"),
     ("intake", "citymgmt_plugin.core.demo.intake_demo:step_intake"),
     ("thematic", "citymgmt_plugin.core.demo.thematic_demo:step_thematic"),

@@ -321,8 +321,8 @@ def gpkg_point_blobs(x: np.ndarray, y: np.ndarray, srid: int) -> list[bytes]:
 
 def utc_text(t: np.ndarray) -> list[str]:
     """Epoch seconds → the GeoPackage DATETIME text core.types writes (UTC, 'Z')."""
-    stamps = np.datetime64("1970-01-01T00:00:00", "us") + t.astype("timedelta64[s]")
-    return [s + "Z" for s in np.datetime_as_string(stamps, unit="us").tolist()]
+    stamps = np.datetime64("1970-01-01T00:00:00", "ms") + t.astype("timedelta64[s]")
+    return [s + "Z" for s in np.datetime_as_string(stamps, unit="ms").tolist()]
 
 
 def write_tracks_gpkg(dbapi_conn, tracks: Tracks, collectors: list[Collector], srid: int) -> int:
