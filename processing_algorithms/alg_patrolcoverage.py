@@ -82,8 +82,8 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         "grids without roads pass); the uncovered road stretches; optionally sums per "
         "responsibility grid from a table of unit grid code and responsibility grid "
         "code.<br>"
-        "All layers must be in a projected CRS in metres; other layers are transformed to "
-        "the grid layer's CRS. Times without a time zone are read as China Standard Time "
+        "The grid layer must be in a projected CRS in metres; the other layers are "
+        "transformed to it. Times without a time zone are read as China Standard Time "
         "(Asia/Shanghai).<br>"
         "<b>Run in PostGIS</b>: when grids, roads and tracks are tables of one PostGIS "
         "database, the whole computation can run in the database with one SQL script."
@@ -118,7 +118,9 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.GRID_CODE_FIELD, self.tr("Grid code field"), parentLayerParameterName=self.GRIDS
+                self.GRID_CODE_FIELD,
+                self.tr("Grid code field"),
+                parentLayerParameterName=self.GRIDS,
             )
         )
         self.addParameter(
@@ -133,7 +135,9 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                self.COLLECTOR_FIELD, self.tr("Collector field"), parentLayerParameterName=self.TRACKS
+                self.COLLECTOR_FIELD,
+                self.tr("Collector field"),
+                parentLayerParameterName=self.TRACKS,
             )
         )
         self.addParameter(
@@ -147,12 +151,14 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         self.addParameter(
             QgsProcessingParameterDateTime(self.START, self.tr("Start time"), optional=True)
         )
-        self.addParameter(QgsProcessingParameterDateTime(self.END, self.tr("End time"), optional=True))
         self.addParameter(
-            _number(self.REQUIRED, self.tr("Required coverage share"), 1.0, 0.0, 1.0)
+            QgsProcessingParameterDateTime(self.END, self.tr("End time"), optional=True)
         )
+        self.addParameter(_number(self.REQUIRED, self.tr("Required coverage share"), 1.0, 0.0, 1.0))
         self.addParameter(
-            _number(self.REQUIRED_TOLERANCE, self.tr("Tolerance on the required share"), 0.005, 0.0, 1.0)
+            _number(
+                self.REQUIRED_TOLERANCE, self.tr("Tolerance on the required share"), 0.005, 0.0, 1.0
+            )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
@@ -230,10 +236,9 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
             QgsWkbTypes.PointGeometry,
             self.tr("track"),
         )
+        # Distances are measured in the grid layer's CRS; the others are transformed to it.
         crs = grids_src.sourceCrs()
         require_projected(crs, self.tr("grid"))
-        require_projected(roads_src.sourceCrs(), self.tr("road"))
-        require_projected(tracks_src.sourceCrs(), self.tr("track"))
         code_field = self.parameterAsString(parameters, self.GRID_CODE_FIELD, context)
         col_field = self.parameterAsString(parameters, self.COLLECTOR_FIELD, context)
         time_field = self.parameterAsString(parameters, self.TIME_FIELD, context)
@@ -298,7 +303,9 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
             return None
         src = self.parameterAsSource(parameters, self.RESP_GRID_TABLE, context)
         if src is None:
-            raise QgsProcessingException(self.tr("The responsibility grid table could not be read."))
+            raise QgsProcessingException(
+                self.tr("The responsibility grid table could not be read.")
+            )
         unit = self.parameterAsString(parameters, self.RESP_UNIT_FIELD, context)
         code = self.parameterAsString(parameters, self.RESP_CODE_FIELD, context)
         if not unit or not code:

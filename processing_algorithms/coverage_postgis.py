@@ -13,7 +13,12 @@ from qgis.core import (
 )
 
 from citymgmt_plugin.core.coverage import TrackRules, TrackStats
-from citymgmt_plugin.core.coverage_sql import CoverageQuery, PgTable, coverage_statements, stats_query
+from citymgmt_plugin.core.coverage_sql import (
+    CoverageQuery,
+    PgTable,
+    coverage_statements,
+    stats_query,
+)
 
 _TIME_KINDS = {
     "timestamp with time zone": "timestamptz",
@@ -85,8 +90,9 @@ def run_in_postgis(
             kind = _TIME_KINDS.get(row[0]) if row else None
             if kind is None:
                 raise QgsProcessingException(
-                    alg.tr("The time field {} must be a timestamp, date or number of seconds.")
-                    .format(time_field)
+                    alg.tr(
+                        "The time field {} must be a timestamp, date or number of seconds."
+                    ).format(time_field)
                 )
             query = CoverageQuery(
                 tables[alg.GRIDS], code_field, tables[alg.ROADS], tables[alg.TRACKS],

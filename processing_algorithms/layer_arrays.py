@@ -12,6 +12,7 @@ apps; timestamps with a zone or "Z" keep it.
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,12 +203,17 @@ def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
     from osgeo import gdal, ogr
 
     gdal.UseExceptions()
-    offset = 0
+    offset_job = None
     if time_field is not None:
         kind = _time_kind(layer, time_field)
-        offset = 0 if kind == "int" else _gpkg_time_offset(path, table, time_field)
-        if kind not in ("int", "datetime") or offset is None:
+        if kind not in ("int", "datetime"):
             return None
+        if kind == "datetime":
+            # The zone check scans the table in SQLite; both it and GDAL release the GIL,
+            # so it runs beside the Arrow read instead of before it.
+            pool = ThreadPoolExecutor(max_workers=1)
+            offset_job = pool.submit(_gpkg_time_offset, path, table, time_field)
+            pool.shutdown(wait=False)
     ds = ogr.Open(path)
     if ds is None:
         return None
@@ -233,6 +239,9 @@ def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
     try:
         out.xy = points_xy(out.wkb, strict=True)
     except ValueError:  # GDAL 3.6 can hand back empty blobs: read with sqlite instead
+        return None
+    offset = offset_job.result() if offset_job is not None else 0
+    if offset is None:
         return None
     for f in fields:
         parts = chunks[f]
@@ -344,7 +353,7 @@ def _masked_objects(parts: list) -> np.ndarray:
             data = data.astype(object)
             data[mask] = None
         return data
-    data = data.astype(object)
+    data = data.astype(object, copy=len(parts) == 1)  # concatenate already copied
     if mask.any():
         data[mask] = None
     return data

@@ -22,6 +22,9 @@ def algorithm_classes() -> list[type]:
     from .alg_patrolcoverage import PatrolCoverageAlgorithm
 
     classes.append(PatrolCoverageAlgorithm)
+    from .alg_routedeviation import RouteDeviationAlgorithm
+
+    classes.append(RouteDeviationAlgorithm)
     from .reporting_kpi import ReportingKpiAlgorithm
 
     classes.append(ReportingKpiAlgorithm)

@@ -208,6 +208,7 @@ def write_zip(top: Path, out: Path) -> None:
                 name = path.relative_to(top.parent).as_posix()
                 method = zipfile.ZIP_STORED if path.suffix == ".whl" else zipfile.ZIP_DEFLATED
                 archive.write(path, name, compress_type=method)
+    tmp.chmod(0o644)  # mkstemp made it private
     tmp.replace(out)
 
 

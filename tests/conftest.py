@@ -12,6 +12,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+pytest_plugins = ["qgis_process_helper"]
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
@@ -97,3 +99,25 @@ def gpkg_workspace(gpkg_spec: str):
     ws = Workspace.open(gpkg_spec)
     yield ws
     ws.close()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave without Python's interpreter teardown.
+
+    Every result is reported by now. Destroying QGIS's Qt objects in the interpreter's
+    arbitrary finalisation order can crash the process (exit 139) after a green run, so the
+    session's own exit status is handed straight to the OS.
+    """
+    import sys
+
+    status = getattr(config, "_citymgmt_exitstatus", None)
+    if status is None or os.environ.get("CITYMGMT_NORMAL_EXIT"):
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(status))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config._citymgmt_exitstatus = exitstatus

@@ -26,8 +26,8 @@ import shapely
 NULL_TIME = np.iinfo(np.int64).min
 # Separation between road pieces on the shared chainage axis, so intervals never merge across.
 _PIECE_SEP = 1.0
-# Rounds of track segments, as fractions of all segments (the rest go in the last round).
-_ROUND_FRACTIONS = (1 / 64, 1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4)
+# Track segments go in rounds by index mod 64: 1/64, 1/64, 1/32, ... 1/2 of them.
+_STRIDE = 64
 # Gaps shorter than this are float noise between intervals that touch, not real gaps.
 _MIN_GAP_M = 1e-6
 
@@ -40,6 +40,9 @@ class TrackRules:
     max_speed_kmh: float = 60.0
     start: int | None = None  # epoch seconds, inclusive
     end: int | None = None  # epoch seconds, inclusive
+
+
+DEFAULT_RULES = TrackRules()
 
 
 @dataclass
@@ -171,7 +174,7 @@ def clean_track(
     y: np.ndarray,
     t: np.ndarray,
     collector: Sequence | np.ndarray,
-    rules: TrackRules = TrackRules(),
+    rules: TrackRules = DEFAULT_RULES,
 ) -> CleanTrack:
     """Drop null and out-of-window fixes and GPS jumps; mark where polylines break.
 
@@ -261,9 +264,7 @@ def _jump_filter(
                 resume = i  # a new collector starts with no history: vectorised is right
                 break
             if last >= 0 and t[i] - t[last] <= gap:
-                ok = bool(
-                    _reachable(x[i] - x[last], y[i] - y[last], float(t[i] - t[last]), vmax)
-                )
+                ok = bool(_reachable(x[i] - x[last], y[i] - y[last], float(t[i] - t[last]), vmax))
             else:
                 ok = bool(confirmed[i])
             kept[i] = ok
@@ -317,7 +318,7 @@ def track_segments(
     y: np.ndarray,
     t: np.ndarray,
     collector: Sequence | np.ndarray,
-    rules: TrackRules = TrackRules(),
+    rules: TrackRules = DEFAULT_RULES,
 ) -> TrackSegments:
     """Clean the fixes and join consecutive kept fixes of one piece into segments."""
     track = clean_track(x, y, t, collector, rules)
@@ -562,28 +563,40 @@ def _split_long(segs: TrackSegments, max_len: float):
     """Track segments as endpoint arrays, long ones cut into pieces <= max_len.
 
     Cutting does not change the union of capsules, and it lets a segment be found from the
-    cell of its midpoint alone.
+    cell of its midpoint alone. A long segment keeps its slot (now its first piece); the
+    other pieces are appended.
     """
     x0, y0, x1, y1 = segs.x0, segs.y0, segs.x1, segs.y1
-    ln = np.hypot(x1 - x0, y1 - y0)
-    nsub = np.maximum(1, np.ceil(ln / max_len)).astype(np.int64)
-    long_ = np.flatnonzero(nsub > 1)
+    dx = x1 - x0
+    dy = y1 - y0
+    long_ = np.flatnonzero(dx * dx + dy * dy > max_len * max_len)
     if len(long_) == 0:
         return x0, y0, x1, y1
-    short = np.flatnonzero(nsub == 1)
-    ns = nsub[long_]
+    ns = np.ceil(np.hypot(dx[long_], dy[long_]) / max_len).astype(np.int64)
     rep = np.repeat(long_, ns)
     k = np.arange(len(rep)) - np.repeat(np.cumsum(ns) - ns, ns)
-    f0 = k / nsub[rep]
-    f1 = (k + 1) / nsub[rep]
-    dx = x1[rep] - x0[rep]
-    dy = y1[rep] - y0[rep]
-    return (
-        np.concatenate([x0[short], x0[rep] + dx * f0]),
-        np.concatenate([y0[short], y0[rep] + dy * f0]),
-        np.concatenate([x1[short], x0[rep] + dx * f1]),
-        np.concatenate([y1[short], y0[rep] + dy * f1]),
-    )
+    f0 = k / np.repeat(ns, ns)
+    f1 = (k + 1) / np.repeat(ns, ns)
+    px0, py0 = x0[rep] + dx[rep] * f0, y0[rep] + dy[rep] * f0
+    px1, py1 = x0[rep] + dx[rep] * f1, y0[rep] + dy[rep] * f1
+    first = k == 0
+    out = []
+    for base, piece in ((x0, px0), (y0, py0), (x1, px1), (y1, py1)):
+        arr = np.concatenate([base, piece[~first]])
+        arr[long_] = piece[first]
+        out.append(arr)
+    return tuple(out)
+
+
+def _round_residues() -> list[np.ndarray]:
+    """Residues mod 64 of each round, in bit-reversed order: rounds of 1/64, 1/64, 1/32, ...
+
+    Strided rounds sample every track evenly in time (so evenly along the roads) and read
+    memory in regular strides, which is faster than a random permutation.
+    """
+    rank = np.array([int(f"{m:06b}"[::-1], 2) for m in range(_STRIDE)])
+    rnd = np.where(rank == 0, 0, np.floor(np.log2(np.maximum(rank, 1))).astype(int) + 1)
+    return [np.flatnonzero(rnd == r) for r in range(int(rnd.max()) + 1)]
 
 
 def compute_coverage(
@@ -594,7 +607,6 @@ def compute_coverage(
     tolerance: float,
     *,
     progress=None,
-    seed: int = 20240601,
 ) -> CoverageResult:
     """Covered and uncovered road length per grid.
 
@@ -609,7 +621,9 @@ def compute_coverage(
     r = float(tolerance)
     road_m = np.zeros(n_grids)
     covered_m = np.zeros(n_grids)
-    empty = CoverageResult(road_m, covered_m, np.zeros(0, object), np.zeros(0, np.int64), np.zeros(0))
+    empty = CoverageResult(
+        road_m, covered_m, np.zeros(0, object), np.zeros(0, np.int64), np.zeros(0)
+    )
     if len(lines) == 0:
         return empty
     rs = _road_segments(lines, max_len=r)
@@ -624,20 +638,19 @@ def compute_coverage(
         # r + max_track/2 of it; its cells are those of its bbox grown by that reach.
         index = _CellIndex(rs, reach=r + max_track / 2, cell=2.0 * r)
         cell = index.cells_of((tx0 + tx1) * 0.5, (ty0 + ty1) * 0.5)
-        near = np.flatnonzero(cell >= 0)
-        rng = np.random.default_rng(seed)
-        near = near[rng.permutation(len(near))]
-        bounds = [0]
-        for f in _ROUND_FRACTIONS:
-            bounds.append(min(len(near), bounds[-1] + max(1, int(round(f * len(near))))))
-        bounds.append(len(near))
+        rounds = _round_residues()
         active = np.arange(len(rs.length))
-        for rnd in range(len(bounds) - 1):
-            if progress is not None and progress(rnd / (len(bounds) - 1)):
+        n_cells = len(cell)
+        for rnd, residues in enumerate(rounds):
+            if progress is not None and progress(rnd / len(rounds)):
                 raise InterruptedError
             if len(active) == 0:
                 break
-            chunk = near[bounds[rnd] : bounds[rnd + 1]]
+            parts = []
+            for m in residues.tolist():
+                sel = np.flatnonzero(cell[m:n_cells:_STRIDE] >= 0)
+                parts.append(m + _STRIDE * sel)
+            chunk = np.concatenate(parts)
             if len(chunk) == 0:
                 continue
             index.build(active)
@@ -742,7 +755,7 @@ def _merge_gap_lines(lines: np.ndarray, grid: np.ndarray):
     """Join gap lines of one grid that continue each other across road pieces."""
     order = np.argsort(grid, kind="stable")
     lines, grid = lines[order], grid[order]
-    ug, first, counts = np.unique(grid, return_index=True, return_counts=True)
+    ug, counts = np.unique(grid, return_counts=True)
     multi = counts > 1
     if not np.any(multi):
         return lines, grid

@@ -124,7 +124,9 @@ WHERE f.c IS NOT NULL AND f.t IS NOT NULL AND f.g IS NOT NULL AND NOT ST_IsEmpty
     reach_prev = _reach("x - lag(x) OVER w", "y - lag(y) OVER w", "t - lag(t) OVER w", vmax)
     near = [f"(lead(c, {k}) OVER w = c AND lead(t, {k}) OVER w - t <= {gap!r})" for k in (1, 2)]
     reach = [
-        _reach(f"lead(x, {k}) OVER w - x", f"lead(y, {k}) OVER w - y", f"lead(t, {k}) OVER w - t", vmax)
+        _reach(
+            f"lead(x, {k}) OVER w - x", f"lead(y, {k}) OVER w - y", f"lead(t, {k}) OVER w - t", vmax
+        )
         for k in (1, 2)
     ]
     add(f"""
@@ -147,9 +149,10 @@ FROM (
     add("CREATE UNIQUE INDEX ON _cov_sus (rn)")
     # --- settle the suspects: for a live suspect s, fixes after it are checked against the
     # last kept fix s-1 until one is kept (region end e); the next live suspect comes after e.
+    reach_last = _reach("f.x - s.px", "f.y - s.py", "f.t - s.pt", vmax)
     region_end = f"""(SELECT f.rn FROM _cov_dec f
         WHERE f.rn > s.rn AND f.rn <= s.last_rn AND (
-          (s.link AND f.t - s.pt <= {gap!r} AND {_reach("f.x - s.px", "f.y - s.py", "f.t - s.pt", vmax)})
+          (s.link AND f.t - s.pt <= {gap!r} AND {reach_last})
           OR ((NOT s.link OR f.t - s.pt > {gap!r}) AND f.confirmed))
         ORDER BY f.rn LIMIT 1)"""
     add(f"""

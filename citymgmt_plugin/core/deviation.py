@@ -117,7 +117,9 @@ def _off_fraction(segs: TrackSegments, idx: np.ndarray, route, tol: float) -> np
         d_off = np.where(off0[mixed], d0, d1)
         d_on = np.where(off0[mixed], d1, d0)
         span = d_off - d_on
-        frac[mixed] = np.clip(np.where(span > 0, (d_off - tol) / np.where(span > 0, span, 1), 0.5), 0, 1)
+        frac[mixed] = np.clip(
+            np.where(span > 0, (d_off - tol) / np.where(span > 0, span, 1), 0.5), 0, 1
+        )
     # Sign marks which end is off for mixed segments: negative = the end (second fix).
     frac[mixed[~off0[mixed]]] *= -1.0
     return frac
@@ -157,7 +159,9 @@ def _stretches(segs, day, dt, off_frac) -> OffRouteStretches:
     off = np.flatnonzero(off_frac != 0)
     if len(off) == 0:
         e = np.zeros(0)
-        return OffRouteStretches(np.zeros(0, object), np.zeros(0, object), np.zeros(0, object), e, e)
+        return OffRouteStretches(
+            np.zeros(0, object), np.zeros(0, object), np.zeros(0, object), e, e
+        )
     f = np.abs(off_frac[off])
     end_off = off_frac[off] < 0  # only the second fix is off: the part is at the end
     x0, y0, x1, y1 = segs.x0[off], segs.y0[off], segs.x1[off], segs.y1[off]

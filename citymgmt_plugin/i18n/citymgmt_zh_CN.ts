@@ -804,7 +804,11 @@
       <translation>检查部件清单:标识码结构与唯一性、标识码区县前缀与网格是否一致、记录的网格代码与部件实际所在网格是否一致、精度限差内的同类重复、必填属性、值域以及几何类型与类别是否相符。输入:工作空间部件图层或具有相同字段的任意图层,以及单元网格图层。输出:每个问题一个错误要素,以及各项计数。</translation>
     </message>
     <message>
-      <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).&lt;br&gt;Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.&lt;br&gt;A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.&lt;br&gt;All layers must be in a projected CRS in metres; other layers are transformed to the grid layer's CRS. Times without a time zone are read as China Standard Time (Asia/Shanghai).&lt;br&gt;&lt;b&gt;Run in PostGIS&lt;/b&gt;: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
+      <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).&lt;br&gt;Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.&lt;br&gt;A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.&lt;br&gt;The grid layer must be in a projected CRS in metres; the other layers are transformed to it. Times without a time zone are read as China Standard Time (Asia/Shanghai).&lt;br&gt;&lt;b&gt;Run in PostGIS&lt;/b&gt;: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Checks the rule that collectors patrol along their prescribed route (no change of route without approval).&lt;br&gt;GPS fixes are cleaned as in the coverage check (null time or position skipped, GPS jumps faster than the maximum speed dropped, tracks broken at gaps longer than the maximum gap). A fix is off-route when it is farther than the tolerance from the collector's route; a segment between two off-route fixes counts wholly off-route, a segment with one end off counts in proportion.&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: a table per collector and day (China Standard Time) with patrol time and distance, time and distance off-route and their shares; and the off-route stretches as lines with their length and duration. Collectors without a route are reported with empty off-route values.&lt;br&gt;Distances are measured in the tracks' projected CRS (or the routes' when the tracks are in longitude/latitude); at least one of them must be in a projected CRS in metres.</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -886,6 +890,14 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     <message>
       <source>Creates an empty thematic layer (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template) with the template's fields, choices, defaults and rules. With WORKSPACE (a .gpkg path, postgresql:// URL or service=NAME) the layer is a table of the workspace with its constraints in the database and is registered there; otherwise it is written to OUTPUT. TEMPLATE_FILE overrides TEMPLATE with a template file.</source>
       <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。指定 WORKSPACE（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为工作区中的表，约束写入数据库并在工作区登记；否则写入 OUTPUT。TEMPLATE_FILE 可用模板文件代替 TEMPLATE。</translation>
+    </message>
+    <message>
+      <source>Deviation from prescribed patrol routes</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Deviation per collector and day</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Duplicate codes</source>
@@ -1052,7 +1064,15 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>统计期内没有上报。</translation>
     </message>
     <message>
+      <source>No route for collectors: {}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>No usable fixes: every grid with roads is uncovered.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Off-route stretches</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -1086,6 +1106,10 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     <message>
       <source>Period start</source>
       <translation>统计期开始</translation>
+    </message>
+    <message>
+      <source>Prescribed routes</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Quality checks</source>
@@ -1145,6 +1169,10 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Road length (m)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Route collector field</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -1264,6 +1292,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation type="unfinished" />
     </message>
     <message>
+      <source>The route layer has no routes with a collector and a geometry.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>The time field {} must be a timestamp, date or number of seconds.</source>
       <translation type="unfinished" />
     </message>
@@ -1369,6 +1401,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>road</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>route</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -1620,6 +1656,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>   普查批次:{0} 行(预设:{1})</translation>
     </message>
     <message>
+      <source>   failing responsibility grids: {0}</source>
+      <translation>   未达标的责任网格:{0}</translation>
+    </message>
+    <message>
       <source>   gap area {0:,.1f} m², overlap area {1:,.1f} m²</source>
       <translation>   缝隙面积 {0:,.1f} 平方米，重叠面积 {1:,.1f} 平方米</translation>
     </message>
@@ -1634,6 +1674,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>   overview map: {0}</source>
       <translation>   总览图：{0}</translation>
+    </message>
+    <message>
+      <source>   patrol coverage of {0:,.1f} km of main roads in {1} grids: {2:,.1f} km covered, {3} grids and {4} responsibility grids fail the weekly rule ({5:.1f} s)</source>
+      <translation>   巡查覆盖:{1} 个网格内主要道路 {0:,.1f} 公里,已巡查 {2:,.1f} 公里,{3} 个单元网格和 {4} 个责任网格未达到每周巡查要求({5:.1f} 秒)</translation>
     </message>
     <message>
       <source>   reconciliation: {0}</source>
@@ -1652,6 +1696,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>   每小时上报数：{0}</translation>
     </message>
     <message>
+      <source>   route deviation per collector and day in {0:.1f} s; most off-route:</source>
+      <translation>   按采集员和日期统计偏离路线({0:.1f} 秒);偏离最多的:</translation>
+    </message>
+    <message>
       <source>   unit grid checks: {0} grids, {1} errors in {2:.1f} s</source>
       <translation>   单元网格检查：{0} 个网格，{1} 处错误，用时 {2:.1f} 秒</translation>
     </message>
@@ -1662,6 +1710,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>  {0} {1}: {2} features in {3} grids{4}</source>
       <translation>  {0} {1}：{2} 个要素，分布于 {3} 个网格{4}</translation>
+    </message>
+    <message>
+      <source>#{0} repeats {1} ({2:.0f} m, {3:.0f} min later)</source>
+      <translation>#{0} 重复上报 {1}(相距 {2:.0f} 米,晚 {3:.0f} 分钟)</translation>
     </message>
     <message>
       <source>, {0:.0f} m</source>
@@ -1700,6 +1752,14 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>城区 {0} {1}:{2} 平方公里,{3} 个街道,{4} 个社区</translation>
     </message>
     <message>
+      <source>Failed grids</source>
+      <translation>未达标网格</translation>
+    </message>
+    <message>
+      <source>Main roads</source>
+      <translation>主要道路</translation>
+    </message>
+    <message>
       <source>Main roads: {0} km, window areas: {1} km ({2} pieces); road network: {3} km</source>
       <translation>主要道路:{0} 公里,窗口地区:{1} 公里(共 {2} 段);路网:{3} 公里</translation>
     </message>
@@ -1712,12 +1772,32 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>耗时(秒):{0}</translation>
     </message>
     <message>
+      <source>Unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
       <source>Unit grids: {0} (with {1} deliberate topology defects); responsibility grids: {2}</source>
       <translation>单元网格:{0} 个(含 {1} 处故意设置的拓扑错误);责任网格:{2} 个</translation>
     </message>
     <message>
+      <source>Unpatrolled stretches</source>
+      <translation>未巡查路段</translation>
+    </message>
+    <message>
+      <source>Weekly patrol coverage: failed grids and unpatrolled road stretches</source>
+      <translation>每周巡查覆盖:未达标网格与未巡查路段</translation>
+    </message>
+    <message>
+      <source>against the ground truth: shifted (declared WGS84) precision {0:.2f} recall {1:.2f}; duplicates precision {2:.2f} recall {3:.2f}</source>
+      <translation>与真值对照:偏移坐标(声明为WGS84)精确率 {0:.2f} 召回率 {1:.2f};重复上报精确率 {2:.2f} 召回率 {3:.2f}</translation>
+    </message>
+    <message>
       <source>auto-match: {0}</source>
       <translation>自动匹配：{0}</translation>
+    </message>
+    <message>
+      <source>likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)</source>
+      <translation>疑似重复上报:{0} 条({1:.0f} 米、{2:.0f} 小时内)</translation>
     </message>
     <message>
       <source>pulled again: {0} new, {1} unchanged</source>
@@ -1730,6 +1810,14 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>review queue: {0}</source>
       <translation>审核队列：{0}</translation>
+    </message>
+    <message>
+      <source>shifted positions: {0} flagged ({1} corrected from the photos' GPS), by evidence: {2}; devices sending GCJ-02: {3}</source>
+      <translation>偏移坐标:标记 {0} 条(其中 {1} 条依照片GPS已纠正),依据:{2};发送GCJ-02坐标的设备:{3}</translation>
+    </message>
+    <message>
+      <source>{0} unit grids fail; red lines: main roads nobody patrolled</source>
+      <translation>{0} 个单元网格未达标;红线:无人巡查的主要道路</translation>
     </message>
     <message>
       <source>{0} unit grids, {1} components, {2} track points; EPSG:{3}</source>
@@ -1789,6 +1877,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>收件表必须位于 PostgreSQL/PostGIS 数据库中。</translation>
     </message>
     <message>
+      <source>Likely duplicates of earlier submissions: {0}.</source>
+      <translation>疑似与先前上报重复:{0} 条。</translation>
+    </message>
+    <message>
       <source>No GeoJSON or CSV submissions file in {0}.</source>
       <translation>{0} 中没有 GeoJSON 或 CSV 上报文件。</translation>
     </message>
@@ -1833,8 +1925,16 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>ODK Central 返回的页面不是 JSON：{0}</translation>
     </message>
     <message>
+      <source>Position looks {0}-shifted ({1}); kept as declared.</source>
+      <translation>坐标疑似 {0} 偏移({1});保留上报位置。</translation>
+    </message>
+    <message>
       <source>Resumed an interrupted pull.</source>
       <translation>已从中断处继续拉取。</translation>
+    </message>
+    <message>
+      <source>Shifted positions: {0} corrected from the photos' GPS, {1} flagged for review ({2}); devices sending GCJ-02: {3}.</source>
+      <translation>偏移坐标:{0} 条依照片GPS已纠正,{1} 条标记待审核({2});发送GCJ-02坐标的设备:{3}。</translation>
     </message>
     <message>
       <source>The inbox table {0} needs an id column (instance_id, id or uuid) and a time column (updated_at, received_at or created_at).</source>
@@ -1843,6 +1943,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Unknown source type {0}.</source>
       <translation>未知数据源类型 {0}。</translation>
+    </message>
+    <message>
+      <source>far from the main roads, corrected it lies on one</source>
+      <translation>远离主要道路,纠正后位于道路上</translation>
     </message>
     <message>
       <source>impossible time</source>
@@ -1855,6 +1959,14 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>outside the city</source>
       <translation>位于城区之外</translation>
+    </message>
+    <message>
+      <source>the photo's GPS position is the declared one before the shift</source>
+      <translation>照片GPS位置经偏移后即为上报位置</translation>
+    </message>
+    <message>
+      <source>this device's positions are consistently shifted</source>
+      <translation>该设备的坐标持续存在偏移</translation>
     </message>
     <message>
       <source>unknown category</source>
@@ -1871,6 +1983,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>{0} is not a GeoJSON FeatureCollection.</source>
       <translation>{0} 不是 GeoJSON 要素集合。</translation>
+    </message>
+    <message>
+      <source>{0} position, corrected ({1}).</source>
+      <translation>{0} 坐标,已纠正({1})。</translation>
     </message>
     <message>
       <source>{0}: read {1}, new {2}, edited {3}, unchanged {4}, quarantined {5}, suspected GCJ-02 {6}, photos downloaded {7} (unchanged {8}).</source>
@@ -2133,6 +2249,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>与已入库部件重复。</translation>
     </message>
     <message>
+      <source>Duplicate of an earlier submission.</source>
+      <translation>与先前上报重复。</translation>
+    </message>
+    <message>
       <source>Field submission {0}</source>
       <translation>外业上报 {0}</translation>
     </message>
@@ -2159,6 +2279,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Unknown decision {0}.</source>
       <translation>未知审核结论 {0}。</translation>
+    </message>
+    <message>
+      <source>duplicate of submission {0} ({1:.0f} m, {2:.0f} min later)</source>
+      <translation>与上报 {0} 重复(相距 {1:.0f} 米,晚 {2:.0f} 分钟)</translation>
     </message>
     <message>
       <source>matches {0}</source>
@@ -2240,6 +2364,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>退回</translation>
     </message>
     <message>
+      <source>Likely a repeat of submission {0} ({1:.0f} m away, {2:.0f} min later).</source>
+      <translation>可能与上报 {0} 重复(相距 {1:.0f} 米,晚 {2:.0f} 分钟)。</translation>
+    </message>
+    <message>
       <source>No readable photo</source>
       <translation>没有可读照片</translation>
     </message>
@@ -2254,10 +2382,6 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Observed</source>
       <translation>上报时间</translation>
-    </message>
-    <message>
-      <source>Position looks GCJ-02-shifted (far from roads; corrected it lies on one).</source>
-      <translation>位置疑似 GCJ-02 偏移（远离道路，纠偏后位于道路上）。</translation>
     </message>
     <message>
       <source>Pull sources</source>
@@ -2324,8 +2448,16 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>已退回</translation>
     </message>
     <message>
+      <source>likely repeat</source>
+      <translation>疑似重复</translation>
+    </message>
+    <message>
       <source>pending</source>
       <translation>待审核</translation>
+    </message>
+    <message>
+      <source>position corrected (GCJ-02/BD-09)</source>
+      <translation>位置已纠偏(GCJ-02/BD-09)</translation>
     </message>
     <message>
       <source>quarantined</source>
@@ -2340,8 +2472,8 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>已驳回</translation>
     </message>
     <message>
-      <source>suspected GCJ-02</source>
-      <translation>疑似 GCJ-02</translation>
+      <source>suspected GCJ-02/BD-09</source>
+      <translation>疑似 GCJ-02/BD-09 坐标</translation>
     </message>
     <message>
       <source>updated</source>

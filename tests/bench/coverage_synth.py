@@ -45,11 +45,11 @@ def make_district(scale: float = 1.0, seed: int = 7, days: int = 7) -> District:
     """Data whose area and fix count grow with ``scale`` (1 = 10 km x 10 km, ~1.4M fixes)."""
     rng = np.random.default_rng(seed)
     side = 10_000.0 * np.sqrt(scale)
-    n_cells = int(round(side / GRID))
+    n_cells = round(side / GRID)
     side = n_cells * GRID
     grid_polys, grid_codes, resp_codes = _grids(n_cells)
     nodes, edges, edge_lines = _roads(side, rng)
-    n_col = int(round(78 * scale))
+    n_col = round(78 * scale)
     owner = _territories(nodes, edges, side, n_col, rng)
     closed = rng.random(len(edges)) < 0.03
     owner_label = np.array(
@@ -61,7 +61,7 @@ def make_district(scale: float = 1.0, seed: int = 7, days: int = 7) -> District:
         np.concatenate(edge_lines)[:, 1] + Y0,
         indices=np.repeat(np.arange(len(edge_lines)), [len(c) for c in edge_lines]),
     )
-    grid_polys = shapely.transform(grid_polys, lambda c: c + [X0, Y0])
+    grid_polys = shapely.transform(grid_polys, lambda c: c + np.array([X0, Y0]))
     return District(
         side,
         grid_polys,
@@ -353,8 +353,15 @@ def write_gpkg(d: District, path: Path) -> None:
 
 
 def _bulk_points(path: Path, d: District) -> None:
-    """Insert the fixes with sqlite3: GeoPackage point blobs built by numpy."""
-    n = len(d.fx)
+    write_points(path, "tracks", d.fx, d.fy, {"collector": d.fcol.tolist()}, d.ft)
+
+
+def write_points(path, table: str, x, y, columns: dict, t=None) -> None:
+    """Insert points into an existing GeoPackage table with sqlite3 (blobs built by numpy).
+
+    ``columns``: name -> list of values; ``t``: epoch seconds for column "t" (NULL_TIME = null).
+    """
+    n = len(x)
     rec = np.zeros(
         n,
         dtype=np.dtype(
@@ -376,30 +383,35 @@ def _bulk_points(path: Path, d: District) -> None:
     rec["srs"] = EPSG
     rec["bo"] = 1
     rec["typ"] = 1
-    rec["x"] = d.fx
-    rec["y"] = d.fy
+    rec["x"] = x
+    rec["y"] = y
     raw = rec.tobytes()
     size = rec.dtype.itemsize
-    blobs = [raw[i * size : (i + 1) * size] for i in range(n)]
-    null_xy = ~np.isfinite(d.fx)
-    null_t = d.ft == np.iinfo(np.int64).min
-    stamps = np.datetime_as_string(np.where(null_t, 0, d.ft).astype("datetime64[s]"), unit="s")
-    times = [None if nt else s + ".000Z" for s, nt in zip(stamps.tolist(), null_t.tolist())]
-    geoms = [None if nx else b for b, nx in zip(blobs, null_xy.tolist())]
+    null_xy = ~np.isfinite(np.asarray(x, dtype=float))
+    geoms = [
+        None if nx else raw[i * size : (i + 1) * size] for i, nx in enumerate(null_xy.tolist())
+    ]
+    cols = dict(columns)
+    if t is not None:
+        null_t = t == np.iinfo(np.int64).min
+        stamps = np.datetime_as_string(np.where(null_t, 0, t).astype("datetime64[s]"), unit="s")
+        cols["t"] = [None if nt else s + ".000Z" for s, nt in zip(stamps.tolist(), null_t.tolist())]
+    names = list(cols)
     con = sqlite3.connect(str(path))
     con.execute("PRAGMA synchronous=OFF")
     con.executemany(
-        "INSERT INTO tracks (geom, collector, t) VALUES (?, ?, ?)",
-        zip(geoms, d.fcol.tolist(), times),
+        f"INSERT INTO {table} (geom, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
+        zip(geoms, *[cols[k] for k in names]),
     )
-    ok = np.isfinite(d.fx)
+    ok = ~null_xy
     con.execute(
-        "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=? WHERE table_name='tracks'",
+        "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=? WHERE table_name=?",
         (
-            float(d.fx[ok].min()),
-            float(d.fy[ok].min()),
-            float(d.fx[ok].max()),
-            float(d.fy[ok].max()),
+            float(np.min(x[ok])),
+            float(np.min(y[ok])),
+            float(np.max(x[ok])),
+            float(np.max(y[ok])),
+            table,
         ),
     )
     con.commit()

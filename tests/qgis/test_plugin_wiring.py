@@ -38,20 +38,41 @@ def _addr(obj: Any) -> int:
     return sip.unwrapinstance(obj)
 
 
+def _describe(obj: Any) -> str:
+    text = obj.text() if isinstance(obj, QAction) else obj.windowTitle()
+    return f"{type(obj).__name__} {obj.objectName()!r} {text!r}"
+
+
+def _qt_internal(obj: Any) -> bool:
+    """Qt's own helpers (qt_menubar_ext_button: the menu bar's overflow button and its menu,
+    made when the stub's shared menu bar fills up) are not ours."""
+    if isinstance(obj, QMenu):
+        obj = obj.menuAction()
+    if isinstance(obj, QAction) and any(_qt_internal(w) for w in obj.associatedWidgets()):
+        return True
+    while obj is not None:
+        if obj.objectName().startswith("qt_"):
+            return True
+        obj = obj.parent()
+    return False
+
+
 def _snapshot(iface: Any) -> dict[str, set]:
     window = iface.mainWindow()
-    widgets = list(QApplication.allWidgets())
-    actions = {_addr(a) for a in window.findChildren(QAction)}
+    widgets = [w for w in QApplication.allWidgets() if not _qt_internal(w)]
+    actions = {
+        _describe(a) + f" @{_addr(a)}" for a in window.findChildren(QAction) if not _qt_internal(a)
+    }
     for widget in widgets:
-        actions.update(_addr(a) for a in widget.actions())
+        actions.update(_describe(a) + f" @{_addr(a)}" for a in widget.actions())
     return {
-        "widgets": {_addr(w) for w in widgets},
-        "docks": {_addr(w) for w in widgets if isinstance(w, QDockWidget)},
+        "widgets": {_describe(w) + f" @{_addr(w)}" for w in widgets},
+        "docks": {_describe(w) + f" @{_addr(w)}" for w in widgets if isinstance(w, QDockWidget)},
         "actions": actions,
         "menubar": {a.text() for a in window.menuBar().actions()},
         "named": {
             w.objectName()
-            for w in widgets
+            for w in QApplication.allWidgets()  # unfiltered: ours even if in the overflow menu
             if w.objectName() in (plugin_module.MENU_OBJECT_NAME, plugin_module.TOOLBAR_OBJECT_NAME)
         },
     }
@@ -61,14 +82,21 @@ def _snapshot(iface: Any) -> dict[str, set]:
 def registry(qgis_app):
     """The Processing registry without a citymgmt provider left by another test."""
     reg = QgsApplication.processingRegistry()
-    had_one = reg.providerById(PROVIDER) is not None
-    if had_one:
-        reg.removeProvider(reg.providerById(PROVIDER))
+    existing = reg.providerById(PROVIDER)
+    if existing is not None:
+        # A Python provider registered without a kept reference loses its Python side: the
+        # registry then holds a shell (id '') that nothing can remove.
+        assert existing.id() == PROVIDER, "an earlier test left a provider shell behind"
+        reg.removeProvider(existing)
     yield reg
-    if had_one and reg.providerById(PROVIDER) is None:  # as other tests' fixtures left it
+    if existing is not None and reg.providerById(PROVIDER) is None:  # as others left it
         from citymgmt_plugin.processing_provider import create_provider
 
-        reg.addProvider(create_provider())
+        _KEEP.append(create_provider())  # the registry does not keep the Python object alive
+        reg.addProvider(_KEEP[-1])
+
+
+_KEEP: list[Any] = []
 
 
 class ProbeFeature:

@@ -1,0 +1,477 @@
+#!/usr/bin/env python3
+"""Benchmark citymgmt:patrolcoverage against the QGIS native chain and PostGIS.
+
+    python tests/bench/bench_coverage.py --scale 1      # ~1.4M fixes, 10,000 grids, 380 km
+    python tests/bench/bench_coverage.py --scale 4      # 4x area, fixes, grids and roads
+    python tests/bench/bench_coverage.py --gpkg district.gpkg   # your own data (same layout)
+
+Measured in one run, each step in its own process (clean peak memory, no shared caches):
+ (a) citymgmt:patrolcoverage end to end via processing.run from the GeoPackage;
+ (b) the QGIS native chain: points to path (grouped by track piece) -> buffer dissolved ->
+     roads cut by grids (native:intersection) -> clip by the buffer -> lengths per grid.
+     It is fed the fixes already cleaned by citymgmt (jumps dropped, pieces split at gaps),
+     so the agreement check compares geometry only;
+ (c) the PostGIS path: loading the GeoPackage into the test database, then the SQL alone;
+ (d) merely reading the inputs with QGIS (iterate features, geometry + needed attributes).
+Prints times, peak memory, the ratios a/b, a/c, a/d, and per-grid agreement of covered_m.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path[:0] = [str(ROOT), "/usr/share/qgis/python/plugins", str(HERE)]
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TOL = 30.0
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss it restarts at exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+# --------------------------------------------------------------------------- data
+
+
+def prepare(scale: float, workdir: Path, gpkg: str | None) -> Path:
+    """The bench GeoPackage (generated unless given) plus a cleaned-fixes layer for (b)."""
+    import numpy as np
+    from coverage_synth import EPSG, make_district, write_gpkg, write_points
+    from osgeo import ogr, osr
+
+    from citymgmt_plugin.core.coverage import TrackRules, clean_track
+
+    if gpkg:
+        path = Path(gpkg)
+        fx, fy, ft, fcol = _read_fixes(path)
+    else:
+        path = workdir / f"coverage_x{scale:g}.gpkg"
+        t0 = time.perf_counter()
+        d = make_district(scale)
+        write_gpkg(d, path)
+        print(f"generated {path} in {time.perf_counter() - t0:.1f} s: {len(d.fx):,} fixes, "
+              f"{len(d.grid_polys):,} grids, {len(d.road_lines)} roads", flush=True)  # fmt: skip
+        fx, fy, ft, fcol = d.fx, d.fy, d.ft, d.fcol
+    track = clean_track(fx, fy, ft, fcol, TrackRules())
+    piece = np.cumsum(track.new_piece)
+    ds = ogr.Open(str(path), 1)
+    if ds.GetLayerByName("tracks_clean") is not None:
+        ds.DeleteLayer("tracks_clean")
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(EPSG)
+    lyr = ds.CreateLayer("tracks_clean", srs, ogr.wkbPoint, ["FID=fid", "SPATIAL_INDEX=NO"])
+    lyr.CreateField(ogr.FieldDefn("piece", ogr.OFTInteger))
+    lyr.CreateField(ogr.FieldDefn("t", ogr.OFTDateTime))
+    ds = None
+    write_points(path, "tracks_clean", track.x, track.y, {"piece": piece.tolist()}, track.t)
+    return path
+
+
+def _read_fixes(path: Path):
+    import sqlite3
+
+    import numpy as np
+
+    from citymgmt_plugin.core.coverage import NULL_TIME
+
+    con = sqlite3.connect(str(path))
+    rows = con.execute(
+        "SELECT geom, collector, CAST(strftime('%s', t) AS INTEGER) FROM tracks"
+    ).fetchall()
+    con.close()
+    n = len(rows)
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    t = np.full(n, NULL_TIME, dtype=np.int64)
+    col = np.empty(n, dtype=object)
+    for i, (g, c, ti) in enumerate(rows):
+        if g is not None and len(g) == 29:
+            x[i], y[i] = np.frombuffer(g[13:29], "<f8")
+        if ti is not None:
+            t[i] = ti
+        col[i] = c
+    return x, y, t, col
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def _qgis():
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    from processing_algorithms.provider import CityMgmtProvider
+
+    provider = CityMgmtProvider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    return app, provider
+
+
+def step_a(path: Path) -> dict:
+    keep = _qgis()
+    import processing
+
+    g = str(path)
+    t0 = time.perf_counter()
+    res = processing.run(
+        "citymgmt:patrolcoverage",
+        {
+            "GRIDS": g + "|layername=grids",
+            "GRID_CODE_FIELD": "grid_code",
+            "ROADS": g + "|layername=roads",
+            "TRACKS": g + "|layername=tracks",
+            "COLLECTOR_FIELD": "collector",
+            "TIME_FIELD": "t",
+            "TOLERANCE": TOL,
+            "RESP_GRID_TABLE": g + "|layername=resp_grids",
+            "RESP_UNIT_FIELD": "unit_code",
+            "RESP_CODE_FIELD": "resp_code",
+            "OUTPUT": "TEMPORARY_OUTPUT",
+            "GAPS": "TEMPORARY_OUTPUT",
+            "RESP_OUTPUT": "TEMPORARY_OUTPUT",
+        },
+    )
+    elapsed = time.perf_counter() - t0
+    covered = {f["grid_code"]: f["covered_m"] for f in res["OUTPUT"].getFeatures()}
+    road = {f["grid_code"]: f["road_m"] for f in res["OUTPUT"].getFeatures()}
+    del keep
+    return {
+        "time": elapsed,
+        "rss_mb": peak_rss_mb(),
+        "covered": covered,
+        "road": road,
+        "grids_failed": res["grids_failed"],
+        "fixes": res["fixes_used"],
+        "jumps": res["jumps_dropped"],
+    }
+
+
+def step_kernel(path: Path) -> dict:
+    """The core alone on arrays (no QGIS), with tracemalloc for its own peak allocation."""
+    import numpy as np
+    import shapely
+
+    from citymgmt_plugin.core.coverage import (
+        TrackRules,
+        clip_roads_to_grids,
+        compute_coverage,
+        track_segments,
+    )
+
+    fx, fy, ft, fcol = _read_fixes(path)
+    import sqlite3
+
+    con = sqlite3.connect(str(path))
+    grids = [r[0] for r in con.execute("SELECT geom FROM grids")]
+    roads = [r[0] for r in con.execute("SELECT geom FROM roads")]
+    con.close()
+
+    from processing_algorithms.layer_arrays import _unwrap_gpkg
+
+    def unwrap(blobs):
+        return shapely.from_wkb(_unwrap_gpkg(np.array(blobs, dtype=object)))
+
+    grid_geoms, road_geoms = unwrap(grids), unwrap(roads)
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    segs = track_segments(fx, fy, ft, fcol, TrackRules())
+    t1 = time.perf_counter()
+    lines, lg = clip_roads_to_grids(road_geoms, grid_geoms)
+    t2 = time.perf_counter()
+    res = compute_coverage(lines, lg, len(grid_geoms), segs, TOL)
+    t3 = time.perf_counter()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "clean": t1 - t0,
+        "clip": t2 - t1,
+        "coverage": t3 - t2,
+        "pairs": res.pairs_tested,
+        "segments": len(segs),
+        "tracemalloc_peak_mb": peak / 2**20,
+        "rss_mb": peak_rss_mb(),
+    }
+
+
+def step_b(path: Path, fraction: float) -> dict:
+    keep = _qgis()
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    g = str(path)
+    tracks = g + "|layername=tracks_clean"
+    if fraction < 1.0:
+        layer = QgsVectorLayer(tracks, "t", "ogr")
+        n_pieces = int(max(f["piece"] for f in layer.getFeatures()))
+        tracks = QgsVectorLayer(tracks, "t", "ogr")
+        tracks.setSubsetString(f'"piece" <= {int(n_pieces * fraction)}')
+    t0 = time.perf_counter()
+    paths = processing.run(
+        "native:pointstopath",
+        {"INPUT": tracks, "ORDER_EXPRESSION": '"t"', "GROUP_EXPRESSION": '"piece"',
+         "OUTPUT": "TEMPORARY_OUTPUT"},
+    )["OUTPUT"]  # fmt: skip
+    t1 = time.perf_counter()
+    buf = processing.run(
+        "native:buffer",
+        {"INPUT": paths, "DISTANCE": TOL, "SEGMENTS": 8, "DISSOLVE": True,
+         "OUTPUT": "TEMPORARY_OUTPUT"},
+    )["OUTPUT"]  # fmt: skip
+    t2 = time.perf_counter()
+    pieces = processing.run(
+        "native:intersection",
+        {"INPUT": g + "|layername=roads", "OVERLAY": g + "|layername=grids",
+         "OVERLAY_FIELDS": ["grid_code"], "OUTPUT": "TEMPORARY_OUTPUT"},
+    )["OUTPUT"]  # fmt: skip
+    covered_parts = processing.run(
+        "native:clip", {"INPUT": pieces, "OVERLAY": buf, "OUTPUT": "TEMPORARY_OUTPUT"}
+    )["OUTPUT"]
+    covered: dict = {}
+    for f in covered_parts.getFeatures():
+        covered[f["grid_code"]] = covered.get(f["grid_code"], 0.0) + f.geometry().length()
+    t3 = time.perf_counter()
+    del keep
+    return {
+        "time": t3 - t0,
+        "paths": t1 - t0,
+        "buffer": t2 - t1,
+        "overlay": t3 - t2,
+        "rss_mb": peak_rss_mb(),
+        "covered": covered,
+        "fraction": fraction,
+    }
+
+
+def step_c(path: Path, pg_url: str) -> dict:
+    import psycopg2
+    from osgeo import gdal
+    from sqlalchemy.engine import make_url
+
+    from citymgmt_plugin.core.coverage import TrackRules
+    from citymgmt_plugin.core.coverage_sql import CoverageQuery, PgTable, coverage_statements
+
+    url = make_url(pg_url)
+    dsn = f"host={url.host} port={url.port} user={url.username} dbname={url.database}"
+    schema = "cov_bench"
+    conn = psycopg2.connect(dsn)
+    with conn, conn.cursor() as cur:
+        cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+    gdal.UseExceptions()
+    t0 = time.perf_counter()
+    for name in ("grids", "roads", "tracks"):
+        gdal.VectorTranslate(
+            f"PG:{dsn}", str(path), layers=[name],
+            layerCreationOptions=[f"SCHEMA={schema}", "GEOMETRY_NAME=geom", "FID=fid"],
+        )  # fmt: skip
+    with conn, conn.cursor() as cur:
+        cur.execute(f"ANALYZE {schema}.tracks")
+    load = time.perf_counter() - t0
+    q = CoverageQuery(
+        PgTable(schema, "grids", "geom", 4549), "grid_code", PgTable(schema, "roads", "geom", 4549),
+        PgTable(schema, "tracks", "geom", 4549), "collector", "t", "timestamptz", TOL, TrackRules(),
+    )  # fmt: skip
+    t1 = time.perf_counter()
+    results = []
+    with conn, conn.cursor() as cur:
+        for stmt in coverage_statements(q):
+            cur.execute(stmt)
+            if stmt.startswith("SELECT"):
+                results.append(cur.fetchall())
+    sql = time.perf_counter() - t1
+    with conn, conn.cursor() as cur:
+        cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    conn.close()
+    covered = {r[0]: float(r[3]) for r in results[0]}
+    return {"load": load, "time": sql, "covered": covered}
+
+
+def step_d(path: Path) -> dict:
+    keep = _qgis()
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+    g = str(path)
+    t0 = time.perf_counter()
+    n = 0
+    for name, fields in (("grids", ["grid_code"]), ("roads", []), ("tracks", ["collector", "t"])):
+        layer = QgsVectorLayer(f"{g}|layername={name}", name, "ogr")
+        req = QgsFeatureRequest().setSubsetOfAttributes(fields, layer.fields())
+        for f in layer.getFeatures(req):
+            f.geometry()
+            f.attributes()
+            n += 1
+    qgis_read = time.perf_counter() - t0
+    # The fast readers the algorithm uses, for reference.
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingContext
+
+    from processing_algorithms.layer_arrays import points_xy, read_columns
+
+    ctx = QgsProcessingContext()
+    crs = QgsCoordinateReferenceSystem("EPSG:4549")
+    t1 = time.perf_counter()
+    for name, fields, tf in (
+        ("grids", ["grid_code"], None), ("roads", [], None), ("tracks", ["collector", "t"], "t"),
+    ):  # fmt: skip
+        layer = QgsVectorLayer(f"{g}|layername={name}", name, "ogr")
+        cols = read_columns(layer, layer, fields, crs, ctx, None, time_field=tf)
+        if name == "tracks" and cols.xy is None:
+            points_xy(cols.wkb)
+    fast_read = time.perf_counter() - t1
+    del keep
+    return {"time": qgis_read, "fast_read": fast_read, "features": n, "rss_mb": peak_rss_mb()}
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _run_step(step: str, path: Path, *extra: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--step", step, "--gpkg", str(path), *extra],
+        capture_output=True,
+        text=True,
+    )
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if out.returncode != 0 or not lines:
+        sys.stderr.write(out.stdout[-3000:] + out.stderr[-3000:])
+        raise SystemExit(f"step {step} failed")
+    return json.loads(lines[-1])
+
+
+def _agree(ref: dict, road: dict, other: dict) -> tuple[float, int]:
+    worst, bad = 0.0, 0
+    for code, cov in ref.items():
+        diff = abs(cov - float(other.get(code, 0.0)))
+        worst = max(worst, diff)
+        if diff > max(0.005 * road.get(code, 0.0), 5.0):
+            bad += 1
+    return worst, bad
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--gpkg", help="use this GeoPackage (layers grids, roads, tracks, resp_grids)")
+    ap.add_argument("--workdir", default=str(ROOT / "tests" / "artifacts" / "bench"))
+    ap.add_argument("--native-fraction", type=float, default=1.0,
+                    help="run the native chain on this share of the track pieces")  # fmt: skip
+    ap.add_argument("--skip-native", action="store_true")
+    ap.add_argument("--skip-pg", action="store_true")
+    ap.add_argument("--step", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.step:
+        path = Path(args.gpkg)
+        if args.step == "a":
+            res = step_a(path)
+        elif args.step == "b":
+            res = step_b(path, args.native_fraction)
+        elif args.step == "c":
+            res = step_c(path, os.environ["CITYMGMT_TEST_PG"])
+        elif args.step == "d":
+            res = step_d(path)
+        else:
+            res = step_kernel(path)
+        print(json.dumps(res))
+        return 0
+
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = prepare(args.scale, workdir, args.gpkg)
+    print(f"data: {path} ({path.stat().st_size / 2**20:.0f} MiB)", flush=True)
+    d = _run_step("d", path)
+    print(f"(d) read inputs with QGIS: {d['time']:.2f} s", flush=True)
+    k = _run_step("kernel", path)
+    print(f"kernel: {k}", flush=True)
+    a = _run_step("a", path)
+    print(f"(a) patrolcoverage: {a['time']:.2f} s", flush=True)
+    b = c = None
+    if not args.skip_native:
+        b = _run_step("b", path, "--native-fraction", str(args.native_fraction))
+        print(f"(b) native chain: {b['time']:.2f} s (fraction {b['fraction']:g})", flush=True)
+    if not args.skip_pg:
+        if "CITYMGMT_TEST_PG" not in os.environ:
+            out = subprocess.run(["bash", str(ROOT / "scripts" / "pg_throwaway.sh")],
+                                 check=True, capture_output=True, text=True)  # fmt: skip
+            os.environ["CITYMGMT_TEST_PG"] = out.stdout.strip().splitlines()[-1]
+        c = _run_step("c", path)
+        print(f"(c) PostGIS SQL: {c['time']:.2f} s (+ load {c['load']:.1f} s)", flush=True)
+
+    def row(label: str, seconds: float, rss: float | None = None, note: str = "") -> None:
+        mem = f"{rss:>14.0f}" if rss is not None else " " * 14
+        print(f"{label:<46}{seconds:>10.2f}{mem}{note}")
+
+    km = sum(a["road"].values()) / 1000
+    print()
+    print(f"=== patrol coverage bench, scale {args.scale:g}: {a['fixes']:,} fixes used, "
+          f"{len(a['covered']):,} grids, {km:.0f} km roads ===")  # fmt: skip
+    print(f"{'step':<46}{'time s':>10}{'peak RSS MiB':>14}")
+    row("(a) citymgmt:patrolcoverage (processing.run)", a["time"], a["rss_mb"])
+    note = f"   (tracemalloc {k['tracemalloc_peak_mb']:.0f} MiB, {k['pairs']:,} pairs)"
+    row("    kernel only: clean + clip + coverage", k["clean"] + k["clip"] + k["coverage"],
+        k["rss_mb"], note)  # fmt: skip
+    if b:
+        part = f" on {b['fraction']:.0%} of pieces" if b["fraction"] < 1 else ""
+        note = f"   (paths {b['paths']:.1f}, buffer {b['buffer']:.1f}, overlay {b['overlay']:.1f})"
+        row("(b) QGIS native chain" + part, b["time"], b["rss_mb"], note)
+        if b["fraction"] < 1:
+            row("    extrapolated to 100 % (LABELLED ESTIMATE)", b["time"] / b["fraction"])
+    if c:
+        row("(c) PostGIS SQL only", c["time"])
+        row("    loading GeoPackage into PostGIS", c["load"])
+    row("(d) read inputs with QGIS feature iteration", d["time"], d["rss_mb"])
+    row("    read inputs with the algorithm readers", d["fast_read"])
+    print()
+    if b:
+        b_full = b["time"] / b["fraction"]
+        print(f"a/b = {a['time'] / b_full:.3f}  (native is {b_full / a['time']:.1f}x slower)")
+    if c:
+        ratio = c["time"] / a["time"]
+        print(f"a/c = {a['time'] / c['time']:.3f}  (PostGIS SQL is {ratio:.1f}x slower)")
+    fast = a["time"] / d["fast_read"]
+    print(f"a/d = {a['time'] / d['time']:.3f}  (a / algorithm readers alone: {fast:.2f})")
+    print(f"memory: peak RSS of (a) {a['rss_mb']:.0f} MiB "
+          f"({'under' if a['rss_mb'] < 2048 else 'OVER'} 2 GiB)")  # fmt: skip
+    print()
+    if c:
+        worst, bad = _agree(a["covered"], a["road"], c["covered"])
+        print(f"agreement a vs c (PostGIS): max |d covered_m| = {worst:.6f} m, {bad} grids beyond "
+              f"max(0.5 % road, 5 m)")  # fmt: skip
+    if b and b["fraction"] >= 1:
+        worst, bad = _agree(a["covered"], a["road"], b["covered"])
+        print(f"agreement a vs b (native):  max |d covered_m| = {worst:.3f} m, {bad} grids beyond "
+              f"max(0.5 % road, 5 m)")  # fmt: skip
+    elif b:
+        print("agreement a vs b: not checked (native chain ran on a fraction of the tracks)")
+    summary = {
+        "scale": args.scale,
+        "a": a["time"],
+        "b": b and b["time"] / b["fraction"],
+        "c": c and c["time"],
+        "d": d["time"],
+        "rss_a_mb": a["rss_mb"],
+    }
+    (workdir / f"coverage_x{args.scale:g}.json").write_text(json.dumps(summary, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
