@@ -50,10 +50,12 @@ class Columns:
     wkb: np.ndarray
     attrs: dict[str, np.ndarray] = field(default_factory=dict)
     fast: bool = False
-    xy: tuple[np.ndarray, np.ndarray] | None = None  # set by readers that parsed points already
+    # Readers that parsed points already set xy (and count) and may leave wkb empty.
+    count: int | None = None
+    xy: tuple[np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
-        return len(self.wkb)
+        return len(self.wkb) if self.count is None else self.count
 
 
 def qdatetime_to_epoch(value) -> int:
@@ -138,7 +140,10 @@ def read_columns(
             cols = _read_gpkg_sqlite(loc[0], loc[1], layer, fields, time_field)
         if cols is not None:
             if dest_crs.isValid() and layer.crs() != dest_crs:
-                cols.wkb = _transform_wkb(cols.wkb, layer.crs(), dest_crs)
+                if cols.xy is not None:
+                    cols.xy = _transform_xy(cols.xy, layer.crs(), dest_crs)
+                else:
+                    cols.wkb = _transform_wkb(cols.wkb, layer.crs(), dest_crs)
             return cols
     return _read_generic(source, fields, dest_crs, context, feedback, time_field)
 
@@ -225,31 +230,40 @@ def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
     if any(f not in names for f in fields):
         return None
     geom_col = lyr.GetGeometryColumn() or "geometry"
-    chunks: dict[str, list] = {f: [] for f in [*fields, geom_col]}
+    # Parse each batch as it comes (small temporaries, no million-object WKB array kept).
+    xs, ys = [], []
+    attrs: dict[str, list] = {f: [] for f in fields if f != time_field}
+    raw_times: list = []
     for batch in lyr.GetArrowStreamAsNumPy(
         options=["INCLUDE_FID=NO", f"MAX_FEATURES_IN_BATCH={_BATCH}"]
     ):
-        for key in chunks:
-            if key not in batch:
-                return None
-            chunks[key].append(batch[key])
-    if not chunks[geom_col]:
-        return None
-    out = Columns(_masked_objects(chunks[geom_col]), fast=True)
-    try:
-        out.xy = points_xy(out.wkb, strict=True)
-    except ValueError:  # GDAL 3.6 can hand back empty blobs: read with sqlite instead
-        return None
+        if geom_col not in batch or any(f not in batch for f in fields):
+            return None
+        try:
+            bx, by = points_xy(_masked_objects([batch[geom_col]]), strict=True)
+        except ValueError:  # GDAL 3.6 can hand back empty blobs: read with sqlite instead
+            return None
+        xs.append(bx)
+        ys.append(by)
+        for f in attrs:
+            attrs[f].append(batch[f])
+        if time_field is not None:
+            raw_times.append(batch[time_field])
     offset = offset_job.result() if offset_job is not None else 0
     if offset is None:
         return None
-    for f in fields:
-        parts = chunks[f]
-        if f == time_field:
-            out.attrs[f] = _arrow_times(parts, offset)
-        else:
-            out.attrs[f] = _masked_objects(parts)
+    n = sum(len(v) for v in xs)
+    out = Columns(np.zeros(0, dtype=object), fast=True, count=n)
+    out.xy = (_concat(xs, np.float64), _concat(ys, np.float64))
+    for f, parts in attrs.items():
+        out.attrs[f] = _masked_objects(parts)
+    if time_field is not None:
+        out.attrs[time_field] = _concat([_arrow_times([p], offset) for p in raw_times], np.int64)
     return out
+
+
+def _concat(parts: list, dtype) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
 def _read_gpkg_sqlite(path, table, layer, fields, time_field) -> Columns | None:
@@ -364,7 +378,12 @@ def _arrow_times(parts: list, offset: int) -> np.ndarray:
     mask = np.ma.getmaskarray(arr)
     data = np.ma.getdata(arr)
     if data.dtype.kind == "M":
-        secs = data.astype("datetime64[s]").astype(np.int64) - offset
+        unit = np.datetime_data(data.dtype)[0]
+        per_s = {"s": 1, "ms": 1000, "us": 1_000_000, "ns": 1_000_000_000}.get(unit)
+        if per_s is None:
+            secs = data.astype("datetime64[s]").astype(np.int64) - offset
+        else:
+            secs = data.view(np.int64) // per_s - offset
     else:
         secs = data.astype(np.int64)
     return np.where(mask, NULL_TIME, secs)
@@ -399,7 +418,7 @@ def _gpkg_time_offset(path: str, table: str, column: str) -> int | None:
     return sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
 
 
-def _transform_wkb(wkb: np.ndarray, src, dst) -> np.ndarray:
+def _transformer(src, dst):
     from osgeo import osr
 
     a = osr.SpatialReference()
@@ -415,8 +434,22 @@ def _transform_wkb(wkb: np.ndarray, src, dst) -> np.ndarray:
             return xy
         return np.asarray(ct.TransformPoints(np.ascontiguousarray(xy)))[:, :2]
 
+    return fn
+
+
+def _transform_wkb(wkb: np.ndarray, src, dst) -> np.ndarray:
     geoms = shapely.from_wkb(wkb)
-    return shapely.to_wkb(shapely.transform(geoms, fn))
+    return shapely.to_wkb(shapely.transform(geoms, _transformer(src, dst)))
+
+
+def _transform_xy(xy, src, dst):
+    x, y = xy
+    ok = np.isfinite(x) & np.isfinite(y)
+    out = _transformer(src, dst)(np.column_stack([x[ok], y[ok]]))
+    x, y = x.copy(), y.copy()
+    if len(out):
+        x[ok], y[ok] = out[:, 0], out[:, 1]
+    return x, y
 
 
 def points_xy(wkb: np.ndarray, strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -479,7 +512,10 @@ def require_source(
                     what, names.get(geometry_type, "?")
                 )
             )
-    if source.featureCount() == 0:
+    # One feature, no geometry or attributes: featureCount() may scan a whole table.
+    probe = QgsFeatureRequest().setLimit(1).setNoAttributes()
+    probe.setFlags(QgsFeatureRequest.NoGeometry)
+    if not any(True for _ in source.getFeatures(probe)):
         raise QgsProcessingException(_tr("The {} layer is empty.").format(what))
     return source
 

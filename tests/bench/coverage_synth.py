@@ -414,5 +414,11 @@ def write_points(path, table: str, x, y, columns: dict, t=None) -> None:
             table,
         ),
     )
+    # OGR keeps the feature count here; a bulk insert behind its back must refresh it.
+    con.execute(
+        f"UPDATE gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM {table}) "
+        "WHERE table_name = ?",
+        (table,),
+    )
     con.commit()
     con.close()
