@@ -50,8 +50,10 @@ class CreateThematicLayerAlgorithm(CityMgmtAlgorithm):
         "window areas, or a city's own template) with the template's fields, choices, "
         "defaults and rules. With WORKSPACE (a .gpkg path, postgresql:// URL or service=NAME) "
         "the layer is a table of the workspace with its constraints in the database and is "
-        "registered there; otherwise it is written to OUTPUT. TEMPLATE_FILE overrides "
-        "TEMPLATE with a template file."
+        "registered there; otherwise it is written to OUTPUT. The main roads, window areas "
+        "and patrol routes templates make no table in a workspace: their layer is the "
+        "workspace's own main_roads (by kind) or patrol_routes table, which the coverage and "
+        "route deviation checks read. TEMPLATE_FILE overrides TEMPLATE with a template file."
     )
 
     TEMPLATE = "TEMPLATE"
@@ -141,7 +143,7 @@ class CreateThematicLayerAlgorithm(CityMgmtAlgorithm):
     def _in_workspace(
         self, template: Template, workspace: str, parameters: Any, context: Any, feedback: Any
     ) -> dict:
-        from citymgmt_plugin.core.layers import layer_source
+        from citymgmt_plugin.core.layers import layer_source, subset_string
         from citymgmt_plugin.core.store import Workspace
         from citymgmt_plugin.core.thematic.tables import create_thematic_table
 
@@ -152,7 +154,7 @@ class CreateThematicLayerAlgorithm(CityMgmtAlgorithm):
             raise QgsProcessingException(str(exc)) from exc
         try:
             info = create_thematic_table(ws, template, table_name=table)
-            source, provider = layer_source(ws, info.table_name)
+            source, provider = layer_source(ws, info.source_table, subset_string(info.filters))
         except Exception as exc:
             raise QgsProcessingException(str(exc)) from exc
         finally:

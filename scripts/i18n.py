@@ -48,7 +48,7 @@ class _Finder(ast.NodeVisitor):
         self.found: list[tuple[str, str]] = []
         self.names: dict[str, str] = {}
 
-    def visit_Module(self, node: ast.Module) -> None:  # noqa: N802
+    def visit_Module(self, node: ast.Module) -> None:
         for stmt in node.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]
@@ -57,7 +57,7 @@ class _Finder(ast.NodeVisitor):
                     self.names[target.id] = value
         self.generic_visit(node)
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:  # noqa: N802
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.classes.append(node.name)
         for stmt in node.body:
             if isinstance(stmt, ast.Assign) and self.in_algorithms:
@@ -69,7 +69,7 @@ class _Finder(ast.NodeVisitor):
         self.generic_visit(node)
         self.classes.pop()
 
-    def visit_Call(self, node: ast.Call) -> None:  # noqa: N802
+    def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         args = node.args
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)

@@ -36,6 +36,7 @@ LAYER_KEY_PROPERTY = "citymgmt/layer"
 WORKSPACE_PROPERTY = "citymgmt/workspace"
 ROOT_GROUP_PROPERTY = "citymgmt/root"
 GROUP_PROPERTY = "citymgmt/group"
+CORE_TABLE_PROPERTY = "citymgmt/thematic_core_table"  # as core.thematic.qgis_layer
 KEY_COLUMN = "id"
 GEOMETRY_COLUMN = "geom"
 
@@ -383,7 +384,10 @@ def load_workspace_layers(
         add(d.key, layer, d.group, d.visible)
     for row in thematic:
         key = f"thematic:{row['table_name']}"
-        add(key, _thematic_layer(ws, row, key), "thematic", True)
+        layer = _thematic_layer(ws, row, key)
+        # a template layer over a table shown above (main roads, patrol routes) starts
+        # unchecked: the same rows, drawn once; digitising through it checks it
+        add(key, layer, "thematic", not layer.customProperty(CORE_TABLE_PROPERTY))
 
     for gkey, sub in subgroups.items():
         if not sub.children():

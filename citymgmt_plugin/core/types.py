@@ -17,7 +17,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
 
-
 class _GpkgDateTime(UserDefinedType):
     """DATETIME column holding ISO 8601 UTC text, as the GeoPackage spec asks."""
 

@@ -42,6 +42,7 @@ from ..core.census.validation import DOMAINS, MANDATORY_FIELDS, field_label
 from ..core.i18n import tr
 from ..core.store import Workspace
 from .census_maptools import MoveTool, PickTool, PlaceTool
+from .widgets import iso_dates, local_minutes, scrolling
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".webp")
 # Department names typed this session, newest first (shared by every dock in the session).
@@ -165,7 +166,7 @@ class CensusDock(QDockWidget):
         d = QDateEdit(form_w)
         d.setObjectName("census_initial_date")
         d.setCalendarPopup(True)
-        d.setDisplayFormat("yyyy-MM-dd")
+        iso_dates(d)
         d.setDate(QDate.currentDate())
         self.widgets["initial_date"] = d
         form.addRow(self._label("initial_date"), d)
@@ -215,9 +216,10 @@ class CensusDock(QDockWidget):
         self.status.setWordWrap(True)
         fl.addWidget(self.status)
         split.addWidget(top)
-        split.addWidget(form_w)
+        split.addWidget(scrolling(form_w, split))  # the long form scrolls on small screens
         split.setSizes([300, 600])
-        self.tree.setMinimumHeight(160)
+        split.setChildrenCollapsible(False)
+        self.tree.setMinimumHeight(100)
         self.setWidget(body)
         self._editing(False)
 
@@ -638,7 +640,7 @@ class CensusDock(QDockWidget):
         pix.loadFromData(data)
         item = QListWidgetItem(QIcon(pix.scaled(96, 96, Qt.KeepAspectRatio)), name)
         if info is not None and info.taken_at is not None:
-            tip = tr("Census", "Taken {0}").format(info.taken_at.isoformat(timespec="minutes"))
+            tip = tr("Census", "Taken {0}").format(local_minutes(info.taken_at))
             if info.exif_lon is not None:
                 tip += f" ({info.exif_lon:.6f}, {info.exif_lat:.6f})"
             item.setToolTip(tip)

@@ -20,6 +20,7 @@ class CensusFeature:
         self.dialog: Any = None
         self.action: QAction | None = None
         self.import_action: QAction | None = None
+        self._stale = True
 
     def init_gui(self) -> None:
         from .census_dock import CensusDock
@@ -28,18 +29,14 @@ class CensusFeature:
         self.dock = CensusDock(
             iface.mapCanvas(), lambda: self.ctx.workspace, parent=iface.mainWindow()
         )
-        self.ctx.add_dock(self.dock, Qt.RightDockWidgetArea)
-        self.dock.hide()
-        self.action = QAction(
-            QIcon(str(icon_path("citymgmt.svg"))),
-            tr("Census", "Component census"),
-            iface.mainWindow(),
+        self.ctx.add_dock(
+            self.dock,
+            Qt.RightDockWidgetArea,
+            toggle_action_text=tr("Census", "Component census"),
+            icon=QIcon(str(icon_path("citymgmt.svg"))),
         )
-        self.action.setObjectName("citymgmtCensusAction")
-        self.action.setCheckable(True)
-        self.action.toggled.connect(self._toggle)
-        self.dock.visibilityChanged.connect(self.action.setChecked)
-        self.ctx.add_action(self.action)
+        self.action = self.ctx.dock_actions[self.dock.objectName()]
+        self.dock.visibilityChanged.connect(self._shown)
         self.import_action = QAction(
             tr("Census", "Census import and reconciliation…"), iface.mainWindow()
         )
@@ -48,16 +45,16 @@ class CensusFeature:
         self.ctx.add_action(self.import_action, toolbar=False)
         self.ctx.workspace_changed.connect(self._workspace_changed)
 
-    def _toggle(self, on: bool) -> None:
-        if on:
+    def _shown(self, visible: bool) -> None:
+        """Load the class tree when the dock first shows, and after a workspace change."""
+        if visible and self.dock is not None and (self._stale or not self.dock.classes):
+            self._stale = False
             self.dock.refresh()
-            self.dock.show()
-        else:
-            self.dock.hide()
 
     def _workspace_changed(self, _ws: Any) -> None:
+        self._stale = True
         if self.dock is not None and self.dock.isVisible():
-            self.dock.refresh()
+            self._shown(True)
 
     def show_reconcile(self) -> Any:
         from .census_reconcile import ReconcileDialog
@@ -76,6 +73,8 @@ class CensusFeature:
         with contextlib.suppress(TypeError, RuntimeError):
             self.ctx.workspace_changed.disconnect(self._workspace_changed)
         if self.dock is not None:
+            with contextlib.suppress(TypeError, RuntimeError):
+                self.dock.visibilityChanged.disconnect(self._shown)
             self.dock.deactivate_tools()
         if self.dialog is not None:
             self.dialog.close()

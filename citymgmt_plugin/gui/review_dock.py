@@ -50,6 +50,7 @@ from ..core.intake.crsguard import describe_flag
 from ..core.intake.normalise import describe_reason
 from ..core.model import SUBMISSION_STATES
 from .review_model import Filters, QueueModel, QueueProxy, state_label
+from .widgets import iso_dates, scrolling
 
 _CTX = "ReviewDock"
 SHORTCUTS = {
@@ -92,6 +93,7 @@ class ReviewDock(QDockWidget):
         self.date_check = QCheckBox(tr(_CTX, "Observed"), objectName="dateFilter")
         self.date_from = QDateEdit(objectName="dateFrom", calendarPopup=True)
         self.date_to = QDateEdit(objectName="dateTo", calendarPopup=True)
+        iso_dates(self.date_from, self.date_to)
         today = QDate.currentDate()
         self.date_from.setDate(today.addDays(-30))
         self.date_to.setDate(today)
@@ -106,13 +108,15 @@ class ReviewDock(QDockWidget):
         dates.addWidget(self.date_from)
         dates.addWidget(QLabel("–"))
         dates.addWidget(self.date_to)
-        grid.addLayout(dates, 2, 0, 1, 2)
+        dates.addStretch(1)
+        grid.addLayout(dates, 2, 0, 1, 3)
         self.refresh_button = QPushButton(tr(_CTX, "Refresh"), objectName="refreshButton")
         self.pull_button = QPushButton(tr(_CTX, "Pull sources"), objectName="pullButton")
         tools = QHBoxLayout()
+        tools.addStretch(1)
         tools.addWidget(self.refresh_button)
         tools.addWidget(self.pull_button)
-        grid.addLayout(tools, 2, 2)
+        grid.addLayout(tools, 3, 0, 1, 3)
         lay.addLayout(grid)
         self.counts_label = QLabel(objectName="countsLabel")
         self.counts_label.setWordWrap(True)
@@ -171,7 +175,7 @@ class ReviewDock(QDockWidget):
         self.reason_edit = QLineEdit(objectName="reasonEdit")
         self.reason_edit.setPlaceholderText(tr(_CTX, "reason (needed to reject or send back)"))
         lay.addWidget(self.reason_edit)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two columns: the dock stays narrow
         labels = {
             "accept_new": tr(_CTX, "Accept new"),
             "update_existing": tr(_CTX, "Update existing"),
@@ -180,7 +184,7 @@ class ReviewDock(QDockWidget):
             "has_issues": tr(_CTX, "Has issues"),
         }
         self.decision_buttons: dict[str, QPushButton] = {}
-        for decision, label in labels.items():
+        for n, (decision, label) in enumerate(labels.items()):
             b = QPushButton(f"{label} ({SHORTCUTS[decision]})", objectName=f"{decision}Button")
             b.setToolTip(
                 tr(_CTX, "Decide every selected submission; shortcut {0}").format(
@@ -188,7 +192,7 @@ class ReviewDock(QDockWidget):
                 )
             )
             b.clicked.connect(lambda _=False, d=decision: self.decide_selected(d))
-            buttons.addWidget(b)
+            buttons.addWidget(b, n // 2, n % 2)
             self.decision_buttons[decision] = b
             sc = QShortcut(QKeySequence(SHORTCUTS[decision]), root)
             sc.setContext(Qt.WidgetWithChildrenShortcut)
@@ -197,7 +201,7 @@ class ReviewDock(QDockWidget):
         self.status_label = QLabel(objectName="statusLabel")
         self.status_label.setWordWrap(True)
         lay.addWidget(self.status_label)
-        self.setWidget(root)
+        self.setWidget(scrolling(root, self))
 
         for combo in (
             self.state_combo,
@@ -206,6 +210,8 @@ class ReviewDock(QDockWidget):
             self.collector_combo,
             self.category_combo,
         ):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)  # long source names must not widen the dock
             combo.currentIndexChanged.connect(self.apply_filters)
         self.grid_edit.textChanged.connect(self.apply_filters)
         self.date_check.toggled.connect(self.apply_filters)
@@ -250,6 +256,7 @@ class ReviewDock(QDockWidget):
             combo.blockSignals(False)
         self.model.set_items(review.queue(self.ws))
         self.apply_filters()
+        self.table.resizeColumnToContents(QueueModel.COLUMNS.index("observed"))  # whole times
         if keep is not None:
             self.select_submission(keep)
 

@@ -24,17 +24,14 @@ class ReviewFeature:
 
         main = self.ctx.iface.mainWindow()
         self.dock = ReviewDock(self.ctx, main)
-        self.dock.hide()
-        self.ctx.add_dock(self.dock, Qt.RightDockWidgetArea)
-        self.action = QAction(
-            QIcon(str(icon_path("citymgmt.svg"))), tr("ReviewDock", "Submission review"), main
+        self.ctx.add_dock(
+            self.dock,
+            Qt.RightDockWidgetArea,
+            toggle_action_text=tr("ReviewDock", "Submission review"),
+            icon=QIcon(str(icon_path("citymgmt.svg"))),
         )
-        self.action.setObjectName("citymgmtReviewAction")
-        self.action.setCheckable(True)
-        self.action.toggled.connect(self.dock.setVisible)
-        self.dock.visibilityChanged.connect(self.action.setChecked)
+        self.action = self.ctx.dock_actions[self.dock.objectName()]
         self.dock.visibilityChanged.connect(self._shown)
-        self.ctx.add_action(self.action)
         self.ctx.workspace_changed.connect(self._workspace_changed)
 
     def _shown(self, visible: bool) -> None:
@@ -49,6 +46,8 @@ class ReviewFeature:
         with contextlib.suppress(TypeError, RuntimeError):
             self.ctx.workspace_changed.disconnect(self._workspace_changed)
         if self.dock is not None:
+            with contextlib.suppress(TypeError, RuntimeError):
+                self.dock.visibilityChanged.disconnect(self._shown)
             self.dock._clear_markers()
         self.dock = None  # removed and deleted by ctx.unload
         self.action = None

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor
@@ -13,6 +14,7 @@ from qgis.PyQt.QtGui import QBrush, QColor
 from ..core.i18n import tr
 from ..core.intake.normalise import describe_reason
 from ..core.review import QueueItem
+from .widgets import OFFICE_ZONE, local_minutes
 
 STATE_COLOURS = {
     "pending": "#1f6fb2",
@@ -44,7 +46,7 @@ class QueueModel(QAbstractTableModel):
     def __init__(self, zone: Any = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.items: list[QueueItem] = []
-        self.zone = zone
+        self.zone = zone or ZoneInfo(OFFICE_ZONE)  # the dock sets the workspace's `timezone`
 
     def headers(self) -> list[str]:
         return [
@@ -75,10 +77,8 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def observed_text(self, it: QueueItem) -> str:
-        if it.observed_at is None:
-            return ""
-        t = it.observed_at.astimezone(self.zone) if self.zone else it.observed_at
-        return t.strftime("%Y-%m-%d %H:%M")
+        """``yyyy-MM-dd HH:mm`` in the workspace's zone (the office's when not yet known)."""
+        return local_minutes(it.observed_at, self.zone)
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
         if not index.isValid():
@@ -139,7 +139,7 @@ class QueueProxy(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.filters = Filters()
-        self.zone: Any = None
+        self.zone: Any = ZoneInfo(OFFICE_ZONE)
 
     def set_filters(self, filters: Filters) -> None:
         self.filters = filters

@@ -78,6 +78,9 @@ def prepare_capture(
         configure_layer(layer, template)
     if project.mapLayer(layer.id()) is None:
         project.addMapLayer(layer)
+    node = project.layerTreeRoot().findLayer(layer.id())
+    if node is not None and not node.isVisible():  # e.g. loaded unchecked over a core table
+        node.setItemVisibilityCheckedParentRecursive(True)
     add_snapping_layers(ws, project, layer, template)
     apply_snapping(project, layer, template, canvas.snappingUtils())
     if template.tracing and template.geometry != "point":

@@ -26,6 +26,7 @@ from ..core.thematic.qgis_layer import SURVEYOR_VARIABLE, TABLE_PROPERTY, themat
 from ..core.thematic.tables import ThematicLayerInfo, create_thematic_table, thematic_layers
 from ..core.thematic.templates import SETTINGS_KEY_DIR, Template, load_templates, rule_title
 from .thematic_capture import prepare_capture
+from .widgets import scrolling
 
 ROLE_ID = Qt.UserRole + 1
 
@@ -77,7 +78,7 @@ class ThematicDock(QDockWidget):
         self.status.setWordWrap(True)
         self.status.setObjectName("thematicStatus")
         layout.addWidget(self.status)
-        self.setWidget(body)
+        self.setWidget(scrolling(body, self))
 
         surveyor = QgsExpressionContextUtils.globalScope().variable(SURVEYOR_VARIABLE)
         self.surveyor_edit.setText(str(surveyor or ""))
@@ -119,7 +120,7 @@ class ThematicDock(QDockWidget):
             self._status(tr("ThematicDock", "Open a workspace to create thematic layers."))
             return
         for info in thematic_layers(ws):
-            item = QListWidgetItem(f"{info.title}  ({info.table_name})")
+            item = QListWidgetItem(f"{info.title}  ({info.describe()})")
             item.setData(ROLE_ID, info)
             self.layer_list.addItem(item)
 
@@ -135,11 +136,15 @@ class ThematicDock(QDockWidget):
         }
         mandatory = ", ".join(f.alias.zh for f in t.mandatory_fields)
         rules = ", ".join(rule_title(r.id) for r in t.rules)
-        self.details.setText(
-            tr("ThematicDock", "{0}\nGeometry: {1}. Mandatory: {2}.\nRules: {3}.").format(
-                t.description.zh, kinds[t.geometry], mandatory, rules
-            )
+        text = tr("ThematicDock", "{0}\nGeometry: {1}. Mandatory: {2}.\nRules: {3}.").format(
+            t.description.zh, kinds[t.geometry], mandatory, rules
         )
+        if t.core_table:
+            text += "\n" + tr(
+                "ThematicDock",
+                "Saved in the workspace table {0}, which the patrol coverage checks read.",
+            ).format(", ".join([t.core_table, *(f"{k} = {v}" for k, v in t.fixed)]))
+        self.details.setText(text)
 
     def selected_template(self) -> Template | None:
         item = self.template_list.currentItem()
@@ -164,7 +169,7 @@ class ThematicDock(QDockWidget):
             if self.layer_list.item(row).data(ROLE_ID).table_name == info.table_name:
                 self.layer_list.setCurrentRow(row)
         self._status(
-            tr("ThematicDock", "Created {0} ({1}).").format(info.title, info.table_name),
+            tr("ThematicDock", "Created {0} ({1}).").format(info.title, info.describe()),
             Qgis.Success,
         )
         return info

@@ -28,16 +28,13 @@ class ThematicFeature:
 
         main = self.ctx.iface.mainWindow()
         self.dock = ThematicDock(self.ctx, main)
-        self.dock.hide()
-        self.ctx.add_dock(self.dock, Qt.RightDockWidgetArea)
-        self.action = QAction(
-            QIcon(str(icon_path("citymgmt.svg"))), tr("ThematicDock", "Thematic layers"), main
+        self.ctx.add_dock(
+            self.dock,
+            Qt.RightDockWidgetArea,
+            toggle_action_text=tr("ThematicDock", "Thematic layers"),
+            icon=QIcon(str(icon_path("citymgmt.svg"))),
         )
-        self.action.setObjectName("citymgmtThematicAction")
-        self.action.setCheckable(True)
-        self.action.toggled.connect(self.dock.setVisible)
-        self.dock.visibilityChanged.connect(self.action.setChecked)
-        self.ctx.add_action(self.action)
+        self.action = self.ctx.dock_actions[self.dock.objectName()]
         QgsProject.instance().layersAdded.connect(self._layers_added)
         self._connected = True
         self._layers_added(list(QgsProject.instance().mapLayers().values()))

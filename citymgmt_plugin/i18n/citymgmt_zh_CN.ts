@@ -805,11 +805,11 @@
     </message>
     <message>
       <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).&lt;br&gt;Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.&lt;br&gt;A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.&lt;br&gt;The grid layer must be in a projected CRS in metres; the other layers are transformed to it. Times without a time zone are read as China Standard Time (Asia/Shanghai).&lt;br&gt;&lt;b&gt;Run in PostGIS&lt;/b&gt;: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
-      <translation type="unfinished" />
+      <translation>检查合同规定：每个网格内的每条主要道路和窗口地区都须得到巡查（每周一次，时间窗口取一周）。&lt;br&gt;采集员的 GPS 轨迹点按采集员和时间排序；缺少时间或位置的轨迹点予以跳过；若从上一个保留的轨迹点到达某轨迹点须超过最大速度，则该点为 GPS 跳点，予以剔除；两个保留轨迹点的时间间隔超过最大间隔时，轨迹在此断开。&lt;br&gt;道路上的点位于任一采集员轨迹线段的容差范围内即视为已覆盖。长度为精确计算（不抽样）。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：每个网格一个要素，包含道路长度、已覆盖长度、覆盖率以及是否达到要求覆盖率（要求值减去其容差；没有道路的网格视为达标）；未覆盖的路段；以及可选的按责任网格汇总（依据单元网格代码与责任网格代码对照表）。&lt;br&gt;网格图层必须使用以米为单位的投影坐标系；其他图层会转换到该坐标系。不带时区的时间按中国标准时间（Asia/Shanghai）解读。&lt;br&gt;&lt;b&gt;在 PostGIS 中运行&lt;/b&gt;：当网格、道路和轨迹是同一 PostGIS 数据库中的表时，可用一个 SQL 脚本在数据库中完成全部计算。</translation>
     </message>
     <message>
       <source>Checks the rule that collectors patrol along their prescribed route (no change of route without approval).&lt;br&gt;GPS fixes are cleaned as in the coverage check (null time or position skipped, GPS jumps faster than the maximum speed dropped, tracks broken at gaps longer than the maximum gap). A fix is off-route when it is farther than the tolerance from the collector's route; a segment between two off-route fixes counts wholly off-route, a segment with one end off counts in proportion.&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: a table per collector and day (China Standard Time) with patrol time and distance, time and distance off-route and their shares; and the off-route stretches as lines with their length and duration. Collectors without a route are reported with empty off-route values.&lt;br&gt;Distances are measured in the tracks' projected CRS (or the routes' when the tracks are in longitude/latitude); at least one of them must be in a projected CRS in metres.</source>
-      <translation type="unfinished" />
+      <translation>检查采集员是否按规定路线巡查（未经批准不得变更路线）。&lt;br&gt;GPS 轨迹点的清洗方式与覆盖率检查相同（跳过时间或位置为空的轨迹点，剔除速度超过最大速度的 GPS 跳点，在时间间隔超过最大间隔处断开轨迹）。与该采集员路线的距离大于容差的轨迹点视为偏离路线；两端均偏离路线的线段全部计为偏离，仅一端偏离的线段按比例计入。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：按采集员和日期（中国标准时间）统计的表，包含巡查时长和距离、偏离路线的时长和距离及其占比；以及偏离路段（线要素），包含其长度和持续时间。没有路线的采集员也会列出，其偏离值为空。&lt;br&gt;距离在轨迹的投影坐标系中量算（轨迹为经纬度时，在路线的坐标系中量算）；二者中至少有一个必须使用以米为单位的投影坐标系。</translation>
     </message>
     <message>
       <source>Checks unit grids (单元网格) against GB/T 30428.1: closed polygons that cover the area without gaps or overlaps, about 10,000 m² each, with well-formed codes that agree with the administrative units.
@@ -841,7 +841,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Choose the unit grid code and responsibility grid code fields.</source>
-      <translation type="unfinished" />
+      <translation>请选择单元网格代码字段和责任网格代码字段。</translation>
     </message>
     <message>
       <source>Closure field (closed when true)</source>
@@ -869,11 +869,11 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Could not connect to the PostGIS database: {}</source>
-      <translation type="unfinished" />
+      <translation>无法连接 PostGIS 数据库：{}</translation>
     </message>
     <message>
       <source>Covered length (m)</source>
-      <translation type="unfinished" />
+      <translation>已覆盖长度（米）</translation>
     </message>
     <message>
       <source>Create thematic layer from template</source>
@@ -888,16 +888,16 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>已新建 {0}（{1}）</translation>
     </message>
     <message>
-      <source>Creates an empty thematic layer (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template) with the template's fields, choices, defaults and rules. With WORKSPACE (a .gpkg path, postgresql:// URL or service=NAME) the layer is a table of the workspace with its constraints in the database and is registered there; otherwise it is written to OUTPUT. TEMPLATE_FILE overrides TEMPLATE with a template file.</source>
-      <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。指定 WORKSPACE（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为工作区中的表，约束写入数据库并在工作区登记；否则写入 OUTPUT。TEMPLATE_FILE 可用模板文件代替 TEMPLATE。</translation>
+      <source>Creates an empty thematic layer (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template) with the template's fields, choices, defaults and rules. With WORKSPACE (a .gpkg path, postgresql:// URL or service=NAME) the layer is a table of the workspace with its constraints in the database and is registered there; otherwise it is written to OUTPUT. The main roads, window areas and patrol routes templates make no table in a workspace: their layer is the workspace's own main_roads (by kind) or patrol_routes table, which the coverage and route deviation checks read. TEMPLATE_FILE overrides TEMPLATE with a template file.</source>
+      <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。指定 WORKSPACE（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为工作空间中的表，约束写入数据库并在工作空间中登记；否则写入 OUTPUT。主要道路、窗口地区和巡查路线模板不在工作空间中新建表：其图层即工作空间自身的 main_roads 表（按 kind 区分）或 patrol_routes 表，覆盖率检查和路线偏离检查读取这些表。TEMPLATE_FILE 可用模板文件代替 TEMPLATE。</translation>
     </message>
     <message>
       <source>Deviation from prescribed patrol routes</source>
-      <translation type="unfinished" />
+      <translation>偏离规定巡查路线</translation>
     </message>
     <message>
       <source>Deviation per collector and day</source>
-      <translation type="unfinished" />
+      <translation>按采集员和日期统计的偏离情况</translation>
     </message>
     <message>
       <source>Duplicate codes</source>
@@ -909,7 +909,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>End time</source>
-      <translation type="unfinished" />
+      <translation>结束时间</translation>
     </message>
     <message>
       <source>Errors</source>
@@ -921,11 +921,11 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Fixes skipped (null)</source>
-      <translation type="unfinished" />
+      <translation>已跳过轨迹点数（空值）</translation>
     </message>
     <message>
       <source>Fixes used</source>
-      <translation type="unfinished" />
+      <translation>已使用轨迹点数</translation>
     </message>
     <message>
       <source>For each unit or responsibility grid: how many features of a thematic layer it holds by category, and their length (lines) or area (polygons) inside the grid. Points count in the grid that holds them; lines and areas are cut by the grid boundaries. Measures are in the grid layer's CRS (use a projected CRS such as EPSG:4549). CATEGORY_FIELD defaults to the template's category field of a thematic layer.</source>
@@ -933,7 +933,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>GPS jumps dropped</source>
-      <translation type="unfinished" />
+      <translation>已剔除 GPS 跳点数</translation>
     </message>
     <message>
       <source>Gap area (m²)</source>
@@ -957,7 +957,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Grid coverage</source>
-      <translation type="unfinished" />
+      <translation>网格覆盖率</translation>
     </message>
     <message>
       <source>Grid errors</source>
@@ -965,7 +965,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Grids</source>
-      <translation type="unfinished" />
+      <translation>网格数</translation>
     </message>
     <message>
       <source>Grids checked</source>
@@ -973,7 +973,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Grids failing</source>
-      <translation type="unfinished" />
+      <translation>未达标网格数</translation>
     </message>
     <message>
       <source>Identifier scheme when the layer has no scheme field</source>
@@ -1005,7 +1005,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Main roads</source>
-      <translation type="unfinished" />
+      <translation>主要道路</translation>
     </message>
     <message>
       <source>Malformed codes</source>
@@ -1013,7 +1013,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Maximum gap between fixes (s)</source>
-      <translation type="unfinished" />
+      <translation>轨迹点最大时间间隔（秒）</translation>
     </message>
     <message>
       <source>Maximum grid area (m²)</source>
@@ -1021,7 +1021,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Maximum speed (km/h)</source>
-      <translation type="unfinished" />
+      <translation>最大速度（公里/小时）</translation>
     </message>
     <message>
       <source>Minimum balance (1 − Gini, 0-1)</source>
@@ -1065,15 +1065,15 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>No route for collectors: {}</source>
-      <translation type="unfinished" />
+      <translation>以下采集员没有路线：{}</translation>
     </message>
     <message>
       <source>No usable fixes: every grid with roads is uncovered.</source>
-      <translation type="unfinished" />
+      <translation>没有可用的轨迹点：所有含道路的网格均未覆盖。</translation>
     </message>
     <message>
       <source>Off-route stretches</source>
-      <translation type="unfinished" />
+      <translation>偏离路段</translation>
     </message>
     <message>
       <source>Outside admin units</source>
@@ -1089,15 +1089,15 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Patrol</source>
-      <translation type="unfinished" />
+      <translation>巡查</translation>
     </message>
     <message>
       <source>Patrol GPS fixes</source>
-      <translation type="unfinished" />
+      <translation>巡查 GPS 轨迹点</translation>
     </message>
     <message>
       <source>Patrol coverage of main roads</source>
-      <translation type="unfinished" />
+      <translation>主要道路巡查覆盖率</translation>
     </message>
     <message>
       <source>Period end (exclusive)</source>
@@ -1109,7 +1109,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Prescribed routes</source>
-      <translation type="unfinished" />
+      <translation>规定路线</translation>
     </message>
     <message>
       <source>Quality checks</source>
@@ -1153,39 +1153,39 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Required coverage share</source>
-      <translation type="unfinished" />
+      <translation>要求覆盖率</translation>
     </message>
     <message>
       <source>Responsibility grid code field</source>
-      <translation type="unfinished" />
+      <translation>责任网格代码字段</translation>
     </message>
     <message>
       <source>Responsibility grid coverage</source>
-      <translation type="unfinished" />
+      <translation>责任网格覆盖率</translation>
     </message>
     <message>
       <source>Responsibility grid table (unit grid to responsibility grid)</source>
-      <translation type="unfinished" />
+      <translation>责任网格对照表（单元网格对应责任网格）</translation>
     </message>
     <message>
       <source>Road length (m)</source>
-      <translation type="unfinished" />
+      <translation>道路长度（米）</translation>
     </message>
     <message>
       <source>Route collector field</source>
-      <translation type="unfinished" />
+      <translation>路线采集员字段</translation>
     </message>
     <message>
       <source>Run in PostGIS (inputs in one PostGIS database)</source>
-      <translation type="unfinished" />
+      <translation>在 PostGIS 中运行（输入位于同一 PostGIS 数据库）</translation>
     </message>
     <message>
       <source>Run in PostGIS needs grids, roads and tracks in the same database.</source>
-      <translation type="unfinished" />
+      <translation>在 PostGIS 中运行要求网格、道路和轨迹位于同一数据库中。</translation>
     </message>
     <message>
       <source>Run in PostGIS needs the {} layer to be a PostGIS table.</source>
-      <translation type="unfinished" />
+      <translation>在 PostGIS 中运行要求 {} 图层为 PostGIS 表。</translation>
     </message>
     <message>
       <source>Sliver thinness ratio 4πA/P² below which a grid is a sliver</source>
@@ -1197,7 +1197,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Start time</source>
-      <translation type="unfinished" />
+      <translation>开始时间</translation>
     </message>
     <message>
       <source>State field</source>
@@ -1241,11 +1241,11 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>The coverage SQL failed in PostGIS: {}</source>
-      <translation type="unfinished" />
+      <translation>覆盖率 SQL 在 PostGIS 中执行失败：{}</translation>
     </message>
     <message>
       <source>The end time is before the start time.</source>
-      <translation type="unfinished" />
+      <translation>结束时间早于开始时间。</translation>
     </message>
     <message>
       <source>The figures the contract pays by, from the submissions (reports) of a period: overall, per unit grid and per collector, each compared with its threshold.
@@ -1289,19 +1289,19 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>The responsibility grid table could not be read.</source>
-      <translation type="unfinished" />
+      <translation>无法读取责任网格对照表。</translation>
     </message>
     <message>
       <source>The route layer has no routes with a collector and a geometry.</source>
-      <translation type="unfinished" />
+      <translation>路线图层中没有同时具有采集员和几何图形的路线。</translation>
     </message>
     <message>
       <source>The time field {} must be a timestamp, date or number of seconds.</source>
-      <translation type="unfinished" />
+      <translation>时间字段 {} 必须是时间戳、日期或秒数。</translation>
     </message>
     <message>
       <source>The tolerance must be greater than zero.</source>
-      <translation type="unfinished" />
+      <translation>容差必须大于零。</translation>
     </message>
     <message>
       <source>The working day must end after it starts (hours 0-24).</source>
@@ -1329,19 +1329,19 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Tolerance (m)</source>
-      <translation type="unfinished" />
+      <translation>容差（米）</translation>
     </message>
     <message>
       <source>Tolerance on the required share</source>
-      <translation type="unfinished" />
+      <translation>要求覆盖率的容差</translation>
     </message>
     <message>
       <source>Uncovered road stretches</source>
-      <translation type="unfinished" />
+      <translation>未覆盖路段</translation>
     </message>
     <message>
       <source>Unit grid code field</source>
-      <translation type="unfinished" />
+      <translation>单元网格代码字段</translation>
     </message>
     <message>
       <source>Unit grid topology and codes</source>
@@ -1393,19 +1393,19 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>grid</source>
-      <translation type="unfinished" />
+      <translation>网格</translation>
     </message>
     <message>
       <source>responsibility grid</source>
-      <translation type="unfinished" />
+      <translation>责任网格</translation>
     </message>
     <message>
       <source>road</source>
-      <translation type="unfinished" />
+      <translation>道路</translation>
     </message>
     <message>
       <source>route</source>
-      <translation type="unfinished" />
+      <translation>路线</translation>
     </message>
     <message>
       <source>submissions</source>
@@ -1413,7 +1413,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>track</source>
-      <translation type="unfinished" />
+      <translation>轨迹</translation>
     </message>
     <message>
       <source>unit grids</source>
@@ -1429,11 +1429,11 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>{} fixes were dropped as GPS jumps.</source>
-      <translation type="unfinished" />
+      <translation>已将 {} 个轨迹点作为 GPS 跳点剔除。</translation>
     </message>
     <message>
       <source>{} fixes without time, position or collector were skipped.</source>
-      <translation type="unfinished" />
+      <translation>已跳过 {} 个缺少时间、位置或采集员的轨迹点。</translation>
     </message>
   </context>
   <context>
@@ -1706,6 +1706,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>   {0}: bad sample refused, rule {1}</source>
       <translation>   {0}：错误样例被拒绝，规则 {1}</translation>
+    </message>
+    <message>
+      <source>   {0}: bound to the workspace table {1}</source>
+      <translation>   {0}：绑定到工作空间表 {1}</translation>
     </message>
     <message>
       <source>  {0} {1}: {2} features in {3} grids{4}</source>
@@ -2499,8 +2503,20 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
   <context>
     <name>Templates</name>
     <message>
+      <source>'core_table' must be one of {0}</source>
+      <translation>'core_table' 必须是 {0} 之一</translation>
+    </message>
+    <message>
       <source>'fields' must be a non-empty list</source>
       <translation>'fields' 必须是非空列表</translation>
+    </message>
+    <message>
+      <source>'fixed' must be an object</source>
+      <translation>'fixed' 必须是对象</translation>
+    </message>
+    <message>
+      <source>'fixed' needs a 'core_table'</source>
+      <translation>'fixed' 需要 'core_table'</translation>
     </message>
     <message>
       <source>'format' must be {0}</source>
@@ -2527,6 +2543,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>没有专题模板 {0!r}</translation>
     </message>
     <message>
+      <source>a template bound to {0} has no table of its own</source>
+      <translation>绑定到 {0} 的模板没有单独的表</translation>
+    </message>
+    <message>
       <source>a template is a JSON object</source>
       <translation>模板必须是 JSON 对象</translation>
     </message>
@@ -2545,6 +2565,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>field name {0} is reserved</source>
       <translation>字段名 {0} 为保留字</translation>
+    </message>
+    <message>
+      <source>field {0} is not a {1} column of the workspace table {2}</source>
+      <translation>字段 {0} 不是工作空间表 {2} 中的 {1} 类型列</translation>
     </message>
     <message>
       <source>field {0}: 'today' needs a date field</source>
@@ -2595,6 +2619,14 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>字段重复：{0}</translation>
     </message>
     <message>
+      <source>fixed {0}: bad value {1!r}</source>
+      <translation>固定值 {0}：值 {1!r} 无效</translation>
+    </message>
+    <message>
+      <source>fixed {0}: not a column of {1}, or also a field</source>
+      <translation>固定值 {0}：不是 {1} 的列，或同时也是字段</translation>
+    </message>
+    <message>
       <source>not readable JSON: {0}</source>
       <translation>不是可读的 JSON：{0}</translation>
     </message>
@@ -2631,8 +2663,16 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>未知规则 {0!r}</translation>
     </message>
     <message>
+      <source>{0} holds {1} geometries</source>
+      <translation>{0} 存放 {1} 几何图形</translation>
+    </message>
+    <message>
       <source>{0} needs English and Chinese text {{en, zh}}</source>
       <translation>{0} 需要英文和中文文本 {{en, zh}}</translation>
+    </message>
+    <message>
+      <source>{0} needs {1}: make it a mandatory field or a fixed value</source>
+      <translation>{0} 需要 {1}：请将其设为必填字段或固定值</translation>
     </message>
     <message>
       <source>{0}: 'zh' must be text</source>
@@ -2654,8 +2694,16 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>工作区中已有表 {0}。</translation>
     </message>
     <message>
+      <source>The workspace already has a layer on {0} (template {1}).</source>
+      <translation>工作空间中已有基于 {0} 的图层（模板 {1}）。</translation>
+    </message>
+    <message>
       <source>{0} is not a thematic layer of this workspace</source>
       <translation>{0} 不是本工作区的专题图层</translation>
+    </message>
+    <message>
+      <source>{0} is saved in the workspace table {1}; it cannot have a table of its own.</source>
+      <translation>{0} 保存在工作空间表 {1} 中，不能拥有单独的表。</translation>
     </message>
   </context>
   <context>
@@ -2698,6 +2746,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Open a workspace to create thematic layers.</source>
       <translation>请先打开工作区，再新建专题图层。</translation>
+    </message>
+    <message>
+      <source>Saved in the workspace table {0}, which the patrol coverage checks read.</source>
+      <translation>保存在工作空间表 {0} 中，巡查覆盖率检查读取该表。</translation>
     </message>
     <message>
       <source>Some template files were not loaded: {0}</source>
@@ -2781,6 +2833,10 @@ Rules: {3}.</source>
     <message>
       <source>not blank</source>
       <translation>不得为空白</translation>
+    </message>
+    <message>
+      <source>set by the layer</source>
+      <translation>由图层设定</translation>
     </message>
   </context>
   <context>

@@ -10,7 +10,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from citymgmt_plugin.core.store import Workspace, current_revision, upgrade
 
-SQUARE = "SRID=4549;MULTIPOLYGON(((500000 3500000,500100 3500000,500100 3500100,500000 3500100,500000 3500000)))"
+SQUARE = (
+    "SRID=4549;MULTIPOLYGON(((500000 3500000,500100 3500000,500100 3500100,"
+    "500000 3500100,500000 3500000)))"
+)
 POINT = "SRID=4549;POINT(500050 3500050)"
 
 
@@ -179,7 +182,8 @@ def test_spatial_indexes_exist(workspace):
         if workspace.is_postgres:
             n = c.execute(
                 text(
-                    "select count(*) from pg_indexes where schemaname = current_schema() and indexdef ilike '%gist%'"
+                    "select count(*) from pg_indexes where schemaname = current_schema() "
+                    "and indexdef ilike '%gist%'"
                 )
             ).scalar()
         else:

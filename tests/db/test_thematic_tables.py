@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from citymgmt_plugin.core.thematic.tables import (
     ThematicError,
     create_thematic_table,
+    existing_tables,
     registered_template,
     thematic_layers,
     thematic_table,
@@ -47,11 +48,11 @@ def test_every_template_makes_a_registered_table(workspace):
     templates = list(load_templates(include_user_dirs=False))
     for t in templates:
         info = create_thematic_table(ws, t, actor="tester")
-        assert info.table_name == t.table and info.geometry_kind == t.geometry
+        assert info.table_name == t.binding and info.geometry_kind == t.geometry
     again = create_thematic_table(ws, "construction_zones")
     assert again.table_name == "thematic_construction_zones_2"
     with pytest.raises(ThematicError):
-        create_thematic_table(ws, "construction_zones", table_name="thematic_main_roads")
+        create_thematic_table(ws, "construction_zones", table_name="thematic_waterlogging_points")
     regs = thematic_layers(ws)
     assert [r.template for r in regs] == [t.id for t in templates] + ["construction_zones"]
     assert regs[1].title == "施工作业区域"
@@ -117,3 +118,44 @@ def test_postgis_refuses_invalid_and_overlapping_geometry(pg_workspace):
                     geom="SRID=4549;POINT(500010 3500010)",
                 )
             )
+
+
+def test_main_roads_window_areas_and_patrol_routes_bind_to_workspace_tables(workspace):
+    """No table of their own and no columns added: rows go to main_roads / patrol_routes."""
+    ws = workspace
+    before = existing_tables(ws)
+    cols = {
+        t: [c.name for c in getattr(ws.schema, t).columns] for t in ("main_roads", "patrol_routes")
+    }
+    made = {
+        t: create_thematic_table(ws, t) for t in ("main_roads", "window_areas", "patrol_routes")
+    }
+    assert existing_tables(ws) == before
+    assert [(i.table_name, i.source_table, i.filters) for i in made.values()] == [
+        ("main_roads:main_road", "main_roads", {"kind": "main_road"}),
+        ("main_roads:window_area", "main_roads", {"kind": "window_area"}),
+        ("patrol_routes", "patrol_routes", {}),
+    ]
+    assert [i.describe() for i in thematic_layers(ws)] == [
+        "main_roads, kind = main_road",
+        "main_roads, kind = window_area",
+        "patrol_routes",
+    ]
+    assert thematic_layers(ws)[1].core_table == "main_roads"
+    with pytest.raises(ThematicError, match="already has a layer"):
+        create_thematic_table(ws, "window_areas")
+    with pytest.raises(ThematicError, match="cannot have a table of its own"):
+        create_thematic_table(ws, "patrol_routes", table_name="thematic_routes_2027")
+    roads = registered_template(ws, "main_roads:window_area")
+    assert roads is not None and roads.fixed == (("kind", "window_area"),)
+    table = thematic_table(ws, roads, "main_roads:window_area")
+    assert table is ws.schema.main_roads
+    for name, columns in cols.items():  # the core tables are as alembic made them
+        live = {c["name"] for c in _columns(ws, name)}
+        assert live == set(columns)
+
+
+def _columns(ws, table):
+    from sqlalchemy import inspect
+
+    return inspect(ws.engine).get_columns(table, schema=ws.spec.schema if ws.is_postgres else None)

@@ -14,8 +14,8 @@ import traceback
 
 def _citymgmt_check():
     from qgis.core import QgsApplication
-    from qgis.PyQt.QtCore import QTimer
-    from qgis.PyQt.QtWidgets import QApplication, QMenu, QToolBar
+    from qgis.PyQt.QtCore import Qt, QTimer
+    from qgis.PyQt.QtWidgets import QAction, QApplication, QDockWidget, QMenu, QToolBar
     from qgis.utils import active_plugins, iface, plugins
 
     out = os.environ["CITYMGMT_CHECK_OUT"]
@@ -48,9 +48,41 @@ def _citymgmt_check():
                 module = sys.modules.get(name) or __import__(name)
                 modules[name] = [module.__version__, module.__file__]
             result["modules"] = modules
+            docks = {}
+            for name in ("citymgmtCensusDock", "citymgmtThematicDock", "citymgmtReviewDock"):
+                dock = window.findChild(QDockWidget, name)
+                docks[name] = None if dock is None else {"hidden_at_start": dock.isHidden()}
+            result["docks"] = docks
+            result["window_at_start"] = _rect(window.frameGeometry())
+            for name in ("citymgmtReviewAction", "citymgmtCensusAction", "citymgmtThematicAction"):
+                action = window.findChild(QAction, name)
+                if action is not None:
+                    action.trigger()  # open every dock; the last one stays in front
         except Exception:
             result["errors"].append(traceback.format_exc())
-        QTimer.singleShot(1500, capture)
+        QTimer.singleShot(1500, after_opening)
+
+    def after_opening():
+        try:
+            window = iface.mainWindow()
+            census = window.findChild(QDockWidget, "citymgmtCensusDock")
+            for name, info in result.get("docks", {}).items():
+                dock = window.findChild(QDockWidget, name)
+                if info is None or dock is None:
+                    continue
+                info.update(
+                    area=int(window.dockWidgetArea(dock)),
+                    open=not dock.isHidden(),
+                    in_front=dock.isVisible() and not dock.visibleRegion().isEmpty(),
+                    tabbed_with_census=dock is census or dock in window.tabifiedDockWidgets(census),
+                    min_height=dock.minimumSizeHint().height(),
+                )
+            result["right_area"] = int(Qt.RightDockWidgetArea)
+            result["window"] = _rect(window.frameGeometry())
+            result["screen"] = _rect(window.screen().availableGeometry())
+        except Exception:
+            result["errors"].append(traceback.format_exc())
+        QTimer.singleShot(500, capture)
 
     def capture():
         try:
@@ -63,6 +95,10 @@ def _citymgmt_check():
         QTimer.singleShot(200, QgsApplication.instance().quit)
 
     QTimer.singleShot(3000, inspect)
+
+
+def _rect(r):
+    return [r.x(), r.y(), r.width(), r.height()]
 
 
 _citymgmt_check()

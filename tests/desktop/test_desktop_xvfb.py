@@ -4,8 +4,9 @@ A throwaway profile gets the zip installed and enabled (scripts/deploy.py) and i
 language set to QGIS's Simplified Chinese (``zh-Hans``, what QGIS's Options dialog stores).
 QGIS runs in a stock environment: Debian's Python, no venv, no PYTHONPATH, no repository on
 the path, so shapely 2, SQLAlchemy 2 … can come only from the wheels inside the zip.
-``startup_check.py`` (``--code``) checks the plugin from inside QGIS, saves a screenshot
-to tests/artifacts/qgis_desktop.png, writes a JSON result and quits.
+``startup_check.py`` (``--code``) checks the plugin from inside QGIS, opens its three docks,
+saves a screenshot to tests/artifacts/qgis_desktop.png, writes a JSON result and quits.
+The screen is a small laptop's (1024 x 768): the docks must fit it, tabbed together.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def run_desktop(profiles_root: Path, scratch: Path, shot: Path) -> tuple[dict, s
         "xvfb-run",
         "-a",
         "-s",
-        "-screen 0 1366x768x24",
+        "-screen 0 1024x768x24",  # a small laptop screen
         QGIS,
         "--profiles-path",
         str(profiles_root),
@@ -97,3 +98,17 @@ def test_plugin_in_the_real_qgis_desktop(tmp_path, plugin_zip, artifacts):
         if name in ("shapely", "sqlalchemy"):
             assert version.startswith("2."), (name, version)
     assert result["screenshot"] and shot.stat().st_size > 10_000
+
+    # the docks: hidden at first start, then all open they share one tab group on the right
+    # and the window still fits the 1024 x 768 screen
+    docks = result["docks"]
+    assert set(docks) == {"citymgmtCensusDock", "citymgmtThematicDock", "citymgmtReviewDock"}
+    for name, info in docks.items():
+        assert info["hidden_at_start"], name
+        assert info["open"] and info["area"] == result["right_area"], (name, info)
+        assert info["tabbed_with_census"], (name, info)
+        assert info["min_height"] < 400, (name, info)
+    assert [n for n, i in docks.items() if i["in_front"]] == ["citymgmtThematicDock"]
+    _x, _y, width, height = result["window"]
+    assert width <= 1024 and height <= 768, result["window"]
+    assert result["window_at_start"][3] <= 768, result["window_at_start"]

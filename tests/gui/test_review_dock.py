@@ -139,3 +139,28 @@ def test_filters_counts_selection_and_decisions(dock, artifacts):
     assert [st for (st,) in states] == ["has_issues"] * 3
     d.state_combo.setCurrentIndex(0)
     assert "has issues 3" in d.counts_label.text()
+
+
+def test_dates_are_iso_and_times_local(dock):
+    """Filters show yyyy-MM-dd whatever the locale; the table shows the workspace's time."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from qgis.PyQt.QtCore import QLocale
+
+    d, ws, _truth, _canvas = dock
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
+    try:
+        d.set_date_range(date(2026, 10, 22), date(2026, 11, 21))
+        assert (d.date_from.text(), d.date_to.text()) == ("2026-10-22", "2026-11-21")
+    finally:
+        QLocale.setDefault(before)
+    col = d.model.COLUMNS.index("observed")
+    row, it = next((r, i) for r, i in enumerate(d.model.items) if i.observed_at is not None)
+    shown = d.model.data(d.model.index(row, col))
+    local = it.observed_at.astimezone(ZoneInfo(ws.setting("timezone", "Asia/Shanghai")))
+    assert shown == local.strftime("%Y-%m-%d %H:%M")
+    d.model.zone = ZoneInfo("Asia/Urumqi")  # another `timezone` setting: two hours earlier
+    hour = int(d.model.data(d.model.index(row, col))[11:13])
+    assert hour == (local.hour - 2) % 24

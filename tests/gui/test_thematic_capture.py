@@ -285,20 +285,95 @@ def test_digitise_zone_with_snapping_form_and_rules(scene, artifacts):
     )
 
 
+def _polyline(geom):
+    parts = geom.asMultiPolyline() if geom.isMultipart() else [geom.asPolyline()]
+    assert len(parts) == 1
+    return [(round(p.x(), 6), round(p.y(), 6)) for p in parts[0]]
+
+
+def _core_rows(ws, table, **where):
+    t = getattr(ws.schema, table)
+    query = select(t, t.c.geom.ST_AsBinary().label("wkb")).order_by(t.c.id)
+    for col, value in where.items():
+        query = query.where(t.c[col] == value)
+    with ws.engine.connect() as c:
+        return [(r, shapely_wkb.loads(bytes(r.wkb))) for r in c.execute(query).all()]
+
+
 def test_trace_patrol_route_along_road(scene, artifacts):
+    """The patrol routes template's layer is the workspace's patrol_routes table: a traced
+    route lands there with its collector, where route deviation reads it."""
     ws, project, canvas, roads, iface = scene
+    with ws.begin() as c:
+        c.execute(insert(ws.schema.collectors).values(code="C001", name="张巡查"))
     info, routes = _layer(ws, project, canvas, roads, "patrol_routes")
+    assert (info.table_name, info.source_table) == ("patrol_routes", "patrol_routes")
     prepare_capture(routes, canvas, ws=ws, project=project, message_bar=iface.messageBar())
     # two clicks, at the road's first and last vertex: tracing follows the road between
     geom = _digitise(
         canvas, routes, QgsMapToolCapture.CaptureLine, [(X0 + 1, Y0 + 101), (X0 + 299, Y0 + 149)]
     )
-    line = [(round(p.x(), 6), round(p.y(), 6)) for p in geom.asPolyline()]
-    assert line == ROAD
-    ok, _ = _fill_form(
-        routes, geom, {"route_code": "XL001", "name": "人民路巡查", "collector_code": "C001"}
-    )
+    assert _polyline(geom) == ROAD
+    ok, failing = _fill_form(routes, geom, {"collector_code": ""})
+    assert not ok and failing == ["collector_code"]  # mandatory: the table needs it
+    ok, _ = _fill_form(routes, geom, {"collector_code": "C001", "resp_grid_code": None})
     assert ok and routes.commitChanges(), routes.commitErrors()
-    ((row, shape),) = _stored(ws, "patrol_routes", info.table_name)
-    assert (row.route_code, row.category, row.times_per_week) == ("XL001", "main_road", 1)
+    ((row, shape),) = _core_rows(ws, "patrol_routes")
+    assert (row.collector_code, row.valid_from) == ("C001", date.today())
+    assert shape.geom_type == "MultiLineString"
     assert shape.length == pytest.approx(100 + 2 * (100**2 + 50**2) ** 0.5 / 2 + 100, rel=1e-9)
+
+
+def test_digitise_main_road_and_window_area_into_main_roads(scene, artifacts):
+    """Main roads and window areas are digitised into the workspace's main_roads table, by
+    kind, where weekly patrol coverage reads them; each layer shows its own kind only."""
+    ws, project, canvas, roads, iface = scene
+    info, mains = _layer(ws, project, canvas, roads, "main_roads")
+    assert (info.source_table, info.filters) == ("main_roads", {"kind": "main_road"})
+    assert mains.featureCount() == 1  # 人民路, stored before
+    kind = mains.fields().indexOf("kind")
+    assert mains.editorWidgetSetup(kind).type() == "Hidden"
+    guard = prepare_capture(mains, canvas, ws=ws, project=project, message_bar=iface.messageBar())
+    assert project.snappingConfig().individualLayerSettings(mains).enabled()
+
+    line = [(X0, Y0 + 200), (X0 + 150, Y0 + 200), (X0 + 250, Y0 + 220)]
+    geom = _digitise(canvas, mains, QgsMapToolCapture.CaptureLine, line)
+    ok, failing = _fill_form(mains, geom, {"name": ""})
+    assert not ok and failing == ["name"]
+    ok, _ = _fill_form(
+        mains,
+        geom,
+        {"name": "干将路", "resp_grid_code": None},
+        shot=artifacts / "main_road_form.png",
+    )
+    assert ok and mains.commitChanges(False), mains.commitErrors()
+    assert guard.last_violations == []
+    rows = _core_rows(ws, "main_roads", name="干将路")
+    assert [(r.kind, r.name) for r, _ in rows] == [("main_road", "干将路")]
+    assert rows[0][1].geom_type == "MultiLineString"
+    assert rows[0][1].length == pytest.approx(150 + (100**2 + 20**2) ** 0.5, abs=1.0)
+
+    # too short (min_length 10 m): refused on save, nothing written
+    short = _digitise(
+        canvas, mains, QgsMapToolCapture.CaptureLine, [(X0 + 20, Y0 + 30), (X0 + 28, Y0 + 30)]
+    )
+    ok, _ = _fill_form(mains, short, {"name": "短路"})
+    assert ok and not mains.commitChanges(False)
+    assert [v.rule for v in guard.last_violations] == ["min_length"]
+    mains.rollBack()
+
+    info, windows = _layer(ws, project, canvas, roads, "window_areas")
+    assert windows.featureCount() == 0  # the main roads are not window-area roads
+    prepare_capture(windows, canvas, ws=ws, project=project, message_bar=iface.messageBar())
+    geom = _digitise(
+        canvas,
+        windows,
+        QgsMapToolCapture.CaptureLine,
+        [(X0 + 40, Y0 + 20), (X0 + 40, Y0 + 80)],
+    )
+    ok, _ = _fill_form(windows, geom, {"name": "观前街"})
+    assert ok and windows.commitChanges(), windows.commitErrors()
+    stored = {(r.kind, r.name) for r, _ in _core_rows(ws, "main_roads")}
+    assert stored == {("main_road", "人民路"), ("main_road", "干将路"), ("window_area", "观前街")}
+    mains.dataProvider().reloadData()
+    assert mains.featureCount() == 2 and windows.featureCount() == 1

@@ -83,3 +83,33 @@ def test_loader_layers_get_form_and_guard(plugin):
     idx = layer.fields().indexOf("severity")
     assert layer.editorWidgetSetup(idx).type() == "ValueMap"
     assert layer.attributeAlias(idx) == "严重程度"
+
+
+def test_bound_templates_show_the_workspace_tables(plugin):
+    """Main roads from the dock: no new table; the layer is main_roads (kind main_road),
+    loaded unchecked (the base layer draws the same roads) until digitising checks it."""
+    ctx, feature = plugin
+    dock = feature.dock
+    row = next(
+        i
+        for i in range(dock.template_list.count())
+        if dock.template_list.item(i).text().startswith("主要道路")
+    )
+    dock.template_list.setCurrentRow(row)
+    assert "main_roads, kind = main_road" in dock.details.text()
+    info = dock.create_selected()
+    assert info is not None and info.table_name == "main_roads:main_road"
+    assert dock.layer_list.item(0).text() == "主要道路  (main_roads, kind = main_road)"
+    assert dock.create_selected() is None  # one layer per binding
+    assert "already has a layer" in dock.status.text()
+    layers = load_workspace_layers(ctx.workspace, QgsProject.instance())
+    layer = layers["thematic:main_roads:main_road"]
+    assert layer.customProperty(TEMPLATE_PROPERTY) == "main_roads"
+    assert "main_roads" in layer.source() and "main_road" in layer.subsetString()
+    tree = QgsProject.instance().layerTreeRoot()
+    assert not tree.findLayer(layer.id()).isVisible()
+    assert tree.findLayer(layers["main_roads"].id()).isVisible()
+    dock.layer_list.setCurrentRow(0)
+    assert dock.digitise_selected() is layer and layer.isEditable()
+    assert tree.findLayer(layer.id()).isVisible()
+    assert guard_for(layer) is not None

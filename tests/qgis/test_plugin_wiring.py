@@ -218,3 +218,97 @@ def test_init_processing_alone_without_gui(qgis_app, registry):
     plugin.unload()
     assert registry.providerById(PROVIDER) is None
     assert plugin.ctx is None
+
+
+class DockingIface:
+    """The stub iface, but docks really go into its main window (as QGIS's iface does)."""
+
+    def __init__(self, iface: Any) -> None:
+        self._iface = iface
+
+    def addDockWidget(self, area: Any, dock: QDockWidget) -> None:
+        self._iface.mainWindow().addDockWidget(area, dock)
+        dock.show()  # QgisApp::addDockWidget shows the dock
+
+    def removeDockWidget(self, dock: QDockWidget) -> None:
+        self._iface.mainWindow().removeDockWidget(dock)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._iface, name)
+
+
+DOCKS = ("citymgmtCensusDock", "citymgmtThematicDock", "citymgmtReviewDock")
+
+
+def _in_front(dock: QDockWidget) -> bool:
+    """Open and its tab in front (a tab behind another stays isVisible() in Qt 5)."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import Qt
+
+    QgsSettings().remove("citymgmt/docks")
+    iface = DockingIface(qgis_iface)
+    window = qgis_iface.mainWindow()
+    window.resize(1024, 700)
+    window.show()
+    try:
+        plugin = _start(iface)
+        _flush()
+        docks = [window.findChild(QDockWidget, name) for name in DOCKS]
+        census, thematic, review = docks
+        assert all(d is not None and d.isHidden() for d in docks), "hidden on first start"
+        assert all(window.dockWidgetArea(d) == Qt.RightDockWidgetArea for d in docks)
+        actions = plugin.ctx.dock_actions
+        assert [actions[d.objectName()].objectName() for d in docks] == [
+            "citymgmtCensusAction",
+            "citymgmtThematicAction",
+            "citymgmtReviewAction",
+        ]
+        assert all(a in plugin.ctx.toolbar.actions() for a in actions.values())
+        assert not any(a.isChecked() for a in actions.values())
+
+        actions["citymgmtReviewDock"].trigger()  # shows it
+        _flush()
+        assert _in_front(review) and actions["citymgmtReviewDock"].isChecked()
+        actions["citymgmtCensusDock"].trigger()  # shows it and brings its tab to the front
+        _flush()
+        assert _in_front(census) and not _in_front(review) and not review.isHidden()
+        assert not actions["citymgmtReviewDock"].isChecked()  # behind the census tab
+        actions["citymgmtReviewDock"].trigger()  # unchecked: raises it again
+        _flush()
+        assert _in_front(review) and not _in_front(census)
+        assert actions["citymgmtReviewDock"].isChecked()
+        actions["citymgmtThematicDock"].trigger()
+        _flush()
+        # one tab group (Qt lists tabs only while they are open)
+        assert set(window.tabifiedDockWidgets(census)) == {thematic, review}
+        assert _in_front(thematic) and not _in_front(review)
+        actions["citymgmtThematicDock"].trigger()  # checked: closes it
+        _flush()
+        assert thematic.isHidden() and not actions["citymgmtThematicDock"].isChecked()
+        # modest sizes: all three open never need more than a laptop screen
+        for d in docks:
+            hint = d.minimumSizeHint()
+            assert hint.height() < 400 and hint.width() < 420, (d.objectName(), hint)
+        assert window.minimumSizeHint().height() <= 700
+        plugin.unload()
+        del plugin
+        _flush()
+        assert window.findChild(QDockWidget, "citymgmtReviewDock") is None
+
+        plugin = _start(iface)  # the next session: what was open is open again, tabbed
+        _flush()
+        docks = [window.findChild(QDockWidget, name) for name in DOCKS]
+        assert [not d.isHidden() for d in docks] == [True, False, True]
+        checked = [plugin.ctx.dock_actions[name].isChecked() for name in DOCKS]
+        assert checked[1] is False and (checked[0] or checked[2])  # one tab is in front
+        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2]}
+        plugin.unload()
+        del plugin
+    finally:
+        QgsSettings().remove("citymgmt/docks")
+        window.hide()
+        _flush()

@@ -55,13 +55,24 @@ def test_create_in_workspace(processing, workspace):
     assert [r.table_name for r in thematic_layers(ws)] == ["thematic_construction_zones"]
     res = processing.run(
         "citymgmt:createthematiclayer",
-        {"TEMPLATE": "patrol_routes", "WORKSPACE": spec, "TABLE_NAME": "thematic_routes_2027"},
+        {"TEMPLATE": "construction_zones", "WORKSPACE": spec, "TABLE_NAME": "zones_2027"},
     )
-    assert res["TABLE"] == "thematic_routes_2027"
+    assert res["TABLE"] == "zones_2027"
+    # window areas: no table of their own, the layer is main_roads where kind = window_area
+    res = processing.run(
+        "citymgmt:createthematiclayer", {"TEMPLATE": "window_areas", "WORKSPACE": spec}
+    )
+    assert res["TABLE"] == "main_roads:window_area"
     provider = "postgres" if ws.is_postgres else "ogr"
     source = res["OUTPUT"].replace("postgres://", "")
     layer = QgsVectorLayer(source, "r", provider)
     assert layer.isValid() and layer.geometryType() == 1  # line
+    assert "kind" in layer.fields().names() and "window_area" in layer.subsetString()
+    with pytest.raises(Exception, match="cannot have a table of its own"):
+        processing.run(
+            "citymgmt:createthematiclayer",
+            {"TEMPLATE": "patrol_routes", "WORKSPACE": spec, "TABLE_NAME": "routes_2027"},
+        )
 
 
 def test_create_to_file_output(processing, tmp_path):
@@ -225,7 +236,7 @@ def test_headless_qgis_process(installed_profile, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     layer = QgsVectorLayer(str(out), "routes", "ogr")
-    assert layer.isValid() and "route_code" in layer.fields().names()
+    assert layer.isValid() and "collector_code" in layer.fields().names()
     ws_path = tmp_path / "ws.gpkg"
     upgrade(str(ws_path))
     done = run_qgis_process(

@@ -10,6 +10,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 from citymgmt_plugin.core.thematic.rules import check_feature
 from citymgmt_plugin.core.thematic.stats import grid_stats
 from citymgmt_plugin.core.thematic.templates import (
+    CORE_TABLES,
     ENV_DIRS,
     TemplateError,
     builtin_dir,
@@ -28,7 +29,13 @@ SHIPPED = {
     "street_occupation_areas": ("占道集中区域", "polygon"),
     "patrol_routes": ("巡查路线", "line"),
     "main_roads": ("主要道路", "line"),
-    "window_areas": ("窗口地区", "polygon"),
+    "window_areas": ("窗口地区", "line"),
+}
+# Templates whose layer is a workspace table that the coverage checks read.
+BOUND = {
+    "main_roads": ("main_roads", (("kind", "main_road"),), "main_roads:main_road"),
+    "window_areas": ("main_roads", (("kind", "window_area"),), "main_roads:window_area"),
+    "patrol_routes": ("patrol_routes", (), "patrol_routes"),
 }
 
 
@@ -53,6 +60,13 @@ def test_shipped_templates_are_valid_and_bilingual():
     for t in found:
         assert t.title.en and t.title.zh != t.title.en
         names = [f.name for f in t.fields]
+        if t.id in BOUND:
+            assert (t.core_table, t.fixed, t.binding) == BOUND[t.id]
+            assert t.table == t.core_table and not t.category_field
+            assert set(names) <= set(CORE_TABLES[t.core_table].columns)
+            assert t.has_rule("min_length") and t.tracing and t.snapping
+            continue
+        assert not t.core_table and t.binding == t.table
         for common in ("surveyor", "survey_date", "data_source", "accuracy_class"):
             assert common in names and t.field(common).mandatory
         assert t.field("surveyor").default_kind == "surveyor"
@@ -158,8 +172,37 @@ def test_line_rules():
     assert [v.rule for v in check_feature(t, LineString([(0, 0), (5, 0)]), _attrs(t))] == [
         "min_length"
     ]
-    found = check_feature(t, ok, _attrs(t, times_per_week=0))
+    found = check_feature(t, ok, _attrs(t, collector_code=" "))
+    assert [v.rule for v in found] == ["mandatory_fields"] and "collector_code" in str(found[0])
+    doc = json.loads((builtin_dir() / "construction_zones.json").read_text("utf-8"))
+    doc.update(geometry="line", rules=["domain_values", {"id": "min_length", "value": 1}])
+    doc["fields"].append({"name": "times", "type": "integer", "min": 1, "max": 50})
+    ranged = parse_template(doc)
+    found = check_feature(ranged, ok, _attrs(ranged, times=0))
     assert [v.rule for v in found] == ["domain_values"]
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"core_table": "components"}, "core_table"),
+        ({"geometry": "polygon", "rules": []}, "holds line"),
+        ({"table": "thematic_roads"}, "no table of its own"),
+        ({"fixed": {"kind": "motorway"}}, "bad value"),
+        ({"fixed": {"colour": "red"}}, "not a column"),
+        ({"fixed": {}}, "needs kind"),
+        ({"fields": [{"name": "name", "type": "text"}]}, "needs name"),
+        ({"fields": [{"name": "lanes", "type": "integer"}]}, "lanes is not a integer column"),
+    ],
+)
+def test_core_table_binding_checks(change, message):
+    doc = json.loads((builtin_dir() / "main_roads.json").read_text("utf-8"))
+    doc.update(change)
+    with pytest.raises(TemplateError, match=message):
+        parse_template(doc, "x.json")
+    doc = json.loads((builtin_dir() / "construction_zones.json").read_text("utf-8"))
+    with pytest.raises(TemplateError, match="needs a 'core_table'"):
+        parse_template(dict(doc, fixed={"kind": "main_road"}))
 
 
 def test_grid_stats_exact():

@@ -1,6 +1,11 @@
 """Demo step ``thematic``: one layer per template with a few sample features, then per-grid
 statistics. Features are placed on the district's own grids and main roads, checked with the
-template's rules first (one deliberately bad feature per rule kind is refused and shown)."""
+template's rules first (one deliberately bad feature per rule kind is refused and shown).
+
+Templates bound to a workspace table (main roads, window areas, patrol routes) get their
+layer over that table; their samples are only checked, not written, so the district's
+roads and routes (and the coverage results computed from them) stay as generated; their
+statistics are those of the rows already there."""
 
 from __future__ import annotations
 
@@ -165,6 +170,17 @@ def _bad_samples(
     return bad
 
 
+def _core_rows(ws: Workspace, t: Template) -> list[tuple[Any, dict[str, Any]]]:
+    """(shape, attributes) of the workspace-table rows a bound template's layer shows."""
+    table = getattr(ws.schema, t.core_table)
+    query = select(table).order_by(table.c.id)
+    for col, value in t.fixed:
+        query = query.where(table.c[col] == value)
+    with ws.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [(to_shape(r.geom), dict(r._mapping)) for r in rows]
+
+
 def step_thematic(ctx: Any) -> None:
     path = ctx.workspace_path
     if not path.exists():
@@ -199,13 +215,23 @@ def step_thematic(ctx: Any) -> None:
                             tpl.id, ", ".join(sorted({p.rule for p in problems})) or "-"
                         )
                     )
-                with ws.begin() as conn:
-                    n_before = conn.execute(select(func.count()).select_from(table)).scalar_one()
-                    if n_before == 0 and kept:
-                        conn.execute(
-                            insert(table),
-                            [{**a, "geom": f"SRID={ws.srid};{s.wkt}"} for s, a in kept],
+                if tpl.core_table:
+                    kept = _core_rows(ws, tpl)
+                    ctx.log(
+                        tr("Demo", "   {0}: bound to the workspace table {1}").format(
+                            tpl.id, info.describe()
                         )
+                    )
+                else:
+                    with ws.begin() as conn:
+                        n_before = conn.execute(
+                            select(func.count()).select_from(table)
+                        ).scalar_one()
+                        if n_before == 0 and kept:
+                            conn.execute(
+                                insert(table),
+                                [{**a, "geom": f"SRID={ws.srid};{s.wkt}"} for s, a in kept],
+                            )
                 rows = grid_stats(
                     [s for s, _ in kept],
                     [a.get(tpl.category_field) for _, a in kept],

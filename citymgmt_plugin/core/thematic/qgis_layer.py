@@ -41,6 +41,7 @@ from .templates import FieldSpec, Template, get_template, parse_template, rule_t
 TEMPLATE_PROPERTY = "citymgmt/thematic_template"
 DEFINITION_PROPERTY = "citymgmt/thematic_definition"
 TABLE_PROPERTY = "citymgmt/thematic_table"
+CORE_TABLE_PROPERTY = "citymgmt/thematic_core_table"  # set on layers over a workspace table
 LAYER_KEY_PROPERTY = "citymgmt/layer"  # same key as core.layers
 LANGUAGE_SETTING = "citymgmt/thematic/language"
 SURVEYOR_VARIABLE = "citymgmt_surveyor"
@@ -101,7 +102,11 @@ def thematic_layer(
     name: str | None = None,
     lang: str | None = None,
 ) -> QgsVectorLayer:
-    """A configured QgsVectorLayer over a thematic table of ``ws`` (may be invalid)."""
+    """A configured QgsVectorLayer over a thematic table of ``ws`` (may be invalid).
+
+    For a template bound to a workspace table the layer reads that table, filtered by the
+    template's fixed values (main roads: ``kind``), so new features land there.
+    """
     from ..layers import workspace_layer
 
     info_title = table.title if isinstance(table, ThematicLayerInfo) else None
@@ -114,14 +119,17 @@ def thematic_layer(
     stem = f"thematic_{tpl.id}"
     layer = workspace_layer(
         ws,
-        table_name,
+        tpl.core_table or table_name,
         name=name or info_title or tpl.title.get(lang or label_language()),
         style=stem,
         key=f"thematic:{table_name}",
+        **dict(tpl.fixed),
     )
     if layer.isValid():
         configure_layer(layer, tpl, lang=lang, style=layer.customProperty("citymgmt/style") != stem)
         layer.setCustomProperty(TABLE_PROPERTY, table_name)
+        if tpl.core_table:
+            layer.setCustomProperty(CORE_TABLE_PROPERTY, tpl.core_table)
     return layer
 
 
@@ -262,6 +270,21 @@ def configure_layer(
         idx = fields.indexOf(key)
         if idx >= 0 and template.fields and key not in {f.name for f in template.fields}:
             layer.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("Hidden", {}))
+    for name, value in template.fixed:  # e.g. main_roads.kind: given, not typed
+        idx = fields.indexOf(name)
+        if idx < 0:
+            continue
+        literal = _expr_literal(value)
+        layer.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("Hidden", {}))
+        layer.setDefaultValueDefinition(idx, QgsDefaultValue(literal, False))
+        layer.setConstraintExpression(
+            idx, f'"{name}" = {literal}', tr("ThematicForm", "set by the layer")
+        )
+        layer.setFieldConstraint(
+            idx,
+            QgsFieldConstraints.ConstraintExpression,
+            QgsFieldConstraints.ConstraintStrengthHard,
+        )
     if style:
         layer.setRenderer(template_renderer(template, lang))
     layer.setCustomProperty(TEMPLATE_PROPERTY, template.id)

@@ -7,6 +7,11 @@ the geometry rules are constraints too: CHECK ST_IsValid (valid geometry, no
 self-intersection) and, for templates with the no-overlap rule, a trigger refusing a row
 whose interior overlaps another's. The table is registered in ``thematic_layers`` with the
 template as applied, in the same transaction, with an audit row.
+
+A template bound to a workspace table (``core_table``: main roads, window areas, patrol
+routes) makes no table: the registration names the binding (``main_roads:window_area``) and
+its layer shows and adds rows of the core table, where the coverage checks read them. Core
+tables keep their own schema (alembic's): no template columns are added to them.
 """
 
 from __future__ import annotations
@@ -58,9 +63,36 @@ class ThematicError(Exception):
 class ThematicLayerInfo:
     id: int
     template: str
-    table_name: str
+    table_name: str  # the registration: the layer's own table, or a binding name
     title: str
     geometry_kind: str
+    core_table: str = ""  # the workspace table it shows and adds to, when bound
+    fixed: tuple[tuple[str, Any], ...] = ()  # the column values its rows have there
+
+    @property
+    def source_table(self) -> str:
+        """The table the layer reads and writes."""
+        return self.core_table or self.table_name
+
+    @property
+    def filters(self) -> dict[str, Any]:
+        return dict(self.fixed)
+
+    def describe(self) -> str:
+        """``thematic_x`` or ``main_roads, kind = window_area``."""
+        if not self.core_table:
+            return self.table_name
+        return ", ".join([self.core_table, *(f"{k} = {v}" for k, v in self.fixed)])
+
+
+def _binding(definition: Any) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """(core table, fixed values) of a stored template definition; ('', ()) when none."""
+    if not isinstance(definition, dict):
+        return "", ()
+    fixed = definition.get("fixed") or {}
+    return str(definition.get("core_table") or ""), tuple(
+        fixed.items() if isinstance(fixed, dict) else ()
+    )
 
 
 def _literal(value: Any) -> str:
@@ -188,6 +220,8 @@ def create_thematic_table(
     ``table_name`` defaults to the template's table, suffixed ``_2``, ``_3`` … when taken.
     """
     tpl = get_template(template)
+    if tpl.core_table:
+        return _bind_core_table(ws, tpl, table_name, title, actor)
     if table_name is None:
         table_name = free_table_name(ws, tpl.table)
     elif table_name in existing_tables(ws):
@@ -225,6 +259,60 @@ def create_thematic_table(
     return ThematicLayerInfo(row_id, tpl.id, table_name, layer_title, tpl.geometry)
 
 
+def _bind_core_table(
+    ws: Workspace,
+    tpl: Template,
+    table_name: str | None,
+    title: str | None,
+    actor: str | None,
+) -> ThematicLayerInfo:
+    """Register a template bound to a workspace table; the table itself is left as it is."""
+    name = tpl.binding
+    if table_name not in (None, "", name, tpl.core_table):
+        raise ThematicError(
+            tr(
+                "Thematic",
+                "{0} is saved in the workspace table {1}; it cannot have a table of its own.",
+            ).format(tpl.title.zh, tpl.core_table)
+        )
+    reg = ws.schema.thematic_layers
+    layer_title = title or tpl.title.zh
+    with ws.begin() as conn:
+        taken = conn.execute(
+            select(reg.c.template).where(reg.c.table_name == name)
+        ).scalar_one_or_none()
+        if taken is not None:
+            raise ThematicError(
+                tr("Thematic", "The workspace already has a layer on {0} (template {1}).").format(
+                    name, taken
+                )
+            )
+        row_id = conn.execute(
+            reg.insert()
+            .values(
+                template=tpl.id,
+                table_name=name,
+                title=layer_title,
+                geometry_kind=tpl.geometry,
+                created_at=datetime.now(timezone.utc),
+                definition=tpl.to_json(),
+            )
+            .returning(reg.c.id)
+        ).scalar_one()
+        audit(
+            conn,
+            ws.schema,
+            actor or _user(),
+            "thematic.create_layer",
+            tpl.core_table,
+            row_id,
+            {"template": tpl.id, "title": layer_title, "binding": name},
+        )
+    return ThematicLayerInfo(
+        row_id, tpl.id, name, layer_title, tpl.geometry, tpl.core_table, tpl.fixed
+    )
+
+
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -237,7 +325,10 @@ def thematic_layers(ws: Workspace) -> list[ThematicLayerInfo]:
     with ws.engine.connect() as conn:
         rows = conn.execute(select(reg).order_by(reg.c.id)).all()
     return [
-        ThematicLayerInfo(r.id, r.template, r.table_name, r.title, r.geometry_kind) for r in rows
+        ThematicLayerInfo(
+            r.id, r.template, r.table_name, r.title, r.geometry_kind, *_binding(r.definition)
+        )
+        for r in rows
     ]
 
 
@@ -254,5 +345,8 @@ def registered_template(ws: Workspace, table_name: str) -> Template | None:
 
 
 def thematic_table(ws: Workspace, template: Template, table_name: str) -> Table:
-    """A table object to read or write an existing thematic table with SQLAlchemy."""
+    """A table object to read or write an existing thematic table with SQLAlchemy (the
+    workspace's own table for a template bound to one)."""
+    if template.core_table:
+        return getattr(ws.schema, template.core_table)
     return build_table(template, ws.srid, table_name)

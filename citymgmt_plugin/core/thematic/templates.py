@@ -7,6 +7,12 @@ style, snapping targets and the rules a feature must pass. The shipped templates
 ``CITYMGMT_TEMPLATE_DIRS`` environment variable (``os.pathsep``-separated) or the QGIS
 setting ``citymgmt/thematic/template_dir``. A city file with the same ``id`` as a shipped
 template replaces it. Files that fail the checks are reported, not loaded.
+
+A template may bind to one of the workspace's own tables instead of making a new one
+(``"core_table": "main_roads"`` with ``"fixed": {"kind": "main_road"}``, or
+``"core_table": "patrol_routes"``): its fields are then the core table's columns (checked
+here), the fixed values select and fill the rows it shows, and what a surveyor digitises
+lands where the patrol coverage and route deviation checks read it.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
+from ..model import ROAD_KINDS
 from ..paths import resource
 
 FORMAT = "citymgmt-thematic-template/1"
@@ -42,6 +49,32 @@ SETTINGS_KEY_DIR = "citymgmt/thematic/template_dir"
 ENV_DIRS = "CITYMGMT_TEMPLATE_DIRS"
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,54}$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class CoreTable:
+    """A workspace table a template may bind to: its columns a form may fill."""
+
+    geometry: str
+    columns: dict[str, str]  # column -> template field type
+    required: tuple[str, ...]  # NOT NULL without a default: a mandatory field or a fixed value
+    fixed_values: dict[str, tuple[Any, ...]]  # allowed fixed values, per column
+
+
+CORE_TABLES: dict[str, CoreTable] = {
+    "main_roads": CoreTable(
+        "line",
+        {"name": "text", "kind": "text", "resp_grid_code": "text"},
+        ("name", "kind"),
+        {"kind": ROAD_KINDS},
+    ),
+    "patrol_routes": CoreTable(
+        "line",
+        {"collector_code": "text", "resp_grid_code": "text", "valid_from": "date"},
+        ("collector_code",),
+        {},
+    ),
+}
 
 
 class TemplateError(ValueError):
@@ -130,6 +163,16 @@ class Template:
     style: dict[str, Any]
     source: str  # the file it came from
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    core_table: str = ""  # a workspace table (CORE_TABLES) instead of a table of its own
+    fixed: tuple[tuple[str, Any], ...] = ()  # column values of the rows it shows and adds
+
+    @property
+    def binding(self) -> str:
+        """The name the layer is registered under: its own table, or the core table with
+        its fixed values (``main_roads:window_area``)."""
+        if not self.core_table:
+            return self.table
+        return self.core_table + "".join(f":{v}" for _, v in self.fixed)
 
     def field(self, name: str) -> FieldSpec:
         for f in self.fields:
@@ -319,9 +362,20 @@ def parse_template(data: Any, source: str = "<template>") -> Template:
             source,
             tr("Templates", "'geometry' must be one of {0}").format(", ".join(GEOMETRY_KINDS)),
         )
-    table = data.get("table", f"thematic_{tid}")
+    core_table = data.get("core_table", "") or ""
+    if core_table and core_table not in CORE_TABLES:
+        raise _fail(
+            source,
+            tr("Templates", "'core_table' must be one of {0}").format(", ".join(CORE_TABLES)),
+        )
+    table = data.get("table", core_table or f"thematic_{tid}")
     if not isinstance(table, str) or not _NAME.match(table):
         raise _fail(source, tr("Templates", "'table' must be lower-case letters, digits and _"))
+    if core_table and table != core_table:
+        raise _fail(
+            source,
+            tr("Templates", "a template bound to {0} has no table of its own").format(core_table),
+        )
     raw_fields = data.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:
         raise _fail(source, tr("Templates", "'fields' must be a non-empty list"))
@@ -371,6 +425,7 @@ def parse_template(data: Any, source: str = "<template>") -> Template:
         if stype not in SNAP_TYPES or units not in SNAP_UNITS:
             raise _fail(source, tr("Templates", "snapping {0}: bad type or units").format(layer))
         targets.append(SnapTarget(layer, stype, float(raw.get("tolerance", 12)), units))
+    fixed = _parse_core_binding(data, source, core_table, geometry, fields)
     style = data.get("style", {}) or {}
     if not isinstance(style, dict):
         raise _fail(source, tr("Templates", "'style' must be an object"))
@@ -391,7 +446,63 @@ def parse_template(data: Any, source: str = "<template>") -> Template:
         style=style,
         source=source,
         raw=data,
+        core_table=core_table,
+        fixed=fixed,
     )
+
+
+def _parse_core_binding(
+    data: dict[str, Any],
+    source: str,
+    core_table: str,
+    geometry: str,
+    fields: tuple[FieldSpec, ...],
+) -> tuple[tuple[str, Any], ...]:
+    """Check a template bound to a workspace table; its fixed column values, in order."""
+    raw_fixed = data.get("fixed", {}) or {}
+    if not core_table:
+        if raw_fixed:
+            raise _fail(source, tr("Templates", "'fixed' needs a 'core_table'"))
+        return ()
+    spec = CORE_TABLES[core_table]
+    if geometry != spec.geometry:
+        raise _fail(
+            source,
+            tr("Templates", "{0} holds {1} geometries").format(core_table, spec.geometry),
+        )
+    if not isinstance(raw_fixed, dict):
+        raise _fail(source, tr("Templates", "'fixed' must be an object"))
+    names = {f.name for f in fields}
+    for f in fields:
+        if spec.columns.get(f.name) != f.type:
+            raise _fail(
+                source,
+                tr("Templates", "field {0} is not a {1} column of the workspace table {2}").format(
+                    f.name, f.type, core_table
+                ),
+            )
+    for col, value in raw_fixed.items():
+        allowed = spec.fixed_values.get(col)
+        if col not in spec.columns or col in names:
+            raise _fail(
+                source,
+                tr("Templates", "fixed {0}: not a column of {1}, or also a field").format(
+                    col, core_table
+                ),
+            )
+        if not _check_value(spec.columns[col], value) or (allowed and value not in allowed):
+            raise _fail(source, tr("Templates", "fixed {0}: bad value {1!r}").format(col, value))
+    for col in spec.required:
+        if col not in raw_fixed and not (
+            col in names and any(f.mandatory for f in fields if f.name == col)
+        ):
+            raise _fail(
+                source,
+                tr("Templates", "{0} needs {1}: make it a mandatory field or a fixed value").format(
+                    core_table, col
+                ),
+            )
+    return tuple(raw_fixed.items())
 
 
 def load_template_file(path: Path | str) -> Template:
