@@ -16,3 +16,19 @@ def create_provider() -> Any:
     except ImportError:
         from processing_algorithms.provider import CityMgmtProvider  # source checkout
     return CityMgmtProvider()
+
+
+def runnable(alg_id: str) -> Any:
+    """What to hand to ``processing.run`` for ``alg_id``: the id when the registry answers,
+    else a fresh instance. (A provider added without a Python reference kept elsewhere loses
+    its Python half: its algorithms get empty ids, and it can no longer be removed to re-add.)
+    """
+    from qgis.core import QgsApplication
+
+    if QgsApplication.processingRegistry().algorithmById(alg_id) is not None:
+        return alg_id
+    try:
+        from .processing_algorithms.provider import create_algorithm  # packaged zip
+    except ImportError:
+        from processing_algorithms.provider import create_algorithm  # source checkout
+    return create_algorithm(alg_id)

@@ -7,28 +7,17 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from qgis.core import (
-    QgsFeature,
-    QgsFeatureSink,
-    QgsField,
-    QgsFields,
-    QgsGeometry,
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
-    QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDateTime,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
 from citymgmt_plugin.core.coverage import (
-    TrackRules,
     TrackStats,
     clip_roads_to_grids,
     compute_coverage,
@@ -38,15 +27,10 @@ from citymgmt_plugin.core.coverage import (
 )
 
 from .base import CityMgmtAlgorithm
-from .layer_arrays import (
-    points_xy,
-    qdatetime_to_epoch,
-    read_columns,
-    require_fields,
-    require_projected,
-    require_source,
-    source_layer,
-)
+from .io import as_text, is_null, wkb_2d
+from .layer_arrays import read_columns, require_fields, require_projected, source_layer
+from .params import LINE, POINT, POLYGON, field, number, sink, source
+from .sinks import make_fields, write_features
 
 
 @dataclass
@@ -89,169 +73,100 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         "database, the whole computation can run in the database with one SQL script."
     )
 
-    GRIDS = "GRIDS"
-    GRID_CODE_FIELD = "GRID_CODE_FIELD"
+    # GRIDS, GRID_CODE_FIELD, TRACKS, COLLECTOR_FIELD, TIME_FIELD, TOLERANCE, MAX_GAP,
+    # MAX_SPEED, START, END, OUTPUT: see CityMgmtAlgorithm
     ROADS = "ROADS"
-    TRACKS = "TRACKS"
-    COLLECTOR_FIELD = "COLLECTOR_FIELD"
-    TIME_FIELD = "TIME_FIELD"
-    TOLERANCE = "TOLERANCE"
-    MAX_GAP = "MAX_GAP"
-    MAX_SPEED = "MAX_SPEED"
-    START = "START"
-    END = "END"
     REQUIRED = "REQUIRED"
     REQUIRED_TOLERANCE = "REQUIRED_TOLERANCE"
     RESP_GRID_TABLE = "RESP_GRID_TABLE"
     RESP_UNIT_FIELD = "RESP_UNIT_FIELD"
     RESP_CODE_FIELD = "RESP_CODE_FIELD"
     PG_MODE = "PG_MODE"
-    OUTPUT = "OUTPUT"
     GAPS = "GAPS"
     RESP_OUTPUT = "RESP_OUTPUT"
 
     def initAlgorithm(self, config=None) -> None:
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.GRIDS, self.tr("Unit grids"), [QgsProcessing.TypeVectorPolygon]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GRID_CODE_FIELD,
-                self.tr("Grid code field"),
-                parentLayerParameterName=self.GRIDS,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.ROADS, self.tr("Main roads"), [QgsProcessing.TypeVectorLine]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.TRACKS, self.tr("Patrol GPS fixes"), [QgsProcessing.TypeVectorPoint]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.COLLECTOR_FIELD,
-                self.tr("Collector field"),
-                parentLayerParameterName=self.TRACKS,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.TIME_FIELD, self.tr("Time field"), parentLayerParameterName=self.TRACKS
-            )
-        )
-        self.addParameter(_number(self.TOLERANCE, self.tr("Tolerance (m)"), 30.0, 0.01))
-        self.addParameter(_number(self.MAX_GAP, self.tr("Maximum gap between fixes (s)"), 120.0, 1))
-        self.addParameter(_number(self.MAX_SPEED, self.tr("Maximum speed (km/h)"), 60.0, 0.1))
+        self.add_grid_parameters(code_default=None, code_optional=False)
+        self.addParameter(source(self.ROADS, self.tr("Main roads"), [QgsProcessing.TypeVectorLine]))
+        self.add_track_parameters()
+        self.add_track_rule_parameters()
         self.addParameter(
             QgsProcessingParameterDateTime(self.START, self.tr("Start time"), optional=True)
         )
         self.addParameter(
             QgsProcessingParameterDateTime(self.END, self.tr("End time"), optional=True)
         )
-        self.addParameter(_number(self.REQUIRED, self.tr("Required coverage share"), 1.0, 0.0, 1.0))
+        self.addParameter(number(self.REQUIRED, self.tr("Required coverage share"), 1.0, 0.0, 1.0))
         self.addParameter(
-            _number(
+            number(
                 self.REQUIRED_TOLERANCE, self.tr("Tolerance on the required share"), 0.005, 0.0, 1.0
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSource(
+            source(
                 self.RESP_GRID_TABLE,
                 self.tr("Responsibility grid table (unit grid to responsibility grid)"),
                 [QgsProcessing.TypeVector],
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.RESP_UNIT_FIELD,
-                self.tr("Unit grid code field"),
-                parentLayerParameterName=self.RESP_GRID_TABLE,
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.RESP_CODE_FIELD,
-                self.tr("Responsibility grid code field"),
-                parentLayerParameterName=self.RESP_GRID_TABLE,
-                optional=True,
-            )
-        )
+        for name, label in (
+            (self.RESP_UNIT_FIELD, self.tr("Unit grid code field")),
+            (self.RESP_CODE_FIELD, self.tr("Responsibility grid code field")),
+        ):
+            self.addParameter(field(name, label, self.RESP_GRID_TABLE, optional=True))
         self.addParameter(
             QgsProcessingParameterBoolean(
                 self.PG_MODE, self.tr("Run in PostGIS (inputs in one PostGIS database)"), False
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Grid coverage"), QgsProcessing.TypeVectorPolygon
-            )
+            sink(self.OUTPUT, self.tr("Grid coverage"), QgsProcessing.TypeVectorPolygon)
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.GAPS, self.tr("Uncovered road stretches"), QgsProcessing.TypeVectorLine
-            )
+            sink(self.GAPS, self.tr("Uncovered road stretches"), QgsProcessing.TypeVectorLine)
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(
+            sink(
                 self.RESP_OUTPUT,
                 self.tr("Responsibility grid coverage"),
                 QgsProcessing.TypeVector,
                 optional=True,
-                createByDefault=False,
+                create_by_default=False,
             )
         )
-        self.addOutput(QgsProcessingOutputNumber("grids", self.tr("Grids")))
-        self.addOutput(QgsProcessingOutputNumber("grids_failed", self.tr("Grids failing")))
-        self.addOutput(QgsProcessingOutputNumber("road_m", self.tr("Road length (m)")))
-        self.addOutput(QgsProcessingOutputNumber("covered_m", self.tr("Covered length (m)")))
-        self.addOutput(QgsProcessingOutputNumber("fixes_used", self.tr("Fixes used")))
-        self.addOutput(QgsProcessingOutputNumber("fixes_skipped", self.tr("Fixes skipped (null)")))
-        self.addOutput(QgsProcessingOutputNumber("jumps_dropped", self.tr("GPS jumps dropped")))
+        self.add_number_outputs(
+            ("grids", self.tr("Grids")),
+            ("grids_failed", self.tr("Grids failing")),
+            ("road_m", self.tr("Road length (m)")),
+            ("covered_m", self.tr("Covered length (m)")),
+            ("fixes_used", self.tr("Fixes used")),
+            ("fixes_skipped", self.tr("Fixes skipped (null)")),
+            ("jumps_dropped", self.tr("GPS jumps dropped")),
+        )
 
     # ------------------------------------------------------------------ run
 
     def processAlgorithm(
         self, parameters: dict, context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict:
-        grids_src = require_source(
-            self.parameterAsSource(parameters, self.GRIDS, context),
-            QgsWkbTypes.PolygonGeometry,
-            self.tr("grid"),
-        )
-        roads_src = require_source(
-            self.parameterAsSource(parameters, self.ROADS, context),
-            QgsWkbTypes.LineGeometry,
-            self.tr("road"),
-        )
-        tracks_src = require_source(
-            self.parameterAsSource(parameters, self.TRACKS, context),
-            QgsWkbTypes.PointGeometry,
-            self.tr("track"),
-        )
+        grids_src = self.source(parameters, self.GRIDS, context, POLYGON, self.tr("grid"))
+        roads_src = self.source(parameters, self.ROADS, context, LINE, self.tr("road"))
+        tracks_src = self.source(parameters, self.TRACKS, context, POINT, self.tr("track"))
         # Distances are measured in the grid layer's CRS; the others are transformed to it.
         crs = grids_src.sourceCrs()
         require_projected(crs, self.tr("grid"))
         code_field = self.parameterAsString(parameters, self.GRID_CODE_FIELD, context)
-        col_field = self.parameterAsString(parameters, self.COLLECTOR_FIELD, context)
-        time_field = self.parameterAsString(parameters, self.TIME_FIELD, context)
         require_fields(grids_src, [code_field], self.tr("grid"))
-        require_fields(tracks_src, [col_field, time_field], self.tr("track"))
+        col_field, time_field = self.track_fields(parameters, context, tracks_src)
         tol = self.parameterAsDouble(parameters, self.TOLERANCE, context)
         if tol <= 0:
             raise QgsProcessingException(self.tr("The tolerance must be greater than zero."))
-        rules = TrackRules(
-            max_gap_s=self.parameterAsDouble(parameters, self.MAX_GAP, context),
-            max_speed_kmh=self.parameterAsDouble(parameters, self.MAX_SPEED, context),
-            start=self._time(parameters, self.START, context),
-            end=self._time(parameters, self.END, context),
+        rules = self.track_rules(
+            parameters,
+            context,
+            start=self.epoch(parameters, self.START, context),
+            end=self.epoch(parameters, self.END, context),
         )
         if rules.start is not None and rules.end is not None and rules.end < rules.start:
             raise QgsProcessingException(self.tr("The end time is before the start time."))
@@ -273,30 +188,13 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         if feedback.isCanceled():
             return {}
         stats = outcome.stats
-        if stats.null_skipped:
-            feedback.pushWarning(
-                self.tr("{} fixes without time, position or collector were skipped.").format(
-                    stats.null_skipped
-                )
-            )
-        if stats.jumps_dropped:
-            feedback.pushInfo(
-                self.tr("{} fixes were dropped as GPS jumps.").format(stats.jumps_dropped)
-            )
+        self.report_track_stats(feedback, stats)
         if stats.kept == 0:
             feedback.pushWarning(self.tr("No usable fixes: every grid with roads is uncovered."))
         feedback.setProgress(90)
         results = self._write(parameters, context, outcome, crs, required, req_tol, mapping)
         feedback.setProgress(100)
         return results
-
-    def _time(self, parameters, name, context) -> int | None:
-        if parameters.get(name) in (None, ""):
-            return None
-        value = self.parameterAsDateTime(parameters, name, context)
-        if not value.isValid():
-            return None
-        return qdatetime_to_epoch(value)
 
     def _resp_mapping(self, parameters, context) -> dict | None:
         if parameters.get(self.RESP_GRID_TABLE) in (None, ""):
@@ -322,7 +220,7 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         mapping = {}
         for f in src.getFeatures(req):
             u, c = f.attributes()[iu], f.attributes()[ic]
-            if u is not None and c is not None and not _is_null(u) and not _is_null(c):
+            if u is not None and c is not None and not is_null(u) and not is_null(c):
                 mapping[str(u)] = str(c)
         return mapping
 
@@ -339,16 +237,12 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         feedback.setProgress(6)
         if feedback.isCanceled():
             return _empty_outcome()
-        tracks = read_columns(
-            tracks_src, layer(self.TRACKS), [col_field, time_field], crs, context, feedback,
-            time_field=time_field,
-        )  # fmt: skip
+        x, y, t, collector = self.read_fixes(
+            parameters, context, feedback, tracks_src, crs, col_field, time_field
+        )
         feedback.setProgress(30)
         if feedback.isCanceled():
             return _empty_outcome()
-        x, y = tracks.xy if tracks.xy is not None else points_xy(tracks.wkb)
-        t = tracks.attrs[time_field]
-        collector = tracks.attrs[col_field]
         no_collector = _null_mask(collector)
         if no_collector.any():
             x[no_collector] = np.nan
@@ -371,7 +265,7 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
             res = compute_coverage(lines, line_grid, len(grid_geoms), segs, tol, progress=progress)
         except InterruptedError:
             return _empty_outcome()
-        codes = [_text(c) for c in grids.attrs[code_field]]
+        codes = [as_text(c) or "" for c in grids.attrs[code_field]]
         return CoverageOutcome(
             codes, grid_geoms, res.road_m, res.covered_m, res.gap_lines, res.gap_grid,
             res.gap_length, segs.stats,
@@ -381,52 +275,33 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
 
     def _write(self, parameters, context, outcome, crs, required, req_tol, mapping) -> dict:
         ok = passes(outcome.road_m, outcome.covered_m, required, req_tol)
-        fields = QgsFields()
-        fields.append(QgsField("grid_code", QVariant.String))
-        fields.append(QgsField("road_m", QVariant.Double))
-        fields.append(QgsField("covered_m", QVariant.Double))
-        fields.append(QgsField("coverage", QVariant.Double))
-        fields.append(QgsField("passed", QVariant.Bool))
-        sink, out_id = self.parameterAsSink(
+        fields = make_fields(
+            [("grid_code", QVariant.String), ("road_m", QVariant.Double),
+             ("covered_m", QVariant.Double), ("coverage", QVariant.Double),
+             ("passed", QVariant.Bool)]
+        )  # fmt: skip
+        sink, out_id = self.sink(
             parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon, crs
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
         multi = _as_multi_wkb(outcome.grid_geoms)
-        feats = []
+        rows = []
         for i, code in enumerate(outcome.grid_codes):
-            f = QgsFeature(fields)
-            if multi[i] is not None:
-                g = QgsGeometry()
-                g.fromWkb(multi[i])
-                f.setGeometry(g)
             rm, cm = float(outcome.road_m[i]), float(outcome.covered_m[i])
-            f.setAttributes(
-                [code, round(rm, 3), round(cm, 3), cm / rm if rm > 0 else None, bool(ok[i])]
-            )
-            feats.append(f)
-        sink.addFeatures(feats, QgsFeatureSink.FastInsert)
+            attrs = [code, round(rm, 3), round(cm, 3), cm / rm if rm > 0 else None, bool(ok[i])]
+            rows.append((attrs, multi[i]))
+        write_features(sink, fields, rows)
         results = {self.OUTPUT: out_id}
 
-        gfields = QgsFields()
-        gfields.append(QgsField("grid_code", QVariant.String))
-        gfields.append(QgsField("length_m", QVariant.Double))
-        gsink, gaps_id = self.parameterAsSink(
+        gfields = make_fields([("grid_code", QVariant.String), ("length_m", QVariant.Double)])
+        gsink, gaps_id = self.sink(
             parameters, self.GAPS, context, gfields, QgsWkbTypes.LineString, crs
         )
-        if gsink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.GAPS))
-        gfeats = []
-        for wkb, gi, ln in zip(
-            shapely.to_wkb(outcome.gap_lines), outcome.gap_grid, outcome.gap_length
-        ):
-            f = QgsFeature(gfields)
-            g = QgsGeometry()
-            g.fromWkb(wkb)
-            f.setGeometry(g)
-            f.setAttributes([outcome.grid_codes[int(gi)], round(float(ln), 3)])
-            gfeats.append(f)
-        gsink.addFeatures(gfeats, QgsFeatureSink.FastInsert)
+        gaps = zip(wkb_2d(outcome.gap_lines), outcome.gap_grid, outcome.gap_length)
+        write_features(
+            gsink,
+            gfields,
+            (([outcome.grid_codes[int(gi)], round(float(ln), 3)], wkb) for wkb, gi, ln in gaps),
+        )
         results[self.GAPS] = gaps_id
 
         if mapping is not None:
@@ -438,27 +313,26 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
                 required,
                 req_tol,
             )
-            rfields = QgsFields()
-            rfields.append(QgsField("resp_code", QVariant.String))
-            rfields.append(QgsField("grids", QVariant.Int))
-            rfields.append(QgsField("grids_failed", QVariant.Int))
-            rfields.append(QgsField("road_m", QVariant.Double))
-            rfields.append(QgsField("covered_m", QVariant.Double))
-            rfields.append(QgsField("coverage", QVariant.Double))
-            rfields.append(QgsField("passed", QVariant.Bool))
-            rsink, resp_id = self.parameterAsSink(
-                parameters, self.RESP_OUTPUT, context, rfields, QgsWkbTypes.NoGeometry, crs
-            )
+            rfields = make_fields(
+                [("resp_code", QVariant.String), ("grids", QVariant.Int),
+                 ("grids_failed", QVariant.Int), ("road_m", QVariant.Double),
+                 ("covered_m", QVariant.Double), ("coverage", QVariant.Double),
+                 ("passed", QVariant.Bool)]
+            )  # fmt: skip
+            rsink, resp_id = self.sink(
+                parameters, self.RESP_OUTPUT, context, rfields, QgsWkbTypes.NoGeometry, crs,
+                required=False,
+            )  # fmt: skip
             if rsink is not None:
-                rfeats = []
-                for r in rows:
-                    f = QgsFeature(rfields)
-                    f.setAttributes(
-                        [r.code, r.grids, r.grids_failed, round(r.road_m, 3),
-                         round(r.covered_m, 3), r.coverage, r.passed]
-                    )  # fmt: skip
-                    rfeats.append(f)
-                rsink.addFeatures(rfeats, QgsFeatureSink.FastInsert)
+                write_features(
+                    rsink,
+                    rfields,
+                    (
+                        ([r.code, r.grids, r.grids_failed, round(r.road_m, 3),
+                          round(r.covered_m, 3), r.coverage, r.passed], None)
+                        for r in rows
+                    ),
+                )  # fmt: skip
                 results[self.RESP_OUTPUT] = resp_id
         results.update(
             grids=len(outcome.grid_codes),
@@ -472,31 +346,10 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         return results
 
 
-def _number(name, label, default, minimum=None, maximum=None) -> QgsProcessingParameterNumber:
-    p = QgsProcessingParameterNumber(
-        name, label, QgsProcessingParameterNumber.Double, defaultValue=default
-    )
-    if minimum is not None:
-        p.setMinimum(minimum)
-    if maximum is not None:
-        p.setMaximum(maximum)
-    return p
-
-
-def _is_null(v) -> bool:
-    return v is None or (isinstance(v, QVariant) and v.isNull())
-
-
 def _null_mask(values: np.ndarray) -> np.ndarray:
     if values.dtype.kind != "O":
         return np.zeros(len(values), dtype=bool)
-    return np.fromiter((_is_null(v) for v in values), dtype=bool, count=len(values))
-
-
-def _text(v) -> str:
-    if _is_null(v):
-        return ""
-    return v.decode() if isinstance(v, bytes) else str(v)
+    return np.fromiter((is_null(v) for v in values), dtype=bool, count=len(values))
 
 
 def _as_multi_wkb(geoms: np.ndarray) -> list:
@@ -510,7 +363,7 @@ def _as_multi_wkb(geoms: np.ndarray) -> list:
         single = shapely.get_type_id(g) == 3
         g = g.copy()
         g[single] = shapely.multipolygons(g[single][:, None]) if single.any() else g[single]
-        for i, w in zip(idx, shapely.to_wkb(g)):
+        for i, w in zip(idx, wkb_2d(g)):
             out[i] = w
     return out
 

@@ -5,43 +5,23 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from qgis.core import (
-    QgsFeature,
     QgsFeatureRequest,
-    QgsFeatureSink,
-    QgsField,
-    QgsFields,
-    QgsGeometry,
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
-from citymgmt_plugin.core.coverage import TrackRules, track_segments
+from citymgmt_plugin.core.coverage import track_segments
 from citymgmt_plugin.core.deviation import route_deviation
 
 from .base import CityMgmtAlgorithm
-from .layer_arrays import (
-    points_xy,
-    read_columns,
-    require_fields,
-    require_projected,
-    require_source,
-    source_layer,
-)
-
-
-def _label(v) -> str | None:
-    """Collector labels compared as text: layers give bytes, str or numbers."""
-    if v is None or (isinstance(v, QVariant) and v.isNull()):
-        return None
-    return v.decode() if isinstance(v, bytes) else str(v)
+from .io import as_text, wkb_2d
+from .layer_arrays import require_fields, require_projected
+from .params import LINE, POINT, field, sink, source
+from .sinks import make_fields, write_features
 
 
 class RouteDeviationAlgorithm(CityMgmtAlgorithm):
@@ -66,123 +46,59 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
         "metres."
     )
 
-    TRACKS = "TRACKS"
-    COLLECTOR_FIELD = "COLLECTOR_FIELD"
-    TIME_FIELD = "TIME_FIELD"
+    # TRACKS, COLLECTOR_FIELD, TIME_FIELD, TOLERANCE, MAX_GAP, MAX_SPEED, OUTPUT: see
+    # CityMgmtAlgorithm
     ROUTES = "ROUTES"
     ROUTE_COLLECTOR_FIELD = "ROUTE_COLLECTOR_FIELD"
-    TOLERANCE = "TOLERANCE"
-    MAX_GAP = "MAX_GAP"
-    MAX_SPEED = "MAX_SPEED"
-    OUTPUT = "OUTPUT"
     OFFROUTE = "OFFROUTE"
 
     def initAlgorithm(self, config=None) -> None:
+        self.add_track_parameters()
         self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.TRACKS, self.tr("Patrol GPS fixes"), [QgsProcessing.TypeVectorPoint]
-            )
+            source(self.ROUTES, self.tr("Prescribed routes"), [QgsProcessing.TypeVectorLine])
         )
         self.addParameter(
-            QgsProcessingParameterField(
-                self.COLLECTOR_FIELD,
-                self.tr("Collector field"),
-                parentLayerParameterName=self.TRACKS,
-            )
+            field(self.ROUTE_COLLECTOR_FIELD, self.tr("Route collector field"), self.ROUTES)
+        )
+        self.add_track_rule_parameters()
+        self.addParameter(
+            sink(self.OUTPUT, self.tr("Deviation per collector and day"), QgsProcessing.TypeVector)
         )
         self.addParameter(
-            QgsProcessingParameterField(
-                self.TIME_FIELD, self.tr("Time field"), parentLayerParameterName=self.TRACKS
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.ROUTES, self.tr("Prescribed routes"), [QgsProcessing.TypeVectorLine]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.ROUTE_COLLECTOR_FIELD,
-                self.tr("Route collector field"),
-                parentLayerParameterName=self.ROUTES,
-            )
-        )
-        for name, label, default, minimum in (
-            (self.TOLERANCE, self.tr("Tolerance (m)"), 30.0, 0.01),
-            (self.MAX_GAP, self.tr("Maximum gap between fixes (s)"), 120.0, 1.0),
-            (self.MAX_SPEED, self.tr("Maximum speed (km/h)"), 60.0, 0.1),
-        ):
-            p = QgsProcessingParameterNumber(
-                name, label, QgsProcessingParameterNumber.Double, defaultValue=default
-            )
-            p.setMinimum(minimum)
-            self.addParameter(p)
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Deviation per collector and day"), QgsProcessing.TypeVector
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OFFROUTE, self.tr("Off-route stretches"), QgsProcessing.TypeVectorLine
-            )
+            sink(self.OFFROUTE, self.tr("Off-route stretches"), QgsProcessing.TypeVectorLine)
         )
 
     def processAlgorithm(
         self, parameters: dict, context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict:
-        tracks_src = require_source(
-            self.parameterAsSource(parameters, self.TRACKS, context),
-            QgsWkbTypes.PointGeometry,
-            self.tr("track"),
-        )
-        routes_src = require_source(
-            self.parameterAsSource(parameters, self.ROUTES, context),
-            QgsWkbTypes.LineGeometry,
-            self.tr("route"),
-        )
+        tracks_src = self.source(parameters, self.TRACKS, context, POINT, self.tr("track"))
+        routes_src = self.source(parameters, self.ROUTES, context, LINE, self.tr("route"))
         # Distances are measured in the tracks' CRS, or the routes' when the GPS fixes are
         # still in longitude/latitude.
         crs = tracks_src.sourceCrs()
         if crs.isGeographic() and not routes_src.sourceCrs().isGeographic():
             crs = routes_src.sourceCrs()
         require_projected(crs, self.tr("track"))
-        col_field = self.parameterAsString(parameters, self.COLLECTOR_FIELD, context)
-        time_field = self.parameterAsString(parameters, self.TIME_FIELD, context)
+        col_field, time_field = self.track_fields(parameters, context, tracks_src)
         route_field = self.parameterAsString(parameters, self.ROUTE_COLLECTOR_FIELD, context)
-        require_fields(tracks_src, [col_field, time_field], self.tr("track"))
         require_fields(routes_src, [route_field], self.tr("route"))
         tol = self.parameterAsDouble(parameters, self.TOLERANCE, context)
-        rules = TrackRules(
-            max_gap_s=self.parameterAsDouble(parameters, self.MAX_GAP, context),
-            max_speed_kmh=self.parameterAsDouble(parameters, self.MAX_SPEED, context),
-        )
+        rules = self.track_rules(parameters, context)
         routes = self._routes(routes_src, route_field, crs, context)
         feedback.setProgress(5)
-        tracks = read_columns(
-            tracks_src, source_layer(self, parameters, self.TRACKS, context),
-            [col_field, time_field], crs, context, feedback, time_field=time_field,
-        )  # fmt: skip
+        x, y, t, collectors = self.read_fixes(
+            parameters, context, feedback, tracks_src, crs, col_field, time_field
+        )
         if feedback.isCanceled():
             return {}
         feedback.setProgress(40)
-        x, y = tracks.xy if tracks.xy is not None else points_xy(tracks.wkb)
-        labels = np.array([_label(v) for v in tracks.attrs[col_field]], dtype=object)
+        labels = np.array([as_text(v) for v in collectors], dtype=object)
         no_label = np.equal(labels, None)
         if no_label.any():
             x[no_label] = np.nan
             labels[no_label] = ""
-        segs = track_segments(x, y, tracks.attrs[time_field], labels, rules)
-        if segs.stats.null_skipped:
-            feedback.pushWarning(
-                self.tr("{} fixes without time, position or collector were skipped.").format(
-                    segs.stats.null_skipped
-                )
-            )
-        if segs.stats.jumps_dropped:
-            feedback.pushInfo(
-                self.tr("{} fixes were dropped as GPS jumps.").format(segs.stats.jumps_dropped)
-            )
+        segs = track_segments(x, y, t, labels, rules)
+        self.report_track_stats(feedback, segs.stats)
         feedback.setProgress(55)
         if feedback.isCanceled():
             return {}
@@ -203,7 +119,7 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
             req.setDestinationCrs(crs, context.transformContext())
         parts: dict[str, list] = {}
         for f in src.getFeatures(req):
-            label = _label(f.attributes()[idx])
+            label = as_text(f.attributes()[idx])
             if label is None or not f.hasGeometry():
                 continue
             parts.setdefault(label, []).append(bytes(f.geometry().asWkb()))
@@ -214,62 +130,43 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
         return {label: shapely.union_all(shapely.from_wkb(wkbs)) for label, wkbs in parts.items()}
 
     def _write(self, parameters, context, result, crs) -> dict:
-        fields = QgsFields()
-        for name, kind in (
-            ("collector", QVariant.String),
-            ("day", QVariant.String),
-            ("patrol_s", QVariant.Double),
-            ("patrol_m", QVariant.Double),
-            ("off_s", QVariant.Double),
-            ("off_m", QVariant.Double),
-            ("off_time_share", QVariant.Double),
-            ("off_dist_share", QVariant.Double),
-        ):
-            fields.append(QgsField(name, kind))
-        sink, out_id = self.parameterAsSink(
+        fields = make_fields(
+            [("collector", QVariant.String), ("day", QVariant.String),
+             ("patrol_s", QVariant.Double), ("patrol_m", QVariant.Double),
+             ("off_s", QVariant.Double), ("off_m", QVariant.Double),
+             ("off_time_share", QVariant.Double), ("off_dist_share", QVariant.Double)]
+        )  # fmt: skip
+        sink, out_id = self.sink(
             parameters, self.OUTPUT, context, fields, QgsWkbTypes.NoGeometry, crs
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        feats = []
-        for r in sorted(result.rows, key=lambda r: (str(r.collector), r.day)):
-            f = QgsFeature(fields)
-            f.setAttributes(
-                [str(r.collector), r.day, round(r.patrol_s, 3), round(r.patrol_m, 3),
-                 _round(r.off_s), _round(r.off_m), r.off_time_share, r.off_dist_share]
-            )  # fmt: skip
-            feats.append(f)
-        sink.addFeatures(feats, QgsFeatureSink.FastInsert)
+        write_features(
+            sink,
+            fields,
+            (
+                ([str(r.collector), r.day, round(r.patrol_s, 3), round(r.patrol_m, 3),
+                  _round(r.off_s), _round(r.off_m), r.off_time_share, r.off_dist_share], None)
+                for r in sorted(result.rows, key=lambda r: (str(r.collector), r.day))
+            ),
+        )  # fmt: skip
 
-        lfields = QgsFields()
-        for name, kind in (
-            ("collector", QVariant.String),
-            ("day", QVariant.String),
-            ("length_m", QVariant.Double),
-            ("duration_s", QVariant.Double),
-        ):
-            lfields.append(QgsField(name, kind))
-        lsink, off_id = self.parameterAsSink(
+        lfields = make_fields(
+            [("collector", QVariant.String), ("day", QVariant.String),
+             ("length_m", QVariant.Double), ("duration_s", QVariant.Double)]
+        )  # fmt: skip
+        lsink, off_id = self.sink(
             parameters, self.OFFROUTE, context, lfields, QgsWkbTypes.LineString, crs
         )
-        if lsink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OFFROUTE))
         st = result.stretches
-        lfeats = []
-        for wkb, c, d, ln, dur in zip(
-            shapely.to_wkb(st.lines), st.collector, st.day, st.length_m, st.duration_s
-        ):
-            f = QgsFeature(lfields)
-            g = QgsGeometry()
-            g.fromWkb(wkb)
-            f.setGeometry(g)
-            f.setAttributes([str(c), str(d), round(float(ln), 3), round(float(dur), 3)])
-            lfeats.append(f)
-        lsink.addFeatures(lfeats, QgsFeatureSink.FastInsert)
-        return {
-            self.OUTPUT: out_id,
-            self.OFFROUTE: off_id,
-        }
+        stretches = zip(wkb_2d(st.lines), st.collector, st.day, st.length_m, st.duration_s)
+        write_features(
+            lsink,
+            lfields,
+            (
+                ([str(c), str(d), round(float(ln), 3), round(float(dur), 3)], wkb)
+                for wkb, c, d, ln, dur in stretches
+            ),
+        )
+        return {self.OUTPUT: out_id, self.OFFROUTE: off_id}
 
 
 def _round(v: float | None) -> float | None:

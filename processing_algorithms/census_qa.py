@@ -9,21 +9,13 @@ import numpy as np
 import shapely
 from qgis.core import (
     QgsDataSourceUri,
-    QgsFeature,
     QgsFeatureRequest,
-    QgsFeatureSink,
-    QgsField,
-    QgsFields,
     QgsGeometry,
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
-    QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
     QgsVectorLayer,
@@ -32,12 +24,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from .base import CityMgmtAlgorithm
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, QVariant):
-        return None if v.isNull() else v.value()
-    return v
+from .io import python_value
+from .params import number, sink
+from .sinks import make_fields, write_features
 
 
 def workspace_classes(layer: QgsVectorLayer) -> dict[tuple[str, str], str] | None:
@@ -152,12 +141,9 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
         "fields, and the unit grids layer. Output: one error feature per problem, and counts."
     )
 
+    # GRIDS, GRID_CODE_FIELD, TOLERANCE, OUTPUT: see CityMgmtAlgorithm
     INPUT = "INPUT"
-    GRIDS = "GRIDS"
-    GRID_CODE_FIELD = "GRID_CODE_FIELD"
     SCHEME = "SCHEME"
-    TOLERANCE = "TOLERANCE"
-    OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         from citymgmt_plugin.core.census.qa import QA_RULES
@@ -167,20 +153,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
                 self.INPUT, self.tr("Components"), [QgsProcessing.TypeVectorAnyGeometry]
             )
         )
-        self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.GRIDS, self.tr("Unit grids"), [QgsProcessing.TypeVectorPolygon]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GRID_CODE_FIELD,
-                self.tr("Grid code field"),
-                defaultValue="code",
-                parentLayerParameterName=self.GRIDS,
-                optional=True,
-            )
-        )
+        self.add_grid_parameters(vector_layer=True)
         self.addParameter(
             QgsProcessingParameterString(
                 self.SCHEME,
@@ -189,24 +162,21 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterNumber(
+            number(
                 self.TOLERANCE,
                 self.tr("Duplicate tolerance in metres (0: the accuracy class of each component)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=0.0,
-                minValue=0.0,
+                0.0,
+                0.0,
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Census QA errors"), QgsProcessing.TypeVectorPoint
-            )
+            sink(self.OUTPUT, self.tr("Census QA errors"), QgsProcessing.TypeVectorPoint)
         )
-        self.addOutput(QgsProcessingOutputNumber("TOTAL", self.tr("Errors")))
-        self.addOutput(QgsProcessingOutputNumber("CHECKED", self.tr("Components checked")))
+        self.add_number_outputs(
+            ("TOTAL", self.tr("Errors")), ("CHECKED", self.tr("Components checked"))
+        )
         self.addOutput(QgsProcessingOutputString("COUNTS", self.tr("Errors per rule (JSON)")))
-        for rule in QA_RULES:
-            self.addOutput(QgsProcessingOutputNumber(rule.upper(), rule))
+        self.add_number_outputs(*((rule.upper(), rule) for rule in QA_RULES))
 
     def _read_features(self, layer: QgsVectorLayer, idx: list[int], feedback: Any) -> tuple:
         fids: list[int] = []
@@ -255,7 +225,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
         gcodes, gwkb = [], []
         req = QgsFeatureRequest().setSubsetOfAttributes([code_field], grids_layer.fields())
         for f in grids_layer.getFeatures(req):
-            gcodes.append(str(_plain(f[code_field])))
+            gcodes.append(str(python_value(f[code_field])))
             gwkb.append(bytes(f.geometry().asWkb()))
         grids = GridIndex(gcodes, list(shapely.from_wkb(np.array(gwkb, dtype=object))))
         feedback.setProgress(10)
@@ -288,24 +258,22 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
             np.array(fids, dtype=np.int64), values, geoms, grids, classes, scheme, tol or None
         )
         feedback.setProgress(85)
-        out_fields = QgsFields()
-        out_fields.append(QgsField("source_fid", QVariant.LongLong))
-        out_fields.append(QgsField("identifier", QVariant.String))
-        out_fields.append(QgsField("rule", QVariant.String))
-        out_fields.append(QgsField("message", QVariant.String))
-        sink, dest = self.parameterAsSink(
+        out_fields = make_fields(
+            [("source_fid", QVariant.LongLong), ("identifier", QVariant.String),
+             ("rule", QVariant.String), ("message", QVariant.String)]
+        )  # fmt: skip
+        sink, dest = self.sink(
             parameters, self.OUTPUT, context, out_fields, QgsWkbTypes.Point, layer.crs()
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        feats = []
-        for e in result.errors:
-            feat = QgsFeature(out_fields)
-            feat.setAttributes([e.fid, e.identifier, e.rule, e.message])
-            if e.point is not None:
-                feat.setGeometry(QgsGeometry.fromWkt(e.point.wkt))
-            feats.append(feat)
-        sink.addFeatures(feats, QgsFeatureSink.FastInsert)
+        write_features(
+            sink,
+            out_fields,
+            (
+                ([e.fid, e.identifier, e.rule, e.message],
+                 None if e.point is None else QgsGeometry.fromWkt(e.point.wkt))
+                for e in result.errors
+            ),
+        )  # fmt: skip
         counts = result.counts()
         for rule in QA_RULES:
             feedback.pushInfo(f"{rule:<20} {counts[rule]:>8}")

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from qgis.core import (
-    QgsFeature,
     QgsFeatureRequest,
-    QgsFeatureSink,
-    QgsField,
-    QgsFields,
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
-    QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
     QgsUnitTypes,
     QgsWkbTypes,
 )
@@ -29,18 +20,10 @@ from qgis.PyQt.QtCore import QVariant
 from citymgmt_plugin.core.topology import ERROR_TYPES, GridRules, check_grids
 
 from .base import CityMgmtAlgorithm
-from .io import field_name, geometries, progress_callback, qgs_geometry, text_values
-from .layer_arrays import (
-    read_columns,
-    require_fields,
-    require_projected,
-    require_source,
-)
-
-# _NO_FAST_PATH: read through QGIS, not layer_arrays' GDAL Arrow path. Workspace GeoPackages
-# written through SpatiaLite hold SpatiaLite geometry blobs, which GDAL 3.6's Arrow reader
-# returns as nulls (OGR's normal reader understands them); grids and reports are few enough
-# (10,000 / 100,000s) for QGIS's reader to take well under a second per 10,000 features.
+from .io import field_name, geometries, progress_callback, qgs_geometry
+from .layer_arrays import require_fields, require_projected, require_source
+from .params import POLYGON, field, number, sink, source
+from .sinks import Row, make_fields, write_features
 
 
 class GridTopologyAlgorithm(CityMgmtAlgorithm):
@@ -72,8 +55,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
         "error type."
     )
 
-    GRIDS = "GRIDS"
-    GRID_CODE_FIELD = "GRID_CODE_FIELD"
+    # GRIDS, GRID_CODE_FIELD, OUTPUT: see CityMgmtAlgorithm
     ADMIN = "ADMIN"
     ADMIN_CODE_FIELD = "ADMIN_CODE_FIELD"
     MIN_AREA = "MIN_AREA"
@@ -81,25 +63,11 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
     SLIVER_RATIO = "SLIVER_RATIO"
     AREA_TOLERANCE = "AREA_TOLERANCE"
     LEGACY14 = "LEGACY14"
-    OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        self.add_grid_parameters()
         self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.GRIDS, self.tr("Unit grids"), [QgsProcessing.TypeVectorPolygon]
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GRID_CODE_FIELD,
-                self.tr("Grid code field"),
-                defaultValue="code",
-                parentLayerParameterName=self.GRIDS,
-                optional=True,  # QGIS 3.22 refuses omitted required fields despite defaults
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
+            source(
                 self.ADMIN,
                 self.tr("Administrative units (communities or streets)"),
                 [QgsProcessing.TypeVectorPolygon],
@@ -107,40 +75,23 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterField(
+            field(
                 self.ADMIN_CODE_FIELD,
                 self.tr("Administrative unit code field"),
-                defaultValue="code",
-                parentLayerParameterName=self.ADMIN,
+                self.ADMIN,
+                "code",
                 optional=True,
             )
         )
+        self.addParameter(number(self.MIN_AREA, self.tr("Minimum grid area (m²)"), 2000.0, 0.0))
+        self.addParameter(number(self.MAX_AREA, self.tr("Maximum grid area (m²)"), 40000.0, 0.0))
         self.addParameter(
-            QgsProcessingParameterNumber(
-                self.MIN_AREA,
-                self.tr("Minimum grid area (m²)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=2000.0,
-                minValue=0.0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.MAX_AREA,
-                self.tr("Maximum grid area (m²)"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=40000.0,
-                minValue=0.0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
+            number(
                 self.SLIVER_RATIO,
                 self.tr("Sliver thinness ratio 4πA/P² below which a grid is a sliver"),
-                QgsProcessingParameterNumber.Double,
-                defaultValue=0.1,
-                minValue=0.0,
-                maxValue=1.0,
+                0.1,
+                0.0,
+                1.0,
             )
         )
         self.addParameter(
@@ -148,35 +99,33 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
                 self.LEGACY14, self.tr("Allow legacy 14-digit grid codes"), defaultValue=False
             )
         )
-        tol = QgsProcessingParameterNumber(
-            self.AREA_TOLERANCE,
-            self.tr("Ignore gaps and overlaps smaller than (m²)"),
-            QgsProcessingParameterNumber.Double,
-            defaultValue=1.0,
-            minValue=0.0,
-        )
-        tol.setFlags(tol.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-        self.addParameter(tol)
         self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Grid errors"), QgsProcessing.TypeVectorPolygon
+            number(
+                self.AREA_TOLERANCE,
+                self.tr("Ignore gaps and overlaps smaller than (m²)"),
+                1.0,
+                0.0,
+                advanced=True,
             )
         )
-        self.addOutput(QgsProcessingOutputNumber("GRIDS_CHECKED", self.tr("Grids checked")))
-        self.addOutput(QgsProcessingOutputNumber("ERRORS", self.tr("Errors")))
-        self.addOutput(QgsProcessingOutputNumber("INVALID", self.tr("Invalid geometries")))
-        self.addOutput(QgsProcessingOutputNumber("OVERLAP", self.tr("Overlaps")))
-        self.addOutput(QgsProcessingOutputNumber("GAP", self.tr("Gaps")))
-        self.addOutput(QgsProcessingOutputNumber("OUTSIDE", self.tr("Outside admin units")))
-        self.addOutput(QgsProcessingOutputNumber("SLIVER", self.tr("Slivers")))
-        self.addOutput(QgsProcessingOutputNumber("AREA", self.tr("Area out of range")))
-        self.addOutput(QgsProcessingOutputNumber("DUPLICATE_CODE", self.tr("Duplicate codes")))
-        self.addOutput(QgsProcessingOutputNumber("MALFORMED_CODE", self.tr("Malformed codes")))
-        self.addOutput(
-            QgsProcessingOutputNumber("ADMIN_MISMATCH", self.tr("Codes not matching admin unit"))
+        self.addParameter(
+            sink(self.OUTPUT, self.tr("Grid errors"), QgsProcessing.TypeVectorPolygon)
         )
-        self.addOutput(QgsProcessingOutputNumber("GAP_AREA", self.tr("Gap area (m²)")))
-        self.addOutput(QgsProcessingOutputNumber("OVERLAP_AREA", self.tr("Overlap area (m²)")))
+        self.add_number_outputs(
+            ("GRIDS_CHECKED", self.tr("Grids checked")),
+            ("ERRORS", self.tr("Errors")),
+            ("INVALID", self.tr("Invalid geometries")),
+            ("OVERLAP", self.tr("Overlaps")),
+            ("GAP", self.tr("Gaps")),
+            ("OUTSIDE", self.tr("Outside admin units")),
+            ("SLIVER", self.tr("Slivers")),
+            ("AREA", self.tr("Area out of range")),
+            ("DUPLICATE_CODE", self.tr("Duplicate codes")),
+            ("MALFORMED_CODE", self.tr("Malformed codes")),
+            ("ADMIN_MISMATCH", self.tr("Codes not matching admin unit")),
+            ("GAP_AREA", self.tr("Gap area (m²)")),
+            ("OVERLAP_AREA", self.tr("Overlap area (m²)")),
+        )
 
     def processAlgorithm(
         self,
@@ -193,7 +142,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             admin = self.parameterAsSource(parameters, self.ADMIN, context)
         finally:
             context.setInvalidGeometryCheck(check)
-        grids = require_source(grids, QgsWkbTypes.PolygonGeometry, self.tr("unit grids"))
+        grids = require_source(grids, POLYGON, self.tr("unit grids"))
         crs = grids.sourceCrs()
         require_projected(crs, self.tr("unit grids"))
         if crs.mapUnits() != QgsUnitTypes.DistanceMeters:
@@ -217,35 +166,19 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
         )
 
         feedback.setProgressText(self.tr("Reading grids…"))
-        cols = read_columns(
-            grids,
-            None,  # layer: see _NO_FAST_PATH
-            [code_field],
-            crs,
-            context,
-            feedback,
-        )
+        wkb, codes = self.read_coded(grids, code_field, crs, context, feedback)
         if feedback.isCanceled():
             return {}
-        geoms = geometries(cols.wkb)
-        codes = text_values(cols.attrs[code_field])
+        geoms = geometries(wkb)
 
         admin_geoms = admin_codes = None
         if admin is not None:
-            require_source(admin, QgsWkbTypes.PolygonGeometry, self.tr("administrative units"))
+            require_source(admin, POLYGON, self.tr("administrative units"))
             admin_field = field_name(self, parameters, self.ADMIN_CODE_FIELD, context, "code")
             require_fields(admin, [admin_field], self.tr("administrative units"))
             feedback.setProgressText(self.tr("Reading administrative units…"))
-            acols = read_columns(
-                admin,
-                None,  # layer: see _NO_FAST_PATH
-                [admin_field],
-                crs,
-                context,
-                feedback,
-            )
-            admin_geoms = geometries(acols.wkb)
-            admin_codes = text_values(acols.attrs[admin_field])
+            admin_wkb, admin_codes = self.read_coded(admin, admin_field, crs, context, feedback)
+            admin_geoms = geometries(admin_wkb)
         feedback.setProgress(10)
 
         feedback.setProgressText(self.tr("Checking {0} grids…").format(len(geoms)))
@@ -261,27 +194,15 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
         except InterruptedError:
             return {}
 
-        fields = QgsFields()
-        fields.append(QgsField("type", QVariant.String, len=20))
-        fields.append(QgsField("grid_code", QVariant.String, len=20))
-        fields.append(QgsField("other_code", QVariant.String, len=20))
-        fields.append(QgsField("message", QVariant.String, len=254))
-        fields.append(QgsField("area_m2", QVariant.Double))
-        sink, dest_id = self.parameterAsSink(
+        fields = make_fields(
+            [("type", QVariant.String, 20), ("grid_code", QVariant.String, 20),
+             ("other_code", QVariant.String, 20), ("message", QVariant.String, 254),
+             ("area_m2", QVariant.Double)]
+        )  # fmt: skip
+        sink, dest_id = self.sink(
             parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon, crs
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        n = max(len(result.errors), 1)
-        for k, err in enumerate(result.errors):
-            if feedback.isCanceled():
-                break
-            f = QgsFeature(fields)
-            f.setAttributes([err.type, err.grid_code, err.other_code, err.message, err.area])
-            f.setGeometry(qgs_geometry(err.geometry))
-            sink.addFeature(f, QgsFeatureSink.FastInsert)
-            if k % 500 == 0:
-                feedback.setProgress(90 + 10 * k / n)
+        write_features(sink, fields, self._error_rows(result.errors, feedback))
 
         counts = result.counts
         for t in ERROR_TYPES:
@@ -296,3 +217,16 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
         }
         out.update({t.upper(): counts[t] for t in ERROR_TYPES})
         return out
+
+    @staticmethod
+    def _error_rows(errors: list, feedback: QgsProcessingFeedback) -> Iterator[Row]:
+        n = max(len(errors), 1)
+        for k, err in enumerate(errors):
+            if feedback.isCanceled():
+                break
+            yield (
+                [err.type, err.grid_code, err.other_code, err.message, err.area],
+                qgs_geometry(err.geometry),
+            )
+            if k % 500 == 0:
+                feedback.setProgress(90 + 10 * k / n)

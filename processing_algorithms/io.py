@@ -28,10 +28,21 @@ def python_value(value: Any) -> Any:
     if isinstance(value, QVariant):
         return None if value.isNull() else value.value()
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()  # np.bytes_ gives bytes: decoded below
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return value
+
+
+def is_null(value: Any) -> bool:
+    """None or a NULL QVariant."""
+    return value is None or (isinstance(value, QVariant) and value.isNull())
+
+
+def as_text(value: Any) -> str | None:
+    """One attribute value as text, as stored (bytes decoded); None for NULL."""
+    value = python_value(value)
+    return None if value is None else str(value)
 
 
 def text_values(values: Iterable[Any]) -> list[str | None]:
@@ -77,14 +88,22 @@ def geometries(wkb: np.ndarray) -> np.ndarray:
     return out
 
 
+def wkb_2d(geoms: Any) -> Any:
+    """``shapely.to_wkb`` in two dimensions (what every layer here holds).
+
+    shapely 2.1 asks for output dimension 4 by default, which QGIS's GEOS (3.11, that
+    shapely's calls bind to inside QGIS, e.g. in ``qgis_process`` with the bundled wheels)
+    refuses: "WKB output dimension must be 2 or 3".
+    """
+    return shapely.to_wkb(geoms, output_dimension=2)
+
+
 def qgs_geometry(geom: shapely.Geometry | None, multi: bool = True) -> QgsGeometry:
     """A QgsGeometry (null for None / empty), converted to multi-type when ``multi``."""
     if geom is None or geom.is_empty:
         return QgsGeometry()
     g = QgsGeometry()
-    # output_dimension=2: shapely 2.1 asks for 4 by default, which QGIS's GEOS (3.11, that
-    # shapely's calls bind to inside QGIS) refuses. Grids are 2-D.
-    g.fromWkb(shapely.to_wkb(geom, output_dimension=2))
+    g.fromWkb(wkb_2d(geom))
     if multi:
         g.convertToMultiType()
     return g

@@ -34,6 +34,8 @@ from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, QVariant
 from citymgmt_plugin.core.coverage import NULL_TIME
 from citymgmt_plugin.core.i18n import tr
 
+from .io import wkb_2d
+
 LOCAL_ZONE = b"Asia/Shanghai"
 LOCAL_OFFSET_S = 8 * 3600  # China has no daylight saving time
 _BATCH = 500_000
@@ -439,7 +441,7 @@ def _transformer(src, dst):
 
 def _transform_wkb(wkb: np.ndarray, src, dst) -> np.ndarray:
     geoms = shapely.from_wkb(wkb)
-    return shapely.to_wkb(shapely.transform(geoms, _transformer(src, dst)))
+    return wkb_2d(shapely.transform(geoms, _transformer(src, dst)))
 
 
 def _transform_xy(xy, src, dst):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingProvider
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -10,7 +10,11 @@ from citymgmt_plugin.core.paths import icon_path
 
 
 def algorithm_classes() -> list[type]:
-    """Every algorithm the provider offers; imported lazily so the plugin starts fast."""
+    """Every algorithm the provider offers; imported lazily so the plugin starts fast.
+
+    Plain ``from … import`` statements, not importlib: QGIS's import hook records the
+    modules a plugin imports that way and drops them on unload (importlib bypasses it).
+    """
     classes: list[type] = []
     # Each algorithm module appends itself here (one line each, keep sorted by id).
     from .census_qa import CensusQaAlgorithm
@@ -35,6 +39,16 @@ def algorithm_classes() -> list[type]:
 
     classes.append(ThematicStatsAlgorithm)
     return classes
+
+
+def create_algorithm(alg_id: str) -> QgsProcessingAlgorithm:
+    """A new, initialised instance of ``citymgmt:<id>`` (or ``<id>``), for running an
+    algorithm without the registry; KeyError for an unknown id."""
+    name = alg_id.split(":", 1)[1] if alg_id.startswith("citymgmt:") else alg_id
+    for cls in algorithm_classes():
+        if name == cls.ALG_ID:
+            return cls().create()
+    raise KeyError(alg_id)
 
 
 class CityMgmtProvider(QgsProcessingProvider):

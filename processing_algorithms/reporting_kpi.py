@@ -7,24 +7,13 @@ from typing import Any
 
 import numpy as np
 from qgis.core import (
-    QgsFeature,
-    QgsFeatureSink,
-    QgsField,
-    QgsFields,
-    QgsGeometry,
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputBoolean,
-    QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterDateTime,
-    QgsProcessingParameterDefinition,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
@@ -45,21 +34,20 @@ from .io import field_name, geometries, gpkg_time_shift, text_values, truthy_val
 from .layer_arrays import (
     LOCAL_OFFSET_S,
     points_xy,
-    qdatetime_to_epoch,
     read_columns,
     require_fields,
     require_source,
 )
+from .params import POINT, POLYGON, field, number, sink, source
+from .sinks import make_fields, wkb_geometry, write_features
 
 
 def _num(value: float | None) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-
-
-# _NO_FAST_PATH: read through QGIS, not layer_arrays' GDAL Arrow path. Workspace GeoPackages
-# written through SpatiaLite hold SpatiaLite geometry blobs, which GDAL 3.6's Arrow reader
-# returns as nulls (OGR's normal reader understands them); grids and reports are few enough
-# (10,000 / 100,000s) for QGIS's reader to take well under a second per 10,000 features.
+    """A KPI value for a table cell: float, or None when unknown (None or NaN)."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
 
 
 class ReportingKpiAlgorithm(CityMgmtAlgorithm):
@@ -93,18 +81,13 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         "reports per 4-hour bucket of the day and passed; and the 24 hourly counts."
     )
 
+    # TIME_FIELD, COLLECTOR_FIELD, GRIDS, GRID_CODE_FIELD, START, END: see CityMgmtAlgorithm
     SUBMISSIONS = "SUBMISSIONS"
-    TIME_FIELD = "TIME_FIELD"
-    COLLECTOR_FIELD = "COLLECTOR_FIELD"
     KIND_FIELD = "KIND_FIELD"
     CATEGORY_FIELD = "CATEGORY_FIELD"
     STATE_FIELD = "STATE_FIELD"
     INVALID_STATES = "INVALID_STATES"
     CLOSURE_FIELD = "CLOSURE_FIELD"
-    GRIDS = "GRIDS"
-    GRID_CODE_FIELD = "GRID_CODE_FIELD"
-    START = "START"
-    END = "END"
     ANNUAL_TARGET = "ANNUAL_TARGET"
     MONTHLY_TARGET = "MONTHLY_TARGET"
     MIN_COMPONENT_SHARE = "MIN_COMPONENT_SHARE"
@@ -121,14 +104,11 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.SUBMISSIONS,
-                self.tr("Submissions (reports)"),
-                [QgsProcessing.TypeVectorPoint],
+            source(
+                self.SUBMISSIONS, self.tr("Submissions (reports)"), [QgsProcessing.TypeVectorPoint]
             )
         )
-        # Optional: QGIS 3.22 refuses omitted required fields despite defaults; an omitted
-        # field falls back to the workspace column name (see io.field_name).
+        # Optional, with the workspace column name as default (see params.field).
         for name, label, default in (
             (self.TIME_FIELD, self.tr("Time field"), "observed_at"),
             (self.COLLECTOR_FIELD, self.tr("Collector field"), "collector_code"),
@@ -137,15 +117,7 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             (self.STATE_FIELD, self.tr("State field"), "state"),
             (self.CLOSURE_FIELD, self.tr("Closure field (closed when true)"), None),
         ):
-            self.addParameter(
-                QgsProcessingParameterField(
-                    name,
-                    label,
-                    defaultValue=default,
-                    parentLayerParameterName=self.SUBMISSIONS,
-                    optional=True,
-                )
-            )
+            self.addParameter(field(name, label, self.SUBMISSIONS, default, optional=True))
         self.addParameter(
             QgsProcessingParameterString(
                 self.INVALID_STATES,
@@ -153,23 +125,7 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
                 defaultValue="rejected,quarantined,duplicate",
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.GRIDS,
-                self.tr("Unit grids"),
-                [QgsProcessing.TypeVectorPolygon],
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GRID_CODE_FIELD,
-                self.tr("Grid code field"),
-                defaultValue="code",
-                parentLayerParameterName=self.GRIDS,
-                optional=True,
-            )
-        )
+        self.add_grid_parameters(optional=True)
         self.addParameter(
             QgsProcessingParameterDateTime(self.START, self.tr("Period start"), optional=True)
         )
@@ -179,132 +135,83 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             )
         )
         th = Thresholds()
-        for name, label, default, kind, maximum in (
-            (
-                self.ANNUAL_TARGET,
-                self.tr("Valid reports a year"),
-                th.annual_valid,
-                QgsProcessingParameterNumber.Integer,
-                None,
-            ),
-            (
-                self.MONTHLY_TARGET,
-                self.tr("Valid reports a month"),
-                th.monthly_valid,
-                QgsProcessingParameterNumber.Integer,
-                None,
-            ),
+        for name, label, default, integer, maximum in (
+            (self.ANNUAL_TARGET, self.tr("Valid reports a year"), th.annual_valid, True, None),
+            (self.MONTHLY_TARGET, self.tr("Valid reports a month"), th.monthly_valid, True, None),
             (
                 self.MIN_COMPONENT_SHARE,
                 self.tr("Minimum component share (0-1)"),
                 th.component_share,
-                QgsProcessingParameterNumber.Double,
+                False,
                 1.0,
             ),
             (
                 self.MIN_VALID_RATE,
                 self.tr("Minimum valid-report rate (0-1)"),
                 th.valid_rate,
-                QgsProcessingParameterNumber.Double,
+                False,
                 1.0,
             ),
             (
                 self.MIN_CLOSURE_RATE,
                 self.tr("Minimum closure rate (0-1)"),
                 th.closure_rate,
-                QgsProcessingParameterNumber.Double,
+                False,
                 1.0,
             ),
             (
                 self.MIN_PER_COLLECTOR_DAY,
                 self.tr("Minimum valid reports per collector per day"),
                 th.per_collector_day,
-                QgsProcessingParameterNumber.Double,
+                False,
                 None,
             ),
             (
                 self.MIN_BALANCE,
                 self.tr("Minimum balance (1 − Gini, 0-1)"),
                 th.balance,
-                QgsProcessingParameterNumber.Double,
+                False,
                 1.0,
             ),
         ):
-            p = QgsProcessingParameterNumber(name, label, kind, defaultValue=default, minValue=0)
-            if maximum is not None:
-                p.setMaximum(maximum)
-            self.addParameter(p)
+            self.addParameter(number(name, label, default, 0, maximum, integer=integer))
         for name, label, default in (
             (self.WORK_START_HOUR, self.tr("Working day starts at hour"), th.work_start_hour),
             (self.WORK_END_HOUR, self.tr("Working day ends at hour"), th.work_end_hour),
         ):
-            p = QgsProcessingParameterNumber(
-                name,
-                label,
-                QgsProcessingParameterNumber.Integer,
-                defaultValue=default,
-                minValue=0,
-                maxValue=24,
-            )
-            p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(p)
+            self.addParameter(number(name, label, default, 0, 24, integer=True, advanced=True))
+        self.addParameter(sink(self.OUTPUT_OVERALL, self.tr("KPIs"), QgsProcessing.TypeVector))
         self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT_OVERALL, self.tr("KPIs"), QgsProcessing.TypeVector
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
+            sink(
                 self.OUTPUT_GRIDS,
                 self.tr("KPIs per grid"),
                 QgsProcessing.TypeVectorPolygon,
                 optional=True,
-                createByDefault=True,
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT_COLLECTORS, self.tr("KPIs per collector"), QgsProcessing.TypeVector
-            )
+            sink(self.OUTPUT_COLLECTORS, self.tr("KPIs per collector"), QgsProcessing.TypeVector)
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(
+            sink(
                 self.OUTPUT_HOURS,
                 self.tr("Reports per hour of day"),
                 QgsProcessing.TypeVector,
                 optional=True,
-                createByDefault=True,
             )
         )
-        self.addOutput(QgsProcessingOutputNumber("REPORTS", self.tr("Reports")))
-        self.addOutput(QgsProcessingOutputNumber("VALID_REPORTS", self.tr("Valid reports")))
-        self.addOutput(QgsProcessingOutputNumber("VALID_RATE", self.tr("Valid-report rate")))
-        self.addOutput(
-            QgsProcessingOutputNumber("COMPONENT_SHARE", self.tr("Component problem share"))
+        self.add_number_outputs(
+            ("REPORTS", self.tr("Reports")),
+            ("VALID_REPORTS", self.tr("Valid reports")),
+            ("VALID_RATE", self.tr("Valid-report rate")),
+            ("COMPONENT_SHARE", self.tr("Component problem share")),
+            ("AREA_BALANCE", self.tr("Area balance")),
+            ("TIME_BALANCE", self.tr("Time-of-day balance")),
         )
-        self.addOutput(QgsProcessingOutputNumber("AREA_BALANCE", self.tr("Area balance")))
-        self.addOutput(QgsProcessingOutputNumber("TIME_BALANCE", self.tr("Time-of-day balance")))
         self.addOutput(QgsProcessingOutputBoolean("PASSED", self.tr("All KPIs passed")))
         self.addOutput(
             QgsProcessingOutputString("HOURLY", self.tr("Reports per hour 0-23 (comma-separated)"))
         )
-
-    # -- helpers -----------------------------------------------------------------------------
-
-    def _epoch(self, parameters, name, context) -> int | None:
-        if parameters.get(name) in (None, ""):
-            return None
-        value = self.parameterAsDateTime(parameters, name, context)
-        if not value.isValid():
-            return None
-        t = qdatetime_to_epoch(value)
-        return None if t == NULL_TIME else t
-
-    def _sink(self, parameters, name, context, fields, wkb_type, crs, required: bool = True):
-        sink, dest = self.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
-        if sink is None and required:
-            raise QgsProcessingException(self.invalidSinkError(parameters, name))
-        return sink, dest
 
     # -- run -----------------------------------------------------------------------------------
 
@@ -314,11 +221,7 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
-        subs = require_source(
-            self.parameterAsSource(parameters, self.SUBMISSIONS, context),
-            QgsWkbTypes.PointGeometry,
-            self.tr("submissions"),
-        )
+        subs = self.source(parameters, self.SUBMISSIONS, context, POINT, self.tr("submissions"))
         f_time = field_name(self, parameters, self.TIME_FIELD, context, "observed_at")
         f_coll = field_name(self, parameters, self.COLLECTOR_FIELD, context, "collector_code")
         f_kind = field_name(self, parameters, self.KIND_FIELD, context, "kind")
@@ -331,8 +234,8 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         wanted = list(dict.fromkeys(f for f in (f_time, f_coll, f_kind, f_cat, f_state, f_closed)))
         wanted = [f for f in wanted if f]
         require_fields(subs, wanted, self.tr("submissions"))
-        start = self._epoch(parameters, self.START, context)
-        end = self._epoch(parameters, self.END, context)
+        start = self.epoch(parameters, self.START, context)
+        end = self.epoch(parameters, self.END, context)
         if start is not None and end is not None and end <= start:
             raise QgsProcessingException(self.tr("The period end must be after its start."))
         invalid_states = [
@@ -362,35 +265,19 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         grid_wkb = grid_codes = None
         dest_crs = subs.sourceCrs()
         if grids is not None:
-            require_source(grids, QgsWkbTypes.PolygonGeometry, self.tr("unit grids"))
+            require_source(grids, POLYGON, self.tr("unit grids"))
             f_grid = field_name(self, parameters, self.GRID_CODE_FIELD, context, "code")
             require_fields(grids, [f_grid], self.tr("unit grids"))
             dest_crs = grids.sourceCrs()
             feedback.setProgressText(self.tr("Reading grids…"))
-            gcols = read_columns(
-                grids,
-                None,  # layer: see _NO_FAST_PATH
-                [f_grid],
-                dest_crs,
-                context,
-                feedback,
-            )
-            grid_wkb = gcols.wkb
-            grid_codes = text_values(gcols.attrs[f_grid])
+            grid_wkb, grid_codes = self.read_coded(grids, f_grid, dest_crs, context, feedback)
         feedback.setProgress(10)
         if feedback.isCanceled():
             return {}
 
         feedback.setProgressText(self.tr("Reading submissions…"))
-        cols = read_columns(
-            subs,
-            None,  # layer: see _NO_FAST_PATH
-            wanted,
-            dest_crs,
-            context,
-            feedback,
-            time_field=f_time,
-        )
+        # through QGIS, not the GDAL Arrow path (see CityMgmtAlgorithm.read_coded)
+        cols = read_columns(subs, None, wanted, dest_crs, context, feedback, time_field=f_time)
         feedback.setProgress(50)
         if feedback.isCanceled():
             return {}
@@ -427,148 +314,102 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         out: dict[str, Any] = {}
         names = kpi_names()
         # -- overall -------------------------------------------------------------------------
-        fields = QgsFields()
-        for name, qtype in (
-            ("kpi", QVariant.String),
-            ("name", QVariant.String),
-            ("value", QVariant.Double),
-            ("threshold", QVariant.Double),
-            ("passed", QVariant.Bool),
-            ("comment", QVariant.String),
-        ):
-            fields.append(QgsField(name, qtype))
-        sink, out[self.OUTPUT_OVERALL] = self._sink(
+        fields = make_fields(
+            [("kpi", QVariant.String), ("name", QVariant.String), ("value", QVariant.Double),
+             ("threshold", QVariant.Double), ("passed", QVariant.Bool),
+             ("comment", QVariant.String)]
+        )  # fmt: skip
+        sink, out[self.OUTPUT_OVERALL] = self.sink(
             parameters, self.OUTPUT_OVERALL, context, fields, QgsWkbTypes.NoGeometry, dest_crs
         )
+        rows = []
         for row in result.overall:
-            f = QgsFeature(fields)
-            f.setAttributes(
-                [
-                    row.kpi,
-                    names.get(row.kpi, row.kpi),
-                    _num(None if row.value is None else float(row.value)),
-                    _num(None if row.threshold is None else float(row.threshold)),
-                    row.passed,
-                    row.comment,
-                ]
+            value, limit = _num(row.value), _num(row.threshold)
+            rows.append(
+                (
+                    [row.kpi, names.get(row.kpi, row.kpi), value, limit, row.passed, row.comment],
+                    None,
+                )
             )
-            sink.addFeature(f, QgsFeatureSink.FastInsert)
             value = "—" if row.value is None else f"{row.value:.4g}"
             limit = "—" if row.threshold is None else f"{row.threshold:.4g}"
             mark = {True: "✓", False: "✗", None: ""}[row.passed]
             feedback.pushInfo(f"{row.kpi}: {value} / {limit} {mark}")
+        write_features(sink, fields, rows)
         del sink
 
         # -- grids ------------------------------------------------------------------------------
         if grid_wkb is not None:
-            fields = QgsFields()
-            fields.append(QgsField("grid_code", QVariant.String, len=20))
-            for name in ("reports", "valid", "component", "event"):
-                fields.append(QgsField(name, QVariant.Int))
-            for name in result.major_columns:
-                fields.append(QgsField(name, QVariant.Int))
-            fields.append(QgsField("valid_rate", QVariant.Double))
-            fields.append(QgsField("comp_share", QVariant.Double))
-            fields.append(QgsField("passed", QVariant.Bool))
-            sink, dest = self._sink(
-                parameters,
-                self.OUTPUT_GRIDS,
-                context,
-                fields,
-                QgsWkbTypes.MultiPolygon,
-                dest_crs,
-                required=False,
-            )
+            fields = make_fields(
+                [("grid_code", QVariant.String, 20)]
+                + [(name, QVariant.Int) for name in ("reports", "valid", "component", "event")]
+                + [(name, QVariant.Int) for name in result.major_columns]
+                + [("valid_rate", QVariant.Double), ("comp_share", QVariant.Double),
+                   ("passed", QVariant.Bool)]
+            )  # fmt: skip
+            sink, dest = self.sink(
+                parameters, self.OUTPUT_GRIDS, context, fields, QgsWkbTypes.MultiPolygon,
+                dest_crs, required=False,
+            )  # fmt: skip
             if sink is not None:
                 out[self.OUTPUT_GRIDS] = dest
-                for wkb, row in zip(grid_wkb, result.grids):
-                    f = QgsFeature(fields)
-                    f.setAttributes(
-                        [
-                            row.grid_code,
-                            row.reports,
-                            row.valid,
-                            row.component,
-                            row.event,
-                            *[row.majors[c] for c in result.major_columns],
-                            row.valid_rate,
-                            row.component_share,
-                            row.passed,
-                        ]
-                    )
-                    if wkb is not None:
-                        g = QgsGeometry()
-                        g.fromWkb(bytes(wkb))
-                        g.convertToMultiType()
-                        f.setGeometry(g)
-                    sink.addFeature(f, QgsFeatureSink.FastInsert)
+                write_features(
+                    sink,
+                    fields,
+                    (
+                        ([row.grid_code, row.reports, row.valid, row.component, row.event,
+                          *[row.majors[c] for c in result.major_columns], row.valid_rate,
+                          row.component_share, row.passed],
+                         None if wkb is None else wkb_geometry(wkb, multi=True))
+                        for wkb, row in zip(grid_wkb, result.grids)
+                    ),
+                )  # fmt: skip
                 del sink
         elif parameters.get(self.OUTPUT_GRIDS):
             feedback.pushInfo(self.tr("No grids layer: the per-grid output is not written."))
         feedback.setProgress(90)
 
         # -- collectors ---------------------------------------------------------------------------
-        fields = QgsFields()
-        fields.append(QgsField("collector", QVariant.String))
-        for name in ("reports", "valid", "component"):
-            fields.append(QgsField(name, QVariant.Int))
-        fields.append(QgsField("valid_rate", QVariant.Double))
-        fields.append(QgsField("comp_share", QVariant.Double))
-        fields.append(QgsField("active_days", QVariant.Int))
-        fields.append(QgsField("per_day", QVariant.Double))
-        fields.append(QgsField("per_period_day", QVariant.Double))
-        for lo, hi in HOUR_BUCKETS:
-            fields.append(QgsField(f"h{lo:02d}_{hi:02d}", QVariant.Int))
-        fields.append(QgsField("passed", QVariant.Bool))
-        sink, out[self.OUTPUT_COLLECTORS] = self._sink(
+        fields = make_fields(
+            [("collector", QVariant.String)]
+            + [(name, QVariant.Int) for name in ("reports", "valid", "component")]
+            + [("valid_rate", QVariant.Double), ("comp_share", QVariant.Double),
+               ("active_days", QVariant.Int), ("per_day", QVariant.Double),
+               ("per_period_day", QVariant.Double)]
+            + [(f"h{lo:02d}_{hi:02d}", QVariant.Int) for lo, hi in HOUR_BUCKETS]
+            + [("passed", QVariant.Bool)]
+        )  # fmt: skip
+        sink, out[self.OUTPUT_COLLECTORS] = self.sink(
             parameters, self.OUTPUT_COLLECTORS, context, fields, QgsWkbTypes.NoGeometry, dest_crs
         )
-        for row in result.collectors:
-            f = QgsFeature(fields)
-            f.setAttributes(
-                [
-                    row.collector_code,
-                    row.reports,
-                    row.valid,
-                    row.component,
-                    row.valid_rate,
-                    row.component_share,
-                    row.active_days,
-                    row.per_day,
-                    row.per_period_day,
-                    *row.buckets,
-                    row.passed,
-                ]
-            )
-            sink.addFeature(f, QgsFeatureSink.FastInsert)
+        write_features(
+            sink,
+            fields,
+            (
+                ([row.collector_code, row.reports, row.valid, row.component, row.valid_rate,
+                  row.component_share, row.active_days, row.per_day, row.per_period_day,
+                  *row.buckets, row.passed], None)
+                for row in result.collectors
+            ),
+        )  # fmt: skip
         del sink
 
         # -- hours --------------------------------------------------------------------------------
-        fields = QgsFields()
-        for name in ("hour", "reports", "valid", "component"):
-            fields.append(QgsField(name, QVariant.Int))
-        sink, dest = self._sink(
-            parameters,
-            self.OUTPUT_HOURS,
-            context,
-            fields,
-            QgsWkbTypes.NoGeometry,
-            dest_crs,
-            required=False,
+        fields = make_fields(
+            [(name, QVariant.Int) for name in ("hour", "reports", "valid", "component")]
         )
+        sink, dest = self.sink(
+            parameters, self.OUTPUT_HOURS, context, fields, QgsWkbTypes.NoGeometry, dest_crs,
+            required=False,
+        )  # fmt: skip
         if sink is not None:
             out[self.OUTPUT_HOURS] = dest
-            for h in range(24):
-                f = QgsFeature(fields)
-                f.setAttributes(
-                    [
-                        h,
-                        int(result.hourly[h]),
-                        int(result.hourly_valid[h]),
-                        int(result.hourly_component[h]),
-                    ]
-                )
-                sink.addFeature(f, QgsFeatureSink.FastInsert)
+            hourly = zip(result.hourly, result.hourly_valid, result.hourly_component)
+            write_features(
+                sink,
+                fields,
+                (([h, int(a), int(v), int(c)], None) for h, (a, v, c) in enumerate(hourly)),
+            )
             del sink
         feedback.setProgress(100)
 

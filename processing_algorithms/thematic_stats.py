@@ -6,21 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
-    QgsFeature,
     QgsFeatureRequest,
-    QgsFeatureSink,
-    QgsField,
-    QgsFields,
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
 from .base import CityMgmtAlgorithm
+from .params import field, sink, source
+from .sinks import make_fields, write_features
 
 
 class ThematicStatsAlgorithm(CityMgmtAlgorithm):
@@ -36,45 +31,20 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
         "CATEGORY_FIELD defaults to the template's category field of a thematic layer."
     )
 
+    # GRIDS, GRID_CODE_FIELD, OUTPUT: see CityMgmtAlgorithm
     THEMATIC = "THEMATIC"
     CATEGORY_FIELD = "CATEGORY_FIELD"
-    GRIDS = "GRIDS"
-    GRID_CODE_FIELD = "GRID_CODE_FIELD"
-    OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config: Any = None) -> None:
         self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.THEMATIC, self.tr("Thematic layer"), [QgsProcessing.TypeVectorAnyGeometry]
-            )
+            source(self.THEMATIC, self.tr("Thematic layer"), [QgsProcessing.TypeVectorAnyGeometry])
         )
         self.addParameter(
-            QgsProcessingParameterField(
-                self.CATEGORY_FIELD,
-                self.tr("Category field"),
-                parentLayerParameterName=self.THEMATIC,
-                optional=True,
-            )
+            field(self.CATEGORY_FIELD, self.tr("Category field"), self.THEMATIC, optional=True)
         )
+        self.add_grid_parameters(label=self.tr("Unit or responsibility grids"), code_optional=False)
         self.addParameter(
-            QgsProcessingParameterFeatureSource(
-                self.GRIDS,
-                self.tr("Unit or responsibility grids"),
-                [QgsProcessing.TypeVectorPolygon],
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.GRID_CODE_FIELD,
-                self.tr("Grid code field"),
-                defaultValue="code",
-                parentLayerParameterName=self.GRIDS,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Statistics per grid"), QgsProcessing.TypeVector
-            )
+            sink(self.OUTPUT, self.tr("Statistics per grid"), QgsProcessing.TypeVector)
         )
 
     def processAlgorithm(self, parameters: Any, context: Any, feedback: Any) -> dict:
@@ -131,38 +101,30 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
         }.get(QgsWkbTypes.geometryType(source.wkbType()))
         rows = grid_stats(geoms, cats, cells, codes, kind=kind)
 
-        fields = QgsFields()
-        fields.append(QgsField("grid_code", QVariant.String))
-        fields.append(QgsField("category", QVariant.String))
-        fields.append(QgsField("category_label", QVariant.String))
-        fields.append(QgsField("count", QVariant.Int))
-        fields.append(QgsField("length_m", QVariant.Double))
-        fields.append(QgsField("area_m2", QVariant.Double))
-        sink, dest = self.parameterAsSink(
+        fields = make_fields(
+            [("grid_code", QVariant.String), ("category", QVariant.String),
+             ("category_label", QVariant.String), ("count", QVariant.Int),
+             ("length_m", QVariant.Double), ("area_m2", QVariant.Double)]
+        )  # fmt: skip
+        sink, dest = self.sink(
             parameters, self.OUTPUT, context, fields, QgsWkbTypes.NoGeometry, grids.sourceCrs()
         )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
         spec = None
         if template is not None and category:
             try:
                 spec = template.field(category)
             except KeyError:
                 spec = None
-        for row in rows:
-            feat = QgsFeature(fields)
-            label = spec.domain_label(row.category) if spec is not None else row.category
-            feat.setAttributes(
-                [
-                    row.grid_code,
-                    row.category,
-                    label,
-                    row.count,
-                    round(row.length_m, 3),
-                    round(row.area_m2, 3),
-                ]
-            )
-            sink.addFeature(feat, QgsFeatureSink.FastInsert)
+        write_features(
+            sink,
+            fields,
+            (
+                ([row.grid_code, row.category,
+                  spec.domain_label(row.category) if spec is not None else row.category,
+                  row.count, round(row.length_m, 3), round(row.area_m2, 3)], None)
+                for row in rows
+            ),
+        )  # fmt: skip
         feedback.pushInfo(
             self.tr("{0} rows for {1} features in {2} grids").format(
                 len(rows), len(geoms), len(cells)

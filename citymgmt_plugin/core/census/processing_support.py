@@ -43,14 +43,9 @@ def run_census_qa(components: Any, grids: Any, **params: Any) -> dict[str, Any]:
     registry only holds a broken provider shell."""
     import processing
 
+    from ...processing_provider import runnable
+
     args = {"INPUT": components, "GRIDS": grids, "OUTPUT": "memory:"}
     args.update(params)
-    if ensure_provider():
-        return processing.run("citymgmt:censusqa", args)
-    try:
-        from ...processing_algorithms.census_qa import CensusQaAlgorithm
-    except ImportError:
-        from processing_algorithms.census_qa import CensusQaAlgorithm
-    alg = CensusQaAlgorithm()
-    alg.initAlgorithm()
-    return processing.run(alg, args)
+    ensure_provider()
+    return processing.run(runnable("citymgmt:censusqa"), args)

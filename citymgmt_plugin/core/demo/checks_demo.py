@@ -13,25 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ...processing_provider import runnable
 from ..i18n import tr
-
-
-def _algorithm(alg_id: str) -> Any:
-    """The algorithm to hand to ``processing.run``: its id when the registry answers, else a
-    fresh instance. (A provider added without a Python reference kept elsewhere loses its
-    Python half: its algorithms get empty ids, and it can no longer be removed to re-add.)"""
-    from qgis.core import QgsApplication
-
-    if QgsApplication.processingRegistry().algorithmById(alg_id) is not None:
-        return alg_id
-    try:
-        from ...processing_algorithms.provider import algorithm_classes  # packaged zip
-    except ImportError:
-        from processing_algorithms.provider import algorithm_classes  # source checkout
-    for cls in algorithm_classes():
-        if f"citymgmt:{cls.ALG_ID}" == alg_id:
-            return cls().create()
-    raise KeyError(alg_id)
 
 
 def _gpkg_table(path: Path, table: str) -> str:
@@ -58,7 +41,7 @@ def step_checks(ctx: Any) -> None:
         out.unlink()
     t0 = time.perf_counter()
     res = processing.run(
-        _algorithm("citymgmt:gridtopology"),
+        runnable("citymgmt:gridtopology"),
         {
             "GRIDS": _source(ws_path, "unit_grids"),
             "GRID_CODE_FIELD": "code",
@@ -135,7 +118,7 @@ def step_kpi(ctx: Any) -> None:
             path.unlink()
     t0 = time.perf_counter()
     res = processing.run(
-        _algorithm("citymgmt:reportingkpi"),
+        runnable("citymgmt:reportingkpi"),
         {
             "SUBMISSIONS": _source(ws_path, "submissions"),
             "GRIDS": _source(ws_path, "unit_grids"),

@@ -1,0 +1,58 @@
+"""Output tables of the algorithms: field lists and writing rows to a feature sink.
+
+Creating the sink itself is :meth:`.base.CityMgmtAlgorithm.sink` (it needs the algorithm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Union
+
+from qgis.core import QgsFeature, QgsFeatureSink, QgsField, QgsFields, QgsGeometry
+
+# (name, QVariant type) or (name, QVariant type, length)
+FieldSpec = Union[tuple[str, Any], tuple[str, Any, int]]
+# attributes, and a geometry: None, a QgsGeometry or WKB bytes
+Row = tuple[Sequence[Any], Union[QgsGeometry, bytes, None]]
+
+_CHUNK = 10_000
+
+
+def make_fields(specs: Iterable[FieldSpec]) -> QgsFields:
+    fields = QgsFields()
+    for name, kind, *length in specs:
+        fields.append(QgsField(name, kind, len=length[0]) if length else QgsField(name, kind))
+    return fields
+
+
+def wkb_geometry(wkb: bytes | None, multi: bool = False) -> QgsGeometry:
+    """A QgsGeometry from WKB (null for None), converted to multi-type when ``multi``."""
+    g = QgsGeometry()
+    if wkb is not None:
+        g.fromWkb(bytes(wkb))
+        if multi:
+            g.convertToMultiType()
+    return g
+
+
+def write_features(sink: QgsFeatureSink, fields: QgsFields, rows: Iterable[Row]) -> int:
+    """Add one feature per ``(attributes, geometry)`` row (fast insert, in chunks); the count.
+
+    A row without geometry (None) gets none; WKB is converted here.
+    """
+    batch: list[QgsFeature] = []
+    n = 0
+    for attrs, geom in rows:
+        f = QgsFeature(fields)
+        f.setAttributes(list(attrs))
+        if geom is not None:
+            f.setGeometry(geom if isinstance(geom, QgsGeometry) else wkb_geometry(geom))
+        batch.append(f)
+        if len(batch) >= _CHUNK:
+            sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+            n += len(batch)
+            batch = []
+    if batch:
+        sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+        n += len(batch)
+    return n
