@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -26,6 +27,38 @@ ALG_ATTRS = {"ALG_NAME", "ALG_HELP", "ALG_GROUP"}
 SOURCES = ["citymgmt_plugin", "processing_algorithms"]
 
 Catalogue = dict[str, dict[str, str | None]]  # context -> source -> translation
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+_PROTECTED = re.compile(r"(\{[^{}]*\}|<[^>]+>|%\d|&[a-z]+;)")
+_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（"}
+
+
+def chinese_punctuation(text: str) -> str:
+    """Full-width punctuation next to Chinese text; placeholders, tags and times untouched."""
+    chars: list[tuple[str, bool]] = []
+    for i, part in enumerate(_PROTECTED.split(text)):
+        chars.extend((c, i % 2 == 1) for c in part)
+    out = [c for c, _ in chars]
+    opened = 0
+    for i, (c, protected) in enumerate(chars):
+        if protected or (c not in _FULL and c != ")"):
+            continue
+        prev = next((out[j] for j in range(i - 1, -1, -1) if out[j] != " "), "")
+        nxt = next((chars[j][0] for j in range(i + 1, len(chars)) if chars[j][0] != " "), "")
+        if c == ")":
+            if opened:
+                out[i], opened = "）", opened - 1
+        elif c == ":" and prev.isdigit() and nxt.isdigit():
+            continue  # a time such as 12:30
+        elif c == "(" and nxt == "*":
+            continue  # a file-dialog filter such as 图片 (*.jpg) must keep ASCII brackets
+        elif _CJK.match(prev or " ") or _CJK.match(nxt or " "):
+            out[i] = _FULL[c]
+            opened += c == "("
+    joined = "".join(out)
+    joined = re.sub(r"([，：；？！（）]) +", r"\1", joined)
+    return re.sub(r"(?<=\S) +([，：；？！（）])", r"\1", joined)
 
 
 def _const(node: ast.AST, names: dict[str, str] | None = None) -> str | None:
@@ -123,7 +156,7 @@ def write_ts(cat: Catalogue, path: Path = TS) -> None:
             ET.SubElement(msg, "source").text = src
             tr_el = ET.SubElement(msg, "translation")
             if cat[name][src]:
-                tr_el.text = cat[name][src]
+                tr_el.text = chinese_punctuation(cat[name][src])
             else:
                 tr_el.set("type", "unfinished")
     ET.indent(root)

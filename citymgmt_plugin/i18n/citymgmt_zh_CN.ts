@@ -9,7 +9,7 @@
     </message>
     <message>
       <source>QGIS authentication configuration {0} uses the {1} method; a workspace needs Basic (user name and password).</source>
-      <translation>QGIS 认证配置 {0} 使用 {1} 方式；工作区需要 Basic（用户名和密码）方式。</translation>
+      <translation>QGIS 认证配置 {0} 使用 {1} 方式；工作空间需要 Basic（用户名和密码）方式。</translation>
     </message>
     <message>
       <source>The QGIS authentication system is not available, so {0} cannot be read.</source>
@@ -28,7 +28,7 @@
     </message>
     <message>
       <source>Accepted items: {0}</source>
-      <translation>已接受条目:{0}</translation>
+      <translation>已接受条目：{0}</translation>
     </message>
     <message>
       <source>Add photos…</source>
@@ -36,11 +36,11 @@
     </message>
     <message>
       <source>Applied: {0} created, {1} updated, {2} moved, {3} retired, {4} not accepted</source>
-      <translation>已应用:新建 {0},更新 {1},移位 {2},注销 {3},未接受 {4}</translation>
+      <translation>已应用：新建 {0}，更新 {1}，移位 {2}，注销 {3}，未接受 {4}</translation>
     </message>
     <message>
       <source>Applied: {0} created, {1} updated, {2} moved, {3} retired.</source>
-      <translation>已应用:新建 {0},更新 {1},移位 {2},注销 {3}。</translation>
+      <translation>已应用：新建 {0}，更新 {1}，移位 {2}，注销 {3}。</translation>
     </message>
     <message>
       <source>Apply accepted</source>
@@ -48,7 +48,7 @@
     </message>
     <message>
       <source>Batch: {0}</source>
-      <translation>批次:{0}</translation>
+      <translation>批次：{0}</translation>
     </message>
     <message>
       <source>Browse…</source>
@@ -96,11 +96,11 @@
     </message>
     <message>
       <source>Class {0} ({1}) is drawn as a {2}, not a {3}.</source>
-      <translation>类别 {0}({1})应绘制为{2},而不是{3}。</translation>
+      <translation>类别 {0}({1})应绘制为{2}，而不是{3}。</translation>
     </message>
     <message>
       <source>Class {0} is not in this workspace's class table ({1}).</source>
-      <translation>类别 {0} 不在本工作空间的类别表中({1})。</translation>
+      <translation>类别 {0} 不在本工作空间的类别表中（{1}）。</translation>
     </message>
     <message>
       <source>Code</source>
@@ -120,7 +120,7 @@
     </message>
     <message>
       <source>Component {0} is retired ({1}); restore its status first.</source>
-      <translation>部件 {0} 已注销({1}),请先恢复其状态。</translation>
+      <translation>部件 {0} 已注销（{1}），请先恢复其状态。</translation>
     </message>
     <message>
       <source>Component {0} no longer exists.</source>
@@ -128,7 +128,7 @@
     </message>
     <message>
       <source>Component {0} was changed by {1} (version {2}, you edited version {3}): reload it and apply your change again.</source>
-      <translation>部件 {0} 已被 {1} 修改(当前版本 {2},您编辑的是版本 {3}):请重新载入后再修改。</translation>
+      <translation>部件 {0} 已被 {1} 修改（当前版本 {2}，您编辑的是版本 {3}）：请重新载入后再修改。</translation>
     </message>
     <message>
       <source>Coordinates</source>
@@ -136,11 +136,11 @@
     </message>
     <message>
       <source>Distance (m)</source>
-      <translation>距离(米)</translation>
+      <translation>距离（米）</translation>
     </message>
     <message>
       <source>Editing {0} (version {1}, {2})</source>
-      <translation>正在编辑 {0}(版本 {1},{2})</translation>
+      <translation>正在编辑 {0}（版本 {1},{2}）</translation>
     </message>
     <message>
       <source>Field</source>
@@ -148,11 +148,11 @@
     </message>
     <message>
       <source>Fill in the mandatory fields: {0}.</source>
-      <translation>请填写必填项:{0}。</translation>
+      <translation>请填写必填项：{0}。</translation>
     </message>
     <message>
       <source>Grid {0} was given but the position is in grid {1}.</source>
-      <translation>给出的网格为 {0},但位置位于网格 {1}。</translation>
+      <translation>给出的网格为 {0}，但位置位于网格 {1}。</translation>
     </message>
     <message>
       <source>History of {0}</source>
@@ -176,7 +176,7 @@
     </message>
     <message>
       <source>Identifier {0} starts with county {1} but the position is in grid {2} of county {3}.</source>
-      <translation>标识码 {0} 的区县代码为 {1},但位置位于区县 {3} 的网格 {2}。</translation>
+      <translation>标识码 {0} 的区县代码为 {1}，但位置位于区县 {3} 的网格 {2}。</translation>
     </message>
     <message>
       <source>Images (*.jpg *.jpeg *.png *.tif)</source>
@@ -184,11 +184,11 @@
     </message>
     <message>
       <source>Invalid rows:</source>
-      <translation>无效行:</translation>
+      <translation>无效行：</translation>
     </message>
     <message>
       <source>Item {0} ({1}, row {2}) cannot be applied: {3}</source>
-      <translation>条目 {0}({1},第 {2} 行)无法应用:{3}</translation>
+      <translation>条目 {0}({1}，第 {2} 行)无法应用：{3}</translation>
     </message>
     <message>
       <source>Layer / sheet</source>
@@ -196,15 +196,15 @@
     </message>
     <message>
       <source>Made: {0}</source>
-      <translation>生成时间:{0}</translation>
+      <translation>生成时间：{0}</translation>
     </message>
     <message>
       <source>Mandatory attribute missing: {0}.</source>
-      <translation>缺少必填属性:{0}。</translation>
+      <translation>缺少必填属性：{0}。</translation>
     </message>
     <message>
       <source>Map the coordinate columns (x and y) of a table without geometry.</source>
-      <translation>表格没有几何,请映射坐标列(x 和 y)。</translation>
+      <translation>表格没有几何，请映射坐标列（x 和 y）。</translation>
     </message>
     <message>
       <source>Move</source>
@@ -240,7 +240,7 @@
     </message>
     <message>
       <source>No such file: {0}</source>
-      <translation>文件不存在:{0}</translation>
+      <translation>文件不存在：{0}</translation>
     </message>
     <message>
       <source>Note</source>
@@ -260,7 +260,7 @@
     </message>
     <message>
       <source>Photos (drop image files here)</source>
-      <translation>照片(可将图片文件拖放到此处)</translation>
+      <translation>照片（可将图片文件拖放到此处）</translation>
     </message>
     <message>
       <source>Pick a class first.</source>
@@ -292,7 +292,7 @@
     </message>
     <message>
       <source>Report written: {0}</source>
-      <translation>报告已写出:{0}</translation>
+      <translation>报告已写出：{0}</translation>
     </message>
     <message>
       <source>Retire</source>
@@ -308,7 +308,7 @@
     </message>
     <message>
       <source>Retiring sets status {0}, not {1}.</source>
-      <translation>注销只能设为 {0},不能设为 {1}。</translation>
+      <translation>注销只能设为 {0}，不能设为 {1}。</translation>
     </message>
     <message>
       <source>Row</source>
@@ -316,7 +316,7 @@
     </message>
     <message>
       <source>Rows read: {0}; valid: {1}; invalid: {2}</source>
-      <translation>读取 {0} 行;有效 {1};无效 {2}</translation>
+      <translation>读取 {0} 行；有效 {1}；无效 {2}</translation>
     </message>
     <message>
       <source>Save changes</source>
@@ -324,11 +324,11 @@
     </message>
     <message>
       <source>Saved {0} in grid {1}.</source>
-      <translation>已保存 {0},所在网格 {1}。</translation>
+      <translation>已保存 {0}，所在网格 {1}。</translation>
     </message>
     <message>
       <source>Saved {0}, version {1}.</source>
-      <translation>已保存 {0},版本 {1}。</translation>
+      <translation>已保存 {0}，版本 {1}。</translation>
     </message>
     <message>
       <source>Search class by name or code…</source>
@@ -352,7 +352,7 @@
     </message>
     <message>
       <source>Surveyed unit grids: {0}</source>
-      <translation>普查单元网格数:{0}</translation>
+      <translation>普查单元网格数：{0}</translation>
     </message>
     <message>
       <source>Taken {0}</source>
@@ -368,7 +368,7 @@
     </message>
     <message>
       <source>The new position is in county {0}; identifier {1} belongs to county {2}. Retire the component and place a new one there.</source>
-      <translation>新位置位于区县 {0};标识码 {1} 属于区县 {2}。请注销该部件并在新位置重新放置。</translation>
+      <translation>新位置位于区县 {0}；标识码 {1} 属于区县 {2}。请注销该部件并在新位置重新放置。</translation>
     </message>
     <message>
       <source>The position is in no unit grid of this workspace.</source>
@@ -380,11 +380,11 @@
     </message>
     <message>
       <source>This workspace stores photos as files but has no photo_dir setting: set it to a folder every editor can reach.</source>
-      <translation>本工作空间以文件方式存储照片,但未设置 photo_dir:请设为所有编辑人员都能访问的目录。</translation>
+      <translation>本工作空间以文件方式存储照片，但未设置 photo_dir：请设为所有编辑人员都能访问的目录。</translation>
     </message>
     <message>
       <source>Unknown coordinate reference system: {0}</source>
-      <translation>未知坐标参考系:{0}</translation>
+      <translation>未知坐标参考系：{0}</translation>
     </message>
     <message>
       <source>Unknown scheme {0}.</source>
@@ -412,7 +412,7 @@
     </message>
     <message>
       <source>Why?</source>
-      <translation>原因?</translation>
+      <translation>原因？</translation>
     </message>
     <message>
       <source>Write report…</source>
@@ -456,7 +456,7 @@
     </message>
     <message>
       <source>distance (m)</source>
-      <translation>距离(米)</translation>
+      <translation>距离（米）</translation>
     </message>
     <message>
       <source>duplicate</source>
@@ -476,7 +476,7 @@
     </message>
     <message>
       <source>invalid rows {0}, accepted {1}</source>
-      <translation>无效行 {0},已接受 {1}</translation>
+      <translation>无效行 {0}，已接受 {1}</translation>
     </message>
     <message>
       <source>item</source>
@@ -536,7 +536,7 @@
     </message>
     <message>
       <source>tolerance (m)</source>
-      <translation>限差(米)</translation>
+      <translation>限差（米）</translation>
     </message>
     <message>
       <source>unchanged</source>
@@ -544,11 +544,11 @@
     </message>
     <message>
       <source>{0} '{1}' is not one of: {2}.</source>
-      <translation>{0}“{1}”不在取值范围内:{2}。</translation>
+      <translation>{0}“{1}”不在取值范围内：{2}。</translation>
     </message>
     <message>
       <source>{0} cannot be changed: retire the component and place a new one.</source>
-      <translation>{0} 不能修改:请注销该部件并重新放置。</translation>
+      <translation>{0} 不能修改：请注销该部件并重新放置。</translation>
     </message>
     <message>
       <source>{0} has no layer {1}.</source>
@@ -556,7 +556,7 @@
     </message>
     <message>
       <source>{0} is not a date: {1}.</source>
-      <translation>{0} 不是日期:{1}。</translation>
+      <translation>{0} 不是日期：{1}。</translation>
     </message>
     <message>
       <source>{0} is not a readable image.</source>
@@ -564,11 +564,11 @@
     </message>
     <message>
       <source>{0} rows, {1} columns.</source>
-      <translation>{0} 行,{1} 列。</translation>
+      <translation>{0} 行，{1} 列。</translation>
     </message>
     <message>
       <source>{0} {1}: draw a {2}.</source>
-      <translation>{0} {1}:请绘制{2}。</translation>
+      <translation>{0} {1}：请绘制{2}。</translation>
     </message>
   </context>
   <context>
@@ -650,11 +650,11 @@
     </message>
     <message>
       <source>Class {0} needs a {1}; the geometry is a {2}.</source>
-      <translation>类别 {0} 应为{1},实际几何为{2}。</translation>
+      <translation>类别 {0} 应为{1}，实际几何为{2}。</translation>
     </message>
     <message>
       <source>Identifier {0} carries class {1}, the component is class {2}.</source>
-      <translation>标识码 {0} 中的类别为 {1},部件类别为 {2}。</translation>
+      <translation>标识码 {0} 中的类别为 {1}，部件类别为 {2}。</translation>
     </message>
     <message>
       <source>Identifier {0} has serial 0.</source>
@@ -662,7 +662,7 @@
     </message>
     <message>
       <source>Identifier {0} is of county {1}, its grid {2} of county {3}.</source>
-      <translation>标识码 {0} 属于区县 {1},其网格 {2} 属于区县 {3}。</translation>
+      <translation>标识码 {0} 属于区县 {1}，其网格 {2} 属于区县 {3}。</translation>
     </message>
     <message>
       <source>Identifier {0} is used by {1} components.</source>
@@ -678,11 +678,11 @@
     </message>
     <message>
       <source>Same class as {0}, {1:.2f} m away.</source>
-      <translation>与 {0} 同类,相距 {1:.2f} 米。</translation>
+      <translation>与 {0} 同类，相距 {1:.2f} 米。</translation>
     </message>
     <message>
       <source>Stored grid {0}, but it lies in grid {1}.</source>
-      <translation>记录的网格为 {0},实际位于网格 {1}。</translation>
+      <translation>记录的网格为 {0}，实际位于网格 {1}。</translation>
     </message>
     <message>
       <source>The component lies in no unit grid.</source>
@@ -801,7 +801,7 @@
     </message>
     <message>
       <source>Checks a component inventory: identifier structure and uniqueness, identifier county prefix vs the grid, stored grid code vs the grid the component lies in, duplicates of the same class within the accuracy tolerance, mandatory attributes, domain values and geometry kind vs class. Input: the workspace components layer or any layer with its fields, and the unit grids layer. Output: one error feature per problem, and counts.</source>
-      <translation>检查部件清单:标识码结构与唯一性、标识码区县前缀与网格是否一致、记录的网格代码与部件实际所在网格是否一致、精度限差内的同类重复、必填属性、值域以及几何类型与类别是否相符。输入:工作空间部件图层或具有相同字段的任意图层,以及单元网格图层。输出:每个问题一个错误要素,以及各项计数。</translation>
+      <translation>检查部件清单：标识码结构与唯一性、标识码区县前缀与网格是否一致、记录的网格代码与部件实际所在网格是否一致、精度限差内的同类重复、必填属性、值域以及几何类型与类别是否相符。输入：工作空间部件图层或具有相同字段的任意图层，以及单元网格图层。输出：每个问题一个错误要素，以及各项计数。</translation>
     </message>
     <message>
       <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).&lt;br&gt;Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.&lt;br&gt;A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.&lt;br&gt;The grid layer must be in a projected CRS in metres; the other layers are transformed to it. Times without a time zone are read as China Standard Time (Asia/Shanghai).&lt;br&gt;&lt;b&gt;Run in PostGIS&lt;/b&gt;: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
@@ -905,7 +905,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Duplicate tolerance in metres (0: the accuracy class of each component)</source>
-      <translation>重复限差(米;0 表示按各部件精度等级)</translation>
+      <translation>重复限差（米；0 表示按各部件精度等级）</translation>
     </message>
     <message>
       <source>End time</source>
@@ -917,7 +917,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Errors per rule (JSON)</source>
-      <translation>各规则错误数(JSON)</translation>
+      <translation>各规则错误数（JSON）</translation>
     </message>
     <message>
       <source>Fixes skipped (null)</source>
@@ -1221,7 +1221,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Table name in the workspace (default from template)</source>
-      <translation>工作区中的表名（默认取自模板）</translation>
+      <translation>工作空间中的表名（默认取自模板）</translation>
     </message>
     <message>
       <source>Template</source>
@@ -1260,7 +1260,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>合同考核所依据的指标，根据一个统计期内的上报（提交记录）计算：总体、各单元网格和各采集员，每项与其阈值比较。
 
 上报时间满足 START ≤ 时间 &lt; END（本地时间 Asia/Shanghai；未给出 START/END 时取有效上报覆盖的本地日期）即属于统计期。状态不属于无效状态（默认 rejected、quarantined、duplicate）的上报为有效上报。
-- valid_reports ≥ max(年度目标 / 365, 12 × 月度目标 / 365) × 统计期天数（默认每年 150,000 条、每月 10,000 条）。
+- valid_reports ≥ max（年度目标 / 365, 12 × 月度目标 / 365）× 统计期天数（默认每年 150,000 条、每月 10,000 条）。
 - valid_rate = 有效 / 上报 ≥ 90 %；component_share = 有效部件上报 / 有效上报 ≥ 20 %；closure_rate = 已结案有效上报 / 有效上报 ≥ 90 %（仅在给出结案字段时计算：真值、非零、日期、'closed' 或 '结案' 视为已结案）。
 - reports_per_collector_day = 有效上报 / 采集员工作日 ≥ 6（晋中），采集员工作日指该采集员有上报的本地日。
 - 均衡性 = 1 − 计数的基尼系数（1 表示完全均匀；n 个分组时最小值为 1/n）。area_balance：全部网格的各网格有效上报数；time_balance：工作时段（默认 08:00–18:00）内各本地小时的有效上报数；category_balance（仅供参考）：各大类的有效上报数。合同要求均衡但未给出数值：默认阈值 0.5 为本地设定。
@@ -1381,11 +1381,11 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Workspace (.gpkg, postgresql:// URL or service=NAME)</source>
-      <translation>工作区（.gpkg、postgresql:// URL 或 service=NAME）</translation>
+      <translation>工作空间（.gpkg、postgresql:// URL 或 service=NAME）</translation>
     </message>
     <message>
       <source>Workspace table</source>
-      <translation>工作区表</translation>
+      <translation>工作空间表</translation>
     </message>
     <message>
       <source>administrative units</source>
@@ -1455,11 +1455,11 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>CRS: EPSG:{0}</source>
-      <translation>坐标系:EPSG:{0}</translation>
+      <translation>坐标系：EPSG:{0}</translation>
     </message>
     <message>
       <source>Digital city management (数字城管) workspaces: schema, demo, intake.</source>
-      <translation>数字城管工作空间:数据库结构、演示、数据接入。</translation>
+      <translation>数字城管工作空间：数据库结构、演示、数据接入。</translation>
     </message>
     <message>
       <source>ODK Central account e-mail (password: CITYMGMT_ODK_PASSWORD)</source>
@@ -1491,7 +1491,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Workspace: {0}</source>
-      <translation>工作空间:{0}</translation>
+      <translation>工作空间：{0}</translation>
     </message>
     <message>
       <source>accept legacy 14-digit unit grid codes</source>
@@ -1503,7 +1503,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>comma-separated step names to run (default: all)</source>
-      <translation>要运行的步骤名,逗号分隔(默认:全部)</translation>
+      <translation>要运行的步骤名，逗号分隔（默认：全部）</translation>
     </message>
     <message>
       <source>component identifier scheme</source>
@@ -1519,7 +1519,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>data volume factor (1 = about 100 km², 10,000 grids)</source>
-      <translation>数据量系数(1 = 约100平方公里、10000个网格)</translation>
+      <translation>数据量系数（1 = 约100平方公里、10000个网格）</translation>
     </message>
     <message>
       <source>device export: GeoJSON or CSV file, or its folder</source>
@@ -1547,7 +1547,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>output folder (default ./demo-output)</source>
-      <translation>输出文件夹(默认 ./demo-output)</translation>
+      <translation>输出文件夹（默认 ./demo-output）</translation>
     </message>
     <message>
       <source>photo folder or zip of a device export</source>
@@ -1571,7 +1571,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>workspace CRS when creating (default 4549)</source>
-      <translation>创建时的工作空间坐标系(默认 4549)</translation>
+      <translation>创建时的工作空间坐标系（默认 4549）</translation>
     </message>
     <message>
       <source>workspace schema</source>
@@ -1579,7 +1579,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>{0}: schema at revision {1}</source>
-      <translation>{0}:数据库结构版本 {1}</translation>
+      <translation>{0}：数据库结构版本 {1}</translation>
     </message>
   </context>
   <context>
@@ -1590,7 +1590,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>14-digit codes are the legacy form; enable them in the workspace settings.</source>
-      <translation>14位代码为旧版格式,如需使用请在工作空间设置中启用。</translation>
+      <translation>14位代码为旧版格式，如需使用请在工作空间设置中启用。</translation>
     </message>
     <message>
       <source>Component identifier</source>
@@ -1598,19 +1598,19 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Component identifier {0} carries class {1} but the component's class is {2}.</source>
-      <translation>部件标识码 {0} 中的类别代码为 {1},但部件类别为 {2}。</translation>
+      <translation>部件标识码 {0} 中的类别代码为 {1}，但部件类别为 {2}。</translation>
     </message>
     <message>
       <source>Component identifier {0} starts with county {1} but its unit grid {2} is in county {3}.</source>
-      <translation>部件标识码 {0} 的县级区划代码为 {1},但其所在单元网格 {2} 属于 {3}。</translation>
+      <translation>部件标识码 {0} 的县级区划代码为 {1}，但其所在单元网格 {2} 属于 {3}。</translation>
     </message>
     <message>
       <source>Component identifier {0}: class {1} is not in the class table.</source>
-      <translation>部件标识码 {0}:类别 {1} 不在部件分类表中。</translation>
+      <translation>部件标识码 {0}：类别 {1} 不在部件分类表中。</translation>
     </message>
     <message>
       <source>Component identifier {0}: serial cannot be 0.</source>
-      <translation>部件标识码 {0}:顺序码不能为0。</translation>
+      <translation>部件标识码 {0}：顺序码不能为0。</translation>
     </message>
     <message>
       <source>Unit grid code</source>
@@ -1622,11 +1622,11 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Unit grid code {0}: county code 000000 is not valid.</source>
-      <translation>单元网格代码 {0}:县级行政区代码 000000 无效。</translation>
+      <translation>单元网格代码 {0}：县级行政区代码 000000 无效。</translation>
     </message>
     <message>
       <source>Unit grid code {0}: grid sequence cannot be 0.</source>
-      <translation>单元网格代码 {0}:网格顺序码不能为0。</translation>
+      <translation>单元网格代码 {0}：网格顺序码不能为0。</translation>
     </message>
     <message>
       <source>{0} is empty.</source>
@@ -1634,7 +1634,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>{0} {1} has {2} digits; it must have {3}.</source>
-      <translation>{0} {1} 为{2}位,应为{3}位。</translation>
+      <translation>{0} {1} 为{2}位，应为{3}位。</translation>
     </message>
     <message>
       <source>{0} {1} must contain digits only.</source>
@@ -1649,15 +1649,15 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>   census QA: {0} errors on {1} point components</source>
-      <translation>   普查质检:{1} 个点状部件中发现 {0} 处错误</translation>
+      <translation>   普查质检：{1} 个点状部件中发现 {0} 处错误</translation>
     </message>
     <message>
       <source>   census batch: {0} rows (planted: {1})</source>
-      <translation>   普查批次:{0} 行(预设:{1})</translation>
+      <translation>   普查批次：{0} 行（预设：{1}）</translation>
     </message>
     <message>
       <source>   failing responsibility grids: {0}</source>
-      <translation>   未达标的责任网格:{0}</translation>
+      <translation>   未达标的责任网格：{0}</translation>
     </message>
     <message>
       <source>   gap area {0:,.1f} m², overlap area {1:,.1f} m²</source>
@@ -1677,11 +1677,11 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>   patrol coverage of {0:,.1f} km of main roads in {1} grids: {2:,.1f} km covered, {3} grids and {4} responsibility grids fail the weekly rule ({5:.1f} s)</source>
-      <translation>   巡查覆盖:{1} 个网格内主要道路 {0:,.1f} 公里,已巡查 {2:,.1f} 公里,{3} 个单元网格和 {4} 个责任网格未达到每周巡查要求({5:.1f} 秒)</translation>
+      <translation>   巡查覆盖：{1} 个网格内主要道路 {0:,.1f} 公里，已巡查 {2:,.1f} 公里，{3} 个单元网格和 {4} 个责任网格未达到每周巡查要求（{5:.1f} 秒）</translation>
     </message>
     <message>
       <source>   reconciliation: {0}</source>
-      <translation>   比对结果:{0}</translation>
+      <translation>   比对结果：{0}</translation>
     </message>
     <message>
       <source>   refused sample: {0}</source>
@@ -1697,7 +1697,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>   route deviation per collector and day in {0:.1f} s; most off-route:</source>
-      <translation>   按采集员和日期统计偏离路线({0:.1f} 秒);偏离最多的:</translation>
+      <translation>   按采集员和日期统计偏离路线（{0:.1f} 秒）；偏离最多的：</translation>
     </message>
     <message>
       <source>   unit grid checks: {0} grids, {1} errors in {2:.1f} s</source>
@@ -1717,7 +1717,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>#{0} repeats {1} ({2:.0f} m, {3:.0f} min later)</source>
-      <translation>#{0} 重复上报 {1}(相距 {2:.0f} 米,晚 {3:.0f} 分钟)</translation>
+      <translation>#{0} 重复上报 {1}（相距 {2:.0f} 米，晚 {3:.0f} 分钟）</translation>
     </message>
     <message>
       <source>, {0:.0f} m</source>
@@ -1733,11 +1733,11 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Collectors: {0}, patrol routes: {1}, GPS fixes: {2}</source>
-      <translation>信息采集员:{0} 名,巡查路线:{1} 条,GPS 定位点:{2} 个</translation>
+      <translation>信息采集员：{0} 名，巡查路线：{1} 条，GPS 定位点：{2} 个</translation>
     </message>
     <message>
       <source>Components: {0} in {1} classes</source>
-      <translation>部件:{0} 个,共 {1} 个小类</translation>
+      <translation>部件：{0} 个，共 {1} 个小类</translation>
     </message>
     <message>
       <source>Demo district: overview</source>
@@ -1745,15 +1745,15 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Device export: {0} submissions ({1} duplicates, {2} GCJ-02, {3} malformed), {4} photos</source>
-      <translation>设备导出:{0} 条上报(重复 {1} 条,GCJ-02 坐标 {2} 条,格式错误 {3} 条),照片 {4} 张</translation>
+      <translation>设备导出：{0} 条上报（重复 {1} 条，GCJ-02 坐标 {2} 条，格式错误 {3} 条），照片 {4} 张</translation>
     </message>
     <message>
       <source>Digest: {0}</source>
-      <translation>摘要:{0}</translation>
+      <translation>摘要：{0}</translation>
     </message>
     <message>
       <source>District {0} {1}: {2} km², {3} streets, {4} communities</source>
-      <translation>城区 {0} {1}:{2} 平方公里,{3} 个街道,{4} 个社区</translation>
+      <translation>城区 {0} {1}:{2} 平方公里，{3} 个街道，{4} 个社区</translation>
     </message>
     <message>
       <source>Failed grids</source>
@@ -1765,15 +1765,15 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Main roads: {0} km, window areas: {1} km ({2} pieces); road network: {3} km</source>
-      <translation>主要道路:{0} 公里,窗口地区:{1} 公里(共 {2} 段);路网:{3} 公里</translation>
+      <translation>主要道路：{0} 公里，窗口地区：{1} 公里（共 {2} 段）；路网：{3} 公里</translation>
     </message>
     <message>
       <source>Outputs:</source>
-      <translation>输出:</translation>
+      <translation>输出：</translation>
     </message>
     <message>
       <source>Timings (s): {0}</source>
-      <translation>耗时(秒):{0}</translation>
+      <translation>耗时（秒）：{0}</translation>
     </message>
     <message>
       <source>Unit grids</source>
@@ -1781,7 +1781,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Unit grids: {0} (with {1} deliberate topology defects); responsibility grids: {2}</source>
-      <translation>单元网格:{0} 个(含 {1} 处故意设置的拓扑错误);责任网格:{2} 个</translation>
+      <translation>单元网格：{0} 个（含 {1} 处故意设置的拓扑错误）；责任网格：{2} 个</translation>
     </message>
     <message>
       <source>Unpatrolled stretches</source>
@@ -1789,11 +1789,11 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Weekly patrol coverage: failed grids and unpatrolled road stretches</source>
-      <translation>每周巡查覆盖:未达标网格与未巡查路段</translation>
+      <translation>每周巡查覆盖：未达标网格与未巡查路段</translation>
     </message>
     <message>
       <source>against the ground truth: shifted (declared WGS84) precision {0:.2f} recall {1:.2f}; duplicates precision {2:.2f} recall {3:.2f}</source>
-      <translation>与真值对照:偏移坐标(声明为WGS84)精确率 {0:.2f} 召回率 {1:.2f};重复上报精确率 {2:.2f} 召回率 {3:.2f}</translation>
+      <translation>与真值对照：偏移坐标（声明为WGS84）精确率 {0:.2f} 召回率 {1:.2f}；重复上报精确率 {2:.2f} 召回率 {3:.2f}</translation>
     </message>
     <message>
       <source>auto-match: {0}</source>
@@ -1801,7 +1801,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)</source>
-      <translation>疑似重复上报:{0} 条({1:.0f} 米、{2:.0f} 小时内)</translation>
+      <translation>疑似重复上报：{0} 条（{1:.0f} 米、{2:.0f} 小时内）</translation>
     </message>
     <message>
       <source>pulled again: {0} new, {1} unchanged</source>
@@ -1817,11 +1817,11 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>shifted positions: {0} flagged ({1} corrected from the photos' GPS), by evidence: {2}; devices sending GCJ-02: {3}</source>
-      <translation>偏移坐标:标记 {0} 条(其中 {1} 条依照片GPS已纠正),依据:{2};发送GCJ-02坐标的设备:{3}</translation>
+      <translation>偏移坐标：标记 {0} 条（其中 {1} 条依照片GPS已纠正），依据：{2}；发送GCJ-02坐标的设备：{3}</translation>
     </message>
     <message>
       <source>{0} unit grids fail; red lines: main roads nobody patrolled</source>
-      <translation>{0} 个单元网格未达标;红线:无人巡查的主要道路</translation>
+      <translation>{0} 个单元网格未达标；红线：无人巡查的主要道路</translation>
     </message>
     <message>
       <source>{0} unit grids, {1} components, {2} track points; EPSG:{3}</source>
@@ -1867,7 +1867,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <name>Headless</name>
     <message>
       <source>QGIS Processing is not importable: add QGIS's python/plugins folder (e.g. /usr/share/qgis/python/plugins) to PYTHONPATH.</source>
-      <translation>无法导入 QGIS 处理框架:请将 QGIS 的 python/plugins 文件夹(如 /usr/share/qgis/python/plugins)加入 PYTHONPATH。</translation>
+      <translation>无法导入 QGIS 处理框架：请将 QGIS 的 python/plugins 文件夹（如 /usr/share/qgis/python/plugins）加入 PYTHONPATH。</translation>
     </message>
   </context>
   <context>
@@ -1882,7 +1882,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Likely duplicates of earlier submissions: {0}.</source>
-      <translation>疑似与先前上报重复:{0} 条。</translation>
+      <translation>疑似与先前上报重复：{0} 条。</translation>
     </message>
     <message>
       <source>No GeoJSON or CSV submissions file in {0}.</source>
@@ -1930,7 +1930,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Position looks {0}-shifted ({1}); kept as declared.</source>
-      <translation>坐标疑似 {0} 偏移({1});保留上报位置。</translation>
+      <translation>坐标疑似 {0} 偏移（{1}）；保留上报位置。</translation>
     </message>
     <message>
       <source>Resumed an interrupted pull.</source>
@@ -1938,7 +1938,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Shifted positions: {0} corrected from the photos' GPS, {1} flagged for review ({2}); devices sending GCJ-02: {3}.</source>
-      <translation>偏移坐标:{0} 条依照片GPS已纠正,{1} 条标记待审核({2});发送GCJ-02坐标的设备:{3}。</translation>
+      <translation>偏移坐标：{0} 条依照片GPS已纠正，{1} 条标记待审核（{2}）；发送GCJ-02坐标的设备：{3}。</translation>
     </message>
     <message>
       <source>The inbox table {0} needs an id column (instance_id, id or uuid) and a time column (updated_at, received_at or created_at).</source>
@@ -1950,7 +1950,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>far from the main roads, corrected it lies on one</source>
-      <translation>远离主要道路,纠正后位于道路上</translation>
+      <translation>远离主要道路，纠正后位于道路上</translation>
     </message>
     <message>
       <source>impossible time</source>
@@ -1990,7 +1990,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>{0} position, corrected ({1}).</source>
-      <translation>{0} 坐标,已纠正({1})。</translation>
+      <translation>{0} 坐标，已纠正（{1}）。</translation>
     </message>
     <message>
       <source>{0}: read {1}, new {2}, edited {3}, unchanged {4}, quarantined {5}, suspected GCJ-02 {6}, photos downloaded {7} (unchanged {8}).</source>
@@ -2224,7 +2224,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Workspace layers that could not be opened: {0}</source>
-      <translation>无法打开的工作区图层：{0}</translation>
+      <translation>无法打开的工作空间图层：{0}</translation>
     </message>
   </context>
   <context>
@@ -2286,7 +2286,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>duplicate of submission {0} ({1:.0f} m, {2:.0f} min later)</source>
-      <translation>与上报 {0} 重复(相距 {1:.0f} 米,晚 {2:.0f} 分钟)</translation>
+      <translation>与上报 {0} 重复（相距 {1:.0f} 米，晚 {2:.0f} 分钟）</translation>
     </message>
     <message>
       <source>matches {0}</source>
@@ -2369,7 +2369,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Likely a repeat of submission {0} ({1:.0f} m away, {2:.0f} min later).</source>
-      <translation>可能与上报 {0} 重复(相距 {1:.0f} 米,晚 {2:.0f} 分钟)。</translation>
+      <translation>可能与上报 {0} 重复（相距 {1:.0f} 米，晚 {2:.0f} 分钟）。</translation>
     </message>
     <message>
       <source>No readable photo</source>
@@ -2461,7 +2461,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>position corrected (GCJ-02/BD-09)</source>
-      <translation>位置已纠偏(GCJ-02/BD-09)</translation>
+      <translation>位置已纠偏（GCJ-02/BD-09）</translation>
     </message>
     <message>
       <source>quarantined</source>
@@ -2691,7 +2691,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Table {0} already exists in the workspace.</source>
-      <translation>工作区中已有表 {0}。</translation>
+      <translation>工作空间中已有表 {0}。</translation>
     </message>
     <message>
       <source>The workspace already has a layer on {0} (template {1}).</source>
@@ -2699,7 +2699,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>{0} is not a thematic layer of this workspace</source>
-      <translation>{0} 不是本工作区的专题图层</translation>
+      <translation>{0} 不是本工作空间的专题图层</translation>
     </message>
     <message>
       <source>{0} is saved in the workspace table {1}; it cannot have a table of its own.</source>
@@ -2721,7 +2721,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <name>ThematicDock</name>
     <message>
       <source>Choose a layer of the workspace first.</source>
-      <translation>请先选择工作区中的图层。</translation>
+      <translation>请先选择工作空间中的图层。</translation>
     </message>
     <message>
       <source>Create layer</source>
@@ -2741,11 +2741,11 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>Layers in the workspace</source>
-      <translation>工作区中的图层</translation>
+      <translation>工作空间中的图层</translation>
     </message>
     <message>
       <source>Open a workspace to create thematic layers.</source>
-      <translation>请先打开工作区，再新建专题图层。</translation>
+      <translation>请先打开工作空间，再新建专题图层。</translation>
     </message>
     <message>
       <source>Saved in the workspace table {0}, which the patrol coverage checks read.</source>
@@ -3008,7 +3008,7 @@ Rules: {3}.</source>
     </message>
     <message>
       <source>An existing workspace, or the name of a new file to create.</source>
-      <translation>已有的工作区，或要新建的文件名。</translation>
+      <translation>已有的工作空间，或要新建的文件名。</translation>
     </message>
     <message>
       <source>Authentication</source>
@@ -3028,7 +3028,7 @@ Rules: {3}.</source>
     </message>
     <message>
       <source>City management workspace</source>
-      <translation>数字城管工作区</translation>
+      <translation>数字城管工作空间</translation>
     </message>
     <message>
       <source>Close</source>
@@ -3044,7 +3044,7 @@ Rules: {3}.</source>
     </message>
     <message>
       <source>Connect a GeoPackage or PostGIS workspace and load its layers</source>
-      <translation>连接 GeoPackage 或 PostGIS 工作区并加载其图层</translation>
+      <translation>连接 GeoPackage 或 PostGIS 工作空间并加载其图层</translation>
     </message>
     <message>
       <source>Connect and read the schema state</source>
@@ -3056,7 +3056,7 @@ Rules: {3}.</source>
     </message>
     <message>
       <source>Connected to the project's workspace {0}.</source>
-      <translation>已连接到项目的工作区 {0}。</translation>
+      <translation>已连接到项目的工作空间 {0}。</translation>
     </message>
     <message>
       <source>Connected to {0}.</source>
@@ -3072,7 +3072,7 @@ Rules: {3}.</source>
     </message>
     <message>
       <source>Create or upgrade the workspace schema</source>
-      <translation>创建或升级工作区数据库结构</translation>
+      <translation>创建或升级工作空间数据库结构</translation>
     </message>
     <message>
       <source>Creating or upgrading the schema of {0}…</source>
@@ -3128,15 +3128,15 @@ Rules: {3}.</source>
     </message>
     <message>
       <source>No such GeoPackage: {0}</source>
-      <translation>GeoPackage 文件不存在:{0}</translation>
+      <translation>GeoPackage 文件不存在：{0}</translation>
     </message>
     <message>
       <source>Not a workspace: give a .gpkg path, a postgresql:// URL or service=NAME.</source>
-      <translation>不是有效的工作空间:请给出 .gpkg 文件路径、postgresql:// 地址或 service=名称。</translation>
+      <translation>不是有效的工作空间：请给出 .gpkg 文件路径、postgresql:// 地址或 service=名称。</translation>
     </message>
     <message>
       <source>Open or create a GeoPackage workspace</source>
-      <translation>打开或新建 GeoPackage 工作区</translation>
+      <translation>打开或新建 GeoPackage 工作空间</translation>
     </message>
     <message>
       <source>Port</source>
@@ -3156,7 +3156,7 @@ Rules: {3}.</source>
     </message>
     <message>
       <source>Schema name must be lower-case letters, digits and _: {0}</source>
-      <translation>模式名只能包含小写字母、数字和下划线:{0}</translation>
+      <translation>模式名只能包含小写字母、数字和下划线：{0}</translation>
     </message>
     <message>
       <source>Schema revision {0} is newer than this plugin knows ({1}): update the plugin.</source>
@@ -3184,11 +3184,11 @@ Rules: {3}.</source>
     </message>
     <message>
       <source>The project's workspace could not be opened: {0}</source>
-      <translation>无法打开项目的工作区：{0}</translation>
+      <translation>无法打开项目的工作空间：{0}</translation>
     </message>
     <message>
       <source>The workspace CRS must be a projected EPSG system in metres (e.g. EPSG:4549 CGCS2000 / 3-degree Gauss-Kruger CM 120E).</source>
-      <translation>工作区坐标系必须是以米为单位的 EPSG 投影坐标系（例如 EPSG:4549 CGCS2000 / 3 度带高斯-克吕格 中央经线 120°E）。</translation>
+      <translation>工作空间坐标系必须是以米为单位的 EPSG 投影坐标系（例如 EPSG:4549 CGCS2000 / 3 度带高斯-克吕格 中央经线 120°E）。</translation>
     </message>
     <message>
       <source>Unexpected error ({0}): {1}. Details are in the log panel.</source>
@@ -3204,19 +3204,19 @@ Rules: {3}.</source>
     </message>
     <message>
       <source>Where the workspace is</source>
-      <translation>工作区位置</translation>
+      <translation>工作空间位置</translation>
     </message>
     <message>
       <source>Workspace</source>
-      <translation>工作区</translation>
+      <translation>工作空间</translation>
     </message>
     <message>
       <source>Workspace CRS</source>
-      <translation>工作区坐标系</translation>
+      <translation>工作空间坐标系</translation>
     </message>
     <message>
       <source>Workspace…</source>
-      <translation>工作区…</translation>
+      <translation>工作空间…</translation>
     </message>
     <message>
       <source>not checked yet</source>
@@ -3232,7 +3232,7 @@ Rules: {3}.</source>
     </message>
     <message>
       <source>{0} has no city-management schema yet: create it first.</source>
-      <translation>{0} 中还没有数字城管数据库结构,请先创建。</translation>
+      <translation>{0} 中还没有数字城管数据库结构，请先创建。</translation>
     </message>
     <message>
       <source>{0} layers loaded.</source>

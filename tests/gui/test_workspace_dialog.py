@@ -113,7 +113,7 @@ def test_dialog_screenshot_in_chinese(ctx, tmp_path, artifacts):
         dialog.service_edit.setText("citymgmt")
         dialog.schema_edit.setText("office")
         show_settled(dialog)
-        assert dialog.windowTitle() == "数字城管工作区"
+        assert dialog.windowTitle() == "数字城管工作空间"
         assert dialog.upgrade_button.text() == "创建或升级数据库结构"
         dialog.grab().save(str(artifacts / "workspace_dialog_zh.png"))
         dialog.close()

@@ -270,7 +270,7 @@ def test_translated_names_and_messages(processing_ready, tmp_path):
     from zh_translator import zh_cn
 
     alg = QgsApplication.processingRegistry().algorithmById(ALG)
-    with zh_cn(tmp_path, ("checks.json",)):
+    with zh_cn(tmp_path):
         assert alg.displayName() == "单元网格拓扑与编码检查"
         res = run({"GRIDS": hand_grids(), "OUTPUT": str(tmp_path / "zh.gpkg")})
         rows = read_errors(res["OUTPUT"])

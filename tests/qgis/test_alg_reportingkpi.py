@@ -283,7 +283,7 @@ def test_translated_names(processing_ready, tmp_path):
     from zh_translator import zh_cn
 
     alg = QgsApplication.processingRegistry().algorithmById(ALG)
-    with zh_cn(tmp_path, ("checks.json",)):
+    with zh_cn(tmp_path):
         assert alg.displayName() == "上报考核指标"
         res = run({"SUBMISSIONS": submissions(), **outputs(tmp_path)})
         names = {r["kpi"]: r["name"] for r in table(res["OUTPUT_OVERALL"])}
