@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -31,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"citymgmt {__version__}")
+    parser.add_argument(
+        "--lang",
+        metavar="LOCALE",
+        help=tr("Cli", "language of messages, e.g. zh_CN or en (default: from LANG)"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:
@@ -38,7 +44,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def user_locale(argv: Sequence[str]) -> str:
+    """``--lang X`` if given, else the POSIX locale of the environment (LC_ALL, LANG …)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return value.split(".")[0].split(":")[0]
+    return "en"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    locale = user_locale(argv)
+    if not locale.startswith("en"):
+        from .core.qgis_headless import install_translator
+
+        install_translator(locale)  # before the parser: its help text is translated too
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

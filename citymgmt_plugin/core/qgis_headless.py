@@ -11,11 +11,12 @@ from .i18n import tr
 
 _APP: Any = None
 _PROVIDER: Any = None  # kept alive here: the registry does not own the Python object
+_TRANSLATOR: Any = None
 
 
-def start_qgis() -> Any:
-    """Start (once) a headless QgsApplication with Processing and the citymgmt provider."""
-    global _APP, _PROVIDER
+def ensure_app() -> Any:
+    """Start (once) a headless QgsApplication; reuse the running one inside QGIS or tests."""
+    global _APP
     from qgis.core import QgsApplication
 
     if QgsApplication.instance() is not None and _APP is None:
@@ -32,6 +33,34 @@ def start_qgis() -> Any:
         QgsApplication.setPrefixPath("/usr", True)
         _APP = QgsApplication([], False)
         _APP.initQgis()
+    return _APP
+
+
+def install_translator(locale: str) -> bool:
+    """Translate user-facing text into ``locale`` (e.g. zh_CN) when its catalogue ships."""
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+
+    from .paths import translation_file
+
+    global _TRANSLATOR
+    qm = translation_file(locale)
+    if qm is None:
+        return False
+    ensure_app()
+    translator = QTranslator()
+    if not translator.load(str(qm)):
+        return False
+    QCoreApplication.installTranslator(translator)
+    _TRANSLATOR = translator  # the application does not own it
+    return True
+
+
+def start_qgis() -> Any:
+    """Start (once) a headless QgsApplication with Processing and the citymgmt provider."""
+    global _PROVIDER
+    from qgis.core import QgsApplication
+
+    ensure_app()
     try:
         from processing.core.Processing import Processing
     except ImportError as exc:

@@ -1542,6 +1542,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>错误：{0}（下次运行将从此处继续）</translation>
     </message>
     <message>
+      <source>language of messages, e.g. zh_CN or en (default: from LANG)</source>
+      <translation>消息语言，如 zh_CN 或 en（默认取自 LANG 环境变量）</translation>
+    </message>
+    <message>
       <source>name of a file source (default: device)</source>
       <translation>文件数据源名称（默认：device）</translation>
     </message>

@@ -71,3 +71,19 @@ def test_bad_workspace_gives_a_message_not_a_traceback(tmp_path):
     assert "No such GeoPackage" in r.stderr and "Traceback" not in r.stderr
     r = cli("db", "info", "office.sqlite", check=False)
     assert r.returncode == 2 and "Not a workspace" in r.stderr
+
+
+def test_messages_in_chinese_for_a_chinese_locale(tmp_path):
+    env_lang = dict(os.environ, LANG="zh_CN.UTF-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "citymgmt_plugin", "db", "info", str(tmp_path / "none.gpkg")],
+        cwd=ROOT,
+        env=dict(env_lang, PYTHONPATH=f"{ROOT}:/usr/share/qgis/python/plugins"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 2 and "GeoPackage 文件不存在" in r.stderr
+    out = cli("--lang", "zh_CN", "db", "upgrade", str(tmp_path / "w.gpkg")).stdout
+    assert "数据库结构版本 0001" in out
+    assert "Workspace" in cli("--lang", "en", "db", "info", str(tmp_path / "w.gpkg")).stdout
