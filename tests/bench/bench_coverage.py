@@ -470,7 +470,21 @@ def main() -> int:
         "rss_a_mb": a["rss_mb"],
     }
     (workdir / f"coverage_x{args.scale:g}.json").write_text(json.dumps(summary, indent=1))
+    _growth(workdir, args.scale)
     return 0
+
+
+def _growth(workdir: Path, scale: float) -> None:
+    """At a larger scale, compare with the 1x run of the same session (if it was made)."""
+    base = workdir / "coverage_x1.json"
+    if scale == 1 or not base.exists():
+        return
+    one = json.loads(base.read_text())
+    summary_a = json.loads((workdir / f"coverage_x{scale:g}.json").read_text())["a"]
+    ratio = summary_a / one["a"]
+    verdict = "no worse than linear" if ratio <= scale else "WORSE than linear"
+    print(f"growth: (a) {one['a']:.2f} s at 1x -> {summary_a:.2f} s at {scale:g}x = "
+          f"{ratio:.2f}x for {scale:g}x the data ({verdict})")  # fmt: skip
 
 
 if __name__ == "__main__":
