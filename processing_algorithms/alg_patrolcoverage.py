@@ -249,6 +249,8 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
             collector = collector.copy()
             collector[no_collector] = collector[~no_collector][0] if (~no_collector).any() else 0
         segs = track_segments(x, y, t, collector, rules)
+        # The raw fixes are not needed any more: free them before the coverage allocates.
+        del x, y, t, collector, no_collector
         feedback.setProgress(40)
         grid_geoms = shapely.from_wkb(grids.wkb)
         road_geoms = shapely.from_wkb(roads.wkb)

@@ -219,23 +219,46 @@ def clean_track(
     if rules.end is not None:
         keep &= t <= rules.end
     stats.outside_window = int(np.count_nonzero(valid) - np.count_nonzero(keep))
-    if not keep.all():
+    # owned: x, y, t are copies made here (not the caller's arrays), free to overwrite.
+    owned = not keep.all()
+    if owned:
         x, y, t, col = x[keep], y[keep], t[keep], col[keep]
     codes, labels = factorize(col)
+    del col, keep, valid
     n = len(x)
     if n > 1 and not _is_sorted(codes, t):
         order = np.lexsort((t, codes))
         x, y, t, codes = x[order], y[order], t[order], codes[order]
+        owned = True
     kept = _jump_filter(x, y, t, codes, rules)
     stats.jumps_dropped = int(n - np.count_nonzero(kept))
     if stats.jumps_dropped:
-        x, y, t, codes = x[kept], y[kept], t[kept], codes[kept]
+        if owned:  # copies made above: compact them in place, no second set of arrays
+            x, y, t, codes = _compact_inplace((x, y, t, codes), kept)
+        else:
+            x, y, t, codes = x[kept], y[kept], t[kept], codes[kept]
     near, _ = _pair_flags(x, y, t, codes, 1, rules.max_gap_s, 0.0)
     new_piece = np.ones(len(x), dtype=bool)
     new_piece[1:] = ~near
     stats.kept = len(x)
     stats.pieces = int(np.count_nonzero(new_piece))
     return CleanTrack(x, y, t, codes, labels, new_piece, stats)
+
+
+def _compact_inplace(arrays: tuple, mask: np.ndarray) -> tuple:
+    """``a[mask]`` for each array, written block by block over the array's own front (the
+    write position never passes the read position), so no second full-size array is made.
+    The arrays are overwritten; the results are views of their heads."""
+    n = len(mask)
+    w = 0
+    for a in range(0, n, _BLOCK):
+        b = min(n, a + _BLOCK)
+        m = mask[a:b]
+        k = int(np.count_nonzero(m))
+        for arr in arrays:
+            arr[w : w + k] = arr[a:b][m]
+        w += k
+    return tuple(arr[:w] for arr in arrays)
 
 
 def _is_sorted(codes: np.ndarray, t: np.ndarray) -> bool:
@@ -350,31 +373,33 @@ def track_segments(
 ) -> TrackSegments:
     """Clean the fixes and join consecutive kept fixes of one piece into segments."""
     track = clean_track(x, y, t, collector, rules)
-    return segments_from_track(track)
+    return _segments(track, consume=True)
 
 
 def segments_from_track(track: CleanTrack) -> TrackSegments:
     """Segments between consecutive kept fixes of one piece."""
+    return _segments(track, consume=False)
+
+
+def _segments(track: CleanTrack, consume: bool) -> TrackSegments:
+    """With ``consume`` each column of ``track`` is dropped as soon as its segment ends are
+    cut from it, so the fixes and the segments are never all in memory together."""
     n = len(track.x)
     joined = ~track.new_piece[1:] if n > 1 else np.zeros(0, dtype=bool)
-
-    def head(a: np.ndarray) -> np.ndarray:
-        return a[:-1][joined] if n > 1 else a[:0]
-
-    def tail(a: np.ndarray) -> np.ndarray:
-        return a[1:][joined] if n > 1 else a[:0]
-
+    out = {}
+    for name in ("x", "y", "t", "collector"):
+        a = getattr(track, name)
+        if n <= 1:
+            out[name] = (a[:0], a[:0])
+        else:  # the collector is the same at both ends: only the head is kept
+            out[name] = (a[:-1][joined], None if name == "collector" else a[1:][joined])
+        if consume:
+            setattr(track, name, None)
+            del a
     segs = TrackSegments(
-        head(track.x),
-        head(track.y),
-        tail(track.x),
-        tail(track.y),
-        head(track.t),
-        tail(track.t),
-        head(track.collector),
-        track.collectors,
-        track.stats,
-    )
+        out["x"][0], out["y"][0], out["x"][1], out["y"][1], out["t"][0], out["t"][1],
+        out["collector"][0], track.collectors, track.stats,
+    )  # fmt: skip
     segs.stats.segments = len(segs.x0)
     return segs
 
