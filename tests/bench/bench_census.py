@@ -131,8 +131,8 @@ def bench_reconcile(ws) -> None:
     with ws.engine.connect() as conn:
         rows = conn.execute(
             select(c_.c.identifier, c_.c.class_code, c_.c.status, func.ST_AsBinary(c_.c.geom))
-            .where(c_.c.street_code.in_(["320508001"]))
-            .order_by(c_.c.identifier)
+            .where(c_.c.street_code.in_(["320508001", "320508002"]))
+            .order_by(c_.c.grid_code, c_.c.identifier)  # whole grids, as a survey covers them
             .limit(int(BATCH_ROWS / 0.95) + 50)  # ~5 % are left out as "missing" below
         ).all()
     rnd = random.Random(3)
