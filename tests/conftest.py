@@ -121,3 +121,27 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     session.config._citymgmt_exitstatus = exitstatus
+
+
+_PROVIDERS: list = []  # Python objects must outlive their registration
+
+
+@pytest.fixture(scope="module")
+def processing_ready(qgis_app):
+    """Processing initialised with the citymgmt provider; the registry is left as found."""
+    from processing.core.Processing import Processing
+    from qgis.core import QgsApplication
+
+    Processing.initialize()
+    registry = QgsApplication.processingRegistry()
+    added = None
+    if registry.providerById("citymgmt") is None:
+        from processing_algorithms.provider import CityMgmtProvider
+
+        added = CityMgmtProvider()
+        _PROVIDERS.append(added)
+        assert registry.addProvider(added)
+    assert registry.algorithmById("citymgmt:patrolcoverage") is not None
+    yield
+    if added is not None:  # the plugin wiring tests check the registry is clean
+        registry.removeProvider(added)

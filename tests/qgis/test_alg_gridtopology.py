@@ -24,27 +24,6 @@ ALG = "citymgmt:gridtopology"
 C = "320508001001"
 X0, Y0 = 500000.0, 3500000.0
 
-_KEEP: list = []
-
-
-@pytest.fixture(scope="module")
-def processing_ready(qgis_app):
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.algorithmById(ALG) is None:
-        from processing_algorithms.provider import CityMgmtProvider
-
-        added = CityMgmtProvider()
-        _KEEP.append(added)  # the Python object must outlive the registration
-        assert registry.addProvider(added)
-    assert registry.algorithmById(ALG) is not None
-    yield
-    if added is not None:  # leave the registry as found (the plugin wiring tests check it)
-        registry.removeProvider(added)
-
 
 def run(params: dict) -> dict:
     import processing

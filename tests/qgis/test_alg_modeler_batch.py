@@ -49,26 +49,6 @@ from qgis_process_helper import installed_profile, plugin_zip, run_qgis_process 
 X0, Y0 = 500000.0, 3460000.0
 T0 = 1714953600  # 2024-05-06 08:00 China time
 CODES = ("320508001001001", "320508001001002", "320508001001003")
-_KEEP: list = []
-
-
-@pytest.fixture(scope="module")
-def processing_ready(qgis_app):
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("citymgmt") is None:
-        from processing_algorithms.provider import CityMgmtProvider
-
-        added = CityMgmtProvider()
-        _KEEP.append(added)  # the Python object must outlive the registration
-        assert registry.addProvider(added)
-    assert registry.algorithmById("citymgmt:patrolcoverage") is not None
-    yield
-    if added is not None:  # leave the registry as found (the plugin wiring tests check it)
-        registry.removeProvider(added)
 
 
 # -- hand-made data ------------------------------------------------------------------------------

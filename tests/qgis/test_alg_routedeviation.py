@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from qgis.core import (
     NULL,
-    QgsApplication,
     QgsFeature,
     QgsGeometry,
     QgsPointXY,
@@ -18,22 +17,6 @@ from qgis.PyQt.QtCore import QDateTime, Qt
 ALG = "citymgmt:routedeviation"
 X0, Y0 = 500000.0, 3460000.0
 T0 = 1714953600  # 2024-05-06 08:00 China time
-_KEEP: list = []
-
-
-@pytest.fixture(scope="module")
-def processing_ready(qgis_app):
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    registry = QgsApplication.processingRegistry()
-    if registry.algorithmById(ALG) is None:
-        from processing_algorithms.provider import CityMgmtProvider
-
-        provider = CityMgmtProvider()
-        registry.addProvider(provider)
-        _KEEP.append(provider)
-    assert registry.algorithmById(ALG) is not None
 
 
 def routes_layer():
