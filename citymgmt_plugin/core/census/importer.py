@@ -28,6 +28,7 @@ from .geo import anchors, geometry_kind
 from .grids import load_grid_index
 from .validation import (
     DOMAINS,
+    EDITABLE_FIELDS,
     MANDATORY_FIELDS,
     check_identifier,
     class_table,
@@ -35,25 +36,9 @@ from .validation import (
     no_grid_problem,
 )
 
-TARGET_FIELDS = (
-    "identifier",
-    "class_code",
-    "name",
-    "dept_code",
-    "dept_name",
-    "owner_code",
-    "owner_name",
-    "maint_code",
-    "maint_name",
-    "status",
-    "initial_date",
-    "data_source",
-    "accuracy_class",
-    "note",
-    "grid_code",
-    "x",
-    "y",
-)
+# A batch may carry the identifier and class, every editable attribute, a grid code and
+# coordinates (for tables without geometry).
+TARGET_FIELDS = ("identifier", "class_code", *EDITABLE_FIELDS, "grid_code", "x", "y")
 ALIASES: dict[str, tuple[str, ...]] = {
     "identifier": ("identifier", "bsm", "标识码", "objcode", "obj_code", "部件标识码", "code_id"),
     "class_code": ("class_code", "lbdm", "类别代码", "小类代码", "部件类别", "objtype", "class"),

@@ -230,33 +230,50 @@ def create_thematic_table(
         )
     table = build_table(tpl, ws.srid, table_name)
     layer_title = title or tpl.title.zh
-    reg = ws.schema.thematic_layers
     with ws.begin() as conn:
         table.create(conn)
         if ws.is_postgres:
             _pg_geometry_rules(conn, tpl, table_name)
-        row_id = conn.execute(
-            reg.insert()
-            .values(
-                template=tpl.id,
-                table_name=table_name,
-                title=layer_title,
-                geometry_kind=tpl.geometry,
-                created_at=datetime.now(timezone.utc),
-                definition=tpl.to_json(),
-            )
-            .returning(reg.c.id)
-        ).scalar_one()
-        audit(
-            conn,
-            ws.schema,
-            actor or _user(),
-            "thematic.create_layer",
-            table_name,
-            row_id,
-            {"template": tpl.id, "title": layer_title},
-        )
+        row_id = _register(conn, ws, tpl, table_name, layer_title, actor)
     return ThematicLayerInfo(row_id, tpl.id, table_name, layer_title, tpl.geometry)
+
+
+def _register(
+    conn: Any,
+    ws: Workspace,
+    tpl: Template,
+    name: str,
+    title: str,
+    actor: str | None,
+    audited_table: str | None = None,
+) -> int:
+    """Record a thematic layer in ``thematic_layers`` with its audit row; returns its id.
+
+    A layer bound to a workspace table is audited against that table, with its binding.
+    """
+    reg = ws.schema.thematic_layers
+    row_id = conn.execute(
+        reg.insert()
+        .values(
+            template=tpl.id,
+            table_name=name,
+            title=title,
+            geometry_kind=tpl.geometry,
+            created_at=datetime.now(timezone.utc),
+            definition=tpl.to_json(),
+        )
+        .returning(reg.c.id)
+    ).scalar_one()
+    audit(
+        conn,
+        ws.schema,
+        actor or _user(),
+        "thematic.create_layer",
+        audited_table or name,
+        row_id,
+        {"template": tpl.id, "title": title, **({"binding": name} if audited_table else {})},
+    )
+    return row_id
 
 
 def _bind_core_table(
@@ -287,27 +304,7 @@ def _bind_core_table(
                     name, taken
                 )
             )
-        row_id = conn.execute(
-            reg.insert()
-            .values(
-                template=tpl.id,
-                table_name=name,
-                title=layer_title,
-                geometry_kind=tpl.geometry,
-                created_at=datetime.now(timezone.utc),
-                definition=tpl.to_json(),
-            )
-            .returning(reg.c.id)
-        ).scalar_one()
-        audit(
-            conn,
-            ws.schema,
-            actor or _user(),
-            "thematic.create_layer",
-            tpl.core_table,
-            row_id,
-            {"template": tpl.id, "title": layer_title, "binding": name},
-        )
+        row_id = _register(conn, ws, tpl, name, layer_title, actor, audited_table=tpl.core_table)
     return ThematicLayerInfo(
         row_id, tpl.id, name, layer_title, tpl.geometry, tpl.core_table, tpl.fixed
     )
