@@ -612,40 +612,64 @@ class _CellIndex:
         return np.where(inside, ci * self.ny + cj, -1)
 
 
-def _split_long(segs: TrackSegments, max_len: float):
-    """Track segments as endpoint arrays, long ones cut into pieces <= max_len.
+class _TrackPieces:
+    """Track segments with the long ones cut into pieces <= max_len, without copying.
 
     Cutting does not change the union of capsules, and it lets a segment be found from the
-    cell of its midpoint alone. A long segment keeps its slot (now its first piece); the
-    other pieces are appended.
+    cell of its midpoint alone. Slot i < n is segment i (its first piece when long); slots
+    n.. are the other pieces of the long ones, in order. Only the few long segments are
+    stored apart (``over``: their first pieces, then the other pieces); the full-size
+    endpoint arrays are the caller's, read as they are.
     """
-    x0, y0, x1, y1 = segs.x0, segs.y0, segs.x1, segs.y1
-    found = []
-    for a in range(0, len(x0), _BLOCK):
-        b = min(len(x0), a + _BLOCK)
-        dx = x1[a:b] - x0[a:b]
-        dy = y1[a:b] - y0[a:b]
-        found.append(a + np.flatnonzero(dx * dx + dy * dy > max_len * max_len))
-    long_ = np.concatenate(found) if found else np.zeros(0, np.int64)
-    if len(long_) == 0:
-        return x0, y0, x1, y1
-    dxl = x1[long_] - x0[long_]
-    dyl = y1[long_] - y0[long_]
-    ns = np.ceil(np.hypot(dxl, dyl) / max_len).astype(np.int64)
-    which = np.repeat(np.arange(len(long_)), ns)
-    rep = long_[which]
-    k = np.arange(len(rep)) - np.repeat(np.cumsum(ns) - ns, ns)
-    f0 = k / ns[which]
-    f1 = (k + 1) / ns[which]
-    px0, py0 = x0[rep] + dxl[which] * f0, y0[rep] + dyl[which] * f0
-    px1, py1 = x0[rep] + dxl[which] * f1, y0[rep] + dyl[which] * f1
-    first = k == 0
-    out = []
-    for base, piece in ((x0, px0), (y0, py0), (x1, px1), (y1, py1)):
-        arr = np.concatenate([base, piece[~first]])
-        arr[long_] = piece[first]
-        out.append(arr)
-    return tuple(out)
+
+    def __init__(self, segs: TrackSegments, max_len: float):
+        self.base = (segs.x0, segs.y0, segs.x1, segs.y1)
+        x0, y0, x1, y1 = self.base
+        self.n = n = len(x0)
+        found = []
+        for a in range(0, n, _BLOCK):
+            b = min(n, a + _BLOCK)
+            dx = x1[a:b] - x0[a:b]
+            dy = y1[a:b] - y0[a:b]
+            found.append(a + np.flatnonzero(dx * dx + dy * dy > max_len * max_len))
+        self.long = long_ = np.concatenate(found) if found else np.zeros(0, np.int64)
+        if len(long_) == 0:
+            self.over = tuple(np.zeros(0) for _ in range(4))
+            return
+        dxl = x1[long_] - x0[long_]
+        dyl = y1[long_] - y0[long_]
+        ns = np.ceil(np.hypot(dxl, dyl) / max_len).astype(np.int64)
+        which = np.repeat(np.arange(len(long_)), ns)
+        rep = long_[which]
+        k = np.arange(len(rep)) - np.repeat(np.cumsum(ns) - ns, ns)
+        f0 = k / ns[which]
+        f1 = (k + 1) / ns[which]
+        px0, py0 = x0[rep] + dxl[which] * f0, y0[rep] + dyl[which] * f0
+        px1, py1 = x0[rep] + dxl[which] * f1, y0[rep] + dyl[which] * f1
+        first = k == 0
+        self.over = tuple(
+            np.concatenate([piece[first], piece[~first]]) for piece in (px0, py0, px1, py1)
+        )
+
+    def __len__(self) -> int:
+        return self.n + len(self.over[0]) - len(self.long)
+
+    def take(self, idx: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Endpoints (x0, y0, x1, y1) of the pieces in slots ``idx``."""
+        n, long_ = self.n, self.long
+        if len(long_) == 0:
+            return tuple(a[idx] for a in self.base)
+        ext = idx >= n
+        out = tuple(a[np.where(ext, 0, idx)] for a in self.base)
+        pos = np.searchsorted(long_, idx)
+        hit = long_[np.minimum(pos, len(long_) - 1)] == idx
+        src = np.where(ext, idx - n + len(long_), pos)
+        sel = hit | ext
+        if sel.any():
+            src = src[sel]
+            for o, v in zip(out, self.over):
+                o[sel] = v[src]
+        return out
 
 
 def _round_residues() -> list[np.ndarray]:
@@ -693,56 +717,66 @@ def compute_coverage(
     pairs_tested = 0
     if len(segments) and len(rs.length):
         max_track = 2.0 * r
-        tx0, ty0, tx1, ty1 = _split_long(segments, max_track)
+        tp = _TrackPieces(segments, max_track)
         # A road segment is near a track segment only if the track midpoint is within
         # r + max_track/2 of it; its cells are those of its bbox grown by that reach.
         index = _CellIndex(rs, reach=r + max_track / 2, cell=2.0 * r)
-        cell = np.empty(len(tx0), dtype=np.int64)
-        for a in range(0, len(tx0), _BLOCK):
-            b = min(len(tx0), a + _BLOCK)
-            cell[a:b] = index.cells_of((tx0[a:b] + tx1[a:b]) * 0.5, (ty0[a:b] + ty1[a:b]) * 0.5)
+        n_cells = len(tp)
+        # int32 cell ids when they fit: half the size, under malloc's 32 MiB mmap limit.
+        cell = np.empty(n_cells, dtype=np.int32 if index.nx * index.ny < 2**31 else np.int64)
+        x0, y0, x1, y1 = tp.base
+        for a in range(0, tp.n, _BLOCK):
+            b = min(tp.n, a + _BLOCK)
+            cell[a:b] = index.cells_of((x0[a:b] + x1[a:b]) * 0.5, (y0[a:b] + y1[a:b]) * 0.5)
+        if len(tp.long):  # long slots hold their first piece; the other pieces follow
+            px0, py0, px1, py1 = tp.over
+            over_cell = index.cells_of((px0 + px1) * 0.5, (py0 + py1) * 0.5)
+            cell[tp.long] = over_cell[: len(tp.long)]
+            cell[tp.n :] = over_cell[len(tp.long) :]
         rounds = _round_residues()
         active = np.arange(len(rs.length))
-        n_cells = len(cell)
         for rnd, residues in enumerate(rounds):
             if progress is not None and progress(rnd / len(rounds)):
                 raise InterruptedError
             if len(active) == 0:
                 break
-            parts = []
-            for m in residues.tolist():
-                sel = np.flatnonzero(cell[m:n_cells:_STRIDE] >= 0)
-                parts.append(m + _STRIDE * sel)
-            chunk = np.concatenate(parts)
-            if len(chunk) == 0:
-                continue
-            index.build(active)
-            c = cell[chunk]
-            cnt = index.count[c]
-            has = cnt > 0
-            chunk, c, cnt = chunk[has], c[has], cnt[has]
-            if len(chunk) == 0:
-                continue
+            built = False
             new_s, new_e = [starts_acc], [ends_acc]
-            # Pairs in sub-chunks, so the ~50 temporaries of the interval maths stay in cache.
-            for a in range(0, len(chunk), _PAIR_CHUNK):
-                sub, cs, cn = (
-                    chunk[a : a + _PAIR_CHUNK],
-                    c[a : a + _PAIR_CHUNK],
-                    cnt[a : a + _PAIR_CHUNK],
-                )
-                tseg = np.repeat(sub, cn)
-                k = np.arange(len(tseg)) - np.repeat(np.cumsum(cn) - cn, cn)
-                rseg = index.entries[np.repeat(index.first[cs], cn) + k]
-                pairs_tested += len(tseg)
-                lo, hi = capsule_intervals(
-                    rs.ax[rseg], rs.ay[rseg], rs.ux[rseg], rs.uy[rseg], rs.length[rseg],
-                    tx0[tseg], ty0[tseg], tx1[tseg], ty1[tseg], r,
-                )  # fmt: skip
-                hit = lo < hi
-                base = rs.chain0[rseg[hit]]
-                new_s.append(base + lo[hit])
-                new_e.append(base + hi[hit])
+            # One residue at a time (1/64 of the slots): no round-sized index arrays.
+            for m in residues.tolist():
+                chunk = m + _STRIDE * np.flatnonzero(cell[m:n_cells:_STRIDE] >= 0)
+                if len(chunk) == 0:
+                    continue
+                if not built:
+                    index.build(active)
+                    built = True
+                c = cell[chunk]
+                cnt = index.count[c]
+                has = cnt > 0
+                chunk, c, cnt = chunk[has], c[has], cnt[has]
+                # Pairs in sub-chunks, so the ~50 temporaries of the interval maths stay in
+                # cache.
+                for a in range(0, len(chunk), _PAIR_CHUNK):
+                    sub, cs, cn = (
+                        chunk[a : a + _PAIR_CHUNK],
+                        c[a : a + _PAIR_CHUNK],
+                        cnt[a : a + _PAIR_CHUNK],
+                    )
+                    tseg = np.repeat(sub, cn)
+                    k = np.arange(len(tseg)) - np.repeat(np.cumsum(cn) - cn, cn)
+                    rseg = index.entries[np.repeat(index.first[cs], cn) + k]
+                    pairs_tested += len(tseg)
+                    px, py, qx, qy = tp.take(tseg)
+                    lo, hi = capsule_intervals(
+                        rs.ax[rseg], rs.ay[rseg], rs.ux[rseg], rs.uy[rseg], rs.length[rseg],
+                        px, py, qx, qy, r,
+                    )  # fmt: skip
+                    hit = lo < hi
+                    base = rs.chain0[rseg[hit]]
+                    new_s.append(base + lo[hit])
+                    new_e.append(base + hi[hit])
+            if len(new_s) == 1:
+                continue
             starts_acc, ends_acc = _merge(np.concatenate(new_s), np.concatenate(new_e))
             active = active[~_fully_covered(rs, active, starts_acc, ends_acc)]
     if progress is not None and progress(1.0):
