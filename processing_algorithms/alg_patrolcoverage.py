@@ -248,7 +248,8 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
             x[no_collector] = np.nan
             collector = collector.copy()
             collector[no_collector] = collector[~no_collector][0] if (~no_collector).any() else 0
-        segs = track_segments(x, y, t, collector, rules)
+        # The fixes are ours (just read): cleaned and cut into segments in place.
+        segs = track_segments(x, y, t, collector, rules, overwrite=True)
         # The raw fixes are not needed any more: free them before the coverage allocates.
         del x, y, t, collector, no_collector
         feedback.setProgress(40)

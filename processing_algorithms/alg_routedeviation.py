@@ -97,7 +97,7 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
         if no_label.any():
             x[no_label] = np.nan
             labels[no_label] = ""
-        segs = track_segments(x, y, t, labels, rules)
+        segs = track_segments(x, y, t, labels, rules, overwrite=True)
         self.report_track_stats(feedback, segs.stats)
         feedback.setProgress(55)
         if feedback.isCanceled():

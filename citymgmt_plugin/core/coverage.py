@@ -73,6 +73,8 @@ class CleanTrack:
     collectors: np.ndarray  # original labels
     new_piece: np.ndarray
     stats: TrackStats
+    # x, y, t are this track's own buffers (not a caller's arrays): free to overwrite.
+    owned: bool = False
 
 
 @dataclass
@@ -156,9 +158,8 @@ def factorize(values: Sequence | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         dtype=np.int64,
         count=len(heads),
     )
-    run_id = np.cumsum(change, dtype=np.int32 if n < 2**31 else np.int64)
-    run_id -= 1
-    codes = head_codes[run_id]
+    # Each head's code repeated over its run: no full-size run-id temporary.
+    codes = np.repeat(head_codes, np.diff(heads, append=n))
     labels = np.empty(len(lookup), dtype=object)
     labels[:] = list(lookup)
     return codes, labels
@@ -172,20 +173,22 @@ def _reachable(dx, dy, dt, vmax: float):
     return dx * dx + dy * dy <= (vmax * dt) ** 2 + 1e-6
 
 
-def _pair_flags(x, y, t, codes, k: int, gap: float, vmax: float):
+def _pair_flags(x, y, t, codes, k: int, gap: float, vmax: float | None):
     """For every i: fix i+k is of the same collector within the gap (near), and also
-    reachable at ``vmax`` (reach). Computed block by block on slices, no gathers."""
+    reachable at ``vmax`` (reach; None when ``vmax`` is None). Computed block by block on
+    slices, no gathers."""
     m = max(len(x) - k, 0)
     near = np.empty(m, dtype=bool)
-    reach = np.empty(m, dtype=bool)
+    reach = np.empty(m, dtype=bool) if vmax is not None else None
     for a in range(0, m, _BLOCK):
         b = min(m, a + _BLOCK)
         dt = t[a + k : b + k] - t[a:b]
         nr = (codes[a + k : b + k] == codes[a:b]) & (dt <= gap)
         near[a:b] = nr
-        reach[a:b] = nr & _reachable(
-            x[a + k : b + k] - x[a:b], y[a + k : b + k] - y[a:b], dt.astype(np.float64), vmax
-        )
+        if reach is not None:
+            reach[a:b] = nr & _reachable(
+                x[a + k : b + k] - x[a:b], y[a + k : b + k] - y[a:b], dt.astype(np.float64), vmax
+            )
     return near, reach
 
 
@@ -195,6 +198,7 @@ def clean_track(
     t: np.ndarray,
     collector: Sequence | np.ndarray,
     rules: TrackRules = DEFAULT_RULES,
+    overwrite: bool = False,
 ) -> CleanTrack:
     """Drop null and out-of-window fixes and GPS jumps; mark where polylines break.
 
@@ -205,6 +209,10 @@ def clean_track(
     gap is reachable from it, or none exists: a lone outlier cannot start a piece. This is
     what ``clean_track_reference`` does fix by fix; here it is vectorised, with a Python loop
     only over the few fixes where a jump changes which fix is the last kept one.
+
+    With ``overwrite`` the caller hands over its arrays (x, y, t, collector as numpy arrays
+    of the right dtypes): they are filtered in place instead of copied, which at millions
+    of fixes saves a full set of fresh, page-faulted arrays.
     """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
@@ -219,10 +227,15 @@ def clean_track(
     if rules.end is not None:
         keep &= t <= rules.end
     stats.outside_window = int(np.count_nonzero(valid) - np.count_nonzero(keep))
-    # owned: x, y, t are copies made here (not the caller's arrays), free to overwrite.
-    owned = not keep.all()
-    if owned:
-        x, y, t, col = x[keep], y[keep], t[keep], col[keep]
+    # owned: x, y, t may be overwritten (copies made here, or handed over by the caller).
+    owned = overwrite and all(_writable(a) for a in (x, y, t))
+    if not keep.all():
+        if owned:
+            x, y, t = _compact_inplace((x, y, t), keep)
+            col = _compact_inplace((col,), keep)[0] if _writable(col) else col[keep]
+        else:
+            x, y, t, col = x[keep], y[keep], t[keep], col[keep]
+            owned = True
     codes, labels = factorize(col)
     del col, keep, valid
     n = len(x)
@@ -237,12 +250,17 @@ def clean_track(
             x, y, t, codes = _compact_inplace((x, y, t, codes), kept)
         else:
             x, y, t, codes = x[kept], y[kept], t[kept], codes[kept]
-    near, _ = _pair_flags(x, y, t, codes, 1, rules.max_gap_s, 0.0)
+    near, _ = _pair_flags(x, y, t, codes, 1, rules.max_gap_s, None)
     new_piece = np.ones(len(x), dtype=bool)
     new_piece[1:] = ~near
     stats.kept = len(x)
     stats.pieces = int(np.count_nonzero(new_piece))
-    return CleanTrack(x, y, t, codes, labels, new_piece, stats)
+    return CleanTrack(x, y, t, codes, labels, new_piece, stats, owned=owned)
+
+
+def _writable(a: np.ndarray) -> bool:
+    """An array with its own writable buffer (not a view of someone else's)."""
+    return a.base is None and a.flags.writeable
 
 
 def _compact_inplace(arrays: tuple, mask: np.ndarray) -> tuple:
@@ -370,9 +388,13 @@ def track_segments(
     t: np.ndarray,
     collector: Sequence | np.ndarray,
     rules: TrackRules = DEFAULT_RULES,
+    overwrite: bool = False,
 ) -> TrackSegments:
-    """Clean the fixes and join consecutive kept fixes of one piece into segments."""
-    track = clean_track(x, y, t, collector, rules)
+    """Clean the fixes and join consecutive kept fixes of one piece into segments.
+
+    ``overwrite``: the arrays are the caller's to give away (see :func:`clean_track`).
+    """
+    track = clean_track(x, y, t, collector, rules, overwrite=overwrite)
     return _segments(track, consume=True)
 
 
@@ -386,13 +408,21 @@ def _segments(track: CleanTrack, consume: bool) -> TrackSegments:
     cut from it, so the fixes and the segments are never all in memory together."""
     n = len(track.x)
     joined = ~track.new_piece[1:] if n > 1 else np.zeros(0, dtype=bool)
+    # Heads go over their own column's front when it is ours (ends are cut first, and the
+    # codes are always made in clean_track): one fresh array per column instead of two.
+    in_place = consume and track.owned
     out = {}
     for name in ("x", "y", "t", "collector"):
         a = getattr(track, name)
         if n <= 1:
             out[name] = (a[:0], a[:0])
         else:  # the collector is the same at both ends: only the head is kept
-            out[name] = (a[:-1][joined], None if name == "collector" else a[1:][joined])
+            tail = None if name == "collector" else a[1:][joined]
+            if in_place or (consume and name == "collector"):
+                (head,) = _compact_inplace((a[:-1],), joined)
+            else:
+                head = a[:-1][joined]
+            out[name] = (head, tail)
         if consume:
             setattr(track, name, None)
             del a

@@ -6,7 +6,8 @@
     python tests/bench/bench_coverage.py --gpkg district.gpkg   # your own data (same layout)
 
 Measured in one run, each step in its own process (clean peak memory, no shared caches):
- (a) citymgmt:patrolcoverage end to end via processing.run from the GeoPackage;
+ (a) citymgmt:patrolcoverage end to end via processing.run from the GeoPackage (median of
+     --repeat runs, each in a fresh process);
  (b) the QGIS native chain: points to path (grouped by track piece) -> buffer dissolved ->
      roads cut by grids (native:intersection) -> clip by the buffer -> lengths per grid.
      It is fed the fixes already cleaned by citymgmt (jumps dropped, pieces split at gaps),
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -92,21 +94,23 @@ def _read_fixes(path: Path):
     from citymgmt_plugin.core.coverage import NULL_TIME
 
     con = sqlite3.connect(str(path))
-    rows = con.execute(
-        "SELECT geom, collector, CAST(strftime('%s', t) AS INTEGER) FROM tracks"
-    ).fetchall()
-    con.close()
-    n = len(rows)
+    (n,) = con.execute("SELECT count(*) FROM tracks").fetchone()
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
     t = np.full(n, NULL_TIME, dtype=np.int64)
     col = np.empty(n, dtype=object)
-    for i, (g, c, ti) in enumerate(rows):
-        if g is not None and len(g) == 29:
-            x[i], y[i] = np.frombuffer(g[13:29], "<f8")
-        if ti is not None:
-            t[i] = ti
-        col[i] = c
+    cur = con.execute("SELECT geom, collector, CAST(strftime('%s', t) AS INTEGER) FROM tracks")
+    i = 0
+    # In batches: a list of millions of row tuples would dwarf the kernel's own memory.
+    while rows := cur.fetchmany(200_000):
+        for g, c, ti in rows:
+            if g is not None and len(g) == 29:
+                x[i], y[i] = np.frombuffer(g[13:29], "<f8")
+            if ti is not None:
+                t[i] = ti
+            col[i] = c
+            i += 1
+    con.close()
     return x, y, t, col
 
 
@@ -193,14 +197,22 @@ def step_kernel(path: Path) -> dict:
         return shapely.from_wkb(_unwrap_gpkg(np.array(blobs, dtype=object)))
 
     grid_geoms, road_geoms = unwrap(grids), unwrap(roads)
-    tracemalloc.start()
+    spare = (fx.copy(), fy.copy(), ft.copy(), fcol.copy())
+    # Timed pass (tracemalloc slows numpy's allocations down, so it only watches a second one).
     t0 = time.perf_counter()
-    segs = track_segments(fx, fy, ft, fcol, TrackRules())
+    segs = track_segments(fx, fy, ft, fcol, TrackRules(), overwrite=True)
+    del fx, fy, ft, fcol
     t1 = time.perf_counter()
     lines, lg = clip_roads_to_grids(road_geoms, grid_geoms)
     t2 = time.perf_counter()
     res = compute_coverage(lines, lg, len(grid_geoms), segs, TOL)
     t3 = time.perf_counter()
+    del segs, lines, lg
+    tracemalloc.start()
+    segs = track_segments(*spare, TrackRules(), overwrite=True)
+    del spare
+    lines, lg = clip_roads_to_grids(road_geoms, grid_geoms)
+    compute_coverage(lines, lg, len(grid_geoms), segs, TOL)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {
@@ -374,6 +386,7 @@ def main() -> int:
     ap.add_argument("--workdir", default=str(ROOT / "tests" / "artifacts" / "bench"))
     ap.add_argument("--native-fraction", type=float, default=1.0,
                     help="run the native chain on this share of the track pieces")  # fmt: skip
+    ap.add_argument("--repeat", type=int, default=3, help="runs of (a); the median is used")
     ap.add_argument("--skip-native", action="store_true")
     ap.add_argument("--skip-pg", action="store_true")
     ap.add_argument("--step", help=argparse.SUPPRESS)
@@ -401,8 +414,13 @@ def main() -> int:
     print(f"(d) read inputs with QGIS: {d['time']:.2f} s", flush=True)
     k = _run_step("kernel", path)
     print(f"kernel: {k}", flush=True)
-    a = _run_step("a", path)
-    print(f"(a) patrolcoverage: {a['time']:.2f} s", flush=True)
+    # (a) is the figure the targets are about: run it several times in fresh processes and
+    # take the median, so one noisy sample on a shared VM does not decide a verdict.
+    runs = [_run_step("a", path) for _ in range(max(1, args.repeat))]
+    times = sorted(r["time"] for r in runs)
+    a = dict(runs[0], time=statistics.median(times), rss_mb=max(r["rss_mb"] for r in runs))
+    print(f"(a) patrolcoverage: median {a['time']:.2f} s of {len(times)} runs "
+          f"({', '.join(f'{v:.2f}' for v in times)})", flush=True)  # fmt: skip
     b = c = None
     if not args.skip_native:
         b = _run_step("b", path, "--native-fraction", str(args.native_fraction))
@@ -424,7 +442,8 @@ def main() -> int:
     print(f"=== patrol coverage bench, scale {args.scale:g}: {a['fixes']:,} fixes used, "
           f"{len(a['covered']):,} grids, {km:.0f} km roads ===")  # fmt: skip
     print(f"{'step':<46}{'time s':>10}{'peak RSS MiB':>14}")
-    row("(a) citymgmt:patrolcoverage (processing.run)", a["time"], a["rss_mb"])
+    row("(a) citymgmt:patrolcoverage (processing.run)", a["time"], a["rss_mb"],
+        f"   (median of {len(times)}; min {times[0]:.2f}, max {times[-1]:.2f})")  # fmt: skip
     note = f"   (tracemalloc {k['tracemalloc_peak_mb']:.0f} MiB, {k['pairs']:,} pairs)"
     row("    kernel only: clean + clip + coverage", k["clean"] + k["clip"] + k["coverage"],
         k["rss_mb"], note)  # fmt: skip
@@ -464,6 +483,7 @@ def main() -> int:
     summary = {
         "scale": args.scale,
         "a": a["time"],
+        "a_runs": times,
         "b": b and b["time"] / b["fraction"],
         "c": c and c["time"],
         "d": d["time"],
