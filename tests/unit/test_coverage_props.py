@@ -65,7 +65,6 @@ def test_clean_track_matches_fix_by_fix_reference(data, vmax, gap, start):
     assert got == want
 
 
-
 @SETTINGS
 @given(fixes(max_n=120), st.booleans(), st.one_of(st.none(), st.integers(0, 2000)))
 def test_overwriting_the_input_gives_the_same_segments(data, presorted, start):
@@ -84,6 +83,7 @@ def test_overwriting_the_input_gives_the_same_segments(data, presorted, start):
         np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
     assert list(got.collectors) == list(want.collectors)
     assert astuple(got.stats) == astuple(want.stats)
+
 
 def _reference(roads, grids, segs, tol):
     """Exact answer through shapely: road ∩ buffer(track, tol), per grid."""
