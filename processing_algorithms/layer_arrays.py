@@ -232,10 +232,10 @@ def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
     if any(f not in names for f in fields):
         return None
     geom_col = lyr.GetGeometryColumn() or "geometry"
-    # Parse each batch as it comes (small temporaries, no million-object WKB array kept).
-    xs, ys = [], []
+    # Each batch is parsed as it comes and written into arrays sized from the feature count
+    # (GeoPackage keeps it): no per-batch parts kept, no concatenated copies at the end.
+    cols = _FixColumns(max(int(lyr.GetFeatureCount()), 0), time_field is not None)
     attrs: dict[str, list] = {f: [] for f in fields if f != time_field}
-    raw_times: list = []
     for batch in lyr.GetArrowStreamAsNumPy(
         options=["INCLUDE_FID=NO", f"MAX_FEATURES_IN_BATCH={_BATCH}"]
     ):
@@ -245,27 +245,62 @@ def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
             bx, by = points_xy(_masked_objects([batch[geom_col]]), strict=True)
         except ValueError:  # GDAL 3.6 can hand back empty blobs: read with sqlite instead
             return None
-        xs.append(bx)
-        ys.append(by)
+        bt = _arrow_times([batch[time_field]], 0) if time_field is not None else None
+        cols.append(bx, by, bt)
         for f in attrs:
             attrs[f].append(batch[f])
-        if time_field is not None:
-            raw_times.append(batch[time_field])
     offset = offset_job.result() if offset_job is not None else 0
     if offset is None:
         return None
-    n = sum(len(v) for v in xs)
-    out = Columns(np.zeros(0, dtype=object), fast=True, count=n)
-    out.xy = (_concat(xs, np.float64), _concat(ys, np.float64))
+    x, y, t = cols.finish()
+    out = Columns(np.zeros(0, dtype=object), fast=True, count=len(x))
+    out.xy = (x, y)
     for f, parts in attrs.items():
         out.attrs[f] = _masked_objects(parts)
-    if time_field is not None:
-        out.attrs[time_field] = _concat([_arrow_times([p], offset) for p in raw_times], np.int64)
+    if t is not None:
+        if offset:
+            np.subtract(t, offset, out=t, where=t != NULL_TIME)
+        out.attrs[time_field] = t
     return out
 
 
-def _concat(parts: list, dtype) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+class _FixColumns:
+    """x, y (and epoch t) filled batch by batch into arrays of the expected size; they grow
+    (by doubling) only if the source yields more rows than it announced."""
+
+    def __init__(self, expected: int, with_time: bool) -> None:
+        self.x = np.empty(expected)
+        self.y = np.empty(expected)
+        self.t = np.empty(expected, dtype=np.int64) if with_time else None
+        self.n = 0
+
+    def append(self, bx: np.ndarray, by: np.ndarray, bt: np.ndarray | None) -> None:
+        k = len(bx)
+        if self.n + k > len(self.x):
+            size = max(self.n + k, 2 * len(self.x))
+            self.x = _grown(self.x, self.n, size)
+            self.y = _grown(self.y, self.n, size)
+            if self.t is not None:
+                self.t = _grown(self.t, self.n, size)
+        self.x[self.n : self.n + k] = bx
+        self.y[self.n : self.n + k] = by
+        if self.t is not None and bt is not None:
+            self.t[self.n : self.n + k] = bt
+        self.n += k
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The filled arrays; whole arrays, not views (the kernel then cleans them in place
+        without copying), so a short count is trimmed by a copy."""
+        cols = [a for a in (self.x, self.y, self.t) if a is not None]
+        if self.n != len(self.x):
+            cols = [a[: self.n].copy() for a in cols]
+        return cols[0], cols[1], cols[2] if len(cols) > 2 else None
+
+
+def _grown(a: np.ndarray, used: int, size: int) -> np.ndarray:
+    out = np.empty(size, dtype=a.dtype)
+    out[:used] = a[:used]
+    return out
 
 
 def _read_gpkg_sqlite(path, table, layer, fields, time_field) -> Columns | None:

@@ -24,6 +24,8 @@ import numpy as np
 import shapely
 
 NULL_TIME = np.iinfo(np.int64).min
+# Collector codes: int32 halves the biggest per-fix integer column (2**31 collectors is plenty).
+_CODE = np.int32
 # Separation between road pieces on the shared chainage axis, so intervals never merge across.
 _PIECE_SEP = 1.0
 # Track segments go in rounds by index mod 64: 1/64, 1/64, 1/32, ... 1/2 of them.
@@ -144,10 +146,10 @@ def factorize(values: Sequence | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     arr = np.asarray(values)
     if arr.dtype.kind in "biuf":
         uniques, codes = np.unique(arr, return_inverse=True)
-        return codes.astype(np.int64), uniques
+        return codes.astype(_CODE), uniques
     n = len(arr)
     if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, dtype=object)
+        return np.zeros(0, _CODE), np.zeros(0, dtype=object)
     change = np.empty(n, dtype=bool)
     change[0] = True
     change[1:] = arr[1:] != arr[:-1]
@@ -155,7 +157,7 @@ def factorize(values: Sequence | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lookup: dict = {}
     head_codes = np.fromiter(
         (lookup.setdefault(v, len(lookup)) for v in arr[heads].tolist()),
-        dtype=np.int64,
+        dtype=_CODE,
         count=len(heads),
     )
     # Each head's code repeated over its run: no full-size run-id temporary.

@@ -289,6 +289,39 @@ def test_geopackage_fast_path_matches_memory_path(processing_ready, tmp_path):
     assert res2["jumps_dropped"] == res["jumps_dropped"]
 
 
+def test_geopackage_fast_path_in_small_batches(processing_ready, tmp_path, monkeypatch):
+    """Fixes arrive from GDAL's Arrow stream in batches written into preallocated arrays:
+    many small batches give the same answer as one."""
+    from processing_algorithms import layer_arrays
+
+    district, path = _synthetic(tmp_path)
+    p = _gpkg_params(path)
+    whole = by_code(run(p["GRIDS"], p["ROADS"], p["TRACKS"])["OUTPUT"])
+    monkeypatch.setattr(layer_arrays, "_BATCH", 997)
+    res = run(p["GRIDS"], p["ROADS"], p["TRACKS"])
+    batched = by_code(res["OUTPUT"])
+    assert res["fixes_used"] > 10 * 997
+    for code in district.grid_codes:
+        assert batched[code]["covered_m"] == pytest.approx(whole[code]["covered_m"], abs=1e-9)
+
+
+def test_fix_columns_grow_and_trim():
+    """The reader's arrays follow the rows actually read, whatever count was announced."""
+    from processing_algorithms.layer_arrays import _FixColumns
+
+    for expected in (0, 2, 5, 50):
+        cols = _FixColumns(expected, with_time=True)
+        for k in range(3):
+            v = np.arange(k * 2, k * 2 + 2)
+            cols.append(v.astype(float), -v.astype(float), v * 10)
+        x, y, t = cols.finish()
+        np.testing.assert_array_equal(x, np.arange(6.0))
+        np.testing.assert_array_equal(y, -np.arange(6.0))
+        np.testing.assert_array_equal(t, np.arange(6) * 10)
+        # Whole arrays, not views: the kernel may clean them in place.
+        assert x.base is None and y.base is None and t.base is None
+
+
 @pytest.fixture
 def pg_schema(pg_url):
     from sqlalchemy import create_engine, text
