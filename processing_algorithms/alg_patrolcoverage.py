@@ -25,6 +25,7 @@ from citymgmt_plugin.core.coverage import (
     rollup,
     track_segments,
 )
+from citymgmt_plugin.core.hugepages import no_hugepage_stalls
 
 from .base import CityMgmtAlgorithm
 from .io import as_text, is_null, wkb_2d
@@ -181,10 +182,12 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
                 self, parameters, context, feedback, code_field, col_field, time_field, tol, rules
             )
         else:
-            outcome = self._run_desktop(
-                parameters, context, feedback, grids_src, roads_src, tracks_src, crs,
-                code_field, col_field, time_field, tol, rules,
-            )  # fmt: skip
+            # Millions of fixes go through short-lived big arrays: see core/hugepages.py.
+            with no_hugepage_stalls():
+                outcome = self._run_desktop(
+                    parameters, context, feedback, grids_src, roads_src, tracks_src, crs,
+                    code_field, col_field, time_field, tol, rules,
+                )  # fmt: skip
         if feedback.isCanceled():
             return {}
         stats = outcome.stats

@@ -16,6 +16,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from citymgmt_plugin.core.coverage import track_segments
 from citymgmt_plugin.core.deviation import route_deviation
+from citymgmt_plugin.core.hugepages import no_hugepage_stalls
 
 from .base import CityMgmtAlgorithm
 from .io import as_text, wkb_2d
@@ -97,7 +98,8 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
         if no_label.any():
             x[no_label] = np.nan
             labels[no_label] = ""
-        segs = track_segments(x, y, t, labels, rules, overwrite=True)
+        with no_hugepage_stalls():  # see core/hugepages.py
+            segs = track_segments(x, y, t, labels, rules, overwrite=True)
         self.report_track_stats(feedback, segs.stats)
         feedback.setProgress(55)
         if feedback.isCanceled():
