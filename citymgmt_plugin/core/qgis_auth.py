@@ -64,7 +64,7 @@ def resolve_authcfg(authcfg: str) -> Credentials:
             tr(
                 "Auth",
                 "QGIS authentication configuration {0} uses the {1} method; "
-                "a workspace needs Basic (user name and password).",
+                "a user name and password (Basic) is needed.",
             ).format(authcfg, config.method())
         )
     return Credentials(config.config("username", ""), config.config("password", ""))

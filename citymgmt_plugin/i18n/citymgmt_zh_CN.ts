@@ -8,8 +8,8 @@
       <translation>无法读取 QGIS 认证配置 {0}：请确认该配置存在且已输入主密码。</translation>
     </message>
     <message>
-      <source>QGIS authentication configuration {0} uses the {1} method; a workspace needs Basic (user name and password).</source>
-      <translation>QGIS 认证配置 {0} 使用 {1} 方式；工作空间需要 Basic（用户名和密码）方式。</translation>
+      <source>QGIS authentication configuration {0} uses the {1} method; a user name and password (Basic) is needed.</source>
+      <translation>QGIS 认证配置 {0} 使用的是 {1} 方式；这里需要用户名和密码（Basic）方式。</translation>
     </message>
     <message>
       <source>The QGIS authentication system is not available, so {0} cannot be read.</source>

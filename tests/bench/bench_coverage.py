@@ -182,6 +182,7 @@ def step_kernel(path: Path) -> dict:
         compute_coverage,
         track_segments,
     )
+    from citymgmt_plugin.core.hugepages import no_hugepage_stalls
 
     fx, fy, ft, fcol = _read_fixes(path)
     import sqlite3
@@ -198,6 +199,9 @@ def step_kernel(path: Path) -> dict:
 
     grid_geoms, road_geoms = unwrap(grids), unwrap(roads)
     spare = (fx.copy(), fy.copy(), ft.copy(), fcol.copy())
+    # As the algorithm runs it (core/hugepages.py), for the whole step.
+    hint = no_hugepage_stalls()
+    hint.__enter__()
     # Timed pass (tracemalloc slows numpy's allocations down, so it only watches a second one).
     t0 = time.perf_counter()
     segs = track_segments(fx, fy, ft, fcol, TrackRules(), overwrite=True)
@@ -215,6 +219,7 @@ def step_kernel(path: Path) -> dict:
     compute_coverage(lines, lg, len(grid_geoms), segs, TOL)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    hint.__exit__(None, None, None)
     return {
         "clean": t1 - t0,
         "clip": t2 - t1,

@@ -87,6 +87,72 @@ def test_authcfg_credentials_at_connect_time(pg_spec, tmp_path):
     assert (tmp_path / "qgis-auth.db").exists()  # the throwaway one was used
 
 
+# ODK Central credentials from a QGIS authentication configuration, against the local
+# Central server: the account comes from the configuration, the password never from settings.
+_ODK_AUTH_SCRIPT = r"""
+import json, sys
+from citymgmt_plugin.core.qgis_headless import start_qgis
+start_qgis()
+from qgis.core import QgsApplication, QgsAuthMethodConfig
+from citymgmt_plugin.core.intake.odk import OdkError
+from citymgmt_plugin.core.intake.sources import SourceConfigError, odk_config, open_source
+from tests.odk_server import EMAIL, PASSWORD, CentralServer
+
+am = QgsApplication.authManager()
+assert am.setMasterPassword("citymgmt-test-master", True)
+
+def basic(user, password):
+    cfg = QgsAuthMethodConfig("Basic")
+    cfg.setName(user)
+    cfg.setConfig("username", user)
+    cfg.setConfig("password", password)
+    assert am.storeAuthenticationConfig(cfg)
+    return cfg.id()
+
+good, wrong = basic(EMAIL, PASSWORD), basic(EMAIL, "not-the-password")
+out = {}
+with CentralServer() as srv:
+    config = odk_config(srv.url, 7, "city_report", None, authcfg=good)
+    src = open_source(None, config)
+    src.client.login()
+    out["email"] = src.client.email
+    out["logged_in"] = bool(src.client.token)
+    out["config_has_password"] = PASSWORD in json.dumps(config)
+    try:
+        open_source(None, odk_config(srv.url, 7, "city_report", None, authcfg=wrong)).client.login()
+    except OdkError as exc:
+        out["refused"] = str(exc)
+    try:
+        open_source(None, odk_config(srv.url, 7, "city_report", None, authcfg="nope123"))
+    except SourceConfigError as exc:
+        out["missing"] = str(exc)
+print("RESULT " + json.dumps(out))
+"""
+
+
+def test_odk_account_from_authcfg(tmp_path):
+    env = dict(
+        os.environ, QGIS_AUTH_DB_DIR_PATH=str(tmp_path), QGIS_CUSTOM_CONFIG_PATH=str(tmp_path)
+    )
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), "/usr/share/qgis/python/plugins"])
+    proc = subprocess.run(
+        [sys.executable, "-c", _ODK_AUTH_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    lines = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, proc.stderr[-3000:]
+    out = json.loads(lines[-1][len("RESULT ") :])
+    assert out["logged_in"] and out["email"] == "reviewer@example.org"
+    assert not out["config_has_password"]
+    assert "refused the login" in out["refused"]
+    # A named configuration that cannot be read says so (no silent fall-back).
+    assert "nope123" in out["missing"] and "cannot be read" in out["missing"]
+
+
 def test_schema_states(qgis_app, tmp_path, pg_spec):
     gpkg = WorkspaceSpec.parse(str(tmp_path / "new.gpkg"))
     assert C.schema_state(gpkg).state == C.NEW_FILE

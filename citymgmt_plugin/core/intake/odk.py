@@ -62,16 +62,16 @@ class OdkError(Exception):
 def password_from(
     authcfg: str | None = None, env: str = PASSWORD_ENV
 ) -> tuple[str | None, str | None]:
-    """(user, password) from a QGIS authentication configuration, else the environment."""
-    if authcfg:
-        try:
-            from qgis.core import QgsApplication, QgsAuthMethodConfig
+    """(user, password) from a QGIS authentication configuration, else the environment.
 
-            cfg = QgsAuthMethodConfig()
-            if QgsApplication.authManager().loadAuthenticationConfig(authcfg, cfg, True):
-                return cfg.config("username") or None, cfg.config("password") or None
-        except Exception:  # pragma: no cover - no QGIS auth database in this process
-            pass
+    A named configuration that cannot be read is an error (translated), not a silent
+    fall-back to the environment: the user chose it and must learn why it failed.
+    """
+    if authcfg:
+        from ..qgis_auth import resolve_authcfg
+
+        creds = resolve_authcfg(authcfg)  # WorkspaceError with the reason
+        return creds.username or None, creds.password or None
     return None, os.environ.get(env)
 
 

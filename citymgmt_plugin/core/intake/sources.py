@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import tr
-from ..store import Workspace
+from ..store import Workspace, WorkspaceError
 
 _CTX = "Intake"
 
@@ -44,7 +44,10 @@ def open_source(ws: Workspace | None, config: dict[str, Any], **kw: Any) -> Any:
     if kind == "odk":
         from .odk import PASSWORD_ENV, OdkClient, OdkSource, password_from
 
-        user, password = password_from(config.get("authcfg"))
+        try:
+            user, password = password_from(config.get("authcfg"))
+        except WorkspaceError as exc:  # the authentication configuration's own message
+            raise SourceConfigError(str(exc)) from exc
         email = config.get("email") or user
         if not email or not password:
             raise SourceConfigError(
