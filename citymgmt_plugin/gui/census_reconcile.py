@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    QgsApplication,
     QgsCategorizedSymbolRenderer,
     QgsFeature,
     QgsField,
@@ -14,10 +15,11 @@ from qgis.core import (
     QgsProject,
     QgsRendererCategory,
     QgsSymbol,
+    QgsTask,
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import Qt, QVariant
+from qgis.PyQt.QtCore import Qt, QVariant, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +30,7 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -46,6 +49,7 @@ from ..core.census.importer import (
 from ..core.census.reconcile import (
     ACTIONABLE,
     KINDS,
+    ApplyResult,
     Reconciliation,
     apply_reconciliation,
     kind_label,
@@ -72,7 +76,43 @@ CRS_CHOICES = (
 )
 
 
+class ApplyTask(QgsTask):
+    """Apply a reconciliation in the background, in one transaction; cancel rolls it back."""
+
+    done = pyqtSignal(object, str)  # ApplyResult or None, translated message when None
+
+    def __init__(self, ws: Workspace, recon: Reconciliation, actor: str) -> None:
+        super().__init__(tr("Census", "Apply census reconciliation"), QgsTask.CanCancel)
+        self.ws = ws
+        self.recon = recon
+        self.actor = actor
+        self.result: ApplyResult | None = None
+        self.error = tr("Census", "Applying was cancelled; nothing was saved.")
+
+    def run(self) -> bool:
+        try:
+            with census.write_transaction(self.ws) as c:
+                self.result = apply_reconciliation(
+                    c, self.ws, self.recon, self.actor, progress=self._progress
+                )
+            return True
+        except census.CensusError as exc:  # includes ApplyCancelled
+            self.error = str(exc)
+        except Exception as exc:  # the transaction rolled back; say so in the dialog
+            self.error = tr("Census", "Applying failed and nothing was saved: {0}").format(exc)
+        return False
+
+    def _progress(self, done: int, total: int) -> bool:
+        self.setProgress(100.0 * done / max(total, 1))
+        return self.isCanceled()
+
+    def finished(self, ok: bool) -> None:
+        self.done.emit(self.result if ok else None, "" if ok else self.error)
+
+
 class ReconcileDialog(QDialog):
+    applied = pyqtSignal(object)  # ApplyResult or None (failed / cancelled)
+
     def __init__(
         self,
         ws: Workspace,
@@ -163,9 +203,21 @@ class ReconcileDialog(QDialog):
         for b in (acc, rej, self.apply_btn, rep):
             buttons.addWidget(b)
         lay.addLayout(buttons)
+        progress = QHBoxLayout()
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.cancel_btn = QPushButton(tr("Census", "Cancel"), self)
+        self.cancel_btn.setObjectName("censusReconcileCancel")
+        self.cancel_btn.clicked.connect(self.cancel_apply)
+        progress.addWidget(self.progress, 1)
+        progress.addWidget(self.cancel_btn)
+        self.progress.hide()
+        self.cancel_btn.hide()
+        lay.addLayout(progress)
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
+        self.task: ApplyTask | None = None
         self.resize(900, 760)
 
     # ---------------------------------------------------------------- input
@@ -349,15 +401,38 @@ class ReconcileDialog(QDialog):
         self.layer = layer
 
     # ---------------------------------------------------------------- apply
-    def apply(self) -> Any:
-        if self.recon is None:
+    def apply(self) -> ApplyTask | None:
+        """Apply the accepted items in a background task (progress bar, cancel); the
+        dialog stays usable for reading and the outcome shows when it ends."""
+        if self.recon is None or self.task is not None:
             return None
-        try:
-            with census.write_transaction(self.ws) as c:
-                result = apply_reconciliation(c, self.ws, self.recon, self.actor)
-        except census.CensusError as exc:
-            self.status.setText(str(exc))
-            return None
+        task = ApplyTask(self.ws, self.recon, self.actor)
+        task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
+        task.done.connect(self._applied)
+        self.task = task
+        self._busy(True)
+        self.status.setText(tr("Census", "Applying {0} items…").format(len(self.recon.accepted())))
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def cancel_apply(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _busy(self, busy: bool) -> None:
+        self.progress.setValue(0)
+        self.progress.setVisible(busy)
+        self.cancel_btn.setVisible(busy)
+        self.items.setEnabled(not busy)  # decisions are frozen while they are written
+        self.apply_btn.setEnabled(not busy)
+
+    def _applied(self, result: ApplyResult | None, error: str) -> None:
+        self.task = None
+        self._busy(False)
+        if result is None:
+            self.status.setText(error)
+            self.applied.emit(None)
+            return
         r = result.as_dict()
         self.status.setText(
             tr("Census", "Applied: {0} created, {1} updated, {2} moved, {3} retired.").format(
@@ -365,8 +440,15 @@ class ReconcileDialog(QDialog):
             )
         )
         self.result = result
-        self.apply_btn.setEnabled(False)
-        return result
+        self.apply_btn.setEnabled(False)  # applied once; reconcile again for more
+        self.applied.emit(result)
+
+    def closeEvent(self, event: Any) -> None:
+        if self.task is not None:  # stop and roll back before the dialog goes
+            task = self.task
+            task.cancel()
+            task.waitForFinished(30000)
+        super().closeEvent(event)
 
     def _report(self) -> None:
         if self.recon is None:

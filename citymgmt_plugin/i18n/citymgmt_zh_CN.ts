@@ -47,6 +47,26 @@
       <translation>应用已接受项</translation>
     </message>
     <message>
+      <source>Apply census reconciliation</source>
+      <translation>应用部件普查比对结果</translation>
+    </message>
+    <message>
+      <source>Applying failed and nothing was saved: {0}</source>
+      <translation>应用失败，未保存任何更改：{0}</translation>
+    </message>
+    <message>
+      <source>Applying was cancelled after {0} of {1} items; nothing was saved.</source>
+      <translation>已在处理 {1} 项中的 {0} 项后取消应用，未保存任何更改。</translation>
+    </message>
+    <message>
+      <source>Applying was cancelled; nothing was saved.</source>
+      <translation>已取消应用，未保存任何更改。</translation>
+    </message>
+    <message>
+      <source>Applying {0} items…</source>
+      <translation>正在应用 {0} 项……</translation>
+    </message>
+    <message>
       <source>Batch: {0}</source>
       <translation>批次：{0}</translation>
     </message>
@@ -57,6 +77,10 @@
     <message>
       <source>By</source>
       <translation>操作人</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
     <message>
       <source>Cannot open {0}.</source>

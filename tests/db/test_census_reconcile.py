@@ -180,6 +180,39 @@ def test_apply_is_one_transaction(stored, tmp_path):
         assert census.get_component(c, ws, refs[1].id)["status"] == "完好"
 
 
+def test_apply_reports_progress_and_cancel_rolls_back(stored, tmp_path, monkeypatch):
+    from citymgmt_plugin.core.census import reconcile as rc
+
+    ws, refs = stored
+    src = tmp_path / "batch.geojson"
+    write_geojson(src, batch_rows(refs))
+    with ws.begin() as c:
+        recon = reconcile(c, ws, import_batch(c, ws, src, store=MappingStore(tmp_path / "m.json")))
+    recon.set_decision(None, True, kinds=tuple(rc.ACTIONABLE))
+    total = len(recon.accepted())
+    assert total >= 4
+    monkeypatch.setattr(rc, "_PROGRESS_EVERY", 1)
+    seen = []
+
+    def stop_midway(done, n):
+        seen.append((done, n))
+        return done == 3  # the user presses Cancel after three items went in
+
+    with pytest.raises(rc.ApplyCancelled, match="3 of"), census.write_transaction(ws) as c:
+        apply_reconciliation(c, ws, recon, "editor", progress=stop_midway)
+    assert seen == [(0, total), (1, total), (2, total), (3, total)]
+    with ws.begin() as c:  # the three applied items went with the rollback
+        assert c.execute(select(func.count()).select_from(ws.schema.components)).scalar() == 6
+        assert census.get_component(c, ws, refs[1].id)["status"] == "完好"
+        assert census.get_component(c, ws, refs[2].id).version == 1
+    # Without cancelling, the same reconciliation applies and reports the end.
+    seen.clear()
+    with census.write_transaction(ws) as c:
+        result = apply_reconciliation(c, ws, recon, "editor", progress=lambda d, n: seen.append(d))
+    r = result.as_dict()
+    assert seen[-1] == total and r["created"] + r["updated"] + r["moved"] + r["retired"] == total
+
+
 @pytest.fixture
 def gpkg_stored(gpkg_workspace):
     ws = gpkg_workspace

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import time
 from datetime import date
 
 from qgis.core import QgsProject
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from shapely.geometry import Point
 from sqlalchemy import func, select
 
@@ -87,8 +88,21 @@ def test_dialog_reconciles_and_applies(qgis_new_project, gpkg_workspace, tmp_pat
     dlg.resize(1000, 700)
     dlg.show()
     dlg.grab().save(str(artifacts / "census_reconcile.png"))
-    result = dlg.apply()
+    outcomes = []
+    dlg.applied.connect(outcomes.append)
+    task = dlg.apply()
+    assert task is not None and dlg.progress.isVisible() and not dlg.items.isEnabled()
+    assert dlg.apply() is None  # one apply at a time
+    deadline = time.monotonic() + 30
+    while not outcomes and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    assert outcomes, "the apply task did not finish"
+    result = outcomes[0]
     assert result.as_dict() == {"created": 1, "updated": 1, "moved": 0, "retired": 0, "skipped": 1}
+    assert not dlg.progress.isVisible() and dlg.items.isEnabled()
+    assert not dlg.apply_btn.isEnabled()
+    assert "1 created" in dlg.status.text()
     with ws.engine.connect() as c:
         assert c.execute(select(func.count()).select_from(ws.schema.components)).scalar() == 4
     dlg.close()

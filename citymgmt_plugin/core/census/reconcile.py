@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import html
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -102,6 +103,14 @@ class Reconciliation:
                 it.accepted = accept
                 n += 1
         return n
+
+
+class ApplyCancelled(CensusError):
+    """The user stopped applying a reconciliation (the transaction must roll back)."""
+
+
+# Items between progress reports while applying (each item is a few statements).
+_PROGRESS_EVERY = 25
 
 
 @dataclass
@@ -367,11 +376,14 @@ def apply_reconciliation(
     actor: str,
     reason: str | None = None,
     missing_status: str = "移除",
+    progress: Callable[[int, int], bool] | None = None,
 ) -> ApplyResult:
     """Apply every accepted item inside the caller's ONE transaction, with history.
 
     Raises (so the caller's transaction rolls back whole) when any accepted item cannot be
     applied, e.g. a component changed by someone else since the reconciliation was made.
+    ``progress(done, total)`` is called as items are applied; when it returns True the
+    work stops with :class:`ApplyCancelled`, and the caller's rollback leaves nothing written.
     """
     reason = reason or tr("Census", "census batch {0}").format(Path(recon.batch.source).name)
     result = ApplyResult()
@@ -380,7 +392,14 @@ def apply_reconciliation(
     rec_by_row = {r.row_no: r for r in recon.batch.records}
     need_refs = {rec_by_row[i.row_no].grid_code for i in accepted if i.kind in ("new", "duplicate")}
     refs = grid_refs(conn, ws, need_refs) if need_refs else {}
-    for it in accepted:
+    total = len(accepted)
+    for done, it in enumerate(accepted):
+        if progress is not None and done % _PROGRESS_EVERY == 0 and progress(done, total):
+            raise ApplyCancelled(
+                tr(
+                    "Census", "Applying was cancelled after {0} of {1} items; nothing was saved."
+                ).format(done, total)
+            )
         try:
             if it.kind in ("new", "duplicate"):
                 rec = rec_by_row[it.row_no]
@@ -432,6 +451,8 @@ def apply_reconciliation(
                     it.seq, kind_label(it.kind), it.row_no or "-", exc
                 )
             ) from exc
+    if progress is not None:
+        progress(total, total)
     audit(
         conn,
         ws.schema,
