@@ -103,6 +103,7 @@ def test_dialog_reconciles_and_applies(qgis_new_project, gpkg_workspace, tmp_pat
     assert not dlg.progress.isVisible() and dlg.items.isEnabled()
     assert not dlg.apply_btn.isEnabled()
     assert "1 created" in dlg.status.text()
+    dlg.grab().save(str(artifacts / "census_reconcile_applied.png"))
     with ws.engine.connect() as c:
         assert c.execute(select(func.count()).select_from(ws.schema.components)).scalar() == 4
     dlg.close()
