@@ -213,6 +213,36 @@ def test_apply_reports_progress_and_cancel_rolls_back(stored, tmp_path, monkeypa
     assert seen[-1] == total and r["created"] + r["updated"] + r["moved"] + r["retired"] == total
 
 
+def test_apply_keeps_the_state_before_the_first_change(stored, tmp_path):
+    """Components loaded in bulk have no history: applying writes their prior state first
+    (looked up once for the whole batch), then the change."""
+    from sqlalchemy import delete
+
+    ws, refs = stored
+    h = ws.schema.component_history
+    with ws.begin() as c:  # as if refs[1] had come in by a bulk load
+        c.execute(delete(h).where(h.c.component_id == refs[1].id))
+    src = tmp_path / "batch.geojson"
+    write_geojson(src, batch_rows(refs))
+    with ws.begin() as c:
+        recon = reconcile(c, ws, import_batch(c, ws, src, store=MappingStore(tmp_path / "m.json")))
+    with census.write_transaction(ws) as c:
+        apply_reconciliation(c, ws, recon, "editor")
+    with ws.begin() as c:
+        rows = c.execute(
+            select(h.c.version, h.c.operation, h.c.attributes)
+            .where(h.c.component_id.in_([refs[1].id, refs[2].id]))
+            .order_by(h.c.component_id, h.c.version)
+        ).all()
+    assert [(r.version, r.operation) for r in rows] == [
+        (1, "import"),  # refs[1]: the baseline written by apply
+        (2, "status"),
+        (1, "create"),  # refs[2]: its own creation, not duplicated
+        (2, "move"),
+    ]
+    assert rows[0].attributes["status"] == "完好"
+
+
 @pytest.fixture
 def gpkg_stored(gpkg_workspace):
     ws = gpkg_workspace

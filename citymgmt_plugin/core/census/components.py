@@ -309,6 +309,7 @@ def update_component(
     reason: str | None = None,
     expected_version: int | None = None,
     operation: str | None = None,
+    has_baseline: bool | None = None,
 ) -> ComponentRef:
     """Change attributes and/or geometry (``changes["geom"]``) of a component.
 
@@ -316,6 +317,8 @@ def update_component(
     ``expected_version`` is not the stored one) and writes a history version with
     ``{field: [old, new]}``. A new position re-assigns the unit grid (same county only: the
     identifier is permanent). Class and identifier cannot change: retire and place anew.
+    ``has_baseline``: whether a history row of the stored version exists, when the caller
+    already knows (bulk work asks once for all); None looks it up.
     """
     current = get_component(conn, ws, component_id, lock=True)
     if expected_version is not None and current.version != expected_version:
@@ -422,7 +425,9 @@ def update_component(
             operation = "retire" if new_values["status"] in RETIRED_STATUSES else "status"
         else:
             operation = "update"
-    _ensure_baseline(conn, ws, current)
+    if expected_version is None or current.version != expected_version:
+        has_baseline = None  # what the caller knew was about another version
+    _ensure_baseline(conn, ws, current, has_baseline)
     now = _now()
     version = current.version + 1
     c = ws.schema.components
@@ -440,17 +445,18 @@ def update_component(
         raise VersionConflict(component_id, current.version, None, None)
     new_values["version"] = version
     conn.execute(
-        ws.schema.component_history.insert().values(
-            component_id=component_id,
-            version=version,
-            operation=operation,
-            changed_at=now,
-            changed_by=actor,
-            reason=reason,
-            attributes=_snapshot(new_values),
-            changes=diff,
-            geom=geom_ewkt,
-        )
+        ws.schema.component_history.insert(),
+        {
+            "component_id": component_id,
+            "version": version,
+            "operation": operation,
+            "changed_at": now,
+            "changed_by": actor,
+            "reason": reason,
+            "attributes": _snapshot(new_values),
+            "changes": diff,
+            "geom": geom_ewkt,
+        },
     )
     audit(
         conn,
@@ -464,27 +470,34 @@ def update_component(
     return ComponentRef(component_id, attrs["identifier"], new_values["grid_code"], version)
 
 
-def _ensure_baseline(conn: Connection, ws: Workspace, current: ComponentRecord) -> None:
+def _ensure_baseline(
+    conn: Connection, ws: Workspace, current: ComponentRecord, known: bool | None = None
+) -> None:
     """Components loaded in bulk have no history: keep their state before the first change."""
     h = ws.schema.component_history
-    exists = conn.execute(
-        select(h.c.id).where(h.c.component_id == current.id, h.c.version == current.version)
-    ).first()
-    if exists:
+    if known is None:
+        known = (
+            conn.execute(
+                select(h.c.id).where(h.c.component_id == current.id, h.c.version == current.version)
+            ).first()
+            is not None
+        )
+    if known:
         return
     attrs = dict(current.attributes)
     conn.execute(
-        h.insert().values(
-            component_id=current.id,
-            version=current.version,
-            operation="import",
-            changed_at=attrs.get("updated_at") or _now(),
-            changed_by=attrs.get("updated_by") or "?",
-            reason=tr("Census", "state before the first recorded change"),
-            attributes=_snapshot(attrs),
-            changes=None,
-            geom=to_ewkt(current.geom, ws.srid) if current.geom is not None else None,
-        )
+        h.insert(),
+        {
+            "component_id": current.id,
+            "version": current.version,
+            "operation": "import",
+            "changed_at": attrs.get("updated_at") or _now(),
+            "changed_by": attrs.get("updated_by") or "?",
+            "reason": tr("Census", "state before the first recorded change"),
+            "attributes": _snapshot(attrs),
+            "changes": None,
+            "geom": to_ewkt(current.geom, ws.srid) if current.geom is not None else None,
+        },
     )
 
 

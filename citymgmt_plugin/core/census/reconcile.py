@@ -105,6 +105,19 @@ class Reconciliation:
         return n
 
 
+def _history_versions(conn: Connection, ws: Workspace, ids: list[int]) -> set[tuple[int, int]]:
+    """(component id, version) of the history rows of ``ids``: asked once for a whole
+    apply instead of once per item."""
+    h = ws.schema.component_history
+    out: set[tuple[int, int]] = set()
+    for a in range(0, len(ids), 1000):
+        rows = conn.execute(
+            select(h.c.component_id, h.c.version).where(h.c.component_id.in_(ids[a : a + 1000]))
+        )
+        out.update((r[0], r[1]) for r in rows)
+    return out
+
+
 class ApplyCancelled(CensusError):
     """The user stopped applying a reconciliation (the transaction must roll back)."""
 
@@ -392,7 +405,9 @@ def apply_reconciliation(
     rec_by_row = {r.row_no: r for r in recon.batch.records}
     need_refs = {rec_by_row[i.row_no].grid_code for i in accepted if i.kind in ("new", "duplicate")}
     refs = grid_refs(conn, ws, need_refs) if need_refs else {}
+    baselines = _history_versions(conn, ws, [i.component_id for i in accepted if i.component_id])
     total = len(accepted)
+    classes = None  # the scheme's class table, read once if a duplicate needs it
     for done, it in enumerate(accepted):
         if progress is not None and done % _PROGRESS_EVERY == 0 and progress(done, total):
             raise ApplyCancelled(
@@ -405,7 +420,9 @@ def apply_reconciliation(
                 rec = rec_by_row[it.row_no]
                 vals = {k: v for k, v in it.values.items() if k in EDITABLE_FIELDS}
                 if it.kind == "duplicate":  # editor says it is a separate component
-                    info = class_table(conn, ws, recon.batch.scheme).get(it.class_code)
+                    if classes is None:
+                        classes = class_table(conn, ws, recon.batch.scheme)
+                    info = classes.get(it.class_code)
                     vals.setdefault("name", info.name if info else "")
                     vals["status"] = vals.get("status") or "完好"
                 draft = ComponentDraft(
@@ -425,8 +442,9 @@ def apply_reconciliation(
                 if it.kind == "moved":
                     changes["geom"] = it.geom
                 ref = update_component(
-                    conn, ws, it.component_id, changes, actor, reason, expected_version=it.version
-                )
+                    conn, ws, it.component_id, changes, actor, reason, expected_version=it.version,
+                    has_baseline=(it.component_id, it.version) in baselines,
+                )  # fmt: skip
                 it.applied = ref.identifier
                 if it.kind == "moved":
                     result.moved += 1
@@ -442,6 +460,7 @@ def apply_reconciliation(
                     reason,
                     expected_version=it.version,
                     operation="retire" if missing_status in RETIRED_STATUSES else "status",
+                    has_baseline=(it.component_id, it.version) in baselines,
                 )
                 it.applied = ref.identifier
                 result.retired += 1
