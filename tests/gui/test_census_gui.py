@@ -42,7 +42,22 @@ def click(canvas, x, y, button=Qt.LeftButton):
 
 @pytest.fixture
 def setup(qgis_canvas, qgis_new_project, pg_workspace):
-    ws = pg_workspace
+    yield from _dock_on_canvas(qgis_canvas, pg_workspace)
+
+
+@pytest.fixture
+def setup_std17(qgis_canvas, qgis_new_project, tmp_path):
+    """A GeoPackage workspace on the 17-digit identifier scheme (5-digit class codes)."""
+    from citymgmt_plugin.core.store import UpgradeOptions, Workspace, upgrade
+
+    spec = str(tmp_path / "std17.gpkg")
+    upgrade(spec, UpgradeOptions(component_scheme="std17"))
+    ws = Workspace.open(spec)
+    yield from _dock_on_canvas(qgis_canvas, ws)
+    ws.close()
+
+
+def _dock_on_canvas(qgis_canvas, ws):
     seed_lattice(ws, communities=2, nx=2, ny=2)
     comps = workspace_layer(ws, "components", geometry_type="Point")
     grids = workspace_layer(ws, "unit_grids")
@@ -112,6 +127,28 @@ def fill_and_pick_class(dock, code: str, dept_code="001", dept="市水务局"):
     dock.widgets["dept_name"].setEditText("")
     dock.widgets["dept_name"].lineEdit().insert(dept)
     dock.search.clear()
+
+
+def test_std17_workspace_places_17_digit_identifiers(setup_std17, artifacts):
+    """On the 17-digit scheme the tree offers its 5-digit classes, the 16-digit ones are
+    not there, and a placed component gets county + class + serial = 17 digits."""
+    ws, canvas, dock, _comps = setup_std17
+    QTest.keyClicks(dock.search, "0101")  # the legacy16 code only matches 5-digit ones here
+    assert dock.selected_class() == "01010"
+    dock.search.clear()
+    fill_and_pick_class(dock, "01001")
+    assert dock.widgets["name"].text() == "上水井盖"
+    QTest.mouseClick(dock.btn_place, Qt.LeftButton)
+    click(canvas, X0 + 50, Y0 + 50)
+    got = rows(ws)
+    assert len(got) == 1, dock.status.text()
+    r = got[0]
+    assert r["identifier"] == "32050801001000001" and len(r["identifier"]) == 17
+    assert r["class_code"] == "01001" and r["scheme"] == "std17"
+    assert r["grid_code"] == "320508001001003"
+    click(canvas, X0 + 150, Y0 + 50)
+    assert [x["identifier"] for x in rows(ws)] == ["32050801001000001", "32050801001000002"]
+    dock.grab().save(str(artifacts / "census_dock_std17.png"))
 
 
 def test_search_filters_tree(setup):
