@@ -46,13 +46,12 @@ def setup(qgis_canvas, qgis_new_project, pg_workspace):
 
 
 @pytest.fixture
-def setup_std17(qgis_canvas, qgis_new_project, tmp_path):
-    """A GeoPackage workspace on the 17-digit identifier scheme (5-digit class codes)."""
+def setup_std17(qgis_canvas, qgis_new_project, pg_spec):
+    """A workspace on the 17-digit identifier scheme (5-digit class codes)."""
     from citymgmt_plugin.core.store import UpgradeOptions, Workspace, upgrade
 
-    spec = str(tmp_path / "std17.gpkg")
-    upgrade(spec, UpgradeOptions(component_scheme="std17"))
-    ws = Workspace.open(spec)
+    upgrade(pg_spec, UpgradeOptions(component_scheme="std17"))
+    ws = Workspace.open(pg_spec)
     yield from _dock_on_canvas(qgis_canvas, ws)
     ws.close()
 

@@ -128,7 +128,10 @@ def _wait_snappable(canvas, x, y, timeout=10.0):
         assert time.monotonic() < deadline, "snapping index never became ready"
 
 
-def _digitise(canvas, layer, mode, points):
+def _digitise(canvas, layer, mode, points, snap: bool = False):
+    """Click ``points`` with the capture tool. ``snap``: every point must snap (wait until
+    it does, as a user sees the snap marker before clicking); otherwise only points that
+    snap at once are waited for."""
     cad = _cad_dock(canvas)
     tool = QgsMapToolDigitizeFeature(canvas, cad, mode)
     tool.setLayer(layer)
@@ -136,7 +139,7 @@ def _digitise(canvas, layer, mode, points):
     captured: list[QgsFeature] = []
     tool.digitizingCompleted.connect(lambda f: captured.append(QgsFeature(f)))
     for x, y in points:
-        if canvas.snappingUtils().snapToMap(QgsPointXY(x, y)).isValid():
+        if snap or canvas.snappingUtils().snapToMap(QgsPointXY(x, y)).isValid():
             _wait_snappable(canvas, x, y)
         _click(canvas, x, y)
     _click(canvas, *points[-1], button=Qt.RightButton)
@@ -311,7 +314,11 @@ def test_trace_patrol_route_along_road(scene, artifacts):
     prepare_capture(routes, canvas, ws=ws, project=project, message_bar=iface.messageBar())
     # two clicks, at the road's first and last vertex: tracing follows the road between
     geom = _digitise(
-        canvas, routes, QgsMapToolCapture.CaptureLine, [(X0 + 1, Y0 + 101), (X0 + 299, Y0 + 149)]
+        canvas,
+        routes,
+        QgsMapToolCapture.CaptureLine,
+        [(X0 + 1, Y0 + 101), (X0 + 299, Y0 + 149)],
+        snap=True,
     )
     assert _polyline(geom) == ROAD
     ok, failing = _fill_form(routes, geom, {"collector_code": ""})
