@@ -235,3 +235,36 @@ def test_initial_date_default_and_change_date(ws):
         ref = census.create_component(c, ws, draft(initial_date=date(2020, 1, 1)), "li")
         rec = census.get_component(c, ws, ref.id)
     assert rec["initial_date"] == date(2020, 1, 1) and rec["change_date"] is None
+
+
+@pytest.fixture
+def ws17(any_spec):
+    """A workspace created on the 17-digit identifier scheme, on each backend."""
+    from citymgmt_plugin.core.store import UpgradeOptions, Workspace, upgrade
+
+    upgrade(any_spec, UpgradeOptions(component_scheme="std17"))
+    w = Workspace.open(any_spec)
+    seed_lattice(w, communities=2, nx=2, ny=2)
+    yield w
+    w.close()
+
+
+def test_std17_scheme_identifiers(ws17):
+    """county (6) + 5-digit class + 6-digit serial; the 16-digit scheme's classes are refused
+    with the reason, and a retired identifier is never handed out again."""
+    with census.write_transaction(ws17) as c:
+        a = census.create_component(c, ws17, draft(class_code="01001"), "tester")
+        b = census.create_component(
+            c, ws17, draft(class_code="01001", geom=Point(X0 + 60, Y0 + 50)), "tester"
+        )
+        with pytest.raises(ValidationFailed, match="std17"):
+            census.create_component(c, ws17, draft(class_code="0101"), "tester")
+    assert (a.identifier, b.identifier) == ("32050801001000001", "32050801001000002")
+    with census.write_transaction(ws17) as c:
+        census.retire_component(c, ws17, b.id, "tester", "demolished")
+        d = census.create_component(
+            c, ws17, draft(class_code="01001", geom=Point(X0 + 70, Y0 + 50)), "tester"
+        )
+        row = census.get_component(c, ws17, a.id)
+    assert d.identifier == "32050801001000003"
+    assert row["scheme"] == "std17" and row["class_code"] == "01001"
