@@ -9,6 +9,7 @@ from qgis.gui import QgsMapCanvas, QgsMapCanvasTracer
 from qgis.PyQt.QtWidgets import QAction
 
 from ..core.i18n import tr
+from ..core.snapping_index import reset_snapping_indexes
 from ..core.store import Workspace
 from ..core.thematic.qgis_layer import (
     apply_snapping,
@@ -82,6 +83,8 @@ def prepare_capture(
     if node is not None and not node.isVisible():  # e.g. loaded unchecked over a core table
         node.setItemVisibilityCheckedParentRecursive(True)
     add_snapping_layers(ws, project, layer, template)
+    # the layer or a target may sit at a deleted layer's address and inherit its index
+    reset_snapping_indexes(canvas.snappingUtils())
     apply_snapping(project, layer, template, canvas.snappingUtils())
     if template.tracing and template.geometry != "point":
         enable_tracing(canvas, main_window, message_bar)

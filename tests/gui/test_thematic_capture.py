@@ -125,7 +125,7 @@ def _wait_snappable(canvas, x, y, timeout=10.0):
     while not utils.snapToMap(QgsPointXY(x, y), None, True).isValid():
         QCoreApplication.processEvents()
         time.sleep(0.02)
-        assert time.monotonic() < deadline, "snapping index never became ready"
+        assert time.monotonic() < deadline, "snapping index never became ready:\n" + utils.dump()
 
 
 def _digitise(canvas, layer, mode, points, snap: bool = False):
