@@ -189,7 +189,7 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
                     code_field, col_field, time_field, tol, rules,
                 )  # fmt: skip
         if feedback.isCanceled():
-            return {}
+            return self.cancelled(feedback)
         stats = outcome.stats
         self.report_track_stats(feedback, stats)
         if stats.kept == 0:

@@ -91,7 +91,7 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
             parameters, context, feedback, tracks_src, crs, col_field, time_field
         )
         if feedback.isCanceled():
-            return {}
+            return self.cancelled(feedback)
         feedback.setProgress(40)
         labels = np.array([as_text(v) for v in collectors], dtype=object)
         no_label = np.equal(labels, None)
@@ -103,7 +103,7 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
         self.report_track_stats(feedback, segs.stats)
         feedback.setProgress(55)
         if feedback.isCanceled():
-            return {}
+            return self.cancelled(feedback)
         result = route_deviation(segs, routes, tol)
         if result.missing_routes:
             feedback.pushWarning(
@@ -112,7 +112,9 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
                 )
             )
         feedback.setProgress(85)
-        return self._write(parameters, context, result, crs)
+        results = self._write(parameters, context, result, crs)
+        feedback.setProgress(100)
+        return results
 
     def _routes(self, src, field, crs, context) -> dict:
         idx = src.fields().lookupField(field)

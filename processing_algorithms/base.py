@@ -67,6 +67,12 @@ class CityMgmtAlgorithm(QgsProcessingAlgorithm):
     def name(self) -> str:
         return self.ALG_ID
 
+    def cancelled(self, feedback: QgsProcessingFeedback) -> dict[str, Any]:
+        """What a cancelled run returns: no outputs (none were written), and the log says
+        so rather than showing an empty result."""
+        feedback.pushWarning(self.tr("Cancelled: no output was written."))
+        return {}
+
     def displayName(self) -> str:
         return self.tr(self.ALG_NAME)
 

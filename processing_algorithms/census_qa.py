@@ -239,7 +239,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
         else:
             fids, cols, wkbs = self._read_features(layer, idx, feedback)
             if fids is None:
-                return {}
+                return self.cancelled(feedback)
             geoms = shapely.from_wkb(np.array(wkbs, dtype=object))
         feedback.setProgress(60)
         values = {f: np.array(c, dtype=object) for f, c in zip(present, cols)}

@@ -168,7 +168,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
         feedback.setProgressText(self.tr("Reading grids…"))
         wkb, codes = self.read_coded(grids, code_field, crs, context, feedback)
         if feedback.isCanceled():
-            return {}
+            return self.cancelled(feedback)
         geoms = geometries(wkb)
 
         admin_geoms = admin_codes = None
@@ -192,7 +192,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
                 progress=progress_callback(feedback, 10, 90),
             )
         except InterruptedError:
-            return {}
+            return self.cancelled(feedback)
 
         fields = make_fields(
             [("type", QVariant.String, 20), ("grid_code", QVariant.String, 20),
@@ -216,6 +216,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             "OVERLAP_AREA": result.total_area("overlap"),
         }
         out.update({t.upper(): counts[t] for t in ERROR_TYPES})
+        feedback.setProgress(100)
         return out
 
     @staticmethod

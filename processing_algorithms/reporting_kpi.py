@@ -273,14 +273,14 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             grid_wkb, grid_codes = self.read_coded(grids, f_grid, dest_crs, context, feedback)
         feedback.setProgress(10)
         if feedback.isCanceled():
-            return {}
+            return self.cancelled(feedback)
 
         feedback.setProgressText(self.tr("Reading submissions…"))
         # through QGIS, not the GDAL Arrow path (see CityMgmtAlgorithm.read_coded)
         cols = read_columns(subs, None, wanted, dest_crs, context, feedback, time_field=f_time)
         feedback.setProgress(50)
         if feedback.isCanceled():
-            return {}
+            return self.cancelled(feedback)
         a = cols.attrs
         times = np.asarray(a[f_time], dtype=np.int64)
         shift = gpkg_time_shift(

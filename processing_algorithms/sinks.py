@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Union
 
 from qgis.core import QgsFeature, QgsFeatureSink, QgsField, QgsFields, QgsGeometry
+from qgis.PyQt.QtCore import QVariant
 
 # (name, QVariant type) or (name, QVariant type, length)
 FieldSpec = Union[tuple[str, Any], tuple[str, Any, int]]
@@ -18,9 +19,16 @@ Row = tuple[Sequence[Any], Union[QgsGeometry, bytes, None]]
 _CHUNK = 10_000
 
 
+TEXT_WIDTH = 254  # the widest a shapefile (dBase) text field can be
+
+
 def make_fields(specs: Iterable[FieldSpec]) -> QgsFields:
+    """Output fields; text fields without a width get the widest a shapefile allows, so
+    any writable format keeps them whole (GeoPackage and PostGIS ignore the width)."""
     fields = QgsFields()
     for name, kind, *length in specs:
+        if not length and kind == QVariant.String:
+            length = [TEXT_WIDTH]
         fields.append(QgsField(name, kind, len=length[0]) if length else QgsField(name, kind))
     return fields
 

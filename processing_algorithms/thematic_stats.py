@@ -88,7 +88,7 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
         geoms, cats = [], []
         for f in source.getFeatures(request):
             if feedback.isCanceled():
-                return {}
+                return self.cancelled(feedback)
             if not f.hasGeometry():
                 continue
             geoms.append(shapely.from_wkb(bytes(f.geometry().asWkb())))

@@ -800,6 +800,10 @@
       <translation>OUTPUT 的坐标系</translation>
     </message>
     <message>
+      <source>Cancelled: no output was written.</source>
+      <translation>已取消：未写出任何结果。</translation>
+    </message>
+    <message>
       <source>Category code field</source>
       <translation>类别代码字段</translation>
     </message>
