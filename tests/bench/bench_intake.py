@@ -25,18 +25,20 @@ sys.path.insert(0, str(ROOT))  # a script, not the plugin: run from a checkout
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from citymgmt_plugin.core import review  # noqa: E402
-from citymgmt_plugin.core.intake import ingest  # noqa: E402
-from citymgmt_plugin.core.intake.files import DeviceExportSource  # noqa: E402
-from citymgmt_plugin.core.intake.odk import OdkClient, OdkSource  # noqa: E402
-from citymgmt_plugin.core.intake.synthetic import (  # noqa: E402
+from citymgmt_plugin.core.submissions import (  # noqa: E402
+    ingest,
+    review,
+)
+from citymgmt_plugin.core.submissions.files import DeviceExportSource  # noqa: E402
+from citymgmt_plugin.core.submissions.odk import OdkClient, OdkSource  # noqa: E402
+from citymgmt_plugin.core.workspace.store import Workspace, upgrade  # noqa: E402
+from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer  # noqa: E402
+from tests.fixtures.synthetic_submissions import (  # noqa: E402
     make_submissions,
     odata_row,
     seed_city,
     write_device_export,
 )
-from citymgmt_plugin.core.store import Workspace, upgrade  # noqa: E402
-from tests.odk_server import EMAIL, PASSWORD, CentralServer  # noqa: E402
 
 
 def fresh_workspace(pg: str) -> tuple[Workspace, str]:

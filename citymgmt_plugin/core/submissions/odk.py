@@ -1,0 +1,361 @@
+"""ODK Central: session login, OData submission pages, attachments, review write-back.
+
+Endpoints used (ODK Central API, docs/api.yaml in getodk/central-backend):
+
+- ``POST /v1/sessions`` {email, password} -> {token, csrf, expiresAt, createdAt}; the token is
+  sent as ``Authorization: Bearer``; a 401 later means it expired: log in once more.
+- ``GET /v1/projects/{p}/forms/{f}.svc/Submissions?$top=N&$filter=…`` -> {"value": [...],
+  "@odata.nextLink": "…$skiptoken=…"}; the next page is fetched by following nextLink as
+  given. Incremental pulls filter on ``__system/submissionDate`` and ``__system/updatedAt``.
+- ``GET …/submissions/{instanceId}/attachments/{name}`` with ``If-None-Match`` -> 200 + ETag
+  or 304: a photo is downloaded once.
+- ``PATCH …/submissions/{instanceId}`` {"reviewState": …} and
+  ``POST …/submissions/{instanceId}/comments`` {"body": …}.
+
+Network failures and 5xx answers are retried with exponential backoff; when the retries
+run out the pull stops with :class:`OdkError`, and because the cursor (the nextLink of the
+page not yet stored) was saved with every stored page, the next pull resumes there.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from ..i18n import tr
+from .records import (
+    AttachmentMissing,
+    AttachmentRef,
+    Page,
+    RawSubmission,
+    float_or_none,
+    photo_names,
+    pick,
+    text_or_none,
+)
+
+_CTX = "Intake"
+PASSWORD_ENV = "CITYMGMT_ODK_PASSWORD"
+RETRY_STATUS = {500, 502, 503, 504, 429}
+
+# Our decisions as ODK Central review states.
+REVIEW_STATES = {
+    "accept_new": "approved",
+    "update_existing": "approved",
+    "duplicate": "rejected",
+    "reject": "rejected",
+    "has_issues": "hasIssues",
+}
+
+
+class OdkError(Exception):
+    """ODK Central could not be reached or refused (message translated)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def password_from(
+    authcfg: str | None = None, env: str = PASSWORD_ENV
+) -> tuple[str | None, str | None]:
+    """(user, password) from a QGIS authentication configuration, else the environment.
+
+    A named configuration that cannot be read is an error (translated), not a silent
+    fall-back to the environment: the user chose it and must learn why it failed.
+    """
+    if authcfg:
+        from ..qgis.auth import resolve_authcfg
+
+        creds = resolve_authcfg(authcfg)  # WorkspaceError with the reason
+        return creds.username or None, creds.password or None
+    return None, os.environ.get(env)
+
+
+class OdkClient:
+    """A logged-in ODK Central client over ``requests`` with retry and backoff."""
+
+    def __init__(
+        self,
+        base_url: str,
+        email: str,
+        password: str,
+        retries: int = 4,
+        backoff: float = 0.5,
+        timeout: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        import requests
+
+        self.base_url = base_url.rstrip("/")
+        if self.base_url.endswith("/v1"):
+            self.base_url = self.base_url[:-3]
+        self.email = email
+        self._password = password
+        self.retries = retries
+        self.backoff = backoff
+        self.timeout = timeout
+        self.sleep = sleep
+        self.http = requests.Session()
+        self.token: str | None = None
+        self.requests_made = 0
+
+    # -- plumbing ------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/v1{path}"
+
+    def login(self) -> None:
+        resp = self._send(
+            "POST",
+            self.url("/sessions"),
+            json={"email": self.email, "password": self._password},
+            auth=False,
+        )
+        if resp.status_code != 200:
+            raise OdkError(
+                tr(_CTX, "ODK Central refused the login of {0} (HTTP {1}).").format(
+                    self.email, resp.status_code
+                ),
+                resp.status_code,
+            )
+        self.token = resp.json()["token"]
+
+    def _send(self, method: str, url: str, auth: bool = True, **kw: Any) -> Any:
+        """One request, retried on network errors and 5xx with exponential backoff."""
+        import requests
+
+        headers = dict(kw.pop("headers", None) or {})
+        attempt = 0
+        relogged = False
+        while True:
+            if auth:
+                if self.token is None:
+                    self.login()
+                headers["Authorization"] = f"Bearer {self.token}"
+            try:
+                self.requests_made += 1
+                resp = self.http.request(method, url, headers=headers, timeout=self.timeout, **kw)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt >= self.retries:
+                    raise OdkError(
+                        tr(_CTX, "ODK Central did not answer after {0} attempts: {1}").format(
+                            attempt + 1, exc
+                        )
+                    ) from exc
+            else:
+                if resp.status_code == 401 and auth and not relogged:
+                    relogged = True
+                    self.token = None
+                    continue
+                if resp.status_code not in RETRY_STATUS:
+                    return resp
+                if attempt >= self.retries:
+                    raise OdkError(
+                        tr(_CTX, "ODK Central answered HTTP {0} after {1} attempts.").format(
+                            resp.status_code, attempt + 1
+                        ),
+                        resp.status_code,
+                    )
+            self.sleep(min(self.backoff * (2**attempt), 30.0))
+            attempt += 1
+
+    def _json(self, method: str, url: str, **kw: Any) -> Any:
+        resp = self._send(method, url, **kw)
+        if resp.status_code >= 400:
+            raise OdkError(
+                tr(_CTX, "ODK Central answered HTTP {0} for {1}.").format(resp.status_code, url),
+                resp.status_code,
+            )
+        try:
+            return resp.json()
+        except ValueError as exc:
+            raise OdkError(
+                tr(_CTX, "ODK Central sent a page that is not JSON: {0}").format(exc)
+            ) from exc
+
+    # -- API -----------------------------------------------------------------------------
+    def form_path(self, project: int | str, form: str) -> str:
+        return f"/projects/{project}/forms/{quote(str(form), safe='')}"
+
+    def submissions_url(
+        self, project: int | str, form: str, top: int = 1000, since: str | None = None
+    ) -> str:
+        query = {"$top": str(top)}
+        if since:
+            query["$filter"] = (
+                f"__system/submissionDate ge {since} or __system/updatedAt ge {since}"
+            )
+        return self.url(self.form_path(project, form) + ".svc/Submissions") + "?" + urlencode(query)
+
+    def get_page(self, url: str) -> dict[str, Any]:
+        if urlsplit(url).netloc != urlsplit(self.base_url).netloc:
+            raise OdkError(
+                tr(_CTX, "ODK Central sent a next-page link to another host: {0}").format(url)
+            )
+        return self._json("GET", url)
+
+    def get_attachment(
+        self, project: int | str, form: str, instance_id: str, name: str, etag: str | None
+    ) -> tuple[bytes | None, str | None, str | None]:
+        path = (
+            self.form_path(project, form)
+            + f"/submissions/{quote(instance_id, safe='')}/attachments/{quote(name, safe='')}"
+        )
+        headers = {"If-None-Match": etag} if etag else {}
+        resp = self._send("GET", self.url(path), headers=headers)
+        if resp.status_code == 304:
+            return None, etag, None
+        if resp.status_code == 404:
+            raise AttachmentMissing(name)
+        if resp.status_code >= 400:
+            raise OdkError(
+                tr(_CTX, "ODK Central answered HTTP {0} for attachment {1}.").format(
+                    resp.status_code, name
+                ),
+                resp.status_code,
+            )
+        return resp.content, resp.headers.get("ETag"), resp.headers.get("Content-Type")
+
+    def set_review_state(self, project: int | str, form: str, instance_id: str, state: str) -> None:
+        path = self.form_path(project, form) + f"/submissions/{quote(instance_id, safe='')}"
+        self._json("PATCH", self.url(path), json={"reviewState": state})
+
+    def add_comment(self, project: int | str, form: str, instance_id: str, body: str) -> None:
+        path = (
+            self.form_path(project, form) + f"/submissions/{quote(instance_id, safe='')}/comments"
+        )
+        self._json("POST", self.url(path), json={"body": body})
+
+
+def _flatten(data: dict[str, Any], out: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Group fields up to the top level (first occurrence of a name wins); ``__system`` kept."""
+    out = {} if out is None else out
+    for key, value in data.items():
+        if key == "__system":
+            continue
+        if isinstance(value, dict) and value.get("type") != "Point":
+            _flatten(value, out)
+        else:
+            out.setdefault(key, value)
+    return out
+
+
+def _geopoint(flat: dict[str, Any]) -> tuple[float | None, float | None, float | None]:
+    for value in flat.values():
+        if isinstance(value, dict) and value.get("type") == "Point":
+            coords = value.get("coordinates") or []
+            props = value.get("properties") or {}
+            if len(coords) >= 2:
+                return (
+                    float_or_none(coords[0]),
+                    float_or_none(coords[1]),
+                    float_or_none(props.get("accuracy")),
+                )
+    return None, None, None
+
+
+def record_from_odata(
+    row: dict[str, Any], fetch: Callable[[str, str, str | None], Any] | None
+) -> RawSubmission:
+    """One OData Submissions row as a :class:`RawSubmission` (payload: the row, as sent)."""
+    system = row.get("__system") or {}
+    flat = _flatten(row)
+    lon, lat, accuracy = _geopoint(flat)
+    instance_id = str(row.get("__id"))
+    meta = row.get("meta") or {}
+    version = meta.get("instanceID") or f"{instance_id}#{system.get('edits', 0)}"
+    names = photo_names(pick(flat, "photos"))
+    refs = [
+        AttachmentRef(
+            name, fetch=(lambda etag, n=name: fetch(instance_id, n, etag)) if fetch else None
+        )
+        for name in names
+    ]
+    return RawSubmission(
+        instance_id=instance_id,
+        payload=row,
+        server_version=str(version),
+        lon=lon,
+        lat=lat,
+        accuracy_m=accuracy if accuracy is not None else float_or_none(pick(flat, "accuracy_m")),
+        observed_at=pick(flat, "observed_at") or system.get("submissionDate"),
+        server_updated_at=system.get("updatedAt") or system.get("submissionDate"),
+        received_at=system.get("submissionDate"),
+        kind=text_or_none(pick(flat, "kind")),
+        category_code=text_or_none(pick(flat, "category_code")),
+        description=text_or_none(pick(flat, "description")),
+        collector_code=text_or_none(pick(flat, "collector_code")),
+        collector_name=text_or_none(system.get("submitterName"))
+        or text_or_none(pick(flat, "collector_name")),
+        device_id=text_or_none(system.get("deviceId")) or text_or_none(pick(flat, "device_id")),
+        attachments=refs,
+    )
+
+
+class OdkSource:
+    """One form on an ODK Central server, pulled incrementally a page at a time."""
+
+    missing_photo_is_error = False  # Collect uploads photos after the form: wait for them
+
+    def __init__(
+        self,
+        client: OdkClient,
+        project: int | str,
+        form: str,
+        page_size: int = 1000,
+        crs: str = "WGS84",
+        photos: bool = True,
+    ) -> None:
+        self.client = client
+        self.project = project
+        self.form = form
+        self.page_size = page_size
+        self.crs = crs
+        self.photos = photos
+        host = urlsplit(client.base_url).netloc
+        self.key = f"odk:{host}/{project}/{form}"
+
+    def _fetch(self, instance_id: str, name: str, etag: str | None) -> Any:
+        return self.client.get_attachment(self.project, self.form, instance_id, name, etag)
+
+    def pages(self, cursor: dict[str, Any] | None) -> Iterator[Page]:
+        cursor = dict(cursor or {})
+        url = cursor.get("next")
+        resumed = bool(url)
+        if not url:
+            url = self.client.submissions_url(
+                self.project, self.form, self.page_size, cursor.get("since")
+            )
+            cursor["high"] = cursor.get("since")
+        while url:
+            body = self.client.get_page(url)
+            rows = body.get("value") or []
+            high = cursor.get("high")
+            records = []
+            for row in rows:
+                rec = record_from_odata(row, self._fetch if self.photos else None)
+                system = row.get("__system") or {}
+                stamp = max(
+                    filter(None, [system.get("updatedAt"), system.get("submissionDate")]),
+                    default=None,
+                )
+                if stamp and (high is None or stamp > high):
+                    high = stamp
+                records.append(rec)
+            url = body.get("@odata.nextLink")
+            cursor["high"] = high
+            if url:
+                cursor["next"] = url
+            else:
+                cursor.pop("next", None)
+                if high:
+                    cursor["since"] = high
+            yield Page(records, dict(cursor, resumed=resumed), done=not url)
+
+    def write_review(self, instance_id: str, review_state: str, comment: str | None) -> None:
+        self.client.set_review_state(self.project, self.form, instance_id, review_state)
+        if comment:
+            self.client.add_comment(self.project, self.form, instance_id, comment)
