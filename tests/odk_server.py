@@ -13,7 +13,10 @@ Implements the documented endpoints the intake uses (docs/api.yaml of getodk/cen
 Submissions are ordered newest first (createdAt desc, like Central); ``$skiptoken`` is
 ``01`` + base64 JSON of the last instance id served, so pages stay stable while new
 submissions arrive. Faults can be injected: drop the connection or answer 500 on the
-N-th Submissions page request, a number of times.
+N-th Submissions page request, or on the download of a named attachment, a number of times.
+``latency_s`` delays every response (a sleep in the connection's own handler thread, so
+other connections are served meanwhile); ``in_flight`` / ``max_in_flight`` count the
+requests being handled at once.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -66,6 +70,10 @@ class FakeCentral:
     page_requests: int = 0
     pages_seen: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    attachment_faults: dict[str, Fault] = field(default_factory=dict)  # by name; page unused
+    latency_s: float = 0.0  # added to every response
+    in_flight: int = 0  # requests being handled now (latency included)
+    max_in_flight: int = 0  # the most at once since reset_in_flight()
 
     # -- data --------------------------------------------------------------------------
     def add(
@@ -101,6 +109,33 @@ class FakeCentral:
         with self.lock:
             self.pages_seen = []
             self.faults = [Fault(page, mode, times)]
+
+    def fail_attachment(self, name: str, mode: str = "500", times: int = 1) -> None:
+        """Answer 500 / 429 (Retry-After: 1), or drop the connection (``mode`` "drop"),
+        ``times`` times when attachment ``name`` is asked for."""
+        with self.lock:
+            self.attachment_faults[name] = Fault(0, mode, times)
+
+    def _attachment_fault(self, name: str) -> str | None:
+        with self.lock:
+            fault = self.attachment_faults.get(name)
+            if fault is None or fault.times <= 0:
+                return None
+            fault.times -= 1
+            return fault.mode
+
+    def reset_in_flight(self) -> None:
+        with self.lock:
+            self.max_in_flight = self.in_flight
+
+    def _begin(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _end(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
     # -- handlers ----------------------------------------------------------------------
     def submissions_page(
@@ -164,10 +199,36 @@ def _ts(text: str) -> datetime:
 class _Handler(BaseHTTPRequestHandler):
     server_version = "FakeCentral/2026.1"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without TCP_NODELAY the client's delayed
+    # ACK adds ~40 ms to every keep-alive response (Nagle), which a real server does not.
+    disable_nagle_algorithm = True
     central: FakeCentral  # set on the subclass
 
     def log_message(self, *args: Any) -> None:
         pass
+
+    def parse_request(self) -> bool:
+        """A request has arrived: count it in flight, then wait the injected latency."""
+        ok = super().parse_request()
+        if ok:
+            self._counted = True
+            self.central._begin()
+            if self.central.latency_s > 0:
+                time.sleep(self.central.latency_s)  # this connection's thread only
+        return ok
+
+    def handle_one_request(self) -> None:
+        self._counted = False
+        try:
+            super().handle_one_request()
+        finally:
+            if self._counted:
+                self.central._end()
+
+    def _drop(self) -> None:
+        self.central.log.append((self.command, self.path, 0))
+        self.close_connection = True
+        self.connection.shutdown(2)
 
     def _send(
         self,
@@ -306,6 +367,13 @@ class _Handler(BaseHTTPRequestHandler):
                 names = [n for (i, n) in c.attachments if i == iid]
                 return self._send(200, [{"name": n, "exists": True} for n in names])
             content = c.attachments.get((iid, path[8]))
+            mode = c._attachment_fault(path[8]) if content is not None else None
+            if mode == "drop":
+                return self._drop()
+            if mode == "500":
+                return self._send(500, {"code": 500.1, "message": "Internal Server Error"})
+            if mode == "429":
+                return self._send(429, {"code": 429, "message": "Too Many"}, {"Retry-After": "1"})
             if content is None:
                 return self._send(404, {"code": 404.1, "message": "Not found"})
             etag = '"' + hashlib.md5(content).hexdigest() + '"'
@@ -320,10 +388,14 @@ class _Handler(BaseHTTPRequestHandler):
 class CentralServer:
     """``with CentralServer() as srv: srv.url …`` — serves a :class:`FakeCentral`."""
 
-    def __init__(self, central: FakeCentral | None = None) -> None:
+    def __init__(self, central: FakeCentral | None = None, latency_s: float | None = None) -> None:
         self.central = central or FakeCentral()
+        if latency_s is not None:
+            self.central.latency_s = latency_s
         handler = type("Handler", (_Handler,), {"central": self.central})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        # A listen backlog for many concurrent clients (the default 5 can stall a connect by 1 s).
+        server = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})
+        self.httpd = server(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
