@@ -122,9 +122,6 @@ class OdkClient:
         """The ``requests.Session`` of the current thread (a pool worker has its own)."""
         return getattr(self._local, "session", None) or self._session
 
-    def close(self) -> None:
-        self._session.close()
-
     def run_concurrently(self, calls: Sequence[Callable[[], _T]]) -> list[_T]:
         """Run ``calls`` on up to ``workers`` threads; their results in the order of ``calls``.
 
