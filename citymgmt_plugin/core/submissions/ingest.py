@@ -9,7 +9,10 @@
   the same transaction as the page it follows, so a pull that dies half-way resumes at the
   first page not stored, and no page is stored twice.
 - Photos are fetched before the transaction (network outside the database), once: an
-  attachment already stored is asked for with its ETag and skipped on 304.
+  attachment already stored is asked for with its ETag and skipped on 304. A page's photos
+  are downloaded together, concurrently when the source offers a bounded pool (ODK Central:
+  ``run_concurrently``), and stored in submission order with the page; at most one page of
+  photos is held in memory.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select, update
@@ -35,7 +39,14 @@ from .normalise import (
     compare_position,
     normalise_page,
 )
-from .records import UNREADABLE_PHOTO, AttachmentMissing, Page, Source, reason_code
+from .records import (
+    UNREADABLE_PHOTO,
+    AttachmentMissing,
+    AttachmentRef,
+    Page,
+    Source,
+    reason_code,
+)
 
 _CTX = "Intake"
 CURSOR_PREFIX = "intake.cursor."
@@ -238,42 +249,77 @@ class _Photo:
 
 
 def _fetch_photos(
-    item: Normalised,
+    todo: list[Normalised],
+    existing: dict[str, Any],
     source: Source,
     ctx: IntakeContext,
-    sub_id: int | None,
     etags: dict,
     report: IngestReport,
-) -> list[_Photo]:
-    out = []
+) -> dict[str, list[_Photo]]:
+    """The photos of a page's new and changed items: downloaded together (concurrently when
+    the source can, e.g. ODK Central), then checked in submission order."""
+    jobs = []
+    for item in todo:
+        old = existing.get(item.values["instance_id"])
+        for ref in item.raw.attachments:
+            if ref.fetch is not None:
+                jobs.append((item, ref, etags.get((old.id, ref.name)) if old else None))
+    outcomes = _download(source, [(ref, known) for _, ref, known in jobs])
     missing_is_error = getattr(source, "missing_photo_is_error", True)
-    for ref in item.raw.attachments:
-        if ref.fetch is None:
-            continue
-        known = etags.get((sub_id, ref.name)) if sub_id is not None else None
-        try:
-            content, etag, mime = ref.fetch(known)
-        except AttachmentMissing:
-            problem = "missing"
-            if missing_is_error:
-                _quarantine(item, f"{UNREADABLE_PHOTO}: {ref.name} missing")
-            out.append(_Photo(ref.name, None, None, None, None, problem))
-            report.photo_problems += 1
-            continue
-        if content is None:
-            report.photos_unchanged += 1
-            continue
-        report.photos_downloaded += 1
-        # The position is compared once it is settled (the EXIF may correct it).
-        check = check_photo(content, ctx.timezone, item.observed_utc, None, ctx.rules)
-        jpg_name = ref.name.lower().endswith((".jpg", ".jpeg"))
-        if check.readable and jpg_name and check.mime != "image/jpeg":  # a PNG named .jpg
-            check.readable = False
-            check.problem = f"not a JPEG: {check.mime}"
-        if not check.readable:
-            _quarantine(item, f"{UNREADABLE_PHOTO}: {ref.name}")
-        out.append(_Photo(ref.name, content, etag, mime or check.mime, check, check.problem))
+    out: dict[str, list[_Photo]] = {item.values["instance_id"]: [] for item in todo}
+    for (item, ref, _known), outcome in zip(jobs, outcomes):
+        photo = _checked_photo(item, ref.name, outcome, missing_is_error, ctx, report)
+        if photo is not None:
+            out[item.values["instance_id"]].append(photo)
     return out
+
+
+def _download(source: Source, jobs: list[tuple[AttachmentRef, str | None]]) -> list[Any]:
+    """``ref.fetch(etag)`` for every job, results in job order (AttachmentMissing returned).
+
+    A source with ``run_concurrently(calls)`` runs them on its bounded pool; any other
+    error stops the downloads and is raised (the page is then not stored).
+    """
+
+    def call(ref: AttachmentRef, etag: str | None) -> Any:
+        try:
+            return ref.fetch(etag)  # type: ignore[misc]
+        except AttachmentMissing as exc:
+            return exc
+
+    calls = [partial(call, ref, etag) for ref, etag in jobs]
+    run = getattr(source, "run_concurrently", None)
+    return run(calls) if run is not None else [c() for c in calls]
+
+
+def _checked_photo(
+    item: Normalised,
+    name: str,
+    outcome: Any,
+    missing_is_error: bool,
+    ctx: IntakeContext,
+    report: IngestReport,
+) -> _Photo | None:
+    """One download's outcome as a photo to store (None: unchanged, HTTP 304)."""
+    if isinstance(outcome, AttachmentMissing):
+        if missing_is_error:
+            _quarantine(item, f"{UNREADABLE_PHOTO}: {name} missing")
+        report.photo_problems += 1
+        return _Photo(name, None, None, None, None, "missing")
+    content, etag, mime = outcome
+    if content is None:
+        report.photos_unchanged += 1
+        return None
+    report.photos_downloaded += 1
+    # The position is compared once it is settled (the EXIF may correct it).
+    check = check_photo(content, ctx.timezone, item.observed_utc, None, ctx.rules)
+    jpg_name = name.lower().endswith((".jpg", ".jpeg"))
+    if check.readable and jpg_name and check.mime != "image/jpeg":  # a PNG named .jpg
+        check.readable = False
+        check.problem = f"not a JPEG: {check.mime}"
+    if not check.readable:
+        _quarantine(item, f"{UNREADABLE_PHOTO}: {name}")
+    return _Photo(name, content, etag, mime or check.mime, check, check.problem)
 
 
 def _exif_positions(
@@ -393,11 +439,7 @@ def store_page(
     todo: list[Normalised] = normalise_page(fresh, source.crs, ctx, now) if fresh else []
     fetched: dict[str, list[_Photo]] = {}
     if photos:
-        for item in todo:
-            old = existing.get(item.values["instance_id"])
-            fetched[item.values["instance_id"]] = _fetch_photos(
-                item, source, ctx, old.id if old else None, etags, report
-            )
+        fetched = _fetch_photos(todo, existing, source, ctx, etags, report)
     settled = None
     if todo:
         # Shifted positions: photos' EXIF, the devices' history and the roads, decided once.

@@ -12,17 +12,24 @@ Endpoints used (ODK Central API, docs/api.yaml in getodk/central-backend):
 - ``PATCH …/submissions/{instanceId}`` {"reviewState": …} and
   ``POST …/submissions/{instanceId}/comments`` {"body": …}.
 
-Network failures and 5xx answers are retried with exponential backoff; when the retries
-run out the pull stops with :class:`OdkError`, and because the cursor (the nextLink of the
-page not yet stored) was saved with every stored page, the next pull resumes there.
+Network failures, 5xx and 429 answers are retried with exponential backoff; when the
+retries run out the pull stops with :class:`OdkError`, and because the cursor (the nextLink
+of the page not yet stored) was saved with every stored page, the next pull resumes there.
+
+Photos are downloaded concurrently (:meth:`OdkClient.run_concurrently`): a bounded pool of
+``workers`` threads (default 8), each with its own ``requests.Session`` for the duration of
+one page's downloads; results come back in submission order. The client is thread-safe:
+the token is shared, and a 401 leads to one re-login at a time across threads.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 from ..i18n import tr
@@ -40,6 +47,8 @@ from .records import (
 _CTX = "Intake"
 PASSWORD_ENV = "CITYMGMT_ODK_PASSWORD"
 RETRY_STATUS = {500, 502, 503, 504, 429}
+WORKERS = 8  # concurrent photo downloads
+_T = TypeVar("_T")
 
 # Our decisions as ODK Central review states.
 REVIEW_STATES = {
@@ -87,6 +96,7 @@ class OdkClient:
         backoff: float = 0.5,
         timeout: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
+        workers: int = WORKERS,
     ) -> None:
         import requests
 
@@ -99,9 +109,57 @@ class OdkClient:
         self.backoff = backoff
         self.timeout = timeout
         self.sleep = sleep
-        self.http = requests.Session()
+        self.workers = max(1, int(workers))
+        self._session = requests.Session()  # the calling thread's; workers get their own
+        self._local = threading.local()
+        self._lock = threading.Lock()  # counters
+        self._login_lock = threading.Lock()  # one login at a time across threads
         self.token: str | None = None
         self.requests_made = 0
+
+    @property
+    def http(self) -> Any:
+        """The ``requests.Session`` of the current thread (a pool worker has its own)."""
+        return getattr(self._local, "session", None) or self._session
+
+    def run_concurrently(self, calls: Sequence[Callable[[], _T]]) -> list[_T]:
+        """Run ``calls`` on up to ``workers`` threads; their results in the order of ``calls``.
+
+        Each worker thread has its own ``requests.Session``, closed when the calls are done.
+        When a call raises, the calls not started yet are cancelled, the running ones are
+        waited for, and the exception of the first failed call (in call order) is raised.
+        """
+        if self.workers == 1 or len(calls) < 2:
+            return [call() for call in calls]
+        sessions: list[Any] = []
+
+        def start_worker() -> None:
+            import requests
+
+            session = requests.Session()
+            self._local.session = session
+            with self._lock:
+                sessions.append(session)
+
+        try:
+            with ThreadPoolExecutor(
+                max_workers=min(self.workers, len(calls)),
+                thread_name_prefix="odk-fetch",
+                initializer=start_worker,
+            ) as pool:
+                futures = [pool.submit(call) for call in calls]
+                wait(futures, return_when=FIRST_EXCEPTION)
+                if any(f.done() and not f.cancelled() and f.exception() for f in futures):
+                    for f in futures:
+                        f.cancel()
+                    wait(futures)
+                for f in futures:
+                    if not f.cancelled() and f.exception() is not None:
+                        raise f.exception()  # type: ignore[misc]
+                return [f.result() for f in futures]
+        finally:
+            for session in sessions:
+                session.close()
 
     # -- plumbing ------------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -124,19 +182,21 @@ class OdkClient:
         self.token = resp.json()["token"]
 
     def _send(self, method: str, url: str, auth: bool = True, **kw: Any) -> Any:
-        """One request, retried on network errors and 5xx with exponential backoff."""
+        """One request, retried on network errors, 5xx and 429 with exponential backoff."""
         import requests
 
         headers = dict(kw.pop("headers", None) or {})
         attempt = 0
         relogged = False
+        token = None
         while True:
             if auth:
-                if self.token is None:
-                    self.login()
-                headers["Authorization"] = f"Bearer {self.token}"
+                token = self._current_token()
+                headers["Authorization"] = f"Bearer {token}"
+            resp = None
             try:
-                self.requests_made += 1
+                with self._lock:
+                    self.requests_made += 1
                 resp = self.http.request(method, url, headers=headers, timeout=self.timeout, **kw)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.retries:
@@ -148,7 +208,7 @@ class OdkClient:
             else:
                 if resp.status_code == 401 and auth and not relogged:
                     relogged = True
-                    self.token = None
+                    self._relogin(token)
                     continue
                 if resp.status_code not in RETRY_STATUS:
                     return resp
@@ -159,8 +219,32 @@ class OdkClient:
                         ),
                         resp.status_code,
                     )
-            self.sleep(min(self.backoff * (2**attempt), 30.0))
+            self.sleep(self._delay(attempt, resp))
             attempt += 1
+
+    def _delay(self, attempt: int, resp: Any) -> float:
+        """Exponential backoff; a longer ``Retry-After`` (seconds) of a 429/503 is honoured."""
+        delay = self.backoff * (2**attempt)
+        after = resp.headers.get("Retry-After") if resp is not None else None
+        if after and after.strip().isdigit():
+            delay = max(delay, float(after))
+        return min(delay, 30.0)
+
+    def _current_token(self) -> str:
+        token = self.token
+        if token is None:
+            with self._login_lock:
+                if self.token is None:
+                    self.login()
+                token = self.token
+        return str(token)
+
+    def _relogin(self, stale: str | None) -> None:
+        """After a 401: log in again, unless another thread already did since ``stale``."""
+        with self._login_lock:
+            if self.token == stale:
+                self.token = None
+                self.login()
 
     def _json(self, method: str, url: str, **kw: Any) -> Any:
         resp = self._send(method, url, **kw)
@@ -320,6 +404,10 @@ class OdkSource:
 
     def _fetch(self, instance_id: str, name: str, etag: str | None) -> Any:
         return self.client.get_attachment(self.project, self.form, instance_id, name, etag)
+
+    def run_concurrently(self, calls: Sequence[Callable[[], _T]]) -> list[_T]:
+        """Intake downloads a page's photos through this: the client's bounded pool."""
+        return self.client.run_concurrently(calls)
 
     def pages(self, cursor: dict[str, Any] | None) -> Iterator[Page]:
         cursor = dict(cursor or {})

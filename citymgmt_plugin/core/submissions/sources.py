@@ -57,12 +57,10 @@ def open_source(ws: Workspace | None, config: dict[str, Any], **kw: Any) -> Any:
                     "authentication configuration.",
                 ).format(PASSWORD_ENV)
             )
-        client = OdkClient(
-            config["url"],
-            email,
-            password,
-            **{k: v for k, v in kw.items() if k in ("retries", "backoff", "timeout")},
-        )
+        opts = {k: v for k, v in kw.items() if k in ("retries", "backoff", "timeout", "workers")}
+        if "workers" not in opts and config.get("workers"):
+            opts["workers"] = int(config["workers"])  # concurrent photo downloads (default 8)
+        client = OdkClient(config["url"], email, password, **opts)
         return OdkSource(
             client,
             config["project"],
