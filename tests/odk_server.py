@@ -3,6 +3,8 @@
 Implements the documented endpoints the intake uses (docs/api.yaml of getodk/central-backend):
 
     POST  /v1/sessions                                        {email, password} -> {token, …}
+    GET   /v1/projects                                        [Project]; [] without a login
+    GET   /v1/projects/{p}/forms                              [Form]; X-Extended-Metadata
     GET   /v1/projects/{p}/forms/{f}.svc/Submissions          $top, $skiptoken, $filter, $count
     GET   /v1/projects/{p}/forms/{f}/submissions/{id}/attachments          [{name, exists}]
     GET   /v1/projects/{p}/forms/{f}/submissions/{id}/attachments/{name}   ETag, 304
@@ -12,8 +14,11 @@ Implements the documented endpoints the intake uses (docs/api.yaml of getodk/cen
 
 Submissions are ordered newest first (createdAt desc, like Central); ``$skiptoken`` is
 ``01`` + base64 JSON of the last instance id served, so pages stay stable while new
-submissions arrive. Faults can be injected: drop the connection or answer 500 on the
-N-th Submissions page request, a number of times.
+submissions arrive; ``@odata.count`` is the number of rows the filter matches, whatever
+page is asked. Faults can be injected: drop the connection or answer 500 on the N-th
+Submissions page request, a number of times; ``page_delay_s`` makes every Submissions page
+answer that much later (a slow server). Projects and forms are registered by ``add`` (or
+``add_project`` / ``add_form``) and listed as Central documents them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -66,6 +72,78 @@ class FakeCentral:
     page_requests: int = 0
     pages_seen: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    projects: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> Project
+    forms: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # -> Form
+    page_delay_s: float = 0.0  # every Submissions page answers this much later
+
+    # -- projects and forms --------------------------------------------------------------
+    def add_project(self, project: int, name: str | None = None) -> dict[str, Any]:
+        key = str(project)
+        if key not in self.projects:
+            self.projects[key] = {
+                "id": int(project),
+                "name": name or f"Project {project}",
+                "description": None,
+                "keyId": None,
+                "archived": False,
+                "createdAt": _now(),
+                "updatedAt": None,
+            }
+        elif name:
+            self.projects[key]["name"] = name
+        return self.projects[key]
+
+    def add_form(
+        self, project: int, form: str, name: str | None = None, state: str = "open"
+    ) -> dict[str, Any]:
+        self.add_project(project)
+        key = (str(project), form)
+        if key not in self.forms:
+            now = _now()
+            self.forms[key] = {
+                "projectId": int(project),
+                "xmlFormId": form,
+                "name": name or form,
+                "version": "2026030201",
+                "enketoId": uuid.uuid4().hex[:8],
+                "hash": hashlib.md5(form.encode()).hexdigest(),
+                "keyId": None,
+                "state": state,
+                "publishedAt": now,
+                "createdAt": now,
+                "updatedAt": None,
+            }
+        else:
+            self.forms[key]["state"] = state
+            if name:
+                self.forms[key]["name"] = name
+        return self.forms[key]
+
+    def forms_of(self, project: str, extended: bool) -> list[dict[str, Any]]:
+        out = []
+        for (p, f), form in sorted(self.forms.items()):
+            if p != project:
+                continue
+            row = dict(form)
+            if extended:
+                rows = self.submissions.get((p, f), {})
+                states = [r["__system"].get("reviewState") for r in rows.values()]
+                row.update(
+                    submissions=len(rows),
+                    reviewStates={
+                        "received": states.count(None),
+                        "hasIssues": states.count("hasIssues"),
+                        "edited": states.count("edited"),
+                    },
+                    lastSubmission=max(
+                        (r["__system"]["submissionDate"] for r in rows.values()), default=None
+                    ),
+                    createdBy={"id": 1, "type": "user", "displayName": "admin"},
+                    entityRelated=False,
+                    publicLinks=0,
+                )
+            out.append(row)
+        return out
 
     # -- data --------------------------------------------------------------------------
     def add(
@@ -73,6 +151,8 @@ class FakeCentral:
     ) -> None:
         key = (str(project), form)
         with self.lock:
+            if key not in self.forms:
+                self.add_form(project, form)
             self.submissions.setdefault(key, {})[row["__id"]] = row
             self.order.setdefault(key, []).append(row["__id"])
             for name, content in (photos or {}).items():
@@ -112,6 +192,7 @@ class FakeCentral:
         flt = query.get("$filter")
         if flt:
             ids = [i for i in ids if _matches(rows[i], flt)]
+        matching = len(ids)
         if "$skiptoken" in query:
             last = parse_skiptoken(query["$skiptoken"])
             ids = ids[ids.index(last) + 1 :] if last in ids else []
@@ -123,7 +204,7 @@ class FakeCentral:
             "value": [rows[i] for i in page],
         }
         if query.get("$count") == "true":
-            body["@odata.count"] = len(ids)
+            body["@odata.count"] = matching  # Central: the filter's rows, not what is left
         if top and len(ids) > top:
             nxt = {k: v for k, v in query.items() if k != "$skiptoken"}
             nxt["$skiptoken"] = skiptoken(page[-1])
@@ -273,8 +354,38 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path, query = self._route()
         c = self.central
+        if path == ["v1", "projects"] and not self.headers.get("Authorization"):
+            return self._send(200, [])  # Central: anonymous callers see no project
+        forms_list = len(path) == 4 and path[:2] == ["v1", "projects"] and path[3] == "forms"
+        if forms_list and not self.headers.get("Authorization"):
+            return self._send(
+                403,
+                {
+                    "code": 403.1,
+                    "message": "The authenticated actor does not have rights to "
+                    "perform that action.",
+                },
+            )
         if not self._authorised():
             return None
+        extended = self.headers.get("X-Extended-Metadata") == "true"
+        if path == ["v1", "projects"]:
+            with c.lock:
+                rows = [dict(p) for p in sorted(c.projects.values(), key=lambda p: p["id"])]
+                for row in rows:
+                    if extended:
+                        row["forms"] = len(c.forms_of(str(row["id"]), False))
+            return self._send(200, rows)
+        if forms_list:
+            with c.lock:
+                known = path[2] in c.projects
+                rows = c.forms_of(path[2], extended) if known else []
+            if not known:
+                return self._send(
+                    404,
+                    {"code": 404.1, "message": "Could not find the resource you were looking for."},
+                )
+            return self._send(200, rows)
         if len(path) == 6 and path[5] == "Submissions" and path[4].endswith(".svc"):
             project, form = path[2], path[4][: -len(".svc")]
             with c.lock:
@@ -287,6 +398,8 @@ class _Handler(BaseHTTPRequestHandler):
                     if fault.page == n and fault.times > 0:
                         fault.times -= 1
                         mode = fault.mode
+            if c.page_delay_s > 0:
+                time.sleep(c.page_delay_s)  # a slow server (this connection's thread only)
             if mode == "drop":
                 self.central.log.append(("GET", self.path, 0))
                 self.close_connection = True
