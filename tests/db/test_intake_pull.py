@@ -199,13 +199,18 @@ def test_projects_forms_and_test_from_the_server(city, central):
 
 
 def test_pull_all_sources_with_progress(city, central, bindings, tmp_path):
-    ws, city_, recs = city
+    ws, city_, _recs = city
     config = odk_config(central.url, 7, "city_report", page_size=10)
     key = source_key(config)
     save_source_config(ws, key, config)
     bindings.bind(key, "acct001", central.url, allow_http=True)
     recs2, _ = make_submissions(city_, 8, seed=5)
     write_device_export(tmp_path / "exp", recs2)
+    assert check_folder(str(tmp_path / "exp")).endswith(
+        f"8 submissions; photos: {tmp_path / 'exp' / 'photos'}."
+    )
+    with pytest.raises(DiscoveryError, match="No such"):
+        check_folder(str(tmp_path / "nowhere"))
     save_source_config(ws, "north", folder_config(str(tmp_path / "exp"), "north"))
     plans = plan_pull(ws, bindings, resolve)
     assert [(p.key, p.problem) for p in plans] == [("north", None), (key, None)]
