@@ -129,7 +129,7 @@ class OdkEditor(QWidget):
         self.crs_combo = crs_combo("WGS84", "odkCrs")
         form.addRow(tr(_CTX, "Coordinates sent"), self.crs_combo)
         self.page_size = QSpinBox(objectName="odkPageSize")
-        self.page_size.setRange(50, 10000)
+        self.page_size.setRange(1, 10000)
         self.page_size.setSingleStep(100)
         self.page_size.setValue(DEFAULT_PAGE_SIZE)
         form.addRow(tr(_CTX, "Submissions per page"), self.page_size)

@@ -354,3 +354,23 @@ def test_changed_host_is_refused_and_nothing_is_sent(dock, central, accounts):
         assert dlg.odk.auth_select.configId() == ""
         assert "address changed" in dlg.status.text()
     assert stored(ws, key) == 0
+
+
+def test_dialog_in_chinese(dock, central, accounts, tmp_path, artifacts):
+    from tests.zh_translator import zh_cn
+
+    d, ws, _city = dock
+    key = _configure(ws, d, central, accounts["good"], page_size=10)
+    with zh_cn(tmp_path):
+        dlg = d.open_sources()
+        dlg.resize(640, 720)
+        assert dlg.windowTitle() == "外业设备数据源"
+        assert "您的账号：ODK good" in dlg.source_list.item(0).text()
+        assert dlg.select(key)
+        assert dlg.odk.page_size.value() == 10  # shown as stored
+        dlg.test_button.click()
+        idle(dlg)
+        assert dlg.status.text().startswith("测试通过：已以 reviewer@example.org 登录")
+        settle()
+        dlg.grab().save(str(artifacts / "sources_dialog_zh.png"))
+        dlg.close()
