@@ -49,6 +49,7 @@ from ..core.i18n import tr
 from ..core.intake.crsguard import describe_flag
 from ..core.intake.normalise import describe_reason
 from ..core.model import SUBMISSION_STATES
+from ..core.store import describe_actor
 from .review_model import Filters, QueueModel, QueueProxy, state_label
 from .widgets import iso_dates, scrolling
 
@@ -68,7 +69,6 @@ class ReviewDock(QDockWidget):
         self.setObjectName("citymgmtReviewDock")
         self.ctx = ctx
         self.writer_for = writer_for
-        self.reviewer = "reviewer"
         self.current: review.QueueItem | None = None
         self.matches: list[review.Match] = []
         self.markers: list[Any] = []
@@ -118,6 +118,9 @@ class ReviewDock(QDockWidget):
         tools.addWidget(self.pull_button)
         grid.addLayout(tools, 3, 0, 1, 3)
         lay.addLayout(grid)
+        self.actor_label = QLabel(describe_actor(None), objectName="actorLabel")
+        self.actor_label.setToolTip(tr(_CTX, "Every decision you make names this user."))
+        lay.addWidget(self.actor_label)
         self.counts_label = QLabel(objectName="countsLabel")
         self.counts_label.setWordWrap(True)
         lay.addWidget(self.counts_label)
@@ -228,8 +231,14 @@ class ReviewDock(QDockWidget):
     def ws(self) -> Any:
         return self.ctx.workspace
 
+    @property
+    def reviewer(self) -> str:
+        """Who the decisions name: the workspace's signed-in user."""
+        return self.ws.actor if self.ws is not None else ""
+
     def refresh(self) -> None:
         """Load the queue from the workspace (one query), keep filters and selection."""
+        self.actor_label.setText(describe_actor(self.ws))
         if self.ws is None:
             self.model.set_items([])
             self.counts_label.setText(tr(_CTX, "No workspace open."))
