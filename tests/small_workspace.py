@@ -2,7 +2,8 @@
 
 One district (320508) with one street, one community and a 3 x 2 block of 100 m unit grids near
 (500000, 3500000) in EPSG:4549; components of the three geometry kinds; a main road, a window
-area, a patrol route, track points, submissions (one quarantined) and one thematic layer.
+area, a patrol route, track points, submissions (one quarantined, 150 km away) and one thematic
+layer.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from sqlalchemy import Column, Integer, MetaData, Table, Text, insert
 X0, Y0 = 500000.0, 3500000.0
 SRID = 4549
 THEMATIC_TABLE = "thematic_waterlogging"
+# The quarantined submission: a position 150 km off (a device that sent garbage), which must
+# not decide where the map opens.
+FAR_AWAY = f"SRID={SRID};POINT({X0 - 120000} {Y0 + 90000})"
 
 
 def _square(x: float, y: float, w: float, h: float) -> str:
@@ -169,9 +173,9 @@ def seed_small_workspace(ws) -> dict[str, int]:
                     kind="component",
                     category_code="0101",
                     state=state,
-                    quarantine_reason="no position" if state == "quarantined" else None,
+                    quarantine_reason="outside_city" if state == "quarantined" else None,
                     payload={"k": k},
-                    geom=None if state == "quarantined" else _point(X0 + 30 + 40 * k, Y0 + 40),
+                    geom=FAR_AWAY if state == "quarantined" else _point(X0 + 30 + 40 * k, Y0 + 40),
                 )
             )
         c.execute(insert(s.submissions), subs)
