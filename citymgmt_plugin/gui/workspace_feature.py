@@ -58,6 +58,7 @@ class WorkspaceFeature:
             QgsProject.instance().readProject.disconnect(self._project_read)
             self._project_connected = False
         if self.dialog is not None:
+            self.dialog.cancel_loading()  # a layer load still running adds nothing
             self.dialog.close()
             self.dialog.deleteLater()
             self.dialog = None
