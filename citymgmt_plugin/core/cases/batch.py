@@ -1,5 +1,6 @@
 """One call for a case import: read the batch, map it (given, remembered or guessed), check
-every row, store the good ones in one transaction, remember the mapping."""
+every row, store the good ones in one transaction, remember the mapping; the open tasks of
+cases the batch closed or voided are cancelled."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ..workspace.store import Workspace
 from .importer import ImportOptions, prepare_cases
 from .sources import guess_mapping, mapping_store, read_cases
 from .store import ImportReport, save_batch
+from .tasks import cancel_tasks_of_closed_cases
 
 
 def import_cases(
@@ -36,5 +38,7 @@ def import_cases(
     with ws.engine.connect() as conn:
         batch = prepare_cases(conn, ws, table, mapping, options)
     report = save_batch(ws, batch, actor)
+    if report.updated:
+        cancel_tasks_of_closed_cases(ws, actor)
     store.remember(table.columns, mapping, options.crs)
     return report

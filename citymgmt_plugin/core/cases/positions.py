@@ -77,7 +77,8 @@ def _transformation(src: str, dst: str):  # -> osr.CoordinateTransformation | No
     return None if s.IsSame(d) else osr.CoordinateTransformation(s, d)
 
 
-def _transform(xs: np.ndarray, ys: np.ndarray, src: str, dst: str) -> tuple[np.ndarray, ...]:
+def transform_xy(xs: np.ndarray, ys: np.ndarray, src: str, dst: str) -> tuple[np.ndarray, ...]:
+    """Points from ``src`` to ``dst`` (EPSG codes), as arrays."""
     ct = _transformation(src, dst)
     if ct is None or len(xs) == 0:
         return xs, ys
@@ -102,7 +103,7 @@ def to_workspace(
         if system in (GCJ02, BD09):
             x, y = to_wgs84(system, x, y)
             src = "EPSG:4326"
-        xs[rows], ys[rows] = _transform(x, y, src, dst)
+        xs[rows], ys[rows] = transform_xy(x, y, src, dst)
     return xs, ys
 
 

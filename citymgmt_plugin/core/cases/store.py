@@ -454,7 +454,7 @@ def case_history(ws: Workspace, case_id: int) -> list[HistoryEntry]:
     """A case's history, oldest first."""
     h = ws.schema.case_history
     with ws.engine.connect() as conn:
-        rows = conn.execute(select(h).where(h.c.case_id == case_id).order_by(h.c.at, h.c.id)).all()
+        rows = conn.execute(select(h).where(h.c.case_id == case_id).order_by(h.c.id)).all()
     return [
         HistoryEntry(r.at, r.actor, r.operation, r.from_state, r.to_state, r.changes, r.note)
         for r in rows
