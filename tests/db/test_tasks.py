@@ -30,7 +30,8 @@ NOW = datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc)
 @pytest.fixture
 def ws(workspace, tmp_path):
     seed_small_workspace(workspace)
-    rows = good_rows() + [
+    rows = [
+        *good_rows(),
         case_row("AJ20261102006", "公众举报", cls="0401", at=(X0 + 210, Y0 + 30)),  # emergency
         case_row("AJ20261102007", "12345热线", state="处置", at=(X0 + 70, Y0 + 170)),
         case_row("AJ20261102008", "公众举报", state="结案", at=(X0 + 90, Y0 + 90)),
