@@ -18,6 +18,7 @@ changed the entity since) reads the entity's current version and applies the cha
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import Connection, bindparam, case, func, select, update
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
 
 from ..i18n import tr
 from ..workspace.store import Workspace, audit
@@ -380,6 +381,28 @@ def _audit(ws: Workspace, target: Target, report: PushReport, actor: str | None)
                     "found": report.found, "gone": report.gone,
                     "cancelled": report.cancelled},
         )  # fmt: skip
+
+
+TARGET_KEY = "tasks.target"  # where the office pushes tasks: shared, without any account
+
+
+def save_target(
+    ws: Workspace, url: str, project: int | str, dataset: str, close: str = "update"
+) -> dict[str, Any]:
+    """Remember the entity list the office pushes to (no account: each person binds theirs)."""
+    t = ws.schema.workspace_settings
+    value = {"url": url, "project": str(project), "dataset": dataset, "close": close}
+    with ws.begin() as conn:
+        conn.execute(delete(t).where(t.c.key == TARGET_KEY))
+        conn.execute(insert(t).values(key=TARGET_KEY, value=json.dumps(value)))
+    return value
+
+
+def load_target(ws: Workspace) -> dict[str, Any] | None:
+    t = ws.schema.workspace_settings
+    with ws.engine.connect() as conn:
+        value = conn.execute(select(t.c.value).where(t.c.key == TARGET_KEY)).scalar()
+    return json.loads(value) if value else None
 
 
 def last_push(ws: Workspace) -> datetime | None:
