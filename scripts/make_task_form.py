@@ -19,8 +19,19 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent.parent / "resources" / "forms"
 FORM_ID = "citymgmt_task_result"
 ZH, EN = "label::Chinese (zh)", "label::English (en)"
-SURVEY_COLUMNS = ["type", "name", ZH, EN, "required", "relevant", "calculation",
-                  "choice_filter", "appearance", "parameters", "save_to"]  # fmt: skip
+SURVEY_COLUMNS = [
+    "type",
+    "name",
+    ZH,
+    EN,
+    "required",
+    "relevant",
+    "calculation",
+    "choice_filter",
+    "appearance",
+    "parameters",
+    "save_to",
+]
 
 
 def _lookup(dataset: str, prop: str) -> str:
@@ -30,42 +41,99 @@ def _lookup(dataset: str, prop: str) -> str:
 def survey_rows(dataset: str) -> list[dict[str, str]]:
     calc = [
         (p, _lookup(dataset, p))
-        for p in ("task_kind", "case_no", "case_kind", "class_code", "class_name", "address",
-                  "deadline")
-    ]  # fmt: skip
+        for p in (
+            "task_kind",
+            "case_no",
+            "case_kind",
+            "class_code",
+            "class_name",
+            "address",
+            "deadline",
+        )
+    ]
     rows = [
         {"type": "start", "name": "start"},
         {"type": "end", "name": "end"},
         {"type": "deviceid", "name": "device_id"},
         {"type": "username", "name": "collector_code"},
-        {"type": f"select_one_from_file {dataset}.csv", "name": "task", ZH: "任务",
-         EN: "Task", "required": "yes", "choice_filter": "status = 'open'",
-         "appearance": "map"},
+        {
+            "type": f"select_one_from_file {dataset}.csv",
+            "name": "task",
+            ZH: "任务",
+            EN: "Task",
+            "required": "yes",
+            "choice_filter": "status = 'open'",
+            "appearance": "map",
+        },
         *({"type": "calculate", "name": name, "calculation": expr} for name, expr in calc),
         # what the intake reads as kind and category, like any report
         {"type": "calculate", "name": "kind", "calculation": "${case_kind}"},
         {"type": "calculate", "name": "category_code", "calculation": "${class_code}"},
-        {"type": "note", "name": "about", ZH: "案件 ${case_no}：${class_name}，${address}；"
-         "截止 ${deadline}", EN: "Case ${case_no}: ${class_name}, ${address}; due ${deadline}"},
-        {"type": "select_one verify_outcome", "name": "verify_outcome", ZH: "核实结果",
-         EN: "Verification", "required": "yes", "relevant": "${task_kind} = 'verify'"},
-        {"type": "select_one check_outcome", "name": "check_outcome", ZH: "核查结果",
-         EN: "Check", "required": "yes", "relevant": "${task_kind} = 'check'"},
-        {"type": "geopoint", "name": "location", ZH: "所在位置（位置修正时在问题的准确位置采集）",
-         EN: "Where you are (for a corrected position: at the problem's exact place)",
-         "required": "yes"},
-        {"type": "text", "name": "new_address", ZH: "准确地址", EN: "Exact address",
-         "relevant": "${verify_outcome} = 'relocated'"},
-        {"type": "image", "name": "photo_1", ZH: "现场照片", EN: "Photo on site",
-         "required": "yes", "parameters": "max-pixels=1600"},
-        {"type": "image", "name": "photo_2", ZH: "补充照片", EN: "Another photo",
-         "parameters": "max-pixels=1600"},
+        {
+            "type": "note",
+            "name": "about",
+            ZH: "案件 ${case_no}：${class_name}，${address}；截止 ${deadline}",
+            EN: "Case ${case_no}: ${class_name}, ${address}; due ${deadline}",
+        },
+        {
+            "type": "select_one verify_outcome",
+            "name": "verify_outcome",
+            ZH: "核实结果",
+            EN: "Verification",
+            "required": "yes",
+            "relevant": "${task_kind} = 'verify'",
+        },
+        {
+            "type": "select_one check_outcome",
+            "name": "check_outcome",
+            ZH: "核查结果",
+            EN: "Check",
+            "required": "yes",
+            "relevant": "${task_kind} = 'check'",
+        },
+        {
+            "type": "geopoint",
+            "name": "location",
+            ZH: "所在位置（位置修正时在问题的准确位置采集）",
+            EN: "Where you are (for a corrected position: at the problem's exact place)",
+            "required": "yes",
+        },
+        {
+            "type": "text",
+            "name": "new_address",
+            ZH: "准确地址",
+            EN: "Exact address",
+            "relevant": "${verify_outcome} = 'relocated'",
+        },
+        {
+            "type": "image",
+            "name": "photo_1",
+            ZH: "现场照片",
+            EN: "Photo on site",
+            "required": "yes",
+            "parameters": "max-pixels=1600",
+        },
+        {
+            "type": "image",
+            "name": "photo_2",
+            ZH: "补充照片",
+            EN: "Another photo",
+            "parameters": "max-pixels=1600",
+        },
         {"type": "text", "name": "note", ZH: "备注", EN: "Note"},
-        {"type": "calculate", "name": "status_after", "calculation": "'submitted'",
-         "save_to": "status"},
-        {"type": "calculate", "name": "outcome_after",
-         "calculation": "concat(${verify_outcome}, ${check_outcome})", "save_to": "outcome"},
-    ]  # fmt: skip
+        {
+            "type": "calculate",
+            "name": "status_after",
+            "calculation": "'submitted'",
+            "save_to": "status",
+        },
+        {
+            "type": "calculate",
+            "name": "outcome_after",
+            "calculation": "concat(${verify_outcome}, ${check_outcome})",
+            "save_to": "outcome",
+        },
+    ]
     return rows
 
 
@@ -94,8 +162,15 @@ def write_form(path: Path, dataset: str) -> Path:
         choices.append(list(choice))
     settings = wb.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language", "instance_name"])
-    settings.append(["核实核查结果", FORM_ID, "2026112801", "Chinese (zh)",
-                     "concat(${case_no}, ' ', ${task_kind})"])  # fmt: skip
+    settings.append(
+        [
+            "核实核查结果",
+            FORM_ID,
+            "2026112801",
+            "Chinese (zh)",
+            "concat(${case_no}, ' ', ${task_kind})",
+        ]
+    )
     entities = wb.create_sheet("entities")
     entities.append(["list_name", "entity_id"])
     entities.append([dataset, "${task}"])

@@ -21,12 +21,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    full = dict(os.environ, PYTHONPATH=f"{ROOT}:/usr/share/qgis/python/plugins",
-                LANG="C.UTF-8", HOME=str(tmp_path), **env)  # fmt: skip
+    full = dict(
+        os.environ,
+        PYTHONPATH=f"{ROOT}:/usr/share/qgis/python/plugins",
+        LANG="C.UTF-8",
+        HOME=str(tmp_path),
+        **env,
+    )
     return subprocess.run(
         [sys.executable, "-m", "citymgmt_plugin", *args],
-        cwd=ROOT, env=full, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -54,8 +63,7 @@ def test_import_create_push_results_from_the_command_line(spec, tmp_path):
         args = ("tasks", "push", spec, "--odk", srv.url, "--project", "5", "--dataset", "tasks")
         refused = cli(tmp_path, *args, "--user", EMAIL, CITYMGMT_ODK_PASSWORD=PASSWORD)
         assert refused.returncode == 2 and "http" in refused.stderr  # no password over http
-        out = cli(tmp_path, *args, "--user", EMAIL, "--allow-http",
-                  CITYMGMT_ODK_PASSWORD=PASSWORD)  # fmt: skip
+        out = cli(tmp_path, *args, "--user", EMAIL, "--allow-http", CITYMGMT_ODK_PASSWORD=PASSWORD)
         assert out.returncode == 0, out.stderr
         assert "4 entities created" in out.stdout
         dataset = srv.central.entities.dataset(5, "tasks")
@@ -68,17 +76,23 @@ def test_import_create_push_results_from_the_command_line(spec, tmp_path):
             uuid = conn.execute(select(t.c.entity_uuid).order_by(t.c.id)).scalars().first()
             conn.execute(
                 insert(ws.schema.submissions),
-                {"source": "odk:x/5/citymgmt_task_result", "instance_id": "uuid:r1",
-                 "received_at": datetime.now(timezone.utc), "state": "pending",
-                 "payload": {"task": uuid, "verify_outcome": "not_confirmed",
-                             "location": "31.6 120.0 0 5"}},
-            )  # fmt: skip
+                {
+                    "source": "odk:x/5/citymgmt_task_result",
+                    "instance_id": "uuid:r1",
+                    "received_at": datetime.now(timezone.utc),
+                    "state": "pending",
+                    "payload": {
+                        "task": uuid,
+                        "verify_outcome": "not_confirmed",
+                        "location": "31.6 120.0 0 5",
+                    },
+                },
+            )
         ws.close()
         out = cli(tmp_path, "tasks", "results", spec)
         assert out.returncode == 0, out.stderr
         assert "1 results applied" in out.stdout
-        out = cli(tmp_path, *args, "--user", EMAIL, "--allow-http",
-                  CITYMGMT_ODK_PASSWORD=PASSWORD)  # fmt: skip
+        out = cli(tmp_path, *args, "--user", EMAIL, "--allow-http", CITYMGMT_ODK_PASSWORD=PASSWORD)
         assert "1 closed" in out.stdout
         assert dataset.entities[uuid].data["status"] == "closed"
 

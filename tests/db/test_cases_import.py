@@ -40,10 +40,17 @@ def _cases(ws):
     t = ws.schema.cases
     with ws.engine.connect() as c:
         rows = c.execute(
-            select(t.c.case_no, t.c.channel, t.c.kind, t.c.state, t.c.grid_code,
-                   t.c.resp_grid_code, func.ST_X(t.c.geom), func.ST_Y(t.c.geom))
-            .order_by(t.c.case_no)
-        ).all()  # fmt: skip
+            select(
+                t.c.case_no,
+                t.c.channel,
+                t.c.kind,
+                t.c.state,
+                t.c.grid_code,
+                t.c.resp_grid_code,
+                func.ST_X(t.c.geom),
+                func.ST_Y(t.c.geom),
+            ).order_by(t.c.case_no)
+        ).all()
     return {r[0]: r for r in rows}
 
 
@@ -58,8 +65,13 @@ def test_csv_from_four_channels_in_every_crs_with_bad_rows_listed(ws, tmp_path, 
         assert by_row[n].reason  # a message a person can read
     cases = _cases(ws)
     assert set(cases) == {f"AJ2026110200{i}" for i in range(1, 6)}
-    assert {c.channel for c in cases.values()} == {"public", "hotline", "video", "leader",
-                                                    "collector"}  # fmt: skip
+    assert {c.channel for c in cases.values()} == {
+        "public",
+        "hotline",
+        "video",
+        "leader",
+        "collector",
+    }
     # each position lands where it was meant, whatever system it came in (GCJ-02/BD-09 undone)
     expected = {
         "AJ20261102001": (X0 + 50, Y0 + 50),

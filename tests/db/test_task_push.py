@@ -28,8 +28,9 @@ def ws(workspace, tmp_path):
     rows = [case_row(f"AJ{i:04d}", "公众举报", at=(X0 + 20 + 25 * i, Y0 + 40)) for i in range(1, 8)]
     store = mapping_store(tmp_path / "m.json")
     import_cases(workspace, str(write_csv(tmp_path / "c.csv", rows)), store=store)
-    create_tasks(workspace, TaskPlan(TaskKind.VERIFY, rule="public_unverified",
-                                     assign=ASSIGN_COLLECTOR))  # fmt: skip
+    create_tasks(
+        workspace, TaskPlan(TaskKind.VERIFY, rule="public_unverified", assign=ASSIGN_COLLECTOR)
+    )
     return workspace
 
 

@@ -127,9 +127,14 @@ def test_the_same_submission_twice_changes_nothing(ws, workspace):
     with ws.begin() as conn:
         sid = conn.execute(
             insert(s).returning(s.c.id),
-            {"source": "odk:x/1/verify", "instance_id": "uuid:1", "received_at": SEEN,
-             "payload": {"task": "x"}, "state": "pending"},
-        ).scalar()  # fmt: skip
+            {
+                "source": "odk:x/1/verify",
+                "instance_id": "uuid:1",
+                "received_at": SEEN,
+                "payload": {"task": "x"},
+                "state": "pending",
+            },
+        ).scalar()
     task = _task(ws, "AJ0002")
     r = result(task, Outcome.CONFIRMED, submission_id=sid)
     assert apply_result(ws, r).status == APPLIED

@@ -56,8 +56,13 @@ def test_verify_rule_takes_reports_of_other_channels_not_yet_verified(ws):
     tasks = _tasks(ws)
     # public, hotline, video, leader and the emergency; not the collector's own report, not
     # the handled or the closed case
-    assert [t.case_no for t in tasks] == ["AJ20261102001", "AJ20261102002", "AJ20261102003",
-                                          "AJ20261102004", "AJ20261102006"]  # fmt: skip
+    assert [t.case_no for t in tasks] == [
+        "AJ20261102001",
+        "AJ20261102002",
+        "AJ20261102003",
+        "AJ20261102004",
+        "AJ20261102006",
+    ]
     assert len(report.created) == 5
     by_no = {t.case_no: t for t in tasks}
     assert by_no["AJ20261102001"].due_at == NOW + timedelta(hours=2)  # event default
@@ -102,8 +107,10 @@ def test_chosen_cases_with_due_hours_and_a_collector_closed_cases_skipped(ws):
 def test_the_database_refuses_a_second_open_task_of_a_kind(ws):
     create_tasks(ws, TaskPlan(TaskKind.VERIFY, rule="public_unverified"), now=NOW)
     first = _tasks(ws)[0]
-    row = {k: getattr(first, k) for k in ("case_id", "kind", "state", "created_at", "created_by",
-                                          "due_at", "geom")}  # fmt: skip
+    row = {
+        k: getattr(first, k)
+        for k in ("case_id", "kind", "state", "created_at", "created_by", "due_at", "geom")
+    }
     row.update(entity_uuid="00000000-0000-4000-8000-000000000000", entity_sync="none")
     with pytest.raises((IntegrityError, DBAPIError)), ws.begin() as conn:
         conn.execute(insert(ws.schema.tasks), row)

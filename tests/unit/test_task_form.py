@@ -35,8 +35,11 @@ def test_the_form_reads_the_entity_list_and_asks_the_outcome_of_each_kind():
     assert survey["location"]["type"] == "geopoint"
     assert survey["photo_1"]["type"] == "image" and survey["photo_1"]["required"] == "yes"
     # every entity property it looks up is one the push writes
-    looked_up = [r["calculation"].rsplit("/", 1)[1] for r in survey.values()
-                 if (r["calculation"] or "").startswith("instance(")]  # fmt: skip
+    looked_up = [
+        r["calculation"].rsplit("/", 1)[1]
+        for r in survey.values()
+        if (r["calculation"] or "").startswith("instance(")
+    ]
     assert looked_up and set(looked_up) <= set(PROPERTIES)
     saved = {r["save_to"] for r in survey.values() if r["save_to"]}
     assert saved <= set(PROPERTIES)
@@ -56,8 +59,9 @@ def test_the_form_reads_the_entity_list_and_asks_the_outcome_of_each_kind():
 
 
 def test_the_shipped_form_is_what_its_script_writes(tmp_path):
-    spec = importlib.util.spec_from_file_location("make_task_form", ROOT / "scripts" /
-                                                  "make_task_form.py")  # fmt: skip
+    spec = importlib.util.spec_from_file_location(
+        "make_task_form", ROOT / "scripts" / "make_task_form.py"
+    )
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     fresh = script.write_form(tmp_path / "form.xlsx", "citymgmt_tasks")
@@ -75,15 +79,18 @@ def test_a_submission_of_the_form_reads_back_as_a_task_result():
         "task": "0c3a7922-b611-42ca-a961-944e09fa9aa2",
         "task_kind": "verify",
         "verify_outcome": "relocated",
-        "location": {"type": "Point", "coordinates": [120.61, 31.32, 4.0],
-                     "properties": {"accuracy": 5.0}},
+        "location": {
+            "type": "Point",
+            "coordinates": [120.61, 31.32, 4.0],
+            "properties": {"accuracy": 5.0},
+        },
         "new_address": "观前街 8 号",
         "photo_1": "1700000000.jpg",
         "note": "在对面",
         "collector_code": "C07",
         "meta": {"instanceID": "uuid:5f0c…"},
         "__system": {"submitterName": "C07"},
-    }  # fmt: skip
+    }
     result = result_from_payload(row, submission_id=9)
     assert result.task == "0c3a7922-b611-42ca-a961-944e09fa9aa2"
     assert result.outcome is Outcome.RELOCATED
@@ -91,8 +98,11 @@ def test_a_submission_of_the_form_reads_back_as_a_task_result():
     assert result.address == "观前街 8 号" and result.photos == ("1700000000.jpg",)
     assert result.collector == "C07" and result.submission_id == 9
     # a device export writes the geopoint as text, Chinese labels are understood too
-    export = {"task": "uuid:0C3A7922-B611-42CA-A961-944E09FA9AA2", "check_outcome": "已处置",
-              "location": "31.32 120.61 4 5"}  # fmt: skip
+    export = {
+        "task": "uuid:0C3A7922-B611-42CA-A961-944E09FA9AA2",
+        "check_outcome": "已处置",
+        "location": "31.32 120.61 4 5",
+    }
     result = result_from_payload(export)
     assert result.outcome is Outcome.HANDLED and (result.lon, result.lat) == (120.61, 31.32)
     # an ordinary report is no task result

@@ -114,7 +114,11 @@ def load_limits_file(ws: Workspace, path: str | Path, actor: str | None = None) 
         conn.execute(delete(t))
         conn.execute(insert(t), [r.__dict__ for r in rows])
         audit(
-            conn, ws.schema, actor or ws.actor, "tasks.limits", "task_time_limits",
+            conn,
+            ws.schema,
+            actor or ws.actor,
+            "tasks.limits",
+            "task_time_limits",
             detail={"file": str(path), "rows": len(rows)},
-        )  # fmt: skip
+        )
     return len(rows)

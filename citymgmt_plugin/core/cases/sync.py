@@ -39,9 +39,21 @@ from .store import now_utc
 
 _CTX = "Tasks"
 PROPERTIES = [
-    "task_id", "task_kind", "case_no", "case_kind", "class_code", "class_name", "address",
-    "description", "geometry", "deadline", "assignee", "grid", "status", "outcome",
-]  # fmt: skip
+    "task_id",
+    "task_kind",
+    "case_no",
+    "case_kind",
+    "class_code",
+    "class_name",
+    "address",
+    "description",
+    "geometry",
+    "deadline",
+    "assignee",
+    "grid",
+    "status",
+    "outcome",
+]
 CLOSE_MODES = ("update", "delete")
 CONFLICT_RETRIES = 3
 
@@ -126,12 +138,26 @@ def _label(row: Any, class_name: str, deadline: str) -> str:
 def _task_query(ws: Workspace) -> Any:
     t, c = ws.schema.tasks, ws.schema.cases
     return select(
-        t.c.id, t.c.kind, t.c.state, t.c.row_version, t.c.entity_uuid, t.c.entity_version,
-        t.c.entity_sync, t.c.entity_dataset, t.c.due_at, t.c.assigned_collector,
-        t.c.assigned_grid, t.c.outcome, c.c.case_no, c.c.kind.label("case_kind"),
-        c.c.class_code, c.c.address, c.c.description,
-        func.ST_X(t.c.geom).label("x"), func.ST_Y(t.c.geom).label("y"),
-    ).join(c, c.c.id == t.c.case_id)  # fmt: skip
+        t.c.id,
+        t.c.kind,
+        t.c.state,
+        t.c.row_version,
+        t.c.entity_uuid,
+        t.c.entity_version,
+        t.c.entity_sync,
+        t.c.entity_dataset,
+        t.c.due_at,
+        t.c.assigned_collector,
+        t.c.assigned_grid,
+        t.c.outcome,
+        c.c.case_no,
+        c.c.kind.label("case_kind"),
+        c.c.class_code,
+        c.c.address,
+        c.c.description,
+        func.ST_X(t.c.geom).label("x"),
+        func.ST_Y(t.c.geom).label("y"),
+    ).join(c, c.c.id == t.c.case_id)
 
 
 def _entities(conn: Connection, ws: Workspace, rows: list[Any]) -> list[_TaskEntity]:
@@ -375,12 +401,22 @@ def push_tasks(
 def _audit(ws: Workspace, target: Target, report: PushReport, actor: str | None) -> None:
     with ws.begin() as conn:
         audit(
-            conn, ws.schema, actor or ws.actor, "tasks.push", "tasks",
-            detail={"target": target.key, "created": report.created, "updated": report.updated,
-                    "closed": report.closed, "conflicts": report.conflicts,
-                    "found": report.found, "gone": report.gone,
-                    "cancelled": report.cancelled},
-        )  # fmt: skip
+            conn,
+            ws.schema,
+            actor or ws.actor,
+            "tasks.push",
+            "tasks",
+            detail={
+                "target": target.key,
+                "created": report.created,
+                "updated": report.updated,
+                "closed": report.closed,
+                "conflicts": report.conflicts,
+                "found": report.found,
+                "gone": report.gone,
+                "cancelled": report.cancelled,
+            },
+        )
 
 
 TARGET_KEY = "tasks.target"  # where the office pushes tasks: shared, without any account

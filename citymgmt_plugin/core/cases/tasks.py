@@ -251,10 +251,18 @@ def create_tasks(
             open_kinds.add((case.id, plan.kind.value))
         report.created = _insert_tasks(conn, ws, rows, actor)
         audit(
-            conn, ws.schema, actor, "tasks.create", "tasks",
-            detail={"kind": plan.kind.value, "rule": plan.rule, "created": len(rows),
-                    "skipped": len(report.skipped)},
-        )  # fmt: skip
+            conn,
+            ws.schema,
+            actor,
+            "tasks.create",
+            "tasks",
+            detail={
+                "kind": plan.kind.value,
+                "rule": plan.rule,
+                "created": len(rows),
+                "skipped": len(report.skipped),
+            },
+        )
     return report
 
 
@@ -288,11 +296,16 @@ def cancel_tasks(
         conn,
         ws,
         [
-            {"case_id": r.case_id, "at": now, "actor": actor, "operation": Operation.TASK,
-             "note": note.format(r.kind, reason)}
+            {
+                "case_id": r.case_id,
+                "at": now,
+                "actor": actor,
+                "operation": Operation.TASK,
+                "note": note.format(r.kind, reason),
+            }
             for r in rows
         ],
-    )  # fmt: skip
+    )
     return len(rows)
 
 
