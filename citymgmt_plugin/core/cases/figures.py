@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..workspace.store import Workspace
 from .codes import TaskKind, TaskState
 from .store import now_utc
 
 ON_TIME, LATE, OVERDUE, PENDING = "on_time", "late", "overdue", "pending"
+CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,16 @@ class TaskFact:
     collector: str | None
     grid: str | None
     district: str | None
+    channel: str | None = None
+    case_kind: str | None = None
+    class_code: str | None = None
+    x: float | None = None  # the task's position (workspace CRS)
+    y: float | None = None
 
     def status(self, now: datetime) -> str:
+        """on_time / late / overdue / pending (cancelled tasks: cancelled)."""
+        if self.state == TaskState.CANCELLED.value:
+            return CANCELLED
         if self.state == TaskState.DONE.value and self.result_at is not None:
             return ON_TIME if self.result_at <= self.due_at else LATE
         return OVERDUE if now > self.due_at else PENDING
@@ -125,6 +134,15 @@ def _rates(facts: Iterable[TaskFact], key: str, now: datetime) -> list[Rate]:
     return [groups[k] for k in sorted(groups)]
 
 
+def in_period(
+    facts: Iterable[TaskFact], start: datetime | None, end: datetime | None
+) -> list[TaskFact]:
+    """The tasks due in [start, end) (either end open when None), cancelled ones too."""
+    return [
+        f for f in facts if (start is None or f.due_at >= start) and (end is None or f.due_at < end)
+    ]
+
+
 def compute(
     facts: list[TaskFact],
     start: datetime | None = None,
@@ -133,13 +151,7 @@ def compute(
 ) -> Figures:
     """The figures of the tasks due in [start, end) (all when not given)."""
     now = now or now_utc()
-    chosen = [
-        f
-        for f in facts
-        if f.state != TaskState.CANCELLED.value
-        and (start is None or f.due_at >= start)
-        and (end is None or f.due_at < end)
-    ]
+    chosen = [f for f in in_period(facts, start, end) if f.state != TaskState.CANCELLED.value]
     overdue = sorted(
         (f for f in chosen if f.status(now) == OVERDUE), key=lambda f: (f.due_at, f.task_id)
     )
@@ -157,6 +169,11 @@ def compute(
 def read_facts(ws: Workspace) -> list[TaskFact]:
     t, c = ws.schema.tasks, ws.schema.cases
     q = select(
+        c.c.channel,
+        c.c.kind.label("case_kind"),
+        c.c.class_code,
+        func.ST_X(t.c.geom).label("x"),
+        func.ST_Y(t.c.geom).label("y"),
         t.c.id,
         c.c.case_no,
         t.c.kind,
@@ -185,6 +202,11 @@ def read_facts(ws: Workspace) -> list[TaskFact]:
             r.result_by or r.assigned_collector,
             r.assigned_grid,
             r.grid_code[:6] if r.grid_code else None,
+            r.channel,
+            r.case_kind,
+            r.class_code,
+            r.x,
+            r.y,
         )
         for r in rows
     ]
