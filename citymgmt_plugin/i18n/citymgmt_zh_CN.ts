@@ -17,6 +17,293 @@
     </message>
   </context>
   <context>
+    <name>Cases</name>
+    <message>
+      <source>12345 hotline</source>
+      <translation>12345热线</translation>
+    </message>
+    <message>
+      <source>A case table must be in the workspace's PostGIS database.</source>
+      <translation>案件表必须位于本工作空间的 PostGIS 数据库中。</translation>
+    </message>
+    <message>
+      <source>Assigned by a leader</source>
+      <translation>领导交办</translation>
+    </message>
+    <message>
+      <source>Cancelled</source>
+      <translation>已撤销</translation>
+    </message>
+    <message>
+      <source>Cannot read {0}: {1}</source>
+      <translation>无法读取 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>Case number {0} also appears on row {1}.</source>
+      <translation>案件编号 {0} 已出现在第 {1} 行。</translation>
+    </message>
+    <message>
+      <source>Case number {0} is malformed (letters, digits, - and _; 4-64).</source>
+      <translation>案件编号 {0} 格式不正确（只能含字母、数字、- 和 _，长度 4–64）。</translation>
+    </message>
+    <message>
+      <source>Case {0} is an event: only component cases are matched.</source>
+      <translation>案件 {0} 是事件：只有部件类案件才做部件匹配。</translation>
+    </message>
+    <message>
+      <source>Cases reported handled, not yet checked</source>
+      <translation>已反馈处置、尚未核查的案件</translation>
+    </message>
+    <message>
+      <source>Check</source>
+      <translation>核查</translation>
+    </message>
+    <message>
+      <source>Checked</source>
+      <translation>核查</translation>
+    </message>
+    <message>
+      <source>Class {0} is not one of this workspace's {1} classes.</source>
+      <translation>类别 {0} 不在本工作空间的{1}类别表中。</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>结案</translation>
+    </message>
+    <message>
+      <source>Collector report</source>
+      <translation>采集员上报</translation>
+    </message>
+    <message>
+      <source>Component</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Confirmed</source>
+      <translation>属实</translation>
+    </message>
+    <message>
+      <source>Dispatched</source>
+      <translation>派遣</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <source>Event</source>
+      <translation>事件</translation>
+    </message>
+    <message>
+      <source>Filed</source>
+      <translation>立案</translation>
+    </message>
+    <message>
+      <source>Handled</source>
+      <translation>处置</translation>
+    </message>
+    <message>
+      <source>It was closed before it was reported.</source>
+      <translation>结案时间早于上报时间。</translation>
+    </message>
+    <message>
+      <source>No case with id {0}.</source>
+      <translation>没有 id 为 {0} 的案件。</translation>
+    </message>
+    <message>
+      <source>No component with id {0}.</source>
+      <translation>没有 id 为 {0} 的部件。</translation>
+    </message>
+    <message>
+      <source>No table {0}.</source>
+      <translation>没有表 {0}。</translation>
+    </message>
+    <message>
+      <source>Not a table name: {0}</source>
+      <translation>不是表名：{0}</translation>
+    </message>
+    <message>
+      <source>Not a time: {0}.</source>
+      <translation>不是有效时间：{0}。</translation>
+    </message>
+    <message>
+      <source>Not confirmed</source>
+      <translation>不属实</translation>
+    </message>
+    <message>
+      <source>Not handled</source>
+      <translation>未处置</translation>
+    </message>
+    <message>
+      <source>On hold</source>
+      <translation>挂账</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>待办</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <source>Partly handled</source>
+      <translation>部分处置</translation>
+    </message>
+    <message>
+      <source>Position corrected</source>
+      <translation>位置修正</translation>
+    </message>
+    <message>
+      <source>Public report</source>
+      <translation>公众举报</translation>
+    </message>
+    <message>
+      <source>Reported</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>Reports of other channels not yet verified</source>
+      <translation>尚未核实的其他来源案件</translation>
+    </message>
+    <message>
+      <source>Say whether the case is an event or a component: {0}.</source>
+      <translation>请注明案件是事件还是部件：{0}。</translation>
+    </message>
+    <message>
+      <source>The case number is missing.</source>
+      <translation>缺少案件编号。</translation>
+    </message>
+    <message>
+      <source>The position ({0:.1f}, {1:.1f}) is outside the district.</source>
+      <translation>位置（{0:.1f}, {1:.1f}）在辖区之外。</translation>
+    </message>
+    <message>
+      <source>The row has no usable position.</source>
+      <translation>该行没有可用的位置。</translation>
+    </message>
+    <message>
+      <source>The time it was reported is missing.</source>
+      <translation>缺少上报时间。</translation>
+    </message>
+    <message>
+      <source>Time limits not loaded: {0}</source>
+      <translation>时限未载入：{0}</translation>
+    </message>
+    <message>
+      <source>Unknown case state: {0}.</source>
+      <translation>未知的案件状态：{0}。</translation>
+    </message>
+    <message>
+      <source>Unknown channel: {0}.</source>
+      <translation>未知的问题来源：{0}。</translation>
+    </message>
+    <message>
+      <source>Unknown coordinate system: {0}</source>
+      <translation>未知坐标系：{0}</translation>
+    </message>
+    <message>
+      <source>Unknown task rule: {0}</source>
+      <translation>未知的任务规则：{0}</translation>
+    </message>
+    <message>
+      <source>Verify</source>
+      <translation>核实</translation>
+    </message>
+    <message>
+      <source>Video surveillance</source>
+      <translation>视频监控</translation>
+    </message>
+    <message>
+      <source>Void</source>
+      <translation>作废</translation>
+    </message>
+    <message>
+      <source>a {0} answer to a {1} task: kept here</source>
+      <translation>{1}任务收到了{0}结果：记录于此</translation>
+    </message>
+    <message>
+      <source>changed at the source</source>
+      <translation>来源平台已修改</translation>
+    </message>
+    <message>
+      <source>it already has an open {0} task</source>
+      <translation>已有未完成的 {0} 任务</translation>
+    </message>
+    <message>
+      <source>line {0}: case kind must be event or component</source>
+      <translation>第 {0} 行：案件类型须为 event（事件）或 component（部件）</translation>
+    </message>
+    <message>
+      <source>line {0}: class code must be a class, a major class or *</source>
+      <translation>第 {0} 行：类别代码须为小类、大类或 *</translation>
+    </message>
+    <message>
+      <source>line {0}: the hours must be more than 0</source>
+      <translation>第 {0} 行：时限须大于 0</translation>
+    </message>
+    <message>
+      <source>line {0}: the hours must be numbers</source>
+      <translation>第 {0} 行：时限须为数字</translation>
+    </message>
+    <message>
+      <source>no such case</source>
+      <translation>没有此案件</translation>
+    </message>
+    <message>
+      <source>no task {0}</source>
+      <translation>没有任务 {0}</translation>
+    </message>
+    <message>
+      <source>position corrected, but the result has no position</source>
+      <translation>结果为位置修正，但未带位置</translation>
+    </message>
+    <message>
+      <source>the case ended</source>
+      <translation>案件已结案或作废</translation>
+    </message>
+    <message>
+      <source>the case is {0}</source>
+      <translation>案件状态为 {0}</translation>
+    </message>
+    <message>
+      <source>the case is {0}: its state stays</source>
+      <translation>案件状态为{0}：状态不变</translation>
+    </message>
+    <message>
+      <source>the file has no rows</source>
+      <translation>文件没有数据行</translation>
+    </message>
+    <message>
+      <source>the task already had its result ({0}): kept here</source>
+      <translation>该任务已有结果（{0}）：本结果记录于此</translation>
+    </message>
+    <message>
+      <source>the task was cancelled: kept here</source>
+      <translation>该任务已撤销：本结果记录于此</translation>
+    </message>
+    <message>
+      <source>{0} task cancelled: {1}</source>
+      <translation>{0} 任务已撤销：{1}</translation>
+    </message>
+    <message>
+      <source>{0} task created, due {1}</source>
+      <translation>已生成 {0} 任务，截止 {1}</translation>
+    </message>
+    <message>
+      <source>{0} tasks created, {1} cases skipped</source>
+      <translation>已生成 {0} 个任务，跳过 {1} 件案件</translation>
+    </message>
+    <message>
+      <source>{0}: {1} (by {2})</source>
+      <translation>{0}：{1}（{2}）</translation>
+    </message>
+    <message>
+      <source>{0}: {1} rows read, {2} new cases, {3} updated, {4} unchanged, {5} refused</source>
+      <translation>{0}：读取 {1} 行，新增案件 {2} 件，更新 {3} 件，未变 {4} 件，拒收 {5} 行</translation>
+    </message>
+  </context>
+  <context>
     <name>Census</name>
     <message>
       <source>Accept</source>
@@ -780,6 +1067,10 @@
       <translation>行政区划（社区或街道）</translation>
     </message>
     <message>
+      <source>All</source>
+      <translation>全部</translation>
+    </message>
+    <message>
       <source>All KPIs passed</source>
       <translation>全部指标达标</translation>
     </message>
@@ -822,6 +1113,10 @@
     <message>
       <source>Census QA errors</source>
       <translation>普查质检错误</translation>
+    </message>
+    <message>
+      <source>Check (核查)</source>
+      <translation>核查</translation>
     </message>
     <message>
       <source>Checking {0} components…</source>
@@ -1104,6 +1399,18 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>偏离路段</translation>
     </message>
     <message>
+      <source>On-time rate of checks</source>
+      <translation>核查按时率</translation>
+    </message>
+    <message>
+      <source>On-time rate of verification</source>
+      <translation>核实按时率</translation>
+    </message>
+    <message>
+      <source>On-time rates</source>
+      <translation>按时率</translation>
+    </message>
+    <message>
       <source>Outside admin units</source>
       <translation>超出行政区划</translation>
     </message>
@@ -1244,6 +1551,14 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>工作空间中的表名（默认取自模板）</translation>
     </message>
     <message>
+      <source>Tasks</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Tasks overdue</source>
+      <translation>超时任务数</translation>
+    </message>
+    <message>
       <source>Template</source>
       <translation>模板</translation>
     </message>
@@ -1320,6 +1635,14 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>工作时段的结束必须晚于开始（0-24时）。</translation>
     </message>
     <message>
+      <source>The 核实 (verify) and 核查 (check) tasks of a workspace that are due in a period (START ≤ deadline &lt; END; without them: all), one point per task at its case, with its state, whether it was done on time, late, is overdue or not due yet (pending), the hours past its deadline (negative: in time) and the outcome.
+
+RATES (optional) has the on-time rate per collector, responsibility grid and district and kind: on time / (on time + late + overdue); cancelled and pending tasks do not count. The median hours from task to result are given too. The outputs VERIFY_ON_TIME_RATE and CHECK_ON_TIME_RATE are the district's (empty without tasks).</source>
+      <translation>工作空间中在某时段内到期（START ≤ 截止时间 &lt; END；不给时：全部）的核实和核查任务，每个任务一个点，位于其案件处，附任务状态、是按时完成、超时完成、已超时还是尚未到期（pending）、超出截止时间的小时数（负数：未超时）及结果。
+
+RATES（可选）给出每名采集员、每个责任网格和每个区按任务类型的按时率：按时 /（按时 + 超时完成 + 已超时）；已撤销和未到期的任务不计。同时给出从派发任务到提交结果的中位小时数。输出 VERIFY_ON_TIME_RATE 和 CHECK_ON_TIME_RATE 为全区的按时率（没有任务时为空）。</translation>
+    </message>
+    <message>
       <source>Thematic layer</source>
       <translation>专题图层</translation>
     </message>
@@ -1384,6 +1707,14 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>有效上报率</translation>
     </message>
     <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
+      <source>Verify (核实)</source>
+      <translation>核实</translation>
+    </message>
+    <message>
       <source>Working day ends at hour</source>
       <translation>工作时段结束（时）</translation>
     </message>
@@ -1440,6 +1771,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>{2} 个网格中的 {1} 个要素，共 {0} 行</translation>
     </message>
     <message>
+      <source>{0} tasks, {1} overdue</source>
+      <translation>任务 {0} 个，超时 {1} 个</translation>
+    </message>
+    <message>
       <source>{} fixes were dropped as GPS jumps.</source>
       <translation>已将 {} 个轨迹点作为 GPS 跳点剔除。</translation>
     </message>
@@ -1460,6 +1795,18 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>  page {0}: {1} read</source>
       <translation>  第 {0} 页：已读取 {1}</translation>
+    </message>
+    <message>
+      <source>  row {0} ({1}): {2}</source>
+      <translation>  第 {0} 行（{1}）：{2}</translation>
+    </message>
+    <message>
+      <source>  {0} of {1}</source>
+      <translation>  {0} / {1}</translation>
+    </message>
+    <message>
+      <source>  {0}: {1}</source>
+      <translation>  {0}：{1}</translation>
     </message>
     <message>
       <source>Auto-match: {0}</source>
@@ -1510,8 +1857,28 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>允许旧版14位单元网格代码</translation>
     </message>
     <message>
+      <source>apply the results of verification forms received</source>
+      <translation>应用已收到的核实核查表单结果</translation>
+    </message>
+    <message>
+      <source>assign every task to this collector</source>
+      <translation>所有任务都派给此采集员</translation>
+    </message>
+    <message>
       <source>build the demo district and run the tools</source>
       <translation>生成演示城区并运行各项工具</translation>
+    </message>
+    <message>
+      <source>cases from the command centre's platform</source>
+      <translation>来自指挥中心平台的案件</translation>
+    </message>
+    <message>
+      <source>channel of rows that do not say it</source>
+      <translation>未注明来源的行所用的问题来源</translation>
+    </message>
+    <message>
+      <source>close finished tasks' entities by update (status) or delete</source>
+      <translation>已结束任务的实体以更新状态或删除的方式关闭</translation>
     </message>
     <message>
       <source>comma-separated step names to run (default: all)</source>
@@ -1526,8 +1893,16 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>数据源坐标系（文件默认：未知，按道路检查）</translation>
     </message>
     <message>
+      <source>coordinate system: EPSG:n, CGCS2000, WGS84, GCJ02 or BD09</source>
+      <translation>坐标系：EPSG:n、CGCS2000、WGS84、GCJ02 或 BD09</translation>
+    </message>
+    <message>
       <source>create or upgrade the schema</source>
       <translation>创建或升级数据库结构</translation>
+    </message>
+    <message>
+      <source>create verify or check tasks</source>
+      <translation>生成核实或核查任务</translation>
     </message>
     <message>
       <source>data volume factor (1 = about 100 km², 10,000 grids)</source>
@@ -1542,6 +1917,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>不下载照片</translation>
     </message>
     <message>
+      <source>entity list (dataset) name</source>
+      <translation>实体列表（数据集）名称</translation>
+    </message>
+    <message>
       <source>error: --odk needs --project and --form</source>
       <translation>错误：--odk 需要 --project 和 --form</translation>
     </message>
@@ -1550,16 +1929,44 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>错误：{0}</translation>
     </message>
     <message>
+      <source>error: {0} (the next run goes on from here)</source>
+      <translation>错误：{0}（下次运行将从此处继续）</translation>
+    </message>
+    <message>
       <source>error: {0} (the next run resumes here)</source>
       <translation>错误：{0}（下次运行将从此处继续）</translation>
+    </message>
+    <message>
+      <source>hours to finish (default: the class's limit)</source>
+      <translation>完成时限（小时，默认：该类别的时限）</translation>
+    </message>
+    <message>
+      <source>import cases from a file or PostGIS table</source>
+      <translation>从文件或 PostGIS 表导入案件</translation>
+    </message>
+    <message>
+      <source>kind of rows that do not say it</source>
+      <translation>未注明类型的行所用的问题类型</translation>
     </message>
     <message>
       <source>language of messages, e.g. zh_CN or en (default: from LANG)</source>
       <translation>消息语言，如 zh_CN 或 en（默认取自 LANG 环境变量）</translation>
     </message>
     <message>
+      <source>layer or sheet of the file</source>
+      <translation>文件中的图层或工作表</translation>
+    </message>
+    <message>
+      <source>load the city's time limits (CSV)</source>
+      <translation>载入本市的时限表（CSV）</translation>
+    </message>
+    <message>
       <source>name of a file source (default: device)</source>
       <translation>文件数据源名称（默认：device）</translation>
+    </message>
+    <message>
+      <source>no such case: {0}</source>
+      <translation>没有此案件：{0}</translation>
     </message>
     <message>
       <source>output folder (default ./demo-output)</source>
@@ -1572,6 +1979,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>pull field-device submissions into a workspace</source>
       <translation>将外业设备上报拉取到工作空间</translation>
+    </message>
+    <message>
+      <source>send open tasks to ODK Central</source>
+      <translation>将未完成任务推送到 ODK Central</translation>
     </message>
     <message>
       <source>send the ODK password over unencrypted http (not recommended)</source>
@@ -1590,6 +2001,18 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>随后自动处理明显匹配</translation>
     </message>
     <message>
+      <source>these case numbers instead (comma-separated)</source>
+      <translation>改为这些案件编号（以逗号分隔）</translation>
+    </message>
+    <message>
+      <source>to the responsibility grid, or also to its collector</source>
+      <translation>派给责任网格，或同时派给其采集员</translation>
+    </message>
+    <message>
+      <source>which cases (default: the rule of the kind)</source>
+      <translation>选取哪些案件（默认：该任务类型的规则）</translation>
+    </message>
+    <message>
       <source>workspace CRS when creating (default 4549)</source>
       <translation>创建时的工作空间坐标系（默认 4549）</translation>
     </message>
@@ -1598,8 +2021,16 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>工作空间数据库结构</translation>
     </message>
     <message>
+      <source>{0} time limits loaded</source>
+      <translation>已载入 {0} 条时限</translation>
+    </message>
+    <message>
       <source>{0}: schema at revision {1}</source>
       <translation>{0}：数据库结构版本 {1}</translation>
+    </message>
+    <message>
+      <source>核实/核查 tasks for the collectors</source>
+      <translation>采集员的核实/核查任务</translation>
     </message>
   </context>
   <context>
@@ -2231,6 +2662,18 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>基础网格</translation>
     </message>
     <message>
+      <source>Cancelled</source>
+      <translation>已撤销</translation>
+    </message>
+    <message>
+      <source>Cases</source>
+      <translation>案件</translation>
+    </message>
+    <message>
+      <source>Cases and tasks</source>
+      <translation>案件与任务</translation>
+    </message>
+    <message>
       <source>City management</source>
       <translation>数字城管</translation>
     </message>
@@ -2257,6 +2700,18 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Districts</source>
       <translation>区</translation>
+    </message>
+    <message>
+      <source>Done late</source>
+      <translation>超时完成</translation>
+    </message>
+    <message>
+      <source>Done on time</source>
+      <translation>按时完成</translation>
+    </message>
+    <message>
+      <source>Due within the hour</source>
+      <translation>一小时内到期</translation>
     </message>
     <message>
       <source>Duplicate</source>
@@ -2287,8 +2742,16 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>{0} 的图层均无法打开。</translation>
     </message>
     <message>
+      <source>Open</source>
+      <translation>待办</translation>
+    </message>
+    <message>
       <source>Other</source>
       <translation>其他</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已超时</translation>
     </message>
     <message>
       <source>Patrol</source>
@@ -2349,6 +2812,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Updated a component</source>
       <translation>已更新部件</translation>
+    </message>
+    <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
     </message>
     <message>
       <source>Window area</source>
@@ -2928,6 +3395,33 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>{0} is configured with the ingest command.</source>
       <translation>{0} 是通过 ingest 命令配置的。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Tasks</name>
+    <message>
+      <source>ODK Central answered HTTP {0} for {1}: {2}</source>
+      <translation>ODK Central 对 {1} 返回 HTTP {0}：{2}</translation>
+    </message>
+    <message>
+      <source>ODK Central refused {0}: it changed or exists already ({1}).</source>
+      <translation>ODK Central 拒绝了 {0}：它已被修改或已存在（{1}）。</translation>
+    </message>
+    <message>
+      <source>The entity of task {0} kept changing on the server; try again.</source>
+      <translation>任务 {0} 的实体在服务器上不断被修改，请稍后重试。</translation>
+    </message>
+    <message>
+      <source>{0} entities created, {1} updated, {2} closed; {3} conflicts resolved, {4} found already there, {5} gone from the server</source>
+      <translation>新建实体 {0} 个，更新 {1} 个，关闭 {2} 个；解决冲突 {3} 个，已存在 {4} 个，服务器上已删除 {5} 个</translation>
+    </message>
+    <message>
+      <source>{0} submissions looked at: {1} results applied, {2} kept in case history</source>
+      <translation>查看了 {0} 份提交：应用结果 {1} 个，记入案件历史 {2} 个</translation>
+    </message>
+    <message>
+      <source>{0} {1} {2} · {3} · due {4}</source>
+      <translation>{0} {1} {2} · {3} · 截止 {4}</translation>
     </message>
   </context>
   <context>

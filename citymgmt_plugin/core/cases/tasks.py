@@ -24,7 +24,16 @@ from sqlalchemy import Connection, and_, func, insert, not_, select, update
 
 from ..i18n import tr
 from ..workspace.store import Workspace, audit
-from .codes import FINAL_STATES, CaseState, Channel, EntitySync, Operation, TaskKind, TaskState
+from .codes import (
+    FINAL_STATES,
+    CaseState,
+    Channel,
+    EntitySync,
+    Operation,
+    TaskKind,
+    TaskState,
+    label,
+)
 from .limits import LimitTable, read_limits
 from .store import CaseRow, cases_by_id, ewkt_point, history_rows, now_utc
 
@@ -165,9 +174,9 @@ def _open_kinds(conn: Connection, ws: Workspace, case_ids: list[int]) -> set[tup
 
 def _skip_reason(case: CaseRow, plan: TaskPlan, open_kinds: set) -> str | None:
     if case.state in {s.value for s in FINAL_STATES}:
-        return tr(_CTX, "the case is {0}").format(case.state)
+        return tr(_CTX, "the case is {0}").format(label(CaseState(case.state)))
     if (case.id, plan.kind.value) in open_kinds:
-        return tr(_CTX, "it already has an open {0} task").format(plan.kind.value)
+        return tr(_CTX, "it already has an open {0} task").format(label(plan.kind))
     return None
 
 
@@ -213,7 +222,9 @@ def _insert_tasks(conn: Connection, ws: Workspace, rows: list[dict], actor: str)
                 "at": row["created_at"],
                 "actor": actor,
                 "operation": Operation.TASK,
-                "note": note.format(row["kind"], row["due_at"].isoformat(timespec="minutes")),
+                "note": note.format(
+                    label(TaskKind(row["kind"])), row["due_at"].isoformat(timespec="minutes")
+                ),
             }
             for row in rows
         ],
@@ -301,7 +312,7 @@ def cancel_tasks(
                 "at": now,
                 "actor": actor,
                 "operation": Operation.TASK,
-                "note": note.format(r.kind, reason),
+                "note": note.format(label(TaskKind(r.kind)), reason),
             }
             for r in rows
         ],
