@@ -406,11 +406,10 @@ def tasks() -> None:
             ],
         )
     )
-    layer.setLabeling(
-        QgsVectorLayerSimpleLabeling(
-            _label(TASK_LABEL, 8.5, "#202040", is_expression=True, min_scale=6000)
-        )
-    )
+    settings = _label(TASK_LABEL, 8.5, "#202040", is_expression=True, min_scale=6000)
+    settings.placement = QgsPalLayerSettings.AroundPoint  # beside the mark, not over it
+    settings.dist = 1.2
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
     layer.setLabelsEnabled(True)
     _save(layer, "tasks")
 

@@ -46,7 +46,7 @@ def _tasks(ws):
     t, c = ws.schema.tasks, ws.schema.cases
     with ws.engine.connect() as conn:
         rows = conn.execute(
-            select(t, c.c.case_no).join(c, c.c.id == t.c.case_id).order_by(c.c.case_no, t.c.kind)
+            select(t).join(c, c.c.id == t.c.case_id).order_by(c.c.case_no, t.c.kind)
         ).all()
     return rows
 
@@ -94,7 +94,7 @@ def test_chosen_cases_with_due_hours_and_a_collector_closed_cases_skipped(ws):
     report = create_tasks(ws, plan, ids, now=NOW)
     assert len(report.created) == 2
     assert [no for no, _ in report.skipped] == ["AJ20261102008"]
-    assert "closed" in report.skipped[0][1]
+    assert "Closed" in report.skipped[0][1]
     tasks = _tasks(ws)
     assert {t.assigned_collector for t in tasks} == {"C01"}
     assert {t.due_at for t in tasks} == {NOW + timedelta(minutes=30)}
@@ -109,7 +109,16 @@ def test_the_database_refuses_a_second_open_task_of_a_kind(ws):
     first = _tasks(ws)[0]
     row = {
         k: getattr(first, k)
-        for k in ("case_id", "kind", "state", "created_at", "created_by", "due_at", "geom")
+        for k in (
+            "case_id",
+            "case_no",
+            "kind",
+            "state",
+            "created_at",
+            "created_by",
+            "due_at",
+            "geom",
+        )
     }
     row.update(entity_uuid="00000000-0000-4000-8000-000000000000", entity_sync="none")
     with pytest.raises((IntegrityError, DBAPIError)), ws.begin() as conn:

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, insert, not_, select, update
 
@@ -192,6 +193,7 @@ def _task_row(
     hours = plan.due_hours or limits.hours(case.kind, case.class_code, plan.kind)
     return {
         "case_id": case.id,
+        "case_no": case.case_no,
         "kind": plan.kind.value,
         "state": TaskState.OPEN.value,
         "rule": plan.rule,
@@ -211,6 +213,7 @@ def _insert_tasks(conn: Connection, ws: Workspace, rows: list[dict], actor: str)
     if not rows:
         return []
     t = ws.schema.tasks
+    zone = ZoneInfo(ws.setting("timezone", "Asia/Shanghai"))
     ids = list(conn.execute(insert(t).returning(t.c.id, sort_by_parameter_order=True), rows))
     note = tr(_CTX, "{0} task created, due {1}")
     history_rows(
@@ -223,7 +226,8 @@ def _insert_tasks(conn: Connection, ws: Workspace, rows: list[dict], actor: str)
                 "actor": actor,
                 "operation": Operation.TASK,
                 "note": note.format(
-                    label(TaskKind(row["kind"])), row["due_at"].isoformat(timespec="minutes")
+                    label(TaskKind(row["kind"])),
+                    row["due_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 ),
             }
             for row in rows

@@ -120,6 +120,7 @@ def _task_tables(md: MetaData, srid: int) -> None:
         md,
         Column("id", Integer, primary_key=True),
         Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+        Column("case_no", Text, nullable=False),  # the case's number, for labels and devices
         Column("kind", Text, nullable=False),
         Column("state", Text, nullable=False, default="open"),
         Column("rule", Text),  # the rule that made it, or NULL: chosen by hand
