@@ -28,6 +28,7 @@ from citymgmt_plugin.core.kpi import (
     compute_kpis,
     kpi_names,
 )
+from citymgmt_plugin.core.labels import labelled
 
 from .base import CityMgmtAlgorithm
 from .io import field_name, geometries, gpkg_time_shift, text_values, truthy_values
@@ -334,7 +335,7 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             value = "—" if row.value is None else f"{row.value:.4g}"
             limit = "—" if row.threshold is None else f"{row.threshold:.4g}"
             mark = {True: "✓", False: "✗", None: ""}[row.passed]
-            feedback.pushInfo(f"{row.kpi}: {value} / {limit} {mark}")
+            feedback.pushInfo(labelled(names.get(row.kpi, row.kpi), f"{value} / {limit} {mark}"))
         write_features(sink, fields, rows)
         del sink
 

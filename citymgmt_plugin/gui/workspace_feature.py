@@ -12,6 +12,7 @@ from ..core.connection import open_workspace, spec_to_string
 from ..core.i18n import tr
 from ..core.paths import icon_path
 from ..core.store import WorkspaceSpec
+from .widgets import push_message
 from .workspace_dialog import LOG_TAG, WorkspaceDialog, project_workspace, unexpected_error
 
 
@@ -73,7 +74,8 @@ class WorkspaceFeature:
             ws = open_workspace(spec)
         except Exception as exc:
             message = unexpected_error(exc)
-            self.ctx.iface.messageBar().pushMessage(
+            push_message(
+                self.ctx.iface.messageBar(),
                 tr("Workspace", "Workspace"),
                 tr("Workspace", "The project's workspace could not be opened: {0}").format(message),
                 Qgis.Warning,

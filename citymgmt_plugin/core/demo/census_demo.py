@@ -16,6 +16,7 @@ from ..census.geo import from_db
 from ..census.importer import MappingStore, import_batch
 from ..census.reconcile import apply_reconciliation, kind_label, reconcile, write_report
 from ..i18n import tr
+from ..labels import join, labelled, qa_rule_label
 from ..store import Workspace, upgrade
 from .runner import DemoContext
 
@@ -231,7 +232,7 @@ def step_census(ctx: DemoContext) -> None:
         )
         ctx.log(
             tr("Demo", "   census batch: {0} rows (planted: {1})").format(
-                len(feats), ", ".join(f"{k} {v}" for k, v in planted.items())
+                len(feats), join(f"{_planted_label(k)} {v}" for k, v in planted.items())
             )
         )
         store = MappingStore(ctx.out_dir / "census-mappings.json")
@@ -241,7 +242,7 @@ def step_census(ctx: DemoContext) -> None:
         counts = recon.counts()
         ctx.log(
             tr("Demo", "   reconciliation: {0}").format(
-                ", ".join(f"{kind_label(k)} {v}" for k, v in counts.items())
+                join(f"{kind_label(k)} {v}" for k, v in counts.items())
             )
         )
         with write_transaction(ws) as c:
@@ -254,6 +255,10 @@ def step_census(ctx: DemoContext) -> None:
         _qa(ctx, ws)
     finally:
         ws.close()
+
+
+def _planted_label(kind: str) -> str:
+    return tr("Demo", "invalid rows") if kind == "bad" else kind_label(kind)
 
 
 def _qa(ctx: DemoContext, ws: Workspace) -> None:
@@ -275,5 +280,5 @@ def _qa(ctx: DemoContext, ws: Workspace) -> None:
     )
     for rule, n in counts.items():
         if n:
-            ctx.log(f"     {rule:<20} {n:>6}")
+            ctx.log("     " + labelled(qa_rule_label(rule), n))
     ctx.facts["census_qa"] = counts

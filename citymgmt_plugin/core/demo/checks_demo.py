@@ -15,6 +15,7 @@ from typing import Any
 
 from ...processing_provider import runnable
 from ..i18n import tr
+from ..labels import join, topology_error_label
 
 
 def _gpkg_table(path: Path, table: str) -> str:
@@ -71,7 +72,7 @@ def step_checks(ctx: Any) -> None:
             int(res["GRIDS_CHECKED"]), int(res["ERRORS"]), seconds
         )
     )
-    ctx.log("   " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    ctx.log("   " + join(f"{topology_error_label(k)} {v}" for k, v in counts.items()))
     ctx.log(
         tr("Demo", "   gap area {0:,.1f} m², overlap area {1:,.1f} m²").format(
             res["GAP_AREA"], res["OVERLAP_AREA"]
