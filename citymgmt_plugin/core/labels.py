@@ -151,6 +151,18 @@ def crs_evidence_label(evidence: str) -> str:
     }.get(evidence, evidence)
 
 
+def crs_evidence_short_label(key: str) -> str:
+    """The evidence part of a ``crs_flag`` in a count ("exif+roads:corrected")."""
+    evidence, _, rest = key.partition(":")
+    names = {
+        "exif": tr(_CTX, "photo GPS"),
+        "device": tr(_CTX, "device history"),
+        "roads": tr(_CTX, "main roads"),
+    }
+    text = "+".join(names.get(e, e) for e in evidence.split("+") if e)
+    return text + parens(tr(_CTX, "corrected")) if rest == "corrected" else text
+
+
 def quarantine_reason_label(code: str) -> str:
     """A quarantine reason code (the part of ``quarantine_reason`` before ``:``)."""
     return {

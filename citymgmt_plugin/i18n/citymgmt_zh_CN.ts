@@ -2139,6 +2139,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>部件</translation>
     </message>
     <message>
+      <source>corrected</source>
+      <translation>已纠正</translation>
+    </message>
+    <message>
       <source>created</source>
       <translation>新建</translation>
     </message>
@@ -2149,6 +2153,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>device export {0}</source>
       <translation>设备导出 {0}</translation>
+    </message>
+    <message>
+      <source>device history</source>
+      <translation>设备历史</translation>
     </message>
     <message>
       <source>duplicate</source>
@@ -2223,6 +2231,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>主要道路</translation>
     </message>
     <message>
+      <source>main roads</source>
+      <translation>主要道路</translation>
+    </message>
+    <message>
       <source>main roads table</source>
       <translation>主要道路表</translation>
     </message>
@@ -2285,6 +2297,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>pending</source>
       <translation>待审核</translation>
+    </message>
+    <message>
+      <source>photo GPS</source>
+      <translation>照片GPS</translation>
     </message>
     <message>
       <source>photo missing</source>
