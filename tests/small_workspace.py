@@ -162,14 +162,14 @@ def seed_small_workspace(ws) -> dict[str, int]:
         for k, state in enumerate(("pending", "accepted", "rejected", "quarantined")):
             subs.append(
                 dict(
-                    source="file:test",
+                    source="device",
                     instance_id=f"uuid:{k}",
                     collector_code="C01",
                     received_at=now,
                     kind="component",
                     category_code="0101",
                     state=state,
-                    quarantine_reason="no position" if state == "quarantined" else None,
+                    quarantine_reason="no_position: None, None" if state == "quarantined" else None,
                     payload={"k": k},
                     geom=None if state == "quarantined" else _point(X0 + 30 + 40 * k, Y0 + 40),
                 )
