@@ -41,7 +41,7 @@ from ..core import census
 from ..core.census.validation import DOMAINS, MANDATORY_FIELDS, field_label
 from ..core.i18n import tr
 from ..core.labels import class_label, enumeration, geometry_kind_label
-from ..core.store import Workspace
+from ..core.workspace.store import Workspace
 from .census_maptools import MoveTool, PickTool, PlaceTool
 from .widgets import iso_dates, local_minutes, scrolling
 

@@ -28,7 +28,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import census
 from ..core.i18n import tr
 from ..core.labels import class_label, describe_changes, history_operation_label
-from ..core.store import Workspace
+from ..core.workspace.store import Workspace
 
 
 class HistoryDialog(QDialog):

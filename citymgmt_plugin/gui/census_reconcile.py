@@ -64,7 +64,7 @@ from ..core.labels import (
     field_label,
     parens,
 )
-from ..core.store import Workspace
+from ..core.workspace.store import Workspace
 
 KIND_COLORS = {
     "new": "#1a9641",

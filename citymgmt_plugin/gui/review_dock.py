@@ -44,10 +44,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core import review
 from ..core.i18n import tr
-from ..core.intake.crsguard import describe_flag
-from ..core.intake.normalise import describe_reason
 from ..core.labels import (
     decision_label,
     labelled,
@@ -56,7 +53,10 @@ from ..core.labels import (
     source_label,
     workspace_class_names,
 )
-from ..core.model import SUBMISSION_STATES
+from ..core.submissions import review
+from ..core.submissions.crsguard import describe_flag
+from ..core.submissions.normalise import describe_reason
+from ..core.workspace.model import SUBMISSION_STATES
 from .review_model import Filters, QueueModel, QueueProxy, state_label
 from .widgets import iso_dates, scrolling
 
@@ -533,8 +533,8 @@ class ReviewDock(QDockWidget):
 
     def pull(self) -> None:
         """Pull every source configured in the workspace, then reload."""
-        from ..core.intake import IngestError, ingest, source_configs
-        from ..core.intake.sources import open_source
+        from ..core.submissions import IngestError, ingest, source_configs
+        from ..core.submissions.sources import open_source
 
         if self.ws is None:
             return

@@ -856,10 +856,6 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>已检查部件数</translation>
     </message>
     <message>
-      <source>Could not connect to the PostGIS database: {}</source>
-      <translation>无法连接 PostGIS 数据库：{}</translation>
-    </message>
-    <message>
       <source>Covered length (m)</source>
       <translation>已覆盖长度（米）</translation>
     </message>
@@ -1168,14 +1164,6 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>在 PostGIS 中运行（输入位于同一 PostGIS 数据库）</translation>
     </message>
     <message>
-      <source>Run in PostGIS needs grids, roads and tracks in the same database.</source>
-      <translation>在 PostGIS 中运行要求网格、道路和轨迹位于同一数据库中。</translation>
-    </message>
-    <message>
-      <source>Run in PostGIS needs the {} layer to be a PostGIS table.</source>
-      <translation>在 PostGIS 中运行要求 {} 图层为 PostGIS 表。</translation>
-    </message>
-    <message>
       <source>Sliver thinness ratio 4πA/P² below which a grid is a sliver</source>
       <translation>狭长碎面紧凑度阈值 4πA/P²（低于此值视为碎面）</translation>
     </message>
@@ -1228,10 +1216,6 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>部件与网格必须使用相同坐标系。</translation>
     </message>
     <message>
-      <source>The coverage SQL failed in PostGIS: {}</source>
-      <translation>覆盖率 SQL 在 PostGIS 中执行失败：{}</translation>
-    </message>
-    <message>
       <source>The end time is before the start time.</source>
       <translation>结束时间早于开始时间。</translation>
     </message>
@@ -1282,10 +1266,6 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>The route layer has no routes with a collector and a geometry.</source>
       <translation>路线图层中没有同时具有采集员和几何图形的路线。</translation>
-    </message>
-    <message>
-      <source>The time field {} must be a timestamp, date or number of seconds.</source>
-      <translation>时间字段 {} 必须是时间戳、日期或秒数。</translation>
     </message>
     <message>
       <source>The tolerance must be greater than zero.</source>
@@ -2536,6 +2516,21 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Workspace layers that could not be opened: {0}</source>
       <translation>无法打开的工作空间图层：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Patrol</name>
+    <message>
+      <source>Could not connect to the PostGIS database: {0}</source>
+      <translation>无法连接 PostGIS 数据库：{0}</translation>
+    </message>
+    <message>
+      <source>The coverage SQL failed in PostGIS: {0}</source>
+      <translation>覆盖率 SQL 在 PostGIS 中执行失败：{0}</translation>
+    </message>
+    <message>
+      <source>The time field {0} must be a timestamp, date or number of seconds.</source>
+      <translation>时间字段 {0} 必须是时间戳、日期或秒数。</translation>
     </message>
   </context>
   <context>

@@ -12,12 +12,12 @@ import pytest
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
-from small_workspace import X0, Y0, seed_small_workspace
 from sqlalchemy import insert, select
 from zh_translator import zh_cn
 from zh_walker import problems
 
 from citymgmt_plugin.gui.context import PluginContext
+from tests.fixtures.small_workspace import X0, Y0, seed_small_workspace
 
 ODK_SOURCE = "odk:10.0.0.8/3/f01"  # an office's ODK Central server, project 3, form f01
 PHOTO = "20261102_0930.jpg"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from citymgmt_plugin.core import connection as C
-from citymgmt_plugin.core.store import WorkspaceError, WorkspaceSpec, upgrade
+from citymgmt_plugin.core.workspace import connection as C
+from citymgmt_plugin.core.workspace.store import WorkspaceError, WorkspaceSpec, upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,12 +22,12 @@ import json, sys
 from dataclasses import replace
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from citymgmt_plugin.core.qgis_headless import start_qgis
+from citymgmt_plugin.core.qgis.headless import start_qgis
 start_qgis()
 from qgis.core import QgsApplication, QgsAuthMethodConfig
-from citymgmt_plugin.core import connection as C
-from citymgmt_plugin.core.qgis_auth import Credentials, resolve_authcfg
-from citymgmt_plugin.core.store import WorkspaceError, WorkspaceSpec
+from citymgmt_plugin.core.workspace import connection as C
+from citymgmt_plugin.core.qgis.auth import Credentials, resolve_authcfg
+from citymgmt_plugin.core.workspace.store import WorkspaceError, WorkspaceSpec
 
 am = QgsApplication.authManager()
 assert not am.isDisabled(), am.disabledMessage()
@@ -91,12 +91,12 @@ def test_authcfg_credentials_at_connect_time(pg_spec, tmp_path):
 # Central server: the account comes from the configuration, the password never from settings.
 _ODK_AUTH_SCRIPT = r"""
 import json, sys
-from citymgmt_plugin.core.qgis_headless import start_qgis
+from citymgmt_plugin.core.qgis.headless import start_qgis
 start_qgis()
 from qgis.core import QgsApplication, QgsAuthMethodConfig
-from citymgmt_plugin.core.intake.odk import OdkError
-from citymgmt_plugin.core.intake.sources import SourceConfigError, odk_config, open_source
-from tests.odk_server import EMAIL, PASSWORD, CentralServer
+from citymgmt_plugin.core.submissions.odk import OdkError
+from citymgmt_plugin.core.submissions.sources import SourceConfigError, odk_config, open_source
+from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer
 
 am = QgsApplication.authManager()
 assert am.setMasterPassword("citymgmt-test-master", True)

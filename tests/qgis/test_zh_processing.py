@@ -10,8 +10,8 @@ from qgis.core import QgsApplication, QgsProcessingFeedback, QgsVectorLayer
 from zh_translator import zh_cn
 from zh_walker import untranslated
 
-from citymgmt_plugin.core.census.sample import seed_lattice
-from citymgmt_plugin.core.layers import workspace_layer
+from citymgmt_plugin.core.qgis.layers import workspace_layer
+from citymgmt_plugin.demo.lattice import seed_lattice
 from tests.qgis import test_alg_gridtopology as topo
 from tests.qgis.test_census_qa import X0, Y0, _file_layer
 

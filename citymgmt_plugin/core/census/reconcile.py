@@ -28,8 +28,8 @@ from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, func, or_, sele
 
 from ..i18n import tr
 from ..labels import describe_changes, reconcile_kind_label
-from ..model import RETIRED_STATUSES
-from ..store import Workspace, audit
+from ..workspace.model import RETIRED_STATUSES
+from ..workspace.store import Workspace, audit
 from .components import ComponentDraft, create_component, update_component
 from .errors import CensusError, Problem, ValidationFailed
 from .geo import MAX_TOLERANCE_M, anchors, from_db, tolerance

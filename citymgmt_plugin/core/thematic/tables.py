@@ -40,9 +40,9 @@ from sqlalchemy import (
 
 from ..i18n import tr
 from ..labels import binding_label
-from ..model import convention
-from ..store import Workspace, audit
-from ..types import UtcDateTime
+from ..workspace.model import convention
+from ..workspace.store import Workspace, audit
+from ..workspace.types import UtcDateTime
 from .templates import Template, get_template
 
 GEOMETRY_SQL = {"point": "POINT", "line": "LINESTRING", "polygon": "POLYGON"}
