@@ -5,9 +5,11 @@
     python -m citymgmt_plugin ingest WORKSPACE --inbox SCHEMA.TABLE
 
 The ODK Central password comes from the CITYMGMT_ODK_PASSWORD environment variable (or a
-QGIS authentication configuration, ``--authcfg``), never from the command line. Exit code 0
-when the pull finished, 1 when it stopped part-way (what was stored stays; the next run
-resumes), 2 when the workspace or the source cannot be opened.
+QGIS authentication configuration, ``--authcfg``), never from the command line, and only
+over https unless ``--allow-http`` is given. The workspace remembers the source without the
+account (the dock's Sources… dialog binds each person's own). Exit code 0 when the pull
+finished, 1 when it stopped part-way (what was stored stays; the next run resumes), 2 when
+the workspace or the source cannot be opened.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--authcfg", help=tr("Cli", "QGIS authentication configuration with the ODK account")
     )
     p.add_argument(
+        "--allow-http",
+        action="store_true",
+        help=tr("Cli", "send the ODK password over unencrypted http (not recommended)"),
+    )
+    p.add_argument(
         "--crs",
         choices=["WGS84", "GCJ02", "BD09", "CGCS2000", "unknown"],
         help=tr(
@@ -62,41 +69,40 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ..core.submissions import IngestError, ingest, save_source_config
-    from ..core.submissions.sources import SourceConfigError, odk_config, open_source
+    from ..core.submissions.sources import (
+        SourceConfigError,
+        folder_config,
+        odk_config,
+        odk_login,
+        open_source,
+    )
     from ..core.workspace.store import Workspace
 
     ws = Workspace.open(args.workspace)
     try:
+        login = None
         if args.odk:
             if not args.project or not args.form:
                 print(tr("Cli", "error: --odk needs --project and --form"), file=sys.stderr)
                 return 2
             config = odk_config(
-                args.odk, args.project, args.form, args.user, args.authcfg, args.crs or "WGS84"
+                args.odk, args.project, args.form, args.crs or "WGS84", args.page_size
             )
-            config["page_size"] = args.page_size
         elif args.file:
-            config = {
-                "type": "file",
-                "path": args.file,
-                "crs": args.crs or "unknown",
-                "key": args.source_name,
-            }
+            config = folder_config(args.file, args.source_name, args.crs or "unknown", args.photos)
         else:
             config = {"type": "inbox", "table": args.inbox, "crs": args.crs or "WGS84"}
         try:
-            source = open_source(ws, config, photos=not args.no_photos)
-            if args.file and args.photos:
-                from pathlib import Path
-
-                from ..core.submissions.files import PhotoStore
-
-                source.photos = PhotoStore(Path(args.photos))
+            if args.odk:
+                login = odk_login(args.authcfg, args.user)
+            source = open_source(
+                ws, config, login=login, allow_http=args.allow_http, photos=not args.no_photos
+            )
         except (SourceConfigError, OSError, ValueError) as exc:
             print(tr("Cli", "error: {0}").format(exc), file=sys.stderr)
             return 2
         if config["type"] != "file":
-            save_source_config(ws, source.key, config)
+            save_source_config(ws, source.key, config, actor="cli")
 
         def progress(r):
             print(tr("Cli", "  page {0}: {1} read").format(r.pages, r.read), flush=True)
@@ -117,7 +123,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.auto_match:
             from ..core.submissions.review import auto_match
 
-            print(tr("Cli", "Auto-match: {0}").format(dict(auto_match(ws))))
+            # decisions on this source are written back with this run's account
+            writers = {source.key: source if hasattr(source, "write_review") else None}
+            print(
+                tr("Cli", "Auto-match: {0}").format(
+                    dict(auto_match(ws, writer_for=lambda key: writers.get(key)))
+                )
+            )
         return 0
     finally:
         ws.close()

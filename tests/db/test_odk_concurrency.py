@@ -1,6 +1,6 @@
 """Concurrent photo downloads from ODK Central, against a real local server with latency.
 
-The server (tests/odk_server.py) adds a delay to every response in the connection's own
+The server (tests/fixtures/odk_server.py) adds a delay to every response in the connection's own
 thread and counts the requests it handles at once, so overlap is observed, not assumed.
 """
 
@@ -11,11 +11,12 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 
 import pytest
-from citymgmt_plugin.core.intake import IngestError, ingest, load_cursor
-from citymgmt_plugin.core.intake.odk import OdkClient, OdkSource
-from citymgmt_plugin.core.intake.synthetic import make_submissions, odata_row, seed_city
 from sqlalchemy import func, select
-from tests.odk_server import EMAIL, PASSWORD, CentralServer
+
+from citymgmt_plugin.core.submissions import IngestError, ingest, load_cursor
+from citymgmt_plugin.core.submissions.odk import OdkClient, OdkSource
+from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer
+from tests.fixtures.synthetic_submissions import make_submissions, odata_row, seed_city
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
 LATENCY = 0.05

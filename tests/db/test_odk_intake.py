@@ -1,4 +1,4 @@
-"""ODK Central intake and write-back against a real local HTTP server (tests/odk_server.py)."""
+"""ODK Central intake and write-back against a real local HTTP server (tests/fixtures/)."""
 
 from __future__ import annotations
 

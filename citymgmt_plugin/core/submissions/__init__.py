@@ -12,6 +12,7 @@ from .ingest import (
     IngestReport,
     ingest,
     load_cursor,
+    remove_source_config,
     save_source_config,
     source_configs,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Source",
     "ingest",
     "load_cursor",
+    "remove_source_config",
     "save_source_config",
     "source_configs",
 ]

@@ -13,6 +13,8 @@
   are downloaded together, concurrently when the source offers a bounded pool (ODK Central:
   ``run_concurrently``), and stored in submission order with the page; at most one page of
   photos is held in memory.
+- A pull can be cancelled (``cancelled`` hook): it stops between pages, never inside one,
+  so what was stored stays with its cursor and the next pull goes on from there.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, and_, delete, or_, select, update
 
 from ..i18n import tr
 from ..labels import crs_evidence_short_label, join, source_label
@@ -76,6 +78,7 @@ class IngestReport:
     photo_problems: int = 0
     reasons: Counter = field(default_factory=Counter)
     resumed: bool = False
+    cancelled: bool = False  # stopped on request between pages; the next pull goes on
     error: str | None = None
     seconds: float = 0.0
 
@@ -113,6 +116,10 @@ class IngestReport:
             )
         if self.resumed:
             text += " " + tr(_CTX, "Resumed an interrupted pull.")
+        if self.cancelled:
+            text += " " + tr(
+                _CTX, "Cancelled: what was stored stays, the next pull goes on from there."
+            )
         return text
 
 
@@ -143,10 +150,44 @@ def load_cursor(ws: Workspace, source_key: str) -> dict[str, Any] | None:
     return json.loads(value) if value else None
 
 
-def save_source_config(ws: Workspace, source_key: str, config: dict[str, Any]) -> None:
-    """Remember how to reach a source (never a password) for the dock and write-back."""
+def save_source_config(
+    ws: Workspace, source_key: str, config: dict[str, Any], actor: str = "intake"
+) -> dict[str, Any]:
+    """Remember how to reach a source for the dock and write-back: only what the office
+    shares (:func:`.sources.shared_config`; never an account or a password). Returns it."""
+    from .sources import shared_config
+
+    shared = shared_config(config)
     with ws.begin() as conn:
-        _put_setting(conn, ws, SOURCE_PREFIX + source_key, json.dumps(config, ensure_ascii=False))
+        _put_setting(conn, ws, SOURCE_PREFIX + source_key, json.dumps(shared, ensure_ascii=False))
+        audit(
+            conn,
+            ws.schema,
+            actor,
+            "intake.source_saved",
+            "workspace_settings",
+            None,
+            {"source": source_key, "config": shared},
+        )
+    return shared
+
+
+def remove_source_config(ws: Workspace, source_key: str, actor: str = "intake") -> bool:
+    """Forget a source's configuration; its stored submissions and cursor stay."""
+    t = ws.schema.workspace_settings
+    with ws.begin() as conn:
+        done = conn.execute(delete(t).where(t.c.key == SOURCE_PREFIX + source_key)).rowcount
+        if done:
+            audit(
+                conn,
+                ws.schema,
+                actor,
+                "intake.source_removed",
+                "workspace_settings",
+                None,
+                {"source": source_key},
+            )
+    return bool(done)
 
 
 def source_configs(ws: Workspace) -> dict[str, dict[str, Any]]:
@@ -166,8 +207,13 @@ def ingest(
     rules: Rules | None = None,
     photos: bool = True,
     progress: Callable[[IngestReport], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> IngestReport:
     """Pull everything new from ``source`` into ``ws``; returns what happened.
+
+    ``progress(report)`` is called after each stored page. ``cancelled()`` is asked before a
+    page is stored and after it: when it says yes the pull stops there (a page fetched but
+    not stored is fetched again next time) and the report says ``cancelled``.
 
     Raises :class:`IngestError` (with the report so far) when the source fails after its
     retries; the pages stored until then stay stored and the next call resumes.
@@ -179,14 +225,23 @@ def ingest(
     with ws.engine.connect() as conn:
         ctx = IntakeContext.load(conn, ws.schema, ws.settings, rules)
     cursor = load_cursor(ws, source.key)
+    stop = cancelled or (lambda: False)
     try:
-        for page in source.pages(cursor):
+        report.cancelled = stop()
+        pages = iter(()) if report.cancelled else source.pages(cursor)
+        for page in pages:
+            if stop():
+                report.cancelled = True
+                break
             if page.cursor and page.cursor.get("resumed"):
                 report.resumed = True
             store_page(ws, source, ctx, page, report, actor=actor, photos=photos)
             report.pages += 1
             if progress is not None:
                 progress(report)
+            if not page.done and stop():  # before the next page is fetched
+                report.cancelled = True
+                break
     except Exception as exc:
         from .files import ExportError
         from .inbox import InboxError

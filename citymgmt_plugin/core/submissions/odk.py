@@ -4,9 +4,12 @@ Endpoints used (ODK Central API, docs/api.yaml in getodk/central-backend):
 
 - ``POST /v1/sessions`` {email, password} -> {token, csrf, expiresAt, createdAt}; the token is
   sent as ``Authorization: Bearer``; a 401 later means it expired: log in once more.
+- ``GET /v1/projects`` and ``GET /v1/projects/{p}/forms`` (``X-Extended-Metadata: true``:
+  with submission counts) -> what the account may see, to choose a project and form from.
 - ``GET /v1/projects/{p}/forms/{f}.svc/Submissions?$top=N&$filter=…`` -> {"value": [...],
   "@odata.nextLink": "…$skiptoken=…"}; the next page is fetched by following nextLink as
-  given. Incremental pulls filter on ``__system/submissionDate`` and ``__system/updatedAt``.
+  given. Incremental pulls filter on ``__system/submissionDate`` and ``__system/updatedAt``;
+  ``$count=true`` adds ``@odata.count``, the rows matching the filter (progress).
 - ``GET …/submissions/{instanceId}/attachments/{name}`` with ``If-None-Match`` -> 200 + ETag
   or 304: a photo is downloaded once.
 - ``PATCH …/submissions/{instanceId}`` {"reviewState": …} and
@@ -61,11 +64,23 @@ REVIEW_STATES = {
 
 
 class OdkError(Exception):
-    """ODK Central could not be reached or refused (message translated)."""
+    """ODK Central could not be reached or refused (message translated); ``detail`` is the
+    server's own message, when it sent one."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, detail: str | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.detail = detail
+
+
+def server_message(resp: Any) -> str | None:
+    """The ``message`` of an ODK Central problem response ({"code": …, "message": …})."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return None
+    message = body.get("message") if isinstance(body, dict) else None
+    return str(message) if message else None
 
 
 def password_from(
@@ -178,6 +193,7 @@ class OdkClient:
                     self.email, resp.status_code
                 ),
                 resp.status_code,
+                server_message(resp),
             )
         self.token = resp.json()["token"]
 
@@ -252,6 +268,7 @@ class OdkClient:
             raise OdkError(
                 tr(_CTX, "ODK Central answered HTTP {0} for {1}.").format(resp.status_code, url),
                 resp.status_code,
+                server_message(resp),
             )
         try:
             return resp.json()
@@ -267,7 +284,7 @@ class OdkClient:
     def submissions_url(
         self, project: int | str, form: str, top: int = 1000, since: str | None = None
     ) -> str:
-        query = {"$top": str(top)}
+        query = {"$top": str(top), "$count": "true"}
         if since:
             query["$filter"] = (
                 f"__system/submissionDate ge {since} or __system/updatedAt ge {since}"
@@ -312,6 +329,15 @@ class OdkClient:
             self.form_path(project, form) + f"/submissions/{quote(instance_id, safe='')}/comments"
         )
         self._json("POST", self.url(path), json={"body": body})
+
+    def list_projects(self) -> list[dict[str, Any]]:
+        """The projects this account may see (``GET /v1/projects``)."""
+        return list(self._json("GET", self.url("/projects")) or [])
+
+    def list_forms(self, project: int | str) -> list[dict[str, Any]]:
+        """The forms of ``project``, with submission counts (extended metadata)."""
+        url = self.url(f"/projects/{quote(str(project), safe='')}/forms")
+        return list(self._json("GET", url, headers={"X-Extended-Metadata": "true"}) or [])
 
 
 def _flatten(data: dict[str, Any], out: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -399,6 +425,7 @@ class OdkSource:
         self.page_size = page_size
         self.crs = crs
         self.photos = photos
+        self.total: int | None = None  # rows this pull reads, once the first page told
         host = urlsplit(client.base_url).netloc
         self.key = f"odk:{host}/{project}/{form}"
 
@@ -421,6 +448,8 @@ class OdkSource:
         while url:
             body = self.client.get_page(url)
             rows = body.get("value") or []
+            if self.total is None and isinstance(body.get("@odata.count"), int):
+                self.total = body["@odata.count"]
             high = cursor.get("high")
             records = []
             for row in rows:
