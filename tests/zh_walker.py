@@ -51,6 +51,10 @@ ALLOWED_WORDS = {
     "EXIF",
     "GeoJSON",
     "uuid",  # ODK instance ids ("uuid:…") are data
+    "SDK",
+    "http",  # the protocol, named where unencrypted access is allowed
+    "https",
+    "Basic",  # QGIS's authentication method of that name
 }
 _CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 _SNAKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+")
@@ -151,8 +155,7 @@ def _texts(w: QWidget) -> Iterator[str]:
             yield w.currentText()
     elif isinstance(w, QLineEdit):
         if not isinstance(w.parentWidget(), QComboBox):
-            yield w.text()
-            yield w.placeholderText()
+            yield w.text() or w.placeholderText()  # the placeholder shows when empty
     elif isinstance(w, (QTextEdit, QPlainTextEdit)):
         yield w.toPlainText()
     elif isinstance(w, QTabWidget):

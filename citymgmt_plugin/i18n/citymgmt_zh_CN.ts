@@ -2937,6 +2937,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>请选择您的 ODK 账号所在的 QGIS 认证配置。</translation>
     </message>
     <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
       <source>Coordinates sent</source>
       <translation>上报坐标系</translation>
     </message>

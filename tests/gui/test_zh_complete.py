@@ -159,6 +159,31 @@ def test_review_dock_in_chinese(ctx, zh_ws, qgis_canvas, artifacts):
     d.close()
 
 
+def test_sources_dialog_in_chinese(ctx, zh_ws, tmp_path, artifacts):
+    from citymgmt_plugin.core.submissions import save_source_config
+    from citymgmt_plugin.core.submissions.sources import folder_config, odk_config, source_key
+    from citymgmt_plugin.gui.review_dock import ReviewDock
+
+    url = "https://10.0.0.8"
+    odk = odk_config(url, 3, "f01")
+    assert source_key(odk) == ODK_SOURCE
+    save_source_config(zh_ws, ODK_SOURCE, odk)
+    folder = str(tmp_path / "exports")
+    save_source_config(zh_ws, "device", folder_config(folder, "device"))
+    d = ReviewDock(ctx)
+    dlg = d.open_sources()
+    dlg.resize(640, 720)
+    settle()
+    texts = [dlg.source_list.item(i).text() for i in range(dlg.source_list.count())]
+    assert any(t.startswith("ODK Central 10.0.0.8，项目 3，表单 f01") for t in texts), texts
+    assert dlg.select(ODK_SOURCE)
+    settle()
+    shot(dlg, artifacts, "sources_dialog")
+    assert_all_chinese(dlg, url, folder)
+    dlg.close()
+    d.close()
+
+
 def _component_id(ws, identifier: str) -> int:
     comps = ws.schema.components
     with ws.engine.connect() as c:
