@@ -184,6 +184,7 @@ def problems(root: QWidget, data: Iterable[str] = ()) -> list[str]:
     """Every untranslated piece visible in ``root``; ``data`` are values users typed
     themselves (names, free text), removed from the texts before they are judged."""
     out = []
+    data = sorted((v for v in data if v), key=len, reverse=True)  # a path before a name in it
     for name, text in visible_texts(root):
         judged = text
         for value in data:

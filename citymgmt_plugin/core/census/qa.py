@@ -20,7 +20,7 @@ import shapely
 from ..codes import id_schemes
 from ..i18n import tr
 from ..labels import geometry_kind_label, qa_rule_label, scheme_label
-from ..workspace.model import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
+from ..workspace.schema.census import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
 from .geo import GridIndex, anchors
 from .validation import DOMAINS, field_label
 

@@ -28,7 +28,7 @@ from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, func, or_, sele
 
 from ..i18n import tr
 from ..labels import describe_changes, reconcile_kind_label
-from ..workspace.model import RETIRED_STATUSES
+from ..workspace.schema.census import RETIRED_STATUSES
 from ..workspace.store import Workspace, audit
 from .components import ComponentDraft, create_component, update_component
 from .errors import CensusError, Problem, ValidationFailed

@@ -16,7 +16,6 @@ tables keep their own schema (alembic's): no template columns are added to them.
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -40,7 +39,7 @@ from sqlalchemy import (
 
 from ..i18n import tr
 from ..labels import binding_label
-from ..workspace.model import convention
+from ..workspace.schema.columns import convention
 from ..workspace.store import Workspace, audit
 from ..workspace.types import UtcDateTime
 from .templates import Template, get_template
@@ -268,7 +267,7 @@ def _register(
     audit(
         conn,
         ws.schema,
-        actor or _user(),
+        actor or ws.actor,
         "thematic.create_layer",
         audited_table or name,
         row_id,
@@ -310,13 +309,6 @@ def _bind_core_table(
     return ThematicLayerInfo(
         row_id, tpl.id, name, layer_title, tpl.geometry, tpl.core_table, tpl.fixed
     )
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "citymgmt"
 
 
 def thematic_layers(ws: Workspace) -> list[ThematicLayerInfo]:
