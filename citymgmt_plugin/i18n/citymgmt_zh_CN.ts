@@ -131,6 +131,10 @@
       <translation>类别 {0} 不在本工作空间的类别表中（{1}）。</translation>
     </message>
     <message>
+      <source>Class {0} is not in this workspace's class table of {1} identifiers.</source>
+      <translation>类别 {0} 不在本工作空间 {1} 标识码的部件类别表中。</translation>
+    </message>
+    <message>
       <source>Close</source>
       <translation>关闭</translation>
     </message>
@@ -1733,7 +1737,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>District {0} {1}: {2} km², {3} streets, {4} communities</source>
-      <translation>城区 {0} {1}:{2} 平方公里，{3} 个街道，{4} 个社区</translation>
+      <translation>城区 {0} {1}：{2} 平方公里，{3} 个街道，{4} 个社区</translation>
     </message>
     <message>
       <source>Failed grids</source>
@@ -1776,12 +1780,20 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>与真值对照：偏移坐标（声明为WGS84）精确率 {0:.2f} 召回率 {1:.2f}；重复上报精确率 {2:.2f} 召回率 {3:.2f}</translation>
     </message>
     <message>
+      <source>ambiguous</source>
+      <translation>候选不唯一</translation>
+    </message>
+    <message>
       <source>auto-match: {0}</source>
       <translation>自动匹配：{0}</translation>
     </message>
     <message>
       <source>invalid rows</source>
       <translation>无效行</translation>
+    </message>
+    <message>
+      <source>left for review</source>
+      <translation>留待人工审核</translation>
     </message>
     <message>
       <source>likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)</source>
@@ -1794,6 +1806,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>quarantined by reason: {0}</source>
       <translation>按原因隔离：{0}</translation>
+    </message>
+    <message>
+      <source>repeats of earlier submissions</source>
+      <translation>与先前上报重复</translation>
     </message>
     <message>
       <source>review queue: {0}</source>

@@ -151,3 +151,19 @@ def test_plugin_loads_the_catalogue_for_qgis_chinese(qgis_app):
                 settings.remove(key)
             else:
                 settings.setValue(key, value)
+
+
+def test_chinese_catalogue_has_no_half_width_punctuation_between_placeholders():
+    """The catalogue tool makes punctuation full-width next to Chinese characters; between two
+    placeholders ("{1}:{2}") it cannot tell, and a formatted message would show "姑苏区:5.0"."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    ts = paths.PACKAGE_DIR / "i18n" / "citymgmt_zh_CN.ts"
+    bad = [
+        (msg.findtext("source"), msg.findtext("translation"))
+        for msg in ET.parse(ts).getroot().iter("message")
+        if re.search(r"[\u4e00-\u9fff]", msg.findtext("translation") or "")
+        and re.search(r"\}\s*[,:;]\s*\{", msg.findtext("translation") or "")
+    ]
+    assert not bad, bad

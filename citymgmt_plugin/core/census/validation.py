@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 
 from ..codes import id_schemes, validate_component_id
 from ..i18n import tr
-from ..labels import field_label, geometry_kind_label
+from ..labels import field_label, geometry_kind_label, scheme_label
 from ..workspace.schema.census import ACCURACY_CLASSES, COMPONENT_STATUSES, DATA_SOURCES
 from ..workspace.store import Workspace
 from .errors import Problem
@@ -145,9 +145,9 @@ def check_class(info: ClassInfo | None, scheme: str, class_code: str) -> list[Pr
             Problem(
                 "class_unknown",
                 "class_code",
-                tr("Census", "Class {0} is not in this workspace's class table ({1}).").format(
-                    class_code or "?", scheme
-                ),
+                tr(
+                    "Census", "Class {0} is not in this workspace's class table of {1} identifiers."
+                ).format(class_code or "?", scheme_label(scheme)),
             )
         ]
     return []
