@@ -1,0 +1,49 @@
+"""The untranslated-identifier check the desktop scenarios apply to the Chinese UI."""
+
+from __future__ import annotations
+
+import pytest
+from ui_text import offending_words
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("accept_new: 1 decided.", ["accept_new", "decided"]),
+        ("0101 上水井盖：请绘制point。", ["point"]),
+        ("0101 上水井盖：请绘制 point。", ["point"]),
+        ("坐标 auto", ["auto"]),
+        ("缺少字段 identifier_format、dept_code", ["identifier_format", "dept_code"]),
+        (
+            "<b>待审核</b> · component 0101 · uuid:5c1e2f3a-8b9c-4d0e-9f1a-2b3c4d5e6f70",
+            ["component"],
+        ),
+    ],
+)
+def test_identifiers_and_english_words_are_found(text, words):
+    assert offending_words(text) == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "已连接（EPSG:4549，部件标识码 16 位）。",
+        "已连接到 /tmp/pytest-of-root/ws/workspace.gpkg。",
+        "GeoPackage 文件 (*.gpkg)",
+        "从 ODK Central 拉取：http://127.0.0.1:8080/v1/projects/7",
+        "账号 reviewer@example.org",
+        "WGS84、GCJ-02、CGCS2000",
+        "网格 320508001001003，责任网格 R01，采集员 C02",
+        "EPSG:4549 - CGCS2000 / 3-degree GK CM 120E",  # a CRS name is data, not UI text
+        "照片 5c1e2f3a.jpg 无法读取",
+        "",
+    ],
+)
+def test_codes_names_and_data_pass(text):
+    words = offending_words(text, allowed=("degree",))
+    assert words == [], words
+
+
+def test_data_words_given_by_the_scenario_pass():
+    assert offending_words("odk:127.0.0.1:8080/7/city_report") == ["odk", "city_report"]
+    assert offending_words("odk:127.0.0.1:8080/7/city_report", ["city_report"]) == ["odk"]
