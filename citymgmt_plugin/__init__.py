@@ -9,12 +9,25 @@ __all__ = ["__version__", "classFactory"]
 
 def classFactory(iface):
     """QGIS calls this to create the plugin; nothing is drawn until initGui()."""
-    from .dependencies import DependencyError, UnavailablePlugin, ensure_dependencies
+    from .dependencies import (
+        DependencyError,
+        UnavailablePlugin,
+        ensure_dependencies,
+        log,
+        plugin_catalogue,
+    )
+    from .geos_check import failure_message, self_check
 
     try:
         ensure_dependencies()  # bundled wheels, when QGIS's Python lacks a requirement
     except DependencyError as exc:  # says which packages to install, without a traceback
         return UnavailablePlugin(iface, str(exc))
+    report = self_check()  # shapely against the GEOS this process already loaded
+    if not report.ok:
+        with plugin_catalogue():
+            message = failure_message(report)
+        log(message, "Critical")
+        return UnavailablePlugin(iface, message)
     from .plugin import CityMgmtPlugin
 
     return CityMgmtPlugin(iface)

@@ -267,7 +267,7 @@ def remove_other_versions(root: Path) -> None:
 
 
 @contextmanager
-def _catalogue() -> Iterator[None]:
+def plugin_catalogue() -> Iterator[None]:
     """The plugin's translator, for messages made before ``initProcessing`` installs it."""
     try:
         from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
@@ -344,7 +344,7 @@ def ensure_dependencies() -> list[str]:
     missing = missing_requirements()
     if not missing:
         return []
-    with _catalogue():
+    with plugin_catalogue():
         wheels = {req: bundled_wheel(req) for req in missing}
         absent = [req for req, wheel in wheels.items() if wheel is None]
         if absent:

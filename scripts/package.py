@@ -12,11 +12,20 @@ Layout of the zip (one top folder, the Python package QGIS imports)::
 
 Wheels are downloaded once with ``pip download --only-binary=:all: --no-deps`` for each
 target (``cpXY-<platform tag>``) into ``build/wheels/<target>/`` and reused from there, so a
-repeated build is offline. Targets: ``--targets`` or ``CITYMGMT_WHEEL_TARGETS`` (comma
+repeated build is offline. One exception, for Linux targets: shapely is **built from source
+against the build machine's GEOS** (``libgeos_c.so.1``, Debian: libgeos-dev) instead of taking
+PyPI's manylinux wheel. QGIS has already loaded the system GEOS into its process, and on Linux
+a manylinux shapely's GEOS calls bind to that copy, not to the newer one the wheel carries
+(see ``citymgmt_plugin/geos_check.py``). Built against the oldest GEOS we support (Debian 12's
+3.11) and linked to the soname every Linux QGIS loads, it works with GEOS 3.11 and newer; it
+must be built with the target's Python (the running interpreter).
+
+Targets: ``--targets`` or ``CITYMGMT_WHEEL_TARGETS`` (comma
 separated); the default bundles Linux x86_64 for Python 3.11 (Debian 12's QGIS, the tested
 one) and Windows x64 for Python 3.12 (OSGeo4W's QGIS 3.34+). Other examples:
 ``cp39-win_amd64`` (OSGeo4W QGIS 3.22–3.28), ``cp39-macosx_10_15_x86_64``,
-``cp312-manylinux2014_x86_64`` (Ubuntu 24.04). Pure-Python wheels are shared by all targets.
+``cp312-manylinux2014_x86_64`` (Ubuntu 24.04; Linux targets are built on a machine of
+that kind, with its Python, for shapely). Pure-Python wheels are shared by all targets.
 
 Usage: ``make package`` (= ``.venv/bin/python scripts/package.py [--targets …] [--out …]``).
 """
@@ -92,12 +101,66 @@ def targets_from_env() -> list[str]:
     return [t.strip() for t in value.split(",") if t.strip()] or list(DEFAULT_TARGETS)
 
 
-def _cached(folder: Path, dist: str, version: str) -> Path | None:
+def _cached(folder: Path, dist: str, version: str, built: bool = False) -> Path | None:
+    """The cached wheel of ``dist==version``: a local build (``linux_*`` tag) or a download."""
     prefix = f"{normalise(dist)}-{version}-"
     for path in folder.glob("*.whl"):
-        if normalise(path.name.split("-")[0]) + "-" + path.name.split("-")[1] + "-" == prefix:
+        if normalise(path.name.split("-")[0]) + "-" + path.name.split("-")[1] + "-" != prefix:
+            continue
+        if ("-linux_" in path.name) == built:
             return path
     return None
+
+
+def builds_from_source(target: str, dist: str) -> bool:
+    """Linux targets get shapely built against the host's GEOS (see the module docstring)."""
+    return normalise(dist) == "shapely" and "linux" in target
+
+
+def build_host_shapely(target: str, version: str, folder: Path) -> Path:
+    """``shapely==version`` compiled against this machine's ``libgeos_c.so.1``."""
+    found = re.fullmatch(r"cp(\d)(\d+)-.*linux.*_(x86_64|aarch64)", target)
+    here = f"{sys.version_info[0]}{sys.version_info[1]}"
+    import platform
+
+    if not found or found.group(1) + found.group(2) != here or found.group(3) != platform.machine():
+        raise SystemExit(
+            f"package: {target}: shapely for Linux is built against the host's GEOS and must be "
+            f"built with that Python on that architecture (this is cp{here} {platform.machine()})"
+        )
+    cached = _cached(folder, "shapely", version, built=True)
+    if cached is not None:
+        return cached
+    print(
+        f"package: building shapely {version} against this system's GEOS for {target}", flush=True
+    )
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=folder) as dest:
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--no-binary",
+            "shapely",
+            "--wheel-dir",
+            dest,
+            f"shapely=={version}",
+        ]
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise SystemExit(
+                "package: building shapely failed (needs gcc, Python headers and the GEOS "
+                f"development package, Debian: libgeos-dev python3-dev):\n{result.stderr}"
+            )
+        for wheel in Path(dest).glob("shapely-*.whl"):
+            os.replace(wheel, folder / wheel.name)
+    built = _cached(folder, "shapely", version, built=True)
+    if built is None:
+        raise SystemExit(f"package: no shapely wheel was built for {target}")
+    return built
 
 
 def download_wheels(targets: list[str], cache: Path = WHEEL_CACHE) -> list[Path]:
@@ -111,7 +174,11 @@ def download_wheels(targets: list[str], cache: Path = WHEEL_CACHE) -> list[Path]
         major, minor, plat = found.groups()
         folder = cache / target
         folder.mkdir(parents=True, exist_ok=True)
-        todo = [f"{d}=={v}" for d, v in pins if _cached(folder, d, v) is None]
+        todo = [
+            f"{d}=={v}"
+            for d, v in pins
+            if not builds_from_source(target, d) and _cached(folder, d, v) is None
+        ]
         if todo:
             print(f"package: downloading {', '.join(todo)} for {target}", flush=True)
             cmd = [
@@ -141,6 +208,10 @@ def download_wheels(targets: list[str], cache: Path = WHEEL_CACHE) -> list[Path]
                 for wheel in Path(dest).glob("*.whl"):  # whole files only: builds may run at once
                     os.replace(wheel, folder / wheel.name)
         for dist, version in pins:
+            if builds_from_source(target, dist):
+                path = build_host_shapely(target, version, folder)
+                wheels.setdefault(path.name, path)
+                continue
             path = _cached(folder, dist, version)
             if path is None:
                 raise SystemExit(f"package: no wheel of {dist}=={version} for {target}")

@@ -4,9 +4,10 @@
 # site packages (QGIS bindings) and the pinned requirements.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# gcc, python3-dev and libgeos-dev: shapely is built against the system GEOS (requirements.txt)
 APT_PACKAGES=(qgis python3-qgis qgis-providers postgresql-15-postgis-3 postgresql-contrib
   libsqlite3-mod-spatialite python3-venv python3-pip qttools5-dev-tools pyqt5-dev-tools
-  xvfb xauth fonts-noto-cjk unzip)
+  xvfb xauth fonts-noto-cjk unzip gcc python3-dev libgeos-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,5 +23,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if ! cmp -s requirements.txt .venv/.requirements.installed; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+  # a venv made before shapely was built from source still holds the manylinux wheel
+  if compgen -G ".venv/lib/python3*/site-packages/shapely.libs" >/dev/null; then
+    pin=$(grep -E '^shapely==' requirements.txt)
+    .venv/bin/python -m pip install -q --disable-pip-version-check --force-reinstall \
+      --no-deps --no-binary shapely "$pin"
+  fi
   cp requirements.txt .venv/.requirements.installed
 fi

@@ -1867,6 +1867,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>数字城管</translation>
     </message>
     <message>
+      <source>City management cannot work with geometries in this QGIS: shapely {0} (built for GEOS {1}) fails with the GEOS library QGIS loaded (GEOS {2}): {3}. {4}</source>
+      <translation>数字城管无法在此 QGIS 中处理几何图形：shapely {0}（针对 GEOS {1} 构建）与 QGIS 已加载的 GEOS 库（GEOS {2}）不兼容：{3}。{4}</translation>
+    </message>
+    <message>
       <source>City management could not unpack its Python packages into {0}: {1}</source>
       <translation>数字城管无法把 Python 包解压到 {0}：{1}</translation>
     </message>
@@ -1893,6 +1897,14 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>City management: setting up its bundled Python packages ({0}) in {1}. This happens once per plugin version.</source>
       <translation>数字城管：正在把插件附带的 Python 包（{0}）安装到 {1}。每个插件版本只需进行一次。</translation>
+    </message>
+    <message>
+      <source>Install shapely 2 for QGIS's Python (python3 -m pip install "shapely&gt;=2.0", in OSGeo4W: the OSGeo4W Shell) and restart QGIS.</source>
+      <translation>请为 QGIS 的 Python 安装 shapely 2（python3 -m pip install "shapely&gt;=2.0"，OSGeo4W 下在 OSGeo4W Shell 中运行），然后重启 QGIS。</translation>
+    </message>
+    <message>
+      <source>Install the City management zip built for this system (it carries shapely built against this system's GEOS), or build shapely against it: install the GEOS development package (Debian/Ubuntu: libgeos-dev) and run python3 -m pip install --no-binary shapely "shapely&gt;=2.0" for QGIS's Python, then restart QGIS.</source>
+      <translation>请安装为本系统构建的数字城管插件压缩包（其中的 shapely 基于本系统的 GEOS 构建），或针对本系统的 GEOS 自行构建 shapely：先安装 GEOS 开发包（Debian/Ubuntu：libgeos-dev），再为 QGIS 的 Python 运行 python3 -m pip install --no-binary shapely "shapely&gt;=2.0"，然后重启 QGIS。</translation>
     </message>
   </context>
   <context>
