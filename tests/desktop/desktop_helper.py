@@ -58,6 +58,8 @@ class DesktopRun:
         parts = []
         if not self.result.get("finished"):
             parts.append(f"QGIS did not finish the scenario (exit code {self.returncode}).")
+        if self.result.get("launch_error"):
+            parts.append("The scenario could not start:\n" + self.result["launch_error"])
         for name in names if names is not None else self.failed_steps():
             step = self.steps.get(name, {"error": "never started"})
             parts.append(f"--- step {name}: {step.get('error') or ''}")

@@ -37,7 +37,8 @@ from qgis.core import (
     QgsProject,
     QgsRectangle,
 )
-from qgis.gui import QgsMapMouseEvent
+from qgis.gui import QgsMapMouseEvent, QgsMessageBarItem
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt, QTimer
 from qgis.PyQt.QtWidgets import QAction, QApplication, QDialog, QDockWidget, QWidget
 
@@ -105,6 +106,18 @@ class Session:
     def dock(self, name: str) -> Any:
         dock = self.window.findChild(QDockWidget, name)
         assert dock is not None, f"no dock {name}"
+        return dock
+
+    def open_dock(self, name: str, width: int = 460) -> Any:
+        """Show the dock ``name`` with its menu/toolbar action (``…Dock`` -> ``…Action``), as
+        a user would, and drag the dock area wider so the screenshots are readable."""
+        dock = self.dock(name)
+        action = self.action(name[: -len("Dock")] + "Action")
+        if action.isChecked():
+            dock.raise_()
+        else:
+            action.trigger()
+        self.window.resizeDocks([dock], [width], Qt.Horizontal)
         return dock
 
     def window_of(self, class_name: str = "", object_name: str = "") -> Any:
@@ -257,14 +270,14 @@ class Runner:
 
     def _bar_item(self, item: Any) -> None:
         try:
+            item = sip.cast(item, QgsMessageBarItem)  # the signal hands a plain QWidget
             texts = [("message bar title", item.title()), ("message bar text", item.text())]
-        except RuntimeError:
+        except (RuntimeError, TypeError):
             return
         self.result["info"].setdefault("message_bar", []).append(
             {"step": self.step_name(), "title": texts[0][1], "text": texts[1][1]}
         )
-        if item.title() or item.text():
-            self.session.check_texts("message bar", texts=texts)
+        self.session.check_texts("message bar", texts=texts)
 
     def _modal_tick(self) -> None:
         widget = QApplication.activeModalWidget()
@@ -382,7 +395,16 @@ class Runner:
         elif time.monotonic() > wait.deadline:
             self.wait_for = None
             self.gen = None
-            self._end_step(False, f"timed out after {wait.timeout:.0f} s waiting for {wait.what}")
+            windows = [
+                f"{type(w).__name__} {w.objectName()!r} {w.windowTitle()!r}"
+                for w in QApplication.topLevelWidgets()
+                if w.isVisible()
+            ]
+            self._end_step(
+                False,
+                f"timed out after {wait.timeout:.0f} s waiting for {wait.what}; "
+                f"open windows: {windows}",
+            )
         else:
             QTimer.singleShot(50, self._poll)
 

@@ -11,6 +11,7 @@ submissions wait on the server for the review in QGIS: one 1.8 m from a stored c
 from __future__ import annotations
 
 import csv
+import getpass
 import math
 import uuid
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ from citymgmt_plugin.core.intake.synthetic import (
     seed_city,
 )
 from citymgmt_plugin.core.store import Workspace, upgrade
+from citymgmt_plugin.core.thematic.templates import get_template
 
 PROJECT = 7
 FORM = "city_report"
@@ -99,7 +101,7 @@ def _survey_batch(city: City, folder: Path) -> dict[str, Any]:
     cell, comps = max(cells.items(), key=lambda kv: len(kv[1]))
     assert len(comps) >= 2, cells
     cx, cy = _centre(city, *cell)
-    path = folder / "survey-batch.csv"
+    path = folder / "部件普查批次.csv"
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["编号", "类别", "东坐标", "北坐标", "状态", "主管部门名称", "主管部门代码"])
@@ -143,6 +145,9 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
     ws = Workspace.open(spec)
     try:
         city = seed_city(ws, n=N, cell=CELL, road_every=2, components=12, seed=7)
+        # table names are data (the user finds them in the database), column titles are not
+        tables = [t.split(".")[-1] for t in ws.schema.metadata.tables]
+        tables.append(get_template("construction_zones").table)
     finally:
         ws.close()
     filler, _truth = make_submissions(city, 2, seed=3, match_share=0.0)
@@ -159,7 +164,8 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
     reject = _record(city, 5, *_centre(city, 0, 2), "event", "0102", "完好")
     _publish(central, [update, new, reject], 3)
 
-    sw = _centre(city, 0, 0)
+    sw_x, sw_y = _centre(city, 0, 0)
+    sw = (sw_x - 45, sw_y + 35)  # off the grid's centre, where its code label sits
     x1, y1 = city.x0 + city.size, city.y0 + city.size
     ring_x, ring_y = city.x0 + 300, city.y0 + 50
     return {
@@ -195,5 +201,5 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
                 [ring_x, ring_y + 150],
             ],
         },
-        "data_words": [FORM],
+        "data_words": [FORM, getpass.getuser(), *tables],
     }

@@ -36,6 +36,9 @@ def test_identifiers_and_english_words_are_found(text, words):
         "网格 320508001001003，责任网格 R01，采集员 C02",
         "EPSG:4549 - CGCS2000 / 3-degree GK CM 120E",  # a CRS name is data, not UI text
         "照片 5c1e2f3a.jpg 无法读取",
+        "输出图层中的错误类型（字段 'type'）",
+        "不带时区的时间按中国标准时间（Asia/Shanghai）解读",
+        "原因来自 GEOS",
         "",
     ],
 )

@@ -2,10 +2,11 @@
 
 Used inside the real QGIS desktop by the scenario runner (Debian's Python, no venv) and by
 pytest. A text offends when, after the parts that are data by nature are cut out (URLs,
-e-mail addresses, file paths and extensions, UUIDs, EPSG codes, hexadecimal ids, HTML
-markup), it still holds an ASCII word of three or more letters that is not on the small
-allow-list below: a raw snake_case id (``accept_new``), an English word (``point``,
-``auto``, ``component``), a raw column name (``dept_code``).
+e-mail addresses, file names and paths, UUIDs, EPSG codes, hexadecimal ids, HTML markup,
+quoted literals such as a field name in quotes, time-zone ids), it still holds an ASCII
+word of three or more letters that is not on the small allow-list below: a raw snake_case
+id (``accept_new``), an English word (``point``, ``auto``, ``component``), a raw column
+name (``dept_code``).
 
 The allow-list holds proper names and acronyms that stay in Latin letters in Chinese
 city-management software; add to it only with a reason.
@@ -40,6 +41,7 @@ ALLOWED_WORDS = frozenset(
         "EXIF",
         "UTC",
         "SQL",
+        "GEOS",  # the geometry library, named as the source of a validity reason
         "citymgmt",  # the plugin's name, and the default schema and service name shown
     }
 )
@@ -55,6 +57,9 @@ _CUT = [
         r"\b(uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I
     ),  # UUIDs, ODK instance ids
     re.compile(r"\bEPSG:\d+\b", re.I),
+    re.compile(r"\b\d-degree\b"),  # EPSG's own CRS names: CGCS2000 / 3-degree Gauss-Kruger …
+    re.compile(r"\b(?:Africa|America|Asia|Australia|Europe|Pacific|Etc)/[A-Za-z_]+"),  # zones
+    re.compile(r"'[^'\s]+'|\"[^\"\s]+\"|‘[^’\s]+’|“[^”\s]+”"),  # quoted literals: a value to type
     re.compile(  # file names and patterns: office.gpkg, *.csv, pg_service.conf
         r"[\w*-]*\.(?:gpkg|shp|geojson|json|csv|xlsx|xls|fgb|jpg|jpeg|png|tif|tiff|qml|zip|conf)\b",
         re.I,

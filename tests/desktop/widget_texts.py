@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qgis.gui import QgsMessageBar
+from qgis.gui import QgsMessageBar, QgsMessageBarItem
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QModelIndex, Qt
 from qgis.PyQt.QtWidgets import (
     QAbstractButton,
@@ -27,11 +28,16 @@ MAX_ROWS = 200
 
 
 def _name(w: QWidget) -> str:
-    return w.objectName() or type(w).__name__
+    return w.objectName() or _class(w)
+
+
+def _class(w: QWidget) -> str:
+    """The C++ class name: inside QGIS, widgets QGIS made reach Python as their Qt base."""
+    return w.metaObject().className()
 
 
 def _from_qgis(w: QWidget) -> bool:
-    return type(w).__module__.startswith("qgis.")
+    return _class(w).startswith("Qgs")
 
 
 def _model_texts(view: QAbstractItemView) -> list[tuple[str, str]]:
@@ -39,14 +45,18 @@ def _model_texts(view: QAbstractItemView) -> list[tuple[str, str]]:
     if model is None:
         return []
     out = []
-    for col in range(model.columnCount()):
+    try:
+        columns = model.columnCount()
+    except TypeError:  # a list model: one column (its columnCount is private to Python)
+        columns = 1
+    for col in range(columns):
         header = model.headerData(col, Qt.Horizontal, Qt.DisplayRole)
-        if header:
+        if header and columns > 1:
             out.append(("header", str(header)))
 
     def rows(parent: QModelIndex, depth: int) -> None:
         for row in range(min(model.rowCount(parent), MAX_ROWS)):
-            for col in range(model.columnCount(parent)):
+            for col in range(columns):
                 index = model.index(row, col, parent)
                 for role, what in ((Qt.DisplayRole, "cell"), (Qt.ToolTipRole, "cell tooltip")):
                     value = model.data(index, role)
@@ -86,7 +96,8 @@ def _own_texts(w: QWidget) -> list[tuple[str, str]]:
 
 
 def _bar_texts(bar: Any) -> list[tuple[str, str]]:
-    items = bar.items() if hasattr(bar, "items") else []
+    bar = sip.cast(bar, QgsMessageBar)
+    items = [sip.cast(i, QgsMessageBarItem) for i in bar.items()] if hasattr(bar, "items") else []
     out = []
     for item in items:
         out += [("message title", item.title()), ("message", item.text())]
@@ -99,7 +110,7 @@ def collect(root: QWidget) -> list[tuple[str, str]]:
 
     def visit(w: QWidget, path: str) -> None:
         here = f"{path}/{_name(w)}" if path else _name(w)
-        if isinstance(w, QgsMessageBar):
+        if _class(w) == "QgsMessageBar":
             found.extend((f"{here} {kind}", t) for kind, t in _bar_texts(w))
             return
         if w is not root and _from_qgis(w):

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsRectangle, QgsSettings
-from qgis.gui import QgsMapToolCapture
+from qgis.gui import QgsAttributeForm, QgsMapToolCapture
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QApplication,
@@ -32,6 +33,7 @@ from qgis.PyQt.QtWidgets import (
     QTableWidget,
     QToolBar,
     QTreeWidget,
+    QWidget,
 )
 from qgis_runner import Session, Step
 
@@ -160,7 +162,7 @@ def _check_view(s: Session) -> None:
 
 def census_place(s: Session) -> Iterator[Any]:
     dock, c = _census(s)
-    s.action("citymgmtCensusAction").trigger()
+    s.open_dock("citymgmtCensusDock")
     tree = dock.findChild(QTreeWidget, "censusClassTree")
     yield s.wait("the class tree", lambda: dock.isVisible() and tree.topLevelItemCount() > 0)
     assert dock.select_class(c["class"]), f"class {c['class']} not in the tree"
@@ -230,8 +232,7 @@ def census_retire(s: Session) -> Iterator[Any]:
 
 
 def review_pull(s: Session) -> Iterator[Any]:
-    s.action("citymgmtReviewAction").trigger()
-    dock = s.dock("citymgmtReviewDock")
+    dock = s.open_dock("citymgmtReviewDock")
     yield s.wait("the review dock", lambda: dock.isVisible())
     dock.findChild(QPushButton, "pullButton").click()  # may run as a background task
     wanted = set(s.config["review"]["pulled"])
@@ -329,8 +330,7 @@ def reconcile(s: Session) -> Iterator[Any]:
 
 def thematic_capture(s: Session) -> Iterator[Any]:
     t = s.config["thematic"]
-    s.action("citymgmtThematicAction").trigger()
-    dock = s.dock("citymgmtThematicDock")
+    dock = s.open_dock("citymgmtThematicDock")
     templates = dock.findChild(QListWidget, "thematicTemplateList")
     yield s.wait("the template list", lambda: dock.isVisible() and templates.count() > 0)
     ids = [templates.item(i).data(Qt.UserRole + 1) for i in range(templates.count())]
@@ -350,9 +350,9 @@ def thematic_capture(s: Session) -> Iterator[Any]:
         s.click_map(x, y)
         yield 100
     s.click_map(*t["ring"][-1], button=Qt.RightButton)
-    yield s.wait("the feature form", lambda: s.window_of("QgsAttributeDialog"), 20)
-    form_dialog = s.window_of("QgsAttributeDialog")
-    form_dialog.attributeForm().changeAttribute("name", t["name"])
+    yield s.wait("QGIS's feature form", lambda: _feature_form(), 20)
+    form_dialog, form = _feature_form()
+    form.changeAttribute("name", t["name"])
     yield 300
     s.shot("thematic-form", form_dialog)
     s.check_texts("thematic feature form", texts=_layer_texts(layer))
@@ -367,11 +367,24 @@ def thematic_capture(s: Session) -> Iterator[Any]:
     s.shot("thematic-saved")
 
 
+def _feature_form() -> tuple[Any, Any] | None:
+    """QGIS's attribute dialog after a capture and its form (QGIS names the dialog
+    ``featureactiondlg:…``; Python sees QGIS-made widgets as their Qt base classes)."""
+    for w in QApplication.topLevelWidgets():
+        if not (w.isVisible() and w.objectName().startswith("featureactiondlg")):
+            continue
+        for child in w.findChildren(QWidget):
+            if child.metaObject().className() == "QgsAttributeForm":
+                return w, sip.cast(child, QgsAttributeForm)
+    return None
+
+
 def _layer_texts(layer: Any) -> list[tuple[str, str]]:
     """What the layer shows a user: name, column titles, legend and value-map labels."""
     out = [("layer name", layer.name())]
+    titles = [field.displayName() for field in layer.fields()]
+    out.append(("column titles", ", ".join(titles)))  # one entry for the attribute table
     for i, field in enumerate(layer.fields()):
-        out.append((f"column title ({field.name()})", field.displayName()))
         setup = layer.editorWidgetSetup(i)
         if setup.type() == "ValueMap":
             for entry in setup.config().get("map", []):
