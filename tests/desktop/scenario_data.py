@@ -13,11 +13,15 @@ from __future__ import annotations
 import csv
 import getpass
 import math
+import os
+import subprocess
+import sys
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from citymgmt_plugin.core.intake.odk import PASSWORD_ENV
 from citymgmt_plugin.core.intake.synthetic import (
     SHANGHAI,
     City,
@@ -71,12 +75,15 @@ def _publish(central: Any, records: list[dict], start: int) -> None:
 
 
 def _pull_once_with_the_cli(spec: str, url: str) -> None:
-    from citymgmt_plugin.cli import main
-    from tests.odk_server import EMAIL
+    """``python -m citymgmt_plugin ingest`` as the office's admin runs it: the first pull,
+    which also stores the source for the review dock's pulls."""
+    from tests.odk_server import EMAIL, PASSWORD
 
-    argv = ["--lang", "en", "ingest", spec, "--odk", url, "--project", str(PROJECT)]
-    code = main([*argv, "--form", FORM, "--user", EMAIL])
-    assert code == 0, f"the command-line pull failed ({code})"
+    command = [sys.executable, "-m", "citymgmt_plugin", "--lang", "en", "ingest", spec]
+    command += ["--odk", url, "--project", str(PROJECT), "--form", FORM, "--user", EMAIL]
+    env = {**os.environ, PASSWORD_ENV: PASSWORD}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"the command-line pull failed:\n{done.stdout}\n{done.stderr}"
 
 
 def _isolated(city: City, others: list[dict], minimum: float = 25.0) -> dict:

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import widget_texts
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsRectangle, QgsSettings
 from qgis.gui import QgsAttributeForm, QgsMapToolCapture
 from qgis.PyQt import sip
@@ -94,7 +95,8 @@ def plugin_loaded(s: Session) -> Iterator[Any]:
     screen = s.window.screen().availableGeometry()
     s.window.setGeometry(screen)
     menu = s.window.menuBar().findChild(QMenu, "citymgmtMenu")
-    assert menu is not None, "no citymgmt menu"
+    bar = [t for _, t in widget_texts.collect(s.iface.messageBar())]
+    assert menu is not None, f"no citymgmt menu; QGIS's message bar says: {bar}"
     import shapely
 
     s.info.update(
