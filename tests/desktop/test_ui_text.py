@@ -39,6 +39,7 @@ def test_identifiers_and_english_words_are_found(text, words):
         "输出图层中的错误类型（字段 'type'）",
         "不带时区的时间按中国标准时间（Asia/Shanghai）解读",
         "原因来自 GEOS",
+        "工作空间（.gpkg、postgresql:// URL 或 service=NAME）",
         "",
     ],
 )

@@ -49,7 +49,8 @@ ALLOWED_WORDS = frozenset(
 _CUT = [
     re.compile(r"<[^>]*>"),  # HTML markup
     re.compile(r"&[a-z]+;"),  # HTML entities
-    re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I),  # URLs
+    re.compile(r"\b[a-z][a-z0-9+.-]*://\S*", re.I),  # URLs, and URL schemes to type
+    re.compile(r"\b[a-z_]+=\S+"),  # key=value to type: service=NAME
     re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b"),  # e-mail addresses
     re.compile(r"(?:(?<=\s)|^)(?:~|\.{1,2})?/[^\s，。；、）)]*"),  # absolute / relative paths
     re.compile(r"\b[A-Za-z]:\\[^\s]*"),  # Windows paths
