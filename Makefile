@@ -24,8 +24,13 @@ $(QM): $(TS)
 demo: setup translations
 	$(PY) -m citymgmt_plugin demo --out $(DEMO_OUT)
 
+# The session's QGIS authentication database is a throwaway one (tests set a master password
+# and store accounts in it), never the test profile's.
 test: setup translations
-	CITYMGMT_TEST_PG="$$(bash scripts/pg_throwaway.sh)" $(PY) -m pytest $(PYTEST_ARGS)
+	auth="$$(mktemp -d -t citymgmt-auth.XXXXXX)"; trap 'rm -rf "$$auth"' EXIT; \
+	CITYMGMT_TEST_PG="$$(bash scripts/pg_throwaway.sh)" \
+	QGIS_AUTH_DB_DIR_PATH="$${QGIS_AUTH_DB_DIR_PATH:-$$auth}" \
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup translations
 	CITYMGMT_TEST_PG="$$(bash scripts/pg_throwaway.sh)" $(PY) tests/bench/run_all.py

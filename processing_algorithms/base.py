@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,18 +21,18 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from citymgmt_plugin.core.coverage import NULL_TIME, TrackRules, TrackStats
+from citymgmt_plugin.core.patrol.coverage import NULL_TIME, TrackRules, TrackStats
 
-from .io import text_values
-from .layer_arrays import (
+from .params import field, number, source
+from .readers import (
     points_xy,
     qdatetime_to_epoch,
     read_columns,
     require_fields,
     require_source,
     source_layer,
+    text_values,
 )
-from .params import field, number, source
 
 
 class CityMgmtAlgorithm(QgsProcessingAlgorithm):
@@ -259,3 +260,17 @@ class CityMgmtAlgorithm(QgsProcessingAlgorithm):
         if sink is None and required:
             raise QgsProcessingException(self.invalidSinkError(parameters, name))
         return sink, dest
+
+
+def progress_callback(
+    feedback: QgsProcessingFeedback | None, lo: float = 0.0, hi: float = 100.0
+) -> Callable[[float], bool]:
+    """``progress(fraction) -> canceled`` for the core kernels, mapped onto [lo, hi] %."""
+
+    def progress(fraction: float) -> bool:
+        if feedback is None:
+            return False
+        feedback.setProgress(lo + (hi - lo) * min(max(fraction, 0.0), 1.0))
+        return feedback.isCanceled()
+
+    return progress

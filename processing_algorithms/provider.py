@@ -17,25 +17,25 @@ def algorithm_classes() -> list[type]:
     """
     classes: list[type] = []
     # Each algorithm module appends itself here (one line each, keep sorted by id).
-    from .census_qa import CensusQaAlgorithm
+    from .censusqa import CensusQaAlgorithm
 
     classes.append(CensusQaAlgorithm)
-    from .grid_topology import GridTopologyAlgorithm
+    from .gridtopology import GridTopologyAlgorithm
 
     classes.append(GridTopologyAlgorithm)
-    from .alg_patrolcoverage import PatrolCoverageAlgorithm
+    from .patrolcoverage import PatrolCoverageAlgorithm
 
     classes.append(PatrolCoverageAlgorithm)
-    from .alg_routedeviation import RouteDeviationAlgorithm
+    from .routedeviation import RouteDeviationAlgorithm
 
     classes.append(RouteDeviationAlgorithm)
-    from .reporting_kpi import ReportingKpiAlgorithm
+    from .reportingkpi import ReportingKpiAlgorithm
 
     classes.append(ReportingKpiAlgorithm)
-    from .create_thematic_layer import CreateThematicLayerAlgorithm
+    from .createthematiclayer import CreateThematicLayerAlgorithm
 
     classes.append(CreateThematicLayerAlgorithm)
-    from .thematic_stats import ThematicStatsAlgorithm
+    from .thematicstats import ThematicStatsAlgorithm
 
     classes.append(ThematicStatsAlgorithm)
     return classes

@@ -73,7 +73,7 @@ def any_spec(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def workspace(any_spec: str):
     """An upgraded, empty workspace on each backend."""
-    from citymgmt_plugin.core.store import Workspace, upgrade
+    from citymgmt_plugin.core.workspace.store import Workspace, upgrade
 
     upgrade(any_spec)
     ws = Workspace.open(any_spec)
@@ -83,7 +83,7 @@ def workspace(any_spec: str):
 
 @pytest.fixture
 def pg_workspace(pg_spec: str):
-    from citymgmt_plugin.core.store import Workspace, upgrade
+    from citymgmt_plugin.core.workspace.store import Workspace, upgrade
 
     upgrade(pg_spec)
     ws = Workspace.open(pg_spec)
@@ -93,7 +93,7 @@ def pg_workspace(pg_spec: str):
 
 @pytest.fixture
 def gpkg_workspace(gpkg_spec: str):
-    from citymgmt_plugin.core.store import Workspace, upgrade
+    from citymgmt_plugin.core.workspace.store import Workspace, upgrade
 
     upgrade(gpkg_spec)
     ws = Workspace.open(gpkg_spec)

@@ -40,7 +40,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import census
 from ..core.census.validation import DOMAINS, MANDATORY_FIELDS, field_label
 from ..core.i18n import tr
-from ..core.store import Workspace
+from ..core.workspace.store import Workspace
 from .census_maptools import MoveTool, PickTool, PlaceTool
 from .widgets import iso_dates, local_minutes, scrolling
 

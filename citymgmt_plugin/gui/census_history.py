@@ -27,7 +27,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import census
 from ..core.i18n import tr
-from ..core.store import Workspace
+from ..core.workspace.store import Workspace
 
 
 class HistoryDialog(QDialog):

@@ -58,7 +58,7 @@ from ..core.census.reconcile import (
 )
 from ..core.census.validation import field_label
 from ..core.i18n import tr
-from ..core.store import Workspace
+from ..core.workspace.store import Workspace
 
 KIND_COLORS = {
     "new": "#1a9641",

@@ -11,7 +11,7 @@ from qgis.PyQt.QtCore import QObject, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QMenu, QToolBar
 
-from ..core.store import Workspace
+from ..core.workspace.store import Workspace
 
 DOCK_VISIBLE_SETTING = "citymgmt/docks/{0}/visible"  # per dock objectName, across sessions
 # The tab group is made again once after QGIS's start (below); then QGIS's saved window

@@ -3,6 +3,8 @@ map, and decisions by button, keyboard shortcut or for a whole selection.
 
 Thin over :mod:`..core.review`: the dock loads the queue once (Refresh), filters it in memory
 through a proxy, and every decision goes through ``review.decide`` (one transaction each).
+Sources… opens the sources dialog; Pull sources pulls them all in a background task
+(:class:`.intake_tasks.PullTask`) with progress and cancel, then reloads the queue.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from qgis.core import (
+    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsGeometry,
@@ -34,6 +37,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QShortcut,
     QSplitter,
@@ -44,11 +48,11 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core import review
 from ..core.i18n import tr
-from ..core.intake.crsguard import describe_flag
-from ..core.intake.normalise import describe_reason
-from ..core.model import SUBMISSION_STATES
+from ..core.submissions import review
+from ..core.submissions.crsguard import describe_flag
+from ..core.submissions.normalise import describe_reason
+from ..core.workspace.model import SUBMISSION_STATES
 from .review_model import Filters, QueueModel, QueueProxy, state_label
 from .widgets import iso_dates, scrolling
 
@@ -73,6 +77,8 @@ class ReviewDock(QDockWidget):
         self.matches: list[review.Match] = []
         self.markers: list[Any] = []
         self._photos: list[review.Photo] = []
+        self.pull_task: Any = None  # the running PullTask
+        self.sources_dialog: Any = None
         self._build()
 
     # -- layout --------------------------------------------------------------------------
@@ -111,12 +117,28 @@ class ReviewDock(QDockWidget):
         dates.addStretch(1)
         grid.addLayout(dates, 2, 0, 1, 3)
         self.refresh_button = QPushButton(tr(_CTX, "Refresh"), objectName="refreshButton")
+        self.sources_button = QPushButton(tr(_CTX, "Sources…"), objectName="sourcesButton")
         self.pull_button = QPushButton(tr(_CTX, "Pull sources"), objectName="pullButton")
         tools = QHBoxLayout()
         tools.addStretch(1)
         tools.addWidget(self.refresh_button)
+        tools.addWidget(self.sources_button)
         tools.addWidget(self.pull_button)
         grid.addLayout(tools, 3, 0, 1, 3)
+        pulling = QHBoxLayout()
+        self.pull_progress = QProgressBar(objectName="pullProgress")
+        self.pull_progress.setRange(0, 100)
+        self.pull_cancel = QPushButton(tr(_CTX, "Cancel pull"), objectName="pullCancelButton")
+        pulling.addWidget(self.pull_progress, 1)
+        pulling.addWidget(self.pull_cancel)
+        self.pull_progress.hide()
+        self.pull_cancel.hide()
+        grid.addLayout(pulling, 4, 0, 1, 3)
+        self.pull_status = QLabel(objectName="pullStatus")  # what the pull does / did
+        self.pull_status.setWordWrap(True)
+        self.pull_status.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.pull_status.hide()
+        grid.addWidget(self.pull_status, 5, 0, 1, 3)
         lay.addLayout(grid)
         self.counts_label = QLabel(objectName="countsLabel")
         self.counts_label.setWordWrap(True)
@@ -218,7 +240,9 @@ class ReviewDock(QDockWidget):
         self.date_from.dateChanged.connect(self.apply_filters)
         self.date_to.dateChanged.connect(self.apply_filters)
         self.refresh_button.clicked.connect(self.refresh)
+        self.sources_button.clicked.connect(self.open_sources)
         self.pull_button.clicked.connect(self.pull)
+        self.pull_cancel.clicked.connect(self.cancel_pull)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.thumbs.currentRowChanged.connect(self._show_photo)
         self.cand_table.itemSelectionChanged.connect(self._draw)
@@ -472,7 +496,9 @@ class ReviewDock(QDockWidget):
                     continue
                 comp = m.component_id if m else None
             decisions.append(review.Decision(it.id, it.row_version, decision, reason, comp))
-        done, refused = review.decide_many(self.ws, decisions, self.reviewer, self.writer_for)
+        done, refused = review.decide_many(
+            self.ws, decisions, self.reviewer, self.writer_for or self._bound_writer()
+        )
         skipped = len(items) - len(decisions)
         msg = tr(_CTX, "{0}: {1} decided.").format(decision, len(done))
         if skipped:
@@ -501,27 +527,86 @@ class ReviewDock(QDockWidget):
                 return it.id
         return None
 
-    def pull(self) -> None:
-        """Pull every source configured in the workspace, then reload."""
-        from ..core.intake import IngestError, ingest, source_configs
-        from ..core.intake.sources import open_source
+    # -- sources and pulls ----------------------------------------------------------------
+    def account_bindings(self) -> Any:
+        """This computer's accounts for the workspace's sources (QgsSettings)."""
+        from ..core.submissions.accounts import AccountBindings, workspace_identity
+
+        return AccountBindings(workspace_identity(self.ws.spec))
+
+    def _bound_writer(self) -> Any:
+        from ..core.submissions.pull import bound_writer_for
+
+        return bound_writer_for(self.ws, self.account_bindings()) if self.ws else None
+
+    def open_sources(self) -> Any:
+        """The sources dialog (not modal: the queue stays usable)."""
+        from .sources_dialog import SourcesDialog
 
         if self.ws is None:
-            return
-        notes = []
-        for key, config in source_configs(self.ws).items():
-            try:
-                report = ingest(self.ws, open_source(self.ws, config), actor=self.reviewer)
-                notes.append(report.summary())
-            except IngestError as exc:
-                notes.append(exc.report.summary() + " " + str(exc))
-            except Exception as exc:
-                notes.append(f"{key}: {exc}")
-        self.status_label.setText(
-            "\n".join(notes) or tr(_CTX, "No sources configured: use the ingest command once.")
+            self.say_pull(tr(_CTX, "No workspace open."))
+            return None
+        if self.sources_dialog is not None:
+            self.sources_dialog.close()
+            self.sources_dialog.deleteLater()
+        self.sources_dialog = SourcesDialog(
+            self.ws, self.account_bindings(), self.reviewer, self.window()
         )
-        self.refresh()
+        self.sources_dialog.show()
+        return self.sources_dialog
+
+    def pull(self) -> Any:
+        """Pull every configured source in a background task; the queue reloads at the end."""
+        from ..core.submissions.pull import plan_pull
+        from .intake_tasks import PullTask
+
+        if self.ws is None or self.pull_task is not None:
+            return None
+        plans = plan_pull(self.ws, self.account_bindings())  # accounts read here, main thread
+        if not plans:
+            self.say_pull(tr(_CTX, "No sources configured: add one with Sources…."))
+            return None
+        task = PullTask(self.ws, plans, self.reviewer)
+        task.progressChanged.connect(lambda v: self.pull_progress.setValue(int(v)))
+        task.note.connect(self.say_pull)
+        task.done.connect(self._pulled)
+        self.pull_task = task
+        self._pulling(True)
+        self.say_pull(tr(_CTX, "Pulling {0} sources…").format(len(plans)))
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def cancel_pull(self) -> None:
+        if self.pull_task is not None:
+            self.pull_task.cancel()
+            self.pull_cancel.setEnabled(False)
+            self.say_pull(tr(_CTX, "Cancelling after the page being stored…"))
+
+    def say_pull(self, text: str) -> None:
+        self.pull_status.setText(text)
+        self.pull_status.setVisible(bool(text))
+
+    def _pulling(self, busy: bool) -> None:
+        self.pull_progress.setValue(0)
+        self.pull_progress.setVisible(busy)
+        self.pull_cancel.setVisible(busy)
+        self.pull_cancel.setEnabled(busy)
+        self.pull_button.setEnabled(not busy)
+
+    def _pulled(self, outcome: Any) -> None:
+        self.pull_task = None
+        self._pulling(False)
+        self.say_pull(outcome.summary() or tr(_CTX, "Nothing to pull."))
+        if self.ws is not None:
+            self.refresh()
 
     def closeEvent(self, event: Any) -> None:
         self._clear_markers()
         super().closeEvent(event)
+
+    def stop_pull(self, wait_ms: int = 30000) -> None:
+        """Cancel a running pull and wait for it (unload, another workspace)."""
+        task = self.pull_task
+        if task is not None:
+            task.cancel()
+            task.waitForFinished(wait_ms)

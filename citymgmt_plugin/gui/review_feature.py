@@ -39,7 +39,12 @@ class ReviewFeature:
             self.dock.refresh()
 
     def _workspace_changed(self, ws: Any) -> None:
-        if self.dock is not None and self.dock.isVisible():
+        if self.dock is None:
+            return
+        self.dock.cancel_pull()  # it was pulling into the workspace that was closed
+        if self.dock.sources_dialog is not None:
+            self.dock.sources_dialog.close()
+        if self.dock.isVisible():
             self.dock.refresh()
 
     def unload(self) -> None:
@@ -49,5 +54,9 @@ class ReviewFeature:
             with contextlib.suppress(TypeError, RuntimeError):
                 self.dock.visibilityChanged.disconnect(self._shown)
             self.dock._clear_markers()
+            self.dock.stop_pull()
+            if self.dock.sources_dialog is not None:
+                self.dock.sources_dialog.close()
+                self.dock.sources_dialog.deleteLater()
         self.dock = None  # removed and deleted by ctx.unload
         self.action = None

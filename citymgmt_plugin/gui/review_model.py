@@ -12,8 +12,8 @@ from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyM
 from qgis.PyQt.QtGui import QBrush, QColor
 
 from ..core.i18n import tr
-from ..core.intake.normalise import describe_reason
-from ..core.review import QueueItem
+from ..core.submissions.normalise import describe_reason
+from ..core.submissions.review import QueueItem
 from .widgets import OFFICE_ZONE, local_minutes
 
 STATE_COLOURS = {

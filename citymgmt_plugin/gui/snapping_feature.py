@@ -7,7 +7,7 @@ from typing import Any
 
 from qgis.core import QgsProject
 
-from ..core.snapping_index import has_stale_index_bug, reset_snapping_indexes
+from .snapping_index import has_stale_index_bug, reset_snapping_indexes
 
 
 class SnappingFeature:

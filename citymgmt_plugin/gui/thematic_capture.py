@@ -9,15 +9,15 @@ from qgis.gui import QgsMapCanvas, QgsMapCanvasTracer
 from qgis.PyQt.QtWidgets import QAction
 
 from ..core.i18n import tr
-from ..core.snapping_index import reset_snapping_indexes
-from ..core.store import Workspace
-from ..core.thematic.qgis_layer import (
+from ..core.qgis.thematic_layer import (
     apply_snapping,
     configure_layer,
     layer_template,
     missing_snapping_tables,
 )
 from ..core.thematic.templates import Template
+from ..core.workspace.store import Workspace
+from .snapping_index import reset_snapping_indexes
 from .thematic_guard import RuleGuard, attach_guard
 
 TRACING_ACTION = "EnableTracingAction"  # QGIS's snapping toolbar action
@@ -49,7 +49,7 @@ def add_snapping_layers(
     """Load the workspace tables the template snaps to when the project lacks them."""
     if ws is None:
         return []
-    from ..core.layers import workspace_layer
+    from ..core.qgis.layers import workspace_layer
 
     added = []
     for table in missing_snapping_tables(project, layer, template):

@@ -22,7 +22,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.i18n import tr
-from ..core.thematic.qgis_layer import SURVEYOR_VARIABLE, TABLE_PROPERTY, thematic_layer
+from ..core.qgis.thematic_layer import SURVEYOR_VARIABLE, TABLE_PROPERTY, thematic_layer
 from ..core.thematic.tables import ThematicLayerInfo, create_thematic_table, thematic_layers
 from ..core.thematic.templates import SETTINGS_KEY_DIR, Template, load_templates, rule_title
 from .thematic_capture import prepare_capture

@@ -12,7 +12,7 @@ from qgis.PyQt.QtWidgets import QAction
 
 from ..core.i18n import tr
 from ..core.paths import icon_path
-from ..core.thematic.qgis_layer import TEMPLATE_PROPERTY, configure_layer, layer_template
+from ..core.qgis.thematic_layer import TEMPLATE_PROPERTY, configure_layer, layer_template
 from .thematic_guard import attach_guard, detach_all
 
 

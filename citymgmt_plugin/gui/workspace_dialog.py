@@ -43,7 +43,10 @@ from qgis.PyQt.QtWidgets import (
 )
 from sqlalchemy.engine import URL, make_url
 
-from ..core.connection import (
+from ..core.i18n import tr
+from ..core.qgis.auth import Credentials
+from ..core.qgis.layers import load_workspace_layers, workspace_extent
+from ..core.workspace.connection import (
     CURRENT,
     EMPTY,
     NEW_FILE,
@@ -55,11 +58,8 @@ from ..core.connection import (
     spec_to_string,
     upgrade_workspace,
 )
-from ..core.i18n import tr
-from ..core.layers import load_workspace_layers, workspace_extent
-from ..core.model import DEFAULT_SRID
-from ..core.qgis_auth import Credentials
-from ..core.store import (
+from ..core.workspace.model import DEFAULT_SRID
+from ..core.workspace.store import (
     DEFAULT_PG_SCHEMA,
     UpgradeOptions,
     Workspace,

@@ -8,10 +8,10 @@ from qgis.core import Qgis, QgsMessageLog, QgsProject
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
-from ..core.connection import open_workspace, spec_to_string
 from ..core.i18n import tr
 from ..core.paths import icon_path
-from ..core.store import WorkspaceSpec
+from ..core.workspace.connection import open_workspace, spec_to_string
+from ..core.workspace.store import WorkspaceSpec
 from .workspace_dialog import LOG_TAG, WorkspaceDialog, project_workspace, unexpected_error
 
 

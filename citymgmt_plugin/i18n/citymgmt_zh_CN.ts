@@ -896,10 +896,6 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>已检查部件数</translation>
     </message>
     <message>
-      <source>Could not connect to the PostGIS database: {}</source>
-      <translation>无法连接 PostGIS 数据库：{}</translation>
-    </message>
-    <message>
       <source>Covered length (m)</source>
       <translation>已覆盖长度（米）</translation>
     </message>
@@ -1208,14 +1204,6 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>在 PostGIS 中运行（输入位于同一 PostGIS 数据库）</translation>
     </message>
     <message>
-      <source>Run in PostGIS needs grids, roads and tracks in the same database.</source>
-      <translation>在 PostGIS 中运行要求网格、道路和轨迹位于同一数据库中。</translation>
-    </message>
-    <message>
-      <source>Run in PostGIS needs the {} layer to be a PostGIS table.</source>
-      <translation>在 PostGIS 中运行要求 {} 图层为 PostGIS 表。</translation>
-    </message>
-    <message>
       <source>Sliver thinness ratio 4πA/P² below which a grid is a sliver</source>
       <translation>狭长碎面紧凑度阈值 4πA/P²（低于此值视为碎面）</translation>
     </message>
@@ -1268,10 +1256,6 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>部件与网格必须使用相同坐标系。</translation>
     </message>
     <message>
-      <source>The coverage SQL failed in PostGIS: {}</source>
-      <translation>覆盖率 SQL 在 PostGIS 中执行失败：{}</translation>
-    </message>
-    <message>
       <source>The end time is before the start time.</source>
       <translation>结束时间早于开始时间。</translation>
     </message>
@@ -1322,10 +1306,6 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>The route layer has no routes with a collector and a geometry.</source>
       <translation>路线图层中没有同时具有采集员和几何图形的路线。</translation>
-    </message>
-    <message>
-      <source>The time field {} must be a timestamp, date or number of seconds.</source>
-      <translation>时间字段 {} 必须是时间戳、日期或秒数。</translation>
     </message>
     <message>
       <source>The tolerance must be greater than zero.</source>
@@ -1588,6 +1568,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>pull field-device submissions into a workspace</source>
       <translation>将外业设备上报拉取到工作空间</translation>
+    </message>
+    <message>
+      <source>send the ODK password over unencrypted http (not recommended)</source>
+      <translation>通过未加密的 http 发送 ODK 密码（不建议）</translation>
     </message>
     <message>
       <source>show schema version and row counts</source>
@@ -1925,24 +1909,60 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>收件表必须位于 PostgreSQL/PostGIS 数据库中。</translation>
     </message>
     <message>
+      <source>Cancelled: what was stored stays, the next pull goes on from there.</source>
+      <translation>已取消：已保存的数据保留，下次拉取从此处继续。</translation>
+    </message>
+    <message>
       <source>Likely duplicates of earlier submissions: {0}.</source>
       <translation>疑似与先前上报重复：{0} 条。</translation>
+    </message>
+    <message>
+      <source>Logged in as {0}, but project {1} has no form {2} for this account (forms: {3}).</source>
+      <translation>已以 {0} 登录，但项目 {1} 中没有此账号可用的表单 {2}（现有表单：{3}）。</translation>
+    </message>
+    <message>
+      <source>Logged in to {0} as {1}. Project {2} has {3} forms; {4}.</source>
+      <translation>已以 {1} 登录 {0}。项目 {2} 共有 {3} 个表单；{4}。</translation>
     </message>
     <message>
       <source>No GeoJSON or CSV submissions file in {0}.</source>
       <translation>{0} 中没有 GeoJSON 或 CSV 上报文件。</translation>
     </message>
     <message>
+      <source>No ODK Central account for {0} on this computer.</source>
+      <translation>本机没有 {0} 的 ODK Central 账号。</translation>
+    </message>
+    <message>
       <source>No ODK Central account: give --user and set {0}, or name a QGIS authentication configuration.</source>
       <translation>没有 ODK Central 账号：请给出 --user 并设置 {0}，或指定 QGIS 认证配置。</translation>
+    </message>
+    <message>
+      <source>No account for {0} on this computer: choose your QGIS authentication configuration in Sources….</source>
+      <translation>本机尚未为 {0} 指定账号：请在“数据源…”中选择您的 QGIS 认证配置。</translation>
     </message>
     <message>
       <source>No inbox table {0}.</source>
       <translation>没有收件表 {0}。</translation>
     </message>
     <message>
+      <source>No such file or folder: {0}</source>
+      <translation>文件或文件夹不存在：{0}</translation>
+    </message>
+    <message>
+      <source>No such photo folder: {0}</source>
+      <translation>照片文件夹不存在：{0}</translation>
+    </message>
+    <message>
+      <source>Not a server address: {0}. Give it as https://host/…</source>
+      <translation>不是服务器地址：{0}。请按 https://主机/… 的形式填写。</translation>
+    </message>
+    <message>
       <source>Not a table name: {0}</source>
       <translation>不是表名：{0}</translation>
+    </message>
+    <message>
+      <source>Not pulled: {0}.</source>
+      <translation>未拉取：{0}。</translation>
     </message>
     <message>
       <source>ODK Central answered HTTP {0} after {1} attempts.</source>
@@ -1977,6 +1997,22 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>坐标疑似 {0} 偏移（{1}）；保留上报位置。</translation>
     </message>
     <message>
+      <source>Pull cancelled: what was stored stays.</source>
+      <translation>拉取已取消：已保存的数据保留。</translation>
+    </message>
+    <message>
+      <source>Pulling {0} ({1} of {2}): page {3}, {4} of {5} read.</source>
+      <translation>正在拉取 {0}（第 {1}/{2} 个数据源）：第 {3} 页，已读取 {4}/{5} 条。</translation>
+    </message>
+    <message>
+      <source>Pulling {0} ({1} of {2}): page {3}, {4} read.</source>
+      <translation>正在拉取 {0}（第 {1}/{2} 个数据源）：第 {3} 页，已读取 {4} 条。</translation>
+    </message>
+    <message>
+      <source>QGIS authentication configuration {0} has no user name: give your ODK Central e-mail as the user name.</source>
+      <translation>QGIS 认证配置 {0} 没有用户名：请将您的 ODK Central 邮箱填为用户名。</translation>
+    </message>
+    <message>
       <source>Resumed an interrupted pull.</source>
       <translation>已从中断处继续拉取。</translation>
     </message>
@@ -1985,8 +2021,24 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>偏移坐标：{0} 条依照片GPS已纠正，{1} 条标记待审核（{2}）；发送GCJ-02坐标的设备：{3}。</translation>
     </message>
     <message>
+      <source>Stopped: {0} The next pull goes on from here.</source>
+      <translation>已中止：{0} 下次拉取从此处继续。</translation>
+    </message>
+    <message>
+      <source>The address of {0} now points to {1}, but your account was given for {2}. Nothing was sent. Check the address with your office, then choose your account again in Sources….</source>
+      <translation>{0} 的地址现在指向 {1}，而您的账号是为 {2} 指定的，因此未发送任何内容。请与单位核实该地址，然后在“数据源…”中重新选择账号。</translation>
+    </message>
+    <message>
+      <source>The address {0} contains an account: give the account in a QGIS authentication configuration instead.</source>
+      <translation>地址 {0} 中包含账号：请改在 QGIS 认证配置中填写账号。</translation>
+    </message>
+    <message>
       <source>The inbox table {0} needs an id column (instance_id, id or uuid) and a time column (updated_at, received_at or created_at).</source>
       <translation>收件表 {0} 需要一个标识列（instance_id、id 或 uuid）和一个时间列（updated_at、received_at 或 created_at）。</translation>
+    </message>
+    <message>
+      <source>The server said: {0}</source>
+      <translation>服务器返回：{0}</translation>
     </message>
     <message>
       <source>Unknown source type {0}.</source>
@@ -2003,6 +2055,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>no position</source>
       <translation>无位置</translation>
+    </message>
+    <message>
+      <source>none found</source>
+      <translation>未找到</translation>
     </message>
     <message>
       <source>outside the city</source>
@@ -2033,12 +2089,28 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>{0} 不是 GeoJSON 要素集合。</translation>
     </message>
     <message>
+      <source>{0} is not encrypted (http://): the password would travel readable. Use https://, or allow unencrypted http for this source.</source>
+      <translation>{0} 未加密（http://）：密码将以明文传输。请使用 https://，或为此数据源允许未加密的 http。</translation>
+    </message>
+    <message>
       <source>{0} position, corrected ({1}).</source>
       <translation>{0} 坐标，已纠正（{1}）。</translation>
     </message>
     <message>
+      <source>{0} submissions</source>
+      <translation>{0} 条上报</translation>
+    </message>
+    <message>
+      <source>{0}: not pulled. {1}</source>
+      <translation>{0}：未拉取。{1}</translation>
+    </message>
+    <message>
       <source>{0}: read {1}, new {2}, edited {3}, unchanged {4}, quarantined {5}, suspected GCJ-02 {6}, photos downloaded {7} (unchanged {8}).</source>
       <translation>{0}：读取 {1}，新增 {2}，已编辑 {3}，未变 {4}，隔离 {5}，疑似 GCJ-02 {6}，下载照片 {7}（未变 {8}）。</translation>
+    </message>
+    <message>
+      <source>{0}: {1} submissions; photos: {2}.</source>
+      <translation>{0}：{1} 条上报；照片：{2}。</translation>
     </message>
   </context>
   <context>
@@ -2272,6 +2344,21 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
   </context>
   <context>
+    <name>Patrol</name>
+    <message>
+      <source>Could not connect to the PostGIS database: {0}</source>
+      <translation>无法连接 PostGIS 数据库：{0}</translation>
+    </message>
+    <message>
+      <source>The coverage SQL failed in PostGIS: {0}</source>
+      <translation>覆盖率 SQL 在 PostGIS 中执行失败：{0}</translation>
+    </message>
+    <message>
+      <source>The time field {0} must be a timestamp, date or number of seconds.</source>
+      <translation>时间字段 {0} 必须是时间戳、日期或秒数。</translation>
+    </message>
+  </context>
+  <context>
     <name>Plugin</name>
     <message>
       <source>City management</source>
@@ -2372,6 +2459,14 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>全部状态</translation>
     </message>
     <message>
+      <source>Cancel pull</source>
+      <translation>取消拉取</translation>
+    </message>
+    <message>
+      <source>Cancelling after the page being stored…</source>
+      <translation>当前页保存完毕后取消……</translation>
+    </message>
+    <message>
       <source>Category</source>
       <translation>类别</translation>
     </message>
@@ -2394,6 +2489,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Duplicate</source>
       <translation>重复</translation>
+    </message>
+    <message>
+      <source>Failed: {0}</source>
+      <translation>失败：{0}</translation>
     </message>
     <message>
       <source>Flag / reason</source>
@@ -2420,20 +2519,32 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>没有可读照片</translation>
     </message>
     <message>
-      <source>No sources configured: use the ingest command once.</source>
-      <translation>未配置数据源：请先运行一次 ingest 命令。</translation>
+      <source>No sources configured: add one with Sources….</source>
+      <translation>尚未配置数据源：请通过“数据源…”添加。</translation>
     </message>
     <message>
       <source>No workspace open.</source>
       <translation>未打开工作空间。</translation>
     </message>
     <message>
+      <source>Nothing to pull.</source>
+      <translation>没有可拉取的内容。</translation>
+    </message>
+    <message>
       <source>Observed</source>
       <translation>上报时间</translation>
     </message>
     <message>
+      <source>Pull field submissions</source>
+      <translation>拉取外业上报</translation>
+    </message>
+    <message>
       <source>Pull sources</source>
       <translation>拉取数据源</translation>
+    </message>
+    <message>
+      <source>Pulling {0} sources…</source>
+      <translation>正在拉取 {0} 个数据源……</translation>
     </message>
     <message>
       <source>Refresh</source>
@@ -2460,6 +2571,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>来源</translation>
     </message>
     <message>
+      <source>Sources…</source>
+      <translation>数据源…</translation>
+    </message>
+    <message>
       <source>State</source>
       <translation>状态</translation>
     </message>
@@ -2470,6 +2585,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Submission review</source>
       <translation>上报审核</translation>
+    </message>
+    <message>
+      <source>The pull stopped: {0}</source>
+      <translation>拉取中止：{0}</translation>
     </message>
     <message>
       <source>Unreadable photo</source>
@@ -2542,6 +2661,245 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>{0}: {1} decided.</source>
       <translation>{0}：已处理 {1} 条。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Sources</name>
+    <message>
+      <source>A QGIS authentication configuration of the Basic method: user name = your ODK Central e-mail. It stays on this computer; the workspace never stores it.</source>
+      <translation>使用 Basic 方式的 QGIS 认证配置：用户名为您的 ODK Central 邮箱。该配置只保存在本机，工作空间不会保存。</translation>
+    </message>
+    <message>
+      <source>A folder source's name cannot start with odk: or inbox:.</source>
+      <translation>文件夹数据源的名称不能以 odk：或 inbox：开头。</translation>
+    </message>
+    <message>
+      <source>A source named {0} exists.</source>
+      <translation>已存在名为 {0} 的数据源。</translation>
+    </message>
+    <message>
+      <source>Add ODK Central…</source>
+      <translation>添加 ODK Central…</translation>
+    </message>
+    <message>
+      <source>Add device folder…</source>
+      <translation>添加设备文件夹…</translation>
+    </message>
+    <message>
+      <source>Allow unencrypted http for this server</source>
+      <translation>允许对此服务器使用未加密的 http</translation>
+    </message>
+    <message>
+      <source>BD-09 (Baidu)</source>
+      <translation>BD-09（百度）</translation>
+    </message>
+    <message>
+      <source>CGCS2000</source>
+      <translation>CGCS2000</translation>
+    </message>
+    <message>
+      <source>Choose a project and a form (Load projects lists them).</source>
+      <translation>请选择项目和表单（点击“加载项目”列出）。</translation>
+    </message>
+    <message>
+      <source>Choose a source to edit it, or add one.</source>
+      <translation>选择一个数据源进行编辑，或添加新的数据源。</translation>
+    </message>
+    <message>
+      <source>Choose an existing export folder.</source>
+      <translation>请选择一个已存在的导出文件夹。</translation>
+    </message>
+    <message>
+      <source>Choose the QGIS authentication configuration of your ODK account.</source>
+      <translation>请选择您的 ODK 账号所在的 QGIS 认证配置。</translation>
+    </message>
+    <message>
+      <source>Coordinates sent</source>
+      <translation>上报坐标系</translation>
+    </message>
+    <message>
+      <source>Device export folder</source>
+      <translation>设备导出文件夹</translation>
+    </message>
+    <message>
+      <source>Device folder {0}</source>
+      <translation>设备文件夹 {0}</translation>
+    </message>
+    <message>
+      <source>Export folder</source>
+      <translation>导出文件夹</translation>
+    </message>
+    <message>
+      <source>Failed: {0}</source>
+      <translation>失败：{0}</translation>
+    </message>
+    <message>
+      <source>Field-device sources</source>
+      <translation>外业设备数据源</translation>
+    </message>
+    <message>
+      <source>Form</source>
+      <translation>表单</translation>
+    </message>
+    <message>
+      <source>GCJ-02 (apps on Chinese map SDKs)</source>
+      <translation>GCJ-02（基于国内地图 SDK 的应用）</translation>
+    </message>
+    <message>
+      <source>Give the source a name.</source>
+      <translation>请为数据源命名。</translation>
+    </message>
+    <message>
+      <source>It replaces {0}; submissions already stored under that name stay.</source>
+      <translation>它取代了 {0}；以该名称保存的上报仍然保留。</translation>
+    </message>
+    <message>
+      <source>Listing the forms of project {0}</source>
+      <translation>正在列出项目 {0} 的表单</translation>
+    </message>
+    <message>
+      <source>Listing the projects of {0}</source>
+      <translation>正在列出 {0} 的项目</translation>
+    </message>
+    <message>
+      <source>Load projects</source>
+      <translation>加载项目</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>New ODK Central source: give the server and your account.</source>
+      <translation>新建 ODK Central 数据源：请填写服务器和您的账号。</translation>
+    </message>
+    <message>
+      <source>New device folder source.</source>
+      <translation>新建设备文件夹数据源。</translation>
+    </message>
+    <message>
+      <source>No such photo folder: {0}</source>
+      <translation>照片文件夹不存在：{0}</translation>
+    </message>
+    <message>
+      <source>ODK Central {0}</source>
+      <translation>ODK Central {0}</translation>
+    </message>
+    <message>
+      <source>Photo folder</source>
+      <translation>照片文件夹</translation>
+    </message>
+    <message>
+      <source>Photos (optional)</source>
+      <translation>照片（可选）</translation>
+    </message>
+    <message>
+      <source>Project</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>Reading {0}</source>
+      <translation>正在读取 {0}</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <source>Remove source</source>
+      <translation>移除数据源</translation>
+    </message>
+    <message>
+      <source>Remove {0}? Submissions already stored stay; it is no longer pulled.</source>
+      <translation>移除 {0}？已保存的上报仍然保留，但不再拉取该数据源。</translation>
+    </message>
+    <message>
+      <source>Removed {0}; its stored submissions stay.</source>
+      <translation>已移除 {0}；其已保存的上报仍然保留。</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <source>Saved {0}.</source>
+      <translation>已保存 {0}。</translation>
+    </message>
+    <message>
+      <source>Server</source>
+      <translation>服务器</translation>
+    </message>
+    <message>
+      <source>Still busy with the server; wait a moment.</source>
+      <translation>仍在与服务器通信，请稍候。</translation>
+    </message>
+    <message>
+      <source>Submissions per page</source>
+      <translation>每页上报数</translation>
+    </message>
+    <message>
+      <source>Test</source>
+      <translation>测试</translation>
+    </message>
+    <message>
+      <source>Test passed: {0}</source>
+      <translation>测试通过：{0}</translation>
+    </message>
+    <message>
+      <source>Testing {0}</source>
+      <translation>正在测试 {0}</translation>
+    </message>
+    <message>
+      <source>The address changed since you chose your account for it ({0}): check it, then choose your account again.</source>
+      <translation>自您为其选择账号（{0}）以来，该地址已更改：请核实地址，然后重新选择账号。</translation>
+    </message>
+    <message>
+      <source>The chosen authentication configuration uses the {0} method; ODK Central needs Basic (user name = e-mail, password).</source>
+      <translation>所选认证配置使用的是 {0} 方式；ODK Central 需要 Basic 方式（用户名为邮箱，另加密码）。</translation>
+    </message>
+    <message>
+      <source>WGS84 (GPS)</source>
+      <translation>WGS84（GPS）</translation>
+    </message>
+    <message>
+      <source>Without a photo folder, photos/ or photos.zip next to the submissions file is used.</source>
+      <translation>未指定照片文件夹时，使用上报文件旁的 photos/ 或 photos.zip。</translation>
+    </message>
+    <message>
+      <source>Without https, anyone on the network between you and the server can read your password and the submissions. Only for a server on this computer or a closed test network.</source>
+      <translation>不使用 https 时，您与服务器之间网络上的任何人都能读取您的密码和上报数据。仅限本机服务器或封闭的测试网络使用。</translation>
+    </message>
+    <message>
+      <source>Your account</source>
+      <translation>您的账号</translation>
+    </message>
+    <message>
+      <source>address changed: choose your account again</source>
+      <translation>地址已更改：请重新选择账号</translation>
+    </message>
+    <message>
+      <source>cancelled</source>
+      <translation>已取消</translation>
+    </message>
+    <message>
+      <source>e.g. device-north</source>
+      <translation>例如 device-north</translation>
+    </message>
+    <message>
+      <source>no account on this computer</source>
+      <translation>本机未指定账号</translation>
+    </message>
+    <message>
+      <source>unknown (WGS84 assumed, shifted points flagged)</source>
+      <translation>未知（按 WGS84 处理，偏移点将被标记）</translation>
+    </message>
+    <message>
+      <source>your account: {0}</source>
+      <translation>您的账号：{0}</translation>
+    </message>
+    <message>
+      <source>{0} is configured with the ingest command.</source>
+      <translation>{0} 是通过 ingest 命令配置的。</translation>
     </message>
   </context>
   <context>

@@ -41,8 +41,8 @@ def pg_url() -> str:
 def build(url: str):
     from sqlalchemy import create_engine, text
 
-    from citymgmt_plugin.core.census.sample import ORIGIN, seed_lattice
-    from citymgmt_plugin.core.store import Workspace, upgrade
+    from citymgmt_plugin.core.workspace.store import Workspace, upgrade
+    from citymgmt_plugin.demo.lattice import ORIGIN, seed_lattice
 
     eng = create_engine(url)
     with eng.begin() as c:
@@ -190,7 +190,7 @@ def bench_reconcile(ws) -> None:
 
 def bench_qa(ws) -> None:
     from citymgmt_plugin.core.census.processing_support import ensure_provider, run_census_qa
-    from citymgmt_plugin.core.layers import workspace_layer
+    from citymgmt_plugin.core.qgis.layers import workspace_layer
 
     ensure_provider()
     comps = workspace_layer(ws, "components", geometry_type="Point")
@@ -204,7 +204,7 @@ def bench_qa(ws) -> None:
 
 
 def main() -> int:
-    from citymgmt_plugin.core.qgis_headless import start_qgis
+    from citymgmt_plugin.core.qgis.headless import start_qgis
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     start_qgis()

@@ -55,10 +55,10 @@ def peak_rss_mb() -> float:
 def prepare(scale: float, workdir: Path, gpkg: str | None) -> Path:
     """The bench GeoPackage (generated unless given) plus a cleaned-fixes layer for (b)."""
     import numpy as np
-    from coverage_synth import EPSG, make_district, write_gpkg, write_points
     from osgeo import ogr, osr
 
-    from citymgmt_plugin.core.coverage import TrackRules, clean_track
+    from citymgmt_plugin.core.patrol.coverage import TrackRules, clean_track
+    from tests.fixtures.coverage_synth import EPSG, make_district, write_gpkg, write_points
 
     if gpkg:
         path = Path(gpkg)
@@ -91,7 +91,7 @@ def _read_fixes(path: Path):
 
     import numpy as np
 
-    from citymgmt_plugin.core.coverage import NULL_TIME
+    from citymgmt_plugin.core.patrol.coverage import NULL_TIME
 
     con = sqlite3.connect(str(path))
     (n,) = con.execute("SELECT count(*) FROM tracks").fetchone()
@@ -176,13 +176,13 @@ def step_kernel(path: Path) -> dict:
     import numpy as np
     import shapely
 
-    from citymgmt_plugin.core.coverage import (
+    from citymgmt_plugin.core.patrol.coverage import (
         TrackRules,
         clip_roads_to_grids,
         compute_coverage,
         track_segments,
     )
-    from citymgmt_plugin.core.hugepages import no_hugepage_stalls
+    from citymgmt_plugin.core.patrol.hugepages import no_hugepage_stalls
 
     fx, fy, ft, fcol = _read_fixes(path)
     import sqlite3
@@ -192,7 +192,7 @@ def step_kernel(path: Path) -> dict:
     roads = [r[0] for r in con.execute("SELECT geom FROM roads")]
     con.close()
 
-    from processing_algorithms.layer_arrays import _unwrap_gpkg
+    from processing_algorithms.readers import _unwrap_gpkg
 
     def unwrap(blobs):
         return shapely.from_wkb(_unwrap_gpkg(np.array(blobs, dtype=object)))
@@ -285,8 +285,8 @@ def step_c(path: Path, pg_url: str) -> dict:
     from osgeo import gdal
     from sqlalchemy.engine import make_url
 
-    from citymgmt_plugin.core.coverage import TrackRules
-    from citymgmt_plugin.core.coverage_sql import CoverageQuery, PgTable, coverage_statements
+    from citymgmt_plugin.core.patrol.coverage import TrackRules
+    from citymgmt_plugin.core.patrol.coverage_sql import CoverageQuery, PgTable, coverage_statements
 
     url = make_url(pg_url)
     dsn = f"host={url.host} port={url.port} user={url.username} dbname={url.database}"
@@ -341,7 +341,7 @@ def step_d(path: Path) -> dict:
     # The fast readers the algorithm uses, for reference.
     from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingContext
 
-    from processing_algorithms.layer_arrays import points_xy, read_columns
+    from processing_algorithms.readers import points_xy, read_columns
 
     ctx = QgsProcessingContext()
     crs = QgsCoordinateReferenceSystem("EPSG:4549")

@@ -15,7 +15,7 @@ PER_WORKER = 25
 def _worker(spec: str, worker: int, barrier, out) -> None:
     from citymgmt_plugin.core import census
     from citymgmt_plugin.core.census import ComponentDraft
-    from citymgmt_plugin.core.store import Workspace
+    from citymgmt_plugin.core.workspace.store import Workspace
 
     ws = Workspace.open(spec)
     made, rolled_back = [], 0
@@ -41,7 +41,7 @@ def _worker(spec: str, worker: int, barrier, out) -> None:
 
 
 def test_parallel_allocation_has_no_duplicates_or_gaps(pg_workspace):
-    from citymgmt_plugin.core.census.sample import seed_lattice
+    from citymgmt_plugin.demo.lattice import seed_lattice
 
     ws = pg_workspace
     seed_lattice(ws, communities=1, nx=1, ny=1)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from citymgmt_plugin.core import census
 from citymgmt_plugin.core.census import ComponentDraft, ValidationFailed, VersionConflict
-from citymgmt_plugin.core.census.sample import seed_lattice
+from citymgmt_plugin.demo.lattice import seed_lattice
 
 X0, Y0 = 500000.0, 3500000.0
 
@@ -240,7 +240,7 @@ def test_initial_date_default_and_change_date(ws):
 @pytest.fixture
 def ws17(any_spec):
     """A workspace created on the 17-digit identifier scheme, on each backend."""
-    from citymgmt_plugin.core.store import UpgradeOptions, Workspace, upgrade
+    from citymgmt_plugin.core.workspace.store import UpgradeOptions, Workspace, upgrade
 
     upgrade(any_spec, UpgradeOptions(component_scheme="std17"))
     w = Workspace.open(any_spec)

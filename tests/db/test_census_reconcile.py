@@ -20,7 +20,7 @@ from citymgmt_plugin.core.census.importer import (
     read_source,
 )
 from citymgmt_plugin.core.census.reconcile import apply_reconciliation, reconcile, write_report
-from citymgmt_plugin.core.census.sample import seed_lattice
+from citymgmt_plugin.demo.lattice import seed_lattice
 
 X0, Y0 = 500000.0, 3500000.0
 

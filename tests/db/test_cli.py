@@ -41,7 +41,7 @@ def test_db_upgrade_and_info_on_geopackage(tmp_path):
 def test_db_upgrade_on_postgis_url_with_schema(pg_spec):
     out = cli("db", "upgrade", pg_spec, "--legacy14", "--scheme", "std17").stdout
     assert "revision 0001" in out and "***" not in out
-    from citymgmt_plugin.core.store import Workspace
+    from citymgmt_plugin.core.workspace.store import Workspace
 
     ws = Workspace.open(pg_spec)
     assert ws.setting("grid_code_legacy14") == "1" and ws.setting("component_scheme") == "std17"

@@ -15,7 +15,7 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
 from citymgmt_plugin.core import codes
-from citymgmt_plugin.core.store import Workspace
+from citymgmt_plugin.core.workspace.store import Workspace
 
 SCALE = 0.05
 SEED = 7
@@ -23,8 +23,8 @@ SPANNING = {"0205", "0207", "0208"}
 
 
 def _generate(out: Path, seed: int = SEED):
-    from citymgmt_plugin.core.demo.generate import step_generate
-    from citymgmt_plugin.core.demo.runner import DemoContext
+    from citymgmt_plugin.demo.generate import step_generate
+    from citymgmt_plugin.demo.runner import DemoContext
 
     out.mkdir(parents=True, exist_ok=True)
     ctx = DemoContext(out, out / "demo-district.gpkg", SCALE, seed, log=lambda _m: None)
@@ -204,7 +204,7 @@ def test_tracks_cadence_gaps_and_speeds(ws, truth):
 
 
 def test_weekly_skips_fail_the_coverage_check(ws, truth):
-    from citymgmt_plugin.core import coverage as cov
+    from citymgmt_plugin.core.patrol import coverage as cov
 
     s = ws.schema
     with ws.begin() as c:

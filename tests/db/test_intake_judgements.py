@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from citymgmt_plugin.core import chinacrs, review
-from citymgmt_plugin.core.intake import ingest
-from citymgmt_plugin.core.intake.duplicates import DuplicateRules
-from citymgmt_plugin.core.intake.files import DeviceExportSource
-from citymgmt_plugin.core.intake.synthetic import (
+from citymgmt_plugin.core import chinacrs
+from citymgmt_plugin.core.submissions import ingest, review
+from citymgmt_plugin.core.submissions.duplicates import DuplicateRules
+from citymgmt_plugin.core.submissions.files import DeviceExportSource
+from tests.fixtures.synthetic_submissions import (
     SHANGHAI,
     make_jpeg,
     seed_city,
@@ -87,7 +87,7 @@ def _grid_at(city, x, y):
 
 
 def ws_xy(city, lon, lat):
-    from citymgmt_plugin.core.intake.synthetic import _projector
+    from tests.fixtures.synthetic_submissions import _projector
 
     x, y = _projector(city.srid).forward([lon], [lat])
     return float(x[0]), float(y[0])

@@ -7,11 +7,11 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
-from citymgmt_plugin.core.intake import ingest
-from citymgmt_plugin.core.intake.files import DeviceExportSource
-from citymgmt_plugin.core.intake.inbox import InboxSource
-from citymgmt_plugin.core.intake.records import QUARANTINE_REASONS, reason_code
-from citymgmt_plugin.core.intake.synthetic import (
+from citymgmt_plugin.core.submissions import ingest
+from citymgmt_plugin.core.submissions.files import DeviceExportSource
+from citymgmt_plugin.core.submissions.inbox import InboxSource
+from citymgmt_plugin.core.submissions.records import QUARANTINE_REASONS, reason_code
+from tests.fixtures.synthetic_submissions import (
     BROKEN_KINDS,
     make_submissions,
     seed_city,

@@ -1,4 +1,4 @@
-"""ODK Central intake and write-back against a real local HTTP server (tests/odk_server.py)."""
+"""ODK Central intake and write-back against a real local HTTP server (tests/fixtures/)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from citymgmt_plugin.core import review
-from citymgmt_plugin.core.intake import IngestError, ingest, load_cursor
-from citymgmt_plugin.core.intake.odk import OdkClient, OdkError, OdkSource
-from citymgmt_plugin.core.intake.synthetic import make_submissions, odata_row, seed_city
-from tests.odk_server import EMAIL, PASSWORD, CentralServer
+from citymgmt_plugin.core.submissions import IngestError, ingest, load_cursor, review
+from citymgmt_plugin.core.submissions.odk import OdkClient, OdkError, OdkSource
+from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer
+from tests.fixtures.synthetic_submissions import make_submissions, odata_row, seed_city
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
 

@@ -7,10 +7,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from citymgmt_plugin.core import review
-from citymgmt_plugin.core.intake import ingest
-from citymgmt_plugin.core.intake.files import DeviceExportSource
-from citymgmt_plugin.core.intake.synthetic import make_submissions, seed_city, write_device_export
+from citymgmt_plugin.core.submissions import ingest, review
+from citymgmt_plugin.core.submissions.files import DeviceExportSource
+from tests.fixtures.synthetic_submissions import make_submissions, seed_city, write_device_export
 
 
 def _load(ws, tmp_path, n=20, **kw):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from citymgmt_plugin.core.store import Workspace, current_revision, upgrade
+from citymgmt_plugin.core.workspace.store import Workspace, current_revision, upgrade
 
 SQUARE = (
     "SRID=4549;MULTIPOLYGON(((500000 3500000,500100 3500000,500100 3500100,"

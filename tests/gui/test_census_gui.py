@@ -21,8 +21,8 @@ from shapely.geometry import Point
 from sqlalchemy import select
 
 from citymgmt_plugin.core import census
-from citymgmt_plugin.core.census.sample import seed_lattice
-from citymgmt_plugin.core.layers import workspace_layer
+from citymgmt_plugin.core.qgis.layers import workspace_layer
+from citymgmt_plugin.demo.lattice import seed_lattice
 from citymgmt_plugin.gui.census_dock import CensusDock
 from citymgmt_plugin.gui.census_maptools import MoveTool, PickTool, PlaceTool
 
@@ -48,7 +48,7 @@ def setup(qgis_canvas, qgis_new_project, pg_workspace):
 @pytest.fixture
 def setup_std17(qgis_canvas, qgis_new_project, pg_spec):
     """A workspace on the 17-digit identifier scheme (5-digit class codes)."""
-    from citymgmt_plugin.core.store import UpgradeOptions, Workspace, upgrade
+    from citymgmt_plugin.core.workspace.store import UpgradeOptions, Workspace, upgrade
 
     upgrade(pg_spec, UpgradeOptions(component_scheme="std17"))
     ws = Workspace.open(pg_spec)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from citymgmt_plugin.core import census
 from citymgmt_plugin.core.census import ComponentDraft
 from citymgmt_plugin.core.census.importer import MappingStore
-from citymgmt_plugin.core.census.sample import seed_lattice
+from citymgmt_plugin.demo.lattice import seed_lattice
 from citymgmt_plugin.gui.census_reconcile import ReconcileDialog
 
 X0, Y0 = 500000.0, 3500000.0

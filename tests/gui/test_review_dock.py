@@ -10,16 +10,16 @@ from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
 from sqlalchemy import select
 
-from citymgmt_plugin.core.intake import ingest
-from citymgmt_plugin.core.intake.files import DeviceExportSource
-from citymgmt_plugin.core.intake.synthetic import (
+from citymgmt_plugin.core.submissions import ingest
+from citymgmt_plugin.core.submissions.files import DeviceExportSource
+from citymgmt_plugin.gui.context import PluginContext
+from citymgmt_plugin.gui.review_dock import ReviewDock
+from tests.fixtures.synthetic_submissions import (
     BROKEN_KINDS,
     make_submissions,
     seed_city,
     write_device_export,
 )
-from citymgmt_plugin.gui.context import PluginContext
-from citymgmt_plugin.gui.review_dock import ReviewDock
 
 
 def settle():

@@ -25,8 +25,8 @@ from qgis.core import (
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication
 
-from citymgmt_plugin.core.snapping_index import has_stale_index_bug, reset_snapping_indexes
 from citymgmt_plugin.gui.snapping_feature import SnappingFeature
+from citymgmt_plugin.gui.snapping_index import has_stale_index_bug, reset_snapping_indexes
 
 NEW_VERTEX = QgsPointXY(0, 0)
 

@@ -36,8 +36,8 @@ from qgis.PyQt.QtWidgets import QDialogButtonBox
 from shapely import wkb as shapely_wkb
 from sqlalchemy import insert, select
 
-from citymgmt_plugin.core.layers import workspace_layer
-from citymgmt_plugin.core.thematic.qgis_layer import SURVEYOR_VARIABLE, thematic_layer
+from citymgmt_plugin.core.qgis.layers import workspace_layer
+from citymgmt_plugin.core.qgis.thematic_layer import SURVEYOR_VARIABLE, thematic_layer
 from citymgmt_plugin.core.thematic.tables import create_thematic_table, thematic_table
 from citymgmt_plugin.core.thematic.templates import get_template
 from citymgmt_plugin.gui.thematic_capture import prepare_capture
@@ -276,7 +276,7 @@ def test_digitise_zone_with_snapping_form_and_rules(scene, artifacts):
     zones.rollBack()
     assert len(_stored(ws, "construction_zones", info.table_name)) == 1
 
-    from citymgmt_plugin.core.render import render_layers_png
+    from citymgmt_plugin.core.qgis.render import render_layers_png
 
     render_layers_png(
         [zones, roads],

@@ -8,10 +8,10 @@ from qgis.core import QgsEditorWidgetSetup, QgsFieldConstraints, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
 
-from citymgmt_plugin.core.layers import load_workspace_layers
-from citymgmt_plugin.core.store import Workspace
-from citymgmt_plugin.core.thematic.qgis_layer import TEMPLATE_PROPERTY
+from citymgmt_plugin.core.qgis.layers import load_workspace_layers
+from citymgmt_plugin.core.qgis.thematic_layer import TEMPLATE_PROPERTY
 from citymgmt_plugin.core.thematic.tables import create_thematic_table
+from citymgmt_plugin.core.workspace.store import Workspace
 from citymgmt_plugin.gui.context import PluginContext
 from citymgmt_plugin.gui.thematic_feature import ThematicFeature
 from citymgmt_plugin.gui.thematic_guard import guard_for

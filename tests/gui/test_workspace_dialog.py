@@ -9,13 +9,12 @@ import pytest
 from qgis.core import QgsProject, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
-from small_workspace import seed_small_workspace
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from zh_translator import zh_cn
 
-from citymgmt_plugin.core import connection as C
-from citymgmt_plugin.core.layers import LAYER_KEY_PROPERTY
+from citymgmt_plugin.core.qgis.layers import LAYER_KEY_PROPERTY
+from citymgmt_plugin.core.workspace import connection as C
 from citymgmt_plugin.gui.context import PluginContext
 from citymgmt_plugin.gui.workspace_dialog import (
     PROJECT_KEY,
@@ -25,6 +24,7 @@ from citymgmt_plugin.gui.workspace_dialog import (
     project_workspace,
 )
 from citymgmt_plugin.gui.workspace_feature import WorkspaceFeature
+from tests.fixtures.small_workspace import seed_small_workspace
 
 
 def wait_until(condition, timeout: float = 60.0) -> None:

@@ -196,7 +196,7 @@ def test_geopackage_inputs_in_another_crs(processing_ready, tmp_path):
 
 def test_workspace_tables(processing_ready, gpkg_workspace, tmp_path):
     """The workspace's unit_grids and community admin_units: a clean block of six grids."""
-    from small_workspace import seed_small_workspace
+    from tests.fixtures.small_workspace import seed_small_workspace
 
     seed_small_workspace(gpkg_workspace)
     ws = gpkg_workspace.spec.path

@@ -240,7 +240,7 @@ def test_bad_inputs_are_explained(processing_ready, case, message):
 def _synthetic(tmp_path: Path):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     try:
-        from coverage_synth import make_district, write_gpkg
+        from tests.fixtures.coverage_synth import make_district, write_gpkg
     finally:
         sys.path.pop(0)
     district = make_district(scale=0.02, seed=11, days=2)
@@ -258,7 +258,7 @@ def _gpkg_params(path: Path) -> dict:
 
 
 def test_geopackage_fast_path_matches_memory_path(processing_ready, tmp_path):
-    from citymgmt_plugin.core.coverage import (
+    from citymgmt_plugin.core.patrol.coverage import (
         TrackRules,
         clip_roads_to_grids,
         compute_coverage,
@@ -292,12 +292,12 @@ def test_geopackage_fast_path_matches_memory_path(processing_ready, tmp_path):
 def test_geopackage_fast_path_in_small_batches(processing_ready, tmp_path, monkeypatch):
     """Fixes arrive from GDAL's Arrow stream in batches written into preallocated arrays:
     many small batches give the same answer as one."""
-    from processing_algorithms import layer_arrays
+    from processing_algorithms import readers
 
     district, path = _synthetic(tmp_path)
     p = _gpkg_params(path)
     whole = by_code(run(p["GRIDS"], p["ROADS"], p["TRACKS"])["OUTPUT"])
-    monkeypatch.setattr(layer_arrays, "_BATCH", 997)
+    monkeypatch.setattr(readers, "_BATCH", 997)
     res = run(p["GRIDS"], p["ROADS"], p["TRACKS"])
     batched = by_code(res["OUTPUT"])
     assert res["fixes_used"] > 10 * 997
@@ -307,7 +307,7 @@ def test_geopackage_fast_path_in_small_batches(processing_ready, tmp_path, monke
 
 def test_fix_columns_grow_and_trim():
     """The reader's arrays follow the rows actually read, whatever count was announced."""
-    from processing_algorithms.layer_arrays import _FixColumns
+    from processing_algorithms.readers import _FixColumns
 
     for expected in (0, 2, 5, 50):
         cols = _FixColumns(expected, with_time=True)

@@ -199,8 +199,9 @@ def test_without_grids_closure_and_period(processing_ready, tmp_path):
 
 def test_workspace_submissions(processing_ready, gpkg_workspace, tmp_path):
     """The workspace's own submissions and unit_grids tables (UTC text times, SpatiaLite blobs)."""
-    from small_workspace import seed_small_workspace
     from sqlalchemy import update
+
+    from tests.fixtures.small_workspace import seed_small_workspace
 
     seed_small_workspace(gpkg_workspace)
     s = gpkg_workspace.schema

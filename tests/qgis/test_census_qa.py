@@ -11,8 +11,8 @@ from sqlalchemy import update
 
 from citymgmt_plugin.core import census
 from citymgmt_plugin.core.census import ComponentDraft
-from citymgmt_plugin.core.census.sample import seed_lattice
-from citymgmt_plugin.core.layers import workspace_layer
+from citymgmt_plugin.core.qgis.layers import workspace_layer
+from citymgmt_plugin.demo.lattice import seed_lattice
 
 X0, Y0 = 500000.0, 3500000.0
 

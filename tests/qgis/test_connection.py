@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from citymgmt_plugin.core import connection as C
-from citymgmt_plugin.core.store import WorkspaceError, WorkspaceSpec, upgrade
+from citymgmt_plugin.core.workspace import connection as C
+from citymgmt_plugin.core.workspace.store import WorkspaceError, WorkspaceSpec, upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,12 +22,12 @@ import json, sys
 from dataclasses import replace
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from citymgmt_plugin.core.qgis_headless import start_qgis
+from citymgmt_plugin.core.qgis.headless import start_qgis
 start_qgis()
 from qgis.core import QgsApplication, QgsAuthMethodConfig
-from citymgmt_plugin.core import connection as C
-from citymgmt_plugin.core.qgis_auth import Credentials, resolve_authcfg
-from citymgmt_plugin.core.store import WorkspaceError, WorkspaceSpec
+from citymgmt_plugin.core.workspace import connection as C
+from citymgmt_plugin.core.qgis.auth import Credentials, resolve_authcfg
+from citymgmt_plugin.core.workspace.store import WorkspaceError, WorkspaceSpec
 
 am = QgsApplication.authManager()
 assert not am.isDisabled(), am.disabledMessage()
@@ -91,12 +91,14 @@ def test_authcfg_credentials_at_connect_time(pg_spec, tmp_path):
 # Central server: the account comes from the configuration, the password never from settings.
 _ODK_AUTH_SCRIPT = r"""
 import json, sys
-from citymgmt_plugin.core.qgis_headless import start_qgis
+from citymgmt_plugin.core.qgis.headless import start_qgis
 start_qgis()
 from qgis.core import QgsApplication, QgsAuthMethodConfig
-from citymgmt_plugin.core.intake.odk import OdkError
-from citymgmt_plugin.core.intake.sources import SourceConfigError, odk_config, open_source
-from tests.odk_server import EMAIL, PASSWORD, CentralServer
+from citymgmt_plugin.core.submissions.odk import OdkError
+from citymgmt_plugin.core.submissions.sources import (
+    SourceConfigError, odk_config, odk_login, open_source,
+)
+from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer
 
 am = QgsApplication.authManager()
 assert am.setMasterPassword("citymgmt-test-master", True)
@@ -112,18 +114,20 @@ def basic(user, password):
 good, wrong = basic(EMAIL, PASSWORD), basic(EMAIL, "not-the-password")
 out = {}
 with CentralServer() as srv:
-    config = odk_config(srv.url, 7, "city_report", None, authcfg=good)
-    src = open_source(None, config)
+    config = odk_config(srv.url, 7, "city_report")
+    login = odk_login(good)
+    out["login_repr_hides"] = PASSWORD not in repr(login)
+    src = open_source(None, config, login=login, allow_http=True)
     src.client.login()
     out["email"] = src.client.email
     out["logged_in"] = bool(src.client.token)
-    out["config_has_password"] = PASSWORD in json.dumps(config)
+    out["config_has_account"] = PASSWORD in json.dumps(config) or EMAIL in json.dumps(config)
     try:
-        open_source(None, odk_config(srv.url, 7, "city_report", None, authcfg=wrong)).client.login()
+        open_source(None, config, login=odk_login(wrong), allow_http=True).client.login()
     except OdkError as exc:
         out["refused"] = str(exc)
     try:
-        open_source(None, odk_config(srv.url, 7, "city_report", None, authcfg="nope123"))
+        odk_login("nope123")
     except SourceConfigError as exc:
         out["missing"] = str(exc)
 print("RESULT " + json.dumps(out))
@@ -147,7 +151,7 @@ def test_odk_account_from_authcfg(tmp_path):
     assert proc.returncode == 0 and lines, proc.stderr[-3000:]
     out = json.loads(lines[-1][len("RESULT ") :])
     assert out["logged_in"] and out["email"] == "reviewer@example.org"
-    assert not out["config_has_password"]
+    assert out["login_repr_hides"] and not out["config_has_account"]
     assert "refused the login" in out["refused"]
     # A named configuration that cannot be read says so (no silent fall-back).
     assert "nope123" in out["missing"] and "cannot be read" in out["missing"]

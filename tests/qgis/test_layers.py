@@ -11,11 +11,11 @@ from qgis.core import (
     QgsRuleBasedRenderer,
     QgsWkbTypes,
 )
-from small_workspace import THEMATIC_TABLE, seed_small_workspace
 from zh_translator import zh_cn
 
-from citymgmt_plugin.core import layers as L
-from citymgmt_plugin.core.store import WorkspaceSpec
+from citymgmt_plugin.core.qgis import layers as L
+from citymgmt_plugin.core.workspace.store import WorkspaceSpec
+from tests.fixtures.small_workspace import THEMATIC_TABLE, seed_small_workspace
 
 
 def _count(layer) -> int:
@@ -153,7 +153,7 @@ def test_names_are_translated_under_zh_cn(qgis_app, gpkg_workspace, tmp_path):
 
 
 def test_template_thematic_layers_get_their_form(qgis_app, gpkg_workspace):
-    from citymgmt_plugin.core.thematic.qgis_layer import TEMPLATE_PROPERTY
+    from citymgmt_plugin.core.qgis.thematic_layer import TEMPLATE_PROPERTY
     from citymgmt_plugin.core.thematic.tables import create_thematic_table
 
     info = create_thematic_table(gpkg_workspace, "waterlogging_points")

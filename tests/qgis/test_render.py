@@ -6,12 +6,12 @@ from pathlib import Path
 
 from qgis.core import QgsProject
 from qgis.PyQt.QtGui import QColor, QImage
-from small_workspace import seed_small_workspace
 
-from citymgmt_plugin.core.demo.overview import step_overview
-from citymgmt_plugin.core.demo.runner import DemoContext
-from citymgmt_plugin.core.layers import load_workspace_layers, workspace_extent
-from citymgmt_plugin.core.render import is_blank, render_layers_png
+from citymgmt_plugin.core.qgis.layers import load_workspace_layers, workspace_extent
+from citymgmt_plugin.core.qgis.render import is_blank, render_layers_png
+from citymgmt_plugin.demo.overview import step_overview
+from citymgmt_plugin.demo.runner import DemoContext
+from tests.fixtures.small_workspace import seed_small_workspace
 
 
 def test_render_small_workspace(qgis_app, gpkg_workspace, tmp_path, artifacts):

@@ -203,7 +203,7 @@ def test_thematic_stats_exact(processing):
 
 
 def test_stats_label_from_template(processing):
-    from citymgmt_plugin.core.thematic.qgis_layer import configure_layer
+    from citymgmt_plugin.core.qgis.thematic_layer import configure_layer
     from citymgmt_plugin.core.thematic.templates import get_template
 
     x, y = 500000, 3500000
@@ -226,7 +226,7 @@ def test_headless_qgis_process(installed_profile, tmp_path):
     GeoPackage file, and a table in a GeoPackage workspace."""
     from qgis_process_helper import run_qgis_process
 
-    from citymgmt_plugin.core.store import Workspace, upgrade
+    from citymgmt_plugin.core.workspace.store import Workspace, upgrade
 
     out = tmp_path / "routes.gpkg"
     done = run_qgis_process(

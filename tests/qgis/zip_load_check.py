@@ -149,7 +149,7 @@ try:
     try:
         if report["plugin_class"] != "CityMgmtPlugin":
             raise RuntimeError("plugin not started")
-        from citymgmt_plugin.core.store import Workspace, upgrade
+        from citymgmt_plugin.core.workspace.store import Workspace, upgrade
 
         spec = str(out.parent / "zipcheck.gpkg")
         upgrade(spec)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 
-from citymgmt_plugin.core.coverage import (
+from citymgmt_plugin.core.patrol.coverage import (
     NULL_TIME,
     TrackRules,
     capsule_intervals,

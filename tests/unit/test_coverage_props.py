@@ -10,8 +10,8 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citymgmt_plugin.core import coverage
-from citymgmt_plugin.core.coverage import (
+from citymgmt_plugin.core.patrol import coverage
+from citymgmt_plugin.core.patrol.coverage import (
     NULL_TIME,
     TrackRules,
     TrackSegments,

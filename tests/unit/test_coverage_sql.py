@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 import shapely
 
-from citymgmt_plugin.core.coverage import (
+from citymgmt_plugin.core.patrol.coverage import (
     NULL_TIME,
     TrackRules,
     clip_roads_to_grids,
     compute_coverage,
     track_segments,
 )
-from citymgmt_plugin.core.coverage_sql import (
+from citymgmt_plugin.core.patrol.coverage_sql import (
     CoverageQuery,
     PgTable,
     coverage_sql,

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from citymgmt_plugin.core import hugepages
-from citymgmt_plugin.core.hugepages import defrag_mode, no_hugepage_stalls
+from citymgmt_plugin.core.patrol import hugepages
+from citymgmt_plugin.core.patrol.hugepages import defrag_mode, no_hugepage_stalls
 
 # Debian 12's numpy 1.24 (what the plugin runs on) has the switch.
 switch = hugepages._numpy_switch()

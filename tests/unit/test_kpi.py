@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citymgmt_plugin.core.kpi import (
+from citymgmt_plugin.core.reporting.kpi import (
     NULL_TIME,
     Reports,
     Thresholds,

@@ -9,7 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely import box
 
-from citymgmt_plugin.core.topology import ERROR_TYPES, GridRules, check_grids, polygonal, thinness
+from citymgmt_plugin.core.grids.topology import (
+    ERROR_TYPES,
+    GridRules,
+    check_grids,
+    polygonal,
+    thinness,
+)
 
 C = "320508001001"  # county 320508, street 001, community 001
 
@@ -319,7 +325,7 @@ def test_pocket_closed_by_grids_touching_at_corners_is_a_gap():
 )
 def test_fast_code_check_agrees_with_validate_grid_code(c, legacy14):
     from citymgmt_plugin.core.codes import validate_grid_code
-    from citymgmt_plugin.core.topology import _plainly_valid
+    from citymgmt_plugin.core.grids.topology import _plainly_valid
 
     fast = _plainly_valid(c, (14, 15) if legacy14 else (15,))
     assert fast == (validate_grid_code(c, legacy14=legacy14) == [])

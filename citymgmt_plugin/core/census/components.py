@@ -17,8 +17,8 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, func, select
 
 from ..i18n import tr
-from ..model import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
-from ..store import Workspace, audit
+from ..workspace.model import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
+from ..workspace.store import Workspace, audit
 from .errors import NotFound, Problem, ValidationFailed, VersionConflict
 from .geo import MAX_TOLERANCE_M, GridRef, anchor, from_db, to_ewkt
 from .grids import find_grid, within_box

@@ -9,7 +9,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, and_, func, literal_column, select, text
 from sqlalchemy.orm import aliased
 
-from ..store import Workspace
+from ..workspace.store import Workspace
 from .geo import GridIndex, GridRef, anchor, from_db
 
 

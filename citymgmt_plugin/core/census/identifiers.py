@@ -18,7 +18,7 @@ from sqlalchemy import Connection, text
 
 from ..codes import id_schemes
 from ..i18n import tr
-from ..store import Workspace
+from ..workspace.store import Workspace
 from .errors import CensusError
 
 MAX_SERIAL = 999_999

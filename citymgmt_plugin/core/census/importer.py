@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection
 
 from ..i18n import tr
-from ..store import Workspace
+from ..workspace.store import Workspace
 from .errors import CensusError, Problem
 from .geo import anchors, geometry_kind
 from .grids import load_grid_index

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, select
 
 from ..i18n import tr
-from ..store import Workspace, audit
+from ..workspace.store import Workspace, audit
 from .errors import CensusError
 
 

@@ -27,8 +27,8 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, func, or_, select
 
 from ..i18n import tr
-from ..model import RETIRED_STATUSES
-from ..store import Workspace, audit
+from ..workspace.model import RETIRED_STATUSES
+from ..workspace.store import Workspace, audit
 from .components import ComponentDraft, create_component, update_component
 from .errors import CensusError, Problem, ValidationFailed
 from .geo import MAX_TOLERANCE_M, anchors, from_db, tolerance

@@ -39,9 +39,9 @@ from sqlalchemy import (
 )
 
 from ..i18n import tr
-from ..model import convention
-from ..store import Workspace, audit
-from ..types import UtcDateTime
+from ..workspace.model import convention
+from ..workspace.store import Workspace, audit
+from ..workspace.types import UtcDateTime
 from .templates import Template, get_template
 
 GEOMETRY_SQL = {"point": "POINT", "line": "LINESTRING", "polygon": "POLYGON"}

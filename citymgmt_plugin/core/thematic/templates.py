@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
-from ..model import ROAD_KINDS
 from ..paths import resource
+from ..workspace.model import ROAD_KINDS
 
 FORMAT = "citymgmt-thematic-template/1"
 GEOMETRY_KINDS = ("point", "line", "polygon")

@@ -1,0 +1,1 @@
+"""Command line: ``python -m citymgmt_plugin …`` for admins and scheduled jobs."""

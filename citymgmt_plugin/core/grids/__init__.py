@@ -1,0 +1,1 @@
+"""Unit grids: grid codes and the topology checks of the grid layer."""

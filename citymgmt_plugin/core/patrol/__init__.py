@@ -1,0 +1,1 @@
+"""Patrols: GPS tracks, the coverage kernel and its SQL path, route deviation."""

@@ -1,0 +1,1 @@
+"""Contract figures: reporting KPIs per collector, grid and period."""

@@ -1,0 +1,478 @@
+"""ODK Central: session login, OData submission pages, attachments, review write-back.
+
+Endpoints used (ODK Central API, docs/api.yaml in getodk/central-backend):
+
+- ``POST /v1/sessions`` {email, password} -> {token, csrf, expiresAt, createdAt}; the token is
+  sent as ``Authorization: Bearer``; a 401 later means it expired: log in once more.
+- ``GET /v1/projects`` and ``GET /v1/projects/{p}/forms`` (``X-Extended-Metadata: true``:
+  with submission counts) -> what the account may see, to choose a project and form from.
+- ``GET /v1/projects/{p}/forms/{f}.svc/Submissions?$top=N&$filter=…`` -> {"value": [...],
+  "@odata.nextLink": "…$skiptoken=…"}; the next page is fetched by following nextLink as
+  given. Incremental pulls filter on ``__system/submissionDate`` and ``__system/updatedAt``;
+  ``$count=true`` adds ``@odata.count``, the rows matching the filter (progress).
+- ``GET …/submissions/{instanceId}/attachments/{name}`` with ``If-None-Match`` -> 200 + ETag
+  or 304: a photo is downloaded once.
+- ``PATCH …/submissions/{instanceId}`` {"reviewState": …} and
+  ``POST …/submissions/{instanceId}/comments`` {"body": …}.
+
+Network failures, 5xx and 429 answers are retried with exponential backoff; when the
+retries run out the pull stops with :class:`OdkError`, and because the cursor (the nextLink
+of the page not yet stored) was saved with every stored page, the next pull resumes there.
+
+Photos are downloaded concurrently (:meth:`OdkClient.run_concurrently`): a bounded pool of
+``workers`` threads (default 8), each with its own ``requests.Session`` for the duration of
+one page's downloads; results come back in submission order. The client is thread-safe:
+the token is shared, and a 401 leads to one re-login at a time across threads.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from typing import Any, TypeVar
+from urllib.parse import quote, urlencode, urlsplit
+
+from ..i18n import tr
+from .records import (
+    AttachmentMissing,
+    AttachmentRef,
+    Page,
+    RawSubmission,
+    float_or_none,
+    photo_names,
+    pick,
+    text_or_none,
+)
+
+_CTX = "Intake"
+PASSWORD_ENV = "CITYMGMT_ODK_PASSWORD"
+RETRY_STATUS = {500, 502, 503, 504, 429}
+WORKERS = 8  # concurrent photo downloads
+_T = TypeVar("_T")
+
+# Our decisions as ODK Central review states.
+REVIEW_STATES = {
+    "accept_new": "approved",
+    "update_existing": "approved",
+    "duplicate": "rejected",
+    "reject": "rejected",
+    "has_issues": "hasIssues",
+}
+
+
+class OdkError(Exception):
+    """ODK Central could not be reached or refused (message translated); ``detail`` is the
+    server's own message, when it sent one."""
+
+    def __init__(self, message: str, status: int | None = None, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
+
+
+def server_message(resp: Any) -> str | None:
+    """The ``message`` of an ODK Central problem response ({"code": …, "message": …})."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return None
+    message = body.get("message") if isinstance(body, dict) else None
+    return str(message) if message else None
+
+
+def password_from(
+    authcfg: str | None = None, env: str = PASSWORD_ENV
+) -> tuple[str | None, str | None]:
+    """(user, password) from a QGIS authentication configuration, else the environment.
+
+    A named configuration that cannot be read is an error (translated), not a silent
+    fall-back to the environment: the user chose it and must learn why it failed.
+    """
+    if authcfg:
+        from ..qgis.auth import resolve_authcfg
+
+        creds = resolve_authcfg(authcfg)  # WorkspaceError with the reason
+        return creds.username or None, creds.password or None
+    return None, os.environ.get(env)
+
+
+class OdkClient:
+    """A logged-in ODK Central client over ``requests`` with retry and backoff."""
+
+    def __init__(
+        self,
+        base_url: str,
+        email: str,
+        password: str,
+        retries: int = 4,
+        backoff: float = 0.5,
+        timeout: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        workers: int = WORKERS,
+    ) -> None:
+        import requests
+
+        self.base_url = base_url.rstrip("/")
+        if self.base_url.endswith("/v1"):
+            self.base_url = self.base_url[:-3]
+        self.email = email
+        self._password = password
+        self.retries = retries
+        self.backoff = backoff
+        self.timeout = timeout
+        self.sleep = sleep
+        self.workers = max(1, int(workers))
+        self._session = requests.Session()  # the calling thread's; workers get their own
+        self._local = threading.local()
+        self._lock = threading.Lock()  # counters
+        self._login_lock = threading.Lock()  # one login at a time across threads
+        self.token: str | None = None
+        self.requests_made = 0
+
+    @property
+    def http(self) -> Any:
+        """The ``requests.Session`` of the current thread (a pool worker has its own)."""
+        return getattr(self._local, "session", None) or self._session
+
+    def run_concurrently(self, calls: Sequence[Callable[[], _T]]) -> list[_T]:
+        """Run ``calls`` on up to ``workers`` threads; their results in the order of ``calls``.
+
+        Each worker thread has its own ``requests.Session``, closed when the calls are done.
+        When a call raises, the calls not started yet are cancelled, the running ones are
+        waited for, and the exception of the first failed call (in call order) is raised.
+        """
+        if self.workers == 1 or len(calls) < 2:
+            return [call() for call in calls]
+        sessions: list[Any] = []
+
+        def start_worker() -> None:
+            import requests
+
+            session = requests.Session()
+            self._local.session = session
+            with self._lock:
+                sessions.append(session)
+
+        try:
+            with ThreadPoolExecutor(
+                max_workers=min(self.workers, len(calls)),
+                thread_name_prefix="odk-fetch",
+                initializer=start_worker,
+            ) as pool:
+                futures = [pool.submit(call) for call in calls]
+                wait(futures, return_when=FIRST_EXCEPTION)
+                if any(f.done() and not f.cancelled() and f.exception() for f in futures):
+                    for f in futures:
+                        f.cancel()
+                    wait(futures)
+                for f in futures:
+                    if not f.cancelled() and f.exception() is not None:
+                        raise f.exception()  # type: ignore[misc]
+                return [f.result() for f in futures]
+        finally:
+            for session in sessions:
+                session.close()
+
+    # -- plumbing ------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/v1{path}"
+
+    def login(self) -> None:
+        resp = self._send(
+            "POST",
+            self.url("/sessions"),
+            json={"email": self.email, "password": self._password},
+            auth=False,
+        )
+        if resp.status_code != 200:
+            raise OdkError(
+                tr(_CTX, "ODK Central refused the login of {0} (HTTP {1}).").format(
+                    self.email, resp.status_code
+                ),
+                resp.status_code,
+                server_message(resp),
+            )
+        self.token = resp.json()["token"]
+
+    def _send(self, method: str, url: str, auth: bool = True, **kw: Any) -> Any:
+        """One request, retried on network errors, 5xx and 429 with exponential backoff."""
+        import requests
+
+        headers = dict(kw.pop("headers", None) or {})
+        attempt = 0
+        relogged = False
+        token = None
+        while True:
+            if auth:
+                token = self._current_token()
+                headers["Authorization"] = f"Bearer {token}"
+            resp = None
+            try:
+                with self._lock:
+                    self.requests_made += 1
+                resp = self.http.request(method, url, headers=headers, timeout=self.timeout, **kw)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt >= self.retries:
+                    raise OdkError(
+                        tr(_CTX, "ODK Central did not answer after {0} attempts: {1}").format(
+                            attempt + 1, exc
+                        )
+                    ) from exc
+            else:
+                if resp.status_code == 401 and auth and not relogged:
+                    relogged = True
+                    self._relogin(token)
+                    continue
+                if resp.status_code not in RETRY_STATUS:
+                    return resp
+                if attempt >= self.retries:
+                    raise OdkError(
+                        tr(_CTX, "ODK Central answered HTTP {0} after {1} attempts.").format(
+                            resp.status_code, attempt + 1
+                        ),
+                        resp.status_code,
+                    )
+            self.sleep(self._delay(attempt, resp))
+            attempt += 1
+
+    def _delay(self, attempt: int, resp: Any) -> float:
+        """Exponential backoff; a longer ``Retry-After`` (seconds) of a 429/503 is honoured."""
+        delay = self.backoff * (2**attempt)
+        after = resp.headers.get("Retry-After") if resp is not None else None
+        if after and after.strip().isdigit():
+            delay = max(delay, float(after))
+        return min(delay, 30.0)
+
+    def _current_token(self) -> str:
+        token = self.token
+        if token is None:
+            with self._login_lock:
+                if self.token is None:
+                    self.login()
+                token = self.token
+        return str(token)
+
+    def _relogin(self, stale: str | None) -> None:
+        """After a 401: log in again, unless another thread already did since ``stale``."""
+        with self._login_lock:
+            if self.token == stale:
+                self.token = None
+                self.login()
+
+    def _json(self, method: str, url: str, **kw: Any) -> Any:
+        resp = self._send(method, url, **kw)
+        if resp.status_code >= 400:
+            raise OdkError(
+                tr(_CTX, "ODK Central answered HTTP {0} for {1}.").format(resp.status_code, url),
+                resp.status_code,
+                server_message(resp),
+            )
+        try:
+            return resp.json()
+        except ValueError as exc:
+            raise OdkError(
+                tr(_CTX, "ODK Central sent a page that is not JSON: {0}").format(exc)
+            ) from exc
+
+    # -- API -----------------------------------------------------------------------------
+    def form_path(self, project: int | str, form: str) -> str:
+        return f"/projects/{project}/forms/{quote(str(form), safe='')}"
+
+    def submissions_url(
+        self, project: int | str, form: str, top: int = 1000, since: str | None = None
+    ) -> str:
+        query = {"$top": str(top), "$count": "true"}
+        if since:
+            query["$filter"] = (
+                f"__system/submissionDate ge {since} or __system/updatedAt ge {since}"
+            )
+        return self.url(self.form_path(project, form) + ".svc/Submissions") + "?" + urlencode(query)
+
+    def get_page(self, url: str) -> dict[str, Any]:
+        if urlsplit(url).netloc != urlsplit(self.base_url).netloc:
+            raise OdkError(
+                tr(_CTX, "ODK Central sent a next-page link to another host: {0}").format(url)
+            )
+        return self._json("GET", url)
+
+    def get_attachment(
+        self, project: int | str, form: str, instance_id: str, name: str, etag: str | None
+    ) -> tuple[bytes | None, str | None, str | None]:
+        path = (
+            self.form_path(project, form)
+            + f"/submissions/{quote(instance_id, safe='')}/attachments/{quote(name, safe='')}"
+        )
+        headers = {"If-None-Match": etag} if etag else {}
+        resp = self._send("GET", self.url(path), headers=headers)
+        if resp.status_code == 304:
+            return None, etag, None
+        if resp.status_code == 404:
+            raise AttachmentMissing(name)
+        if resp.status_code >= 400:
+            raise OdkError(
+                tr(_CTX, "ODK Central answered HTTP {0} for attachment {1}.").format(
+                    resp.status_code, name
+                ),
+                resp.status_code,
+            )
+        return resp.content, resp.headers.get("ETag"), resp.headers.get("Content-Type")
+
+    def set_review_state(self, project: int | str, form: str, instance_id: str, state: str) -> None:
+        path = self.form_path(project, form) + f"/submissions/{quote(instance_id, safe='')}"
+        self._json("PATCH", self.url(path), json={"reviewState": state})
+
+    def add_comment(self, project: int | str, form: str, instance_id: str, body: str) -> None:
+        path = (
+            self.form_path(project, form) + f"/submissions/{quote(instance_id, safe='')}/comments"
+        )
+        self._json("POST", self.url(path), json={"body": body})
+
+    def list_projects(self) -> list[dict[str, Any]]:
+        """The projects this account may see (``GET /v1/projects``)."""
+        return list(self._json("GET", self.url("/projects")) or [])
+
+    def list_forms(self, project: int | str) -> list[dict[str, Any]]:
+        """The forms of ``project``, with submission counts (extended metadata)."""
+        url = self.url(f"/projects/{quote(str(project), safe='')}/forms")
+        return list(self._json("GET", url, headers={"X-Extended-Metadata": "true"}) or [])
+
+
+def _flatten(data: dict[str, Any], out: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Group fields up to the top level (first occurrence of a name wins); ``__system`` kept."""
+    out = {} if out is None else out
+    for key, value in data.items():
+        if key == "__system":
+            continue
+        if isinstance(value, dict) and value.get("type") != "Point":
+            _flatten(value, out)
+        else:
+            out.setdefault(key, value)
+    return out
+
+
+def _geopoint(flat: dict[str, Any]) -> tuple[float | None, float | None, float | None]:
+    for value in flat.values():
+        if isinstance(value, dict) and value.get("type") == "Point":
+            coords = value.get("coordinates") or []
+            props = value.get("properties") or {}
+            if len(coords) >= 2:
+                return (
+                    float_or_none(coords[0]),
+                    float_or_none(coords[1]),
+                    float_or_none(props.get("accuracy")),
+                )
+    return None, None, None
+
+
+def record_from_odata(
+    row: dict[str, Any], fetch: Callable[[str, str, str | None], Any] | None
+) -> RawSubmission:
+    """One OData Submissions row as a :class:`RawSubmission` (payload: the row, as sent)."""
+    system = row.get("__system") or {}
+    flat = _flatten(row)
+    lon, lat, accuracy = _geopoint(flat)
+    instance_id = str(row.get("__id"))
+    meta = row.get("meta") or {}
+    version = meta.get("instanceID") or f"{instance_id}#{system.get('edits', 0)}"
+    names = photo_names(pick(flat, "photos"))
+    refs = [
+        AttachmentRef(
+            name, fetch=(lambda etag, n=name: fetch(instance_id, n, etag)) if fetch else None
+        )
+        for name in names
+    ]
+    return RawSubmission(
+        instance_id=instance_id,
+        payload=row,
+        server_version=str(version),
+        lon=lon,
+        lat=lat,
+        accuracy_m=accuracy if accuracy is not None else float_or_none(pick(flat, "accuracy_m")),
+        observed_at=pick(flat, "observed_at") or system.get("submissionDate"),
+        server_updated_at=system.get("updatedAt") or system.get("submissionDate"),
+        received_at=system.get("submissionDate"),
+        kind=text_or_none(pick(flat, "kind")),
+        category_code=text_or_none(pick(flat, "category_code")),
+        description=text_or_none(pick(flat, "description")),
+        collector_code=text_or_none(pick(flat, "collector_code")),
+        collector_name=text_or_none(system.get("submitterName"))
+        or text_or_none(pick(flat, "collector_name")),
+        device_id=text_or_none(system.get("deviceId")) or text_or_none(pick(flat, "device_id")),
+        attachments=refs,
+    )
+
+
+class OdkSource:
+    """One form on an ODK Central server, pulled incrementally a page at a time."""
+
+    missing_photo_is_error = False  # Collect uploads photos after the form: wait for them
+
+    def __init__(
+        self,
+        client: OdkClient,
+        project: int | str,
+        form: str,
+        page_size: int = 1000,
+        crs: str = "WGS84",
+        photos: bool = True,
+    ) -> None:
+        self.client = client
+        self.project = project
+        self.form = form
+        self.page_size = page_size
+        self.crs = crs
+        self.photos = photos
+        self.total: int | None = None  # rows this pull reads, once the first page told
+        host = urlsplit(client.base_url).netloc
+        self.key = f"odk:{host}/{project}/{form}"
+
+    def _fetch(self, instance_id: str, name: str, etag: str | None) -> Any:
+        return self.client.get_attachment(self.project, self.form, instance_id, name, etag)
+
+    def run_concurrently(self, calls: Sequence[Callable[[], _T]]) -> list[_T]:
+        """Intake downloads a page's photos through this: the client's bounded pool."""
+        return self.client.run_concurrently(calls)
+
+    def pages(self, cursor: dict[str, Any] | None) -> Iterator[Page]:
+        cursor = dict(cursor or {})
+        url = cursor.get("next")
+        resumed = bool(url)
+        if not url:
+            url = self.client.submissions_url(
+                self.project, self.form, self.page_size, cursor.get("since")
+            )
+            cursor["high"] = cursor.get("since")
+        while url:
+            body = self.client.get_page(url)
+            rows = body.get("value") or []
+            if self.total is None and isinstance(body.get("@odata.count"), int):
+                self.total = body["@odata.count"]
+            high = cursor.get("high")
+            records = []
+            for row in rows:
+                rec = record_from_odata(row, self._fetch if self.photos else None)
+                system = row.get("__system") or {}
+                stamp = max(
+                    filter(None, [system.get("updatedAt"), system.get("submissionDate")]),
+                    default=None,
+                )
+                if stamp and (high is None or stamp > high):
+                    high = stamp
+                records.append(rec)
+            url = body.get("@odata.nextLink")
+            cursor["high"] = high
+            if url:
+                cursor["next"] = url
+            else:
+                cursor.pop("next", None)
+                if high:
+                    cursor["since"] = high
+            yield Page(records, dict(cursor, resumed=resumed), done=not url)
+
+    def write_review(self, instance_id: str, review_state: str, comment: str | None) -> None:
+        self.client.set_review_state(self.project, self.form, instance_id, review_state)
+        if comment:
+            self.client.add_comment(self.project, self.form, instance_id, comment)

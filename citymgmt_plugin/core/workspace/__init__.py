@@ -1,0 +1,1 @@
+"""Where the tables live: schema per domain, column types, connections, migrations."""

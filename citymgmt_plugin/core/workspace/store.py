@@ -1,0 +1,276 @@
+"""Workspaces: where the city-management tables live, and how to open and upgrade them.
+
+A workspace is either a GeoPackage file (one person, demos, tests) or a schema in an office
+PostGIS database. Both are opened as a SQLAlchemy engine over the same table definitions
+(:mod:`.model`) and upgraded by the same alembic migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+
+from ..i18n import tr
+from .model import DEFAULT_SRID, Schema, build_metadata
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+DEFAULT_PG_SCHEMA = "citymgmt"
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+class WorkspaceError(Exception):
+    """A workspace cannot be opened or is not in the state asked for (message translated)."""
+
+
+@dataclass(frozen=True)
+class WorkspaceSpec:
+    """Where a workspace is: a GeoPackage path, a PostgreSQL URL or a pg_service name.
+
+    Passwords are never part of a spec that is saved: a QGIS authentication configuration
+    id (``authcfg``) or the pg_service file / ~/.pgpass supplies them at connect time.
+    """
+
+    kind: str  # "gpkg" | "postgres"
+    path: str = ""
+    url: str = ""  # postgresql URL without password, or empty when service is used
+    service: str = ""
+    schema: str = DEFAULT_PG_SCHEMA
+    authcfg: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def parse(value: str) -> WorkspaceSpec:
+        """Read ``file.gpkg``, ``postgresql://…[?schema=x]`` or ``service=NAME [schema=x]``."""
+        value = value.strip()
+        if value.startswith(("postgresql://", "postgres://", "postgresql+psycopg2://")):
+            parts = urlsplit(value)
+            query = dict(parse_qsl(parts.query))
+            schema = query.pop("schema", DEFAULT_PG_SCHEMA)
+            authcfg = query.pop("authcfg", "")
+            url = urlunsplit(
+                ("postgresql+psycopg2", parts.netloc, parts.path, urlencode(query), "")
+            )
+            return WorkspaceSpec("postgres", url=url, schema=_check_schema(schema), authcfg=authcfg)
+        if value.startswith("service="):
+            items = dict(item.split("=", 1) for item in value.split() if "=" in item)
+            return WorkspaceSpec(
+                "postgres",
+                service=items["service"],
+                schema=_check_schema(items.get("schema", DEFAULT_PG_SCHEMA)),
+                authcfg=items.get("authcfg", ""),
+            )
+        if value.lower().endswith(".gpkg"):
+            return WorkspaceSpec("gpkg", path=str(Path(value).expanduser().resolve()))
+        raise WorkspaceError(
+            tr(
+                "Workspace",
+                "Not a workspace: give a .gpkg path, a postgresql:// URL or service=NAME.",
+            )
+        )
+
+    def display(self) -> str:
+        if self.kind == "gpkg":
+            return self.path
+        where = f"service={self.service}" if self.service else _hide_password(self.url)
+        return f"{where} schema={self.schema}"
+
+
+def _check_schema(name: str) -> str:
+    if not _IDENT.match(name):
+        raise WorkspaceError(
+            tr("Workspace", "Schema name must be lower-case letters, digits and _: {0}").format(
+                name
+            )
+        )
+    return name
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def spatialite_library() -> str:
+    return os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+
+
+def create_workspace_engine(spec: WorkspaceSpec, password: str | None = None, **kw: Any) -> Engine:
+    """An engine for ``spec``; GeoPackage connections load SpatiaLite in GeoPackage mode."""
+    if spec.kind == "gpkg":
+        from geoalchemy2.admin.dialects.geopackage import load_spatialite_gpkg
+
+        os.environ.setdefault("SPATIALITE_LIBRARY_PATH", spatialite_library())
+        engine = create_engine(f"gpkg:///{spec.path}", **kw)
+
+        def _on_connect(dbapi_conn: Any, record: Any) -> None:
+            load_spatialite_gpkg(dbapi_conn, record)
+            # GeoAlchemy2 leaves SpatiaLite in "amphibious" mode, which writes SpatiaLite
+            # blobs; GPKG mode writes standard GeoPackage geometry blobs that GDAL, QGIS
+            # and every other GeoPackage reader understand.
+            dbapi_conn.execute("SELECT EnableGpkgMode()")
+            dbapi_conn.execute("PRAGMA foreign_keys = ON")
+            dbapi_conn.execute("PRAGMA busy_timeout = 10000")
+
+        event.listen(engine, "connect", _on_connect)
+        return engine
+
+    connect_args: dict[str, Any] = {"application_name": "citymgmt"}
+    if spec.service:
+        connect_args["service"] = spec.service
+        url = "postgresql+psycopg2://"
+    else:
+        url = spec.url
+    if password is not None:
+        connect_args["password"] = password
+    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True, **kw)
+    schema = spec.schema
+
+    @event.listens_for(engine, "connect")
+    def _search_path(dbapi_conn: Any, record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f'SET search_path TO "{schema}", public')
+        dbapi_conn.commit()
+
+    return engine
+
+
+class Workspace:
+    """An open workspace: engine, tables for its CRS, and its settings."""
+
+    def __init__(self, spec: WorkspaceSpec, engine: Engine) -> None:
+        self.spec = spec
+        self.engine = engine
+        self.settings = read_settings(engine)
+        if not self.settings:
+            raise WorkspaceError(
+                tr("Workspace", "{0} has no city-management schema yet: create it first.").format(
+                    spec.display()
+                )
+            )
+        self.srid = int(self.settings.get("srid", DEFAULT_SRID))
+        self.schema: Schema = build_metadata(self.srid)
+
+    @classmethod
+    def open(cls, spec: WorkspaceSpec | str, password: str | None = None) -> Workspace:
+        if isinstance(spec, str):
+            spec = WorkspaceSpec.parse(spec)
+        if spec.kind == "gpkg" and not Path(spec.path).exists():
+            raise WorkspaceError(tr("Workspace", "No such GeoPackage: {0}").format(spec.path))
+        return cls(spec, create_workspace_engine(spec, password))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name  # "postgresql" | "geopackage"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction: everything inside commits together or rolls back whole."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def setting(self, key: str, default: str = "") -> str:
+        return self.settings.get(key, default)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def read_settings(engine: Engine) -> dict[str, str]:
+    from sqlalchemy import inspect
+
+    if "workspace_settings" not in inspect(engine).get_table_names():
+        return {}
+    md = build_metadata(DEFAULT_SRID)
+    with engine.connect() as conn:
+        rows = conn.execute(select(md.workspace_settings)).all()
+    return {r.key: r.value for r in rows}
+
+
+def audit(
+    conn: Connection,
+    schema: Schema,
+    actor: str,
+    action: str,
+    table_name: str | None = None,
+    row_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Record who did what, inside the caller's transaction."""
+    # Values as parameters, not .values(): one statement shape, compiled once and cached
+    # (bulk work such as applying a census writes thousands of these).
+    conn.execute(
+        schema.audit_events.insert(),
+        {
+            "at": datetime.now(timezone.utc),
+            "actor": actor,
+            "action": action,
+            "table_name": table_name,
+            "row_id": row_id,
+            "detail": detail,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class UpgradeOptions:
+    """Settings fixed when a workspace is created (ignored on later upgrades)."""
+
+    srid: int = DEFAULT_SRID
+    grid_code_legacy14: bool = False
+    component_scheme: str = "legacy16"
+    photo_storage: str = "database"  # or "files"
+    timezone: str = "Asia/Shanghai"
+
+
+def upgrade(
+    spec: WorkspaceSpec | str,
+    options: UpgradeOptions | None = None,
+    password: str | None = None,
+    revision: str = "head",
+) -> str:
+    """Create or upgrade the schema of a workspace to ``revision``; returns the revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    if isinstance(spec, str):
+        spec = WorkspaceSpec.parse(spec)
+    options = options or UpgradeOptions()
+    if spec.kind == "gpkg":
+        Path(spec.path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_workspace_engine(spec, password)
+    try:
+        with engine.begin() as conn:
+            if spec.kind == "postgres":
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{spec.schema}"'))
+                conn.execute(text(f'SET search_path TO "{spec.schema}", public'))
+            cfg = Config()
+            cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+            cfg.attributes["connection"] = conn
+            cfg.attributes["options"] = options
+            command.upgrade(cfg, revision)
+            return current_revision(conn) or ""
+    finally:
+        engine.dispose()
+
+
+def current_revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def with_schema(spec: WorkspaceSpec, schema: str) -> WorkspaceSpec:
+    return replace(spec, schema=_check_schema(schema))

@@ -1,0 +1,279 @@
+"""Demo step: a census batch (some moved, changed, new, missing, a few bad rows) imported,
+reconciled and applied, then census QA over the whole inventory; prints the report."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from typing import Any
+
+import shapely
+from sqlalchemy import func, select
+
+from ..core.census import ComponentDraft, create_component, write_transaction
+from ..core.census.geo import from_db
+from ..core.census.importer import MappingStore, import_batch
+from ..core.census.reconcile import apply_reconciliation, kind_label, reconcile, write_report
+from ..core.i18n import tr
+from ..core.workspace.store import Workspace, upgrade
+from .runner import DemoContext
+
+ACTOR = "demo-census"
+
+
+def _ensure_inventory(ws: Workspace, rnd: random.Random) -> None:
+    """Without the district generator: a small lattice and some components to survey."""
+    s = ws.schema
+    with ws.engine.connect() as c:
+        n = c.execute(select(func.count()).select_from(s.components)).scalar()
+        grids = c.execute(select(func.count()).select_from(s.unit_grids)).scalar()
+    if n:
+        return
+    if not grids:
+        from .lattice import seed_lattice
+
+        seed_lattice(ws, streets=2, communities=3, nx=5, ny=5)
+    with ws.engine.connect() as c:
+        rows = c.execute(select(s.unit_grids.c.code, func.ST_AsBinary(s.unit_grids.c.geom))).all()
+    classes = ["0101", "0102", "0103", "0118"]
+    names = {"0101": "上水井盖", "0102": "污水井盖", "0103": "雨水井盖", "0118": "路灯"}
+    with write_transaction(ws) as c:
+        for _code, wkb in rows:
+            minx, miny, maxx, maxy = from_db(wkb).bounds
+            for _ in range(6):
+                cls = rnd.choice(classes)
+                pt = shapely.Point(rnd.uniform(minx + 2, maxx - 2), rnd.uniform(miny + 2, maxy - 2))
+                draft = ComponentDraft(
+                    cls, pt, name=names[cls], dept_code="001", dept_name="市政管理处"
+                )
+                create_component(c, ws, draft, ACTOR)
+
+
+def _wgs84(ws_srid: int):
+    from osgeo import osr
+
+    s, d = osr.SpatialReference(), osr.SpatialReference()
+    s.ImportFromEPSG(ws_srid)
+    d.ImportFromEPSG(4326)
+    for r in (s, d):
+        r.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return osr.CoordinateTransformation(s, d)
+
+
+def make_batch(ws: Workspace, rnd: random.Random, grids_wanted: int = 30) -> tuple[list, dict]:
+    """GeoJSON features (WGS84) of a survey of some grids, and what was planted."""
+    s, c_ = ws.schema, ws.schema.components
+    with ws.engine.connect() as conn:
+        grid_codes = (
+            conn.execute(
+                select(c_.c.grid_code)
+                .where(
+                    c_.c.status.notin_(("移除", "废弃")),
+                    func.ST_GeometryType(c_.c.geom).in_(("POINT", "ST_Point")),
+                )
+                .group_by(c_.c.grid_code)
+                .having(func.count() >= 2)
+                .order_by(c_.c.grid_code)
+            )
+            .scalars()
+            .all()
+        )
+        chosen = sorted(rnd.sample(grid_codes, min(grids_wanted, len(grid_codes))))
+        rows = conn.execute(
+            select(
+                c_.c.identifier,
+                c_.c.class_code,
+                c_.c.name,
+                c_.c.dept_code,
+                c_.c.dept_name,
+                c_.c.status,
+                c_.c.accuracy_class,
+                func.ST_AsBinary(c_.c.geom).label("wkb"),
+            )
+            .where(c_.c.grid_code.in_(chosen), c_.c.status.notin_(("移除", "废弃")))
+            .order_by(c_.c.identifier)
+        ).all()
+        grid_geoms = {
+            code: from_db(wkb)
+            for code, wkb in conn.execute(
+                select(s.unit_grids.c.code, func.ST_AsBinary(s.unit_grids.c.geom)).where(
+                    s.unit_grids.c.code.in_(chosen)
+                )
+            )
+        }
+    ct = _wgs84(ws.srid)
+    feats: list[dict[str, Any]] = []
+    planted = {
+        "moved": 0,
+        "changed": 0,
+        "missing": 0,
+        "new": 0,
+        "duplicate": 0,
+        "bad": 0,
+        "unchanged": 0,
+    }
+
+    def feature(x: float, y: float, props: dict[str, Any]) -> dict[str, Any]:
+        lon, lat, _ = ct.TransformPoint(x, y)
+        return {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(lon, 9), round(lat, 9)]},
+            "properties": props,
+        }
+
+    for r in rows:
+        g = from_db(r.wkb)
+        if g is None or g.geom_type != "Point":  # this batch surveys point classes only
+            planted["missing"] += 1
+            continue
+        props = {
+            "BSM": r.identifier,
+            "LBDM": r.class_code,
+            "MC": r.name,
+            "ZGBMDM": r.dept_code,
+            "ZGBMMC": r.dept_name,
+            "BJZT": r.status,
+            "JDDJ": r.accuracy_class,
+        }
+        x, y = g.x, g.y
+        roll = rnd.random()
+        if roll < 0.06:
+            planted["missing"] += 1
+            continue
+        if roll < 0.14:
+            ang = rnd.uniform(0, 6.283)
+            dist = rnd.uniform(12, 25)  # beyond every accuracy class (C: 10 m)
+            nx, ny = x + dist * math.cos(ang), y + dist * math.sin(ang)
+            if grid_geoms[_grid_of(grid_geoms, x, y)].buffer(-1).contains(shapely.Point(nx, ny)):
+                x, y = nx, ny
+                planted["moved"] += 1
+            else:
+                planted["unchanged"] += 1
+        elif roll < 0.24:
+            props["BJZT"] = "破损" if r.status != "破损" else "完好"
+            planted["changed"] += 1
+        else:
+            planted["unchanged"] += 1
+            if planted["duplicate"] < 3 and rnd.random() < 0.2:  # surveyed twice, no id
+                feats.append(feature(x + 0.3, y, {**props, "BSM": None}))
+                planted["duplicate"] += 1
+        feats.append(feature(x, y, props))
+    for code in chosen[: max(1, len(chosen) // 2)]:
+        g = grid_geoms[code]
+        p = g.representative_point()
+        feats.append(
+            feature(
+                p.x + rnd.uniform(-3, 3),
+                p.y + rnd.uniform(-3, 3),
+                {
+                    "BSM": None,
+                    "LBDM": "0118",
+                    "MC": "路灯",
+                    "ZGBMDM": "002",
+                    "ZGBMMC": "市路灯管理处",
+                    "BJZT": "完好",
+                    "JDDJ": "B",
+                },
+            )
+        )
+        planted["new"] += 1
+    any_grid = grid_geoms[chosen[0]].representative_point()
+    bad = [
+        {"LBDM": "0101", "BJZT": "好的", "ZGBMMC": "市水务局", "ZGBMDM": "001"},  # status
+        {"LBDM": "0199", "BJZT": "完好", "ZGBMMC": "市水务局", "ZGBMDM": "001"},  # class
+        {"LBDM": "0101", "BJZT": "完好", "ZGBMMC": "", "ZGBMDM": "001"},  # mandatory
+        {"BSM": "12345", "LBDM": "0101", "BJZT": "完好", "ZGBMMC": "市水务局", "ZGBMDM": "001"},
+    ]
+    for i, props in enumerate(bad):
+        props = {"BSM": None, "MC": "坏行", "JDDJ": "B", **props}
+        feats.append(feature(any_grid.x + 5 + i, any_grid.y + 5, props))
+    feats.append(
+        feature(
+            any_grid.x - 1e5,
+            any_grid.y,
+            {
+                "BSM": None,
+                "LBDM": "0101",
+                "MC": "界外",
+                "BJZT": "完好",
+                "ZGBMMC": "市水务局",
+                "ZGBMDM": "001",
+                "JDDJ": "B",
+            },
+        )
+    )
+    planted["bad"] = len(bad) + 1
+    rnd.shuffle(feats)
+    return feats, planted
+
+
+def _grid_of(grid_geoms: dict[str, Any], x: float, y: float) -> str:
+    p = shapely.Point(x, y)
+    for code, g in grid_geoms.items():
+        if g.covers(p):
+            return code
+    return next(iter(grid_geoms))
+
+
+def step_census(ctx: DemoContext) -> None:
+    rnd = random.Random(ctx.seed + 4)
+    if not ctx.workspace_path.exists():
+        upgrade(str(ctx.workspace_path))
+    ws = Workspace.open(str(ctx.workspace_path))
+    try:
+        _ensure_inventory(ws, rnd)
+        feats, planted = make_batch(ws, rnd, grids_wanted=max(5, int(30 * ctx.scale)))
+        batch_path = ctx.output("census_batch", ctx.out_dir / "census-batch.geojson")
+        batch_path.write_text(
+            json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+        ctx.log(
+            tr("Demo", "   census batch: {0} rows (planted: {1})").format(
+                len(feats), ", ".join(f"{k} {v}" for k, v in planted.items())
+            )
+        )
+        store = MappingStore(ctx.out_dir / "census-mappings.json")
+        with ws.engine.connect() as c:
+            batch = import_batch(c, ws, batch_path, store=store)
+            recon = reconcile(c, ws, batch)
+        counts = recon.counts()
+        ctx.log(
+            tr("Demo", "   reconciliation: {0}").format(
+                ", ".join(f"{kind_label(k)} {v}" for k, v in counts.items())
+            )
+        )
+        with write_transaction(ws) as c:
+            result = apply_reconciliation(c, ws, recon, ACTOR)
+        paths = write_report(recon, ctx.out_dir, "census-reconciliation", result)
+        for key, p in paths.items():
+            ctx.output(f"census_report_{key}", p)
+        ctx.log(paths["txt"].read_text(encoding="utf-8").rstrip())
+        ctx.facts["census"] = {"counts": counts, "applied": result.as_dict()}
+        _qa(ctx, ws)
+    finally:
+        ws.close()
+
+
+def _qa(ctx: DemoContext, ws: Workspace) -> None:
+    from ..core.census.processing_support import run_census_qa
+    from ..core.qgis.layers import workspace_layer
+
+    comps = workspace_layer(ws, "components", geometry_type="Point")
+    grids = workspace_layer(ws, "unit_grids")
+    out = ctx.out_dir / "census-qa.gpkg"
+    if out.exists():
+        out.unlink()
+    res = run_census_qa(comps, grids, OUTPUT=str(out))
+    ctx.output("census_qa", out)
+    counts = json.loads(res["COUNTS"])
+    ctx.log(
+        tr("Demo", "   census QA: {0} errors on {1} point components").format(
+            res["TOTAL"], res["CHECKED"]
+        )
+    )
+    for rule, n in counts.items():
+        if n:
+            ctx.log(f"     {rule:<20} {n:>6}")
+    ctx.facts["census_qa"] = counts

@@ -1,0 +1,176 @@
+"""citymgmt:routedeviation — time and distance each collector spent off the prescribed route."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from qgis.core import (
+    QgsFeatureRequest,
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from citymgmt_plugin.core.patrol.coverage import track_segments
+from citymgmt_plugin.core.patrol.deviation import route_deviation
+from citymgmt_plugin.core.patrol.hugepages import no_hugepage_stalls
+
+from .base import CityMgmtAlgorithm
+from .params import LINE, POINT, field, sink, source
+from .readers import as_text, require_fields, require_projected
+from .writers import make_fields, wkb_2d, write_features
+
+
+class RouteDeviationAlgorithm(CityMgmtAlgorithm):
+    ALG_ID = "routedeviation"
+    ALG_NAME = "Deviation from prescribed patrol routes"
+    ALG_GROUP = "Patrol"
+    ALG_GROUP_ID = "patrol"
+    ALG_HELP = (
+        "Checks the rule that collectors patrol along their prescribed route (no change of "
+        "route without approval).<br>"
+        "GPS fixes are cleaned as in the coverage check (null time or position skipped, GPS "
+        "jumps faster than the maximum speed dropped, tracks broken at gaps longer than the "
+        "maximum gap). A fix is off-route when it is farther than the tolerance from the "
+        "collector's route; a segment between two off-route fixes counts wholly off-route, "
+        "a segment with one end off counts in proportion.<br>"
+        "<b>Outputs</b>: a table per collector and day (China Standard Time) with patrol "
+        "time and distance, time and distance off-route and their shares; and the off-route "
+        "stretches as lines with their length and duration. Collectors without a route are "
+        "reported with empty off-route values.<br>"
+        "Distances are measured in the tracks' projected CRS (or the routes' when the tracks "
+        "are in longitude/latitude); at least one of them must be in a projected CRS in "
+        "metres."
+    )
+
+    # TRACKS, COLLECTOR_FIELD, TIME_FIELD, TOLERANCE, MAX_GAP, MAX_SPEED, OUTPUT: see
+    # CityMgmtAlgorithm
+    ROUTES = "ROUTES"
+    ROUTE_COLLECTOR_FIELD = "ROUTE_COLLECTOR_FIELD"
+    OFFROUTE = "OFFROUTE"
+
+    def initAlgorithm(self, config=None) -> None:
+        self.add_track_parameters()
+        self.addParameter(
+            source(self.ROUTES, self.tr("Prescribed routes"), [QgsProcessing.TypeVectorLine])
+        )
+        self.addParameter(
+            field(self.ROUTE_COLLECTOR_FIELD, self.tr("Route collector field"), self.ROUTES)
+        )
+        self.add_track_rule_parameters()
+        self.addParameter(
+            sink(self.OUTPUT, self.tr("Deviation per collector and day"), QgsProcessing.TypeVector)
+        )
+        self.addParameter(
+            sink(self.OFFROUTE, self.tr("Off-route stretches"), QgsProcessing.TypeVectorLine)
+        )
+
+    def processAlgorithm(
+        self, parameters: dict, context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict:
+        tracks_src = self.source(parameters, self.TRACKS, context, POINT, self.tr("track"))
+        routes_src = self.source(parameters, self.ROUTES, context, LINE, self.tr("route"))
+        # Distances are measured in the tracks' CRS, or the routes' when the GPS fixes are
+        # still in longitude/latitude.
+        crs = tracks_src.sourceCrs()
+        if crs.isGeographic() and not routes_src.sourceCrs().isGeographic():
+            crs = routes_src.sourceCrs()
+        require_projected(crs, self.tr("track"))
+        col_field, time_field = self.track_fields(parameters, context, tracks_src)
+        route_field = self.parameterAsString(parameters, self.ROUTE_COLLECTOR_FIELD, context)
+        require_fields(routes_src, [route_field], self.tr("route"))
+        tol = self.parameterAsDouble(parameters, self.TOLERANCE, context)
+        rules = self.track_rules(parameters, context)
+        routes = self._routes(routes_src, route_field, crs, context)
+        feedback.setProgress(5)
+        x, y, t, collectors = self.read_fixes(
+            parameters, context, feedback, tracks_src, crs, col_field, time_field
+        )
+        if feedback.isCanceled():
+            return self.cancelled(feedback)
+        feedback.setProgress(40)
+        labels = np.array([as_text(v) for v in collectors], dtype=object)
+        no_label = np.equal(labels, None)
+        if no_label.any():
+            x[no_label] = np.nan
+            labels[no_label] = ""
+        with no_hugepage_stalls():  # see core/hugepages.py
+            segs = track_segments(x, y, t, labels, rules, overwrite=True)
+        self.report_track_stats(feedback, segs.stats)
+        feedback.setProgress(55)
+        if feedback.isCanceled():
+            return self.cancelled(feedback)
+        result = route_deviation(segs, routes, tol)
+        if result.missing_routes:
+            feedback.pushWarning(
+                self.tr("No route for collectors: {}").format(
+                    ", ".join(sorted(str(c) for c in result.missing_routes))
+                )
+            )
+        feedback.setProgress(85)
+        results = self._write(parameters, context, result, crs)
+        feedback.setProgress(100)
+        return results
+
+    def _routes(self, src, field, crs, context) -> dict:
+        idx = src.fields().lookupField(field)
+        req = QgsFeatureRequest().setSubsetOfAttributes([idx])
+        if src.sourceCrs() != crs:
+            req.setDestinationCrs(crs, context.transformContext())
+        parts: dict[str, list] = {}
+        for f in src.getFeatures(req):
+            label = as_text(f.attributes()[idx])
+            if label is None or not f.hasGeometry():
+                continue
+            parts.setdefault(label, []).append(bytes(f.geometry().asWkb()))
+        if not parts:
+            raise QgsProcessingException(
+                self.tr("The route layer has no routes with a collector and a geometry.")
+            )
+        return {label: shapely.union_all(shapely.from_wkb(wkbs)) for label, wkbs in parts.items()}
+
+    def _write(self, parameters, context, result, crs) -> dict:
+        fields = make_fields(
+            [("collector", QVariant.String), ("day", QVariant.String),
+             ("patrol_s", QVariant.Double), ("patrol_m", QVariant.Double),
+             ("off_s", QVariant.Double), ("off_m", QVariant.Double),
+             ("off_time_share", QVariant.Double), ("off_dist_share", QVariant.Double)]
+        )  # fmt: skip
+        sink, out_id = self.sink(
+            parameters, self.OUTPUT, context, fields, QgsWkbTypes.NoGeometry, crs
+        )
+        write_features(
+            sink,
+            fields,
+            (
+                ([str(r.collector), r.day, round(r.patrol_s, 3), round(r.patrol_m, 3),
+                  _round(r.off_s), _round(r.off_m), r.off_time_share, r.off_dist_share], None)
+                for r in sorted(result.rows, key=lambda r: (str(r.collector), r.day))
+            ),
+        )  # fmt: skip
+
+        lfields = make_fields(
+            [("collector", QVariant.String), ("day", QVariant.String),
+             ("length_m", QVariant.Double), ("duration_s", QVariant.Double)]
+        )  # fmt: skip
+        lsink, off_id = self.sink(
+            parameters, self.OFFROUTE, context, lfields, QgsWkbTypes.LineString, crs
+        )
+        st = result.stretches
+        stretches = zip(wkb_2d(st.lines), st.collector, st.day, st.length_m, st.duration_s)
+        write_features(
+            lsink,
+            lfields,
+            (
+                ([str(c), str(d), round(float(ln), 3), round(float(dur), 3)], wkb)
+                for wkb, c, d, ln, dur in stretches
+            ),
+        )
+        return {self.OUTPUT: out_id, self.OFFROUTE: off_id}
+
+
+def _round(v: float | None) -> float | None:
+    return None if v is None else round(v, 3)

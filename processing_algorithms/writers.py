@@ -1,0 +1,83 @@
+"""Writing side of the algorithms: field lists, shapely to QGIS geometry, rows to a sink.
+
+Creating the sink itself is :meth:`.base.CityMgmtAlgorithm.sink` (it needs the algorithm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Union
+
+import shapely
+from qgis.core import QgsFeature, QgsFeatureSink, QgsField, QgsFields, QgsGeometry
+from qgis.PyQt.QtCore import QVariant
+
+# (name, QVariant type) or (name, QVariant type, length)
+FieldSpec = Union[tuple[str, Any], tuple[str, Any, int]]
+# attributes, and a geometry: None, a QgsGeometry or WKB bytes
+Row = tuple[Sequence[Any], Union[QgsGeometry, bytes, None]]
+
+_CHUNK = 10_000
+
+
+TEXT_WIDTH = 254  # the widest a shapefile (dBase) text field can be
+
+
+def make_fields(specs: Iterable[FieldSpec]) -> QgsFields:
+    """Output fields; text fields without a width get the widest a shapefile allows, so
+    any writable format keeps them whole (GeoPackage and PostGIS ignore the width)."""
+    fields = QgsFields()
+    for name, kind, *length in specs:
+        if not length and kind == QVariant.String:
+            length = [TEXT_WIDTH]
+        fields.append(QgsField(name, kind, len=length[0]) if length else QgsField(name, kind))
+    return fields
+
+
+def wkb_geometry(wkb: bytes | None, multi: bool = False) -> QgsGeometry:
+    """A QgsGeometry from WKB (null for None), converted to multi-type when ``multi``."""
+    g = QgsGeometry()
+    if wkb is not None:
+        g.fromWkb(bytes(wkb))
+        if multi:
+            g.convertToMultiType()
+    return g
+
+
+def write_features(sink: QgsFeatureSink, fields: QgsFields, rows: Iterable[Row]) -> int:
+    """Add one feature per ``(attributes, geometry)`` row (fast insert, in chunks); the count.
+
+    A row without geometry (None) gets none; WKB is converted here.
+    """
+    batch: list[QgsFeature] = []
+    n = 0
+    for attrs, geom in rows:
+        f = QgsFeature(fields)
+        f.setAttributes(list(attrs))
+        if geom is not None:
+            f.setGeometry(geom if isinstance(geom, QgsGeometry) else wkb_geometry(geom))
+        batch.append(f)
+        if len(batch) >= _CHUNK:
+            sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+            n += len(batch)
+            batch = []
+    if batch:
+        sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+        n += len(batch)
+    return n
+
+
+def wkb_2d(geoms: Any) -> Any:
+    """``shapely.to_wkb`` in two dimensions: every output layer here is 2-D."""
+    return shapely.to_wkb(geoms, output_dimension=2)
+
+
+def qgs_geometry(geom: shapely.Geometry | None, multi: bool = True) -> QgsGeometry:
+    """A QgsGeometry (null for None / empty), converted to multi-type when ``multi``."""
+    if geom is None or geom.is_empty:
+        return QgsGeometry()
+    g = QgsGeometry()
+    g.fromWkb(wkb_2d(geom))
+    if multi:
+        g.convertToMultiType()
+    return g
