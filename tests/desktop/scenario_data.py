@@ -2,8 +2,9 @@
 batch, and what each scenario step is expected to do (run in the pytest process).
 
 The district: 4 x 4 unit grids of 250 m (姑苏区, EPSG:4549), main roads, two collectors and
-12 components along the inner roads (``intake.synthetic.seed_city``). The office pulled
-its ODK Central form once with the command line (which stores the source); three more
+12 components along the inner roads (``tests/fixtures/synthetic_submissions.seed_city``).
+The office pulled its ODK Central form once with the command line (which stores the source
+in the workspace); the reviewer chooses their own account for it in QGIS. Three more
 submissions wait on the server for the review in QGIS: one 1.8 m from a stored component
 (update it), one far from every component (a new one) and one to reject.
 """
@@ -21,8 +22,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from citymgmt_plugin.core.intake.odk import PASSWORD_ENV
-from citymgmt_plugin.core.intake.synthetic import (
+from citymgmt_plugin.core.submissions import source_configs
+from citymgmt_plugin.core.submissions.odk import PASSWORD_ENV
+from citymgmt_plugin.core.thematic.templates import get_template
+from citymgmt_plugin.core.workspace.store import Workspace, upgrade
+from tests.fixtures.odk_server import EMAIL, PASSWORD
+from tests.fixtures.synthetic_submissions import (
     SHANGHAI,
     City,
     make_jpeg,
@@ -30,8 +35,6 @@ from citymgmt_plugin.core.intake.synthetic import (
     odata_row,
     seed_city,
 )
-from citymgmt_plugin.core.store import Workspace, upgrade
-from citymgmt_plugin.core.thematic.templates import get_template
 
 PROJECT = 7
 FORM = "city_report"
@@ -74,16 +77,21 @@ def _publish(central: Any, records: list[dict], start: int) -> None:
         central.central.add(PROJECT, FORM, row, {rec["photos"]: rec["_photo"]})
 
 
-def _pull_once_with_the_cli(spec: str, url: str) -> None:
+def _pull_once_with_the_cli(spec: str, url: str) -> str:
     """``python -m citymgmt_plugin ingest`` as the office's admin runs it: the first pull,
     which also stores the source for the review dock's pulls."""
-    from tests.odk_server import EMAIL, PASSWORD
-
     command = [sys.executable, "-m", "citymgmt_plugin", "--lang", "en", "ingest", spec]
     command += ["--odk", url, "--project", str(PROJECT), "--form", FORM, "--user", EMAIL]
+    command += ["--allow-http"]  # the local test server speaks http
     env = {**os.environ, PASSWORD_ENV: PASSWORD}
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, f"the command-line pull failed:\n{done.stdout}\n{done.stderr}"
+    ws = Workspace.open(spec)
+    try:
+        (key,) = source_configs(ws)
+    finally:
+        ws.close()
+    return key
 
 
 def _isolated(city: City, others: list[dict], minimum: float = 25.0) -> dict:
@@ -159,7 +167,7 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
         ws.close()
     filler, _truth = make_submissions(city, 2, seed=3, match_share=0.0)
     _publish(central, filler, 0)
-    _pull_once_with_the_cli(spec, central.url)
+    source = _pull_once_with_the_cli(spec, central.url)
 
     batch = _survey_batch(city, folder)
     others = [c for c in city.components if list(_grid_of(city, c["x"], c["y"])) != batch["cell"]]
@@ -189,6 +197,8 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
             "retire_reason": "道路改造拆除",
         },
         "review": {
+            "source": source,
+            "email": EMAIL,
             "pulled": [update["instance_id"], new["instance_id"], reject["instance_id"]],
             "update": update["instance_id"],
             "update_component": target["identifier"],

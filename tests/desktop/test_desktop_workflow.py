@@ -30,9 +30,9 @@ from scenario_data import prepare
 from sqlalchemy import create_engine, select, text
 from workflow_steps import STEPS
 
-from citymgmt_plugin.core.intake.odk import PASSWORD_ENV
-from citymgmt_plugin.core.store import Workspace
-from tests.odk_server import PASSWORD, CentralServer
+from citymgmt_plugin.core.submissions.odk import PASSWORD_ENV
+from citymgmt_plugin.core.workspace.store import Workspace
+from tests.fixtures.odk_server import PASSWORD, CentralServer
 
 plugin_zip = qgis_process_helper.plugin_zip  # fixture; redundant once conftest loads it
 
@@ -56,7 +56,7 @@ class Desktop:
     run: DesktopRun
     spec: str
     data: dict[str, Any]
-    central: Any  # tests.odk_server.FakeCentral
+    central: Any  # tests.fixtures.odk_server.FakeCentral
 
     @property
     def info(self) -> dict[str, Any]:

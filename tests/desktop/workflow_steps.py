@@ -10,6 +10,7 @@ would; every step checks its outcome in the workspace, not only in the widgets.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QInputDialog,
@@ -39,6 +41,8 @@ from qgis.PyQt.QtWidgets import (
 from qgis_runner import Session, Step
 
 PLUGIN = "citymgmt_plugin"
+PASSWORD_ENV = "CITYMGMT_ODK_PASSWORD"  # the reviewer's ODK password, given by the test
+MASTER_PASSWORD = "citymgmt-desktop-master"  # of the throwaway profile's auth database
 LAYER_KEY = "citymgmt/layer"
 NEEDED_LAYERS = ("unit_grids", "components_point", "submissions", "main_roads")
 
@@ -114,7 +118,7 @@ def plugin_loaded(s: Session) -> Iterator[Any]:
 
 
 def open_workspace(s: Session) -> Iterator[Any]:
-    from citymgmt_plugin.core.store import WorkspaceSpec
+    from citymgmt_plugin.core.workspace.store import WorkspaceSpec
 
     s.action("citymgmtWorkspaceAction").trigger()
     yield s.wait("the workspace dialog", lambda: s.window_of("WorkspaceDialog"))
@@ -233,17 +237,50 @@ def census_retire(s: Session) -> Iterator[Any]:
     history.close()
 
 
-def review_pull(s: Session) -> Iterator[Any]:
+def review_account(s: Session) -> Iterator[Any]:
+    """The reviewer's own ODK account: a QGIS authentication configuration (the master
+    password and the configuration made here stand for QGIS's own dialogs), chosen for the
+    source the office configured, in the review dock's Sources dialog."""
+    from qgis.core import QgsAuthMethodConfig
+
+    r = s.config["review"]
+    manager = QgsApplication.authManager()
+    assert manager.setMasterPassword(MASTER_PASSWORD, True), manager.disabledMessage()
+    account = QgsAuthMethodConfig("Basic")
+    account.setName("ODK Central 审核账号")
+    account.setConfig("username", r["email"])
+    account.setConfig("password", os.environ[PASSWORD_ENV])
+    stored, account = manager.storeAuthenticationConfig(account)
+    assert stored, "the authentication configuration was not stored"
     dock = s.open_dock("citymgmtReviewDock")
     yield s.wait("the review dock", lambda: dock.isVisible())
-    dock.findChild(QPushButton, "pullButton").click()  # may run as a background task
+    dock.findChild(QPushButton, "sourcesButton").click()
+    yield s.wait("the sources dialog", lambda: s.window_of("SourcesDialog"))
+    dialog = s.window_of("SourcesDialog")
+    assert dialog.select(r["source"]), f"{r['source']} is not listed"
+    dialog.odk.auth_select.setConfigId(account.id())
+    dialog.findChild(QCheckBox, "odkAllowHttp").setChecked(True)  # the local server: http
+    yield 200
+    s.shot("review-sources", dialog)
+    s.check_texts("sources dialog", dialog)
+    dialog.findChild(QPushButton, "saveSource").click()
+    binding = dock.account_bindings().get(r["source"])
+    status = dialog.findChild(QLabel, "sourcesStatus").text()
+    assert binding is not None and binding.authcfg == account.id(), status
+    s.check_texts("sources dialog", dialog)
+    dialog.close()
+
+
+def review_pull(s: Session) -> Iterator[Any]:
+    dock = s.open_dock("citymgmtReviewDock")
+    dock.findChild(QPushButton, "pullButton").click()  # a background task
     wanted = set(s.config["review"]["pulled"])
     yield s.wait(
         "the pulled submissions in the queue",
         lambda: wanted <= {it.instance_id for it in _queue(dock)},
         60,
     )
-    s.info["review_pull_status"] = dock.findChild(QLabel, "statusLabel").text()
+    s.info["review_pull_status"] = dock.findChild(QLabel, "pullStatus").text()
     s.shot("review-pulled")
 
 
@@ -449,7 +486,8 @@ STEPS = [
     Step("census_place", census_place, check=CENSUS),
     Step("census_edit", census_edit, needs=("census_place",), check=CENSUS),
     Step("census_retire", census_retire, needs=("census_edit",), check=CENSUS),
-    Step("review_pull", review_pull, check=REVIEW),
+    Step("review_account", review_account, check=REVIEW),
+    Step("review_pull", review_pull, needs=("review_account",), check=REVIEW),
     Step("review_update_existing", review_update_existing, needs=("review_pull",), check=REVIEW),
     Step("review_accept_new", review_accept_new, needs=("review_pull",), check=REVIEW),
     Step("review_reject", review_reject, needs=("review_pull",), check=REVIEW),

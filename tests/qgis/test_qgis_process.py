@@ -19,7 +19,7 @@ from qgis.core import NULL
 from qgis_process_helper import PLUGIN, run_qgis_process
 from sqlalchemy import create_engine, insert, text
 
-from tests import small_workspace
+from tests.fixtures import small_workspace
 
 # fixtures; redundant once tests/conftest.py loads qgis_process_helper as a plugin
 plugin_zip = qgis_process_helper.plugin_zip
@@ -113,7 +113,7 @@ def _seed_defects(ws) -> None:
 
 @pytest.fixture(scope="module")
 def alg_workspace(tmp_path_factory) -> Path:
-    from citymgmt_plugin.core.store import Workspace, upgrade
+    from citymgmt_plugin.core.workspace.store import Workspace, upgrade
 
     path = tmp_path_factory.mktemp("alg-workspace") / "office.gpkg"
     upgrade(str(path))
@@ -130,8 +130,8 @@ def alg_workspace(tmp_path_factory) -> Path:
 def pg_components(pg_url, qgis_app) -> Iterator[str]:
     """The small workspace in PostGIS; its point components and unit grids as Processing
     layer strings (``postgres://`` + the data source URI)."""
-    from citymgmt_plugin.core.layers import layer_source
-    from citymgmt_plugin.core.store import Workspace, upgrade
+    from citymgmt_plugin.core.qgis.layers import layer_source
+    from citymgmt_plugin.core.workspace.store import Workspace, upgrade
 
     schema = "q_" + uuid.uuid4().hex[:12]
     spec = f"{pg_url}?schema={schema}"
@@ -228,8 +228,8 @@ def _qa_check(results, out, ws, checked=6):
 
 
 def _create_check(results, out, ws):
-    from citymgmt_plugin.core.store import Workspace
     from citymgmt_plugin.core.thematic.tables import thematic_layers
+    from citymgmt_plugin.core.workspace.store import Workspace
 
     assert results["TEMPLATE_ID"] == "construction_zones"
     names, rows = _read(results["OUTPUT"])
