@@ -59,6 +59,37 @@ def pg_spec(pg_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def pg_other_login(pg_url: str, pg_spec: str) -> Iterator[tuple[str, str]]:
+    """(spec, role): the upgraded workspace of ``pg_spec`` reached as a second LOGIN role
+    with the rights an office editor has (read and write the tables, no DDL)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from citymgmt_plugin.core.workspace.store import upgrade
+
+    upgrade(pg_spec)
+    schema = pg_spec.rsplit("schema=", 1)[1]
+    role = "editor_" + uuid.uuid4().hex[:8]
+    admin = create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"'))
+        rights = "SELECT, INSERT, UPDATE, DELETE"
+        conn.execute(text(f'GRANT {rights} ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"'))
+        conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO "{role}"'))
+    url = make_url(pg_url).set(username=role, password=None)
+    yield f"{url.render_as_string(hide_password=False)}?schema={schema}", role
+    with admin.begin() as conn:
+        conn.execute(  # whatever the test left open as the role
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"),
+            {"r": role},
+        )
+        conn.execute(text(f'DROP OWNED BY "{role}"'))
+        conn.execute(text(f'DROP ROLE "{role}"'))
+    admin.dispose()
+
+
+@pytest.fixture
 def gpkg_spec(tmp_path: Path) -> str:
     return str(tmp_path / "workspace.gpkg")
 

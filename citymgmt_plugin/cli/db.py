@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..core.i18n import tr
 from ..core.workspace.model import DEFAULT_SRID
-from ..core.workspace.store import UpgradeOptions, Workspace, WorkspaceSpec, upgrade
+from ..core.workspace.store import UpgradeOptions, Workspace, WorkspaceSpec, describe_actor, upgrade
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,6 +53,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     try:
         print(tr("Cli", "Workspace: {0}").format(ws.spec.display()))
         print(tr("Cli", "CRS: EPSG:{0}").format(ws.srid))
+        print(describe_actor(ws))
         with ws.engine.connect() as conn:
             for name, table in sorted(ws.schema.metadata.tables.items()):
                 n = conn.execute(select(func.count()).select_from(table)).scalar()

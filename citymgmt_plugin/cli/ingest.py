@@ -108,7 +108,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(tr("Cli", "  page {0}: {1} read").format(r.pages, r.read), flush=True)
 
         try:
-            report = ingest(ws, source, actor="cli", photos=not args.no_photos, progress=progress)
+            report = ingest(ws, source, photos=not args.no_photos, progress=progress)
         except IngestError as exc:
             print(exc.report.summary())
             print(tr("Cli", "error: {0} (the next run resumes here)").format(exc), file=sys.stderr)

@@ -19,8 +19,6 @@ from ..core.i18n import tr
 from ..core.workspace.store import Workspace, upgrade
 from .runner import DemoContext
 
-ACTOR = "demo-census"
-
 
 def _ensure_inventory(ws: Workspace, rnd: random.Random) -> None:
     """Without the district generator: a small lattice and some components to survey."""
@@ -47,7 +45,7 @@ def _ensure_inventory(ws: Workspace, rnd: random.Random) -> None:
                 draft = ComponentDraft(
                     cls, pt, name=names[cls], dept_code="001", dept_name="市政管理处"
                 )
-                create_component(c, ws, draft, ACTOR)
+                create_component(c, ws, draft, ws.actor)
 
 
 def _wgs84(ws_srid: int):
@@ -245,7 +243,7 @@ def step_census(ctx: DemoContext) -> None:
             )
         )
         with write_transaction(ws) as c:
-            result = apply_reconciliation(c, ws, recon, ACTOR)
+            result = apply_reconciliation(c, ws, recon, ws.actor)
         paths = write_report(recon, ctx.out_dir, "census-reconciliation", result)
         for key, p in paths.items():
             ctx.output(f"census_report_{key}", p)

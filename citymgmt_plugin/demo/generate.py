@@ -37,7 +37,6 @@ from .network import build_collectors, build_graph, build_resp_grids, select_mai
 from .submissions import build_export
 from .tracks import WEEK_START, simulate_week, write_tracks_gpkg
 
-ACTOR = "demo"
 SCHEME = "legacy16"
 CENSUS_FIRST = date(2019, 3, 1)
 CENSUS_LAST = date(2026, 10, 31)
@@ -88,17 +87,19 @@ def step_generate(ctx) -> None:
     t = lap("geography", t)
     tracks = simulate_week(graph, collectors, resp.codes, mains.edge_resps, rng["tracks"])
     t = lap("tracks", t)
-    placed = place_components(district, graph, mains, rng["components"])
-    comp_rows, hist_rows, counters = _component_rows(district, placed, rng["attributes"])
-    t = lap("components", t)
-
     path = Path(ctx.workspace_path)
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         p.unlink(missing_ok=True)
     upgrade(str(path))
     ws = Workspace.open(str(path))
     srid = ws.srid
+    t = lap("create_workspace", t)
     try:
+        placed = place_components(district, graph, mains, rng["components"])
+        comp_rows, hist_rows, counters = _component_rows(
+            district, placed, rng["attributes"], ws.actor
+        )
+        t = lap("components", t)
         with ws.begin() as conn:
             _write_layers(
                 conn, ws, district, resp, mains, collectors, comp_rows, hist_rows, counters, srid
@@ -108,7 +109,7 @@ def step_generate(ctx) -> None:
             audit(
                 conn,
                 ws.schema,
-                ACTOR,
+                ws.actor,
                 "demo.generate",
                 detail={
                     "seed": ctx.seed,
@@ -191,7 +192,7 @@ def step_generate(ctx) -> None:
 # --------------------------------------------------------------------------- rows
 
 
-def _component_rows(district, placed, rng):
+def _component_rows(district, placed, rng, actor: str):
     classes = {c.code: c for c in default_component_classes(SCHEME)}
     scheme = id_schemes()[SCHEME]
     n = len(placed)
@@ -248,7 +249,7 @@ def _component_rows(district, placed, rng):
             "note": None,
             "version": 1,
             "updated_at": stamp,
-            "updated_by": ACTOR,
+            "updated_by": actor,
             "geom": _ewkt(p.geom),
         }
         rows.append(row)
@@ -264,7 +265,7 @@ def _component_rows(district, placed, rng):
                 "version": 1,
                 "operation": "create",
                 "changed_at": stamp,
-                "changed_by": ACTOR,
+                "changed_by": actor,
                 "reason": "部件普查入库",
                 "attributes": snapshot,
                 "changes": None,

@@ -23,9 +23,7 @@ def step_intake(ctx: Any) -> None:
         return
     ws = Workspace.open(str(ctx.workspace_path))
     try:
-        report = ingest(
-            ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"), actor="demo"
-        )
+        report = ingest(ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"))
         ctx.log("   " + report.summary())
         ctx.log(
             "   "
@@ -33,9 +31,7 @@ def step_intake(ctx: Any) -> None:
                 ", ".join(f"{k} {v}" for k, v in sorted(report.reasons.items()))
             )
         )
-        again = ingest(
-            ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"), actor="demo"
-        )
+        again = ingest(ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"))
         ctx.log(
             "   "
             + tr("Demo", "pulled again: {0} new, {1} unchanged").format(
@@ -69,7 +65,7 @@ def step_intake(ctx: Any) -> None:
                     link.submission_id, link.original_instance_id, link.distance_m, link.minutes
                 )
             )
-        matched = auto_match(ws, reviewer="demo-auto")
+        matched = auto_match(ws)
         ctx.log("   " + tr("Demo", "auto-match: {0}").format(dict(matched)))
         state = counts(ws)
         ctx.log(

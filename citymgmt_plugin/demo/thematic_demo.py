@@ -33,7 +33,7 @@ from ..core.thematic.templates import Template, load_templates
 from ..core.workspace.store import Workspace, upgrade
 
 X0, Y0 = 500000.0, 3500000.0  # where a district-less demo puts its own grids
-SURVEYOR = "demo"
+SURVEYOR = "demo"  # the sample features' surveyor attribute (data, not an actor)
 
 
 def _first_part(geom: Any) -> Any:
@@ -195,7 +195,7 @@ def step_thematic(ctx: Any) -> None:
             writer = csv.writer(fh)
             writer.writerow(["layer", "grid_code", "category", "count", "length_m", "area_m2"])
             for t in load_templates(include_user_dirs=False):
-                info = made.get(t.id) or create_thematic_table(ws, t, actor=SURVEYOR)
+                info = made.get(t.id) or create_thematic_table(ws, t)
                 tpl = registered_template(ws, info.table_name) or t
                 table = thematic_table(ws, tpl, info.table_name)
                 good = _samples(tpl, grids, roads, streets, rng)

@@ -40,7 +40,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import census
 from ..core.census.validation import DOMAINS, MANDATORY_FIELDS, field_label
 from ..core.i18n import tr
-from ..core.workspace.store import Workspace
+from ..core.workspace.store import Workspace, describe_actor
 from .census_maptools import MoveTool, PickTool, PlaceTool
 from .widgets import iso_dates, local_minutes, scrolling
 
@@ -103,14 +103,12 @@ class CensusDock(QDockWidget):
         self,
         canvas: QgsMapCanvas,
         workspace: Callable[[], Workspace | None],
-        actor: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(tr("Census", "Component census"), parent)
         self.setObjectName("citymgmtCensusDock")
         self.canvas = canvas
         self._workspace = workspace
-        self.actor = actor or _user()
         self.classes: dict[str, census.ClassInfo] = {}
         self.current: census.ComponentRecord | None = None
         self.pending_photos: list[str] = []
@@ -126,6 +124,10 @@ class CensusDock(QDockWidget):
         top = QWidget(split)
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
+        self.actor_label = QLabel(describe_actor(None), top)
+        self.actor_label.setObjectName("censusActor")
+        self.actor_label.setToolTip(tr("Census", "Every change you save names this user."))
+        tl.addWidget(self.actor_label)
         self.search = QLineEdit(top)
         self.search.setObjectName("censusClassSearch")
         self.search.setPlaceholderText(tr("Census", "Search class by name or code…"))
@@ -241,11 +243,18 @@ class CensusDock(QDockWidget):
     def ws(self) -> Workspace | None:
         return self._workspace()
 
+    @property
+    def actor(self) -> str:
+        """Who the saved changes name: the workspace's signed-in user."""
+        ws = self.ws
+        return ws.actor if ws is not None else ""
+
     def refresh(self) -> None:
         """Reload the class tree from the workspace."""
         self.tree.clear()
         self.classes = {}
         ws = self.ws
+        self.actor_label.setText(describe_actor(ws))
         if ws is None:
             self.show_message(tr("Census", "Open a workspace first."))
             return
@@ -458,9 +467,9 @@ class CensusDock(QDockWidget):
         )
         try:
             with census.write_transaction(ws) as c:
-                ref = census.create_component(c, ws, draft, self.actor)
+                ref = census.create_component(c, ws, draft, ws.actor)
                 for p in self.pending_photos:
-                    census.add_photo(c, ws, ref.id, p, self.actor)
+                    census.add_photo(c, ws, ref.id, p, ws.actor)
         except census.CensusError as exc:
             self.show_message(str(exc), True)
             return None
@@ -549,7 +558,7 @@ class CensusDock(QDockWidget):
         try:
             with census.write_transaction(ws) as c:
                 ref = census.update_component(
-                    c, ws, rec.id, changes, self.actor, reason, expected_version=rec.version
+                    c, ws, rec.id, changes, ws.actor, reason, expected_version=rec.version
                 )
         except census.CensusError as exc:
             self.show_message(str(exc), True)
@@ -579,7 +588,7 @@ class CensusDock(QDockWidget):
         try:
             with census.write_transaction(ws) as c:
                 ref = census.retire_component(
-                    c, ws, rec.id, self.actor, reason, status, expected_version=rec.version
+                    c, ws, rec.id, ws.actor, reason, status, expected_version=rec.version
                 )
         except census.CensusError as exc:
             self.show_message(str(exc), True)
@@ -625,7 +634,7 @@ class CensusDock(QDockWidget):
                 try:
                     with census.write_transaction(ws) as c:
                         info = census.add_photo(
-                            c, ws, self.current.id, data, self.actor, Path(p).name
+                            c, ws, self.current.id, data, ws.actor, Path(p).name
                         )
                 except census.CensusError as exc:
                     self.show_message(str(exc), True)
@@ -653,12 +662,3 @@ class CensusDock(QDockWidget):
                 layer.dataProvider().reloadData()
                 layer.triggerRepaint()
         self.canvas.refresh()
-
-
-def _user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "editor"

@@ -65,7 +65,7 @@ class CensusFeature:
                 tr("Census", "Census"), tr("Census", "Open a workspace first.")
             )
             return None
-        self.dialog = ReconcileDialog(ws, self.dock.actor, self.ctx.iface.mainWindow())
+        self.dialog = ReconcileDialog(ws, self.ctx.iface.mainWindow())
         self.dialog.show()
         return self.dialog
 

@@ -58,7 +58,7 @@ from ..core.census.reconcile import (
 )
 from ..core.census.validation import field_label
 from ..core.i18n import tr
-from ..core.workspace.store import Workspace
+from ..core.workspace.store import Workspace, describe_actor
 
 KIND_COLORS = {
     "new": "#1a9641",
@@ -81,11 +81,10 @@ class ApplyTask(QgsTask):
 
     done = pyqtSignal(object, str)  # ApplyResult or None, translated message when None
 
-    def __init__(self, ws: Workspace, recon: Reconciliation, actor: str) -> None:
+    def __init__(self, ws: Workspace, recon: Reconciliation) -> None:
         super().__init__(tr("Census", "Apply census reconciliation"), QgsTask.CanCancel)
         self.ws = ws
         self.recon = recon
-        self.actor = actor
         self.result: ApplyResult | None = None
         self.error = tr("Census", "Applying was cancelled; nothing was saved.")
 
@@ -93,7 +92,7 @@ class ApplyTask(QgsTask):
         try:
             with census.write_transaction(self.ws) as c:
                 self.result = apply_reconciliation(
-                    c, self.ws, self.recon, self.actor, progress=self._progress
+                    c, self.ws, self.recon, self.ws.actor, progress=self._progress
                 )
             return True
         except census.CensusError as exc:  # includes ApplyCancelled
@@ -116,7 +115,6 @@ class ReconcileDialog(QDialog):
     def __init__(
         self,
         ws: Workspace,
-        actor: str,
         parent: QWidget | None = None,
         store: MappingStore | None = None,
     ) -> None:
@@ -124,7 +122,6 @@ class ReconcileDialog(QDialog):
         self.setObjectName("citymgmtCensusReconcile")
         self.setWindowTitle(tr("Census", "Census import and reconciliation"))
         self.ws = ws
-        self.actor = actor
         self.store = store or MappingStore()
         self.table_src = None
         self.recon: Reconciliation | None = None
@@ -203,6 +200,9 @@ class ReconcileDialog(QDialog):
         for b in (acc, rej, self.apply_btn, rep):
             buttons.addWidget(b)
         lay.addLayout(buttons)
+        self.actor_label = QLabel(describe_actor(ws), self)
+        self.actor_label.setObjectName("censusReconcileActor")
+        lay.addWidget(self.actor_label)
         progress = QHBoxLayout()
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
@@ -406,7 +406,7 @@ class ReconcileDialog(QDialog):
         dialog stays usable for reading and the outcome shows when it ends."""
         if self.recon is None or self.task is not None:
             return None
-        task = ApplyTask(self.ws, self.recon, self.actor)
+        task = ApplyTask(self.ws, self.recon)
         task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
         task.done.connect(self._applied)
         self.task = task

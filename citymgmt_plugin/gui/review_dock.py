@@ -53,6 +53,7 @@ from ..core.submissions import review
 from ..core.submissions.crsguard import describe_flag
 from ..core.submissions.normalise import describe_reason
 from ..core.workspace.model import SUBMISSION_STATES
+from ..core.workspace.store import describe_actor
 from .review_model import Filters, QueueModel, QueueProxy, state_label
 from .widgets import iso_dates, scrolling
 
@@ -72,7 +73,6 @@ class ReviewDock(QDockWidget):
         self.setObjectName("citymgmtReviewDock")
         self.ctx = ctx
         self.writer_for = writer_for
-        self.reviewer = "reviewer"
         self.current: review.QueueItem | None = None
         self.matches: list[review.Match] = []
         self.markers: list[Any] = []
@@ -140,6 +140,9 @@ class ReviewDock(QDockWidget):
         self.pull_status.hide()
         grid.addWidget(self.pull_status, 5, 0, 1, 3)
         lay.addLayout(grid)
+        self.actor_label = QLabel(describe_actor(None), objectName="actorLabel")
+        self.actor_label.setToolTip(tr(_CTX, "Every decision you make names this user."))
+        lay.addWidget(self.actor_label)
         self.counts_label = QLabel(objectName="countsLabel")
         self.counts_label.setWordWrap(True)
         lay.addWidget(self.counts_label)
@@ -252,8 +255,14 @@ class ReviewDock(QDockWidget):
     def ws(self) -> Any:
         return self.ctx.workspace
 
+    @property
+    def reviewer(self) -> str:
+        """Who the decisions name: the workspace's signed-in user."""
+        return self.ws.actor if self.ws is not None else ""
+
     def refresh(self) -> None:
         """Load the queue from the workspace (one query), keep filters and selection."""
+        self.actor_label.setText(describe_actor(self.ws))
         if self.ws is None:
             self.model.set_items([])
             self.counts_label.setText(tr(_CTX, "No workspace open."))

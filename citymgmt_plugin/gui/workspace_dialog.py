@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import traceback
+from dataclasses import replace
 from typing import Any
 
 from qgis.core import (
     Qgis,
+    QgsApplication,
     QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
     QgsMessageLog,
     QgsProject,
     QgsSettings,
@@ -34,6 +35,7 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QSizePolicy,
@@ -45,7 +47,8 @@ from sqlalchemy.engine import URL, make_url
 
 from ..core.i18n import tr
 from ..core.qgis.auth import Credentials
-from ..core.qgis.layers import load_workspace_layers, workspace_extent
+from ..core.qgis.layer_task import LoadLayersTask
+from ..core.qgis.layers import workspace_crs
 from ..core.workspace.connection import (
     CURRENT,
     EMPTY,
@@ -65,8 +68,10 @@ from ..core.workspace.store import (
     Workspace,
     WorkspaceError,
     WorkspaceSpec,
+    describe_actor,
     with_schema,
 )
+from .map_view import zoom_canvas_after_layers
 
 SETTINGS_KEY = "citymgmt/workspace/last"
 PROJECT_SCOPE = "citymgmt"
@@ -142,7 +147,8 @@ class WorkspaceDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.state: SchemaState | None = None
-        self.task: UpgradeTask | None = None
+        self.task: UpgradeTask | LoadLayersTask | None = None
+        self.loaded_layers: dict[str, Any] = {}  # of the last "Load layers"
         self.setWindowTitle(tr("Workspace", "City management workspace"))
         self._build()
         initial = ""
@@ -187,6 +193,15 @@ class WorkspaceDialog(QDialog):
             tr("Workspace", "An existing workspace, or the name of a new file to create.")
         )
         gpkg_form.addRow(tr("Workspace", "File"), self.file_widget)
+        self.gpkg_auth_select = QgsAuthConfigSelect(self, "ogr")
+        self.gpkg_auth_select.setToolTip(
+            tr(
+                "Workspace",
+                "Optional: a QGIS authentication configuration whose user name is recorded "
+                "as the person making each change (otherwise the system login).",
+            )
+        )
+        gpkg_form.addRow(tr("Workspace", "Sign in as"), self.gpkg_auth_select)
         where_layout.addWidget(gpkg_page)
         self.gpkg_page = gpkg_page
 
@@ -274,6 +289,16 @@ class WorkspaceDialog(QDialog):
         for b in (self.connect_button, self.load_button, self.close_button):
             buttons.addWidget(b)
         layout.addLayout(buttons)
+        progress = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.cancel_button = QPushButton(tr("Workspace", "Cancel"))
+        self.cancel_button.setToolTip(tr("Workspace", "Stop loading; the project stays as it was"))
+        progress.addWidget(self.progress, 1)
+        progress.addWidget(self.cancel_button)
+        layout.addLayout(progress)
+        self.progress.hide()
+        self.cancel_button.hide()
 
         self.kind_group.buttonToggled.connect(self._update_kind)
         self.mode_group.buttonToggled.connect(self._update_kind)
@@ -288,10 +313,12 @@ class WorkspaceDialog(QDialog):
         self.port_spin.valueChanged.connect(self._spec_edited)
         self.file_widget.fileChanged.connect(self._spec_edited)
         self.auth_select.selectedConfigIdChanged.connect(self._spec_edited)
+        self.gpkg_auth_select.selectedConfigIdChanged.connect(self._spec_edited)
         self.check_button.clicked.connect(self.check_state)
         self.upgrade_button.clicked.connect(self.upgrade_schema)
         self.connect_button.clicked.connect(self._connect_clicked)
         self.load_button.clicked.connect(self.load_layers)
+        self.cancel_button.clicked.connect(self.cancel_loading)
         self.close_button.clicked.connect(self.reject)
 
     def _update_kind(self, *_args: Any) -> None:
@@ -319,7 +346,9 @@ class WorkspaceDialog(QDialog):
                 raise WorkspaceError(tr("Workspace", "Choose a GeoPackage file."))
             if not path.lower().endswith(".gpkg"):
                 path += ".gpkg"
-            return WorkspaceSpec.parse(path)
+            spec = WorkspaceSpec.parse(path)
+            authcfg = self.gpkg_auth_select.configId() or ""
+            return replace(spec, authcfg=authcfg) if authcfg else spec
         schema = self.schema_edit.text().strip() or DEFAULT_PG_SCHEMA
         authcfg = self.auth_select.configId() or ""
         if self.service_radio.isChecked():
@@ -345,6 +374,7 @@ class WorkspaceDialog(QDialog):
         if spec.kind == "gpkg":
             self.gpkg_radio.setChecked(True)
             self.file_widget.setFilePath(spec.path)
+            self.gpkg_auth_select.setConfigId(spec.authcfg)
         else:
             self.pg_radio.setChecked(True)
             self.schema_edit.setText(spec.schema)
@@ -457,8 +487,6 @@ class WorkspaceDialog(QDialog):
             0,
         )
         QGuiApplication.setOverrideCursor(Qt.BusyCursor)
-        from qgis.core import QgsApplication
-
         QgsApplication.taskManager().addTask(self.task)
         return True
 
@@ -498,6 +526,8 @@ class WorkspaceDialog(QDialog):
             tr("Workspace", "Connected (EPSG:{0}, component identifiers {1}).").format(
                 ws.srid, ws.setting("component_scheme", "legacy16")
             )
+            + " "
+            + describe_actor(ws)
         )
         self.status_label.setStyleSheet("color: #1a7f37;")
         self._info(tr("Workspace", "Connected to {0}.").format(spec.display()))
@@ -515,41 +545,62 @@ class WorkspaceDialog(QDialog):
             return ws
         return self.connect_workspace()
 
-    def load_layers(self) -> dict[str, Any]:
-        """Add the workspace layers to the current project and zoom to them."""
+    def load_layers(self) -> bool:
+        """Start loading the workspace layers into the current project (a background task).
+
+        When done the project CRS is the workspace CRS and the map shows the district;
+        cancelled, the project stays as it was. False when nothing was started.
+        """
+        if self.task is not None:
+            return False
         ws = self._current_workspace()
         if ws is None:
-            return {}
-        project = QgsProject.instance()
-        try:
-            QGuiApplication.setOverrideCursor(Qt.WaitCursor)
-            try:
-                layers = load_workspace_layers(ws, project)
-            finally:
-                QGuiApplication.restoreOverrideCursor()
-        except Exception as exc:
-            self._error(unexpected_error(exc))
-            return {}
-        self._zoom_to(layers, project)
-        self._info(tr("Workspace", "{0} layers loaded.").format(len(layers)))
-        return layers
+            return False
+        self.loaded_layers = {}
+        self.task = LoadLayersTask(ws, QgsProject.instance())
+        self.task.progressChanged.connect(self._load_progress)
+        self.task.done.connect(self._load_done)
+        self._set_state(self.state)
+        self.status_label.setText(tr("Workspace", "Loading layers…"))
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        QgsApplication.taskManager().addTask(self.task)
+        return True
 
-    def _zoom_to(self, layers: dict[str, Any], project: QgsProject) -> None:
-        if not layers:
+    def cancel_loading(self) -> None:
+        if isinstance(self.task, LoadLayersTask):
+            self.cancel_button.setEnabled(False)
+            self.status_label.setText(tr("Workspace", "Cancelling…"))
+            self.task.cancel()
+
+    def _load_progress(self, value: float) -> None:
+        self.progress.setValue(int(value))
+
+    def _load_done(self, ok: bool, message: str) -> None:
+        task = self.task
+        self.task = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._set_state(self.state)
+        if not ok or not isinstance(task, LoadLayersTask):
+            self.status_label.setText(message)
+            if task is not None and task.isCanceled():
+                self._info(message, Qgis.Info)
+            else:
+                self._error(message)
             return
-        first = next(iter(layers.values()))
-        if not project.crs().isValid():
-            project.setCrs(first.crs())
+        self.loaded_layers = task.layers
+        self.status_label.setText(message)
         iface = getattr(self.ctx, "iface", None)
         canvas = iface.mapCanvas() if iface is not None else None
-        extent = workspace_extent(layers)
-        if canvas is None or extent.isEmpty():
-            return
-        dest = canvas.mapSettings().destinationCrs()
-        if dest.isValid() and dest != first.crs():
-            extent = QgsCoordinateTransform(first.crs(), dest, project).transformBoundingBox(extent)
-        canvas.setExtent(extent)
-        canvas.refresh()
+        zoomed = zoom_canvas_after_layers(canvas, task.extent, workspace_crs(task.ws))
+        if canvas is not None and not zoomed:
+            message += " " + tr(
+                "Workspace", "The workspace has no district or unit grids to zoom to yet."
+            )
+        self._info(message)
 
     def reject(self) -> None:
         if self.task is not None:  # keep the task's result handler alive

@@ -167,6 +167,10 @@
       <translation>正在编辑 {0}（版本 {1},{2}）</translation>
     </message>
     <message>
+      <source>Every change you save names this user.</source>
+      <translation>您保存的每一处修改都记在此用户名下。</translation>
+    </message>
+    <message>
       <source>Field</source>
       <translation>字段</translation>
     </message>
@@ -2259,6 +2263,18 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>重复</translation>
     </message>
     <message>
+      <source>Load the workspace layers</source>
+      <translation>加载工作空间图层</translation>
+    </message>
+    <message>
+      <source>Loading the layers failed and the project is unchanged: {0}</source>
+      <translation>加载图层失败，工程未作任何改动：{0}</translation>
+    </message>
+    <message>
+      <source>Loading the layers was cancelled; the project is unchanged.</source>
+      <translation>已取消加载图层，工程未作任何改动。</translation>
+    </message>
+    <message>
       <source>Main road</source>
       <translation>主要道路</translation>
     </message>
@@ -2342,6 +2358,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <source>Workspace layers that could not be opened: {0}</source>
       <translation>无法打开的工作空间图层：{0}</translation>
     </message>
+    <message>
+      <source>{0} layers loaded.</source>
+      <translation>已加载 {0} 个图层。</translation>
+    </message>
   </context>
   <context>
     <name>Patrol</name>
@@ -2414,6 +2434,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Unknown decision {0}.</source>
       <translation>未知审核结论 {0}。</translation>
+    </message>
+    <message>
+      <source>auto-match: {0} {1:.1f} m away, status as reported</source>
+      <translation>自动匹配：{0}，相距 {1:.1f} 米，状态按上报更新</translation>
     </message>
     <message>
       <source>duplicate of submission {0} ({1:.0f} m, {2:.0f} min later)</source>
@@ -2489,6 +2513,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Duplicate</source>
       <translation>重复</translation>
+    </message>
+    <message>
+      <source>Every decision you make names this user.</source>
+      <translation>您作出的每项审核决定都记在此用户名下。</translation>
     </message>
     <message>
       <source>Failed: {0}</source>
@@ -3417,6 +3445,14 @@ Rules: {3}.</source>
       <translation>认证</translation>
     </message>
     <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
       <source>Cannot connect to {0}: {1}</source>
       <translation>无法连接 {0}：{1}</translation>
     </message>
@@ -3517,6 +3553,10 @@ Rules: {3}.</source>
       <translation>加载图层</translation>
     </message>
     <message>
+      <source>Loading layers…</source>
+      <translation>正在加载图层…</translation>
+    </message>
+    <message>
       <source>New GeoPackage: the schema will be created in a new file.</source>
       <translation>新的 GeoPackage：将在新文件中创建数据库结构。</translation>
     </message>
@@ -3537,8 +3577,20 @@ Rules: {3}.</source>
       <translation>不是有效的工作空间：请给出 .gpkg 文件路径、postgresql:// 地址或 service=名称。</translation>
     </message>
     <message>
+      <source>Not signed in: no workspace is open.</source>
+      <translation>未登录：尚未打开工作空间。</translation>
+    </message>
+    <message>
+      <source>Open a workspace first.</source>
+      <translation>请先打开工作空间。</translation>
+    </message>
+    <message>
       <source>Open or create a GeoPackage workspace</source>
       <translation>打开或新建 GeoPackage 工作空间</translation>
+    </message>
+    <message>
+      <source>Optional: a QGIS authentication configuration whose user name is recorded as the person making each change (otherwise the system login).</source>
+      <translation>可选：选择一个 QGIS 认证配置，其用户名将记为每项修改的操作人（不选则使用系统登录名）。</translation>
     </message>
     <message>
       <source>Port</source>
@@ -3547,6 +3599,10 @@ Rules: {3}.</source>
     <message>
       <source>PostGIS database</source>
       <translation>PostGIS 数据库</translation>
+    </message>
+    <message>
+      <source>QGIS authentication</source>
+      <translation>QGIS 认证</translation>
     </message>
     <message>
       <source>Schema</source>
@@ -3585,12 +3641,32 @@ Rules: {3}.</source>
       <translation>服务（pg_service.conf）</translation>
     </message>
     <message>
+      <source>Show the whole district of the workspace on the map</source>
+      <translation>在地图上显示工作空间的整个区</translation>
+    </message>
+    <message>
+      <source>Sign in as</source>
+      <translation>登录身份</translation>
+    </message>
+    <message>
+      <source>Signed in as {0} ({1})</source>
+      <translation>当前用户：{0}（{1}）</translation>
+    </message>
+    <message>
+      <source>Stop loading; the project stays as it was</source>
+      <translation>停止加载，工程保持原样</translation>
+    </message>
+    <message>
       <source>The project's workspace could not be opened: {0}</source>
       <translation>无法打开项目的工作空间：{0}</translation>
     </message>
     <message>
       <source>The workspace CRS must be a projected EPSG system in metres (e.g. EPSG:4549 CGCS2000 / 3-degree Gauss-Kruger CM 120E).</source>
       <translation>工作空间坐标系必须是以米为单位的 EPSG 投影坐标系（例如 EPSG:4549 CGCS2000 / 3 度带高斯-克吕格 中央经线 120°E）。</translation>
+    </message>
+    <message>
+      <source>The workspace has no district or unit grids to zoom to yet.</source>
+      <translation>工作空间中还没有可供缩放的区或单元网格。</translation>
     </message>
     <message>
       <source>Unexpected error ({0}): {1}. Details are in the log panel.</source>
@@ -3621,6 +3697,14 @@ Rules: {3}.</source>
       <translation>工作空间…</translation>
     </message>
     <message>
+      <source>Zoom to workspace</source>
+      <translation>缩放至工作空间</translation>
+    </message>
+    <message>
+      <source>database login</source>
+      <translation>数据库登录名</translation>
+    </message>
+    <message>
       <source>not checked yet</source>
       <translation>尚未检查</translation>
     </message>
@@ -3633,12 +3717,12 @@ Rules: {3}.</source>
       <translation>服务名，例如 citymgmt</translation>
     </message>
     <message>
-      <source>{0} has no city-management schema yet: create it first.</source>
-      <translation>{0} 中还没有数字城管数据库结构，请先创建。</translation>
+      <source>system login</source>
+      <translation>系统登录名</translation>
     </message>
     <message>
-      <source>{0} layers loaded.</source>
-      <translation>已加载 {0} 个图层。</translation>
+      <source>{0} has no city-management schema yet: create it first.</source>
+      <translation>{0} 中还没有数字城管数据库结构，请先创建。</translation>
     </message>
   </context>
 </TS>

@@ -254,7 +254,7 @@ def test_auto_match_decides_duplicates_with_the_link(workspace, tmp_path):
     ws = workspace
     city = seed_city(ws)
     _ingest(ws, tmp_path, _dup_recs(city))
-    result = review.auto_match(ws, reviewer="auto")
+    result = review.auto_match(ws)
     assert result["duplicate_submission"] == 2
     rows = _rows(ws)
     assert {k for k, r in rows.items() if r.state == "duplicate"} == {"B", "G"}
@@ -275,10 +275,10 @@ def test_auto_match_decides_duplicates_with_the_link(workspace, tmp_path):
             )
         ).scalar_one()
     assert reasons["B"] == "duplicate of submission A (12 m, 10 min later)"
-    assert detail["duplicate_of"] == rows["A"].id
+    assert detail["duplicate_of"] == rows["A"].id and detail["auto"] is True
     # Decided ones are no longer offered as duplicates; a second run decides nothing more.
     assert review.duplicate_links(ws) == {}
-    assert review.auto_match(ws, reviewer="auto")["duplicate_submission"] == 0
+    assert review.auto_match(ws)["duplicate_submission"] == 0
 
 
 def test_auto_match_leaves_duplicates_of_a_rejected_report(workspace, tmp_path):
@@ -287,6 +287,6 @@ def test_auto_match_leaves_duplicates_of_a_rejected_report(workspace, tmp_path):
     _ingest(ws, tmp_path, _dup_recs(city)[:2])
     a = next(i for i in review.queue(ws) if i.instance_id == "A")
     review.decide(ws, review.Decision(a.id, a.row_version, "reject", "不是问题"), "li")
-    assert review.auto_match(ws, reviewer="auto")["duplicate_submission"] == 0
+    assert review.auto_match(ws)["duplicate_submission"] == 0
     b = next(i for i in review.queue(ws) if i.instance_id == "B")
     assert b.state == "pending" and b.duplicate_of.original_state == "rejected"

@@ -93,7 +93,7 @@ def _dock_on_canvas(qgis_canvas, ws):
     )
     QgsProject.instance().setSnappingConfig(cfg)
     canvas.snappingUtils().setConfig(cfg)
-    dock = CensusDock(canvas, lambda: ws, actor="tester")
+    dock = CensusDock(canvas, lambda: ws)
     dock.resize(420, 900)
     dock.show()
     dock.refresh()
@@ -176,7 +176,7 @@ def test_place_edit_move_retire_history(setup, artifacts, tmp_path):
     assert len(got) == 1
     r = got[0]
     assert r["identifier"] == "3205080101000001" and r["grid_code"] == "320508001001003"
-    assert r["dept_name"] == "市水务局" and r["updated_by"] == "tester"
+    assert r["dept_name"] == "市水务局" and r["updated_by"] == ws.actor  # the database login
     pt = census.geo.from_db(r["geom"])
     assert pt.distance(Point(X0 + 50, Y0 + 50)) < canvas.mapUnitsPerPixel()
 

@@ -52,7 +52,7 @@ def test_dialog_reconciles_and_applies(qgis_new_project, gpkg_workspace, tmp_pat
         )  # changed
         w.writerow(["", "0101", X0 + 150, Y0 + 50, "完好", "市水务局", "001"])  # new
         # refs[2] missing
-    dlg = ReconcileDialog(ws, "tester", store=MappingStore(tmp_path / "m.json"))
+    dlg = ReconcileDialog(ws, store=MappingStore(tmp_path / "m.json"))
     dlg.path.setText(str(src))
     dlg.read_columns()
     targets = {

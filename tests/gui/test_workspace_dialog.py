@@ -6,8 +6,15 @@ import time
 import uuid
 
 import pytest
-from qgis.core import QgsProject, QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+    QgsSettings,
+)
+from qgis.gui import QgsLayerTreeMapCanvasBridge
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -24,7 +31,7 @@ from citymgmt_plugin.gui.workspace_dialog import (
     project_workspace,
 )
 from citymgmt_plugin.gui.workspace_feature import WorkspaceFeature
-from tests.fixtures.small_workspace import seed_small_workspace
+from tests.fixtures.small_workspace import X0, Y0, seed_small_workspace
 
 
 def wait_until(condition, timeout: float = 60.0) -> None:
@@ -89,7 +96,9 @@ def test_geopackage_create_connect_load(ctx, tmp_path, artifacts):
     assert ws.srid == 4549
 
     seed_small_workspace(ws)
-    layers = dialog.load_layers()
+    assert dialog.load_layers()
+    wait_until(lambda: not dialog.busy)
+    layers = dialog.loaded_layers
     assert len(layers) == 14
     keys = {
         layer.customProperty(LAYER_KEY_PROPERTY)
@@ -152,7 +161,9 @@ def test_postgis_through_service(ctx, pg_service):
     ws = ctx.workspace
     assert ws is not None and ws.is_postgres and ws.spec.service == service
     seed_small_workspace(ws)
-    layers = dialog.load_layers()
+    assert dialog.load_layers()
+    wait_until(lambda: not dialog.busy)
+    layers = dialog.loaded_layers
     assert len(layers) == 14
     assert all(layer.isValid() for layer in layers.values())
     assert f"service='{service}'" in layers["unit_grids"].source()
@@ -207,3 +218,123 @@ def test_feature_action_and_project_reconnect(ctx, gpkg_workspace, tmp_path):
     ctx.set_workspace(None)
     QgsProject.instance().read(str(saved))
     assert ctx.workspace is None
+
+
+@pytest.fixture
+def qgis_like_canvas(ctx):
+    """The canvas as QGIS desktop has it: shown, bound to the layer tree by the bridge that
+    zooms to the full extent when a project's first layers arrive; project in EPSG:4326."""
+    canvas = ctx.iface.mapCanvas()
+    win = canvas.window()
+    size, shown = win.size(), win.isVisible()
+    win.resize(1000, 700)
+    win.show()
+    canvas.show()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    bridge = QgsLayerTreeMapCanvasBridge(QgsProject.instance().layerTreeRoot(), canvas)
+    settle()
+    yield canvas
+    del bridge
+    win.resize(size)
+    if not shown:
+        win.hide()
+
+
+def settle(rounds: int = 10) -> None:
+    for _ in range(rounds):
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+def _district_shown(canvas) -> None:
+    district = QgsRectangle(X0, Y0, X0 + 300, Y0 + 200)
+    assert canvas.mapSettings().destinationCrs().authid() == "EPSG:4549"
+    assert canvas.extent().contains(district)
+    assert not canvas.extent().contains(QgsPointXY(X0 - 120000, Y0 + 90000))
+    assert canvas.scale() < 20000, canvas.scale()  # street level, not the province
+
+
+def test_load_layers_opens_the_map_on_the_district(
+    ctx, gpkg_workspace, qgis_like_canvas, artifacts
+):
+    ws = gpkg_workspace
+    seed_small_workspace(ws)  # with one quarantined submission 150 km away
+    ctx.set_workspace(ws)
+    dialog = WorkspaceDialog(ctx)
+    progress = []
+    assert dialog.load_layers()
+    assert dialog.busy and not dialog.load_button.isEnabled() and not dialog.progress.isHidden()
+    dialog.task.progressChanged.connect(progress.append)
+    wait_until(lambda: not dialog.busy)
+    settle()  # the layer-tree bridge's own zoom comes a moment later
+    assert len(dialog.loaded_layers) == 14
+    assert progress and progress[-1] == 100
+    assert dialog.status_label.text() == "14 layers loaded."
+    assert dialog.progress.isHidden() and dialog.load_button.isEnabled()
+    assert QgsProject.instance().crs().authid() == "EPSG:4549"
+    canvas = qgis_like_canvas
+    _district_shown(canvas)
+    canvas.refresh()
+    canvas.waitWhileRendering()
+    canvas.grab().save(str(artifacts / "workspace_loaded_canvas.png"))
+    ctx._workspace = None  # the fixture closes it
+    dialog.close()
+
+
+def test_zoom_to_workspace_action(ctx, gpkg_workspace, qgis_like_canvas):
+    ws = gpkg_workspace
+    seed_small_workspace(ws)
+    feature = WorkspaceFeature(ctx)
+    feature.init_gui()
+    try:
+        action = feature.zoom_action
+        assert action in ctx.menu.actions() and action in ctx.toolbar.actions()
+        assert not action.icon().isNull() and action.text() == "Zoom to workspace"
+        assert not feature.zoom_to_workspace()  # no workspace yet: a message, no zoom
+        ctx.set_workspace(ws)
+        QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:4549"))
+        canvas = qgis_like_canvas
+        canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4549"))
+        canvas.setExtent(QgsRectangle(0, 0, 1_000_000, 5_000_000))
+        action.trigger()
+        _district_shown(canvas)
+        # a project in another CRS: the district, transformed
+        QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+        canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+        canvas.setExtent(QgsRectangle(0, 0, 1_000_000, 1_000_000))
+        assert feature.zoom_to_workspace()
+        assert canvas.mapSettings().destinationCrs().authid() == "EPSG:3857"
+        assert canvas.scale() < 20000
+    finally:
+        ctx._workspace = None  # the fixture closes it
+        feature.unload()
+    assert feature.zoom_action is None
+
+
+def test_cancelled_loading_leaves_the_project_unchanged(ctx, gpkg_workspace, qgis_like_canvas):
+    ws = gpkg_workspace
+    seed_small_workspace(ws)
+    ctx.set_workspace(ws)
+    dialog = WorkspaceDialog(ctx)
+    # cancelled right away (before or while run() opens the layers)
+    assert dialog.load_layers()
+    dialog.cancel_button.click()
+    wait_until(lambda: not dialog.busy)
+    assert not QgsProject.instance().mapLayers()
+    assert not QgsProject.instance().layerTreeRoot().children()
+    assert QgsProject.instance().crs().authid() == "EPSG:4326"
+    assert "cancelled" in dialog.status_label.text() and not dialog.loaded_layers
+    # cancelled from inside run(), after the first layer is open
+    assert dialog.load_layers()
+    task = dialog.task
+    task.progressChanged.connect(lambda _p: task.cancel(), Qt.DirectConnection)
+    wait_until(lambda: not dialog.busy)
+    assert not QgsProject.instance().mapLayers()
+    assert "cancelled" in dialog.status_label.text()
+    # and then loading works
+    assert dialog.load_layers()
+    wait_until(lambda: not dialog.busy)
+    assert len(QgsProject.instance().mapLayers()) == 14
+    ctx._workspace = None  # the fixture closes it
+    dialog.close()

@@ -225,7 +225,7 @@ def test_workspace_submissions(processing_ready, gpkg_workspace, tmp_path):
     assert (res["REPORTS"], res["VALID_REPORTS"], res["VALID_RATE"]) == (4, 2, 0.5)
     assert res["HOURLY"].split(",")[9] == "4"  # 01:00 UTC = 09:00 in Shanghai
     g = table(res["OUTPUT_GRIDS"])
-    assert len(g) == 6 and sum(r["reports"] for r in g) == 3  # the quarantined one has no point
+    assert len(g) == 6 and sum(r["reports"] for r in g) == 3  # the quarantined one lies outside
     ov = by_kpi(table(res["OUTPUT_OVERALL"]))
     assert "2.75" not in ov["valid_reports"]["comment"] and ov["valid_reports"]["threshold"] == 2877
 

@@ -56,8 +56,21 @@ with ws.begin() as conn:
     out["user"] = conn.execute(text("select current_user")).scalar()
 out["saved"] = C.spec_to_string(ws.spec)
 out["engine_url"] = str(ws.engine.url)
+out["pg_actor"] = [ws.actor, ws.actor_source]
 ws.close()
 out["after"] = C.schema_state(spec, C.credentials_for(spec)).state
+# a GeoPackage opened with an authentication configuration: its user name is the actor
+from citymgmt_plugin.core.workspace.store import upgrade
+person = QgsAuthMethodConfig("Basic")
+person.setName("office login")
+person.setConfig("username", "li.ming")
+person.setConfig("password", "not-needed")
+assert am.storeAuthenticationConfig(person)
+upgrade(sys.argv[2])
+gpkg = C.open_workspace(WorkspaceSpec.parse(sys.argv[2] + "|authcfg=" + person.id()))
+out["gpkg_actor"] = [gpkg.actor, gpkg.actor_source]
+out["gpkg_saved"] = C.spec_to_string(gpkg.spec) == sys.argv[2] + "|authcfg=" + person.id()
+gpkg.close()
 print("RESULT " + json.dumps(out))
 """
 
@@ -68,7 +81,7 @@ def test_authcfg_credentials_at_connect_time(pg_spec, tmp_path):
     )
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), "/usr/share/qgis/python/plugins"])
     proc = subprocess.run(
-        [sys.executable, "-c", _AUTH_SCRIPT, pg_spec],
+        [sys.executable, "-c", _AUTH_SCRIPT, pg_spec, str(tmp_path / "person.gpkg")],
         env=env,
         capture_output=True,
         text=True,
@@ -84,6 +97,8 @@ def test_authcfg_credentials_at_connect_time(pg_spec, tmp_path):
     assert out["user"] == "postgres"
     assert "s3cret" not in out["saved"] and "s3cret" not in out["engine_url"]
     assert "authcfg=" in out["saved"]
+    assert out["pg_actor"] == ["postgres", "database"]  # the login the authcfg supplied
+    assert out["gpkg_actor"] == ["li.ming", "qgis_auth"] and out["gpkg_saved"]
     assert (tmp_path / "qgis-auth.db").exists()  # the throwaway one was used
 
 

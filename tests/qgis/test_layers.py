@@ -5,17 +5,37 @@ from __future__ import annotations
 import pytest
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsCoordinateReferenceSystem,
     QgsDataSourceUri,
     QgsLayerTreeGroup,
     QgsProject,
     QgsRuleBasedRenderer,
     QgsWkbTypes,
 )
+from sqlalchemy import delete, insert
 from zh_translator import zh_cn
 
 from citymgmt_plugin.core.qgis import layers as L
+from citymgmt_plugin.core.qgis.layer_task import LoadLayersTask
 from citymgmt_plugin.core.workspace.store import WorkspaceSpec
-from tests.fixtures.small_workspace import THEMATIC_TABLE, seed_small_workspace
+from tests.fixtures.small_workspace import THEMATIC_TABLE, X0, Y0, seed_small_workspace
+
+LAYER_COUNTS = {
+    "admin_district",
+    "admin_street",
+    "admin_community",
+    "unit_grids",
+    "resp_grids",
+    "components_point",
+    "components_line",
+    "components_polygon",
+    "main_roads",
+    "patrol_routes",
+    "track_points",
+    "submissions",
+    "quarantine",
+    f"thematic:{THEMATIC_TABLE}",
+}
 
 
 def _count(layer) -> int:
@@ -164,3 +184,78 @@ def test_template_thematic_layers_get_their_form(qgis_app, gpkg_workspace):
     assert layer.customProperty(TEMPLATE_PROPERTY) == "waterlogging_points"
     assert _groups(project)["Thematic layers"] == [info.title]
     project.clear()
+
+
+def test_district_extent_ignores_stray_submissions(qgis_app, workspace):
+    """The map opens on the district, not on everything: the quarantined submission 150 km
+    away stretches the submissions layer, never the district extent."""
+    seed_small_workspace(workspace)
+    extent = L.district_extent(workspace)
+    assert (extent.xMinimum(), extent.yMinimum()) == pytest.approx((X0, Y0))
+    assert (extent.xMaximum(), extent.yMaximum()) == pytest.approx((X0 + 300, Y0 + 200))
+    project = QgsProject()
+    layers = L.load_workspace_layers(workspace, project)
+    layers["submissions"].updateExtents()
+    assert layers["submissions"].extent().width() > 100_000  # the stray one is there
+    assert L.workspace_extent(layers) == extent
+    project.clear()
+
+
+def test_district_extent_falls_back_to_unit_grids(qgis_app, gpkg_workspace):
+    seed_small_workspace(gpkg_workspace)
+    s = gpkg_workspace.schema
+    with gpkg_workspace.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # outside a transaction: takes hold
+        conn.execute(delete(s.admin_units).where(s.admin_units.c.level == "district"))
+        conn.execute(delete(s.unit_grids).where(s.unit_grids.c.code.like("%00_")))
+        conn.execute(  # one grid left, moved: the extent is now that grid's
+            insert(s.unit_grids).values(
+                code="320508001001007",
+                community_code="320508001001",
+                area_m2=10000.0,
+                geom=f"SRID=4549;MULTIPOLYGON((({X0} {Y0},{X0 + 50} {Y0},{X0 + 50} {Y0 + 80},"
+                f"{X0} {Y0 + 80},{X0} {Y0})))",
+            )
+        )
+        conn.commit()
+        extent = L.district_extent(gpkg_workspace)
+        assert (extent.width(), extent.height()) == pytest.approx((50, 80))
+        for table in (s.unit_grids, s.admin_units, s.resp_grids):
+            conn.execute(delete(table))
+        conn.commit()
+        assert L.district_extent(gpkg_workspace).isEmpty()
+    gpkg_workspace.engine.dispose()  # no connection with foreign keys off stays pooled
+
+
+def test_load_task_opens_in_run_and_adds_in_finished(qgis_app, workspace):
+    """Driven by hand: run() opens every layer without touching the project, finished()
+    adds them and sets the project CRS to the workspace CRS."""
+    seed_small_workspace(workspace)
+    project = QgsProject()
+    project.setCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    task = LoadLayersTask(workspace, project)
+    results = []
+    task.done.connect(lambda ok, message: results.append((ok, message)))
+    assert task.run()
+    assert not project.mapLayers() and not project.layerTreeRoot().children()
+    assert all(p.layer is not None and p.layer.isValid() for p in task.plans)
+    assert task.extent.width() == pytest.approx(300)
+    task.finished(True)
+    assert results == [(True, "14 layers loaded.")]
+    assert len(project.mapLayers()) == 14 and set(task.layers) == set(LAYER_COUNTS)
+    assert project.crs().authid() == "EPSG:4549"
+    project.clear()
+
+
+def test_load_task_cancelled_leaves_the_project_as_it_was(qgis_app, gpkg_workspace):
+    seed_small_workspace(gpkg_workspace)
+    project = QgsProject()
+    project.setCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    task = LoadLayersTask(gpkg_workspace, project)
+    results = []
+    task.done.connect(lambda ok, message: results.append((ok, message)))
+    task.cancel()
+    task.finished(task.run())
+    assert results and not results[0][0] and "cancelled" in results[0][1]
+    assert not project.mapLayers() and not project.layerTreeRoot().children()
+    assert project.crs().authid() == "EPSG:4326"

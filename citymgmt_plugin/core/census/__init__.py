@@ -1,11 +1,12 @@
 """Component census: place, change, move, retire; identifiers; photos; import; reconcile; QA.
 
 The API every caller (census dock, field-submission review, reconciliation, CLI) shares.
-Each function takes an open connection so the caller decides the transaction::
+Each function takes an open connection so the caller decides the transaction, and the
+actor, normally the person signed in (``ws.actor``)::
 
     with census.write_transaction(ws) as conn:
-        ref = census.create_component(conn, ws, ComponentDraft(...), actor="li")
-        census.add_photo(conn, ws, ref.id, "IMG_0001.jpg", actor="li")
+        ref = census.create_component(conn, ws, ComponentDraft(...), actor=ws.actor)
+        census.add_photo(conn, ws, ref.id, "IMG_0001.jpg", actor=ws.actor)
 """
 
 from __future__ import annotations

@@ -12,20 +12,22 @@ host/port/database/user, plus the QGIS ``authcfg`` id when the spec has one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsCoordinateReferenceSystem,
     QgsDataSourceUri,
     QgsLayerTreeGroup,
     QgsMessageLog,
     QgsProject,
+    QgsRectangle,
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from ..i18n import tr
@@ -36,7 +38,6 @@ LAYER_KEY_PROPERTY = "citymgmt/layer"
 WORKSPACE_PROPERTY = "citymgmt/workspace"
 ROOT_GROUP_PROPERTY = "citymgmt/root"
 GROUP_PROPERTY = "citymgmt/group"
-CORE_TABLE_PROPERTY = "citymgmt/thematic_core_table"  # as core.thematic.qgis_layer
 KEY_COLUMN = "id"
 GEOMETRY_COLUMN = "geom"
 
@@ -301,16 +302,154 @@ def _thematic_style(row: Mapping[str, str]) -> str:
     return f"thematic_{row['geometry_kind']}"
 
 
-def _thematic_layer(ws: Workspace, row: Mapping[str, str], key: str) -> QgsVectorLayer:
-    """The thematic module's configured layer (form, aliases, style), else a plain one."""
-    try:
-        from .thematic_layer import thematic_layer
+# -- loading in two steps: open (any thread), then add (main thread) -----------------------
 
-        return thematic_layer(ws, row["table_name"], name=row["title"])
-    except (ImportError, ValueError):  # no such module, or a template it does not know
-        return workspace_layer(
-            ws, row["table_name"], name=row["title"], style=_thematic_style(row), key=key
+
+@dataclass
+class PlannedLayer:
+    """One layer to load: what to open, how to style it, where it goes in the layer tree."""
+
+    key: str
+    group: str
+    name: str
+    table: str
+    style: str
+    visible: bool = True
+    filters: tuple[tuple[str, Any], ...] = ()
+    geometry_type: str | None = None
+    template: Any = None  # thematic Template: its form is set up on the main thread
+    thematic_table: str = ""
+    layer: QgsVectorLayer | None = field(default=None, repr=False)  # set by open_layer
+
+
+def plan_layers(ws: Workspace) -> list[PlannedLayer]:
+    """The workspace's layers, base tables first, then its thematic layers (reads the DB)."""
+    names = layer_names()
+    plans = [
+        PlannedLayer(
+            d.key, d.group, names[d.key], d.table, d.style, d.visible, d.filters, d.geometry_type
         )
+        for d in LAYERS
+    ]
+    try:
+        thematic = thematic_registrations(ws)
+    except Exception as exc:  # a broken registry must not keep the base layers away
+        QgsMessageLog.logMessage(str(exc), "citymgmt")
+        thematic = []
+    return plans + [_plan_thematic(ws, row) for row in thematic]
+
+
+def _plan_thematic(ws: Workspace, row: Mapping[str, str]) -> PlannedLayer:
+    """The thematic module's configured layer (form, aliases, style), else a plain one."""
+    table, key = row["table_name"], f"thematic:{row['table_name']}"
+    try:
+        from ..thematic.tables import registered_template
+
+        tpl = registered_template(ws, table)
+    except (ImportError, ValueError):  # no such module, or a template it does not know
+        tpl = None
+    if tpl is None:
+        return PlannedLayer(key, "thematic", row["title"], table, _thematic_style(row))
+    # a template layer over a table shown above (main roads, patrol routes) starts
+    # unchecked: the same rows, drawn once; digitising through it checks it
+    return PlannedLayer(
+        key,
+        "thematic",
+        row["title"],
+        tpl.core_table or table,
+        f"thematic_{tpl.id}",
+        visible=not tpl.core_table,
+        filters=tuple(tpl.fixed),
+        template=tpl,
+        thematic_table=table,
+    )
+
+
+def open_layer(ws: Workspace, plan: PlannedLayer) -> QgsVectorLayer:
+    """Open the provider of ``plan`` (the slow part; any thread), unstyled; may be invalid."""
+    subset = subset_string(dict(plan.filters))
+    source, provider = layer_source(ws, plan.table, subset, plan.geometry_type)
+    layer = QgsVectorLayer(source, plan.name, provider)
+    layer.setCustomProperty(LAYER_KEY_PROPERTY, plan.key)
+    plan.layer = layer
+    return layer
+
+
+def finish_layer(plan: PlannedLayer) -> None:
+    """Style an opened layer, and give a thematic one its form (main thread)."""
+    layer = plan.layer
+    if layer is None or not layer.isValid():
+        return
+    apply_style(layer, plan.style)
+    if plan.template is not None:
+        from .thematic_layer import finish_thematic_layer
+
+        finish_thematic_layer(layer, plan.template, plan.thematic_table)
+
+
+def add_workspace_layers(
+    ws: Workspace,
+    project: QgsProject,
+    plans: list[PlannedLayer],
+    root_group_name: str | None = None,
+    replace: bool = True,
+) -> dict[str, QgsVectorLayer]:
+    """Add the opened layers of ``plans`` to ``project`` under one group (main thread).
+
+    Layers are grouped (submissions, components, patrol, thematic layers, base grids) and
+    styled. A group of the same name is replaced when ``replace``. Layers that could not be
+    opened are logged and left out; WorkspaceError (and the project unchanged) when none can.
+    """
+    failed = [p.key for p in plans if p.layer is None or not p.layer.isValid()]
+    if failed:
+        QgsMessageLog.logMessage(
+            tr("Layers", "Workspace layers that could not be opened: {0}").format(
+                ", ".join(failed)
+            ),
+            "citymgmt",
+        )
+    usable = [p for p in plans if p.key not in failed]
+    if not usable:
+        raise WorkspaceError(
+            tr("Layers", "No layer of {0} could be opened.").format(ws.spec.display())
+        )
+    root = _root_group(ws, project, root_group_name, replace)
+    subgroups: dict[str, QgsLayerTreeGroup] = {}
+    for gkey in GROUPS:
+        sub = root.addGroup(group_names()[gkey])
+        sub.setCustomProperty(GROUP_PROPERTY, gkey)
+        subgroups[gkey] = sub
+    loaded: dict[str, QgsVectorLayer] = {}
+    for plan in usable:
+        layer = plan.layer
+        assert layer is not None
+        finish_layer(plan)
+        layer.setCustomProperty(WORKSPACE_PROPERTY, ws.spec.display())
+        project.addMapLayer(layer, False)
+        node = subgroups[plan.group].addLayer(layer)
+        node.setItemVisibilityChecked(plan.visible)
+        if not plan.visible:
+            node.setExpanded(False)
+        loaded[plan.key] = layer
+    for gkey, sub in subgroups.items():
+        if not sub.children():
+            root.removeChildNode(sub)
+        elif gkey in ("submissions",):
+            sub.setExpanded(True)
+    return loaded
+
+
+def _root_group(
+    ws: Workspace, project: QgsProject, root_group_name: str | None, replace: bool
+) -> QgsLayerTreeGroup:
+    root_name = root_group_name or default_root_name()
+    tree_root = project.layerTreeRoot()
+    existing = _find_group(tree_root, root_name)
+    if existing is not None and replace:
+        _remove_group(project, existing)
+    root = tree_root.insertGroup(0, root_name)
+    root.setCustomProperty(ROOT_GROUP_PROPERTY, ws.spec.display())
+    return root
 
 
 def _find_group(parent: QgsLayerTreeGroup, name: str) -> QgsLayerTreeGroup | None:
@@ -330,83 +469,14 @@ def _remove_group(project: QgsProject, group: QgsLayerTreeGroup) -> None:
 def load_workspace_layers(
     ws: Workspace, project: QgsProject, root_group_name: str | None = None, replace: bool = True
 ) -> dict[str, QgsVectorLayer]:
-    """Add the workspace layers to ``project`` under one group; returns them by key.
+    """Open and add the workspace layers in one go (main thread); returns them by key.
 
-    Layers are grouped (submissions, components, patrol, thematic layers, base grids) and
-    styled. A group of the same name is replaced when ``replace``. Tables that cannot be
-    opened are logged and left out; WorkspaceError when none can.
+    :class:`.layer_task.LoadLayersTask` does the same with the opening in the background.
     """
-    names = layer_names()
-    groups = group_names()
-    root_name = root_group_name or default_root_name()
-    tree_root = project.layerTreeRoot()
-    existing = _find_group(tree_root, root_name)
-    if existing is not None and replace:
-        _remove_group(project, existing)
-    root = tree_root.insertGroup(0, root_name)
-    root.setCustomProperty(ROOT_GROUP_PROPERTY, ws.spec.display())
-    subgroups: dict[str, QgsLayerTreeGroup] = {}
-    for gkey in GROUPS:
-        sub = root.addGroup(groups[gkey])
-        sub.setCustomProperty(GROUP_PROPERTY, gkey)
-        subgroups[gkey] = sub
-
-    loaded: dict[str, QgsVectorLayer] = {}
-    failed: list[str] = []
-
-    def add(key: str, layer: QgsVectorLayer, gkey: str, visible: bool) -> None:
-        if not layer.isValid():
-            failed.append(key)
-            return
-        layer.setCustomProperty(WORKSPACE_PROPERTY, ws.spec.display())
-        project.addMapLayer(layer, False)
-        node = subgroups[gkey].addLayer(layer)
-        node.setItemVisibilityChecked(visible)
-        if not visible:
-            node.setExpanded(False)
-        loaded[key] = layer
-
-    thematic = []
-    try:
-        thematic = thematic_registrations(ws)
-    except Exception as exc:  # a broken registry must not keep the base layers away
-        QgsMessageLog.logMessage(str(exc), "citymgmt")
-    for d in LAYERS:
-        layer = workspace_layer(
-            ws,
-            d.table,
-            name=names[d.key],
-            geometry_type=d.geometry_type,
-            style=d.style,
-            key=d.key,
-            **dict(d.filters),
-        )
-        add(d.key, layer, d.group, d.visible)
-    for row in thematic:
-        key = f"thematic:{row['table_name']}"
-        layer = _thematic_layer(ws, row, key)
-        # a template layer over a table shown above (main roads, patrol routes) starts
-        # unchecked: the same rows, drawn once; digitising through it checks it
-        add(key, layer, "thematic", not layer.customProperty(CORE_TABLE_PROPERTY))
-
-    for gkey, sub in subgroups.items():
-        if not sub.children():
-            root.removeChildNode(sub)
-        elif gkey in ("submissions",):
-            sub.setExpanded(True)
-    if failed:
-        QgsMessageLog.logMessage(
-            tr("Layers", "Workspace layers that could not be opened: {0}").format(
-                ", ".join(failed)
-            ),
-            "citymgmt",
-        )
-    if not loaded:
-        root.parent().removeChildNode(root)
-        raise WorkspaceError(
-            tr("Layers", "No layer of {0} could be opened.").format(ws.spec.display())
-        )
-    return loaded
+    plans = plan_layers(ws)
+    for plan in plans:
+        open_layer(ws, plan)
+    return add_workspace_layers(ws, project, plans, root_group_name, replace)
 
 
 def find_workspace_layer(project: QgsProject, key: str) -> QgsVectorLayer | None:
@@ -417,16 +487,71 @@ def find_workspace_layer(project: QgsProject, key: str) -> QgsVectorLayer | None
     return None
 
 
-def workspace_extent(layers: Mapping[str, QgsVectorLayer]):
-    """Combined extent of the base layers (admin units and grids), else of all layers."""
-    from qgis.core import QgsRectangle
+def workspace_extent(layers: Mapping[str, QgsVectorLayer]) -> QgsRectangle:
+    """Extent of the district layer, else of the unit grids, else of the other base layers.
 
-    extent = QgsRectangle()
-    preferred = [k for k in ("admin_district", "unit_grids", "resp_grids") if k in layers]
-    for key in preferred or list(layers):
-        layer = layers[key]
-        layer.updateExtents()
-        e = layer.extent()
-        if not e.isNull() and not e.isEmpty():
-            extent.combineExtentWith(e)
-    return extent
+    Never the submissions or components: one report far away must not set the view.
+    """
+    for keys in (("admin_district",), ("unit_grids",), _OTHER_BASE_LAYERS):
+        extent = QgsRectangle()
+        for key in keys:
+            layer = layers.get(key)
+            if layer is None:
+                continue
+            layer.updateExtents()
+            e = layer.extent()
+            if not e.isNull() and not e.isEmpty():
+                extent.combineExtentWith(e)
+        if not extent.isNull() and not extent.isEmpty():
+            return extent
+    return QgsRectangle()
+
+
+_OTHER_BASE_LAYERS = ("admin_street", "admin_community", "resp_grids")
+
+
+# -- where the map opens -----------------------------------------------------------------
+
+
+def workspace_crs(ws: Workspace) -> QgsCoordinateReferenceSystem:
+    return QgsCoordinateReferenceSystem(f"EPSG:{ws.srid}")
+
+
+def district_extent(ws: Workspace) -> QgsRectangle:
+    """Where the map of ``ws`` opens (workspace CRS), read from the database.
+
+    The district (``admin_units`` of level district), else the unit grids, else any admin
+    unit or responsibility grid; an empty rectangle when the workspace has none of them.
+    Submissions and components never count: one stray report must not set the view.
+    """
+    s = ws.schema
+    sources = (
+        (s.admin_units, s.admin_units.c.level == "district"),
+        (s.unit_grids, None),
+        (s.admin_units, None),
+        (s.resp_grids, None),
+    )
+    with ws.engine.connect() as conn:
+        for table, where in sources:
+            box = _bounds(conn, ws, table, where)
+            if box is not None:
+                return QgsRectangle(*box)
+    return QgsRectangle()
+
+
+def _bounds(conn: Any, ws: Workspace, table: Any, where: Any) -> tuple[float, ...] | None:
+    g = table.c.geom
+    if ws.is_postgres:
+        parts = (func.ST_XMin(g), func.ST_YMin(g), func.ST_XMax(g), func.ST_YMax(g))
+    else:  # SpatiaLite in GeoPackage mode
+        parts = (func.ST_MinX(g), func.ST_MinY(g), func.ST_MaxX(g), func.ST_MaxY(g))
+    query = select(
+        func.min(parts[0]), func.min(parts[1]), func.max(parts[2]), func.max(parts[3])
+    ).where(g.is_not(None))
+    if where is not None:
+        query = query.where(where)
+    row = conn.execute(query).first()
+    if row is None or any(v is None for v in row):
+        return None
+    box = tuple(float(v) for v in row)
+    return box if box[2] > box[0] or box[3] > box[1] else None

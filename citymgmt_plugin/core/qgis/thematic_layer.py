@@ -126,11 +126,19 @@ def thematic_layer(
         **dict(tpl.fixed),
     )
     if layer.isValid():
-        configure_layer(layer, tpl, lang=lang, style=layer.customProperty("citymgmt/style") != stem)
-        layer.setCustomProperty(TABLE_PROPERTY, table_name)
-        if tpl.core_table:
-            layer.setCustomProperty(CORE_TABLE_PROPERTY, tpl.core_table)
+        finish_thematic_layer(layer, tpl, table_name, lang)
     return layer
+
+
+def finish_thematic_layer(
+    layer: QgsVectorLayer, tpl: Template, table_name: str, lang: str | None = None
+) -> None:
+    """Form, constraints and (unless its QML style was applied) the template's renderer."""
+    stem = f"thematic_{tpl.id}"
+    configure_layer(layer, tpl, lang=lang, style=layer.customProperty("citymgmt/style") != stem)
+    layer.setCustomProperty(TABLE_PROPERTY, table_name)
+    if tpl.core_table:
+        layer.setCustomProperty(CORE_TABLE_PROPERTY, tpl.core_table)
 
 
 def template_fields(template: Template, lang: str | None = None) -> QgsFields:

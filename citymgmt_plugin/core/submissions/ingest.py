@@ -201,7 +201,7 @@ def source_configs(ws: Workspace) -> dict[str, dict[str, Any]]:
 def ingest(
     ws: Workspace,
     source: Source,
-    actor: str = "intake",
+    actor: str | None = None,
     rules: Rules | None = None,
     photos: bool = True,
     progress: Callable[[IngestReport], None] | None = None,
@@ -214,10 +214,12 @@ def ingest(
     not stored is fetched again next time) and the report says ``cancelled``.
 
     Raises :class:`IngestError` (with the report so far) when the source fails after its
-    retries; the pages stored until then stay stored and the next call resumes.
+    retries; the pages stored until then stay stored and the next call resumes. The audit
+    rows name ``actor``, by default the workspace's actor (whoever runs the pull).
     """
     import time
 
+    actor = actor or ws.actor
     t0 = time.perf_counter()
     report = IngestReport(source.key)
     with ws.engine.connect() as conn:
@@ -468,9 +470,10 @@ def store_page(
     ctx: IntakeContext,
     page: Page,
     report: IngestReport,
-    actor: str = "intake",
+    actor: str | None = None,
     photos: bool = True,
 ) -> None:
+    actor = actor or ws.actor
     s = ws.schema
     now = datetime.now(timezone.utc)
     by_id = {rec.instance_id: rec for rec in page.records}  # twice in a page: the later wins

@@ -380,6 +380,7 @@ class Decision:
     status: str | None = None  # update_existing: new status (default: the reported one)
     attributes: dict[str, Any] = field(default_factory=dict)  # update_existing: more changes
     duplicate_of: int | None = None  # duplicate: the earlier submission it repeats
+    auto: bool = False  # decided by auto-match (marked in the audit row), not by hand
 
 
 @dataclass
@@ -399,10 +400,14 @@ WriterFor = Callable[[str], Any]  # source key -> object with write_review(), or
 def decide(
     ws: Workspace,
     d: Decision,
-    reviewer: str,
+    reviewer: str | None = None,
     writer_for: WriterFor | None = None,
 ) -> Outcome:
-    """Store one decision with its census change (one transaction), then write it back."""
+    """Store one decision with its census change (one transaction), then write it back.
+
+    ``reviewer`` defaults to the workspace's actor (the person signed in).
+    """
+    reviewer = reviewer or ws.actor
     if d.decision not in STATE_OF:
         raise ReviewError(tr(_CTX, "Unknown decision {0}.").format(d.decision))
     if d.decision in NEEDS_REASON and not (d.reason or "").strip():
@@ -464,6 +469,7 @@ def decide(
                 "component_id": component_id,
                 "reason": d.reason,
                 **({"duplicate_of": d.duplicate_of} if d.duplicate_of is not None else {}),
+                **({"auto": True} if d.auto else {}),
             },
         )
         source = row.source
@@ -635,10 +641,14 @@ def write_back_pending(ws: Workspace, writer_for: WriterFor | None = None) -> tu
 
 
 def decide_many(
-    ws: Workspace, decisions: Iterable[Decision], reviewer: str, writer_for: WriterFor | None = None
+    ws: Workspace,
+    decisions: Iterable[Decision],
+    reviewer: str | None = None,
+    writer_for: WriterFor | None = None,
 ) -> tuple[list[Outcome], list[tuple[int, str]]]:
     """A batch: each decision in its own transaction; conflicts and refusals are listed."""
     done, refused = [], []
+    reviewer = reviewer or ws.actor
     writer_for = writer_for or default_writer_for(ws)
     for d in decisions:
         try:
@@ -650,7 +660,7 @@ def decide_many(
 
 def auto_match(
     ws: Workspace,
-    reviewer: str = "auto-match",
+    reviewer: str | None = None,
     max_distance_m: float = 3.0,
     writer_for: WriterFor | None = None,
     duplicates: bool = True,
@@ -665,7 +675,10 @@ def auto_match(
     every compared attribute agreeing is a duplicate of that stored component; when it
     reports a different status it updates that component's status (without moving it).
     Positions flagged as shifted take part only when they were corrected (EXIF evidence).
+    The decisions name ``reviewer`` (default: the workspace's actor, the person who ran it)
+    and carry ``"auto": true`` in their audit detail and a reason that says why.
     """
+    reviewer = reviewer or ws.actor
     s = ws.schema.submissions
     result: Counter = Counter()
     writer_for = writer_for or default_writer_for(ws)
@@ -700,9 +713,20 @@ def auto_match(
                 "duplicate",
                 tr(_CTX, "matches {0}").format(best.identifier),
                 best.component_id,
+                auto=True,
             )
         else:
-            d = Decision(sid, version, "update_existing", None, best.component_id, move=False)
+            d = Decision(
+                sid,
+                version,
+                "update_existing",
+                tr(_CTX, "auto-match: {0} {1:.1f} m away, status as reported").format(
+                    best.identifier, best.distance_m
+                ),
+                best.component_id,
+                move=False,
+                auto=True,
+            )
         try:
             decide(ws, d, reviewer, writer_for)
             result[d.decision] += 1
@@ -754,6 +778,7 @@ def _auto_duplicates(
             ),
             components.get(link.original_id),
             duplicate_of=link.original_id,
+            auto=True,
         )
         try:
             decide(ws, d, reviewer, writer_for)

@@ -16,7 +16,6 @@ tables keep their own schema (alembic's): no template columns are added to them.
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -267,7 +266,7 @@ def _register(
     audit(
         conn,
         ws.schema,
-        actor or _user(),
+        actor or ws.actor,
         "thematic.create_layer",
         audited_table or name,
         row_id,
@@ -308,13 +307,6 @@ def _bind_core_table(
     return ThematicLayerInfo(
         row_id, tpl.id, name, layer_title, tpl.geometry, tpl.core_table, tpl.fixed
     )
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "citymgmt"
 
 
 def thematic_layers(ws: Workspace) -> list[ThematicLayerInfo]:

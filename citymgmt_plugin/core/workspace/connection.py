@@ -82,7 +82,7 @@ def _known_revision(revision: str) -> bool:
 def spec_to_string(spec: WorkspaceSpec) -> str:
     """The spec in the form :meth:`WorkspaceSpec.parse` reads, never with a password."""
     if spec.kind == "gpkg":
-        return spec.path
+        return spec.path + (f"|authcfg={spec.authcfg}" if spec.authcfg else "")
     if spec.service:
         out = f"service={spec.service} schema={spec.schema}"
         return out + (f" authcfg={spec.authcfg}" if spec.authcfg else "")
@@ -112,9 +112,18 @@ def _connect_error(spec: WorkspaceSpec, exc: Exception) -> WorkspaceError:
 
 
 def open_workspace(spec: WorkspaceSpec | str) -> Workspace:
-    """Open ``spec``; an ``authcfg`` is resolved through QGIS at each new connection."""
+    """Open ``spec``; an ``authcfg`` is resolved through QGIS at each new connection.
+
+    A GeoPackage's ``authcfg`` only names who works in it: its user name is the actor.
+    """
     if isinstance(spec, str):
         spec = WorkspaceSpec.parse(spec)
+    if spec.kind == "gpkg" and spec.authcfg:
+        user = resolve_authcfg(spec.authcfg).username
+        try:
+            return Workspace.open(spec, auth_user=user)
+        except SQLAlchemyError as exc:
+            raise _connect_error(spec, exc) from exc
     if spec.kind == "gpkg" or not spec.authcfg:
         try:
             return Workspace.open(spec)

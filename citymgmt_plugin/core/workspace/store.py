@@ -7,6 +7,7 @@ PostGIS database. Both are opened as a SQLAlchemy engine over the same table def
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 from collections.abc import Iterator
@@ -24,6 +25,10 @@ from .model import DEFAULT_SRID, Schema, build_metadata
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_PG_SCHEMA = "citymgmt"
+# Where a workspace's actor (the person named in every decision, edit and audit row) comes from
+ACTOR_DATABASE = "database"  # the PostgreSQL login (session_user)
+ACTOR_QGIS_AUTH = "qgis_auth"  # the user name of the QGIS authentication configuration
+ACTOR_SYSTEM = "system"  # the operating-system login
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -37,6 +42,8 @@ class WorkspaceSpec:
 
     Passwords are never part of a spec that is saved: a QGIS authentication configuration
     id (``authcfg``) or the pg_service file / ~/.pgpass supplies them at connect time.
+    A GeoPackage may name one too (``office.gpkg|authcfg=abc1234``): its user name is then
+    the workspace's actor instead of the operating-system login.
     """
 
     kind: str  # "gpkg" | "postgres"
@@ -68,8 +75,14 @@ class WorkspaceSpec:
                 schema=_check_schema(items.get("schema", DEFAULT_PG_SCHEMA)),
                 authcfg=items.get("authcfg", ""),
             )
-        if value.lower().endswith(".gpkg"):
-            return WorkspaceSpec("gpkg", path=str(Path(value).expanduser().resolve()))
+        path, _, options = value.partition("|")
+        if path.lower().endswith(".gpkg"):
+            items = dict(item.split("=", 1) for item in options.split("|") if "=" in item)
+            return WorkspaceSpec(
+                "gpkg",
+                path=str(Path(path).expanduser().resolve()),
+                authcfg=items.get("authcfg", "").strip(),
+            )
         raise WorkspaceError(
             tr(
                 "Workspace",
@@ -143,9 +156,13 @@ def create_workspace_engine(spec: WorkspaceSpec, password: str | None = None, **
 
 
 class Workspace:
-    """An open workspace: engine, tables for its CRS, and its settings."""
+    """An open workspace: engine, tables for its CRS, its settings, and who works in it.
 
-    def __init__(self, spec: WorkspaceSpec, engine: Engine) -> None:
+    ``actor`` is the person every decision, edit and audit row of this session names,
+    found once when the workspace opens (:func:`find_actor`); ``actor_source`` says how.
+    """
+
+    def __init__(self, spec: WorkspaceSpec, engine: Engine, auth_user: str = "") -> None:
         self.spec = spec
         self.engine = engine
         self.settings = read_settings(engine)
@@ -157,14 +174,18 @@ class Workspace:
             )
         self.srid = int(self.settings.get("srid", DEFAULT_SRID))
         self.schema: Schema = build_metadata(self.srid)
+        self.actor, self.actor_source = find_actor(engine, auth_user)
 
     @classmethod
-    def open(cls, spec: WorkspaceSpec | str, password: str | None = None) -> Workspace:
+    def open(
+        cls, spec: WorkspaceSpec | str, password: str | None = None, auth_user: str = ""
+    ) -> Workspace:
+        """Open ``spec``; ``auth_user`` is the QGIS authentication user of a GeoPackage."""
         if isinstance(spec, str):
             spec = WorkspaceSpec.parse(spec)
         if spec.kind == "gpkg" and not Path(spec.path).exists():
             raise WorkspaceError(tr("Workspace", "No such GeoPackage: {0}").format(spec.path))
-        return cls(spec, create_workspace_engine(spec, password))
+        return cls(spec, create_workspace_engine(spec, password), auth_user)
 
     @property
     def dialect(self) -> str:
@@ -196,6 +217,42 @@ def read_settings(engine: Engine) -> dict[str, str]:
     with engine.connect() as conn:
         rows = conn.execute(select(md.workspace_settings)).all()
     return {r.key: r.value for r in rows}
+
+
+def find_actor(engine: Engine, auth_user: str = "") -> tuple[str, str]:
+    """(actor, source): who works in the workspace of ``engine``.
+
+    PostgreSQL: the database login (``session_user``), whoever supplied the credentials.
+    GeoPackage: ``auth_user`` (the user name of the QGIS authentication configuration the
+    workspace was opened with) when given, else the operating-system login.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            return str(conn.execute(text("SELECT session_user")).scalar_one()), ACTOR_DATABASE
+    if auth_user.strip():
+        return auth_user.strip(), ACTOR_QGIS_AUTH
+    return system_login(), ACTOR_SYSTEM
+
+
+def describe_actor(ws: Workspace | None) -> str:
+    """The docks' "Signed in as li (database login)" line, translated."""
+    if ws is None:
+        return tr("Workspace", "Not signed in: no workspace is open.")
+    how = {
+        ACTOR_DATABASE: tr("Workspace", "database login"),
+        ACTOR_QGIS_AUTH: tr("Workspace", "QGIS authentication"),
+        ACTOR_SYSTEM: tr("Workspace", "system login"),
+    }.get(ws.actor_source, ws.actor_source)
+    return tr("Workspace", "Signed in as {0} ({1})").format(ws.actor, how)
+
+
+def system_login() -> str:
+    """The operating-system login (as ``getpass`` finds it), else the numeric user id."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no LOGNAME/USER/USERNAME and no passwd entry (some containers)
+        uid = getattr(os, "getuid", None)
+        return f"uid {uid()}" if uid is not None else "?"
 
 
 def audit(
