@@ -153,6 +153,15 @@ def _survey_batch(city: City, folder: Path) -> dict[str, Any]:
     }
 
 
+def _login_names(spec: str) -> list[str]:
+    """The database login, shown as the acting person on PostGIS (data, not UI text)."""
+    if "://" not in spec:
+        return []
+    from sqlalchemy.engine import make_url
+
+    return [make_url(spec.split("?")[0]).username or ""]
+
+
 def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
     """Create and fill the workspace ``spec``; returns the scenario configuration's data
     part (what to do where) with the expectations the pytest side checks afterwards."""
@@ -218,5 +227,5 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
                 [ring_x, ring_y + 150],
             ],
         },
-        "data_words": [FORM, getpass.getuser(), *tables],
+        "data_words": [FORM, getpass.getuser(), *_login_names(spec), *tables],
     }

@@ -40,12 +40,19 @@ def test_identifiers_and_english_words_are_found(text, words):
         "不带时区的时间按中国标准时间（Asia/Shanghai）解读",
         "原因来自 GEOS",
         "工作空间（.gpkg、postgresql:// URL 或 service=NAME）",
+        "未指定照片文件夹时，使用上报文件旁的 photos/ 或 photos.zip。",
+        "使用 Basic 方式的 QGIS 认证配置",
         "",
     ],
 )
 def test_codes_names_and_data_pass(text):
     words = offending_words(text, allowed=("degree",))
     assert words == [], words
+
+
+def test_whole_tokens_are_compared():
+    assert offending_words("已连接（部件标识码 legacy16）") == ["legacy16"]
+    assert offending_words("您的账号：审核账号 (7oty6xx)", ["7oty6xx"]) == []
 
 
 def test_data_words_given_by_the_scenario_pass():

@@ -42,6 +42,10 @@ ALLOWED_WORDS = frozenset(
         "UTC",
         "SQL",
         "GEOS",  # the geometry library, named as the source of a validity reason
+        "SDK",  # 地图 SDK
+        "http",  # protocols, as users see them in addresses
+        "https",
+        "Basic",  # QGIS's authentication method, shown untranslated by QGIS itself
         "citymgmt",  # the plugin's name, and the default schema and service name shown
     }
 )
@@ -54,6 +58,7 @@ _CUT = [
     re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b"),  # e-mail addresses
     re.compile(r"(?:(?<=\s)|^)(?:~|\.{1,2})?/[^\s，。；、）)]*"),  # absolute / relative paths
     re.compile(r"\b[A-Za-z]:\\[^\s]*"),  # Windows paths
+    re.compile(r"\b[\w.-]+/(?=[\s，。、）)]|$)"),  # a folder name: photos/
     re.compile(
         r"\b(uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I
     ),  # UUIDs, ODK instance ids
@@ -67,7 +72,7 @@ _CUT = [
     ),
     re.compile(r"\b[0-9a-f]*\d[0-9a-f]*\b", re.I),  # numbers and hexadecimal ids
 ]
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_WORD = re.compile(r"[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*")  # whole tokens: 7oty6xx, legacy16
 
 
 def offending_words(text: str, allowed: Iterable[str] = ()) -> list[str]:

@@ -252,6 +252,7 @@ def review_account(s: Session) -> Iterator[Any]:
     account.setConfig("password", os.environ[PASSWORD_ENV])
     stored, account = manager.storeAuthenticationConfig(account)
     assert stored, "the authentication configuration was not stored"
+    s.config.setdefault("data_words", []).append(account.id())  # QGIS shows it with the name
     dock = s.open_dock("citymgmtReviewDock")
     yield s.wait("the review dock", lambda: dock.isVisible())
     dock.findChild(QPushButton, "sourcesButton").click()
