@@ -7,7 +7,7 @@ import argparse
 from sqlalchemy import func, select
 
 from ..core.i18n import tr
-from ..core.workspace.model import DEFAULT_SRID
+from ..core.workspace.schema import DEFAULT_SRID
 from ..core.workspace.store import UpgradeOptions, Workspace, WorkspaceSpec, describe_actor, upgrade
 
 

@@ -28,7 +28,7 @@ from shapely.geometry import MultiLineString, MultiPolygon
 
 from ..core.codes import default_component_classes, id_schemes
 from ..core.i18n import tr
-from ..core.workspace.model import DEFAULT_SRID
+from ..core.workspace.schema import DEFAULT_SRID
 from ..core.workspace.store import Workspace, audit, upgrade
 from . import names as N
 from .components import place_components

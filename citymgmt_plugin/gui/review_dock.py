@@ -52,7 +52,7 @@ from ..core.i18n import tr
 from ..core.submissions import review
 from ..core.submissions.crsguard import describe_flag
 from ..core.submissions.normalise import describe_reason
-from ..core.workspace.model import SUBMISSION_STATES
+from ..core.workspace.schema.submissions import SUBMISSION_STATES
 from ..core.workspace.store import describe_actor
 from .review_model import Filters, QueueModel, QueueProxy, state_label
 from .widgets import iso_dates, scrolling

@@ -61,7 +61,7 @@ from ..core.workspace.connection import (
     spec_to_string,
     upgrade_workspace,
 )
-from ..core.workspace.model import DEFAULT_SRID
+from ..core.workspace.schema import DEFAULT_SRID
 from ..core.workspace.store import (
     DEFAULT_PG_SCHEMA,
     UpgradeOptions,

@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, func, select
 
 from ..i18n import tr
-from ..workspace.model import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
+from ..workspace.schema.census import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
 from ..workspace.store import Workspace, audit
 from .errors import NotFound, Problem, ValidationFailed, VersionConflict
 from .geo import MAX_TOLERANCE_M, GridRef, anchor, from_db, to_ewkt

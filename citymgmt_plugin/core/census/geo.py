@@ -11,7 +11,7 @@ from geoalchemy2.elements import WKBElement, WKTElement
 from geoalchemy2.shape import to_shape
 from shapely.geometry.base import BaseGeometry
 
-from ..workspace.model import ACCURACY_TOLERANCE_M
+from ..workspace.schema.census import ACCURACY_TOLERANCE_M
 
 KIND_OF_TYPE = {
     "Point": "point",

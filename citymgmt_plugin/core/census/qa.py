@@ -19,7 +19,7 @@ import shapely
 
 from ..codes import id_schemes
 from ..i18n import tr
-from ..workspace.model import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
+from ..workspace.schema.census import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
 from .geo import GridIndex, anchors
 from .validation import DOMAINS, field_label
 

@@ -27,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, func, or_, select
 
 from ..i18n import tr
-from ..workspace.model import RETIRED_STATUSES
+from ..workspace.schema.census import RETIRED_STATUSES
 from ..workspace.store import Workspace, audit
 from .components import ComponentDraft, create_component, update_component
 from .errors import CensusError, Problem, ValidationFailed

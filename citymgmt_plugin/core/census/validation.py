@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 
 from ..codes import id_schemes, validate_component_id
 from ..i18n import tr
-from ..workspace.model import ACCURACY_CLASSES, COMPONENT_STATUSES, DATA_SOURCES
+from ..workspace.schema.census import ACCURACY_CLASSES, COMPONENT_STATUSES, DATA_SOURCES
 from ..workspace.store import Workspace
 from .errors import Problem
 from .geo import geometry_kind

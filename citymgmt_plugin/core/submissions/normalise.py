@@ -30,7 +30,7 @@ from sqlalchemy import Connection, func, select
 
 from .. import chinacrs
 from ..i18n import tr
-from ..workspace.model import Schema
+from ..workspace.schema import Schema
 from .records import (
     IMPOSSIBLE_TIME,
     NO_POSITION,

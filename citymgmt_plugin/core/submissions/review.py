@@ -22,7 +22,7 @@ from sqlalchemy import Connection, and_, func, or_, select, update
 
 from .. import census
 from ..i18n import tr
-from ..workspace.model import COMPONENT_STATUSES
+from ..workspace.schema.census import COMPONENT_STATUSES
 from ..workspace.store import Workspace, audit
 from .duplicates import DuplicateLink, DuplicateRules, find_duplicates
 

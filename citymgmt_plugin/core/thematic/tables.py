@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 
 from ..i18n import tr
-from ..workspace.model import convention
+from ..workspace.schema.columns import convention
 from ..workspace.store import Workspace, audit
 from ..workspace.types import UtcDateTime
 from .templates import Template, get_template

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..i18n import tr
 from ..paths import resource
-from ..workspace.model import ROAD_KINDS
+from ..workspace.schema.patrol import ROAD_KINDS
 
 FORMAT = "citymgmt-thematic-template/1"
 GEOMETRY_KINDS = ("point", "line", "polygon")

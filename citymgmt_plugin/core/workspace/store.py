@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from ..i18n import tr
-from .model import DEFAULT_SRID, Schema, build_metadata
+from .schema import DEFAULT_SRID, Schema, build_metadata
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_PG_SCHEMA = "citymgmt"
