@@ -172,6 +172,7 @@ def census_place(s: Session) -> Iterator[Any]:
     tree = dock.findChild(QTreeWidget, "censusClassTree")
     yield s.wait("the class tree", lambda: dock.isVisible() and tree.topLevelItemCount() > 0)
     assert dock.select_class(c["class"]), f"class {c['class']} not in the tree"
+    s.check_texts("citymgmtCensusDock", dock)  # the hint for the class, before it is replaced
     dock.findChild(QLineEdit, "census_dept_code").setText(c["dept_code"])
     dock.findChild(QComboBox, "census_dept_name").setEditText(c["dept_name"])
     x, y = c["point"]
