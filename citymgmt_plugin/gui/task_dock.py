@@ -34,6 +34,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.cases import matching, queue, store
 from ..core.cases.codes import CaseKind, CaseState, Channel, TaskKind, TaskState, label
+from ..core.cases.describe import describe_entry
 from ..core.i18n import tr
 from ..core.workspace.store import describe_actor
 from .task_model import OVERDUE, TaskFilters, TaskModel, TaskProxy
@@ -299,15 +300,7 @@ class TaskDock(QDockWidget):
 
     def _show_history(self, row: queue.TaskRow, zone: Any) -> None:
         for entry in store.case_history(self.ws, row.case_id):
-            parts = [local_minutes(entry.at, zone), entry.actor, operation_label(entry.operation)]
-            if entry.to_state:
-                before = label(CaseState(entry.from_state)) if entry.from_state else ""
-                parts.append(f"{before} → {label(CaseState(entry.to_state))}".strip())
-            if entry.operation == "match" and entry.changes:
-                parts.append(str(entry.changes.get("component", [None, None])[1] or "—"))
-            if entry.note and entry.operation != "import":
-                parts.append(entry.note)
-            self.history_list.addItem(" ".join(p for p in parts if p))
+            self.history_list.addItem(describe_entry(entry, zone))
 
     def _show_photos(self, row: queue.TaskRow) -> None:
         self.photos = queue.case_photos(self.ws, row.case_id)
@@ -488,18 +481,6 @@ class TaskDock(QDockWidget):
     def closeEvent(self, event: Any) -> None:
         self.timer.stop()
         super().closeEvent(event)
-
-
-def operation_label(operation: str) -> str:
-    return {
-        "import": tr(_CTX, "imported"),
-        "update": tr(_CTX, "changed at the source"),
-        "state": tr(_CTX, "state changed"),
-        "relocate": tr(_CTX, "moved"),
-        "match": tr(_CTX, "component matched"),
-        "task": tr(_CTX, "task:"),
-        "result": tr(_CTX, "result:"),
-    }.get(operation, operation)
 
 
 def local_zone(ws: Any) -> Any:

@@ -64,6 +64,7 @@ class PushDialog(QDialog):
         form.addRow("", self.allow_http)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText(tr(_CTX, "Push"))
+        buttons.button(QDialogButtonBox.Cancel).setText(tr(_CTX, "Cancel"))  # Qt's may be absent
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

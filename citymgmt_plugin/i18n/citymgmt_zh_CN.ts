@@ -17,6 +17,105 @@
     </message>
   </context>
   <context>
+    <name>CaseHistory</name>
+    <message>
+      <source>address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>changed at the source</source>
+      <translation>来源平台修改</translation>
+    </message>
+    <message>
+      <source>channel</source>
+      <translation>问题来源</translation>
+    </message>
+    <message>
+      <source>class</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>closed</source>
+      <translation>结案时间</translation>
+    </message>
+    <message>
+      <source>collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>component matched</source>
+      <translation>关联部件</translation>
+    </message>
+    <message>
+      <source>deadline</source>
+      <translation>处置时限</translation>
+    </message>
+    <message>
+      <source>description</source>
+      <translation>问题描述</translation>
+    </message>
+    <message>
+      <source>imported</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>moved</source>
+      <translation>位置修正</translation>
+    </message>
+    <message>
+      <source>not applied: an answer of the other kind of task</source>
+      <translation>未采用：这是另一类任务的结果</translation>
+    </message>
+    <message>
+      <source>not applied: the task already had its result ({0})</source>
+      <translation>未采用：该任务已有结果（{0}）</translation>
+    </message>
+    <message>
+      <source>not applied: the task was cancelled</source>
+      <translation>未采用：该任务已撤销</translation>
+    </message>
+    <message>
+      <source>position</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>reported</source>
+      <translation>上报时间</translation>
+    </message>
+    <message>
+      <source>result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>state changed</source>
+      <translation>状态变更</translation>
+    </message>
+    <message>
+      <source>task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>{0} cancelled</source>
+      <translation>{0}已撤销</translation>
+    </message>
+    <message>
+      <source>{0} cancelled: the case was closed or voided</source>
+      <translation>{0}已撤销：案件已结案或作废</translation>
+    </message>
+    <message>
+      <source>{0} {1} (by {2})</source>
+      <translation>{0}{1}（{2}）</translation>
+    </message>
+    <message>
+      <source>{0}, due {1}</source>
+      <translation>{0}，截止 {1}</translation>
+    </message>
+  </context>
+  <context>
     <name>Cases</name>
     <message>
       <source>12345 hotline</source>
@@ -223,10 +322,6 @@
       <translation>{1}任务收到了{0}结果：记录于此</translation>
     </message>
     <message>
-      <source>changed at the source</source>
-      <translation>来源平台已修改</translation>
-    </message>
-    <message>
       <source>it already has an open {0} task</source>
       <translation>已有未完成的 {0} 任务</translation>
     </message>
@@ -259,10 +354,6 @@
       <translation>结果为位置修正，但未带位置</translation>
     </message>
     <message>
-      <source>the case ended</source>
-      <translation>案件已结案或作废</translation>
-    </message>
-    <message>
       <source>the case is {0}</source>
       <translation>案件状态为 {0}</translation>
     </message>
@@ -283,20 +374,8 @@
       <translation>该任务已撤销：本结果记录于此</translation>
     </message>
     <message>
-      <source>{0} task cancelled: {1}</source>
-      <translation>{0} 任务已撤销：{1}</translation>
-    </message>
-    <message>
-      <source>{0} task created, due {1}</source>
-      <translation>已生成 {0} 任务，截止 {1}</translation>
-    </message>
-    <message>
       <source>{0} tasks created, {1} cases skipped</source>
       <translation>已生成 {0} 个任务，跳过 {1} 件案件</translation>
-    </message>
-    <message>
-      <source>{0}: {1} (by {2})</source>
-      <translation>{0}：{1}（{2}）</translation>
     </message>
     <message>
       <source>{0}: {1} rows read, {2} new cases, {3} updated, {4} unchanged, {5} refused</source>
@@ -3638,6 +3717,221 @@ RATES（可选）给出每名采集员、每个责任网格和每个区按任务
     <message>
       <source>{0} is configured with the ingest command.</source>
       <translation>{0} 是通过 ingest 命令配置的。</translation>
+    </message>
+  </context>
+  <context>
+    <name>TaskDock</name>
+    <message>
+      <source> h</source>
+      <translation> 小时</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>All collectors</source>
+      <translation>全部采集员</translation>
+    </message>
+    <message>
+      <source>All grids</source>
+      <translation>全部网格</translation>
+    </message>
+    <message>
+      <source>All states</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <source>All tasks</source>
+      <translation>全部任务</translation>
+    </message>
+    <message>
+      <source>Allow unencrypted http (not recommended)</source>
+      <translation>允许未加密的 http（不推荐）</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Cancel push</source>
+      <translation>取消推送</translation>
+    </message>
+    <message>
+      <source>Case</source>
+      <translation>案件</translation>
+    </message>
+    <message>
+      <source>Case {0} linked to component {1}.</source>
+      <translation>案件 {0} 已关联部件 {1}。</translation>
+    </message>
+    <message>
+      <source>Choose where to push first.</source>
+      <translation>请先选择推送目标。</translation>
+    </message>
+    <message>
+      <source>Class</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Component</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Delete the entity</source>
+      <translation>删除实体</translation>
+    </message>
+    <message>
+      <source>Distance (m)</source>
+      <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Entity list</source>
+      <translation>实体列表</translation>
+    </message>
+    <message>
+      <source>Finished tasks</source>
+      <translation>已结束的任务</translation>
+    </message>
+    <message>
+      <source>Give the project, the entity list and your account.</source>
+      <translation>请填写项目、实体列表并选择您的账号。</translation>
+    </message>
+    <message>
+      <source>Grid</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <source>Link component</source>
+      <translation>关联部件</translation>
+    </message>
+    <message>
+      <source>Mark closed (status)</source>
+      <translation>标记为已关闭（状态）</translation>
+    </message>
+    <message>
+      <source>No photos yet</source>
+      <translation>暂无照片</translation>
+    </message>
+    <message>
+      <source>No workspace open.</source>
+      <translation>尚未打开工作空间。</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已超时</translation>
+    </message>
+    <message>
+      <source>Project id</source>
+      <translation>项目编号</translation>
+    </message>
+    <message>
+      <source>Push</source>
+      <translation>推送</translation>
+    </message>
+    <message>
+      <source>Push cancelled: {0}</source>
+      <translation>推送已取消：{0}</translation>
+    </message>
+    <message>
+      <source>Push tasks to ODK Central</source>
+      <translation>推送任务到 ODK Central</translation>
+    </message>
+    <message>
+      <source>Push to ODK Central…</source>
+      <translation>推送到 ODK Central…</translation>
+    </message>
+    <message>
+      <source>Pushing tasks to {0}…</source>
+      <translation>正在推送任务到 {0}…</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>Select cases on the map (Cases layer) first.</source>
+      <translation>请先在地图上（案件图层）选择案件。</translation>
+    </message>
+    <message>
+      <source>Server</source>
+      <translation>服务器</translation>
+    </message>
+    <message>
+      <source>Showing {0} of {1}: {2} open ({3} overdue), {4} done, {5} cancelled</source>
+      <translation>显示 {0}/{1}：待办 {2}（已超时 {3}），已完成 {4}，已撤销 {5}</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Tasks for the selected cases</source>
+      <translation>为选中案件生成任务</translation>
+    </message>
+    <message>
+      <source>The push stopped: {0}</source>
+      <translation>推送中断：{0}</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时限</translation>
+    </message>
+    <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
+      <source>Your account</source>
+      <translation>您的账号</translation>
+    </message>
+    <message>
+      <source>cancelled</source>
+      <translation>已撤销</translation>
+    </message>
+    <message>
+      <source>class time limit</source>
+      <translation>按类别时限</translation>
+    </message>
+    <message>
+      <source>done on time</source>
+      <translation>按时完成</translation>
+    </message>
+    <message>
+      <source>done {0} late</source>
+      <translation>超时 {0} 完成</translation>
+    </message>
+    <message>
+      <source>overdue {0}</source>
+      <translation>已超时 {0}</translation>
+    </message>
+    <message>
+      <source>{0} d {1} h</source>
+      <translation>{0} 天 {1} 小时</translation>
+    </message>
+    <message>
+      <source>{0} h {1:02d} min</source>
+      <translation>{0} 小时 {1:02d} 分</translation>
+    </message>
+    <message>
+      <source>{0} left</source>
+      <translation>剩余 {0}</translation>
+    </message>
+    <message>
+      <source>{0} min</source>
+      <translation>{0} 分钟</translation>
+    </message>
+    <message>
+      <source>{0}, due {1}: {2}</source>
+      <translation>{0}，截止 {1}：{2}</translation>
     </message>
   </context>
   <context>

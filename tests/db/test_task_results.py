@@ -71,7 +71,17 @@ def test_confirmed_finishes_the_task_and_keeps_the_case_as_reported(ws):
     assert (done.state, done.outcome, done.result_by) == ("done", "confirmed", "C01")
     assert done.result_at == SEEN and done.result_note == "确有垃圾"
     history = case_history(ws, done.case_id)
-    assert history[-1].operation == "result" and "C01" in history[-1].note
+    assert history[-1].operation == "result"
+    assert history[-1].changes["result"]["collector"] == "C01"
+    assert history[-1].note == "确有垃圾"  # the collector's words
+    from zoneinfo import ZoneInfo
+
+    from citymgmt_plugin.core.cases.describe import describe_entry
+
+    text = describe_entry(history[-1], ZoneInfo("Asia/Shanghai"))
+    assert "result Verify Confirmed (by C01) 确有垃圾" in text
+    made = describe_entry(history[-2], ZoneInfo("Asia/Shanghai"))
+    assert "task Verify, due " in made
 
 
 def test_not_confirmed_voids_the_case(ws):
@@ -108,6 +118,12 @@ def test_no_result_is_lost_or_applied_twice(ws):
     assert _case(ws, "AJ0001").state == "reported"  # the first result stands
     kept = case_history(ws, out.case_id)[-1]
     assert kept.changes["result"]["outcome"] == "not_confirmed"  # ... and the second is kept
+    from zoneinfo import ZoneInfo
+
+    from citymgmt_plugin.core.cases.describe import describe_entry
+
+    said = describe_entry(kept, ZoneInfo("Asia/Shanghai"))
+    assert "not applied: the task already had its result (Confirmed)" in said
 
     wrong = apply_result(ws, result(_task(ws, "AJ0004", "check"), Outcome.CONFIRMED))
     assert wrong.status == WRONG_KIND

@@ -273,3 +273,52 @@ def test_push_in_the_background(dock, accounts, artifacts):
         task = d.push()
         wait_until(lambda: d.push_task is None)
         assert "0 entities created" in d.status_label.text()
+
+
+def test_dock_and_push_dialog_in_chinese(
+    qgis_iface, qgis_canvas, gpkg_workspace, tmp_path, artifacts
+):
+    from zh_translator import zh_cn
+    from zh_walker import problems
+
+    ws = gpkg_workspace
+    seed_small_workspace(ws)
+    seed_cases(ws, tmp_path)
+    with zh_cn(tmp_path):
+        ctx = PluginContext(qgis_iface, QMenu("m"), QToolBar("t"))
+        ctx._workspace = ws
+        d = TaskDock(ctx)
+        d.resize(520, 980)
+        d.show()
+        d.refresh()
+        settle()
+        assert d.windowTitle() == "核实核查任务"
+        texts = {row.case_no: d.model.text(row, "time") for row in d.model.rows}
+        assert texts["AJ0001"].startswith("已超时 1 小时") and texts["AJ0002"] == "按时完成"
+        assert d.select_task(_row_of(d, "AJ0004").id)
+        settle()
+        assert "12345热线 · 部件 0101 上水井盖" in d.info_label.text()
+        data = (
+            ws.actor,
+            "C01",
+            "R01",
+            "site.jpg",
+            "AJ0001",
+            "AJ0002",
+            "AJ0003",
+            "AJ0004",
+            "AJ0005",
+            "3205080101000001",
+        )
+        found = problems(d, data=data)
+        assert not found, "untranslated in Chinese:\n" + "\n".join(dict.fromkeys(found))
+        (artifacts / "zh").mkdir(exist_ok=True)
+        d.grab().save(str(artifacts / "zh" / "task_dock.png"))
+        dialog = d.open_push()
+        settle()
+        found = problems(dialog, data=(*data, "citymgmt_tasks", "https://central.example.org"))
+        assert not found, "untranslated in Chinese:\n" + "\n".join(dict.fromkeys(found))
+        dialog.grab().save(str(artifacts / "zh" / "task_push_dialog.png"))
+        dialog.close()
+        d.close()
+        ctx.unload()

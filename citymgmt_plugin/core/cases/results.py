@@ -100,16 +100,13 @@ def _find_task(conn: Connection, ws: Workspace, ref: str) -> Any:
     return conn.execute(select(t).where(where)).first()
 
 
-def _note(ws_result: TaskResult) -> str:
-    who = ws_result.collector or "?"
-    return tr(_CTX, "{0}: {1} (by {2})").format(
-        label(ws_result.outcome.task_kind), label(ws_result.outcome), who
-    )
-
-
 def _keep_in_history(
-    conn: Connection, ws: Workspace, task: Any, result: TaskResult, why: str, actor: str
+    conn: Connection, ws: Workspace, task: Any, result: TaskResult, status: str, actor: str
 ) -> None:
+    """A result that does not finish its task, kept with why (``status``: ALREADY …)."""
+    changes = {"task_id": task.id, "result": result.detail(), "kept": status}
+    if status == ALREADY:
+        changes["first"] = task.outcome
     history_rows(
         conn,
         ws,
@@ -119,8 +116,8 @@ def _keep_in_history(
                 "at": now_utc(),
                 "actor": actor,
                 "operation": Operation.RESULT,
-                "changes": {"task_id": task.id, "result": result.detail()},
-                "note": f"{_note(result)} — {why}",
+                "changes": changes,
+                "note": result.note,
             }
         ],
     )
@@ -173,7 +170,7 @@ def _relocate(
         return [tr(_CTX, "position corrected, but the result has no position")]
     lon, lat = np.array([result.lon]), np.array([result.lat])
     x, y = transform_xy(lon, lat, "EPSG:4326", f"EPSG:{ws.srid}")
-    move_case(conn, ws, task.case_id, float(x[0]), float(y[0]), actor, _note(result))
+    move_case(conn, ws, task.case_id, float(x[0]), float(y[0]), actor)
     c, t = ws.schema.cases, ws.schema.tasks
     if result.address:
         conn.execute(update(c).where(c.c.id == task.case_id).values(address=result.address))
@@ -207,7 +204,7 @@ def _move_case(
     case = get_case(conn, ws, task.case_id)
     if case.state not in {s.value for s in move[0]}:
         return [tr(_CTX, "the case is {0}: its state stays").format(label(CaseState(case.state)))]
-    set_state(conn, ws, task.case_id, move[1], actor, _note(result), Operation.RESULT)
+    set_state(conn, ws, task.case_id, move[1], actor, None, Operation.RESULT)
     return []
 
 
@@ -222,7 +219,7 @@ def apply_result(ws: Workspace, result: TaskResult, actor: str | None = None) ->
         if refusal is not None:
             status, why = refusal
             if status != REPEATED:
-                _keep_in_history(conn, ws, task, result, why, actor)
+                _keep_in_history(conn, ws, task, result, status, actor)
             return Applied(status, task.id, task.case_id, messages=[why] if why else [])
         _finish_task(conn, ws, task, result, actor)
         messages = _move_case(conn, ws, task, result, actor)
@@ -232,7 +229,7 @@ def apply_result(ws: Workspace, result: TaskResult, actor: str | None = None) ->
             "actor": actor,
             "operation": Operation.RESULT,
             "changes": {"task_id": task.id, "result": result.detail()},
-            "note": _note(result),
+            "note": result.note,
         }
         history_rows(conn, ws, [entry])
         audit(conn, ws.schema, actor, "tasks.result", "tasks", task.id, result.detail())

@@ -244,7 +244,6 @@ def _update_changed(
                 "from_state": stored.state if "state" in values else None,
                 "to_state": values.get("state"),
                 "changes": {k: v for k, v in diff.items() if k != "state"} or None,
-                "note": tr(_CTX, "changed at the source"),
             }
         )
     history_rows(conn, ws, history)

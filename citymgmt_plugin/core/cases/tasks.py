@@ -19,7 +19,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, insert, not_, select, update
 
@@ -41,6 +40,7 @@ from .store import CaseRow, cases_by_id, ewkt_point, history_rows, now_utc
 _CTX = "Cases"
 ASSIGN_GRID = "grid"  # the responsibility grid of the case's position
 ASSIGN_COLLECTOR = "collector"  # ... and its active collector with the fewest open tasks
+CASE_ENDED = "case_ended"  # why the plugin cancelled a task: its case was closed or voided
 
 
 class TaskError(Exception):
@@ -213,9 +213,9 @@ def _insert_tasks(conn: Connection, ws: Workspace, rows: list[dict], actor: str)
     if not rows:
         return []
     t = ws.schema.tasks
-    zone = ZoneInfo(ws.setting("timezone", "Asia/Shanghai"))
-    ids = list(conn.execute(insert(t).returning(t.c.id, sort_by_parameter_order=True), rows))
-    note = tr(_CTX, "{0} task created, due {1}")
+    ids = [
+        r[0] for r in conn.execute(insert(t).returning(t.c.id, sort_by_parameter_order=True), rows)
+    ]
     history_rows(
         conn,
         ws,
@@ -225,15 +225,15 @@ def _insert_tasks(conn: Connection, ws: Workspace, rows: list[dict], actor: str)
                 "at": row["created_at"],
                 "actor": actor,
                 "operation": Operation.TASK,
-                "note": note.format(
-                    label(TaskKind(row["kind"])),
-                    row["due_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                ),
+                "changes": {
+                    "task_id": task_id,
+                    "task": {"kind": row["kind"], "due_at": row["due_at"].isoformat()},
+                },
             }
-            for row in rows
+            for task_id, row in zip(ids, rows)
         ],
     )
-    return [r[0] for r in ids]
+    return ids
 
 
 def create_tasks(
@@ -285,9 +285,17 @@ def create_tasks(
 
 
 def cancel_tasks(
-    conn: Connection, ws: Workspace, task_ids: list[int], actor: str, reason: str
+    conn: Connection,
+    ws: Workspace,
+    task_ids: list[int],
+    actor: str,
+    reason: str | None = None,
+    why: str | None = None,
 ) -> int:
-    """Cancel open tasks (their entities are closed at the next push); history rows."""
+    """Cancel open tasks (their entities are closed at the next push); history rows.
+
+    ``reason``: what the person said; ``why``: a code when the plugin cancels (CASE_ENDED).
+    """
     t = ws.schema.tasks
     now = now_utc()
     rows = conn.execute(
@@ -306,7 +314,6 @@ def cancel_tasks(
             row_version=t.c.row_version + 1,
         )
     )
-    note = tr(_CTX, "{0} task cancelled: {1}")
     history_rows(
         conn,
         ws,
@@ -316,7 +323,8 @@ def cancel_tasks(
                 "at": now,
                 "actor": actor,
                 "operation": Operation.TASK,
-                "note": note.format(label(TaskKind(r.kind)), reason),
+                "changes": {"task_id": r.id, "task": {"kind": r.kind, "cancelled": why or True}},
+                "note": reason,
             }
             for r in rows
         ],
@@ -337,4 +345,4 @@ def cancel_tasks_of_closed_cases(ws: Workspace, actor: str | None = None) -> int
             .scalars()
             .all()
         )
-        return cancel_tasks(conn, ws, list(ids), actor or ws.actor, tr(_CTX, "the case ended"))
+        return cancel_tasks(conn, ws, list(ids), actor or ws.actor, why=CASE_ENDED)
