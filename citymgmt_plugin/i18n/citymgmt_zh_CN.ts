@@ -2206,6 +2206,14 @@ RATES（可选）给出每名采集员、每个责任网格和每个区按任务
       <translation>   {0}：绑定到工作空间表 {1}</translation>
     </message>
     <message>
+      <source>  collector {0} {1}: on time {2:.0%} of {3}</source>
+      <translation>  采集员 {0} {1}：{3} 个任务按时率 {2:.0%}</translation>
+    </message>
+    <message>
+      <source>  refused row {0}: {1}</source>
+      <translation>  拒收第 {0} 行：{1}</translation>
+    </message>
+    <message>
       <source>  {0} {1}: {2} features in {3} grids{4}</source>
       <translation>  {0} {1}：{2} 个要素，分布于 {3} 个网格{4}</translation>
     </message>
@@ -2282,6 +2290,10 @@ RATES（可选）给出每名采集员、每个责任网格和每个区按任务
       <translation>未巡查路段</translation>
     </message>
     <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
       <source>Weekly patrol coverage: failed grids and unpatrolled road stretches</source>
       <translation>每周巡查覆盖：未达标网格与未巡查路段</translation>
     </message>
@@ -2294,8 +2306,16 @@ RATES（可选）给出每名采集员、每个责任网格和每个区按任务
       <translation>候选不唯一</translation>
     </message>
     <message>
+      <source>answers pulled: {0}; {1}</source>
+      <translation>已拉取回复 {0} 份；{1}</translation>
+    </message>
+    <message>
       <source>auto-match: {0}</source>
       <translation>自动匹配：{0}</translation>
+    </message>
+    <message>
+      <source>cases by channel: {0}</source>
+      <translation>按来源统计案件：{0}</translation>
     </message>
     <message>
       <source>invalid rows</source>
@@ -2308,6 +2328,14 @@ RATES（可选）给出每名采集员、每个责任网格和每个区按任务
     <message>
       <source>likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)</source>
       <translation>疑似重复上报：{0} 条（{1:.0f} 米、{2:.0f} 小时内）</translation>
+    </message>
+    <message>
+      <source>no local ODK Central in this installation: push skipped</source>
+      <translation>此安装中没有本地 ODK Central：跳过推送</translation>
+    </message>
+    <message>
+      <source>overdue tasks: {0}</source>
+      <translation>超时任务：{0} 个</translation>
     </message>
     <message>
       <source>pulled again: {0} new, {1} unchanged</source>
@@ -2330,12 +2358,20 @@ RATES（可选）给出每名采集员、每个责任网格和每个区按任务
       <translation>偏移坐标：标记 {0} 条（其中 {1} 条依照片GPS已纠正），依据：{2}；发送GCJ-02坐标的设备：{3}</translation>
     </message>
     <message>
+      <source>{0} tasks: {1}</source>
+      <translation>{0}任务：{1}</translation>
+    </message>
+    <message>
       <source>{0} unit grids fail; red lines: main roads nobody patrolled</source>
       <translation>{0} 个单元网格未达标；红线：无人巡查的主要道路</translation>
     </message>
     <message>
       <source>{0} unit grids, {1} components, {2} track points; EPSG:{3}</source>
       <translation>{0} 个单元网格，{1} 个部件，{2} 个轨迹点；EPSG:{3}</translation>
+    </message>
+    <message>
+      <source>{0}: on time {1:.0%} ({2} on time, {3} late, {4} overdue), median {5:.1f} h</source>
+      <translation>{0}：按时率 {1:.0%}（按时 {2}，超时完成 {3}，已超时 {4}），中位用时 {5:.1f} 小时</translation>
     </message>
   </context>
   <context>

@@ -36,6 +36,7 @@ class TaskRow:
     collector: str | None
     grid: str | None
     entity_sync: str
+    entity_uuid: str
     x: float
     y: float
     class_name: str = ""
@@ -69,6 +70,7 @@ def list_tasks(ws: Workspace) -> list[TaskRow]:
         func.coalesce(t.c.result_by, t.c.assigned_collector).label("collector"),
         t.c.assigned_grid.label("grid"),
         t.c.entity_sync,
+        t.c.entity_uuid,
         func.ST_X(t.c.geom).label("x"),
         func.ST_Y(t.c.geom).label("y"),
     ).join(c, c.c.id == t.c.case_id)

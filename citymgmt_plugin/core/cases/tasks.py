@@ -118,23 +118,36 @@ def rule_labels() -> dict[str, str]:
 
 
 def _collectors_by_grid(conn: Connection, ws: Workspace) -> dict[str, list[str]]:
-    """Active collectors of each responsibility grid, fewest open tasks first."""
-    col, t = ws.schema.collectors, ws.schema.tasks
-    load = (
-        select(t.c.assigned_collector, func.count().label("n"))
-        .where(t.c.state == "open")
-        .group_by(t.c.assigned_collector)
-        .subquery()
+    """Active collectors of each responsibility grid (their own grid, and the grids their
+    patrol routes run through), fewest open tasks first."""
+    col, t, r = ws.schema.collectors, ws.schema.tasks, ws.schema.patrol_routes
+    load = dict(
+        conn.execute(
+            select(t.c.assigned_collector, func.count())
+            .where(t.c.state == "open", t.c.assigned_collector.is_not(None))
+            .group_by(t.c.assigned_collector)
+        ).all()
     )
-    rows = conn.execute(
-        select(col.c.code, col.c.resp_grid_code, func.coalesce(load.c.n, 0).label("n"))
-        .select_from(col.outerjoin(load, load.c.assigned_collector == col.c.code))
-        .where(col.c.active.is_(True), col.c.resp_grid_code.is_not(None))
-        .order_by(func.coalesce(load.c.n, 0), col.c.code)
+    active = select(col.c.code).where(col.c.active.is_(True))
+    pairs = set(
+        conn.execute(
+            select(col.c.resp_grid_code, col.c.code).where(
+                col.c.active.is_(True), col.c.resp_grid_code.is_not(None)
+            )
+        ).all()
+    )
+    pairs |= set(
+        conn.execute(
+            select(r.c.resp_grid_code, r.c.collector_code).where(
+                r.c.resp_grid_code.is_not(None), r.c.collector_code.in_(active)
+            )
+        ).all()
     )
     out: dict[str, list[str]] = {}
-    for r in rows:
-        out.setdefault(r.resp_grid_code, []).append(r.code)
+    for grid, code in pairs:
+        out.setdefault(grid, []).append(code)
+    for codes in out.values():
+        codes.sort(key=lambda c: (load.get(c, 0), c))
     return out
 
 
