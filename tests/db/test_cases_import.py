@@ -197,3 +197,37 @@ def test_postgis_table(pg_workspace, tmp_path, store):
     assert report.inserted == 1, [f.reason for f in report.failures]
     case = _cases(ws)["AJ20261102001"]
     assert abs(case[6] - (X0 + 50)) < 0.5
+
+
+def test_a_large_batch_on_postgis_is_copied_in_with_the_same_result(pg_workspace, tmp_path):
+    """From 1,000 new cases PostGIS gets them by COPY: same values, history, idempotence."""
+    from citymgmt_plugin.core.cases.store import COPY_FROM
+
+    ws = pg_workspace
+    seed_small_workspace(ws)
+    n = COPY_FROM + 200
+    rows = [
+        case_row(
+            f"AJ2026{i:06d}",
+            ("公众举报", "12345热线", "视频监控", "领导交办")[i % 4],
+            at=(X0 + 5 + (i % 290), Y0 + 5 + (i // 290) * 40),
+            system="WGS84",
+            state="处置" if i == 7 else "上报",
+        )
+        for i in range(n)
+    ]
+    store = mapping_store(tmp_path / "m.json")
+    path = write_csv(tmp_path / "big.csv", rows)
+    report = import_cases(ws, str(path), store=store)
+    assert report.inserted == n and not report.failures
+    with ws.engine.connect() as c:
+        case = find_case(c, ws, "AJ2026000007")
+        history = c.execute(select(func.count()).select_from(ws.schema.case_history)).scalar()
+    assert case.state == "handled" and case.channel == "leader"
+    assert case.reported_at.isoformat() == "2026-11-02T01:15:00+00:00"  # 09:15 office time
+    assert abs(case.x - (X0 + 12)) < 0.5 and case.grid_code.startswith("320508001001")
+    assert case.resp_grid_code == "R01" and case.address == "平江路 1 号"
+    assert history == n
+    assert [h.operation for h in case_history(ws, case.id)] == ["import"]
+    again = import_cases(ws, str(path), store=store)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, n)

@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -76,9 +77,14 @@ class CaseRecord:
     def case_no(self) -> str:
         return str(self.values["case_no"])
 
-    @property
+    @cached_property
+    def source_text(self) -> str:
+        """The source values as JSON text, keys sorted: what is stored and hashed."""
+        return json.dumps(self.source_values, sort_keys=True, ensure_ascii=False, default=str)
+
+    @cached_property
     def source_hash(self) -> str:
-        return values_hash(self.source_values)
+        return hashlib.sha1(self.source_text.encode("utf-8")).hexdigest()
 
 
 @dataclass

@@ -37,6 +37,7 @@ VALUE_COLUMNS = (
     "collector_code",
 )
 POSITION_FIELDS = ("x", "y", "crs", "position")
+COPY_FROM = 1000  # new cases from which PostGIS gets them by COPY
 CODED = ("channel", "kind", "state")  # Enum values in the records, text in the table
 
 
@@ -118,6 +119,20 @@ def _existing(conn: Connection, ws: Workspace, numbers: list[str]) -> dict[str, 
     return out
 
 
+def _hashes(conn: Connection, ws: Workspace, numbers: list[str]) -> dict[str, str]:
+    """Number → source hash of the stored cases among ``numbers``."""
+    if ws.is_postgres:
+        from .bulk import stored_hashes
+
+        return stored_hashes(conn, ws, numbers)
+    t = ws.schema.cases
+    out: dict[str, str] = {}
+    for chunk in _chunks(numbers):
+        rows = conn.execute(select(t.c.case_no, t.c.source_hash).where(t.c.case_no.in_(chunk)))
+        out.update({r.case_no: r.source_hash for r in rows})
+    return out
+
+
 def _new_row(rec: CaseRecord, ws: Workspace, actor: str, now: datetime, resp: dict) -> dict:
     v = rec.values
     state = v["state"]
@@ -150,6 +165,12 @@ def _insert_new(
         return 0
     t = ws.schema.cases
     now = now_utc()
+    if ws.is_postgres and len(records) >= COPY_FROM:
+        from .bulk import copy_cases, history_of_new
+
+        copy_cases(conn, ws, records, source, actor, now, resp)
+        history_of_new(conn, ws, [r.case_no for r in records], now, actor, source)
+        return len(records)
     rows = [dict(_new_row(r, ws, actor, now, resp), source=source) for r in records]
     ids = conn.execute(insert(t).returning(t.c.id, sort_by_parameter_order=True), rows).scalars()
     history_rows(
@@ -256,13 +277,13 @@ def save_batch(ws: Workspace, batch: CaseBatch, actor: str | None = None) -> Imp
     report = ImportReport(batch.source, batch.read_rows, failures=list(batch.failures))
     with ws.begin() as conn:
         resp = resp_grid_of(conn, ws)
-        stored = _existing(conn, ws, [r.case_no for r in batch.records])
-        new = [r for r in batch.records if r.case_no not in stored]
-        changed = [
-            (stored[r.case_no], r)
-            for r in batch.records
-            if r.case_no in stored and stored[r.case_no].source_hash != r.source_hash
+        hashes = _hashes(conn, ws, [r.case_no for r in batch.records])
+        new = [r for r in batch.records if r.case_no not in hashes]
+        differ = [
+            r for r in batch.records if r.case_no in hashes and hashes[r.case_no] != r.source_hash
         ]
+        stored = _existing(conn, ws, [r.case_no for r in differ])
+        changed = [(stored[r.case_no], r) for r in differ]
         report.inserted = _insert_new(conn, ws, new, batch.source, actor, resp)
         report.updated = _update_changed(conn, ws, changed, actor, resp)
         report.unchanged = len(batch.records) - report.inserted - report.updated
