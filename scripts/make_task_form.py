@@ -120,6 +120,12 @@ def survey_rows(dataset: str) -> list[dict[str, str]]:
             EN: "Another photo",
             "parameters": "max-pixels=1600",
         },
+        # both photos in the one field the intake downloads photos from ("a.jpg;b.jpg")
+        {
+            "type": "calculate",
+            "name": "photos",
+            "calculation": "concat(${photo_1}, ';', ${photo_2})",
+        },
         {"type": "text", "name": "note", ZH: "备注", EN: "Note"},
         {
             "type": "calculate",

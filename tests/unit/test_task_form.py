@@ -34,6 +34,11 @@ def test_the_form_reads_the_entity_list_and_asks_the_outcome_of_each_kind():
     assert survey["check_outcome"]["relevant"] == "${task_kind} = 'check'"
     assert survey["location"]["type"] == "geopoint"
     assert survey["photo_1"]["type"] == "image" and survey["photo_1"]["required"] == "yes"
+    # the intake downloads the photos named in "photos" (both, ';'-separated)
+    assert survey["photos"]["calculation"] == "concat(${photo_1}, ';', ${photo_2})"
+    from citymgmt_plugin.core.submissions.records import FIELD_NAMES
+
+    assert "photos" in FIELD_NAMES["photos"] and "collector_code" in FIELD_NAMES["collector_code"]
     # every entity property it looks up is one the push writes
     looked_up = [
         r["calculation"].rsplit("/", 1)[1]
