@@ -53,6 +53,7 @@ class TaskDock(QDockWidget):
         self.candidates: list[Any] = []
         self.photos: list[queue.CasePhoto] = []
         self.push_task: Any = None
+        self.push_dialog: Any = None
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self._build()
@@ -427,6 +428,8 @@ class TaskDock(QDockWidget):
             return None
         dialog = PushDialog(self.ws, self.account_bindings(), self.window())
         dialog.accepted.connect(self.push)
+        dialog.finished.connect(lambda _result: setattr(self, "push_dialog", None))
+        self.push_dialog = dialog  # its Python side lives while it is open
         dialog.open()
         return dialog
 

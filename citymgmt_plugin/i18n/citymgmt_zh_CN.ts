@@ -17,6 +17,177 @@
     </message>
   </context>
   <context>
+    <name>CaseColumns</name>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>回复内容</translation>
+    </message>
+    <message>
+      <source>Answer submission</source>
+      <translation>回复记录</translation>
+    </message>
+    <message>
+      <source>Answered at</source>
+      <translation>回复时间</translation>
+    </message>
+    <message>
+      <source>Answered by</source>
+      <translation>回复人</translation>
+    </message>
+    <message>
+      <source>Case</source>
+      <translation>案件</translation>
+    </message>
+    <message>
+      <source>Case number</source>
+      <translation>案件编号</translation>
+    </message>
+    <message>
+      <source>Changed at</source>
+      <translation>修改时间</translation>
+    </message>
+    <message>
+      <source>Changed by</source>
+      <translation>修改人</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>问题来源</translation>
+    </message>
+    <message>
+      <source>Class code</source>
+      <translation>小类代码</translation>
+    </message>
+    <message>
+      <source>Closed at</source>
+      <translation>结案时间</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Created at</source>
+      <translation>创建时间</translation>
+    </message>
+    <message>
+      <source>Created by</source>
+      <translation>创建人</translation>
+    </message>
+    <message>
+      <source>Deadline</source>
+      <translation>截止时间</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>问题描述</translation>
+    </message>
+    <message>
+      <source>Entity</source>
+      <translation>实体</translation>
+    </message>
+    <message>
+      <source>Entity list</source>
+      <translation>实体列表</translation>
+    </message>
+    <message>
+      <source>Entity version</source>
+      <translation>实体版本</translation>
+    </message>
+    <message>
+      <source>Finished at</source>
+      <translation>结束时间</translation>
+    </message>
+    <message>
+      <source>Finished by</source>
+      <translation>结束人</translation>
+    </message>
+    <message>
+      <source>ID</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>问题类型</translation>
+    </message>
+    <message>
+      <source>Matched component</source>
+      <translation>关联部件</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>On the devices</source>
+      <translation>设备端状态</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Pushed at</source>
+      <translation>推送时间</translation>
+    </message>
+    <message>
+      <source>Reported at</source>
+      <translation>上报时间</translation>
+    </message>
+    <message>
+      <source>Reporting collector</source>
+      <translation>上报采集员</translation>
+    </message>
+    <message>
+      <source>Responsibility grid</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Rule</source>
+      <translation>规则</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Source fingerprint</source>
+      <translation>来源指纹</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>State since</source>
+      <translation>状态起始时间</translation>
+    </message>
+    <message>
+      <source>Submission</source>
+      <translation>上报记录</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Unit grid</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Values at the source</source>
+      <translation>来源原始值</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+  </context>
+  <context>
     <name>CaseHistory</name>
     <message>
       <source>address</source>
@@ -1681,7 +1852,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <source>The 核实 (verify) and 核查 (check) tasks of a workspace that are due in a period (START ≤ deadline &lt; END; without them: all), one point per task at its case, with its state, whether it was done on time, late, is overdue or not due yet (pending), the hours past its deadline (negative: in time) and the outcome.
 
 RATES (optional) has the on-time rate per collector, responsibility grid and district and kind: on time / (on time + late + overdue); cancelled and pending tasks do not count. The median hours from task to result are given too. The outputs VERIFY_ON_TIME_RATE and CHECK_ON_TIME_RATE are the district's (empty without tasks).</source>
-      <translation>工作空间中在某时段内到期（START ≤ 截止时间 &lt; END；不给时：全部）的核实和核查任务，每个任务一个点，位于其案件处，附任务状态、是按时完成、超时完成、已超时还是尚未到期（pending）、超出截止时间的小时数（负数：未超时）及结果。
+      <translation>工作空间中在某时段内到期（START ≤ 截止时间 &lt; END；不给时：全部）的核实和核查任务，每个任务一个点，位于其案件处，附任务状态、是按时完成、超时完成、已超时还是尚未到期、超出截止时间的小时数（负数：未超时）及结果。
 
 RATES（可选）给出每名采集员、每个责任网格和每个区按任务类型的按时率：按时 /（按时 + 超时完成 + 已超时）；已撤销和未到期的任务不计。同时给出从派发任务到提交结果的中位小时数。输出 VERIFY_ON_TIME_RATE 和 CHECK_ON_TIME_RATE 为全区的按时率（没有任务时为空）。</translation>
     </message>

@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from ..cases.codes import state_labels as case_state_labels
+from ..cases.columns import column_titles
 from ..i18n import tr
 from ..paths import resource
 from ..workspace.store import Workspace, WorkspaceError, WorkspaceSpec
@@ -401,6 +402,10 @@ def finish_layer(plan: PlannedLayer) -> None:
     if layer is None or not layer.isValid():
         return
     apply_style(layer, plan.style)
+    titles = column_titles(plan.table)
+    for index, f in enumerate(layer.fields()):
+        if f.name() in titles:
+            layer.setFieldAlias(index, titles[f.name()])
     if plan.template is not None:
         from .thematic_layer import finish_thematic_layer
 
