@@ -1,6 +1,7 @@
 """``cases`` and ``tasks``: the case loop from the command line (for scheduled jobs).
 
     python -m citymgmt_plugin cases import WORKSPACE FILE [--channel C] [--kind K] [--crs CRS]
+    python -m citymgmt_plugin cases from-reports WORKSPACE
     python -m citymgmt_plugin tasks create WORKSPACE --kind verify|check [--rule NAME]
                                            [--due-hours N] [--cases NO,…] [--assign collector]
     python -m citymgmt_plugin tasks push WORKSPACE --odk URL --project N --dataset NAME
@@ -43,6 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=tr("Cli", "coordinate system: EPSG:n, CGCS2000, WGS84, GCJ02 or BD09"),
     )
     imp.set_defaults(func=cmd_import)
+    reports = csub.add_parser(
+        "from-reports", help=tr("Cli", "make cases of the collectors' accepted event reports")
+    )
+    reports.add_argument("workspace", metavar="WORKSPACE")
+    reports.set_defaults(func=cmd_from_reports)
     _register_tasks(sub)
 
 
@@ -137,6 +143,18 @@ def cmd_import(args: argparse.Namespace) -> int:
                     failure.row_no, failure.case_no or "—", failure.reason
                 )
             )
+        return 0
+    finally:
+        ws.close()
+
+
+def cmd_from_reports(args: argparse.Namespace) -> int:
+    from ..core.cases.reports import cases_from_reports
+    from ..core.workspace.store import Workspace
+
+    ws = Workspace.open(args.workspace)
+    try:
+        print(tr("Cli", "{0} cases made of accepted reports").format(cases_from_reports(ws)))
         return 0
     finally:
         ws.close()

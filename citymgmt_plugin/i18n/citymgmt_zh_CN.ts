@@ -2175,6 +2175,10 @@ RATES（可选）给出每名采集员、每个责任网格和每个区按任务
       <translation>载入本市的时限表（CSV）</translation>
     </message>
     <message>
+      <source>make cases of the collectors' accepted event reports</source>
+      <translation>将采集员已受理的事件上报生成案件</translation>
+    </message>
+    <message>
       <source>name of a file source (default: device)</source>
       <translation>文件数据源名称（默认：device）</translation>
     </message>
@@ -2233,6 +2237,10 @@ RATES（可选）给出每名采集员、每个责任网格和每个区按任务
     <message>
       <source>workspace schema</source>
       <translation>工作空间数据库结构</translation>
+    </message>
+    <message>
+      <source>{0} cases made of accepted reports</source>
+      <translation>已由受理的上报生成 {0} 件案件</translation>
     </message>
     <message>
       <source>{0} time limits loaded</source>

@@ -85,5 +85,5 @@ def test_messages_in_chinese_for_a_chinese_locale(tmp_path):
     )
     assert r.returncode == 2 and "GeoPackage 文件不存在" in r.stderr
     out = cli("--lang", "zh_CN", "db", "upgrade", str(tmp_path / "w.gpkg")).stdout
-    assert "数据库结构版本 0001" in out
+    assert "数据库结构版本 0004" in out
     assert "Workspace" in cli("--lang", "en", "db", "info", str(tmp_path / "w.gpkg")).stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from citymgmt_plugin.core.cases.batch import import_cases
 from citymgmt_plugin.core.cases.codes import Outcome, TaskKind
@@ -157,3 +157,62 @@ def test_the_same_submission_twice_changes_nothing(ws, workspace):
     n = len(case_history(ws, task.case_id))
     assert apply_result(ws, r).status == REPEATED
     assert len(case_history(ws, task.case_id)) == n
+
+
+def test_accepted_event_reports_become_filed_collector_cases(ws):
+    from citymgmt_plugin.core.cases.reports import case_number, cases_from_reports
+
+    s = ws.schema.submissions
+    point = f"SRID=4549;POINT({X0 + 70} {Y0 + 130})"
+    base = {
+        "source": "file:dev",
+        "received_at": SEEN,
+        "observed_at": SEEN,
+        "geom": point,
+        "collector_code": "C01",
+        "description": "道路不洁",
+        "payload": {},
+    }
+    with ws.begin() as conn:
+        ids = (
+            conn.execute(
+                insert(s).returning(s.c.id, sort_by_parameter_order=True),
+                [
+                    dict(
+                        base,
+                        instance_id="uuid:a1",
+                        state="accepted",
+                        kind="event",
+                        category_code="0104",
+                        grid_code="320508001001001",
+                    ),
+                    dict(
+                        base,
+                        instance_id="uuid:a2",
+                        state="pending",
+                        kind="event",
+                        category_code="0104",
+                    ),
+                    dict(
+                        base,
+                        instance_id="uuid:a3",
+                        state="accepted",
+                        kind="component",
+                        category_code="0101",
+                    ),
+                ],
+            )
+            .scalars()
+            .all()
+        )
+    assert cases_from_reports(ws, actor="li") == 1
+    assert cases_from_reports(ws, actor="li") == 0  # once
+    case = _case(ws, case_number(ids[0]))
+    assert (case.channel, case.kind, case.class_code, case.state) == (
+        "collector",
+        "event",
+        "0104",
+        "filed",
+    )
+    assert case.submission_id == ids[0] and case.collector_code == "C01"
+    assert abs(case.x - (X0 + 70)) < 0.01 and case.resp_grid_code == "R01"
