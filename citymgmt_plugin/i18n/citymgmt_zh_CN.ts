@@ -446,7 +446,7 @@
     </message>
     <message>
       <source>The position ({0:.1f}, {1:.1f}) is outside the district.</source>
-      <translation>位置（{0:.1f}, {1:.1f}）在辖区之外。</translation>
+      <translation>位置（{0:.1f}，{1:.1f}）在辖区之外。</translation>
     </message>
     <message>
       <source>The row has no usable position.</source>

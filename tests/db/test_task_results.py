@@ -172,6 +172,7 @@ def test_accepted_event_reports_become_filed_collector_cases(ws):
         "collector_code": "C01",
         "description": "道路不洁",
         "payload": {},
+        "grid_code": None,
     }
     with ws.begin() as conn:
         ids = (

@@ -259,7 +259,8 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         _flush()
         docks = [window.findChild(QDockWidget, name) for name in DOCKS]
         census, thematic, review = docks
-        assert all(d is not None and d.isHidden() for d in docks), "hidden on first start"
+        task = window.findChild(QDockWidget, "citymgmtTaskDock")  # the case loop's, in the group
+        assert all(d is not None and d.isHidden() for d in [*docks, task]), "hidden on first start"
         assert all(window.dockWidgetArea(d) == Qt.RightDockWidgetArea for d in docks)
         actions = plugin.ctx.dock_actions
         assert [actions[d.objectName()].objectName() for d in docks] == [
@@ -284,13 +285,13 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         actions["citymgmtThematicDock"].trigger()
         _flush()
         # one tab group (Qt lists tabs only while they are open)
-        assert set(window.tabifiedDockWidgets(census)) == {thematic, review}
+        assert set(window.tabifiedDockWidgets(census)) == {thematic, review, task}
         assert _in_front(thematic) and not _in_front(review)
         actions["citymgmtThematicDock"].trigger()  # checked: closes it
         _flush()
         assert thematic.isHidden() and not actions["citymgmtThematicDock"].isChecked()
         # modest sizes: all three open never need more than a laptop screen
-        for d in docks:
+        for d in [*docks, task]:
             hint = d.minimumSizeHint()
             assert hint.height() < 400 and hint.width() < 420, (d.objectName(), hint)
         assert window.minimumSizeHint().height() <= 700
@@ -305,7 +306,9 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         assert [not d.isHidden() for d in docks] == [True, False, True]
         checked = [plugin.ctx.dock_actions[name].isChecked() for name in DOCKS]
         assert checked[1] is False and (checked[0] or checked[2])  # one tab is in front
-        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2]}
+        task = window.findChild(QDockWidget, "citymgmtTaskDock")
+        assert task.isHidden()  # never opened: stays closed
+        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2], task}
         plugin.unload()
         del plugin
     finally:
