@@ -39,13 +39,9 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import census
-from ..core.census.importer import (
-    TARGET_FIELDS,
-    MappingStore,
-    list_layers,
-    prepare_batch,
-    read_source,
-)
+from ..core.census.batch_mapping import TARGET_FIELDS, MappingStore
+from ..core.census.batch_read import list_layers, read_source
+from ..core.census.importer import prepare_batch
 from ..core.census.reconcile import (
     ACTIONABLE,
     KINDS,

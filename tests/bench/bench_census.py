@@ -123,8 +123,9 @@ def bench_save(ws, codes) -> None:
 def bench_reconcile(ws) -> None:
     from sqlalchemy import func, select
 
+    from citymgmt_plugin.core.census.batch_mapping import MappingStore
     from citymgmt_plugin.core.census.geo import from_db
-    from citymgmt_plugin.core.census.importer import MappingStore, import_batch
+    from citymgmt_plugin.core.census.importer import import_batch
     from citymgmt_plugin.core.census.reconcile import reconcile
 
     c_ = ws.schema.components

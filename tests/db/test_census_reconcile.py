@@ -13,12 +13,9 @@ from sqlalchemy import func, select
 
 from citymgmt_plugin.core import census
 from citymgmt_plugin.core.census import ComponentDraft
-from citymgmt_plugin.core.census.importer import (
-    MappingStore,
-    guess_mapping,
-    import_batch,
-    read_source,
-)
+from citymgmt_plugin.core.census.batch_mapping import MappingStore, guess_mapping
+from citymgmt_plugin.core.census.batch_read import read_source
+from citymgmt_plugin.core.census.importer import import_batch
 from citymgmt_plugin.core.census.reconcile import apply_reconciliation, reconcile, write_report
 from citymgmt_plugin.demo.lattice import seed_lattice
 
