@@ -15,7 +15,9 @@ from ..core.census import ComponentDraft, create_component, write_transaction
 from ..core.census.batch_mapping import MappingStore
 from ..core.census.geo import from_db
 from ..core.census.importer import import_batch
-from ..core.census.reconcile import apply_reconciliation, kind_label, reconcile, write_report
+from ..core.census.reconcile import kind_label, reconcile
+from ..core.census.reconcile_apply import apply_reconciliation
+from ..core.census.reconcile_report import write_report
 from ..core.i18n import tr
 from ..core.workspace.store import Workspace, upgrade
 from .runner import DemoContext

@@ -173,7 +173,8 @@ def bench_reconcile(ws) -> None:
     )
     # Applying every actionable item (with history) in one transaction, rolled back after so
     # the QA step below sees the stored inventory.
-    from citymgmt_plugin.core.census.reconcile import ACTIONABLE, apply_reconciliation
+    from citymgmt_plugin.core.census.reconcile import ACTIONABLE
+    from citymgmt_plugin.core.census.reconcile_apply import apply_reconciliation
 
     recon.set_decision(None, True, kinds=tuple(ACTIONABLE))
     todo = len(recon.accepted())

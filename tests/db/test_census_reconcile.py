@@ -16,7 +16,9 @@ from citymgmt_plugin.core.census import ComponentDraft
 from citymgmt_plugin.core.census.batch_mapping import MappingStore, guess_mapping
 from citymgmt_plugin.core.census.batch_read import read_source
 from citymgmt_plugin.core.census.importer import import_batch
-from citymgmt_plugin.core.census.reconcile import apply_reconciliation, reconcile, write_report
+from citymgmt_plugin.core.census.reconcile import reconcile
+from citymgmt_plugin.core.census.reconcile_apply import apply_reconciliation
+from citymgmt_plugin.core.census.reconcile_report import write_report
 from citymgmt_plugin.demo.lattice import seed_lattice
 
 X0, Y0 = 500000.0, 3500000.0
@@ -178,7 +180,7 @@ def test_apply_is_one_transaction(stored, tmp_path):
 
 
 def test_apply_reports_progress_and_cancel_rolls_back(stored, tmp_path, monkeypatch):
-    from citymgmt_plugin.core.census import reconcile as rc
+    from citymgmt_plugin.core.census import reconcile_apply as rc
 
     ws, refs = stored
     src = tmp_path / "batch.geojson"
