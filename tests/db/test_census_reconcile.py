@@ -138,6 +138,8 @@ def test_reconcile_and_apply(stored, tmp_path):
     report = write_report(recon, tmp_path / "out", result=result)
     text = report["txt"].read_text(encoding="utf-8")
     assert "1 created" in text and "Invalid rows" in text
+    page = report["html"].read_text(encoding="utf-8")  # what applying did, beside the failures
+    assert "1 created" in page and "Invalid rows" in page
     with open(report["csv"], encoding="utf-8-sig") as f:
         lines = list(csv.reader(f))
     assert len(lines) == 1 + len(recon.items) + 4

@@ -76,6 +76,13 @@ def _write_csv(path: Path, recon: Reconciliation) -> None:
             )  # fmt: skip
 
 
+def _applied_line(result: ApplyResult) -> str:
+    r = result.as_dict()
+    return tr(
+        "Census", "Applied: {0} created, {1} updated, {2} moved, {3} retired, {4} not accepted"
+    ).format(r["created"], r["updated"], r["moved"], r["retired"], r["skipped"])
+
+
 def _summary_lines(recon: Reconciliation, result: ApplyResult | None) -> list[str]:
     """The text summary: head (5 lines), counts by kind, accepted, applied, invalid rows."""
     counts = recon.counts()
@@ -94,13 +101,7 @@ def _summary_lines(recon: Reconciliation, result: ApplyResult | None) -> list[st
     lines += [f"  {kind_label(k):<12} {counts[k]:>7}" for k in KINDS]
     lines += ["", tr("Census", "Accepted items: {0}").format(accepted)]
     if result is not None:
-        r = result.as_dict()
-        lines.append(
-            tr(
-                "Census",
-                "Applied: {0} created, {1} updated, {2} moved, {3} retired, {4} not accepted",
-            ).format(r["created"], r["updated"], r["moved"], r["retired"], r["skipped"])
-        )
+        lines.append(_applied_line(result))
     if batch.failures:
         lines += ["", tr("Census", "Invalid rows:")]
         for fail in batch.failures[:200]:
@@ -155,6 +156,6 @@ def write_report(
     _write_csv(csv_path, recon)
     lines = _summary_lines(recon, result)
     txt_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    applied = lines[-1] if result is not None else None
+    applied = _applied_line(result) if result is not None else None
     html_path.write_text(_html(recon, lines, applied), encoding="utf-8")
     return {"csv": csv_path, "txt": txt_path, "html": html_path}
