@@ -8,6 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from ..core.i18n import tr
+from ..core.labels import (
+    crs_evidence_short_label,
+    decision_label,
+    join,
+    quarantine_reason_label,
+    submission_state_label,
+)
 from ..core.workspace.store import Workspace
 
 
@@ -21,7 +28,7 @@ def _ingest(ctx: Any, ws: Workspace, export: Path) -> Any:
     ctx.log(
         "   "
         + tr("Demo", "quarantined by reason: {0}").format(
-            ", ".join(f"{k} {v}" for k, v in sorted(report.reasons.items()))
+            join(f"{quarantine_reason_label(k)} {v}" for k, v in sorted(report.reasons.items()))
         )
     )
     again = ingest(ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"))
@@ -38,8 +45,9 @@ def _ingest(ctx: Any, ws: Workspace, export: Path) -> Any:
         ).format(
             report.flagged,
             report.corrected,
-            ", ".join(f"{k} {v}" for k, v in sorted(report.flags.items())) or "-",
-            ", ".join(sorted(report.gcj_devices)) or "-",
+            join(f"{crs_evidence_short_label(k)} {v}" for k, v in sorted(report.flags.items()))
+            or "-",
+            join(sorted(report.gcj_devices)) or "-",
         )
     )
     return report
@@ -104,12 +112,12 @@ def step_intake(ctx: Any) -> None:
         report = _ingest(ctx, ws, export)
         links = _log_duplicates(ctx, ws)
         matched = auto_match(ws)
-        ctx.log("   " + tr("Demo", "auto-match: {0}").format(dict(matched)))
+        ctx.log("   " + tr("Demo", "auto-match: {0}").format(_outcomes(matched)))
         state = counts(ws)
         ctx.log(
             "   "
             + tr("Demo", "review queue: {0}").format(
-                ", ".join(f"{k} {v}" for k, v in sorted(state.items()))
+                join(f"{submission_state_label(k)} {v}" for k, v in sorted(state.items()))
             )
         )
         scores = _check_truth(ctx, ws, export, links)
@@ -157,3 +165,13 @@ def _scores(ws: Workspace, truth: dict, links: dict) -> dict[str, float]:
         "duplicate_precision": ratio(right, len(links)),
         "duplicate_recall": ratio(right, len(dups)),
     }
+
+
+def _outcomes(matched: Any) -> str:
+    """Auto-match counts for people: decisions by their label, then what was left."""
+    names = {
+        "left": tr("Demo", "left for review"),
+        "ambiguous": tr("Demo", "ambiguous"),
+        "duplicate_submission": tr("Demo", "repeats of earlier submissions"),
+    }
+    return join(f"{names.get(k) or decision_label(k)} {v}" for k, v in sorted(matched.items()))

@@ -82,7 +82,8 @@ def test_each_rule_reports_its_problem():
         (8, "duplicate", "Same class as 3205080101000007, 0.50 m away."),
         (9, "mandatory", "Name is empty."),
         (10, "domain", "Status '好的' is not allowed."),
-        (11, "class_unknown", "Class 0199 is not in the legacy16 class table."),
+        (11, "class_unknown",
+         "Class 0199 is not in the 16 digits (GB/T 30428.2-2013) class table."),
         (12, "geometry_kind", "Class 0101 needs a point; the geometry is a line."),
         (13, "geometry_kind", "No geometry."),
         (14, "identifier_unique", "Identifier 3205080101000014 is used by 2 components."),
@@ -107,7 +108,7 @@ def test_a_rule_added_to_the_registry_runs_and_counts():
             if v == "待定":
                 yield i, "Name is a placeholder."
 
-    rule = QaRule("placeholder_value", lambda: "placeholder value", placeholder_name)
+    rule = QaRule("placeholder_value", placeholder_name, lambda: "placeholder value")
     rows = [_row(), _row(Point(60, 60), identifier="3205080101000002", name="待定")]
     result = _qa(rows, rules=(*RULES, rule))
     assert _found(result) == [(2, "placeholder_value", "Name is a placeholder.")]

@@ -12,6 +12,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from ..i18n import tr
+from ..labels import field_label
 from .errors import Problem
 from .geo import geometry_kind
 from .validation import (
@@ -19,7 +20,6 @@ from .validation import (
     MANDATORY_FIELDS,
     ClassInfo,
     check_identifier,
-    field_label,
     no_grid_problem,
 )
 

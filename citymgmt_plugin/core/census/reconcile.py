@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, func, or_, select
 
 from ..i18n import tr
+from ..labels import reconcile_kind_label
 from ..workspace.schema.census import RETIRED_STATUSES
 from ..workspace.store import Workspace
 from .components import office_today
@@ -42,14 +43,8 @@ COMPARED = tuple(f for f in EDITABLE_FIELDS)
 
 
 def kind_label(kind: str) -> str:
-    return {
-        "new": tr("Census", "new"),
-        "unchanged": tr("Census", "unchanged"),
-        "changed": tr("Census", "attributes changed"),
-        "moved": tr("Census", "moved"),
-        "missing": tr("Census", "missing"),
-        "duplicate": tr("Census", "duplicate"),
-    }.get(kind, kind)
+    """The translated label of a reconciliation kind."""
+    return reconcile_kind_label(kind)
 
 
 @dataclass

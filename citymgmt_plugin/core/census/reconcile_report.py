@@ -10,17 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
+from ..labels import describe_changes
 from .reconcile import ACTIONABLE, KINDS, Reconciliation, ReconItem, kind_label
 from .reconcile_apply import ApplyResult
 
 
 def _fmt_changes(changes: dict[str, list[Any]]) -> str:
-    parts = []
-    for f, (old, new) in changes.items():
-        if f == "geom":
-            continue
-        parts.append(f"{f}: {old if old is not None else ''} → {new if new is not None else ''}")
-    return "; ".join(parts)
+    return describe_changes({f: v for f, v in changes.items() if f != "geom"})
 
 
 def _csv_header() -> list[str]:

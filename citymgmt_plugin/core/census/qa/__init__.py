@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ...codes import id_schemes
+from ...labels import qa_rule_label
 from ..geo import GridIndex
 from .inputs import QA_FIELDS, QaInput
 from .rules import QA_MANDATORY, RULES, QaRule
@@ -41,11 +42,11 @@ __all__ = [
 
 
 def rule_label(rule: str) -> str:
-    """The rule's name as users read it (the id itself for an unknown rule)."""
+    """The translated label of a QA rule id (the id itself for an unknown rule)."""
     for r in RULES:
-        if r.id == rule:
+        if r.id == rule and r.label is not None:
             return r.label()
-    return rule
+    return qa_rule_label(rule)
 
 
 @dataclass

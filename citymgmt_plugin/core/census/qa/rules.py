@@ -15,8 +15,9 @@ import shapely
 
 from ...codes import id_schemes
 from ...i18n import tr
+from ...labels import field_label, geometry_kind_label, scheme_label
 from ...workspace.schema.census import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
-from ..validation import DOMAINS, field_label
+from ..validation import DOMAINS
 from .inputs import QaInput
 
 Finding = tuple[int, str]  # (row index, message)
@@ -34,12 +35,12 @@ QA_MANDATORY = (
 
 @dataclass(frozen=True)
 class QaRule:
-    """A QA rule: stable ``id`` (error layer, counts), ``label()`` as users read it, and
-    ``check(data)`` yielding the findings."""
+    """A QA rule: stable ``id`` (error layer, counts) and ``check(data)`` yielding the
+    findings; ``label()`` names it for people (default: :func:`~...labels.qa_rule_label`)."""
 
     id: str
-    label: Callable[[], str]
     check: Callable[[QaInput], Iterator[Finding]]
+    label: Callable[[], str] | None = None
 
 
 def identifier_format(data: QaInput) -> Iterator[Finding]:
@@ -168,7 +169,7 @@ def class_unknown(data: QaInput) -> Iterator[Finding]:
         yield (
             i,
             tr("CensusQA", "Class {0} is not in the {1} class table.").format(
-                data.cls_col[i], data.scheme_col[i]
+                data.cls_col[i], scheme_label(data.scheme_col[i])
             ),
         )
 
@@ -181,7 +182,7 @@ def geometry_kind(data: QaInput) -> Iterator[Finding]:
         yield (
             i,
             tr("CensusQA", "Class {0} needs a {1}; the geometry is a {2}.").format(
-                data.cls_col[i], want[i], have[i]
+                data.cls_col[i], geometry_kind_label(want[i]), geometry_kind_label(have[i])
             ),
         )
     for i in np.nonzero(~data.present)[0]:
@@ -189,16 +190,14 @@ def geometry_kind(data: QaInput) -> Iterator[Finding]:
 
 
 RULES: tuple[QaRule, ...] = (
-    QaRule("identifier_format", lambda: tr("CensusQA", "identifier structure"), identifier_format),
-    QaRule("identifier_unique", lambda: tr("CensusQA", "identifier not unique"), identifier_unique),
-    QaRule(
-        "identifier_county", lambda: tr("CensusQA", "identifier county vs grid"), identifier_county
-    ),
-    QaRule("grid_mismatch", lambda: tr("CensusQA", "stored grid vs position"), grid_mismatch),
-    QaRule("outside_grids", lambda: tr("CensusQA", "outside every grid"), outside_grids),
-    QaRule("duplicate", lambda: tr("CensusQA", "duplicate within tolerance"), duplicate),
-    QaRule("mandatory", lambda: tr("CensusQA", "mandatory attribute missing"), mandatory),
-    QaRule("domain", lambda: tr("CensusQA", "value outside its domain"), domain),
-    QaRule("class_unknown", lambda: tr("CensusQA", "unknown class"), class_unknown),
-    QaRule("geometry_kind", lambda: tr("CensusQA", "geometry kind vs class"), geometry_kind),
+    QaRule("identifier_format", identifier_format),
+    QaRule("identifier_unique", identifier_unique),
+    QaRule("identifier_county", identifier_county),
+    QaRule("grid_mismatch", grid_mismatch),
+    QaRule("outside_grids", outside_grids),
+    QaRule("duplicate", duplicate),
+    QaRule("mandatory", mandatory),
+    QaRule("domain", domain),
+    QaRule("class_unknown", class_unknown),
+    QaRule("geometry_kind", geometry_kind),
 )
