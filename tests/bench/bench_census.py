@@ -204,7 +204,7 @@ def bench_qa(ws) -> None:
 
 
 def main() -> int:
-    from citymgmt_plugin.core.qgis.headless import start_qgis
+    from citymgmt_plugin.headless import start_qgis
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     start_qgis()

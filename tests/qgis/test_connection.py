@@ -22,7 +22,7 @@ import json, sys
 from dataclasses import replace
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from citymgmt_plugin.core.qgis.headless import start_qgis
+from citymgmt_plugin.headless import start_qgis
 start_qgis()
 from qgis.core import QgsApplication, QgsAuthMethodConfig
 from citymgmt_plugin.core.workspace import connection as C
@@ -106,7 +106,7 @@ def test_authcfg_credentials_at_connect_time(pg_spec, tmp_path):
 # Central server: the account comes from the configuration, the password never from settings.
 _ODK_AUTH_SCRIPT = r"""
 import json, sys
-from citymgmt_plugin.core.qgis.headless import start_qgis
+from citymgmt_plugin.headless import start_qgis
 start_qgis()
 from qgis.core import QgsApplication, QgsAuthMethodConfig
 from citymgmt_plugin.core.submissions.odk import OdkError

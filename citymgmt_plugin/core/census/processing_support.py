@@ -20,7 +20,7 @@ def ensure_provider() -> bool:
     reg = QgsApplication.processingRegistry() if QgsApplication.instance() else None
     if reg is None or reg.providerById("citymgmt") is None:
         if QgsApplication.instance() is None:
-            from ..qgis.headless import start_qgis
+            from ...headless import start_qgis
 
             start_qgis()  # registers a provider: check it below
             reg = QgsApplication.processingRegistry()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..i18n import tr
+from .core.i18n import tr
 
 _APP: Any = None
 _PROVIDER: Any = None  # kept alive here: the registry does not own the Python object
@@ -40,7 +40,7 @@ def install_translator(locale: str) -> bool:
     """Translate user-facing text into ``locale`` (e.g. zh_CN) when its catalogue ships."""
     from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
-    from ..paths import translation_file
+    from .core.paths import translation_file
 
     global _TRANSLATOR
     qm = translation_file(locale)
@@ -74,7 +74,7 @@ def start_qgis() -> Any:
     Processing.initialize()
     registry = QgsApplication.processingRegistry()
     if registry.providerById("citymgmt") is None:
-        from ...processing_provider import create_provider
+        from .processing_provider import create_provider
 
         _PROVIDER = create_provider()
         registry.addProvider(_PROVIDER)
