@@ -255,7 +255,7 @@ def step_census(ctx: DemoContext) -> None:
 
 
 def _qa(ctx: DemoContext, ws: Workspace) -> None:
-    from ..core.census.processing_support import run_census_qa
+    from ..headless import run_census_qa
     from ..core.qgis.layers import workspace_layer
 
     comps = workspace_layer(ws, "components", geometry_type="Point")

@@ -189,7 +189,7 @@ def bench_reconcile(ws) -> None:
 
 
 def bench_qa(ws) -> None:
-    from citymgmt_plugin.core.census.processing_support import ensure_provider, run_census_qa
+    from citymgmt_plugin.headless import ensure_provider, run_census_qa
     from citymgmt_plugin.core.qgis.layers import workspace_layer
 
     ensure_provider()
