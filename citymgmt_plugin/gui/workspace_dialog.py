@@ -46,7 +46,7 @@ from qgis.PyQt.QtWidgets import (
 from sqlalchemy.engine import URL, make_url
 
 from ..core.i18n import tr
-from ..core.qgis.auth import Credentials
+from ..core.qgis.connection import credentials_for, open_workspace
 from ..core.qgis.layer_task import LoadLayersTask
 from ..core.qgis.layers import workspace_crs
 from ..core.workspace.connection import (
@@ -55,12 +55,11 @@ from ..core.workspace.connection import (
     NEW_FILE,
     OUTDATED,
     SchemaState,
-    credentials_for,
-    open_workspace,
     schema_state,
     spec_to_string,
     upgrade_workspace,
 )
+from ..core.workspace.credentials import Credentials
 from ..core.workspace.schema import DEFAULT_SRID
 from ..core.workspace.store import (
     DEFAULT_PG_SCHEMA,
