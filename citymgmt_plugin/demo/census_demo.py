@@ -255,8 +255,8 @@ def step_census(ctx: DemoContext) -> None:
 
 
 def _qa(ctx: DemoContext, ws: Workspace) -> None:
-    from ..headless import run_census_qa
     from ..core.qgis.layers import workspace_layer
+    from ..headless import run_census_qa
 
     comps = workspace_layer(ws, "components", geometry_type="Point")
     grids = workspace_layer(ws, "unit_grids")
