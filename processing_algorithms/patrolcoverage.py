@@ -15,17 +15,11 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from citymgmt_plugin.core.patrol.coverage import (
-    CoverageOutcome,
-    TrackStats,
-    clip_roads_to_grids,
-    compute_coverage,
-    passes,
-    rollup,
-    track_segments,
-)
+from citymgmt_plugin.core.patrol.clip import clip_roads_to_grids
+from citymgmt_plugin.core.patrol.coverage import CoverageOutcome, compute_coverage, passes, rollup
 from citymgmt_plugin.core.patrol.coverage_postgis import CoverageSqlError, run_in_postgis
 from citymgmt_plugin.core.patrol.hugepages import no_hugepage_stalls
+from citymgmt_plugin.core.patrol.segments import TrackStats, track_segments
 
 from .base import CityMgmtAlgorithm
 from .params import LINE, POINT, POLYGON, field, number, sink, source

@@ -37,8 +37,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, QVariant
 
 from citymgmt_plugin.core.i18n import tr
-from citymgmt_plugin.core.patrol.coverage import NULL_TIME
 from citymgmt_plugin.core.patrol.coverage_postgis import PgSource
+from citymgmt_plugin.core.patrol.segments import NULL_TIME
 
 from .writers import wkb_2d
 

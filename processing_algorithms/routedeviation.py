@@ -14,9 +14,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from citymgmt_plugin.core.patrol.coverage import track_segments
 from citymgmt_plugin.core.patrol.deviation import route_deviation
 from citymgmt_plugin.core.patrol.hugepages import no_hugepage_stalls
+from citymgmt_plugin.core.patrol.segments import track_segments
 
 from .base import CityMgmtAlgorithm
 from .params import LINE, POINT, field, sink, source

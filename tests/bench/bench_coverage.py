@@ -57,7 +57,7 @@ def prepare(scale: float, workdir: Path, gpkg: str | None) -> Path:
     import numpy as np
     from osgeo import ogr, osr
 
-    from citymgmt_plugin.core.patrol.coverage import TrackRules, clean_track
+    from citymgmt_plugin.core.patrol.segments import TrackRules, clean_track
     from tests.fixtures.coverage_synth import EPSG, make_district, write_gpkg, write_points
 
     if gpkg:
@@ -91,7 +91,7 @@ def _read_fixes(path: Path):
 
     import numpy as np
 
-    from citymgmt_plugin.core.patrol.coverage import NULL_TIME
+    from citymgmt_plugin.core.patrol.segments import NULL_TIME
 
     con = sqlite3.connect(str(path))
     (n,) = con.execute("SELECT count(*) FROM tracks").fetchone()
@@ -176,13 +176,10 @@ def step_kernel(path: Path) -> dict:
     import numpy as np
     import shapely
 
-    from citymgmt_plugin.core.patrol.coverage import (
-        TrackRules,
-        clip_roads_to_grids,
-        compute_coverage,
-        track_segments,
-    )
+    from citymgmt_plugin.core.patrol.clip import clip_roads_to_grids
+    from citymgmt_plugin.core.patrol.coverage import compute_coverage
     from citymgmt_plugin.core.patrol.hugepages import no_hugepage_stalls
+    from citymgmt_plugin.core.patrol.segments import TrackRules, track_segments
 
     fx, fy, ft, fcol = _read_fixes(path)
     import sqlite3
@@ -285,8 +282,8 @@ def step_c(path: Path, pg_url: str) -> dict:
     from osgeo import gdal
     from sqlalchemy.engine import make_url
 
-    from citymgmt_plugin.core.patrol.coverage import TrackRules
     from citymgmt_plugin.core.patrol.coverage_sql import CoverageQuery, PgTable, coverage_statements
+    from citymgmt_plugin.core.patrol.segments import TrackRules
 
     url = make_url(pg_url)
     dsn = f"host={url.host} port={url.port} user={url.username} dbname={url.database}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .coverage import TrackRules
+from .segments import TrackRules
 
 LOCAL_ZONE = "Asia/Shanghai"
 

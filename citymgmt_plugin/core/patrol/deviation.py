@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from .coverage import TrackSegments
+from .segments import TrackSegments
 
 LOCAL_OFFSET_S = 8 * 3600
 DAY_S = 86400
