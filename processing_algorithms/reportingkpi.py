@@ -19,15 +19,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from citymgmt_plugin.core.reporting.kpi import (
-    HOUR_BUCKETS,
-    NULL_TIME,
-    Reports,
-    Thresholds,
-    assign_to_grids,
-    compute_kpis,
-    kpi_names,
-)
+from citymgmt_plugin.core.reporting.kpi import compute_kpis, kpi_names
+from citymgmt_plugin.core.reporting.reports import NULL_TIME, Reports, assign_to_grids
+from citymgmt_plugin.core.reporting.results import HOUR_BUCKETS, Thresholds
 
 from .base import CityMgmtAlgorithm
 from .params import POINT, POLYGON, field, number, sink, source
