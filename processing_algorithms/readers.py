@@ -646,6 +646,52 @@ def geometries(wkb: np.ndarray) -> np.ndarray:
     return out
 
 
+def coded_geometries(source: QgsFeatureSource, code_index: int) -> tuple[list[str], list]:
+    """Codes (as text) and shapely geometries, in the source's CRS, of the features of
+    ``source`` that have a geometry (thematic statistics' grids)."""
+    codes, geoms = [], []
+    for f in source.getFeatures(QgsFeatureRequest().setSubsetOfAttributes([code_index])):
+        if f.hasGeometry():
+            codes.append(str(f.attribute(code_index)))
+            geoms.append(shapely.from_wkb(bytes(f.geometry().asWkb())))
+    return codes, geoms
+
+
+def categorised_geometries(
+    source: QgsFeatureSource,
+    category_index: int,
+    crs: QgsCoordinateReferenceSystem,
+    context: QgsProcessingContext,
+    feedback: QgsProcessingFeedback,
+) -> tuple[list, list] | None:
+    """Shapely geometries in ``crs`` and category values (None for NULL, and for every
+    feature when ``category_index`` < 0) of the features that have a geometry; None when
+    cancelled."""
+    request = QgsFeatureRequest().setDestinationCrs(crs, context.transformContext())
+    request.setSubsetOfAttributes([category_index] if category_index >= 0 else [])
+    geoms, cats = [], []
+    for f in source.getFeatures(request):
+        if feedback.isCanceled():
+            return None
+        if not f.hasGeometry():
+            continue
+        geoms.append(shapely.from_wkb(bytes(f.geometry().asWkb())))
+        value = f.attribute(category_index) if category_index >= 0 else None
+        cats.append(None if value is None or str(value) == "NULL" else value)
+    return geoms, cats
+
+
+def geometry_kind(source: QgsFeatureSource) -> str | None:
+    """'point', 'line' or 'polygon' from the source's geometry type; None for others."""
+    from qgis.core import QgsWkbTypes
+
+    return {
+        QgsWkbTypes.PointGeometry: "point",
+        QgsWkbTypes.LineGeometry: "line",
+        QgsWkbTypes.PolygonGeometry: "polygon",
+    }.get(QgsWkbTypes.geometryType(source.wkbType()))
+
+
 def field_name(alg: Any, parameters: dict, name: str, context: Any, default: str = "") -> str:
     """A field parameter's value, or ``default`` when it is not given.
 
