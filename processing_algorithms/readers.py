@@ -646,6 +646,48 @@ def geometries(wkb: np.ndarray) -> np.ndarray:
     return out
 
 
+def null_mask(values: np.ndarray) -> np.ndarray:
+    """Where an attribute column holds NULL (None or a NULL QVariant); never for numbers."""
+    if values.dtype.kind != "O":
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter((is_null(v) for v in values), dtype=bool, count=len(values))
+
+
+def value_map(source: QgsFeatureSource, key_field: str, value_field: str) -> dict[str, str]:
+    """``{key: value}`` as text from two fields of a table; rows with a NULL left out."""
+    fields = source.fields()
+    ik, iv = fields.lookupField(key_field), fields.lookupField(value_field)
+    req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+    req.setSubsetOfAttributes([ik, iv])
+    mapping = {}
+    for f in source.getFeatures(req):
+        k, v = f.attributes()[ik], f.attributes()[iv]
+        if k is not None and v is not None and not is_null(k) and not is_null(v):
+            mapping[str(k)] = str(v)
+    return mapping
+
+
+def line_geometries(
+    source: QgsFeatureSource,
+    label_field: str,
+    crs: QgsCoordinateReferenceSystem,
+    context: QgsProcessingContext,
+) -> tuple[list[str], list[bytes]]:
+    """Labels (as text) and WKB in ``crs`` of the features that have both (route lines)."""
+    idx = source.fields().lookupField(label_field)
+    req = QgsFeatureRequest().setSubsetOfAttributes([idx])
+    if source.sourceCrs() != crs:
+        req.setDestinationCrs(crs, context.transformContext())
+    labels, wkbs = [], []
+    for f in source.getFeatures(req):
+        label = as_text(f.attributes()[idx])
+        if label is None or not f.hasGeometry():
+            continue
+        labels.append(label)
+        wkbs.append(bytes(f.geometry().asWkb()))
+    return labels, wkbs
+
+
 def coded_geometries(source: QgsFeatureSource, code_index: int) -> tuple[list[str], list]:
     """Codes (as text) and shapely geometries, in the source's CRS, of the features of
     ``source`` that have a geometry (thematic statistics' grids)."""

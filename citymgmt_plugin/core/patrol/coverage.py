@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from .clip import RoadSegments, road_segments
+from .clip import RoadSegments, clip_roads_to_grids, road_segments
 from .segments import _BLOCK, TrackSegments, TrackStats
 
 # Track segments go in rounds by index mod 64: 1/64, 1/64, 1/32, ... 1/2 of them.
@@ -68,6 +68,33 @@ class CoverageOutcome:
     gap_grid: np.ndarray
     gap_length: np.ndarray
     stats: TrackStats
+
+
+def grid_coverage(
+    grid_codes: list,
+    grid_geoms: np.ndarray,
+    road_geoms: np.ndarray,
+    segments: TrackSegments,
+    tolerance: float,
+    progress: Progress | None = None,
+) -> CoverageOutcome:
+    """The desktop path end to end from track segments: roads cut by the grids, the
+    coverage per grid, packed as the PostGIS path packs it. ``progress`` as in
+    :func:`compute_coverage` (a cancel raises ``InterruptedError``)."""
+    lines, line_grid = clip_roads_to_grids(road_geoms, grid_geoms)
+    res = compute_coverage(
+        lines, line_grid, len(grid_geoms), segments, tolerance, progress=progress
+    )
+    return CoverageOutcome(
+        grid_codes, grid_geoms, res.road_m, res.covered_m, res.gap_lines, res.gap_grid,
+        res.gap_length, segments.stats,
+    )  # fmt: skip
+
+
+def empty_outcome() -> CoverageOutcome:
+    """What a cancelled run hands on: no grids, no gaps."""
+    e = np.zeros(0)
+    return CoverageOutcome([], np.zeros(0, object), e, e, np.zeros(0, object), e, e, TrackStats())
 
 
 def passes(

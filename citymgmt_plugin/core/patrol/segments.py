@@ -332,6 +332,18 @@ def clean_track_reference(
     return out
 
 
+def drop_collectorless(x: np.ndarray, collector: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """Fixes without a collector (``missing``) are fixes to skip, like those without a
+    position: their x becomes NaN (in place, so cleaning counts them as null) and their
+    collector a placeholder (the first present one). The collector array to use."""
+    if not missing.any():
+        return collector
+    x[missing] = np.nan
+    collector = collector.copy()
+    collector[missing] = collector[~missing][0] if (~missing).any() else 0
+    return collector
+
+
 def track_segments(
     x: np.ndarray,
     y: np.ndarray,
