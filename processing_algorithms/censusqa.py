@@ -46,6 +46,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         from citymgmt_plugin.core.census.qa import QA_RULES
+        from citymgmt_plugin.core.labels import qa_rule_label
 
         self.addParameter(
             QgsProcessingParameterVectorLayer(
@@ -75,7 +76,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
             ("TOTAL", self.tr("Errors")), ("CHECKED", self.tr("Components checked"))
         )
         self.addOutput(QgsProcessingOutputString("COUNTS", self.tr("Errors per rule (JSON)")))
-        self.add_number_outputs(*((rule.upper(), rule) for rule in QA_RULES))
+        self.add_number_outputs(*((rule.upper(), qa_rule_label(rule)) for rule in QA_RULES))
 
     def processAlgorithm(
         self,
@@ -149,10 +150,13 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
         return fids, values, geoms
 
     def _write(self, parameters, context, layer, result) -> str:
-        """One point per error (at the component), with its rule and message."""
+        """One point per error (at the component), with its rule, label and message."""
+        from citymgmt_plugin.core.labels import qa_rule_label
+
         out_fields = make_fields(
             [("source_fid", QVariant.LongLong), ("identifier", QVariant.String),
-             ("rule", QVariant.String), ("message", QVariant.String)]
+             ("rule", QVariant.String), ("label", QVariant.String),
+             ("message", QVariant.String)]
         )  # fmt: skip
         sink, dest = self.sink(
             parameters, self.OUTPUT, context, out_fields, QgsWkbTypes.Point, layer.crs()
@@ -161,7 +165,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
             sink,
             out_fields,
             (
-                ([e.fid, e.identifier, e.rule, e.message],
+                ([e.fid, e.identifier, e.rule, qa_rule_label(e.rule), e.message],
                  None if e.point is None else QgsGeometry.fromWkt(e.point.wkt))
                 for e in result.errors
             ),
@@ -171,10 +175,11 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
     def _summary(self, feedback: QgsProcessingFeedback, result: Any) -> dict[str, Any]:
         """Counts per rule (also in the log), in total and as JSON."""
         from citymgmt_plugin.core.census.qa import QA_RULES
+        from citymgmt_plugin.core.labels import labelled, qa_rule_label
 
         counts = result.counts()
         for rule in QA_RULES:
-            feedback.pushInfo(f"{rule:<20} {counts[rule]:>8}")
+            feedback.pushInfo(labelled(qa_rule_label(rule), counts[rule]))
         feedback.pushInfo(
             self.tr("{0} errors on {1} of {2} components.").format(
                 len(result.errors), result.components_with_errors, result.checked

@@ -21,6 +21,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from citymgmt_plugin.core.labels import labelled
 from citymgmt_plugin.core.reporting.kpi import compute_kpis, kpi_names
 from citymgmt_plugin.core.reporting.reports import NULL_TIME, Reports, assign_to_grids
 from citymgmt_plugin.core.reporting.results import HOUR_BUCKETS, KpiResult, KpiRow, Thresholds
@@ -374,9 +375,10 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         names = kpi_names()
         rows = []
         for row in result.overall:
-            attrs = [row.kpi, names.get(row.kpi, row.kpi), _num(row.value), _num(row.threshold)]
-            rows.append(([*attrs, row.passed, row.comment], None))
-            feedback.pushInfo(_log_line(row))
+            name = names.get(row.kpi, row.kpi)
+            rows.append(([row.kpi, name, _num(row.value), _num(row.threshold), row.passed,
+                          row.comment], None))  # fmt: skip
+            feedback.pushInfo(labelled(name, _log_value(row)))
         write_features(sink, fields, rows)
         return {self.OUTPUT_OVERALL: dest}
 
@@ -484,11 +486,12 @@ class _Grids:
     codes: list[str | None] | None = None
 
 
-def _log_line(row: KpiRow) -> str:
+def _log_value(row: KpiRow) -> str:
+    """A KPI for the log: value / threshold and a mark when it has a verdict."""
     value = "—" if row.value is None else f"{row.value:.4g}"
     limit = "—" if row.threshold is None else f"{row.threshold:.4g}"
     mark = {True: "✓", False: "✗", None: ""}[row.passed]
-    return f"{row.kpi}: {value} / {limit} {mark}"
+    return f"{value} / {limit} {mark}"
 
 
 def _summary(result: KpiResult) -> dict[str, Any]:

@@ -40,6 +40,7 @@ import shapely
 
 from ..codes import validate_grid_code
 from ..i18n import tr
+from ..labels import geometry_kind_label
 from .geometry import POLYGONAL, enclosed, grid_union, polygonal, thinness
 
 _CTX = "Topology"
@@ -233,7 +234,9 @@ def _validity(geoms: np.ndarray, codes: list[str], errors: list[GridError]) -> _
             GridError(
                 "invalid",
                 codes[k] or None,
-                tr(_CTX, "Grid geometry is a {0}, not a polygon.").format(geoms[k].geom_type),
+                tr(_CTX, "Grid geometry is a {0}, not a polygon.").format(
+                    geometry_kind_label(geoms[k].geom_type)
+                ),
                 None,
             )
         )
