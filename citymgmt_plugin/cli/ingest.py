@@ -69,7 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ..core.submissions import IngestError, ingest, save_source_config
-    from ..core.submissions.sources import (
+    from ..core.submissions.sources.configs import (
         SourceConfigError,
         folder_config,
         odk_config,

@@ -12,8 +12,8 @@ from ..core.workspace.store import Workspace
 
 def step_intake(ctx: Any) -> None:
     from ..core.submissions import ingest
-    from ..core.submissions.files import DeviceExportSource
     from ..core.submissions.review import auto_match, counts, duplicate_links
+    from ..core.submissions.sources.files import DeviceExportSource
 
     export = ctx.out_dir / "device-export"
     if not (export / "submissions.geojson").exists():
@@ -108,7 +108,7 @@ def step_intake(ctx: Any) -> None:
 
 
 def _dup_rules(ws: Workspace) -> tuple[float, float]:
-    from ..core.submissions.duplicates import DuplicateRules
+    from ..core.submissions.judge.duplicates import DuplicateRules
 
     r = DuplicateRules.from_settings(ws.settings)
     return r.distance_m, r.window_h

@@ -50,8 +50,8 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.i18n import tr
 from ..core.submissions import review
-from ..core.submissions.crsguard import describe_flag
-from ..core.submissions.normalise import describe_reason
+from ..core.submissions.judge.normalise import describe_reason
+from ..core.submissions.judge.position import describe_flag
 from ..core.workspace.schema.submissions import SUBMISSION_STATES
 from ..core.workspace.store import describe_actor
 from .review_model import Filters, QueueModel, QueueProxy, state_label
@@ -539,7 +539,7 @@ class ReviewDock(QDockWidget):
     # -- sources and pulls ----------------------------------------------------------------
     def account_bindings(self) -> Any:
         """This computer's accounts for the workspace's sources (QgsSettings)."""
-        from ..core.submissions.accounts import AccountBindings, workspace_identity
+        from ..core.submissions.sources.accounts import AccountBindings, workspace_identity
 
         return AccountBindings(workspace_identity(self.ws.spec))
 

@@ -12,7 +12,7 @@ from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyM
 from qgis.PyQt.QtGui import QBrush, QColor
 
 from ..core.i18n import tr
-from ..core.submissions.normalise import describe_reason
+from ..core.submissions.judge.normalise import describe_reason
 from ..core.submissions.review import QueueItem
 from .widgets import OFFICE_ZONE, local_minutes
 

@@ -22,16 +22,8 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.i18n import tr
-from ..core.submissions.accounts import AccountBinding
-from ..core.submissions.discovery import (
-    OdkForm,
-    OdkProject,
-    check_folder,
-    check_odk,
-    odk_forms,
-    odk_projects,
-)
-from ..core.submissions.sources import (
+from ..core.submissions.sources.accounts import AccountBinding
+from ..core.submissions.sources.configs import (
     DEFAULT_PAGE_SIZE,
     OdkLogin,
     SourceConfigError,
@@ -40,6 +32,14 @@ from ..core.submissions.sources import (
     odk_config,
     odk_login,
     server_origin,
+)
+from ..core.submissions.sources.discovery import (
+    OdkForm,
+    OdkProject,
+    check_folder,
+    check_odk,
+    odk_forms,
+    odk_projects,
 )
 
 _CTX = "Sources"

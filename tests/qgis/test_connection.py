@@ -109,8 +109,8 @@ import json, sys
 from citymgmt_plugin.core.qgis.headless import start_qgis
 start_qgis()
 from qgis.core import QgsApplication, QgsAuthMethodConfig
-from citymgmt_plugin.core.submissions.odk import OdkError
-from citymgmt_plugin.core.submissions.sources import (
+from citymgmt_plugin.core.submissions.sources.odk import OdkError
+from citymgmt_plugin.core.submissions.sources.configs import (
     SourceConfigError, odk_config, odk_login, open_source,
 )
 from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer

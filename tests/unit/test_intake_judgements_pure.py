@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from citymgmt_plugin.core import chinacrs
-from citymgmt_plugin.core.submissions import crsguard
-from citymgmt_plugin.core.submissions.duplicates import DuplicateRules, link_duplicates
-from citymgmt_plugin.core.submissions.normalise import Rules
+from citymgmt_plugin.core.submissions.judge import position as crsguard
+from citymgmt_plugin.core.submissions.judge.duplicates import DuplicateRules, link_duplicates
+from citymgmt_plugin.core.submissions.judge.normalise import Rules
 
 
 def test_exif_verdicts():

@@ -32,8 +32,8 @@ from sqlalchemy import Connection, and_, delete, or_, select, update
 
 from ..i18n import tr
 from ..workspace.store import Workspace, audit
-from . import crsguard
-from .normalise import (
+from .judge import position as crsguard
+from .judge.normalise import (
     IntakeContext,
     Normalised,
     Rules,
@@ -153,7 +153,7 @@ def save_source_config(
 ) -> dict[str, Any]:
     """Remember how to reach a source for the dock and write-back: only what the office
     shares (:func:`.sources.shared_config`; never an account or a password). Returns it."""
-    from .sources import shared_config
+    from .sources.configs import shared_config
 
     shared = shared_config(config)
     with ws.begin() as conn:
@@ -243,9 +243,9 @@ def ingest(
                 report.cancelled = True
                 break
     except Exception as exc:
-        from .files import ExportError
-        from .inbox import InboxError
-        from .odk import OdkError
+        from .sources.files import ExportError
+        from .sources.inbox import InboxError
+        from .sources.odk import OdkError
 
         if not isinstance(exc, (OdkError, ExportError, InboxError, OSError)):
             raise
@@ -253,7 +253,7 @@ def ingest(
         report.seconds = time.perf_counter() - t0
         raise IngestError(str(exc), report) from exc
     if report.changed_ids:
-        from .duplicates import find_duplicates
+        from .judge.duplicates import find_duplicates
 
         with ws.engine.connect() as conn:
             report.duplicates = len(find_duplicates(conn, ws, ids=report.changed_ids))
@@ -647,7 +647,7 @@ def _row(
     names = [p.name for p in item.raw.attachments]
     received = None
     if item.raw.received_at:
-        from .normalise import parse_time
+        from .judge.normalise import parse_time
 
         try:
             received = parse_time(item.raw.received_at, timezone.utc)

@@ -20,9 +20,9 @@ from typing import Any
 
 from ..i18n import tr
 from ..workspace.store import Workspace
-from .accounts import AccountBindings, check_binding
 from .ingest import IngestError, IngestReport, ingest, source_configs
-from .sources import OdkLogin, SourceConfigError, odk_login, open_source
+from .sources.accounts import AccountBindings, check_binding
+from .sources.configs import OdkLogin, SourceConfigError, odk_login, open_source
 
 _CTX = "Intake"
 Resolve = Callable[[str], OdkLogin]  # authcfg id -> account
@@ -166,8 +166,8 @@ def _pull_one(
     stop: Callable[[], bool],
     outcome: PullOutcome,
 ) -> IngestReport | None:
-    from .files import ExportError
-    from .inbox import InboxError
+    from .sources.files import ExportError
+    from .sources.inbox import InboxError
 
     try:
         source = open_source(ws, plan.config, login=plan.login, allow_http=plan.allow_http)

@@ -24,7 +24,7 @@ from .. import census
 from ..i18n import tr
 from ..workspace.schema.census import COMPONENT_STATUSES
 from ..workspace.store import Workspace, audit
-from .duplicates import DuplicateLink, DuplicateRules, find_duplicates
+from .judge.duplicates import DuplicateLink, DuplicateRules, find_duplicates
 
 _CTX = "Review"
 DECIDABLE_STATES = ("pending", "quarantined", "has_issues")
@@ -566,7 +566,7 @@ def _write_back(
     writer_for: WriterFor | None,
     duplicate_of: int | None = None,
 ) -> None:
-    from .odk import REVIEW_STATES
+    from .sources.odk import REVIEW_STATES
 
     writer = (writer_for or default_writer_for(ws))(source)
     if writer is None:
@@ -599,7 +599,7 @@ def default_writer_for(ws: Workspace) -> WriterFor:
     def writer_for(source: str) -> Any:
         if source not in cache:
             from . import source_configs
-            from .sources import open_source
+            from .sources.configs import open_source
 
             config = source_configs(ws).get(source)
             try:
@@ -613,7 +613,7 @@ def default_writer_for(ws: Workspace) -> WriterFor:
 
 def write_back_pending(ws: Workspace, writer_for: WriterFor | None = None) -> tuple[int, int]:
     """Retry decisions not yet written back to ODK Central: (written, still failing)."""
-    from .odk import REVIEW_STATES
+    from .sources.odk import REVIEW_STATES
 
     rd, s = ws.schema.review_decisions, ws.schema.submissions
     with ws.engine.connect() as conn:

@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..i18n import tr
-from .records import (
+from ...i18n import tr
+from ..records import (
     AttachmentMissing,
     AttachmentRef,
     Page,

@@ -28,10 +28,10 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection, func, select
 
-from .. import chinacrs
-from ..i18n import tr
-from ..workspace.schema import Schema
-from .records import (
+from ... import chinacrs
+from ...i18n import tr
+from ...workspace.schema import Schema
+from ..records import (
     IMPOSSIBLE_TIME,
     NO_POSITION,
     OUTSIDE_CITY,

@@ -35,8 +35,8 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
-from ..i18n import tr
-from .records import (
+from ...i18n import tr
+from ..records import (
     AttachmentMissing,
     AttachmentRef,
     Page,
@@ -92,7 +92,7 @@ def password_from(
     fall-back to the environment: the user chose it and must learn why it failed.
     """
     if authcfg:
-        from ..qgis.auth import resolve_authcfg
+        from ...qgis.auth import resolve_authcfg
 
         creds = resolve_authcfg(authcfg)  # WorkspaceError with the reason
         return creds.username or None, creds.password or None

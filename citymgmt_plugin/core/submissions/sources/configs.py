@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..i18n import tr
-from ..workspace.store import Workspace, WorkspaceError
+from ...i18n import tr
+from ...workspace.store import Workspace, WorkspaceError
 
 _CTX = "Intake"
 

@@ -22,7 +22,7 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection, and_, func, select
 
-from .records import UNREADABLE_PHOTO, reason_code
+from ..records import UNREADABLE_PHOTO, reason_code
 
 DISTANCE_KEY = "intake.duplicate_distance_m"
 WINDOW_KEY = "intake.duplicate_window_h"

@@ -32,9 +32,9 @@ from typing import Any
 import numpy as np
 import shapely
 
-from .. import chinacrs
-from ..i18n import tr
-from .records import OUTSIDE_CITY, SUSPECTED_GCJ02, reason_code
+from ... import chinacrs
+from ...i18n import tr
+from ..records import OUTSIDE_CITY, SUSPECTED_GCJ02, reason_code
 
 _CTX = "Intake"
 SUSPECTED_BD09 = "suspected_bd09"
