@@ -87,9 +87,10 @@ def read_exif(data: bytes | None, zone: tzinfo | str = "Asia/Shanghai") -> ExifI
     try:
         tags = piexif.load(data)
     except Exception:
-        if data[:2] == b"\xff\xd8" and b"Exif\x00\x00" in data[:65536]:
-            return ExifInfo(problems=(EXIF_UNREADABLE,))
-        return ExifInfo()
+        has_block = data.startswith(b"Exif") or (
+            data.startswith(b"\xff\xd8") and b"Exif\x00\x00" in data[:65536]
+        )
+        return ExifInfo(problems=(EXIF_UNREADABLE,) if has_block else ())
     problems = []
     taken = lon = lat = None
     try:

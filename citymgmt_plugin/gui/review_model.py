@@ -12,8 +12,8 @@ from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyM
 from qgis.PyQt.QtGui import QBrush, QColor
 
 from ..core.i18n import tr
-from ..core.submissions.judge.normalise import describe_reason
 from ..core.submissions.review import QueueItem
+from ..core.submissions.states import describe_reason
 from .widgets import OFFICE_ZONE, local_minutes
 
 STATE_COLOURS = {
@@ -88,30 +88,7 @@ class QueueModel(QAbstractTableModel):
         if role == self.ItemRole:
             return it
         if role == Qt.DisplayRole:
-            if col == "state":
-                return state_label(it.state)
-            if col == "observed":
-                return self.observed_text(it)
-            if col == "category":
-                return f"{it.kind or '?'} {it.category_code or ''}".strip()
-            if col == "collector":
-                return it.collector_name or it.collector_code or ""
-            if col == "grid":
-                return it.grid_code or ""
-            if col == "resp":
-                return it.resp_grid_code or ""
-            if col == "source":
-                return it.source
-            if col == "flag":
-                if it.quarantine_reason:
-                    return describe_reason(it.quarantine_reason)
-                if it.crs_flag:
-                    if it.crs_flag.endswith(":corrected"):
-                        return tr("ReviewDock", "position corrected (GCJ-02/BD-09)")
-                    return tr("ReviewDock", "suspected GCJ-02/BD-09")
-                if it.duplicate_of is not None:
-                    return tr("ReviewDock", "likely repeat")
-                return ""
+            return self.display(it, col)
         if role == Qt.ForegroundRole and col == "state":
             return QBrush(QColor(STATE_COLOURS.get(it.state, "#000000")))
         if role == Qt.ToolTipRole:
@@ -119,6 +96,38 @@ class QueueModel(QAbstractTableModel):
                 f"{it.instance_id}\n{it.description or ''}\n{describe_reason(it.quarantine_reason)}"
             )
         return None
+
+    def display(self, it: QueueItem, col: str) -> str:
+        """The text of ``col`` for ``it``."""
+        if col == "state":
+            return state_label(it.state)
+        if col == "observed":
+            return self.observed_text(it)
+        if col == "category":
+            return f"{it.kind or '?'} {it.category_code or ''}".strip()
+        if col == "flag":
+            return flag_text(it)
+        values = {
+            "collector": it.collector_name or it.collector_code,
+            "grid": it.grid_code,
+            "resp": it.resp_grid_code,
+            "source": it.source,
+        }
+        return values.get(col) or ""
+
+
+def flag_text(it: QueueItem) -> str:
+    """The flag / reason column: the quarantine reasons, a shifted position, a likely repeat."""
+    if it.quarantine_reason:
+        return describe_reason(it.quarantine_reason)
+    flag = it.flag
+    if flag is not None:
+        if flag.corrected:
+            return tr("ReviewDock", "position corrected (GCJ-02/BD-09)")
+        return tr("ReviewDock", "suspected GCJ-02/BD-09")
+    if it.duplicate_of is not None:
+        return tr("ReviewDock", "likely repeat")
+    return ""
 
 
 @dataclass

@@ -2113,6 +2113,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>{0}：读取 {1}，新增 {2}，已编辑 {3}，未变 {4}，隔离 {5}，疑似 GCJ-02 {6}，下载照片 {7}（未变 {8}）。</translation>
     </message>
     <message>
+      <source>{0}: {1} earlier decisions written back.</source>
+      <translation>{0}：已回写 {1} 条此前的审核结论。</translation>
+    </message>
+    <message>
       <source>{0}: {1} submissions; photos: {2}.</source>
       <translation>{0}：{1} 条上报；照片：{2}。</translation>
     </message>

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from citymgmt_plugin.core.submissions import ingest
-from citymgmt_plugin.core.submissions.records import QUARANTINE_REASONS, reason_code
+from citymgmt_plugin.core.submissions.states import QUARANTINE_REASONS, reason_code
 from citymgmt_plugin.core.submissions.sources.files import DeviceExportSource
 from citymgmt_plugin.core.submissions.sources.inbox import InboxSource
 from tests.fixtures.synthetic_submissions import (

@@ -9,7 +9,8 @@ Two steps, so the network and database work can run in a background task:
    reason instead and is not opened.
 2. :func:`pull_sources` (any thread): opens each source and ingests it; every page is
    stored with its cursor (:func:`.ingest.ingest`), so a cancelled or failed pull keeps
-   what was stored and the next one goes on from there.
+   what was stored and the next one goes on from there. A source that is told review
+   outcomes (ODK Central) then drains its outbox (:mod:`.writeback`) with the same account.
 """
 
 from __future__ import annotations
@@ -20,9 +21,17 @@ from typing import Any
 
 from ..i18n import tr
 from ..workspace.store import Workspace
-from .ingest import IngestError, IngestReport, ingest, source_configs
+from . import writeback
+from .ingest import IngestError, IngestReport, ingest
+from .records import SourceError
 from .sources.accounts import AccountBindings, check_binding
-from .sources.configs import OdkLogin, SourceConfigError, odk_login, open_source
+from .sources.configs import (
+    OdkLogin,
+    SourceConfigError,
+    odk_login,
+    open_source,
+    source_configs,
+)
 
 _CTX = "Intake"
 Resolve = Callable[[str], OdkLogin]  # authcfg id -> account
@@ -100,6 +109,7 @@ class PullOutcome:
     cancelled: bool = False
     not_reached: list[str] = field(default_factory=list)  # keys left out by a cancel
     error: str | None = None  # the pull itself failed (translated)
+    written_back: dict[str, int] = field(default_factory=dict)  # source -> decisions told
 
     @property
     def stored(self) -> int:
@@ -116,6 +126,11 @@ class PullOutcome:
             lines.append(text)
         lines += [
             tr(_CTX, "{0}: not pulled. {1}").format(key, message) for key, message in self.problems
+        ]
+        lines += [
+            tr(_CTX, "{0}: {1} earlier decisions written back.").format(key, n)
+            for key, n in self.written_back.items()
+            if n
         ]
         if self.error:
             lines.append(self.error)
@@ -166,12 +181,9 @@ def _pull_one(
     stop: Callable[[], bool],
     outcome: PullOutcome,
 ) -> IngestReport | None:
-    from .sources.files import ExportError
-    from .sources.inbox import InboxError
-
     try:
         source = open_source(ws, plan.config, login=plan.login, allow_http=plan.allow_http)
-    except (SourceConfigError, ExportError, InboxError, OSError, KeyError, ValueError) as exc:
+    except (SourceConfigError, SourceError, OSError, KeyError, ValueError) as exc:
         outcome.problems.append((plan.key, str(exc)))
         return None
 
@@ -181,9 +193,14 @@ def _pull_one(
             progress(PullProgress(index, count, plan.key, report.pages, report.read, total))
 
     try:
-        return ingest(ws, source, actor=actor, progress=step, cancelled=stop)
+        report = ingest(ws, source, actor=actor, progress=step, cancelled=stop)
     except IngestError as exc:
         return exc.report
+    told = hasattr(source, "write_review") and not report.cancelled
+    if told and writeback.pending_count(ws, source.key):
+        drained = writeback.drain(ws, lambda _key: source, source=source.key)
+        outcome.written_back[source.key] = drained.written
+    return report
 
 
 def bound_writer_for(

@@ -18,7 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...i18n import tr
-from ...workspace.store import Workspace, WorkspaceError
+from ...workspace.store import Workspace, WorkspaceError, audit
+from ..settings import SOURCE_PREFIX, delete_key, put_json, with_prefix
 
 _CTX = "Intake"
 
@@ -88,6 +89,50 @@ def source_key(config: dict[str, Any]) -> str:
         table = str(config["table"])
         return f"inbox:{table if '.' in table else 'public.' + table}"
     raise SourceConfigError(tr(_CTX, "Unknown source type {0}.").format(kind))
+
+
+# -- stored in the workspace ------------------------------------------------------------------
+def save_source_config(
+    ws: Workspace, source_key: str, config: dict[str, Any], actor: str = "intake"
+) -> dict[str, Any]:
+    """Remember how to reach a source for the dock and write-back: only what the office
+    shares (:func:`shared_config`; never an account or a password). Returns it."""
+    shared = shared_config(config)
+    with ws.begin() as conn:
+        put_json(conn, ws, SOURCE_PREFIX + source_key, shared)
+        audit(
+            conn,
+            ws.schema,
+            actor,
+            "intake.source_saved",
+            "workspace_settings",
+            None,
+            {"source": source_key, "config": shared},
+        )
+    return shared
+
+
+def remove_source_config(ws: Workspace, source_key: str, actor: str = "intake") -> bool:
+    """Forget a source's configuration; its stored submissions and cursor stay."""
+    with ws.begin() as conn:
+        done = delete_key(conn, ws, SOURCE_PREFIX + source_key)
+        if done:
+            audit(
+                conn,
+                ws.schema,
+                actor,
+                "intake.source_removed",
+                "workspace_settings",
+                None,
+                {"source": source_key},
+            )
+    return done
+
+
+def source_configs(ws: Workspace) -> dict[str, dict[str, Any]]:
+    """Every source configuration of the workspace, by source key."""
+    with ws.engine.connect() as conn:
+        return with_prefix(conn, ws, SOURCE_PREFIX)
 
 
 # -- where passwords may go -------------------------------------------------------------------

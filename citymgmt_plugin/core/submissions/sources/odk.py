@@ -41,11 +41,13 @@ from ..records import (
     AttachmentRef,
     Page,
     RawSubmission,
+    SourceError,
     float_or_none,
     photo_names,
     pick,
     text_or_none,
 )
+from ..states import ReviewDecision
 
 _CTX = "Intake"
 PASSWORD_ENV = "CITYMGMT_ODK_PASSWORD"
@@ -55,15 +57,15 @@ _T = TypeVar("_T")
 
 # Our decisions as ODK Central review states.
 REVIEW_STATES = {
-    "accept_new": "approved",
-    "update_existing": "approved",
-    "duplicate": "rejected",
-    "reject": "rejected",
-    "has_issues": "hasIssues",
+    ReviewDecision.ACCEPT_NEW: "approved",
+    ReviewDecision.UPDATE_EXISTING: "approved",
+    ReviewDecision.DUPLICATE: "rejected",
+    ReviewDecision.REJECT: "rejected",
+    ReviewDecision.HAS_ISSUES: "hasIssues",
 }
 
 
-class OdkError(Exception):
+class OdkError(SourceError):
     """ODK Central could not be reached or refused (message translated); ``detail`` is the
     server's own message, when it sent one."""
 
@@ -472,7 +474,9 @@ class OdkSource:
                     cursor["since"] = high
             yield Page(records, dict(cursor, resumed=resumed), done=not url)
 
-    def write_review(self, instance_id: str, review_state: str, comment: str | None) -> None:
-        self.client.set_review_state(self.project, self.form, instance_id, review_state)
+    def write_review(self, instance_id: str, decision: ReviewDecision, comment: str | None) -> None:
+        """Drain one outbox entry: the review state, then the comment (ODK Central)."""
+        state = REVIEW_STATES[ReviewDecision(decision)]
+        self.client.set_review_state(self.project, self.form, instance_id, state)
         if comment:
             self.client.add_comment(self.project, self.form, instance_id, comment)
