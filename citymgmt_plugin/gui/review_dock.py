@@ -546,9 +546,12 @@ class ReviewDock(QDockWidget):
         return AccountBindings(workspace_identity(self.ws.spec))
 
     def _bound_writer(self) -> Any:
+        from ..core.qgis.accounts import odk_login
         from ..core.submissions.pull import bound_writer_for
 
-        return bound_writer_for(self.ws, self.account_bindings()) if self.ws else None
+        if self.ws is None:
+            return None
+        return bound_writer_for(self.ws, self.account_bindings(), odk_login)
 
     def open_sources(self) -> Any:
         """The sources dialog (not modal: the queue stays usable)."""
@@ -568,12 +571,14 @@ class ReviewDock(QDockWidget):
 
     def pull(self) -> Any:
         """Pull every configured source in a background task; the queue reloads at the end."""
+        from ..core.qgis.accounts import odk_login
         from ..core.submissions.pull import plan_pull
         from .intake_tasks import PullTask
 
         if self.ws is None or self.pull_task is not None:
             return None
-        plans = plan_pull(self.ws, self.account_bindings())  # accounts read here, main thread
+        # accounts read here, on the main thread (QGIS may ask for its master password)
+        plans = plan_pull(self.ws, self.account_bindings(), odk_login)
         if not plans:
             self.say_pull(tr(_CTX, "No sources configured: add one with Sources…."))
             return None

@@ -22,6 +22,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.i18n import tr
+from ..core.qgis.accounts import odk_login
 from ..core.submissions.sources.accounts import AccountBinding
 from ..core.submissions.sources.configs import (
     DEFAULT_PAGE_SIZE,
@@ -30,7 +31,6 @@ from ..core.submissions.sources.configs import (
     check_server_url,
     folder_config,
     odk_config,
-    odk_login,
     server_origin,
 )
 from ..core.submissions.sources.discovery import (

@@ -2013,6 +2013,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>正在拉取 {0}（第 {1}/{2} 个数据源）：第 {3} 页，已读取 {4} 条。</translation>
     </message>
     <message>
+      <source>QGIS authentication configuration {0} can only be read inside QGIS.</source>
+      <translation>QGIS 认证配置 {0} 只能在 QGIS 中读取。</translation>
+    </message>
+    <message>
       <source>QGIS authentication configuration {0} has no user name: give your ODK Central e-mail as the user name.</source>
       <translation>QGIS 认证配置 {0} 没有用户名：请将您的 ODK Central 邮箱填为用户名。</translation>
     </message>

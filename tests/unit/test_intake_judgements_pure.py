@@ -9,8 +9,8 @@ import numpy as np
 from citymgmt_plugin.core import chinacrs
 from citymgmt_plugin.core.submissions import states
 from citymgmt_plugin.core.submissions.judge import position as crsguard
-from citymgmt_plugin.core.submissions.judge.duplicates import DuplicateRules, link_duplicates
 from citymgmt_plugin.core.submissions.judge.context import Rules
+from citymgmt_plugin.core.submissions.judge.duplicates import DuplicateRules, link_duplicates
 
 
 def test_exif_verdicts():

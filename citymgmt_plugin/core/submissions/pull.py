@@ -28,13 +28,12 @@ from .sources.accounts import AccountBindings, check_binding
 from .sources.configs import (
     OdkLogin,
     SourceConfigError,
-    odk_login,
     open_source,
     source_configs,
 )
 
 _CTX = "Intake"
-Resolve = Callable[[str], OdkLogin]  # authcfg id -> account
+Resolve = Callable[[str], OdkLogin]  # authcfg id -> account (QGIS: qgis.accounts.odk_login)
 
 
 @dataclass
@@ -50,7 +49,7 @@ def plan_source(
     key: str,
     config: dict[str, Any],
     bindings: AccountBindings,
-    resolve: Resolve | None = None,
+    resolve: Resolve,
 ) -> PlannedSource:
     """``config`` with this computer's account, or the reason it cannot be pulled."""
     plan = PlannedSource(key, config)
@@ -60,16 +59,14 @@ def plan_source(
     try:
         check_binding(key, str(config.get("url") or ""), binding)  # refuses None
         if binding is not None:
-            plan.login = (resolve or odk_login)(binding.authcfg)
+            plan.login = resolve(binding.authcfg)
             plan.allow_http = binding.allow_http
     except SourceConfigError as exc:
         plan.problem = str(exc)
     return plan
 
 
-def plan_pull(
-    ws: Workspace, bindings: AccountBindings, resolve: Resolve | None = None
-) -> list[PlannedSource]:
+def plan_pull(ws: Workspace, bindings: AccountBindings, resolve: Resolve) -> list[PlannedSource]:
     """Every source configured in ``ws``, in key order, ready to pull or with its reason."""
     return [
         plan_source(key, config, bindings, resolve)
@@ -204,7 +201,7 @@ def _pull_one(
 
 
 def bound_writer_for(
-    ws: Workspace, bindings: AccountBindings, resolve: Resolve | None = None
+    ws: Workspace, bindings: AccountBindings, resolve: Resolve
 ) -> Callable[[str], Any]:
     """Write-back of review decisions through this computer's accounts (None: not possible,
     the decision is kept and written back later)."""

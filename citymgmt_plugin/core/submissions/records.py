@@ -212,7 +212,7 @@ def record_from_row(
     instance_id = (
         text_or_none(pick_("instance_id"))
         or fallback_id
-        or "h-" + content_version(row).split(":", 1)[1]
+        or "h-" + content_version(row).removeprefix("sha1:")
     )
     version = text_or_none(pick_("version")) or content_version(row)
     return RawSubmission(

@@ -13,6 +13,8 @@ Passwords go over https only, unless the person allows unencrypted http for a so
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -190,18 +192,44 @@ class OdkLogin:
     password: str = field(repr=False)
 
 
-def odk_login(authcfg: str | None = None, email: str | None = None) -> OdkLogin:
-    """The account of a QGIS authentication configuration (user name = e-mail), else
-    ``email`` with the ``CITYMGMT_ODK_PASSWORD`` environment variable.
+Credentials = Callable[[str], "tuple[str | None, str | None]"]  # authcfg id -> (user, password)
+
+
+def _account(authcfg: str | None, credentials: Credentials | None) -> tuple[Any, Any]:
+    """(user, password) of the named configuration, else (None, the environment's password).
+
+    A named configuration that cannot be read is an error (translated), not a silent
+    fall-back to the environment: the user chose it and must learn why it failed.
+    """
+    from .odk import PASSWORD_ENV
+
+    if not authcfg:
+        return None, os.environ.get(PASSWORD_ENV)
+    if credentials is None:
+        raise SourceConfigError(
+            tr(_CTX, "QGIS authentication configuration {0} can only be read inside QGIS.").format(
+                authcfg
+            )
+        )
+    try:
+        user, password = credentials(authcfg)
+    except WorkspaceError as exc:  # the authentication configuration's own message
+        raise SourceConfigError(str(exc)) from exc
+    return user or None, password or None
+
+
+def odk_login(
+    authcfg: str | None = None, email: str | None = None, credentials: Credentials | None = None
+) -> OdkLogin:
+    """The account of an authentication configuration (user name = e-mail), read by
+    ``credentials`` (inside QGIS: :func:`...qgis.accounts.odk_login`), else ``email`` with the
+    ``CITYMGMT_ODK_PASSWORD`` environment variable.
 
     Call on the main thread: QGIS may ask for its master password.
     """
-    from .odk import PASSWORD_ENV, password_from
+    from .odk import PASSWORD_ENV
 
-    try:
-        user, password = password_from(authcfg)
-    except WorkspaceError as exc:  # the authentication configuration's own message
-        raise SourceConfigError(str(exc)) from exc
+    user, password = _account(authcfg, credentials)
     if authcfg and not user:
         raise SourceConfigError(
             tr(

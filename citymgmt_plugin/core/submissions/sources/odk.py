@@ -27,7 +27,6 @@ the token is shared, and a 401 leads to one re-login at a time across threads.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -83,22 +82,6 @@ def server_message(resp: Any) -> str | None:
         return None
     message = body.get("message") if isinstance(body, dict) else None
     return str(message) if message else None
-
-
-def password_from(
-    authcfg: str | None = None, env: str = PASSWORD_ENV
-) -> tuple[str | None, str | None]:
-    """(user, password) from a QGIS authentication configuration, else the environment.
-
-    A named configuration that cannot be read is an error (translated), not a silent
-    fall-back to the environment: the user chose it and must learn why it failed.
-    """
-    if authcfg:
-        from ...qgis.auth import resolve_authcfg
-
-        creds = resolve_authcfg(authcfg)  # WorkspaceError with the reason
-        return creds.username or None, creds.password or None
-    return None, os.environ.get(env)
 
 
 class OdkClient:
