@@ -51,7 +51,8 @@ WHEEL_CACHE = ROOT / "build" / "wheels"
 DEFAULT_TARGETS = ("cp311-manylinux2014_x86_64", "cp312-win_amd64")
 # Bundled requirements that requirements.txt does not pin (the venv takes them from Debian).
 EXTRA_PINS = {"packaging": "25.0", "tzdata": "2025.2"}
-EXCLUDED_DIRS = {"__pycache__", "tests", "pending", ".pytest_cache", ".ruff_cache"}
+# demo: the demo district generator runs from a checkout (make demo), users get no generator
+EXCLUDED_DIRS = {"__pycache__", "tests", "pending", "demo", ".pytest_cache", ".ruff_cache"}
 EXCLUDED_SUFFIXES = {".pyc", ".pyo", ".ts", ".orig", ".rej", ".swp"}
 REQUIRED_METADATA = (
     "name",

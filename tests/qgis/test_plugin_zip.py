@@ -63,6 +63,15 @@ def test_zip_is_what_the_plugin_repository_accepts(plugin_zip):
     assert plugin_zip.stat().st_size < 25e6  # plugins.qgis.org upload limit
 
 
+def test_zip_carries_no_data_generator(plugin_zip):
+    """The demo district and the tests' generators and fake servers stay in the checkout."""
+    with zipfile.ZipFile(plugin_zip) as archive:
+        names = archive.namelist()
+    generators = ("/demo/", "fixtures", "synthetic", "lattice", "odk_server", "coverage_synth")
+    assert [n for n in names if any(g in n for g in generators)] == []
+    assert [n for n in names if "/core/" in n and n.endswith(".py")], "core is shipped"
+
+
 def _bad_zip(path: Path, files: dict[str, str]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, text in files.items():

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..i18n import tr
+from ..labels import join, source_label
 from ..workspace.store import Workspace
 from . import writeback
 from .ingest import IngestError, IngestReport, ingest
@@ -122,10 +123,11 @@ class PullOutcome:
                 )
             lines.append(text)
         lines += [
-            tr(_CTX, "{0}: not pulled. {1}").format(key, message) for key, message in self.problems
+            tr(_CTX, "{0}: not pulled. {1}").format(source_label(key), message)
+            for key, message in self.problems
         ]
         lines += [
-            tr(_CTX, "{0}: {1} earlier decisions written back.").format(key, n)
+            tr(_CTX, "{0}: {1} earlier decisions written back.").format(source_label(key), n)
             for key, n in self.written_back.items()
             if n
         ]
@@ -134,7 +136,9 @@ class PullOutcome:
         if self.cancelled:
             lines.append(tr(_CTX, "Pull cancelled: what was stored stays."))
         if self.not_reached:
-            lines.append(tr(_CTX, "Not pulled: {0}.").format(", ".join(self.not_reached)))
+            lines.append(
+                tr(_CTX, "Not pulled: {0}.").format(join(source_label(k) for k in self.not_reached))
+            )
         return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_
 
 from ..i18n import tr
+from ..labels import crs_evidence_label, join, labelled, quarantine_reason_label
 
 _CTX = "Intake"
 
@@ -161,19 +162,25 @@ def reason_codes(text: str | None) -> set[QuarantineReason | str]:
 
 def describe_reason(text: str | None) -> str:
     """The quarantine reasons for people (translated), from the stored column value."""
-    labels = {
-        QuarantineReason.NO_POSITION: tr(_CTX, "no position"),
-        QuarantineReason.OUTSIDE_CITY: tr(_CTX, "outside the city"),
-        QuarantineReason.UNKNOWN_CATEGORY: tr(_CTX, "unknown category"),
-        QuarantineReason.UNREADABLE_JSON: tr(_CTX, "unreadable JSON"),
-        QuarantineReason.UNREADABLE_PHOTO: tr(_CTX, "unreadable photo"),
-        QuarantineReason.IMPOSSIBLE_TIME: tr(_CTX, "impossible time"),
-    }
     parts = []
     for p in decode_reasons(text):
-        label = labels.get(p.reason, str(p.reason))  # type: ignore[call-overload]
-        parts.append(f"{label}: {p.detail}" if p.detail else label)
-    return "; ".join(parts)
+        label = quarantine_reason_label(str(p.reason))
+        detail = _reason_detail(p)
+        parts.append(labelled(label, detail) if detail else label)
+    return join(parts, "; ")
+
+
+def _reason_detail(p: Problem) -> str:
+    """What is worth showing of a reason's detail: no "None, None" for a missing position;
+    a missing photo's file name with a translated "missing"."""
+    detail = p.detail
+    if p.reason == QuarantineReason.NO_POSITION and all(
+        part.strip() in ("None", "nan", "") for part in detail.split(",")
+    ):
+        return ""
+    if p.reason == QuarantineReason.UNREADABLE_PHOTO and detail.endswith(" missing"):
+        return tr(_CTX, "{0} is missing").format(detail[: -len(" missing")])
+    return "" if detail in ("-", "None") else detail
 
 
 # -- shifted positions -----------------------------------------------------------------------
@@ -229,12 +236,7 @@ def describe_flag(text: str | None) -> str:
     if flag is None:
         return ""
     name = "BD-09" if flag.system == PositionSystem.BD09 else "GCJ-02"
-    labels = {
-        Evidence.EXIF: tr(_CTX, "the photo's GPS position is the declared one before the shift"),
-        Evidence.DEVICE: tr(_CTX, "this device's positions are consistently shifted"),
-        Evidence.ROADS: tr(_CTX, "far from the main roads, corrected it lies on one"),
-    }
-    why = "; ".join(labels.get(e, str(e)) for e in flag.evidence)  # type: ignore[call-overload]
+    why = join((crs_evidence_label(str(e)) for e in flag.evidence), "; ")
     if flag.corrected:
         return tr(_CTX, "{0} position, corrected ({1}).").format(name, why)
     return tr(_CTX, "Position looks {0}-shifted ({1}); kept as declared.").format(name, why)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, select, update
 
 from ... import census
 from ...i18n import tr
+from ...labels import labelled
 from ...workspace.schema.census import COMPONENT_STATUSES
 from ...workspace.store import Workspace, audit
 from .. import writeback
@@ -243,7 +244,7 @@ def batch_decisions(
 # -- the census change -------------------------------------------------------------------------
 def _because(row: Any, d: Decision) -> str:
     reason = tr(_CTX, "Field submission {0}").format(row.instance_id)
-    return reason + ": " + d.reason if d.reason else reason
+    return labelled(reason, d.reason) if d.reason else reason
 
 
 def _accept_new(conn: Connection, ws: Workspace, row: Any, d: Decision, by: str) -> int | None:

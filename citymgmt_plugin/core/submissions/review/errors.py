@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ...i18n import tr
+from ...labels import submission_state_label
 from ..states import SubmissionState
 
 _CTX = "Review"
@@ -29,6 +30,6 @@ class AlreadyDecided(ReviewError):
             tr(_CTX, "Submission {0} changed since it was loaded; reload it.").format(submission_id)
             if decidable
             else tr(_CTX, "Submission {0} was already decided ({1}) by {2}; reload it.").format(
-                submission_id, state or "?", by or "?"
+                submission_id, submission_state_label(state) if state else "?", by or "?"
             )
         )
