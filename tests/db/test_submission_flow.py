@@ -262,6 +262,14 @@ def test_migration_0002_on_a_workspace_with_data(any_spec):
         assert review.pending_count(ws) == 1
         links = review.duplicate_links(ws)  # undecided ones only
         assert sorted(links) == [ids["C"], ids["E"]] and links[ids["C"]].original_state == "pending"
+
+        def refuse(_source):
+            raise RuntimeError("the account cannot be opened")
+
+        assert review.write_back_pending(ws, refuse) == (0, 1)  # kept, with the reason
+        with ws.engine.connect() as c:
+            kept = c.execute(select(ws.schema.submission_outbox.c.last_error)).scalar_one()
+        assert kept == "the account cannot be opened"
         writer = _Writer()
         assert review.write_back_pending(ws, {"odk:central.example/7/f": writer}.get) == (1, 0)
         assert writer.told == [("B", ReviewDecision.REJECT, "重复")]

@@ -102,6 +102,27 @@ def _mark(ws: Workspace, row: Any, error: str | None) -> None:
         conn.execute(update(o).where(o.c.id == row.id).values(**values))
 
 
+def _writer(writer_for: WriterFor, source: str) -> Any:
+    """The source's writer, None (no account here), or why it cannot be opened."""
+    try:
+        return writer_for(source)
+    except Exception as exc:  # a configuration that cannot be opened: kept, retried later
+        return str(exc) or type(exc).__name__
+
+
+def _send(writer: Any, row: Any) -> str | None:
+    """Tell the source one outbox entry: None when it heard it, else why not."""
+    if isinstance(writer, str):
+        return writer
+    if writer is None:
+        return tr(_CTX, "No connection to {0}: decision kept, not written back.").format(row.source)
+    try:
+        writer.write_review(row.instance_id, ReviewDecision(row.decision), row.comment)
+    except Exception as exc:  # the server, the network, the account: kept, retried
+        return str(exc) or type(exc).__name__
+    return None
+
+
 def drain(
     ws: Workspace,
     writer_for: WriterFor | None = None,
@@ -115,18 +136,8 @@ def drain(
     out = Drained()
     for row in _pending(ws, ids, source):
         if row.source not in writers:
-            writers[row.source] = writer_for(row.source)
-        writer = writers[row.source]
-        error = None
-        if writer is None:
-            error = tr(_CTX, "No connection to {0}: decision kept, not written back.").format(
-                row.source
-            )
-        else:
-            try:
-                writer.write_review(row.instance_id, ReviewDecision(row.decision), row.comment)
-            except Exception as exc:  # the server, the network, the account: kept, retried
-                error = str(exc) or type(exc).__name__
+            writers[row.source] = _writer(writer_for, row.source)
+        error = _send(writers[row.source], row)
         _mark(ws, row, error)
         if error is None:
             out.written += 1

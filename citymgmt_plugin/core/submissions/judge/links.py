@@ -7,7 +7,8 @@ look-back window is within what is read); a row read only as context keeps its s
 so a chain reaching further back still ends at its earliest report. Rows that pointed at a
 stored original which the page now links to an earlier report are pointed on to that one.
 Everything else keeps its stored link: links are recomputed only where an ingest changes
-something.
+something. (A row beyond the window that pointed at a report whose position an edit moved
+keeps that link until it is itself ingested again.)
 """
 
 from __future__ import annotations
@@ -52,9 +53,9 @@ def _arrays(
     page = [v for v in verdicts if v.linkable()]
     to_dt = [datetime.fromtimestamp(s, timezone.utc) for s in span]
     rows = stored_rows(conn, ws, (to_dt[0], to_dt[1]))
-    keep = ~np.isin(
-        rows.ids, [stored_ids[v.instance_id] for v in page if v.instance_id in stored_ids]
-    )
+    # the page's records replace their stored rows, linkable now or not
+    replaced = [stored_ids[v.instance_id] for v in verdicts if v.instance_id in stored_ids]
+    keep = ~np.isin(rows.ids, np.array(replaced, np.int64))
     # New rows get ids in page order on insert: provisional ones break ties in time the same way.
     next_id = stored.last_submission_id(conn, ws)
     page_ids, new_ids = [], {}
