@@ -27,8 +27,9 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
         "For each unit or responsibility grid: how many features of a thematic layer it holds "
         "by category, and their length (lines) or area (polygons) inside the grid. Points "
         "count in the grid that holds them; lines and areas are cut by the grid boundaries. "
-        "Measures are in the grid layer's CRS (use a projected CRS such as EPSG:4549). "
-        "CATEGORY_FIELD defaults to the template's category field of a thematic layer."
+        "Measures are in the grid layer's coordinate system (use a projected one such as "
+        "EPSG:4549). Without a category field, a thematic layer made from a template is "
+        "counted by the template's category field."
     )
 
     # GRIDS, GRID_CODE_FIELD, OUTPUT: see CityMgmtAlgorithm
@@ -47,6 +48,20 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
             sink(self.OUTPUT, self.tr("Statistics per grid"), QgsProcessing.TypeVector)
         )
 
+    def _category(
+        self, parameters: Any, context: Any, source: Any, template: Any
+    ) -> tuple[str, int]:
+        """The category field (given, else the template's) and its index (-1: none)."""
+        category = self.parameterAsString(parameters, self.CATEGORY_FIELD, context)
+        if not category and template is not None:
+            category = template.category_field
+        cat_idx = source.fields().lookupField(category) if category else -1
+        if category and cat_idx < 0:
+            raise QgsProcessingException(
+                self.tr("No field {0} in the thematic layer").format(category)
+            )
+        return category, cat_idx
+
     def processAlgorithm(self, parameters: Any, context: Any, feedback: Any) -> dict:
         import shapely
 
@@ -56,17 +71,10 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
         source = self.parameterAsSource(parameters, self.THEMATIC, context)
         grids = self.parameterAsSource(parameters, self.GRIDS, context)
         if source is None or grids is None:
-            raise QgsProcessingException(self.tr("THEMATIC and GRIDS are required."))
+            raise QgsProcessingException(self.tr("Give a thematic layer and the grids."))
         layer = self.parameterAsVectorLayer(parameters, self.THEMATIC, context)
         template = layer_template(layer) if layer is not None else None
-        category = self.parameterAsString(parameters, self.CATEGORY_FIELD, context)
-        if not category and template is not None:
-            category = template.category_field
-        cat_idx = source.fields().lookupField(category) if category else -1
-        if category and cat_idx < 0:
-            raise QgsProcessingException(
-                self.tr("No field {0} in the thematic layer").format(category)
-            )
+        category, cat_idx = self._category(parameters, context, source, template)
         code_field = self.parameterAsString(parameters, self.GRID_CODE_FIELD, context)
         code_idx = grids.fields().lookupField(code_field)
         if code_idx < 0:
