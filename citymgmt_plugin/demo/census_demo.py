@@ -260,8 +260,8 @@ def _planted_label(kind: str) -> str:
 
 
 def _qa(ctx: DemoContext, ws: Workspace) -> None:
-    from ..core.census.processing_support import run_census_qa
     from ..core.qgis.layers import workspace_layer
+    from ..headless import run_census_qa
 
     comps = workspace_layer(ws, "components", geometry_type="Point")
     grids = workspace_layer(ws, "unit_grids")

@@ -189,8 +189,8 @@ def bench_reconcile(ws) -> None:
 
 
 def bench_qa(ws) -> None:
-    from citymgmt_plugin.core.census.processing_support import ensure_provider, run_census_qa
     from citymgmt_plugin.core.qgis.layers import workspace_layer
+    from citymgmt_plugin.headless import ensure_provider, run_census_qa
 
     ensure_provider()
     comps = workspace_layer(ws, "components", geometry_type="Point")
@@ -204,7 +204,7 @@ def bench_qa(ws) -> None:
 
 
 def main() -> int:
-    from citymgmt_plugin.core.qgis.headless import start_qgis
+    from citymgmt_plugin.headless import start_qgis
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     start_qgis()

@@ -46,7 +46,7 @@ def test_attribute_table_titles_in_chinese(qgis_canvas, gpkg_workspace, tmp_path
 def test_processing_help_renders_whole(qgis_app, tmp_path, artifacts, alg_id):
     """The help as the Processing dialog builds it (one paragraph per line, as HTML): every
     line of it is shown, nothing swallowed by markup."""
-    from citymgmt_plugin.core.census.processing_support import ensure_provider
+    from citymgmt_plugin.headless import ensure_provider
 
     ensure_provider()
     with zh_cn(tmp_path):
