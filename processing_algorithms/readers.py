@@ -66,35 +66,45 @@ class Columns:
         return len(self.wkb) if self.count is None else self.count
 
 
+def _datetime_epoch(value: QDateTime) -> int:
+    """Epoch seconds of a QDateTime; one without a zone is office (Asia/Shanghai) time."""
+    if not value.isValid():
+        return NULL_TIME
+    if value.timeSpec() == Qt.LocalTime:
+        value = QDateTime(value.date(), value.time(), QTimeZone(LOCAL_ZONE))
+    return int(value.toMSecsSinceEpoch() // 1000)
+
+
+def _text_epoch(value: str) -> int:
+    """Epoch seconds of ISO 8601 text (with or without milliseconds) or of a number as text."""
+    text = value.strip()
+    if not text:
+        return NULL_TIME
+    dt = QDateTime.fromString(text, Qt.ISODateWithMs)
+    if not dt.isValid():
+        dt = QDateTime.fromString(text, Qt.ISODate)
+    if not dt.isValid():
+        try:
+            return int(float(text))
+        except ValueError:
+            return NULL_TIME
+    return _datetime_epoch(dt)
+
+
 def qdatetime_to_epoch(value) -> int:
     """Epoch seconds of a QDateTime/QDate/str/number attribute value, NULL_TIME for null."""
     if value is None or (isinstance(value, QVariant) and value.isNull()):
         return NULL_TIME
     if isinstance(value, QDateTime):
-        if not value.isValid():
-            return NULL_TIME
-        if value.timeSpec() == Qt.LocalTime:
-            value = QDateTime(value.date(), value.time(), QTimeZone(LOCAL_ZONE))
-        return int(value.toMSecsSinceEpoch() // 1000)
+        return _datetime_epoch(value)
     if isinstance(value, QDate):
         if not value.isValid():
             return NULL_TIME
-        return qdatetime_to_epoch(QDateTime(value, QTime(0, 0)))
+        return _datetime_epoch(QDateTime(value, QTime(0, 0)))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return int(value) if np.isfinite(value) else NULL_TIME
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return NULL_TIME
-        dt = QDateTime.fromString(text, Qt.ISODateWithMs)
-        if not dt.isValid():
-            dt = QDateTime.fromString(text, Qt.ISODate)
-        if not dt.isValid():
-            try:
-                return int(float(text))
-            except ValueError:
-                return NULL_TIME
-        return qdatetime_to_epoch(dt)
+        return _text_epoch(value)
     return NULL_TIME
 
 
@@ -211,22 +221,29 @@ def _time_kind(layer, column: str) -> str | None:
     return None
 
 
-def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
-    """Point layers through GDAL's Arrow stream (the bulk of the fixes, fastest path)."""
-    from osgeo import gdal, ogr
+def _start_time_offset(path, table, layer, time_field) -> tuple[bool, Any]:
+    """Whether the time column can be read from the Arrow stream (integers or datetimes),
+    and for datetimes the zone check started beside the read (a future of its offset)."""
+    if time_field is None:
+        return True, None
+    kind = _time_kind(layer, time_field)
+    if kind not in ("int", "datetime"):
+        return False, None
+    if kind == "int":
+        return True, None
+    # The zone check scans the table in SQLite; both it and GDAL release the GIL,
+    # so it runs beside the Arrow read instead of before it.
+    pool = ThreadPoolExecutor(max_workers=1)
+    job = pool.submit(_gpkg_time_offset, path, table, time_field)
+    pool.shutdown(wait=False)
+    return True, job
 
-    gdal.UseExceptions()
-    offset_job = None
-    if time_field is not None:
-        kind = _time_kind(layer, time_field)
-        if kind not in ("int", "datetime"):
-            return None
-        if kind == "datetime":
-            # The zone check scans the table in SQLite; both it and GDAL release the GIL,
-            # so it runs beside the Arrow read instead of before it.
-            pool = ThreadPoolExecutor(max_workers=1)
-            offset_job = pool.submit(_gpkg_time_offset, path, table, time_field)
-            pool.shutdown(wait=False)
+
+def _open_ogr_layer(path, table, fields) -> tuple[Any, Any] | None:
+    """(dataset, layer) of ``table`` when it has every field; keep the dataset while the
+    layer is read."""
+    from osgeo import ogr
+
     ds = ogr.Open(path)
     if ds is None:
         return None
@@ -237,6 +254,12 @@ def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
     names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
     if any(f not in names for f in fields):
         return None
+    return ds, lyr
+
+
+def _arrow_batches(lyr, fields, time_field) -> tuple[_FixColumns, dict[str, list]] | None:
+    """Point coordinates (and times) and the other fields' batches of the Arrow stream;
+    None when a batch lacks a column or holds what is not a point."""
     geom_col = lyr.GetGeometryColumn() or "geometry"
     # Each batch is parsed as it comes and written into arrays sized from the feature count
     # (GeoPackage keeps it): no per-batch parts kept, no concatenated copies at the end.
@@ -255,6 +278,25 @@ def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
         cols.append(bx, by, bt)
         for f in attrs:
             attrs[f].append(batch[f])
+    return cols, attrs
+
+
+def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
+    """Point layers through GDAL's Arrow stream (the bulk of the fixes, fastest path)."""
+    from osgeo import gdal
+
+    gdal.UseExceptions()
+    usable, offset_job = _start_time_offset(path, table, layer, time_field)
+    if not usable:
+        return None
+    opened = _open_ogr_layer(path, table, fields)
+    if opened is None:
+        return None
+    _ds, lyr = opened
+    read = _arrow_batches(lyr, fields, time_field)
+    if read is None:
+        return None
+    cols, attrs = read
     offset = offset_job.result() if offset_job is not None else 0
     if offset is None:
         return None
