@@ -566,6 +566,7 @@ class CensusDock(QDockWidget):
         self._editing(False)
 
     def save_edit(self, reason: str | None = None) -> census.ComponentRef | None:
+        reason = reason if isinstance(reason, str) else None  # the Save button's clicked(bool)
         ws, rec = self.ws, self.current
         if ws is None or rec is None:
             return None

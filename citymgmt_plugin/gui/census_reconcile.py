@@ -9,6 +9,7 @@ from typing import Any
 from qgis.core import (
     QgsApplication,
     QgsCategorizedSymbolRenderer,
+    QgsEditorWidgetSetup,
     QgsFeature,
     QgsField,
     QgsGeometry,
@@ -53,6 +54,7 @@ from ..core.labels import (
     field_label,
     parens,
 )
+from ..core.qgis.layers import label_fields
 from ..core.workspace.store import Workspace, describe_actor
 
 KIND_COLORS = {
@@ -385,6 +387,11 @@ class ReconcileDialog(QDialog):
             ]
         )
         layer.updateFields()
+        label_fields(layer, "reconciliation")
+        results = [{kind_label(k): k} for k in KINDS]  # the attribute table shows the labels
+        layer.setEditorWidgetSetup(
+            layer.fields().indexOf("kind"), QgsEditorWidgetSetup("ValueMap", {"map": results})
+        )
         feats = []
         for it in self.recon.items:
             if it.geom is None:
