@@ -17,7 +17,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from citymgmt_plugin.core.grids.topology import ERROR_TYPES, GridRules, check_grids
+from citymgmt_plugin.core.grids.topology import (
+    ERROR_TYPES,
+    GridRules,
+    TopologyResult,
+    check_grids,
+)
 from citymgmt_plugin.core.labels import labelled, topology_error_label
 
 from .base import CityMgmtAlgorithm, progress_callback
@@ -32,27 +37,32 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
     ALG_GROUP = "Quality checks"
     ALG_GROUP_ID = "checks"
     ALG_HELP = (
-        "Checks unit grids (单元网格) against GB/T 30428.1: closed polygons that cover the area "
-        "without gaps or overlaps, about 10,000 m² each, with well-formed codes that agree "
-        "with the administrative units.\n\n"
-        "Error types in the output layer (field 'type'):\n"
-        "- invalid: missing, non-polygon or invalid geometry (reason from GEOS); the other "
-        "checks use a repaired copy.\n"
-        "- overlap: the area shared by two grids (grid_code and other_code).\n"
-        "- gap: an area covered by no grid inside the outer boundary of the grids or, when an "
-        "administrative layer is given, inside its units.\n"
-        "- outside: the part of a grid outside every administrative unit.\n"
-        "- sliver: thinness 4πA/P² below the sliver ratio (1 = disc, 0.785 = square, "
-        "0.26 = 10:1 rectangle).\n"
-        "- area: grid area outside the minimum–maximum range.\n"
-        "- duplicate_code, malformed_code: 15 digits = county (6) + street (3) + community (3) "
-        "+ sequence (3); 14-digit legacy codes only when allowed.\n"
-        "- admin_mismatch: the administrative unit the grid lies in (by its point on surface) "
-        "has a code that does not begin the grid code (use community polygons with 12-digit "
-        "codes, or streets with 9-digit codes).\n\n"
+        "Checks unit grids against GB/T 30428.1: closed polygons that cover the area without "
+        "gaps or overlaps, about 10,000 m² each, with well-formed codes that agree with the "
+        "administrative units.\n\n"
+        "Each error in the output layer has its name in the field 'label' and its type in the "
+        "field 'type':\n"
+        "- Invalid geometry ('invalid'): missing, not a polygon or not valid (the reason "
+        "comes from GEOS); the other checks use a repaired copy.\n"
+        "- Overlap ('overlap'): the area two grids share (their codes in the fields "
+        "'grid_code' and 'other_code').\n"
+        "- Gap ('gap'): an area no grid covers, inside the outer boundary of the grids or, "
+        "when administrative units are given, inside them.\n"
+        "- Outside the administrative units ('outside'): the part of a grid outside every "
+        "administrative unit.\n"
+        "- Sliver ('sliver'): thinness 4πA/P² below the sliver ratio (1 for a disc, 0.785 for "
+        "a square, 0.26 for a 10:1 rectangle).\n"
+        "- Area out of range ('area'): a grid area outside the minimum–maximum range.\n"
+        "- Duplicate code ('duplicate_code'), malformed code ('malformed_code'): a code has "
+        "15 digits, county (6) + street (3) + community (3) + sequence (3); legacy 14-digit "
+        "codes only when they are allowed.\n"
+        "- Code not matching its administrative unit ('admin_mismatch'): the code of the "
+        "administrative unit the grid lies in (at its point on surface) does not begin the "
+        "grid code (use community polygons with 12-digit codes, or street polygons with "
+        "9-digit codes).\n\n"
         "Gaps, overlaps and outside parts smaller than the area tolerance are ignored. The "
-        "grids must be in a projected CRS in metres. The result also gives the count of each "
-        "error type."
+        "grids must be in a projected coordinate system in metres. The result also gives the "
+        "count of each error type."
     )
 
     # GRIDS, GRID_CODE_FIELD, OUTPUT: see CityMgmtAlgorithm
@@ -133,16 +143,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
-        # Invalid geometries are what this algorithm reports: read them as they are, whatever
-        # the user's "invalid features filtering" setting (restored for the next algorithm).
-        check = context.invalidGeometryCheck()
-        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
-        try:
-            grids = self.parameterAsSource(parameters, self.GRIDS, context)
-            admin = self.parameterAsSource(parameters, self.ADMIN, context)
-        finally:
-            context.setInvalidGeometryCheck(check)
-        grids = require_source(grids, POLYGON, self.tr("unit grids"))
+        grids, admin = self._sources(parameters, context)
         crs = grids.sourceCrs()
         require_projected(crs, self.tr("unit grids"))
         if crs.mapUnits() != QgsUnitTypes.DistanceMeters:
@@ -151,13 +152,48 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             )
         code_field = field_name(self, parameters, self.GRID_CODE_FIELD, context, "code")
         require_fields(grids, [code_field], self.tr("unit grids"))
+        rules = self._rules(parameters, context)
+        feedback.setProgressText(self.tr("Reading grids…"))
+        wkb, codes = self.read_coded(grids, code_field, crs, context, feedback)
+        if feedback.isCanceled():
+            return self.cancelled(feedback)
+        geoms = geometries(wkb)
+        admin_geoms, admin_codes = self._read_admin(parameters, context, feedback, admin, crs)
+        feedback.setProgress(10)
+        feedback.setProgressText(self.tr("Checking {0} grids…").format(len(geoms)))
+        try:
+            result = check_grids(
+                geoms, codes, rules, admin_geoms, admin_codes,
+                progress=progress_callback(feedback, 10, 90),
+            )  # fmt: skip
+        except InterruptedError:
+            return self.cancelled(feedback)
+        out = {self.OUTPUT: self._write(parameters, context, feedback, result, crs)}
+        out.update(self._summary(feedback, result))
+        feedback.setProgress(100)
+        return out
+
+    def _sources(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple:
+        """The grids (checked) and the optional administrative units. Invalid geometries
+        are what this algorithm reports: they are read as they are, whatever the user's
+        "invalid features filtering" setting (restored for the next algorithm)."""
+        check = context.invalidGeometryCheck()
+        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+        try:
+            grids = self.parameterAsSource(parameters, self.GRIDS, context)
+            admin = self.parameterAsSource(parameters, self.ADMIN, context)
+        finally:
+            context.setInvalidGeometryCheck(check)
+        return require_source(grids, POLYGON, self.tr("unit grids")), admin
+
+    def _rules(self, parameters: dict[str, Any], context: QgsProcessingContext) -> GridRules:
         min_area = self.parameterAsDouble(parameters, self.MIN_AREA, context)
         max_area = self.parameterAsDouble(parameters, self.MAX_AREA, context)
         if max_area < min_area:
             raise QgsProcessingException(
                 self.tr("The maximum grid area is smaller than the minimum.")
             )
-        rules = GridRules(
+        return GridRules(
             min_area=min_area,
             max_area=max_area,
             sliver_ratio=self.parameterAsDouble(parameters, self.SLIVER_RATIO, context),
@@ -165,35 +201,19 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             area_tolerance=self.parameterAsDouble(parameters, self.AREA_TOLERANCE, context),
         )
 
-        feedback.setProgressText(self.tr("Reading grids…"))
-        wkb, codes = self.read_coded(grids, code_field, crs, context, feedback)
-        if feedback.isCanceled():
-            return self.cancelled(feedback)
-        geoms = geometries(wkb)
+    def _read_admin(self, parameters, context, feedback, admin, crs) -> tuple:
+        """Geometries and codes of the administrative units; (None, None) without."""
+        if admin is None:
+            return None, None
+        require_source(admin, POLYGON, self.tr("administrative units"))
+        admin_field = field_name(self, parameters, self.ADMIN_CODE_FIELD, context, "code")
+        require_fields(admin, [admin_field], self.tr("administrative units"))
+        feedback.setProgressText(self.tr("Reading administrative units…"))
+        wkb, codes = self.read_coded(admin, admin_field, crs, context, feedback)
+        return geometries(wkb), codes
 
-        admin_geoms = admin_codes = None
-        if admin is not None:
-            require_source(admin, POLYGON, self.tr("administrative units"))
-            admin_field = field_name(self, parameters, self.ADMIN_CODE_FIELD, context, "code")
-            require_fields(admin, [admin_field], self.tr("administrative units"))
-            feedback.setProgressText(self.tr("Reading administrative units…"))
-            admin_wkb, admin_codes = self.read_coded(admin, admin_field, crs, context, feedback)
-            admin_geoms = geometries(admin_wkb)
-        feedback.setProgress(10)
-
-        feedback.setProgressText(self.tr("Checking {0} grids…").format(len(geoms)))
-        try:
-            result = check_grids(
-                geoms,
-                codes,
-                rules,
-                admin_geoms,
-                admin_codes,
-                progress=progress_callback(feedback, 10, 90),
-            )
-        except InterruptedError:
-            return self.cancelled(feedback)
-
+    def _write(self, parameters, context, feedback, result, crs) -> str:
+        """One error feature per problem, with its geometry."""
         fields = make_fields(
             [("type", QVariant.String, 20), ("label", QVariant.String),
              ("grid_code", QVariant.String, 20),
@@ -204,20 +224,22 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon, crs
         )
         write_features(sink, fields, self._error_rows(result.errors, feedback))
+        return dest_id
 
+    @staticmethod
+    def _summary(feedback: QgsProcessingFeedback, result: TopologyResult) -> dict[str, Any]:
+        """Counts per error type (also in the log) and the gap and overlap areas."""
         counts = result.counts
         for t in ERROR_TYPES:
             if counts[t]:
                 feedback.pushInfo(labelled(topology_error_label(t), counts[t]))
         out: dict[str, Any] = {
-            self.OUTPUT: dest_id,
             "GRIDS_CHECKED": result.grids,
             "ERRORS": len(result.errors),
             "GAP_AREA": result.total_area("gap"),
             "OVERLAP_AREA": result.total_area("overlap"),
         }
         out.update({t.upper(): counts[t] for t in ERROR_TYPES})
-        feedback.setProgress(100)
         return out
 
     @staticmethod

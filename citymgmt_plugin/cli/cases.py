@@ -191,8 +191,9 @@ def cmd_create(args: argparse.Namespace) -> int:
 def cmd_push(args: argparse.Namespace) -> int:
     from ..core.cases.entities import EntityClient
     from ..core.cases.sync import Target, push_tasks, save_target
-    from ..core.submissions.odk import OdkError
-    from ..core.submissions.sources import SourceConfigError, check_server_url, odk_login
+    from ..core.qgis.accounts import odk_login
+    from ..core.submissions.sources.configs import SourceConfigError, check_server_url
+    from ..core.submissions.sources.odk import OdkError
     from ..core.workspace.store import Workspace
 
     try:

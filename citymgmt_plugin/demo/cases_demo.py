@@ -163,7 +163,7 @@ class _Loop:
         """Collectors answer through the form; the intake stores it; results applied."""
         from ..core.cases.intake import apply_submitted_results
         from ..core.submissions import ingest
-        from ..core.submissions.odk import OdkClient, OdkSource
+        from ..core.submissions.sources.odk import OdkClient, OdkSource
 
         tasks = _tasks(self.ws, task_ids)
         outcomes = VERIFY_OUTCOMES if kind == "verify" else CHECK_OUTCOMES

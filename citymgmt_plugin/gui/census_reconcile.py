@@ -9,6 +9,7 @@ from typing import Any
 from qgis.core import (
     QgsApplication,
     QgsCategorizedSymbolRenderer,
+    QgsEditorWidgetSetup,
     QgsFeature,
     QgsField,
     QgsGeometry,
@@ -39,23 +40,12 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import census
-from ..core.census.importer import (
-    TARGET_FIELDS,
-    MappingStore,
-    list_layers,
-    prepare_batch,
-    read_source,
-)
-from ..core.census.reconcile import (
-    ACTIONABLE,
-    KINDS,
-    ApplyResult,
-    Reconciliation,
-    apply_reconciliation,
-    kind_label,
-    reconcile,
-    write_report,
-)
+from ..core.census.batch_mapping import TARGET_FIELDS, MappingStore
+from ..core.census.batch_read import list_layers, read_source
+from ..core.census.importer import prepare_batch
+from ..core.census.reconcile import ACTIONABLE, KINDS, Reconciliation, kind_label, reconcile
+from ..core.census.reconcile_apply import ApplyResult, apply_reconciliation
+from ..core.census.reconcile_report import write_report
 from ..core.i18n import tr
 from ..core.labels import (
     class_label,
@@ -64,6 +54,7 @@ from ..core.labels import (
     field_label,
     parens,
 )
+from ..core.qgis.layers import label_fields
 from ..core.workspace.store import Workspace, describe_actor
 
 KIND_COLORS = {
@@ -396,6 +387,11 @@ class ReconcileDialog(QDialog):
             ]
         )
         layer.updateFields()
+        label_fields(layer, "reconciliation")
+        results = [{kind_label(k): k} for k in KINDS]  # the attribute table shows the labels
+        layer.setEditorWidgetSetup(
+            layer.fields().indexOf("kind"), QgsEditorWidgetSetup("ValueMap", {"map": results})
+        )
         feats = []
         for it in self.recon.items:
             if it.geom is None:

@@ -416,7 +416,7 @@ class TaskDock(QDockWidget):
 
     # -- pushing ---------------------------------------------------------------------------
     def account_bindings(self) -> Any:
-        from ..core.submissions.accounts import AccountBindings, workspace_identity
+        from ..core.submissions.sources.accounts import AccountBindings, workspace_identity
 
         return AccountBindings(workspace_identity(self.ws.spec))
 
@@ -434,7 +434,7 @@ class TaskDock(QDockWidget):
         return dialog
 
     def push(self) -> Any:
-        from ..core.submissions.sources import SourceConfigError
+        from ..core.submissions.sources.configs import SourceConfigError
         from .task_push import PushTask, bound_target
 
         if self.ws is None or self.push_task is not None:

@@ -91,7 +91,7 @@ class PushDialog(QDialog):
 
     def accept(self) -> None:
         """Check, save the office's target, bind this person's account; then close."""
-        from ..core.submissions.sources import SourceConfigError, check_server_url
+        from ..core.submissions.sources.configs import SourceConfigError, check_server_url
 
         url, project, dataset = (w.text().strip() for w in (self.url, self.project, self.dataset))
         authcfg = self.auth_select.configId()
@@ -112,8 +112,9 @@ def bound_target(ws: Workspace, bindings: Any) -> tuple[Target, str]:
     """The saved target with this person's account (main thread: QGIS may ask for its
     master password); SourceConfigError with the reason when there is none."""
     from ..core.cases.entities import EntityClient
-    from ..core.submissions.accounts import check_binding
-    from ..core.submissions.sources import SourceConfigError, odk_login
+    from ..core.qgis.accounts import odk_login
+    from ..core.submissions.sources.accounts import check_binding
+    from ..core.submissions.sources.configs import SourceConfigError
 
     saved = load_target(ws)
     if not saved:

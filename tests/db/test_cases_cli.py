@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import insert, select
 
 from citymgmt_plugin.core.workspace.store import Workspace, upgrade
-from tests.fixtures.cases_data import bad_rows, good_rows, write_csv
+from tests.fixtures.cases_data import bad_rows, good_rows, to_wgs84, write_csv
 from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer
-from tests.fixtures.small_workspace import seed_small_workspace
+from tests.fixtures.small_workspace import X0, Y0, seed_small_workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,11 +69,37 @@ def test_import_create_push_results_from_the_command_line(spec, tmp_path):
         dataset = srv.central.entities.dataset(5, "tasks")
         assert len(dataset.live()) == 4
 
-        # a verification form's submission arrives through the intake (here: stored as is)
+        # the collectors answer with the verification form: one through ODK Central and the
+        # normal intake (`ingest`), one stored by another system (`tasks results` finds it)
         ws = Workspace.open(spec)
         t = ws.schema.tasks
+        with ws.engine.connect() as conn:
+            first, second = (
+                conn.execute(select(t.c.entity_uuid).order_by(t.c.id)).scalars().all()[:2]
+            )
+        ws.close()
+        lon, lat = to_wgs84(X0 + 50, Y0 + 50)
+        srv.central.add(5, "citymgmt_task_result", _answer(first, "confirmed", lon, lat))
+        pulled = cli(
+            tmp_path,
+            "ingest",
+            spec,
+            "--odk",
+            srv.url,
+            "--project",
+            "5",
+            "--form",
+            "citymgmt_task_result",
+            "--user",
+            EMAIL,
+            "--allow-http",
+            "--no-photos",
+            CITYMGMT_ODK_PASSWORD=PASSWORD,
+        )
+        assert pulled.returncode == 0, pulled.stderr
+        assert "1 task results applied" in pulled.stdout, pulled.stdout
+        ws = Workspace.open(spec)
         with ws.begin() as conn:
-            uuid = conn.execute(select(t.c.entity_uuid).order_by(t.c.id)).scalars().first()
             conn.execute(
                 insert(ws.schema.submissions),
                 {
@@ -82,7 +108,7 @@ def test_import_create_push_results_from_the_command_line(spec, tmp_path):
                     "received_at": datetime.now(timezone.utc),
                     "state": "pending",
                     "payload": {
-                        "task": uuid,
+                        "task": second,
                         "verify_outcome": "not_confirmed",
                         "location": "31.6 120.0 0 5",
                     },
@@ -92,9 +118,38 @@ def test_import_create_push_results_from_the_command_line(spec, tmp_path):
         out = cli(tmp_path, "tasks", "results", spec)
         assert out.returncode == 0, out.stderr
         assert "1 results applied" in out.stdout
+        uuid = second
         out = cli(tmp_path, *args, "--user", EMAIL, "--allow-http", CITYMGMT_ODK_PASSWORD=PASSWORD)
-        assert "1 closed" in out.stdout
+        assert "2 closed" in out.stdout
         assert dataset.entities[uuid].data["status"] == "closed"
+
+
+def _answer(task_uuid: str, outcome: str, lon: float, lat: float) -> dict:
+    """The verification form's submission as ODK Central's OData sends it."""
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return {
+        "__id": "uuid:7d2e1c44-0000-4000-8000-000000000001",
+        "meta": {"instanceID": "uuid:7d2e1c44-0000-4000-8000-000000000001"},
+        "task": task_uuid,
+        "task_kind": "verify",
+        "kind": "event",
+        "category_code": "0102",
+        "verify_outcome": outcome,
+        "location": {
+            "type": "Point",
+            "coordinates": [lon, lat, 8.0],
+            "properties": {"accuracy": 4.0},
+        },
+        "collector_code": "C01",
+        "__system": {
+            "submissionDate": now,
+            "updatedAt": None,
+            "submitterName": "C01",
+            "deviceId": "dev-1",
+            "edits": 0,
+            "reviewState": None,
+        },
+    }
 
 
 def test_time_limits_from_the_command_line(spec, tmp_path):

@@ -163,7 +163,11 @@ def test_review_dock_in_chinese(ctx, zh_ws, qgis_canvas, artifacts):
 
 def test_sources_dialog_in_chinese(ctx, zh_ws, tmp_path, artifacts):
     from citymgmt_plugin.core.submissions import save_source_config
-    from citymgmt_plugin.core.submissions.sources import folder_config, odk_config, source_key
+    from citymgmt_plugin.core.submissions.sources.configs import (
+        folder_config,
+        odk_config,
+        source_key,
+    )
     from citymgmt_plugin.gui.review_dock import ReviewDock
 
     url = "https://10.0.0.8"
@@ -231,7 +235,7 @@ def test_census_dock_and_history_in_chinese(zh_ws, qgis_canvas, artifacts):
 
 
 def test_reconcile_dialog_in_chinese(zh_ws, tmp_path, artifacts):
-    from citymgmt_plugin.core.census.importer import TARGET_FIELDS, MappingStore
+    from citymgmt_plugin.core.census.batch_mapping import TARGET_FIELDS, MappingStore
     from citymgmt_plugin.gui.census_reconcile import ReconcileDialog
 
     src = tmp_path / "普查批次.csv"

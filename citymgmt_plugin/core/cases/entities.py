@@ -15,7 +15,7 @@ From Central's API document (docs/api.yaml of getodk/central-backend):
   ``$skiptoken`` cursor; each row has ``__id``, ``label``, the properties and ``__system``
   {version, updatedAt, deletedAt, …}.
 
-Retries of network errors, 5xx and 429 are :class:`~..submissions.odk.OdkClient`'s; what a
+Retries of network errors, 5xx and 429 are :class:`~..submissions.sources.odk.OdkClient`'s; what a
 retry can meet after a write the server did but whose answer was lost (409.3 on a create,
 409.15 on an update) is handled by the callers in :mod:`.sync`.
 """
@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..i18n import tr
-from ..submissions.odk import OdkClient, OdkError, server_message
+from ..submissions.sources.odk import OdkClient, OdkError, server_message
 
 _CTX = "Tasks"
 

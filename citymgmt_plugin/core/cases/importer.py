@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlalchemy import Connection, select
 
+from ..census.batch_read import SourceTable
 from ..census.errors import Problem
 from ..census.geo import anchors
 from ..census.grids import load_grid_index
-from ..census.importer import SourceTable
 from ..i18n import tr
 from ..workspace.store import Workspace
 from .codes import (

@@ -150,3 +150,28 @@ def apply_submitted_results(
             if result is not None:
                 summary.outcomes.append(apply_result(ws, result, actor))
         _save_cursor(ws, rows[-1].id)
+
+
+@dataclass
+class AfterIntake:
+    """What the case loop took from what the intake stored."""
+
+    cases_made: int
+    results: ResultsSummary
+
+    def text(self) -> str:
+        """A line for the person who pulled ('' when nothing concerned the case loop)."""
+        applied = sum(1 for a in self.results.outcomes if a.status == APPLIED)
+        if not self.cases_made and not self.results.outcomes:
+            return ""
+        return tr(
+            _CTX, "Case loop: {0} cases from accepted reports, {1} task results applied"
+        ).format(self.cases_made, applied)
+
+
+def after_intake(ws: Workspace, actor: str | None = None) -> AfterIntake:
+    """Cases of newly accepted event reports, then the task results of new submissions."""
+    from .reports import cases_from_reports
+
+    made = cases_from_reports(ws, actor)
+    return AfterIntake(made, apply_submitted_results(ws, actor))

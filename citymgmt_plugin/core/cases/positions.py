@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 
 from ..chinacrs import to_wgs84
 from ..i18n import tr
+from ..projection import Projector, UnknownCrs
 from ..workspace.store import Workspace
 
 _CTX = "Cases"
@@ -63,27 +64,19 @@ def guess_crs(xs: np.ndarray, ys: np.ndarray, ws_srid: int) -> str:
 
 
 @lru_cache(maxsize=16)
-def _transformation(src: str, dst: str):  # -> osr.CoordinateTransformation | None
-    from osgeo import osr
-
-    def srs(code: str):
-        s = osr.SpatialReference()
-        if s.SetFromUserInput(code) != 0:
-            raise PositionError(tr(_CTX, "Unknown coordinate system: {0}").format(code))
-        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-        return s
-
-    s, d = srs(src), srs(dst)
-    return None if s.IsSame(d) else osr.CoordinateTransformation(s, d)
+def _projector(src: str, dst: str) -> Projector:
+    try:
+        return Projector(dst, source=src)
+    except UnknownCrs as exc:
+        raise PositionError(tr(_CTX, "Unknown coordinate system: {0}").format(exc.crs)) from exc
 
 
 def transform_xy(xs: np.ndarray, ys: np.ndarray, src: str, dst: str) -> tuple[np.ndarray, ...]:
-    """Points from ``src`` to ``dst`` (EPSG codes), as arrays."""
-    ct = _transformation(src, dst)
-    if ct is None or len(xs) == 0:
-        return xs, ys
-    out = np.asarray(ct.TransformPoints(np.column_stack([xs, ys]).tolist()), dtype=float)
-    return out[:, 0], out[:, 1]
+    """Points from ``src`` to ``dst`` (EPSG codes), as arrays (the shared projector)."""
+    projector = _projector(src, dst)
+    if projector.same or len(xs) == 0:
+        return np.asarray(xs, float), np.asarray(ys, float)
+    return projector.forward(xs, ys)
 
 
 def to_workspace(

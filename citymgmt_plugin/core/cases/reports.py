@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, insert, not_, select
 
+from ..submissions.states import SubmissionState
 from ..workspace.store import Workspace, audit
 from .codes import CaseState, Channel, Operation
 from .store import ewkt_point, history_rows, now_utc, resp_grid_of
 
-ACCEPTED = "accepted"  # the submission state of an accepted new report
+ACCEPTED = SubmissionState.ACCEPTED  # an accepted new report
 SOURCE = "submission"
 
 

@@ -11,7 +11,8 @@ import numpy as np
 import shapely
 from sqlalchemy import text
 
-from ..census.importer import MappingStore, SourceTable, default_mapping_file, read_source
+from ..census.batch_mapping import MappingStore, default_mapping_file
+from ..census.batch_read import SourceTable, read_source
 from ..i18n import tr
 from ..workspace.store import Workspace
 

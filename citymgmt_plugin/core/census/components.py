@@ -300,6 +300,171 @@ def _same_geom(a: BaseGeometry | None, b: BaseGeometry | None) -> bool:
     return bool(shapely.equals_exact(a, b, tolerance=1e-6))
 
 
+_GRID_FIELDS = ("grid_code", "street_code", "street_name", "community_code", "community_name")
+
+
+def _refuse_fixed_fields(changes: dict[str, Any]) -> None:
+    """Class and identifier (and anything not editable) cannot change: retire and place anew."""
+    bad = set(changes) - set(EDITABLE_FIELDS) - {"geom"}
+    if bad:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "identifier",
+                    f,
+                    tr(
+                        "Census", "{0} cannot be changed: retire the component and place a new one."
+                    ).format(f),
+                )
+                for f in sorted(bad)
+            ]
+        )
+
+
+def _attribute_diff(
+    attrs: dict[str, Any], changes: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The values after ``changes`` and ``{field: [old, new]}`` of the attributes that differ."""
+    new_values = dict(attrs)
+    diff: dict[str, list[Any]] = {}
+    for f, v in changes.items():
+        if f == "geom":
+            continue
+        v = _normalise(f, v)
+        if v != attrs.get(f):
+            diff[f] = [_json_value(attrs.get(f)), _json_value(v)]
+            new_values[f] = v
+    return new_values, diff
+
+
+def _new_position_grid(
+    conn: Connection, ws: Workspace, attrs: dict[str, Any], geom: BaseGeometry | None
+) -> tuple[GridRef | None, list[Problem]]:
+    """The unit grid of a new position, and why the position cannot be taken (kind of
+    geometry, outside every grid, another county than the identifier's)."""
+    info = get_class(conn, ws, attrs["scheme"], attrs["class_code"])
+    problems = check_geometry(info, geom)
+    if problems:
+        return None, problems
+    grid = find_grid(conn, ws, geom)
+    if grid is None:
+        return None, [no_grid_problem()]
+    if grid.county != attrs["identifier"][:6]:
+        problems.append(
+            Problem(
+                "county_change",
+                "geom",
+                tr(
+                    "Census",
+                    "The new position is in county {0}; identifier {1} belongs to "
+                    "county {2}. Retire the component and place a new one there.",
+                ).format(grid.county, attrs["identifier"], attrs["identifier"][:6]),
+            )
+        )
+    return grid, problems
+
+
+def _move_diff(
+    current: ComponentRecord,
+    new_geom: BaseGeometry | None,
+    grid: GridRef | None,
+    new_values: dict[str, Any],
+    diff: dict[str, list[Any]],
+) -> None:
+    """Record a move in ``diff`` (``geom``: the distance moved) and the grid fields that
+    change with it in ``diff`` and ``new_values``."""
+    if current.geom is not None and new_geom is not None:
+        moved = float(anchor(current.geom).distance(anchor(new_geom)))
+    else:
+        moved = None
+    diff["geom"] = [None, round(moved, 3) if moved is not None else None]
+    if grid is None:
+        return
+    attrs = current.attributes
+    for f, v in zip(
+        _GRID_FIELDS,
+        (grid.code, grid.street_code, grid.street_name, grid.community_code, grid.community_name),
+    ):
+        if v != attrs.get(f):
+            diff[f] = [attrs.get(f), v]
+            new_values[f] = v
+
+
+def _retired_problem(attrs: dict[str, Any]) -> Problem:
+    return Problem(
+        "retired",
+        "status",
+        tr("Census", "Component {0} is retired ({1}); restore its status first.").format(
+            attrs["identifier"], attrs["status"]
+        ),
+    )
+
+
+def _operation_of(diff: dict[str, list[Any]], new_values: dict[str, Any]) -> str:
+    """move (only the position and what follows it), retire / status, or update."""
+    if set(diff) - {"geom", *_GRID_FIELDS} == set():
+        return "move"
+    if set(diff) == {"status"}:
+        return "retire" if new_values["status"] in RETIRED_STATUSES else "status"
+    return "update"
+
+
+def _write_version(
+    conn: Connection,
+    ws: Workspace,
+    current: ComponentRecord,
+    new_values: dict[str, Any],
+    diff: dict[str, list[Any]],
+    new_geom: BaseGeometry | None,
+    operation: str,
+    actor: str,
+    reason: str | None,
+) -> int:
+    """The component row updated (only if still at the version read), its history version
+    and audit row written; returns the new version."""
+    now = _now()
+    version = current.version + 1
+    c = ws.schema.components
+    upd = {f: new_values[f] for f in diff if f != "geom"}
+    upd.update(
+        change_date=new_values["change_date"], version=version, updated_at=now, updated_by=actor
+    )
+    geom_ewkt = to_ewkt(new_geom, ws.srid) if new_geom is not None else None
+    if "geom" in diff:
+        upd["geom"] = geom_ewkt
+    res = conn.execute(
+        c.update().where(c.c.id == current.id, c.c.version == current.version).values(**upd)
+    )
+    if res.rowcount != 1:  # GeoPackage: a writer slipped in between read and write
+        raise VersionConflict(current.id, current.version, None, None)
+    new_values["version"] = version
+    conn.execute(
+        ws.schema.component_history.insert(),
+        {
+            "component_id": current.id,
+            "version": version,
+            "operation": operation,
+            "changed_at": now,
+            "changed_by": actor,
+            "reason": reason,
+            "attributes": _snapshot(new_values),
+            "changes": diff,
+            "geom": geom_ewkt,
+        },
+    )
+    identifier = current.attributes["identifier"]
+    audit(
+        conn,
+        ws.schema,
+        actor,
+        "census." + operation,
+        "components",
+        current.id,
+        {"identifier": identifier, "version": version, "fields": sorted(diff)},
+    )
+    return version
+
+
 def update_component(
     conn: Connection,
     ws: Workspace,
@@ -326,80 +491,18 @@ def update_component(
             component_id, expected_version, current.version, current.attributes.get("updated_by")
         )
     attrs = current.attributes
-    bad = set(changes) - set(EDITABLE_FIELDS) - {"geom"}
-    if bad:
-        raise ValidationFailed(
-            [
-                Problem(
-                    "identifier",
-                    f,
-                    tr(
-                        "Census", "{0} cannot be changed: retire the component and place a new one."
-                    ).format(f),
-                )
-                for f in sorted(bad)
-            ]
-        )
-    new_values = dict(attrs)
-    diff: dict[str, list[Any]] = {}
-    for f, v in changes.items():
-        if f == "geom":
-            continue
-        v = _normalise(f, v)
-        if v != attrs.get(f):
-            diff[f] = [_json_value(attrs.get(f)), _json_value(v)]
-            new_values[f] = v
+    _refuse_fixed_fields(changes)
+    new_values, diff = _attribute_diff(attrs, changes)
     new_geom = current.geom
-    grid: GridRef | None = None
     problems: list[Problem] = []
     if "geom" in changes and not _same_geom(changes["geom"], current.geom):
         new_geom = changes["geom"]
-        info = get_class(conn, ws, attrs["scheme"], attrs["class_code"])
-        problems += check_geometry(info, new_geom)
-        if not problems:
-            grid = find_grid(conn, ws, new_geom)
-            if grid is None:
-                problems.append(no_grid_problem())
-            elif grid.county != attrs["identifier"][:6]:
-                problems.append(
-                    Problem(
-                        "county_change",
-                        "geom",
-                        tr(
-                            "Census",
-                            "The new position is in county {0}; identifier {1} belongs to "
-                            "county {2}. Retire the component and place a new one there.",
-                        ).format(grid.county, attrs["identifier"], attrs["identifier"][:6]),
-                    )
-                )
-        if current.geom is not None and new_geom is not None:
-            moved = float(anchor(current.geom).distance(anchor(new_geom)))
-        else:
-            moved = None
-        diff["geom"] = [None, round(moved, 3) if moved is not None else None]
-        if grid is not None:
-            for f, v in (
-                ("grid_code", grid.code),
-                ("street_code", grid.street_code),
-                ("street_name", grid.street_name),
-                ("community_code", grid.community_code),
-                ("community_name", grid.community_name),
-            ):
-                if v != attrs.get(f):
-                    diff[f] = [attrs.get(f), v]
-                    new_values[f] = v
+        grid, problems = _new_position_grid(conn, ws, attrs, new_geom)
+        _move_diff(current, new_geom, grid, new_values, diff)
     if not diff:
         return ComponentRef(component_id, attrs["identifier"], attrs["grid_code"], current.version)
     if attrs["status"] in RETIRED_STATUSES and "status" not in diff:
-        problems.append(
-            Problem(
-                "retired",
-                "status",
-                tr("Census", "Component {0} is retired ({1}); restore its status first.").format(
-                    attrs["identifier"], attrs["status"]
-                ),
-            )
-        )
+        problems.append(_retired_problem(attrs))
     today = office_today(ws)
     new_values["change_date"] = (
         max(today, new_values["initial_date"]) if new_values.get("initial_date") else today
@@ -407,65 +510,13 @@ def update_component(
     problems += check_values(new_values)
     if problems:
         raise ValidationFailed(problems)
-    if operation is None:
-        if (
-            set(diff)
-            - {
-                "geom",
-                "grid_code",
-                "street_code",
-                "street_name",
-                "community_code",
-                "community_name",
-            }
-            == set()
-        ):
-            operation = "move"
-        elif set(diff) == {"status"}:
-            operation = "retire" if new_values["status"] in RETIRED_STATUSES else "status"
-        else:
-            operation = "update"
     if expected_version is None or current.version != expected_version:
         has_baseline = None  # what the caller knew was about another version
     _ensure_baseline(conn, ws, current, has_baseline)
-    now = _now()
-    version = current.version + 1
-    c = ws.schema.components
-    upd = {f: new_values[f] for f in diff if f != "geom"}
-    upd.update(
-        change_date=new_values["change_date"], version=version, updated_at=now, updated_by=actor
-    )
-    geom_ewkt = to_ewkt(new_geom, ws.srid) if new_geom is not None else None
-    if "geom" in diff:
-        upd["geom"] = geom_ewkt
-    res = conn.execute(
-        c.update().where(c.c.id == component_id, c.c.version == current.version).values(**upd)
-    )
-    if res.rowcount != 1:  # GeoPackage: a writer slipped in between read and write
-        raise VersionConflict(component_id, current.version, None, None)
-    new_values["version"] = version
-    conn.execute(
-        ws.schema.component_history.insert(),
-        {
-            "component_id": component_id,
-            "version": version,
-            "operation": operation,
-            "changed_at": now,
-            "changed_by": actor,
-            "reason": reason,
-            "attributes": _snapshot(new_values),
-            "changes": diff,
-            "geom": geom_ewkt,
-        },
-    )
-    audit(
-        conn,
-        ws.schema,
-        actor,
-        "census." + operation,
-        "components",
-        component_id,
-        {"identifier": attrs["identifier"], "version": version, "fields": sorted(diff)},
+    if operation is None:
+        operation = _operation_of(diff, new_values)
+    version = _write_version(
+        conn, ws, current, new_values, diff, new_geom, operation, actor, reason
     )
     return ComponentRef(component_id, attrs["identifier"], new_values["grid_code"], version)
 
