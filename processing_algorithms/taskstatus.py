@@ -44,14 +44,16 @@ class TaskStatusAlgorithm(CityMgmtAlgorithm):
     ALG_GROUP = "Quality checks"
     ALG_GROUP_ID = "checks"
     ALG_HELP = (
-        "The 核实 (verify) and 核查 (check) tasks of a workspace that are due in a period "
-        "(START ≤ deadline < END; without them: all), one point per task at its case, with "
-        "its state, whether it was done on time, late, is overdue or not due yet (pending), "
-        "the hours past its deadline (negative: in time) and the outcome.\n\n"
-        "RATES (optional) has the on-time rate per collector, responsibility grid and district "
+        "The 核实 (verify) and 核查 (check) tasks of a workspace that are due in a period (from "
+        "the period start up to, not including, its end; without them: all), one point per "
+        "task at its case, with its state, whether it was done on time, late, is overdue or "
+        "not due yet (pending), the hours past its deadline (negative: in time) and the "
+        "outcome.\n\n"
+        "The on-time rates (optional) give per collector, responsibility grid and district "
         "and kind: on time / (on time + late + overdue); cancelled and pending tasks do not "
-        "count. The median hours from task to result are given too. The outputs "
-        "VERIFY_ON_TIME_RATE and CHECK_ON_TIME_RATE are the district's (empty without tasks)."
+        "count. The median hours from task to result are given too. The district's on-time "
+        "rates of verification and of checks are also returned as numbers (empty without "
+        "tasks)."
     )
 
     WORKSPACE = "WORKSPACE"

@@ -1855,12 +1855,12 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>工作时段的结束必须晚于开始（0-24时）。</translation>
     </message>
     <message>
-      <source>The 核实 (verify) and 核查 (check) tasks of a workspace that are due in a period (START ≤ deadline &lt; END; without them: all), one point per task at its case, with its state, whether it was done on time, late, is overdue or not due yet (pending), the hours past its deadline (negative: in time) and the outcome.
+      <source>The 核实 (verify) and 核查 (check) tasks of a workspace that are due in a period (from the period start up to, not including, its end; without them: all), one point per task at its case, with its state, whether it was done on time, late, is overdue or not due yet (pending), the hours past its deadline (negative: in time) and the outcome.
 
-RATES (optional) has the on-time rate per collector, responsibility grid and district and kind: on time / (on time + late + overdue); cancelled and pending tasks do not count. The median hours from task to result are given too. The outputs VERIFY_ON_TIME_RATE and CHECK_ON_TIME_RATE are the district's (empty without tasks).</source>
-      <translation>工作空间中在某时段内到期（START ≤ 截止时间 &lt; END；不给时：全部）的核实和核查任务，每个任务一个点，位于其案件处，附任务状态、是按时完成、超时完成、已超时还是尚未到期、超出截止时间的小时数（负数：未超时）及结果。
+The on-time rates (optional) give per collector, responsibility grid and district and kind: on time / (on time + late + overdue); cancelled and pending tasks do not count. The median hours from task to result are given too. The district's on-time rates of verification and of checks are also returned as numbers (empty without tasks).</source>
+      <translation>工作空间中在某时段内到期（从时段开始到时段结束前；不给时：全部）的核实和核查任务，每个任务一个点，位于其案件处，附任务状态、是按时完成、超时完成、已超时还是尚未到期、超出截止时间的小时数（负数：未超时）及结果。
 
-RATES（可选）给出每名采集员、每个责任网格和每个区按任务类型的按时率：按时 /（按时 + 超时完成 + 已超时）；已撤销和未到期的任务不计。同时给出从派发任务到提交结果的中位小时数。输出 VERIFY_ON_TIME_RATE 和 CHECK_ON_TIME_RATE 为全区的按时率（没有任务时为空）。</translation>
+按时率（可选）给出每名采集员、每个责任网格和每个区按任务类型的按时率：按时 /（按时 + 超时完成 + 已超时）；已撤销和未到期的任务不计。同时给出从派发任务到提交结果的中位小时数。全区的核实按时率和核查按时率另以数值返回（没有任务时为空）。</translation>
     </message>
     <message>
       <source>Thematic layer</source>
