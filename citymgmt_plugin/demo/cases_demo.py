@@ -250,10 +250,10 @@ def _figures(ctx: Any, ws: Workspace) -> None:
                 rate.median_hours or 0,
             ),
         )
-    best = sorted(
-        (r for r in figures.by_collector if r.rate is not None), key=lambda r: (-r.rate, r.group)
+    busiest = sorted(
+        (r for r in figures.by_collector if r.rate is not None), key=lambda r: (-r.counted, r.group)
     )[:3]
-    for r in best:
+    for r in busiest:
         _log(
             ctx,
             tr("Demo", "  collector {0} {1}: on time {2:.0%} of {3}").format(
