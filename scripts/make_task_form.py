@@ -38,7 +38,8 @@ def _lookup(dataset: str, prop: str) -> str:
     return f"instance('{dataset}')/root/item[name=${{task}}]/{prop}"
 
 
-def survey_rows(dataset: str) -> list[dict[str, str]]:
+def _task_rows(dataset: str) -> list[dict[str, str]]:
+    """Who and when; the task chosen from the entity list and what the form reads of it."""
     calc = [
         (p, _lookup(dataset, p))
         for p in (
@@ -51,7 +52,7 @@ def survey_rows(dataset: str) -> list[dict[str, str]]:
             "deadline",
         )
     ]
-    rows = [
+    return [
         {"type": "start", "name": "start"},
         {"type": "end", "name": "end"},
         {"type": "deviceid", "name": "device_id"},
@@ -75,6 +76,12 @@ def survey_rows(dataset: str) -> list[dict[str, str]]:
             ZH: "案件 ${case_no}：${class_name}，${address}；截止 ${deadline}",
             EN: "Case ${case_no}: ${class_name}, ${address}; due ${deadline}",
         },
+    ]
+
+
+def _answer_rows() -> list[dict[str, str]]:
+    """The outcome of the task's kind, where, photos, a note."""
+    return [
         {
             "type": "select_one verify_outcome",
             "name": "verify_outcome",
@@ -127,6 +134,12 @@ def survey_rows(dataset: str) -> list[dict[str, str]]:
             "calculation": "concat(${photo_1}, ';', ${photo_2})",
         },
         {"type": "text", "name": "note", ZH: "备注", EN: "Note"},
+    ]
+
+
+def _entity_rows() -> list[dict[str, str]]:
+    """What the submission writes to the task's entity (the entities sheet names it)."""
+    return [
         {
             "type": "calculate",
             "name": "status_after",
@@ -140,7 +153,10 @@ def survey_rows(dataset: str) -> list[dict[str, str]]:
             "save_to": "outcome",
         },
     ]
-    return rows
+
+
+def survey_rows(dataset: str) -> list[dict[str, str]]:
+    return [*_task_rows(dataset), *_answer_rows(), *_entity_rows()]
 
 
 CHOICES = [
