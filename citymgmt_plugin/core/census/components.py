@@ -8,7 +8,7 @@ audit or decision rows to it. Nothing here ever deletes a component.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,10 +18,12 @@ from sqlalchemy import Connection, func, select
 
 from ..i18n import tr
 from ..workspace.schema.census import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
-from ..workspace.store import Workspace, audit
+from ..workspace.store import Workspace
+from . import history
 from .errors import NotFound, Problem, ValidationFailed, VersionConflict
 from .geo import MAX_TOLERANCE_M, GridRef, anchor, from_db, to_ewkt
 from .grids import find_grid, within_box
+from .history import json_value
 from .identifiers import allocate_identifier, reserve_identifier
 from .validation import (
     EDITABLE_FIELDS,
@@ -31,31 +33,6 @@ from .validation import (
     check_values,
     get_class,
     no_grid_problem,
-)
-
-SNAPSHOT_FIELDS = (
-    "identifier",
-    "scheme",
-    "class_code",
-    "name",
-    "dept_code",
-    "dept_name",
-    "owner_code",
-    "owner_name",
-    "maint_code",
-    "maint_name",
-    "grid_code",
-    "street_code",
-    "street_name",
-    "community_code",
-    "community_name",
-    "status",
-    "initial_date",
-    "change_date",
-    "data_source",
-    "accuracy_class",
-    "note",
-    "version",
 )
 
 
@@ -124,20 +101,6 @@ def office_today(ws: Workspace) -> date:
     return datetime.now(ZoneInfo(ws.setting("timezone", "Asia/Shanghai"))).date()
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _json_value(v: Any) -> Any:
-    if isinstance(v, (date, datetime)):
-        return v.isoformat()
-    return v
-
-
-def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: _json_value(values.get(k)) for k in SNAPSHOT_FIELDS}
-
-
 def _grid_problem_or(
     conn: Connection, ws: Workspace, geom: BaseGeometry | None, grid: GridRef | None
 ) -> tuple[GridRef | None, list[Problem]]:
@@ -194,38 +157,26 @@ def validate_draft(
     return problems, grid
 
 
-def create_component(
-    conn: Connection,
-    ws: Workspace,
-    draft: ComponentDraft,
-    actor: str,
-    reason: str | None = None,
-    operation: str = "create",
-    grid: GridRef | None = None,
-) -> ComponentRef:
-    """Store a new component: grid from its position, identifier allocated (or the given one
-    reserved), history version 1. Raises :class:`ValidationFailed` naming every rule broken.
-    ``grid`` may be passed by callers that already looked it up (bulk import)."""
-    scheme = draft.scheme or ws.setting("component_scheme", "legacy16")
+def _create_problems(
+    conn: Connection, ws: Workspace, draft: ComponentDraft, scheme: str, grid: GridRef | None
+) -> tuple[list[Problem], GridRef | None]:
+    """Every rule ``draft`` breaks; the grid is looked up unless the caller knows it."""
     if grid is None:
-        problems, grid = validate_draft(conn, ws, draft)
-    else:
-        info = get_class(conn, ws, scheme, draft.class_code)
-        values = draft.values()
-        values["initial_date"] = values["initial_date"] or office_today(ws)
-        problems = check_class(info, scheme, draft.class_code) + check_values(values)
-        problems += check_geometry(info, draft.geom)
-        if draft.identifier:
-            problems += check_identifier(draft.identifier, scheme, draft.class_code, grid.code)
-    if problems:
-        raise ValidationFailed(problems)
-    assert grid is not None and draft.geom is not None
+        return validate_draft(conn, ws, draft)
+    info = get_class(conn, ws, scheme, draft.class_code)
+    values = draft.values()
+    values["initial_date"] = values["initial_date"] or office_today(ws)
+    problems = check_class(info, scheme, draft.class_code) + check_values(values)
+    problems += check_geometry(info, draft.geom)
     if draft.identifier:
-        identifier = draft.identifier
-        reserve_identifier(conn, ws, identifier, scheme)
-    else:
-        identifier = allocate_identifier(conn, ws, grid.county, scheme, draft.class_code)
-    now = _now()
+        problems += check_identifier(draft.identifier, scheme, draft.class_code, grid.code)
+    return problems, grid
+
+
+def _new_values(
+    ws: Workspace, draft: ComponentDraft, identifier: str, scheme: str, grid: GridRef
+) -> dict[str, Any]:
+    """The stored attributes of a new component (version 1, blanks as NULL)."""
     values = draft.values()
     values.update(
         identifier=identifier,
@@ -242,27 +193,42 @@ def create_component(
     for k in ("owner_code", "owner_name", "maint_code", "maint_name", "note"):
         if isinstance(values.get(k), str) and not values[k].strip():
             values[k] = None
+    return values
+
+
+def create_component(
+    conn: Connection,
+    ws: Workspace,
+    draft: ComponentDraft,
+    actor: str,
+    reason: str | None = None,
+    operation: str = "create",
+    grid: GridRef | None = None,
+) -> ComponentRef:
+    """Store a new component: grid from its position, identifier allocated (or the given one
+    reserved), history version 1. Raises :class:`ValidationFailed` naming every rule broken.
+    ``grid`` may be passed by callers that already looked it up (bulk import)."""
+    scheme = draft.scheme or ws.setting("component_scheme", "legacy16")
+    problems, grid = _create_problems(conn, ws, draft, scheme, grid)
+    if problems:
+        raise ValidationFailed(problems)
+    assert grid is not None and draft.geom is not None
+    if draft.identifier:
+        identifier = draft.identifier
+        reserve_identifier(conn, ws, identifier, scheme)
+    else:
+        identifier = allocate_identifier(conn, ws, grid.county, scheme, draft.class_code)
+    at = history.now()
+    values = _new_values(ws, draft, identifier, scheme, grid)
     c = ws.schema.components
     ewkt = to_ewkt(draft.geom, ws.srid)
+    if history.kept_by_database(ws):
+        history.name_change(conn, operation, reason, actor)
     cid = conn.execute(
-        c.insert().values(**values, updated_at=now, updated_by=actor, geom=ewkt).returning(c.c.id)
+        c.insert().values(**values, updated_at=at, updated_by=actor, geom=ewkt).returning(c.c.id)
     ).scalar_one()
-    conn.execute(
-        ws.schema.component_history.insert().values(
-            component_id=cid,
-            version=1,
-            operation=operation,
-            changed_at=now,
-            changed_by=actor,
-            reason=reason,
-            attributes=_snapshot(values),
-            changes=None,
-            geom=ewkt,
-        )
-    )
-    audit(
-        conn, ws.schema, actor, "census." + operation, "components", cid, {"identifier": identifier}
-    )
+    if not history.kept_by_database(ws):
+        history.record_create(conn, ws, cid, values, ewkt, actor, operation, reason, at)
     return ComponentRef(cid, identifier, grid.code, 1)
 
 
@@ -300,6 +266,123 @@ def _same_geom(a: BaseGeometry | None, b: BaseGeometry | None) -> bool:
     return bool(shapely.equals_exact(a, b, tolerance=1e-6))
 
 
+def _refuse_fixed_fields(changes: dict[str, Any]) -> None:
+    """Class and identifier (and anything not editable) cannot change."""
+    bad = set(changes) - set(EDITABLE_FIELDS) - {"geom"}
+    if bad:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "identifier",
+                    f,
+                    tr(
+                        "Census", "{0} cannot be changed: retire the component and place a new one."
+                    ).format(f),
+                )
+                for f in sorted(bad)
+            ]
+        )
+
+
+def _attribute_changes(
+    attrs: dict[str, Any], changes: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """(new values, {field: [old, new]}) of the attribute ``changes`` that change something."""
+    new_values = dict(attrs)
+    diff: dict[str, list[Any]] = {}
+    for f, v in changes.items():
+        if f == "geom":
+            continue
+        v = _normalise(f, v)
+        if v != attrs.get(f):
+            diff[f] = [json_value(attrs.get(f)), json_value(v)]
+            new_values[f] = v
+    return new_values, diff
+
+
+def _position_problems(
+    conn: Connection, ws: Workspace, attrs: dict[str, Any], new_geom: BaseGeometry
+) -> tuple[GridRef | None, list[Problem]]:
+    """(grid of ``new_geom``, problems): a valid geometry for the class, in a grid of the
+    identifier's county."""
+    info = get_class(conn, ws, attrs["scheme"], attrs["class_code"])
+    problems = check_geometry(info, new_geom)
+    if problems:
+        return None, problems
+    grid = find_grid(conn, ws, new_geom)
+    if grid is None:
+        return None, [no_grid_problem()]
+    if grid.county != attrs["identifier"][:6]:
+        problem = Problem(
+            "county_change",
+            "geom",
+            tr(
+                "Census",
+                "The new position is in county {0}; identifier {1} belongs to "
+                "county {2}. Retire the component and place a new one there.",
+            ).format(grid.county, attrs["identifier"], attrs["identifier"][:6]),
+        )
+        return grid, [problem]
+    return grid, []
+
+
+def _position_change(
+    conn: Connection,
+    ws: Workspace,
+    current: ComponentRecord,
+    new_geom: BaseGeometry,
+    new_values: dict[str, Any],
+    diff: dict[str, list[Any]],
+) -> list[Problem]:
+    """Record a move in ``diff`` (``geom``: [None, metres moved]) and the new grid's codes in
+    ``new_values``/``diff``; returns what is wrong with the new position."""
+    attrs = current.attributes
+    grid, problems = _position_problems(conn, ws, attrs, new_geom)
+    moved = None
+    if current.geom is not None and new_geom is not None:
+        moved = float(anchor(current.geom).distance(anchor(new_geom)))
+    diff["geom"] = [None, round(moved, 3) if moved is not None else None]
+    if grid is not None:
+        for f, v in (
+            ("grid_code", grid.code),
+            ("street_code", grid.street_code),
+            ("street_name", grid.street_name),
+            ("community_code", grid.community_code),
+            ("community_name", grid.community_name),
+        ):
+            if v != attrs.get(f):
+                diff[f] = [attrs.get(f), v]
+                new_values[f] = v
+    return problems
+
+
+_POSITION_FIELDS = {"geom", "grid_code", "street_code", "street_name", "community_code"}
+_POSITION_FIELDS |= {"community_name"}
+
+
+def _operation_for(diff: dict[str, list[Any]], status: str) -> str:
+    """What a change is, by what it changed: move, status, retire or update."""
+    if set(diff) - _POSITION_FIELDS == set():
+        return "move"
+    if set(diff) == {"status"}:
+        return "retire" if status in RETIRED_STATUSES else "status"
+    return "update"
+
+
+def _retired_problems(attrs: dict[str, Any], diff: dict[str, list[Any]]) -> list[Problem]:
+    if attrs["status"] not in RETIRED_STATUSES or "status" in diff:
+        return []
+    return [
+        Problem(
+            "retired",
+            "status",
+            tr("Census", "Component {0} is retired ({1}); restore its status first.").format(
+                attrs["identifier"], attrs["status"]
+            ),
+        )
+    ]
+
+
 def update_component(
     conn: Connection,
     ws: Workspace,
@@ -319,6 +402,7 @@ def update_component(
     identifier is permanent). Class and identifier cannot change: retire and place anew.
     ``has_baseline``: whether a history row of the stored version exists, when the caller
     already knows (bulk work asks once for all); None looks it up.
+    On PostGIS the version, history and audit rows are written by the database's triggers.
     """
     current = get_component(conn, ws, component_id, lock=True)
     if expected_version is not None and current.version != expected_version:
@@ -326,80 +410,16 @@ def update_component(
             component_id, expected_version, current.version, current.attributes.get("updated_by")
         )
     attrs = current.attributes
-    bad = set(changes) - set(EDITABLE_FIELDS) - {"geom"}
-    if bad:
-        raise ValidationFailed(
-            [
-                Problem(
-                    "identifier",
-                    f,
-                    tr(
-                        "Census", "{0} cannot be changed: retire the component and place a new one."
-                    ).format(f),
-                )
-                for f in sorted(bad)
-            ]
-        )
-    new_values = dict(attrs)
-    diff: dict[str, list[Any]] = {}
-    for f, v in changes.items():
-        if f == "geom":
-            continue
-        v = _normalise(f, v)
-        if v != attrs.get(f):
-            diff[f] = [_json_value(attrs.get(f)), _json_value(v)]
-            new_values[f] = v
+    _refuse_fixed_fields(changes)
+    new_values, diff = _attribute_changes(attrs, changes)
     new_geom = current.geom
-    grid: GridRef | None = None
     problems: list[Problem] = []
     if "geom" in changes and not _same_geom(changes["geom"], current.geom):
         new_geom = changes["geom"]
-        info = get_class(conn, ws, attrs["scheme"], attrs["class_code"])
-        problems += check_geometry(info, new_geom)
-        if not problems:
-            grid = find_grid(conn, ws, new_geom)
-            if grid is None:
-                problems.append(no_grid_problem())
-            elif grid.county != attrs["identifier"][:6]:
-                problems.append(
-                    Problem(
-                        "county_change",
-                        "geom",
-                        tr(
-                            "Census",
-                            "The new position is in county {0}; identifier {1} belongs to "
-                            "county {2}. Retire the component and place a new one there.",
-                        ).format(grid.county, attrs["identifier"], attrs["identifier"][:6]),
-                    )
-                )
-        if current.geom is not None and new_geom is not None:
-            moved = float(anchor(current.geom).distance(anchor(new_geom)))
-        else:
-            moved = None
-        diff["geom"] = [None, round(moved, 3) if moved is not None else None]
-        if grid is not None:
-            for f, v in (
-                ("grid_code", grid.code),
-                ("street_code", grid.street_code),
-                ("street_name", grid.street_name),
-                ("community_code", grid.community_code),
-                ("community_name", grid.community_name),
-            ):
-                if v != attrs.get(f):
-                    diff[f] = [attrs.get(f), v]
-                    new_values[f] = v
+        problems += _position_change(conn, ws, current, new_geom, new_values, diff)
     if not diff:
         return ComponentRef(component_id, attrs["identifier"], attrs["grid_code"], current.version)
-    if attrs["status"] in RETIRED_STATUSES and "status" not in diff:
-        problems.append(
-            Problem(
-                "retired",
-                "status",
-                tr("Census", "Component {0} is retired ({1}); restore its status first.").format(
-                    attrs["identifier"], attrs["status"]
-                ),
-            )
-        )
+    problems += _retired_problems(attrs, diff)
     today = office_today(ws)
     new_values["change_date"] = (
         max(today, new_values["initial_date"]) if new_values.get("initial_date") else today
@@ -407,98 +427,55 @@ def update_component(
     problems += check_values(new_values)
     if problems:
         raise ValidationFailed(problems)
-    if operation is None:
-        if (
-            set(diff)
-            - {
-                "geom",
-                "grid_code",
-                "street_code",
-                "street_name",
-                "community_code",
-                "community_name",
-            }
-            == set()
-        ):
-            operation = "move"
-        elif set(diff) == {"status"}:
-            operation = "retire" if new_values["status"] in RETIRED_STATUSES else "status"
-        else:
-            operation = "update"
+    operation = operation or _operation_for(diff, new_values["status"])
     if expected_version is None or current.version != expected_version:
         has_baseline = None  # what the caller knew was about another version
-    _ensure_baseline(conn, ws, current, has_baseline)
-    now = _now()
+    geom_ewkt = to_ewkt(new_geom, ws.srid) if new_geom is not None else None
+    _write_change(conn, ws, current, new_values, diff, geom_ewkt, actor, operation, reason,
+                  has_baseline)  # fmt: skip
+    return ComponentRef(
+        component_id, attrs["identifier"], new_values["grid_code"], current.version + 1
+    )
+
+
+def _write_change(
+    conn: Connection,
+    ws: Workspace,
+    current: ComponentRecord,
+    new_values: dict[str, Any],
+    diff: dict[str, list[Any]],
+    geom_ewkt: str | None,
+    actor: str,
+    operation: str,
+    reason: str | None,
+    has_baseline: bool | None,
+) -> None:
+    """The UPDATE of a checked change, with its history and audit (by the database on
+    PostGIS, here in a GeoPackage)."""
+    by_database = history.kept_by_database(ws)
+    if by_database:
+        history.name_change(conn, operation, reason, actor)
+    else:
+        history.ensure_baseline(conn, ws, current.id, current.attributes, current.geom,
+                                has_baseline)  # fmt: skip
+    at = history.now()
     version = current.version + 1
     c = ws.schema.components
     upd = {f: new_values[f] for f in diff if f != "geom"}
     upd.update(
-        change_date=new_values["change_date"], version=version, updated_at=now, updated_by=actor
+        change_date=new_values["change_date"], version=version, updated_at=at, updated_by=actor
     )
-    geom_ewkt = to_ewkt(new_geom, ws.srid) if new_geom is not None else None
     if "geom" in diff:
         upd["geom"] = geom_ewkt
     res = conn.execute(
-        c.update().where(c.c.id == component_id, c.c.version == current.version).values(**upd)
+        c.update().where(c.c.id == current.id, c.c.version == current.version).values(**upd)
     )
     if res.rowcount != 1:  # GeoPackage: a writer slipped in between read and write
-        raise VersionConflict(component_id, current.version, None, None)
-    new_values["version"] = version
-    conn.execute(
-        ws.schema.component_history.insert(),
-        {
-            "component_id": component_id,
-            "version": version,
-            "operation": operation,
-            "changed_at": now,
-            "changed_by": actor,
-            "reason": reason,
-            "attributes": _snapshot(new_values),
-            "changes": diff,
-            "geom": geom_ewkt,
-        },
-    )
-    audit(
-        conn,
-        ws.schema,
-        actor,
-        "census." + operation,
-        "components",
-        component_id,
-        {"identifier": attrs["identifier"], "version": version, "fields": sorted(diff)},
-    )
-    return ComponentRef(component_id, attrs["identifier"], new_values["grid_code"], version)
-
-
-def _ensure_baseline(
-    conn: Connection, ws: Workspace, current: ComponentRecord, known: bool | None = None
-) -> None:
-    """Components loaded in bulk have no history: keep their state before the first change."""
-    h = ws.schema.component_history
-    if known is None:
-        known = (
-            conn.execute(
-                select(h.c.id).where(h.c.component_id == current.id, h.c.version == current.version)
-            ).first()
-            is not None
-        )
-    if known:
-        return
-    attrs = dict(current.attributes)
-    conn.execute(
-        h.insert(),
-        {
-            "component_id": current.id,
-            "version": current.version,
-            "operation": "import",
-            "changed_at": attrs.get("updated_at") or _now(),
-            "changed_by": attrs.get("updated_by") or "?",
-            "reason": tr("Census", "state before the first recorded change"),
-            "attributes": _snapshot(attrs),
-            "changes": None,
-            "geom": to_ewkt(current.geom, ws.srid) if current.geom is not None else None,
-        },
-    )
+        raise VersionConflict(current.id, current.version, None, None)
+    if not by_database:
+        new_values["version"] = version
+        history.record_update(conn, ws, current.id, new_values, diff, geom_ewkt, actor, operation,
+                              reason, at)  # fmt: skip
 
 
 def move_component(

@@ -51,7 +51,6 @@ from .records import (
 )
 
 _CTX = "Intake"
-CURSOR_PREFIX = "intake.cursor."
 SOURCE_PREFIX = "intake.source."
 _CHUNK = 900  # parameters per IN (...) list, under SQLite's limit
 
@@ -129,12 +128,7 @@ class IngestError(Exception):
         self.report = report
 
 
-# -- cursors and source configurations in workspace_settings ---------------------------------
-def _get_setting(conn: Connection, ws: Workspace, key: str) -> str | None:
-    t = ws.schema.workspace_settings
-    return conn.execute(select(t.c.value).where(t.c.key == key)).scalar()
-
-
+# -- cursors (intake_cursors) and source configurations (workspace_settings) -----------
 def _put_setting(conn: Connection, ws: Workspace, key: str, value: str) -> None:
     t = ws.schema.workspace_settings
     done = conn.execute(update(t).where(t.c.key == key).values(value=value)).rowcount
@@ -143,9 +137,20 @@ def _put_setting(conn: Connection, ws: Workspace, key: str, value: str) -> None:
 
 
 def load_cursor(ws: Workspace, source_key: str) -> dict[str, Any] | None:
+    """Where the next pull of ``source_key`` goes on from (``intake_cursors``), or None."""
+    t = ws.schema.intake_cursors
     with ws.engine.connect() as conn:
-        value = _get_setting(conn, ws, CURSOR_PREFIX + source_key)
-    return json.loads(value) if value else None
+        value = conn.execute(select(t.c.cursor).where(t.c.source_key == source_key)).scalar()
+    return value or None
+
+
+def _save_cursor(conn: Connection, ws: Workspace, source_key: str, cursor: dict[str, Any]) -> None:
+    """Keep a source's cursor in ``intake_cursors``: intake may write it; the settings (which
+    steer credentials) only an admin may."""
+    t = ws.schema.intake_cursors
+    row = {"cursor": cursor, "updated_at": datetime.now(timezone.utc)}
+    if not conn.execute(update(t).where(t.c.source_key == source_key).values(**row)).rowcount:
+        conn.execute(t.insert().values(source_key=source_key, **row))
 
 
 def save_source_config(
@@ -581,7 +586,7 @@ def store_page(
             conn.execute(a.insert(), att_rows)
         if page.cursor is not None:
             cursor = {k: v for k, v in page.cursor.items() if k != "resumed"}
-            _put_setting(conn, ws, CURSOR_PREFIX + source.key, json.dumps(cursor))
+            _save_cursor(conn, ws, source.key, cursor)
         changed = inserts + [e[0] for e in edits]
         quarantined = [i for i in changed if i.state == "quarantined"]
         for item in quarantined:

@@ -1,4 +1,5 @@
-"""Field-device submissions: the submissions, their earlier versions, photos, decisions."""
+"""Field-device submissions: the submissions, their earlier versions, photos, decisions, and
+where each source's pull goes on from (intake cursors)."""
 
 from __future__ import annotations
 
@@ -108,4 +109,13 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("decided_at", UtcDateTime, nullable=False),
         Column("written_back", Boolean, nullable=False, default=False),
         CheckConstraint(one_of("decision", REVIEW_DECISIONS), name="decision"),
+    )
+    # Where the next pull of a source goes on from; written by intake with every stored
+    # page. Apart from workspace_settings, which only an admin may change.
+    Table(
+        "intake_cursors",
+        md,
+        Column("source_key", Text, primary_key=True),
+        Column("cursor", JsonText, nullable=False),
+        Column("updated_at", UtcDateTime, nullable=False),
     )
