@@ -40,6 +40,7 @@ from sqlalchemy import (
 from ..i18n import tr
 from ..sqlnames import SqlNameError, check_name, qualified, quote
 from ..workspace.schema.columns import convention
+from ..workspace.security import secure_new_table
 from ..workspace.store import Workspace, audit
 from ..workspace.types import UtcDateTime
 from .templates import Template, get_template
@@ -249,6 +250,7 @@ def create_thematic_table(
         table.create(conn)
         if ws.is_postgres:
             _pg_geometry_rules(conn, tpl, ws.spec.schema, table_name)
+            secure_new_table(conn, ws, table_name)  # the office's grants and districts
         row_id = _register(conn, ws, tpl, table_name, layer_title, actor)
     return ThematicLayerInfo(row_id, tpl.id, table_name, layer_title, tpl.geometry)
 
