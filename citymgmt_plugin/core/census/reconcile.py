@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, func, or_, select
 
 from ..i18n import tr
+from ..private_files import open_private, private_dir, write_private_text
 from ..workspace.schema.census import RETIRED_STATUSES
 from ..workspace.store import Workspace, audit
 from .components import ComponentDraft, create_component, update_component
@@ -504,8 +505,7 @@ def write_report(
 ) -> dict[str, Path]:
     """Write ``<stem>.csv`` (one line per item and per failed row), ``<stem>.txt`` and
     ``<stem>.html`` (summary); returns their paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = private_dir(out_dir)  # positions and identifiers: the owner's to read
     csv_path, txt_path, html_path = (out / f"{stem}.{ext}" for ext in ("csv", "txt", "html"))
     header = [
         tr("Census", "item"),
@@ -520,7 +520,7 @@ def write_report(
         tr("Census", "duplicate of"),
         tr("Census", "result / reason"),
     ]
-    with open(csv_path, "w", encoding="utf-8-sig", newline="") as f:
+    with open_private(csv_path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         for it in recon.items:
@@ -590,7 +590,7 @@ def write_report(
         lines += ["", tr("Census", "Invalid rows:")]
         for fail in recon.batch.failures[:200]:
             lines.append(f"  {fail.row_no:>6}  {fail.identifier or '-':<18} {fail.reason}")
-    txt_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_private_text(txt_path, "\n".join(lines) + "\n")
     rows_html = "".join(
         f"<tr><td>{html.escape(kind_label(k))}</td><td>{counts[k]}</td></tr>" for k in KINDS
     )
@@ -601,7 +601,8 @@ def write_report(
     )
     body = "".join(f"<p>{html.escape(line)}</p>" for line in lines[:5])
     applied_html = f"<p>{html.escape(lines[-1])}</p>" if result is not None else ""
-    html_path.write_text(
+    write_private_text(
+        html_path,
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(lines[0])}</title>"
         "<style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:2px 6px}"
@@ -615,6 +616,5 @@ def write_report(
         f"<th>{html.escape(tr('Census', 'identifier'))}</th>"
         f"<th>{html.escape(tr('Census', 'result / reason'))}</th></tr>{fails_html}</table>"
         "</body></html>",
-        encoding="utf-8",
     )
     return {"csv": csv_path, "txt": txt_path, "html": html_path}

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from ..i18n import tr
+from ..private_files import private_dir, private_file
 from ..sqlnames import SqlNameError, check_name, quote
 from .schema import DEFAULT_SRID, Schema, build_metadata
 
@@ -321,8 +322,10 @@ def upgrade(
     if isinstance(spec, str):
         spec = WorkspaceSpec.parse(spec)
     options = options or UpgradeOptions()
-    if spec.kind == "gpkg":
-        Path(spec.path).parent.mkdir(parents=True, exist_ok=True)
+    if spec.kind == "gpkg" and not Path(spec.path).exists():
+        # positions, photos and collector ids: the owner's to read (0600 in a 0700 folder)
+        private_dir(Path(spec.path).parent)
+        private_file(spec.path)
     engine = create_workspace_engine(spec, password)
     try:
         with engine.begin() as conn:
