@@ -65,17 +65,17 @@ POLICY = "citymgmt_districts"
 
 _FUNCTIONS = """
 CREATE OR REPLACE FUNCTION {s}.citymgmt_limited() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {path} AS $$
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = {path} AS $$
   SELECT EXISTS (SELECT 1 FROM {s}.role_districts WHERE login = session_user)
      AND NOT {s}.citymgmt_is_admin()
 $$;
 CREATE OR REPLACE FUNCTION {s}.citymgmt_my_districts() RETURNS text[]
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {path} AS $$
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = {path} AS $$
   SELECT coalesce(array_agg(district_code ORDER BY district_code), '{{}}'::text[])
     FROM {s}.role_districts WHERE login = session_user
 $$;
 CREATE OR REPLACE FUNCTION {s}.citymgmt_in_my_districts(g geometry) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {path} AS $$
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = {path} AS $$
   SELECT g IS NOT NULL AND EXISTS (
     SELECT 1 FROM {s}.admin_units a
      WHERE a.code = ANY ({s}.citymgmt_my_districts()) AND a.geom && g

@@ -93,7 +93,7 @@ def _tables_0003() -> MetaData:
 # literal name of its admin role; {path}: the search path functions run with.
 _PG_FUNCTIONS = r"""
 CREATE FUNCTION {s}.citymgmt_is_admin() RETURNS boolean
-LANGUAGE sql STABLE SET search_path = {path} AS $$
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = {path} AS $$
   SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
       OR pg_has_role(session_user, (SELECT nspowner FROM pg_namespace WHERE nspname = {lit}),
                      'MEMBER')
