@@ -497,16 +497,8 @@ def _fmt_changes(changes: dict[str, list[Any]]) -> str:
     return "; ".join(parts)
 
 
-def write_report(
-    recon: Reconciliation,
-    out_dir: str | Path,
-    stem: str = "reconciliation",
-    result: ApplyResult | None = None,
-) -> dict[str, Path]:
-    """Write ``<stem>.csv`` (one line per item and per failed row), ``<stem>.txt`` and
-    ``<stem>.html`` (summary); returns their paths."""
-    out = private_dir(out_dir)  # positions and identifiers: the owner's to read
-    csv_path, txt_path, html_path = (out / f"{stem}.{ext}" for ext in ("csv", "txt", "html"))
+def _write_report_csv(recon: Reconciliation, csv_path: Path) -> None:
+    """One line per item and per failed row."""
     header = [
         tr("Census", "item"),
         tr("Census", "class"),
@@ -564,6 +556,10 @@ def write_report(
                     fail.reason,
                 ]
             )
+
+
+def _report_lines(recon: Reconciliation, result: ApplyResult | None) -> list[str]:
+    """The text summary: batch, counts per kind, what was applied, invalid rows."""
     counts = recon.counts()
     accepted = sum(1 for i in recon.items if i.accepted and i.actionable)
     lines = [
@@ -590,7 +586,12 @@ def write_report(
         lines += ["", tr("Census", "Invalid rows:")]
         for fail in recon.batch.failures[:200]:
             lines.append(f"  {fail.row_no:>6}  {fail.identifier or '-':<18} {fail.reason}")
-    write_private_text(txt_path, "\n".join(lines) + "\n")
+    return lines
+
+
+def _report_html(recon: Reconciliation, lines: list[str], result: ApplyResult | None) -> str:
+    """The summary as a small HTML page."""
+    counts = recon.counts()
     rows_html = "".join(
         f"<tr><td>{html.escape(kind_label(k))}</td><td>{counts[k]}</td></tr>" for k in KINDS
     )
@@ -601,8 +602,7 @@ def write_report(
     )
     body = "".join(f"<p>{html.escape(line)}</p>" for line in lines[:5])
     applied_html = f"<p>{html.escape(lines[-1])}</p>" if result is not None else ""
-    write_private_text(
-        html_path,
+    return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(lines[0])}</title>"
         "<style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:2px 6px}"
@@ -615,6 +615,23 @@ def write_report(
         f"<table><tr><th>{html.escape(tr('Census', 'batch row'))}</th>"
         f"<th>{html.escape(tr('Census', 'identifier'))}</th>"
         f"<th>{html.escape(tr('Census', 'result / reason'))}</th></tr>{fails_html}</table>"
-        "</body></html>",
+        "</body></html>"
     )
+
+
+def write_report(
+    recon: Reconciliation,
+    out_dir: str | Path,
+    stem: str = "reconciliation",
+    result: ApplyResult | None = None,
+) -> dict[str, Path]:
+    """Write ``<stem>.csv`` (one line per item and per failed row), ``<stem>.txt`` and
+    ``<stem>.html`` (summary); returns their paths. Owner-only files: they hold positions
+    and identifiers."""
+    out = private_dir(out_dir)
+    csv_path, txt_path, html_path = (out / f"{stem}.{ext}" for ext in ("csv", "txt", "html"))
+    _write_report_csv(recon, csv_path)
+    lines = _report_lines(recon, result)
+    write_private_text(txt_path, "\n".join(lines) + "\n")
+    write_private_text(html_path, _report_html(recon, lines, result))
     return {"csv": csv_path, "txt": txt_path, "html": html_path}

@@ -47,9 +47,9 @@ SNAP_UNITS = ("pixels", "meters")
 RESERVED_FIELDS = ("id", "geom")
 SETTINGS_KEY_DIR = "citymgmt/thematic/template_dir"
 ENV_DIRS = "CITYMGMT_TEMPLATE_DIRS"
-# fullmatch: "$" would let a trailing newline through into SQL names
-_NAME = re.compile(r"[a-z][a-z0-9_]{0,54}", re.ASCII)
-_COLOR = re.compile(r"#[0-9a-fA-F]{6}", re.ASCII)
+# \Z, not $: "$" also matches before a trailing newline, which would reach SQL names
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,54}\Z", re.ASCII)
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}\Z", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -251,7 +251,7 @@ def _parse_field(raw: Any, source: str) -> FieldSpec:
     if not isinstance(raw, dict):
         raise _fail(source, tr("Templates", "each field must be an object"))
     name = raw.get("name")
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
+    if not isinstance(name, str) or not _NAME.match(name):
         raise _fail(
             source,
             tr("Templates", "field name {0!r} must be lower-case letters, digits and _").format(
@@ -283,7 +283,7 @@ def _parse_field(raw: Any, source: str) -> FieldSpec:
                 ),
             )
         color = item.get("color", "")
-        if color and not _COLOR.fullmatch(color):
+        if color and not _COLOR.match(color):
             raise _fail(
                 source, tr("Templates", "field {0}: colour {1} is not #rrggbb").format(name, color)
             )
@@ -355,7 +355,7 @@ def parse_template(data: Any, source: str = "<template>") -> Template:
     if data.get("format") != FORMAT:
         raise _fail(source, tr("Templates", "'format' must be {0}").format(FORMAT))
     tid = data.get("id")
-    if not isinstance(tid, str) or not _NAME.fullmatch(tid):
+    if not isinstance(tid, str) or not _NAME.match(tid):
         raise _fail(source, tr("Templates", "'id' must be lower-case letters, digits and _"))
     geometry = data.get("geometry")
     if geometry not in GEOMETRY_KINDS:
@@ -370,7 +370,7 @@ def parse_template(data: Any, source: str = "<template>") -> Template:
             tr("Templates", "'core_table' must be one of {0}").format(", ".join(CORE_TABLES)),
         )
     table = data.get("table", core_table or f"thematic_{tid}")
-    if not isinstance(table, str) or not _NAME.fullmatch(table):
+    if not isinstance(table, str) or not _NAME.match(table):
         raise _fail(source, tr("Templates", "'table' must be lower-case letters, digits and _"))
     if core_table and table != core_table:
         raise _fail(
@@ -431,7 +431,7 @@ def parse_template(data: Any, source: str = "<template>") -> Template:
     if not isinstance(style, dict):
         raise _fail(source, tr("Templates", "'style' must be an object"))
     for key in ("color", "outline"):
-        if style.get(key) and not _COLOR.fullmatch(style[key]):
+        if style.get(key) and not _COLOR.match(style[key]):
             raise _fail(source, tr("Templates", "style {0} is not #rrggbb").format(key))
     return Template(
         id=tid,
