@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
+from citymgmt_plugin.core.thematic.tables import create_thematic_table
 from citymgmt_plugin.core.workspace.members import grant_role, member, members, revoke_role
 from citymgmt_plugin.core.workspace.security import (
     ROLES,
@@ -22,7 +23,7 @@ from citymgmt_plugin.core.workspace.security import (
     role_names,
 )
 from citymgmt_plugin.core.workspace.store import upgrade
-from tests.fixtures.office import A, B, Office, build_office, grid_of, submission_row
+from tests.fixtures.office import PLACES, A, B, Office, Y, build_office, grid_of, submission_row
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACES_STREET_B = "320505002"
@@ -251,3 +252,25 @@ def test_cli_roles_grant_revoke(office, tmp_path):
     upgrade(str(tmp_path / "one.gpkg"))
     gpkg = cli("roles", str(tmp_path / "one.gpkg"))
     assert gpkg.returncode == 2 and "PostgreSQL's" in gpkg.stderr
+
+
+def test_a_thematic_layer_made_later_gets_the_grants_and_the_district_policy(office):
+    o = office
+    admin = o.open_as("admin")
+    try:
+        info = create_thematic_table(
+            admin, "street_occupation_points", table_name="occupation_2027"
+        )
+    finally:
+        admin.close()
+    insert = (
+        "INSERT INTO occupation_2027 (surveyor, survey_date, geom) VALUES ('a', '2026-11-20', :g)"
+    )
+    inside_a = f"SRID=4549;POINT({PLACES[A]['x'] + 10} {Y + 10})"
+    inside_b = f"SRID=4549;POINT({PLACES[B]['x'] + 10} {Y + 10})"
+    assert _try(o.engine_as("editor_a"), _sql(insert, g=inside_a))
+    assert not _try(o.engine_as("editor_a"), _sql(insert, g=inside_b))  # WITH CHECK
+    assert _try(o.engine_as("editor"), _sql(insert, g=inside_b))
+    assert not _try(o.engine_as("reviewer"), _sql(insert, g=inside_a))
+    assert _try(o.engine_as("viewer"), _sql("SELECT count(*) FROM occupation_2027"))
+    assert info.table_name == "occupation_2027"
