@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .core.i18n import tr
+from .core.i18n import tr, user_locale
 from .core.paths import PACKAGE_DIR, translation_file
 from .metadata import __version__
 
@@ -270,15 +270,14 @@ def remove_other_versions(root: Path) -> None:
 def plugin_catalogue() -> Iterator[None]:
     """The plugin's translator, for messages made before ``initProcessing`` installs it."""
     try:
-        from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+        from qgis.PyQt.QtCore import QCoreApplication, QTranslator
     except ImportError:  # pragma: no cover
         yield
         return
     if QCoreApplication.instance() is None:
         yield
         return
-    locale = QSettings().value("locale/userLocale", "") or QLocale.system().name()
-    qm = translation_file(str(locale))
+    qm = translation_file(user_locale())
     translator = QTranslator()
     loaded = qm is not None and translator.load(str(qm))
     loaded = loaded and QCoreApplication.installTranslator(translator)

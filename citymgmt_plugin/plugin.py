@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 from qgis.PyQt.QtWidgets import QMenu
 
-from .core.i18n import tr
+from .core.i18n import tr, user_locale
 from .core.paths import translation_file
 
 # Each feature: a class with __init__(ctx), init_gui() and unload(), in the order shown.
@@ -26,8 +26,7 @@ TOOLBAR_OBJECT_NAME = "citymgmtToolbar"
 
 def load_translator() -> QTranslator | None:
     """Install the plugin's catalogue for the user's QGIS locale (zh_CN ships)."""
-    locale = QSettings().value("locale/userLocale", "") or QLocale.system().name()
-    qm = translation_file(str(locale))
+    qm = translation_file(user_locale())
     translator = QTranslator()
     if qm is not None and translator.load(str(qm)):
         QCoreApplication.installTranslator(translator)

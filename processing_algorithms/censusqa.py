@@ -164,6 +164,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         from citymgmt_plugin.core.census.qa import QA_RULES
+        from citymgmt_plugin.core.labels import qa_rule_label
 
         self.addParameter(
             QgsProcessingParameterVectorLayer(
@@ -193,7 +194,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
             ("TOTAL", self.tr("Errors")), ("CHECKED", self.tr("Components checked"))
         )
         self.addOutput(QgsProcessingOutputString("COUNTS", self.tr("Errors per rule (JSON)")))
-        self.add_number_outputs(*((rule.upper(), rule) for rule in QA_RULES))
+        self.add_number_outputs(*((rule.upper(), qa_rule_label(rule)) for rule in QA_RULES))
 
     def _read_features(self, layer: QgsVectorLayer, idx: list[int], feedback: Any) -> tuple:
         fids: list[int] = []
@@ -222,6 +223,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
     ) -> dict[str, Any]:
         from citymgmt_plugin.core.census.geo import GridIndex
         from citymgmt_plugin.core.census.qa import QA_FIELDS, QA_RULES, default_classes, run_qa
+        from citymgmt_plugin.core.labels import labelled, qa_rule_label
 
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         grids_layer = self.parameterAsVectorLayer(parameters, self.GRIDS, context)
@@ -277,7 +279,8 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
         feedback.setProgress(85)
         out_fields = make_fields(
             [("source_fid", QVariant.LongLong), ("identifier", QVariant.String),
-             ("rule", QVariant.String), ("message", QVariant.String)]
+             ("rule", QVariant.String), ("label", QVariant.String),
+             ("message", QVariant.String)]
         )  # fmt: skip
         sink, dest = self.sink(
             parameters, self.OUTPUT, context, out_fields, QgsWkbTypes.Point, layer.crs()
@@ -286,14 +289,14 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
             sink,
             out_fields,
             (
-                ([e.fid, e.identifier, e.rule, e.message],
+                ([e.fid, e.identifier, e.rule, qa_rule_label(e.rule), e.message],
                  None if e.point is None else QgsGeometry.fromWkt(e.point.wkt))
                 for e in result.errors
             ),
         )  # fmt: skip
         counts = result.counts()
         for rule in QA_RULES:
-            feedback.pushInfo(f"{rule:<20} {counts[rule]:>8}")
+            feedback.pushInfo(labelled(qa_rule_label(rule), counts[rule]))
         feedback.pushInfo(
             self.tr("{0} errors on {1} of {2} components.").format(
                 len(result.errors), result.components_with_errors, result.checked

@@ -18,6 +18,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from citymgmt_plugin.core.grids.topology import ERROR_TYPES, GridRules, check_grids
+from citymgmt_plugin.core.labels import labelled, topology_error_label
 
 from .base import CityMgmtAlgorithm, progress_callback
 from .params import POLYGON, field, number, sink, source
@@ -194,7 +195,8 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             return self.cancelled(feedback)
 
         fields = make_fields(
-            [("type", QVariant.String, 20), ("grid_code", QVariant.String, 20),
+            [("type", QVariant.String, 20), ("label", QVariant.String),
+             ("grid_code", QVariant.String, 20),
              ("other_code", QVariant.String, 20), ("message", QVariant.String, 254),
              ("area_m2", QVariant.Double)]
         )  # fmt: skip
@@ -206,7 +208,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
         counts = result.counts
         for t in ERROR_TYPES:
             if counts[t]:
-                feedback.pushInfo(f"{t}: {counts[t]}")
+                feedback.pushInfo(labelled(topology_error_label(t), counts[t]))
         out: dict[str, Any] = {
             self.OUTPUT: dest_id,
             "GRIDS_CHECKED": result.grids,
@@ -225,7 +227,14 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             if feedback.isCanceled():
                 break
             yield (
-                [err.type, err.grid_code, err.other_code, err.message, err.area],
+                [
+                    err.type,
+                    topology_error_label(err.type),
+                    err.grid_code,
+                    err.other_code,
+                    err.message,
+                    err.area,
+                ],
                 qgs_geometry(err.geometry),
             )
             if k % 500 == 0:

@@ -19,6 +19,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from citymgmt_plugin.core.labels import labelled
 from citymgmt_plugin.core.reporting.kpi import (
     HOUR_BUCKETS,
     NULL_TIME,
@@ -338,7 +339,7 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             value = "—" if row.value is None else f"{row.value:.4g}"
             limit = "—" if row.threshold is None else f"{row.threshold:.4g}"
             mark = {True: "✓", False: "✗", None: ""}[row.passed]
-            feedback.pushInfo(f"{row.kpi}: {value} / {limit} {mark}")
+            feedback.pushInfo(labelled(names.get(row.kpi, row.kpi), f"{value} / {limit} {mark}"))
         write_features(sink, fields, rows)
         del sink
 

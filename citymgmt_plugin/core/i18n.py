@@ -17,3 +17,21 @@ def tr(context: str, text: str) -> str:
     if QCoreApplication is None:
         return text
     return QCoreApplication.translate(context, text)
+
+
+def user_locale() -> str:
+    """The language QGIS shows: the translation it loaded (QGIS 3.22+), else its settings
+    (``locale/userLocale`` when ``locale/overrideFlag`` is set), else the system locale."""
+    if QCoreApplication is None:
+        return ""
+    from qgis.PyQt.QtCore import QLocale, QSettings
+
+    app = QCoreApplication.instance()
+    translation = getattr(app, "translation", None)
+    code = translation() if callable(translation) else ""
+    if code:
+        return str(code)
+    settings = QSettings()
+    if str(settings.value("locale/overrideFlag", "false")).lower() in ("true", "1"):
+        code = settings.value("locale/userLocale", "") or ""
+    return str(code) or QLocale.system().name()

@@ -27,15 +27,27 @@ def metadata_path() -> Path:
 
 
 # QGIS names its own Chinese catalogues zh-Hans / zh-Hant (what its Options dialog stores in
-# locale/userLocale); Qt and the system say zh_CN / zh_TW.
-_LOCALE_ALIASES = {"zh_hans": "zh_CN", "zh_hant": "zh_TW", "zh": "zh_CN"}
+# locale/userLocale); Qt and the system say zh_CN / zh_TW; a POSIX locale adds .UTF-8.
+_TRADITIONAL = {"hant", "tw", "hk", "mo"}
+
+
+def catalogue_code(locale: str) -> str:
+    """The catalogue name for a locale: ``zh-Hans``, ``zh_Hans``, ``zh-CN``, ``zh_cn``,
+    ``zh_CN.UTF-8``, ``zh-Hans-CN``, ``zh`` -> ``zh_CN``; ``zh-Hant``/``zh_TW`` -> ``zh_TW``;
+    ``de_DE`` -> ``de_DE``; ``C`` -> ``c``."""
+    code = locale.strip().split(".")[0].split("@")[0].replace("-", "_")
+    lang, *rest = [p for p in code.split("_") if p] or [""]
+    lang, rest = lang.lower(), [p.lower() for p in rest]
+    if lang == "zh":
+        return "zh_TW" if _TRADITIONAL & set(rest) else "zh_CN"
+    region = next((p.upper() for p in rest if len(p) == 2), "")
+    return f"{lang}_{region}" if region else lang
 
 
 def translation_file(locale: str) -> Path | None:
     """The plugin's compiled catalogue (``i18n/citymgmt_<locale>.qm``) for a locale, if shipped."""
-    code = locale.replace("-", "_")
-    code = _LOCALE_ALIASES.get(code.lower(), code)
-    for candidate in dict.fromkeys((code[:5], code[:2])):
+    code = catalogue_code(locale)
+    for candidate in dict.fromkeys((code, code.split("_")[0])):
         qm = PACKAGE_DIR / "i18n" / f"citymgmt_{candidate}.qm"
         if candidate and qm.is_file():
             return qm

@@ -16,6 +16,7 @@ from ..core.census.geo import from_db
 from ..core.census.importer import MappingStore, import_batch
 from ..core.census.reconcile import apply_reconciliation, kind_label, reconcile, write_report
 from ..core.i18n import tr
+from ..core.labels import join, labelled, qa_rule_label
 from ..core.workspace.store import Workspace, upgrade
 from .runner import DemoContext
 
@@ -229,7 +230,7 @@ def step_census(ctx: DemoContext) -> None:
         )
         ctx.log(
             tr("Demo", "   census batch: {0} rows (planted: {1})").format(
-                len(feats), ", ".join(f"{k} {v}" for k, v in planted.items())
+                len(feats), join(f"{_planted_label(k)} {v}" for k, v in planted.items())
             )
         )
         store = MappingStore(ctx.out_dir / "census-mappings.json")
@@ -239,7 +240,7 @@ def step_census(ctx: DemoContext) -> None:
         counts = recon.counts()
         ctx.log(
             tr("Demo", "   reconciliation: {0}").format(
-                ", ".join(f"{kind_label(k)} {v}" for k, v in counts.items())
+                join(f"{kind_label(k)} {v}" for k, v in counts.items())
             )
         )
         with write_transaction(ws) as c:
@@ -252,6 +253,10 @@ def step_census(ctx: DemoContext) -> None:
         _qa(ctx, ws)
     finally:
         ws.close()
+
+
+def _planted_label(kind: str) -> str:
+    return tr("Demo", "invalid rows") if kind == "bad" else kind_label(kind)
 
 
 def _qa(ctx: DemoContext, ws: Workspace) -> None:
@@ -273,5 +278,5 @@ def _qa(ctx: DemoContext, ws: Workspace) -> None:
     )
     for rule, n in counts.items():
         if n:
-            ctx.log(f"     {rule:<20} {n:>6}")
+            ctx.log("     " + labelled(qa_rule_label(rule), n))
     ctx.facts["census_qa"] = counts

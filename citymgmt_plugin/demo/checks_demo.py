@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.i18n import tr
+from ..core.labels import join, topology_error_label
 from ..processing_provider import runnable
 
 
@@ -71,7 +72,7 @@ def step_checks(ctx: Any) -> None:
             int(res["GRIDS_CHECKED"]), int(res["ERRORS"]), seconds
         )
     )
-    ctx.log("   " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    ctx.log("   " + join(f"{topology_error_label(k)} {v}" for k, v in counts.items()))
     ctx.log(
         tr("Demo", "   gap area {0:,.1f} m², overlap area {1:,.1f} m²").format(
             res["GAP_AREA"], res["OVERLAP_AREA"]

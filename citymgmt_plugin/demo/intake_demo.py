@@ -7,6 +7,13 @@ import json
 from typing import Any
 
 from ..core.i18n import tr
+from ..core.labels import (
+    crs_evidence_short_label,
+    decision_label,
+    join,
+    quarantine_reason_label,
+    submission_state_label,
+)
 from ..core.workspace.store import Workspace
 
 
@@ -28,7 +35,7 @@ def step_intake(ctx: Any) -> None:
         ctx.log(
             "   "
             + tr("Demo", "quarantined by reason: {0}").format(
-                ", ".join(f"{k} {v}" for k, v in sorted(report.reasons.items()))
+                join(f"{quarantine_reason_label(k)} {v}" for k, v in sorted(report.reasons.items()))
             )
         )
         again = ingest(ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"))
@@ -47,8 +54,9 @@ def step_intake(ctx: Any) -> None:
             ).format(
                 report.flagged,
                 report.corrected,
-                ", ".join(f"{k} {v}" for k, v in sorted(report.flags.items())) or "-",
-                ", ".join(sorted(report.gcj_devices)) or "-",
+                join(f"{crs_evidence_short_label(k)} {v}" for k, v in sorted(report.flags.items()))
+                or "-",
+                join(sorted(report.gcj_devices)) or "-",
             )
         )
         links = duplicate_links(ws)
@@ -66,12 +74,12 @@ def step_intake(ctx: Any) -> None:
                 )
             )
         matched = auto_match(ws)
-        ctx.log("   " + tr("Demo", "auto-match: {0}").format(dict(matched)))
+        ctx.log("   " + tr("Demo", "auto-match: {0}").format(_outcomes(matched)))
         state = counts(ws)
         ctx.log(
             "   "
             + tr("Demo", "review queue: {0}").format(
-                ", ".join(f"{k} {v}" for k, v in sorted(state.items()))
+                join(f"{submission_state_label(k)} {v}" for k, v in sorted(state.items()))
             )
         )
         truth_path = export / "ground_truth.json"
@@ -137,3 +145,13 @@ def _scores(ws: Workspace, truth: dict, links: dict) -> dict[str, float]:
         "duplicate_precision": ratio(right, len(links)),
         "duplicate_recall": ratio(right, len(dups)),
     }
+
+
+def _outcomes(matched: Any) -> str:
+    """Auto-match counts for people: decisions by their label, then what was left."""
+    names = {
+        "left": tr("Demo", "left for review"),
+        "ambiguous": tr("Demo", "ambiguous"),
+        "duplicate_submission": tr("Demo", "repeats of earlier submissions"),
+    }
+    return join(f"{names.get(k) or decision_label(k)} {v}" for k, v in sorted(matched.items()))

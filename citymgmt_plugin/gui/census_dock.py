@@ -40,6 +40,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import census
 from ..core.census.validation import DOMAINS, MANDATORY_FIELDS, field_label
 from ..core.i18n import tr
+from ..core.labels import class_label, enumeration, geometry_kind_label
 from ..core.workspace.store import Workspace, describe_actor
 from .census_maptools import MoveTool, PickTool, PlaceTool
 from .widgets import iso_dates, local_minutes, scrolling
@@ -143,6 +144,7 @@ class CensusDock(QDockWidget):
         fl.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(tr("Census", "New component"), form_w)
         self.title.setObjectName("censusTitle")
+        self.title.setWordWrap(True)  # "Editing <identifier> (<class>, version, status)"
         fl.addWidget(self.title)
         form = QFormLayout()
         self.widgets: dict[str, QWidget] = {}
@@ -330,7 +332,9 @@ class CensusDock(QDockWidget):
         if tool is not None:
             tool.set_kind(info.geometry_kind)
         self.show_message(
-            tr("Census", "{0} {1}: draw a {2}.").format(code, info.name, info.geometry_kind)
+            tr("Census", "{0}: draw a {1}.").format(
+                class_label(code, info.name), geometry_kind_label(info.geometry_kind)
+            )
         )
 
     def _dept_picked(self, index: int) -> None:
@@ -453,7 +457,7 @@ class CensusDock(QDockWidget):
         if missing:
             self.show_message(
                 tr("Census", "Fill in the mandatory fields: {0}.").format(
-                    "、".join(field_label(f) for f in missing)
+                    enumeration(field_label(f) for f in missing)
                 ),
                 True,
             )
@@ -512,9 +516,13 @@ class CensusDock(QDockWidget):
         self.identifier.setText(rec["identifier"])
         self.grid_label.setText(rec["grid_code"])
         self.select_class_silently(rec["class_code"])
+        info = self.classes.get(rec["class_code"])
         self.title.setText(
-            tr("Census", "Editing {0} (version {1}, {2})").format(
-                rec["identifier"], rec.version, rec["status"]
+            tr("Census", "Editing {0} ({1}, version {2}, {3})").format(
+                rec["identifier"],
+                class_label(rec["class_code"], info.name if info else None),
+                rec.version,
+                rec["status"],
             )
         )
         self.photos.clear()
@@ -544,7 +552,7 @@ class CensusDock(QDockWidget):
         if missing:
             self.show_message(
                 tr("Census", "Fill in the mandatory fields: {0}.").format(
-                    "、".join(field_label(f) for f in missing)
+                    enumeration(field_label(f) for f in missing)
                 ),
                 True,
             )

@@ -27,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import census
 from ..core.i18n import tr
+from ..core.labels import class_label, describe_changes, history_operation_label
 from ..core.workspace.store import Workspace
 
 
@@ -44,7 +45,12 @@ class HistoryDialog(QDialog):
         with ws.engine.connect() as c:
             self.versions = census.component_history(c, ws, component_id)
             rec = census.get_component(c, ws, component_id)
-        self.setWindowTitle(tr("Census", "History of {0}").format(rec["identifier"]))
+            info = census.class_table(c, ws, rec["scheme"]).get(rec["class_code"])
+        self.setWindowTitle(
+            tr("Census", "History of {0} ({1})").format(
+                rec["identifier"], class_label(rec["class_code"], info.name if info else None)
+            )
+        )
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(tr("Census", "Select a version to show it on the map."), self))
         self.table = QTableWidget(len(self.versions), len(self.COLUMNS), self)
@@ -67,17 +73,13 @@ class HistoryDialog(QDialog):
             changes = v.get("changes") or {}
             if isinstance(changes, str):
                 changes = json.loads(changes)
-            text = "; ".join(
-                f"{k}: {a} → {b}" if k != "geom" else tr("Census", "moved {0} m").format(b)
-                for k, (a, b) in changes.items()
-            )
             cells = [
                 str(v["version"]),
-                v["operation"],
+                history_operation_label(v["operation"]),
                 v["changed_by"],
                 v["changed_at"].astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M"),
                 v.get("reason") or "",
-                text,
+                describe_changes(changes),
             ]
             for col, val in enumerate(cells):
                 self.table.setItem(r, col, QTableWidgetItem(val))
@@ -85,6 +87,7 @@ class HistoryDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selected)
         lay.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons.button(QDialogButtonBox.Close).setText(tr("Census", "Close"))
         buttons.rejected.connect(self.close)
         lay.addWidget(buttons)
         self.resize(720, 320)

@@ -56,8 +56,14 @@ from ..core.census.reconcile import (
     reconcile,
     write_report,
 )
-from ..core.census.validation import field_label
 from ..core.i18n import tr
+from ..core.labels import (
+    class_label,
+    crs_label,
+    describe_changes,
+    field_label,
+    parens,
+)
 from ..core.workspace.store import Workspace, describe_actor
 
 KIND_COLORS = {
@@ -68,12 +74,19 @@ KIND_COLORS = {
     "missing": "#d7191c",
     "duplicate": "#7b3294",
 }
-CRS_CHOICES = (
-    ("", "auto"),
-    ("EPSG:4326", "WGS84"),
-    ("EPSG:4490", "CGCS2000"),
-    ("EPSG:4549", "CGCS2000 / 3-degree GK CM 120E"),
-)
+CRS_CHOICES = ("", "EPSG:4326", "EPSG:4490", "EPSG:4549")
+
+
+def crs_choice_label(code: str) -> str:
+    """The coordinate choices of a batch: found from the data, or a system by name."""
+    if not code:
+        return crs_label("auto")
+    name = {
+        "EPSG:4326": "WGS84",
+        "EPSG:4490": "CGCS2000",
+        "EPSG:4549": tr("Census", "CGCS2000 / 3-degree Gauss-Kruger CM 120E"),
+    }[code]
+    return name + parens(code)
 
 
 class ApplyTask(QgsTask):
@@ -126,6 +139,7 @@ class ReconcileDialog(QDialog):
         self.table_src = None
         self.recon: Reconciliation | None = None
         self.layer: QgsVectorLayer | None = None
+        self.class_names: dict[str, str] = {}  # the workspace's class names, by code
         lay = QVBoxLayout(self)
         top = QFormLayout()
         row = QHBoxLayout()
@@ -139,8 +153,8 @@ class ReconcileDialog(QDialog):
         self.layer_box = QComboBox(self)
         top.addRow(tr("Census", "Layer / sheet"), self.layer_box)
         self.crs_box = QComboBox(self)
-        for code, label in CRS_CHOICES:
-            self.crs_box.addItem(label if code == "" else f"{label} ({code})", code)
+        for code in CRS_CHOICES:
+            self.crs_box.addItem(crs_choice_label(code), code)
         self.crs_box.setEditable(True)
         top.addRow(tr("Census", "Coordinates"), self.crs_box)
         lay.addLayout(top)
@@ -150,7 +164,7 @@ class ReconcileDialog(QDialog):
         self.mapping = QTableWidget(len(TARGET_FIELDS), 2, self)
         self.mapping.setHorizontalHeaderLabels([tr("Census", "Field"), tr("Census", "Column")])
         for r, t in enumerate(TARGET_FIELDS):
-            self.mapping.setItem(r, 0, QTableWidgetItem(field_label(t) if t not in "xy" else t))
+            self.mapping.setItem(r, 0, QTableWidgetItem(field_label(t)))
             self.mapping.setCellWidget(r, 1, QComboBox(self))
         self.mapping.setMaximumHeight(220)
         self.mapping.horizontalHeader().setStretchLastSection(True)
@@ -285,6 +299,7 @@ class ReconcileDialog(QDialog):
             with self.ws.engine.connect() as c:
                 batch = prepare_batch(c, self.ws, self.table_src, mapping, crs)
                 self.recon = reconcile(c, self.ws, batch)
+                self.class_names = {k: v.name for k, v in census.class_table(c, self.ws).items()}
         except census.CensusError as exc:
             self.status.setText(str(exc))
             return None
@@ -310,13 +325,13 @@ class ReconcileDialog(QDialog):
             kind = QTableWidgetItem(kind_label(it.kind))
             kind.setBackground(QColor(KIND_COLORS[it.kind]).lighter(160))
             self.items.setItem(r, 1, kind)
-            changes = "; ".join(f"{k}: {a} → {b}" for k, (a, b) in it.changes.items())
+            changes = describe_changes(it.changes)
             note = it.duplicate_of or " ".join(p.message for p in it.problems)
             for col, val in enumerate(
                 [
                     str(it.row_no or ""),
                     it.identifier or "",
-                    it.class_code,
+                    class_label(it.class_code, self.class_names.get(it.class_code)),
                     "" if it.distance is None else f"{it.distance:.2f}",
                     changes,
                     note,

@@ -49,6 +49,14 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.i18n import tr
+from ..core.labels import (
+    decision_label,
+    labelled,
+    parens,
+    photo_problem_label,
+    source_label,
+    workspace_class_names,
+)
 from ..core.submissions import review
 from ..core.submissions.crsguard import describe_flag
 from ..core.submissions.normalise import describe_reason
@@ -179,10 +187,11 @@ class ReviewDock(QDockWidget):
         self.photo_view.setMinimumHeight(140)
         self.photo_view.setStyleSheet("background: #222; color: #ddd;")
         dl.addWidget(self.photo_view)
-        self.cand_table = QTableWidget(0, 4, objectName="candidateTable")
+        self.cand_table = QTableWidget(0, 5, objectName="candidateTable")
         self.cand_table.setHorizontalHeaderLabels(
             [
                 tr(_CTX, "Component"),
+                tr(_CTX, "Class"),
                 tr(_CTX, "Status"),
                 tr(_CTX, "Distance (m)"),
                 tr(_CTX, "Agreement"),
@@ -201,16 +210,10 @@ class ReviewDock(QDockWidget):
         self.reason_edit.setPlaceholderText(tr(_CTX, "reason (needed to reject or send back)"))
         lay.addWidget(self.reason_edit)
         buttons = QGridLayout()  # two columns: the dock stays narrow
-        labels = {
-            "accept_new": tr(_CTX, "Accept new"),
-            "update_existing": tr(_CTX, "Update existing"),
-            "duplicate": tr(_CTX, "Duplicate"),
-            "reject": tr(_CTX, "Reject"),
-            "has_issues": tr(_CTX, "Has issues"),
-        }
         self.decision_buttons: dict[str, QPushButton] = {}
-        for n, (decision, label) in enumerate(labels.items()):
-            b = QPushButton(f"{label} ({SHORTCUTS[decision]})", objectName=f"{decision}Button")
+        for n, decision in enumerate(SHORTCUTS):
+            label = decision_label(decision) + parens(SHORTCUTS[decision])
+            b = QPushButton(label, objectName=f"{decision}Button")
             b.setToolTip(
                 tr(_CTX, "Decide every selected submission; shortcut {0}").format(
                     SHORTCUTS[decision]
@@ -271,7 +274,10 @@ class ReviewDock(QDockWidget):
         zone = review._zone(self.ws)
         self.model.zone = zone
         self.proxy.zone = zone
+        self.model.class_names = workspace_class_names(self.ws)
+        items = review.queue(self.ws)
         values = review.filter_values(self.ws)
+        label_of = {"source": source_label, "category": self._category_label(items)}
         for combo, key, everything in (
             (self.source_combo, "source", tr(_CTX, "All sources")),
             (self.collector_combo, "collector", tr(_CTX, "All collectors")),
@@ -283,15 +289,34 @@ class ReviewDock(QDockWidget):
             combo.clear()
             combo.addItem(everything, None)
             for v in values[key]:
-                combo.addItem(v, v)
+                combo.addItem(label_of.get(key, str)(v), v)
             i = combo.findData(current)
             combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
-        self.model.set_items(review.queue(self.ws))
+        self.model.set_items(items)
         self.apply_filters()
-        self.table.resizeColumnToContents(QueueModel.COLUMNS.index("observed"))  # whole times
+        for column in ("observed", "category"):  # whole times, class names readable
+            self.table.resizeColumnToContents(QueueModel.COLUMNS.index(column))
         if keep is not None:
             self.select_submission(keep)
+
+    def _category_label(self, items: list[review.QueueItem]) -> Any:
+        """Category codes as in the queue: "0101 上水井盖", the names of every kind the
+        code is reported as (a component class and an event class may share a code)."""
+        names = self.model.class_names
+        kinds: dict[str, set[str]] = {}
+        for it in items:
+            if it.category_code:
+                kinds.setdefault(it.category_code, set()).add(it.kind or "component")
+
+        def label(code: str) -> str:
+            found = [
+                names.events.get(code) if k == "event" else names.components.get(code)
+                for k in sorted(kinds.get(code, {"component"}))
+            ]
+            return " ".join([code, " / ".join(n for n in found if n)]).strip()
+
+        return label
 
     def filters(self) -> Filters:
         use_dates = self.date_check.isChecked()
@@ -349,8 +374,7 @@ class ReviewDock(QDockWidget):
             return
         who = it.collector_name or it.collector_code or ""
         lines = [
-            f"<b>{state_label(it.state)}</b> · {it.kind or '?'} {it.category_code or ''}"
-            f" · {it.instance_id}",
+            f"<b>{state_label(it.state)}</b> · {self.model.category_text(it)} · {it.instance_id}",
             f"{self.model.observed_text(it)} · {who} · {it.grid_code or ''}",
         ]
         if it.description:
@@ -374,7 +398,7 @@ class ReviewDock(QDockWidget):
         self._photos = review.photos(self.ws, it.id)
         for p in self._photos:
             if p.problem:
-                lines.append(f"{p.name}: {p.problem}")
+                lines.append(labelled(p.name, photo_problem_label(p.problem)))
             pix = QPixmap()
             if p.content is not None:
                 pix.loadFromData(p.content)
@@ -389,10 +413,16 @@ class ReviewDock(QDockWidget):
         self.matches = review.candidates(self.ws, it.id)
         self.cand_table.setRowCount(len(self.matches))
         for r, m in enumerate(self.matches):
-            for c, text in enumerate(
-                (m.identifier, m.status, f"{m.distance_m:.1f}", f"{m.agreement:.0%}")
-            ):
+            cells = (
+                m.identifier,
+                self.model.class_names.component(m.class_code),
+                m.status,
+                f"{m.distance_m:.1f}",
+                f"{m.agreement:.0%}",
+            )
+            for c, text in enumerate(cells):
                 self.cand_table.setItem(r, c, QTableWidgetItem(text))
+        self.cand_table.resizeColumnsToContents()
         if self.matches:
             self.cand_table.selectRow(0)
         self.zoom_to_current()
@@ -509,7 +539,7 @@ class ReviewDock(QDockWidget):
             self.ws, decisions, self.reviewer, self.writer_for or self._bound_writer()
         )
         skipped = len(items) - len(decisions)
-        msg = tr(_CTX, "{0}: {1} decided.").format(decision, len(done))
+        msg = tr(_CTX, "{0}: {1} decided.").format(decision_label(decision), len(done))
         if skipped:
             msg += " " + tr(_CTX, "{0} without a candidate skipped.").format(skipped)
         if refused:

@@ -12,6 +12,7 @@ from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyM
 from qgis.PyQt.QtGui import QBrush, QColor
 
 from ..core.i18n import tr
+from ..core.labels import ClassNames, source_label, submission_state_label
 from ..core.submissions.normalise import describe_reason
 from ..core.submissions.review import QueueItem
 from .widgets import OFFICE_ZONE, local_minutes
@@ -28,15 +29,7 @@ STATE_COLOURS = {
 
 
 def state_label(state: str) -> str:
-    return {
-        "pending": tr("ReviewDock", "pending"),
-        "quarantined": tr("ReviewDock", "quarantined"),
-        "accepted": tr("ReviewDock", "accepted"),
-        "updated": tr("ReviewDock", "updated"),
-        "duplicate": tr("ReviewDock", "duplicate"),
-        "rejected": tr("ReviewDock", "rejected"),
-        "has_issues": tr("ReviewDock", "has issues"),
-    }.get(state, state)
+    return submission_state_label(state)
 
 
 class QueueModel(QAbstractTableModel):
@@ -47,6 +40,7 @@ class QueueModel(QAbstractTableModel):
         super().__init__(parent)
         self.items: list[QueueItem] = []
         self.zone = zone or ZoneInfo(OFFICE_ZONE)  # the dock sets the workspace's `timezone`
+        self.class_names = ClassNames()  # the dock sets the workspace's class names
 
     def headers(self) -> list[str]:
         return [
@@ -80,6 +74,10 @@ class QueueModel(QAbstractTableModel):
         """``yyyy-MM-dd HH:mm`` in the workspace's zone (the office's when not yet known)."""
         return local_minutes(it.observed_at, self.zone)
 
+    def category_text(self, it: QueueItem) -> str:
+        """ "部件 0101 上水井盖": the kind and the class with its name."""
+        return self.class_names.category(it.kind, it.category_code)
+
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -93,7 +91,7 @@ class QueueModel(QAbstractTableModel):
             if col == "observed":
                 return self.observed_text(it)
             if col == "category":
-                return f"{it.kind or '?'} {it.category_code or ''}".strip()
+                return self.category_text(it)
             if col == "collector":
                 return it.collector_name or it.collector_code or ""
             if col == "grid":
@@ -101,7 +99,7 @@ class QueueModel(QAbstractTableModel):
             if col == "resp":
                 return it.resp_grid_code or ""
             if col == "source":
-                return it.source
+                return source_label(it.source)
             if col == "flag":
                 if it.quarantine_reason:
                     return describe_reason(it.quarantine_reason)
@@ -115,9 +113,8 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ForegroundRole and col == "state":
             return QBrush(QColor(STATE_COLOURS.get(it.state, "#000000")))
         if role == Qt.ToolTipRole:
-            return (
-                f"{it.instance_id}\n{it.description or ''}\n{describe_reason(it.quarantine_reason)}"
-            )
+            lines = (self.category_text(it), it.instance_id, it.description)
+            return "\n".join(v for v in (*lines, describe_reason(it.quarantine_reason)) if v)
         return None
 
 

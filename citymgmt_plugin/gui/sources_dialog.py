@@ -28,6 +28,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.i18n import tr
+from ..core.labels import source_label
 from ..core.submissions import remove_source_config, save_source_config, source_configs
 from ..core.submissions.accounts import AccountBindings, check_binding
 from ..core.submissions.discovery import DiscoveryError
@@ -96,6 +97,7 @@ class SourcesDialog(QDialog):
         self.test_button = QPushButton(tr(_CTX, "Test"), objectName="testSource")
         self.save_button = QPushButton(tr(_CTX, "Save"), objectName="saveSource")
         close = QDialogButtonBox(QDialogButtonBox.Close)
+        close.button(QDialogButtonBox.Close).setText(tr(_CTX, "Close"))  # Qt's own may be absent
         close.rejected.connect(self.reject)
         buttons.addWidget(self.test_button)
         buttons.addWidget(self.save_button)
@@ -124,7 +126,8 @@ class SourcesDialog(QDialog):
 
     def _describe(self, key: str, config: dict[str, Any]) -> str:
         if config.get("type") == "file":
-            return tr(_CTX, "Device folder {0}").format(key) + "\n" + str(config.get("path", ""))
+            name = source_label(key)  # the default name "device" reads "device export"
+            return tr(_CTX, "Device folder {0}").format(name) + "\n" + str(config.get("path", ""))
         if config.get("type") != "odk":
             return key
         binding = self.bindings.get(key)
@@ -138,7 +141,10 @@ class SourcesDialog(QDialog):
             )
         else:
             account = tr(_CTX, "your account: {0}").format(_auth_name(binding.authcfg))
-        return tr(_CTX, "ODK Central {0}").format(key) + "\n" + account
+        label = source_label(key)  # "ODK Central host, project 7, form f" for odk:host/7/f
+        if label == key:  # a name the office gave
+            label = tr(_CTX, "ODK Central {0}").format(key)
+        return label + "\n" + account
 
     def keys(self) -> list[str]:
         return [self.source_list.item(i).data(Qt.UserRole) for i in range(self.source_list.count())]

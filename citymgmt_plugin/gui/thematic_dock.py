@@ -22,13 +22,22 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.i18n import tr
+from ..core.labels import binding_label, binding_parts, chinese, enumeration, join, parens
 from ..core.qgis.thematic_layer import SURVEYOR_VARIABLE, TABLE_PROPERTY, thematic_layer
 from ..core.thematic.tables import ThematicLayerInfo, create_thematic_table, thematic_layers
 from ..core.thematic.templates import SETTINGS_KEY_DIR, Template, load_templates, rule_title
 from .thematic_capture import prepare_capture
-from .widgets import scrolling
+from .widgets import push_message, scrolling
 
 ROLE_ID = Qt.UserRole + 1
+
+
+def layer_text(info: ThematicLayerInfo) -> str:
+    """A workspace layer for people: its title, and where it is saved when that is a
+    workspace table ("主要道路（主要道路表，类型：主要道路）")."""
+    if not info.core_table:
+        return info.title
+    return info.title + parens(join(binding_parts(info.core_table, info.fixed)))
 
 
 class ThematicDock(QDockWidget):
@@ -97,17 +106,18 @@ class ThematicDock(QDockWidget):
         found = load_templates()
         self.templates = found.templates
         self.template_list.clear()
+        zh = chinese()
         for t in found:
-            item = QListWidgetItem(f"{t.title.zh}  {t.title.en}")
+            item = QListWidgetItem(t.title.zh if zh else f"{t.title.zh}  {t.title.en}")
             item.setData(ROLE_ID, t.id)
-            item.setToolTip(f"{t.description.zh}\n{t.description.en}")
+            item.setToolTip(f"{t.title.en}\n{t.description.zh}\n{t.description.en}")
             self.template_list.addItem(item)
         if self.template_list.count():
             self.template_list.setCurrentRow(0)
         if found.errors:
             self._status(
                 tr("ThematicDock", "Some template files were not loaded: {0}").format(
-                    "; ".join(found.errors)
+                    join(found.errors, "; ")
                 )
             )
 
@@ -120,7 +130,8 @@ class ThematicDock(QDockWidget):
             self._status(tr("ThematicDock", "Open a workspace to create thematic layers."))
             return
         for info in thematic_layers(ws):
-            item = QListWidgetItem(f"{info.title}  ({info.describe()})")
+            item = QListWidgetItem(layer_text(info))
+            item.setToolTip(info.describe())  # the table, for the database tools
             item.setData(ROLE_ID, info)
             self.layer_list.addItem(item)
 
@@ -134,16 +145,16 @@ class ThematicDock(QDockWidget):
             "line": tr("ThematicDock", "lines"),
             "polygon": tr("ThematicDock", "areas"),
         }
-        mandatory = ", ".join(f.alias.zh for f in t.mandatory_fields)
-        rules = ", ".join(rule_title(r.id) for r in t.rules)
+        mandatory = enumeration(f.alias.zh for f in t.mandatory_fields)
+        rules = enumeration(rule_title(r.id) for r in t.rules)
         text = tr("ThematicDock", "{0}\nGeometry: {1}. Mandatory: {2}.\nRules: {3}.").format(
             t.description.zh, kinds[t.geometry], mandatory, rules
         )
         if t.core_table:
             text += "\n" + tr(
                 "ThematicDock",
-                "Saved in the workspace table {0}, which the patrol coverage checks read.",
-            ).format(", ".join([t.core_table, *(f"{k} = {v}" for k, v in t.fixed)]))
+                "Saved in the workspace's {0}, which the patrol coverage checks read.",
+            ).format(binding_label(t.core_table, t.fixed))
         self.details.setText(text)
 
     def selected_template(self) -> Template | None:
@@ -169,7 +180,7 @@ class ThematicDock(QDockWidget):
             if self.layer_list.item(row).data(ROLE_ID).table_name == info.table_name:
                 self.layer_list.setCurrentRow(row)
         self._status(
-            tr("ThematicDock", "Created {0} ({1}).").format(info.title, info.describe()),
+            tr("ThematicDock", "Created {0}.").format(layer_text(info)),
             Qgis.Success,
         )
         return info
@@ -193,7 +204,7 @@ class ThematicDock(QDockWidget):
             layer = thematic_layer(ws, info)
             if not layer.isValid():
                 self._status(
-                    tr("ThematicDock", "{0} could not be opened.").format(info.table_name),
+                    tr("ThematicDock", "{0} could not be opened.").format(layer_text(info)),
                     Qgis.Critical,
                 )
                 return None
@@ -235,6 +246,5 @@ class ThematicDock(QDockWidget):
         self.status.setText(text)
         if level in (Qgis.Critical, Qgis.Success):
             with contextlib.suppress(AttributeError, RuntimeError):
-                self.ctx.iface.messageBar().pushMessage(
-                    tr("ThematicDock", "Thematic layers"), text, level, 5
-                )
+                bar = self.ctx.iface.messageBar()
+                push_message(bar, tr("ThematicDock", "Thematic layers"), text, level, 5)

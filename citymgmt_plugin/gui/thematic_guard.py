@@ -27,6 +27,7 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 from ..core.i18n import tr
 from ..core.thematic.rules import Violation, check_feature, describe
 from ..core.thematic.templates import Template
+from .widgets import push_message
 
 _GUARDS: dict[str, RuleGuard] = {}
 _SET_ALLOW: Any = None
@@ -191,7 +192,7 @@ class RuleGuard(QObject):
         bar = self.message_bar
         if bar is not None:
             with contextlib.suppress(RuntimeError, TypeError):
-                bar.pushMessage(tr("ThematicGuard", "Thematic layer rules"), text, level, 10)
+                push_message(bar, tr("ThematicGuard", "Thematic layer rules"), text, level, 10)
 
 
 def attach_guard(layer: QgsVectorLayer, template: Template, message_bar: Any = None) -> RuleGuard:

@@ -1,12 +1,16 @@
-"""Small widget helpers shared by the docks: ISO dates, scrolling bodies."""
+"""Small widget helpers shared by the docks: ISO dates, scrolling bodies, messages."""
 
 from __future__ import annotations
 
+import contextlib
+import html
 from datetime import datetime, tzinfo
 from typing import Any
 
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QDateTimeEdit, QFrame, QScrollArea, QWidget
+from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtWidgets import QDateTimeEdit, QFrame, QLabel, QScrollArea, QWidget
+
+from ..core.labels import chinese, punct
 
 # Unambiguous in English and Chinese alike, whatever the system locale would print.
 ISO_DATE = "yyyy-MM-dd"
@@ -43,3 +47,35 @@ def scrolling(body: QWidget, parent: Any = None) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
     area.setWidget(body)
     return area
+
+
+class GrowingLabel(QLabel):
+    """A word-wrapped label whose window grows (never shrinks) to show the whole text: a
+    dialog's layout does not follow a label that wraps onto more lines, and the window's
+    adjustSize() stops at two thirds of the screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        QTimer.singleShot(0, self._grow)
+
+    def _grow(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the label went before the timer fired
+            window = self.window()
+            if window.isVisible() and window.layout() is not None:
+                want = window.heightForWidth(window.width())
+                if want > window.height():
+                    window.resize(window.width(), want)
+
+
+def push_message(bar: Any, title: str, text: str, level: Any, duration: int = 0) -> None:
+    """``bar.pushMessage(title, text, …)``; in Chinese the title is followed by "：" (a
+    message bar puts ": " after the title itself)."""
+    if not chinese():
+        bar.pushMessage(title, text, level, duration)
+        return
+    body = f"<b>{html.escape(title)}{punct(': ')}</b>{html.escape(text)}"
+    bar.pushMessage("", body, level, duration)

@@ -46,6 +46,7 @@ from qgis.PyQt.QtWidgets import (
 from sqlalchemy.engine import URL, make_url
 
 from ..core.i18n import tr
+from ..core.labels import scheme_label
 from ..core.qgis.auth import Credentials
 from ..core.qgis.layer_task import LoadLayersTask
 from ..core.qgis.layers import workspace_crs
@@ -72,6 +73,7 @@ from ..core.workspace.store import (
     with_schema,
 )
 from .map_view import zoom_canvas_after_layers
+from .widgets import GrowingLabel, push_message
 
 SETTINGS_KEY = "citymgmt/workspace/last"
 PROJECT_SCOPE = "citymgmt"
@@ -246,8 +248,7 @@ class WorkspaceDialog(QDialog):
         self._host_rows = [self.host_edit, self.port_spin, self.db_edit, self.user_edit]
 
         status_row = QHBoxLayout()
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
+        self.status_label = GrowingLabel()
         self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.check_button = QPushButton(tr("Workspace", "Check"))
         self.check_button.setToolTip(tr("Workspace", "Connect and read the schema state"))
@@ -418,11 +419,11 @@ class WorkspaceDialog(QDialog):
 
     def _error(self, message: str) -> None:
         self.bar.clearWidgets()
-        self.bar.pushMessage(tr("Workspace", "Workspace"), message, Qgis.Critical, 0)
+        push_message(self.bar, tr("Workspace", "Workspace"), message, Qgis.Critical, 0)
 
     def _info(self, message: str, level: Qgis.MessageLevel = Qgis.Success) -> None:
         self.bar.clearWidgets()
-        self.bar.pushMessage(tr("Workspace", "Workspace"), message, level, 6)
+        push_message(self.bar, tr("Workspace", "Workspace"), message, level, 6)
 
     def check_state(self) -> SchemaState | None:
         """Read the schema state of the chosen workspace and show it."""
@@ -480,7 +481,8 @@ class WorkspaceDialog(QDialog):
         self.task.done.connect(self._upgrade_done)
         self._set_state(self.state)
         self.status_label.setText(tr("Workspace", "Creating or upgrading the schema…"))
-        self.bar.pushMessage(
+        push_message(
+            self.bar,
             tr("Workspace", "Workspace"),
             tr("Workspace", "Creating or upgrading the schema of {0}…").format(spec.display()),
             Qgis.Info,
@@ -523,8 +525,8 @@ class WorkspaceDialog(QDialog):
         remember_workspace(spec)
         self._set_state(self.state)
         self.status_label.setText(
-            tr("Workspace", "Connected (EPSG:{0}, component identifiers {1}).").format(
-                ws.srid, ws.setting("component_scheme", "legacy16")
+            tr("Workspace", "Connected. EPSG:{0}; component identifiers: {1}.").format(
+                ws.srid, scheme_label(ws.setting("component_scheme", "legacy16"))
             )
             + " "
             + describe_actor(ws)

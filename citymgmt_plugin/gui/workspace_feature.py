@@ -14,6 +14,7 @@ from ..core.qgis.layers import district_extent, workspace_crs
 from ..core.workspace.connection import open_workspace, spec_to_string
 from ..core.workspace.store import WorkspaceSpec
 from .map_view import zoom_canvas
+from .widgets import push_message
 from .workspace_dialog import LOG_TAG, WorkspaceDialog, project_workspace, unexpected_error
 
 
@@ -112,7 +113,8 @@ class WorkspaceFeature:
             ws = open_workspace(spec)
         except Exception as exc:
             message = unexpected_error(exc)
-            self.ctx.iface.messageBar().pushMessage(
+            push_message(
+                self.ctx.iface.messageBar(),
                 tr("Workspace", "Workspace"),
                 tr("Workspace", "The project's workspace could not be opened: {0}").format(message),
                 Qgis.Warning,

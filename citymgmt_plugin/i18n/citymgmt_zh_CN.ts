@@ -79,6 +79,10 @@
       <translation>操作人</translation>
     </message>
     <message>
+      <source>CGCS2000 / 3-degree Gauss-Kruger CM 120E</source>
+      <translation>CGCS2000 / 3 度带高斯-克吕格投影（中央经线 120°E）</translation>
+    </message>
+    <message>
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
@@ -120,11 +124,19 @@
     </message>
     <message>
       <source>Class {0} ({1}) is drawn as a {2}, not a {3}.</source>
-      <translation>类别 {0}({1})应绘制为{2}，而不是{3}。</translation>
+      <translation>类别 {0}（{1}）应绘制为{2}，而不是{3}。</translation>
     </message>
     <message>
       <source>Class {0} is not in this workspace's class table ({1}).</source>
       <translation>类别 {0} 不在本工作空间的类别表中（{1}）。</translation>
+    </message>
+    <message>
+      <source>Class {0} is not in this workspace's class table of {1} identifiers.</source>
+      <translation>类别 {0} 不在本工作空间 {1} 标识码的部件类别表中。</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
     </message>
     <message>
       <source>Code</source>
@@ -163,8 +175,8 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <source>Editing {0} (version {1}, {2})</source>
-      <translation>正在编辑 {0}（版本 {1},{2}）</translation>
+      <source>Editing {0} ({1}, version {2}, {3})</source>
+      <translation>正在编辑 {0}（{1}，版本 {2}，{3}）</translation>
     </message>
     <message>
       <source>Every change you save names this user.</source>
@@ -183,8 +195,8 @@
       <translation>给出的网格为 {0}，但位置位于网格 {1}。</translation>
     </message>
     <message>
-      <source>History of {0}</source>
-      <translation>{0} 的历史</translation>
+      <source>History of {0} ({1})</source>
+      <translation>{0}（{1}）的变更历史</translation>
     </message>
     <message>
       <source>History…</source>
@@ -216,7 +228,7 @@
     </message>
     <message>
       <source>Item {0} ({1}, row {2}) cannot be applied: {3}</source>
-      <translation>条目 {0}({1}，第 {2} 行)无法应用：{3}</translation>
+      <translation>条目 {0}（{1}，第 {2} 行）无法应用：{3}</translation>
     </message>
     <message>
       <source>Layer / sheet</source>
@@ -264,7 +276,7 @@
     </message>
     <message>
       <source>No serials left for county {0} and class {1} ({2}).</source>
-      <translation>区县 {0} 类别 {1}({2})的顺序号已用尽。</translation>
+      <translation>区县 {0} 类别 {1}（{2}）的顺序号已用尽。</translation>
     </message>
     <message>
       <source>No such file: {0}</source>
@@ -328,7 +340,7 @@
     </message>
     <message>
       <source>Retired {0} ({1}).</source>
-      <translation>已注销 {0}({1})。</translation>
+      <translation>已注销 {0}（{1}）。</translation>
     </message>
     <message>
       <source>Retire…</source>
@@ -455,10 +467,6 @@
       <translation>全部</translation>
     </message>
     <message>
-      <source>attributes changed</source>
-      <translation>属性变化</translation>
-    </message>
-    <message>
       <source>batch row</source>
       <translation>批次行号</translation>
     </message>
@@ -487,10 +495,6 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <source>duplicate</source>
-      <translation>重复</translation>
-    </message>
-    <message>
       <source>duplicate of</source>
       <translation>重复于</translation>
     </message>
@@ -515,36 +519,8 @@
       <translation>条目数</translation>
     </message>
     <message>
-      <source>line</source>
-      <translation>线</translation>
-    </message>
-    <message>
-      <source>missing</source>
-      <translation>缺失</translation>
-    </message>
-    <message>
-      <source>moved</source>
-      <translation>移位</translation>
-    </message>
-    <message>
       <source>moved on the map</source>
       <translation>在地图上移动</translation>
-    </message>
-    <message>
-      <source>moved {0} m</source>
-      <translation>移动 {0} 米</translation>
-    </message>
-    <message>
-      <source>new</source>
-      <translation>新增</translation>
-    </message>
-    <message>
-      <source>point</source>
-      <translation>点</translation>
-    </message>
-    <message>
-      <source>polygon</source>
-      <translation>面</translation>
     </message>
     <message>
       <source>rejected</source>
@@ -565,10 +541,6 @@
     <message>
       <source>tolerance (m)</source>
       <translation>限差（米）</translation>
-    </message>
-    <message>
-      <source>unchanged</source>
-      <translation>未变</translation>
     </message>
     <message>
       <source>{0} '{1}' is not one of: {2}.</source>
@@ -595,8 +567,8 @@
       <translation>{0} 行，{1} 列。</translation>
     </message>
     <message>
-      <source>{0} {1}: draw a {2}.</source>
-      <translation>{0} {1}：请绘制{2}。</translation>
+      <source>{0}: draw a {1}.</source>
+      <translation>{0}：请绘制{1}。</translation>
     </message>
   </context>
   <context>
@@ -612,6 +584,14 @@
     <message>
       <source>Class code</source>
       <translation>类别代码</translation>
+    </message>
+    <message>
+      <source>Community code</source>
+      <translation>所在社区代码</translation>
+    </message>
+    <message>
+      <source>Community name</source>
+      <translation>所在社区名称</translation>
     </message>
     <message>
       <source>Data source</source>
@@ -632,6 +612,10 @@
     <message>
       <source>Identifier</source>
       <translation>标识码</translation>
+    </message>
+    <message>
+      <source>Identifier scheme</source>
+      <translation>标识码方案</translation>
     </message>
     <message>
       <source>Initial date</source>
@@ -666,8 +650,28 @@
       <translation>部件状态</translation>
     </message>
     <message>
+      <source>Street code</source>
+      <translation>所在街道代码</translation>
+    </message>
+    <message>
+      <source>Street name</source>
+      <translation>所在街道名称</translation>
+    </message>
+    <message>
       <source>Unit grid</source>
       <translation>所在单元网格</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>X (east or longitude)</source>
+      <translation>X 坐标（东向或经度）</translation>
+    </message>
+    <message>
+      <source>Y (north or latitude)</source>
+      <translation>Y 坐标（北向或纬度）</translation>
     </message>
   </context>
   <context>
@@ -719,46 +723,6 @@
     <message>
       <source>Unknown identifier scheme {0}.</source>
       <translation>未知标识码方案 {0}。</translation>
-    </message>
-    <message>
-      <source>duplicate within tolerance</source>
-      <translation>限差内重复</translation>
-    </message>
-    <message>
-      <source>geometry kind vs class</source>
-      <translation>几何类型与类别不符</translation>
-    </message>
-    <message>
-      <source>identifier county vs grid</source>
-      <translation>标识码区县与网格不符</translation>
-    </message>
-    <message>
-      <source>identifier not unique</source>
-      <translation>标识码不唯一</translation>
-    </message>
-    <message>
-      <source>identifier structure</source>
-      <translation>标识码结构</translation>
-    </message>
-    <message>
-      <source>mandatory attribute missing</source>
-      <translation>缺少必填属性</translation>
-    </message>
-    <message>
-      <source>outside every grid</source>
-      <translation>不在任何网格内</translation>
-    </message>
-    <message>
-      <source>stored grid vs position</source>
-      <translation>记录网格与位置不符</translation>
-    </message>
-    <message>
-      <source>unknown class</source>
-      <translation>未知类别</translation>
-    </message>
-    <message>
-      <source>value outside its domain</source>
-      <translation>取值超出值域</translation>
     </message>
     <message>
       <source>{0} '{1}' is not allowed.</source>
@@ -1813,7 +1777,7 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     </message>
     <message>
       <source>District {0} {1}: {2} km², {3} streets, {4} communities</source>
-      <translation>城区 {0} {1}:{2} 平方公里，{3} 个街道，{4} 个社区</translation>
+      <translation>城区 {0} {1}：{2} 平方公里，{3} 个街道，{4} 个社区</translation>
     </message>
     <message>
       <source>Failed grids</source>
@@ -1856,8 +1820,20 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>与真值对照：偏移坐标（声明为WGS84）精确率 {0:.2f} 召回率 {1:.2f}；重复上报精确率 {2:.2f} 召回率 {3:.2f}</translation>
     </message>
     <message>
+      <source>ambiguous</source>
+      <translation>候选不唯一</translation>
+    </message>
+    <message>
       <source>auto-match: {0}</source>
       <translation>自动匹配：{0}</translation>
+    </message>
+    <message>
+      <source>invalid rows</source>
+      <translation>无效行</translation>
+    </message>
+    <message>
+      <source>left for review</source>
+      <translation>留待人工审核</translation>
     </message>
     <message>
       <source>likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)</source>
@@ -1870,6 +1846,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>quarantined by reason: {0}</source>
       <translation>按原因隔离：{0}</translation>
+    </message>
+    <message>
+      <source>repeats of earlier submissions</source>
+      <translation>与先前上报重复</translation>
     </message>
     <message>
       <source>review queue: {0}</source>
@@ -2089,44 +2069,12 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>未知数据源类型 {0}。</translation>
     </message>
     <message>
-      <source>far from the main roads, corrected it lies on one</source>
-      <translation>远离主要道路，纠正后位于道路上</translation>
-    </message>
-    <message>
-      <source>impossible time</source>
-      <translation>时间不可能</translation>
-    </message>
-    <message>
-      <source>no position</source>
-      <translation>无位置</translation>
-    </message>
-    <message>
       <source>none found</source>
       <translation>未找到</translation>
     </message>
     <message>
-      <source>outside the city</source>
-      <translation>位于城区之外</translation>
-    </message>
-    <message>
-      <source>the photo's GPS position is the declared one before the shift</source>
-      <translation>照片GPS位置经偏移后即为上报位置</translation>
-    </message>
-    <message>
-      <source>this device's positions are consistently shifted</source>
-      <translation>该设备的坐标持续存在偏移</translation>
-    </message>
-    <message>
-      <source>unknown category</source>
-      <translation>未知类别</translation>
-    </message>
-    <message>
-      <source>unreadable JSON</source>
-      <translation>JSON 无法读取</translation>
-    </message>
-    <message>
-      <source>unreadable photo</source>
-      <translation>照片无法读取</translation>
+      <source>{0} is missing</source>
+      <translation>{0} 缺失</translation>
     </message>
     <message>
       <source>{0} is not a GeoJSON FeatureCollection.</source>
@@ -2258,6 +2206,341 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>{0} of them reach the per-day rate and the valid rate.</source>
       <translation>其中 {0} 人达到日均上报量和有效率要求。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Labels</name>
+    <message>
+      <source>(empty)</source>
+      <translation>（空）</translation>
+    </message>
+    <message>
+      <source>16 digits (GB/T 30428.2-2013)</source>
+      <translation>16 位（GB/T 30428.2-2013）</translation>
+    </message>
+    <message>
+      <source>17 digits (2026 form)</source>
+      <translation>17 位（2026 版）</translation>
+    </message>
+    <message>
+      <source>Accept new</source>
+      <translation>新增入库</translation>
+    </message>
+    <message>
+      <source>BD-09 (Baidu)</source>
+      <translation>BD-09（百度坐标）</translation>
+    </message>
+    <message>
+      <source>Duplicate</source>
+      <translation>判为重复</translation>
+    </message>
+    <message>
+      <source>GCJ-02 (Chinese map SDKs)</source>
+      <translation>GCJ-02（国测局坐标）</translation>
+    </message>
+    <message>
+      <source>Has issues</source>
+      <translation>退回补充</translation>
+    </message>
+    <message>
+      <source>ODK Central {0}, project {1}, form {2}</source>
+      <translation>ODK Central {0}，项目 {1}，表单 {2}</translation>
+    </message>
+    <message>
+      <source>Reject</source>
+      <translation>驳回</translation>
+    </message>
+    <message>
+      <source>Update existing</source>
+      <translation>更新已有部件</translation>
+    </message>
+    <message>
+      <source>accepted</source>
+      <translation>已入库</translation>
+    </message>
+    <message>
+      <source>area out of range</source>
+      <translation>面积超出范围</translation>
+    </message>
+    <message>
+      <source>attributes changed</source>
+      <translation>属性变更</translation>
+    </message>
+    <message>
+      <source>automatic</source>
+      <translation>自动识别</translation>
+    </message>
+    <message>
+      <source>census import</source>
+      <translation>普查导入</translation>
+    </message>
+    <message>
+      <source>code not matching its administrative unit</source>
+      <translation>代码与所在行政区划不符</translation>
+    </message>
+    <message>
+      <source>component</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>corrected</source>
+      <translation>已纠正</translation>
+    </message>
+    <message>
+      <source>created</source>
+      <translation>新建</translation>
+    </message>
+    <message>
+      <source>device export</source>
+      <translation>设备导出</translation>
+    </message>
+    <message>
+      <source>device export {0}</source>
+      <translation>设备导出 {0}</translation>
+    </message>
+    <message>
+      <source>device history</source>
+      <translation>设备历史</translation>
+    </message>
+    <message>
+      <source>duplicate</source>
+      <translation>重复</translation>
+    </message>
+    <message>
+      <source>duplicate code</source>
+      <translation>代码重复</translation>
+    </message>
+    <message>
+      <source>duplicate within tolerance</source>
+      <translation>限差内重复</translation>
+    </message>
+    <message>
+      <source>en</source>
+      <translation>zh_CN</translation>
+    </message>
+    <message>
+      <source>event</source>
+      <translation>事件</translation>
+    </message>
+    <message>
+      <source>far from the main roads, corrected it lies on one</source>
+      <translation>远离主要道路，纠偏后位于道路上</translation>
+    </message>
+    <message>
+      <source>gap</source>
+      <translation>缝隙</translation>
+    </message>
+    <message>
+      <source>geometry kind vs class</source>
+      <translation>几何类型与类别不符</translation>
+    </message>
+    <message>
+      <source>has issues</source>
+      <translation>已退回</translation>
+    </message>
+    <message>
+      <source>identifier county vs grid</source>
+      <translation>标识码区县与网格不符</translation>
+    </message>
+    <message>
+      <source>identifier not unique</source>
+      <translation>标识码不唯一</translation>
+    </message>
+    <message>
+      <source>identifier structure</source>
+      <translation>标识码结构</translation>
+    </message>
+    <message>
+      <source>impossible time</source>
+      <translation>时间不合理</translation>
+    </message>
+    <message>
+      <source>inbox table {0}</source>
+      <translation>收件表 {0}</translation>
+    </message>
+    <message>
+      <source>invalid geometry</source>
+      <translation>几何无效</translation>
+    </message>
+    <message>
+      <source>kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>line</source>
+      <translation>线</translation>
+    </message>
+    <message>
+      <source>main road</source>
+      <translation>主要道路</translation>
+    </message>
+    <message>
+      <source>main roads</source>
+      <translation>主要道路</translation>
+    </message>
+    <message>
+      <source>main roads table</source>
+      <translation>主要道路表</translation>
+    </message>
+    <message>
+      <source>malformed code</source>
+      <translation>代码格式错误</translation>
+    </message>
+    <message>
+      <source>mandatory attribute missing</source>
+      <translation>缺少必填属性</translation>
+    </message>
+    <message>
+      <source>missing</source>
+      <translation>缺失</translation>
+    </message>
+    <message>
+      <source>moved</source>
+      <translation>移位</translation>
+    </message>
+    <message>
+      <source>moved {0} m</source>
+      <translation>移动 {0} 米</translation>
+    </message>
+    <message>
+      <source>new</source>
+      <translation>新增</translation>
+    </message>
+    <message>
+      <source>no position</source>
+      <translation>无位置</translation>
+    </message>
+    <message>
+      <source>not a JPEG</source>
+      <translation>不是 JPEG 图片</translation>
+    </message>
+    <message>
+      <source>not declared (checked as WGS84)</source>
+      <translation>未声明（按 WGS84 检查偏移）</translation>
+    </message>
+    <message>
+      <source>outside every grid</source>
+      <translation>不在任何网格内</translation>
+    </message>
+    <message>
+      <source>outside the administrative units</source>
+      <translation>超出行政区划</translation>
+    </message>
+    <message>
+      <source>outside the city</source>
+      <translation>位于城区之外</translation>
+    </message>
+    <message>
+      <source>overlap</source>
+      <translation>重叠</translation>
+    </message>
+    <message>
+      <source>patrol routes table</source>
+      <translation>巡查路线表</translation>
+    </message>
+    <message>
+      <source>pending</source>
+      <translation>待审核</translation>
+    </message>
+    <message>
+      <source>photo GPS</source>
+      <translation>照片GPS</translation>
+    </message>
+    <message>
+      <source>photo missing</source>
+      <translation>照片缺失</translation>
+    </message>
+    <message>
+      <source>point</source>
+      <translation>点</translation>
+    </message>
+    <message>
+      <source>polygon</source>
+      <translation>面</translation>
+    </message>
+    <message>
+      <source>quarantined</source>
+      <translation>已隔离</translation>
+    </message>
+    <message>
+      <source>rejected</source>
+      <translation>已驳回</translation>
+    </message>
+    <message>
+      <source>retired</source>
+      <translation>注销</translation>
+    </message>
+    <message>
+      <source>sliver</source>
+      <translation>狭长碎面</translation>
+    </message>
+    <message>
+      <source>status changed</source>
+      <translation>状态变更</translation>
+    </message>
+    <message>
+      <source>stored grid vs position</source>
+      <translation>记录网格与位置不符</translation>
+    </message>
+    <message>
+      <source>taken {0} h from the report time</source>
+      <translation>拍摄时间与上报时间相差 {0} 小时</translation>
+    </message>
+    <message>
+      <source>taken {0} m from the reported position</source>
+      <translation>拍摄位置距上报位置 {0} 米</translation>
+    </message>
+    <message>
+      <source>the photo's GPS position cannot be read</source>
+      <translation>无法读取照片GPS位置</translation>
+    </message>
+    <message>
+      <source>the photo's GPS position is the declared one before the shift</source>
+      <translation>照片GPS位置经偏移后即为上报位置</translation>
+    </message>
+    <message>
+      <source>the photo's time cannot be read</source>
+      <translation>无法读取照片拍摄时间</translation>
+    </message>
+    <message>
+      <source>this device's positions are consistently shifted</source>
+      <translation>该设备的坐标持续存在偏移</translation>
+    </message>
+    <message>
+      <source>unchanged</source>
+      <translation>未变</translation>
+    </message>
+    <message>
+      <source>unknown category</source>
+      <translation>未知类别</translation>
+    </message>
+    <message>
+      <source>unknown class</source>
+      <translation>未知类别</translation>
+    </message>
+    <message>
+      <source>unreadable</source>
+      <translation>无法读取</translation>
+    </message>
+    <message>
+      <source>unreadable JSON</source>
+      <translation>JSON 无法读取</translation>
+    </message>
+    <message>
+      <source>unreadable photo</source>
+      <translation>照片无法读取</translation>
+    </message>
+    <message>
+      <source>updated</source>
+      <translation>已更新</translation>
+    </message>
+    <message>
+      <source>value outside its domain</source>
+      <translation>取值超出值域</translation>
+    </message>
+    <message>
+      <source>window area</source>
+      <translation>窗口地区</translation>
     </message>
   </context>
   <context>
@@ -2495,10 +2778,6 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
   <context>
     <name>ReviewDock</name>
     <message>
-      <source>Accept new</source>
-      <translation>新增入库</translation>
-    </message>
-    <message>
       <source>Agreement</source>
       <translation>属性一致</translation>
     </message>
@@ -2535,6 +2814,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>类别</translation>
     </message>
     <message>
+      <source>Class</source>
+      <translation>类别</translation>
+    </message>
+    <message>
       <source>Collector</source>
       <translation>采集员</translation>
     </message>
@@ -2549,10 +2832,6 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Distance (m)</source>
       <translation>距离（米）</translation>
-    </message>
-    <message>
-      <source>Duplicate</source>
-      <translation>重复</translation>
     </message>
     <message>
       <source>Every decision you make names this user.</source>
@@ -2573,10 +2852,6 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Grid</source>
       <translation>网格</translation>
-    </message>
-    <message>
-      <source>Has issues</source>
-      <translation>退回</translation>
     </message>
     <message>
       <source>Likely a repeat of submission {0} ({1:.0f} m away, {2:.0f} min later).</source>
@@ -2619,10 +2894,6 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>刷新</translation>
     </message>
     <message>
-      <source>Reject</source>
-      <translation>驳回</translation>
-    </message>
-    <message>
       <source>Resp. grid</source>
       <translation>责任网格</translation>
     </message>
@@ -2663,56 +2934,24 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>照片无法读取</translation>
     </message>
     <message>
-      <source>Update existing</source>
-      <translation>更新已有</translation>
-    </message>
-    <message>
-      <source>accepted</source>
-      <translation>已入库</translation>
-    </message>
-    <message>
-      <source>duplicate</source>
-      <translation>重复</translation>
-    </message>
-    <message>
       <source>grid code or prefix</source>
       <translation>网格代码或前缀</translation>
-    </message>
-    <message>
-      <source>has issues</source>
-      <translation>已退回</translation>
     </message>
     <message>
       <source>likely repeat</source>
       <translation>疑似重复</translation>
     </message>
     <message>
-      <source>pending</source>
-      <translation>待审核</translation>
-    </message>
-    <message>
       <source>position corrected (GCJ-02/BD-09)</source>
       <translation>位置已纠偏（GCJ-02/BD-09）</translation>
-    </message>
-    <message>
-      <source>quarantined</source>
-      <translation>已隔离</translation>
     </message>
     <message>
       <source>reason (needed to reject or send back)</source>
       <translation>原因（驳回或退回时必填）</translation>
     </message>
     <message>
-      <source>rejected</source>
-      <translation>已驳回</translation>
-    </message>
-    <message>
       <source>suspected GCJ-02/BD-09</source>
       <translation>疑似 GCJ-02/BD-09 坐标</translation>
-    </message>
-    <message>
-      <source>updated</source>
-      <translation>已更新</translation>
     </message>
     <message>
       <source>{0} not yet written back to the server.</source>
@@ -2823,6 +3062,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>Choose the QGIS authentication configuration of your ODK account.</source>
       <translation>请选择您的 ODK 账号所在的 QGIS 认证配置。</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
     </message>
     <message>
       <source>Coordinates sent</source>
@@ -3264,8 +3507,8 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>新建图层</translation>
     </message>
     <message>
-      <source>Created {0} ({1}).</source>
-      <translation>已新建 {0}（{1}）。</translation>
+      <source>Created {0}.</source>
+      <translation>已新建 {0}。</translation>
     </message>
     <message>
       <source>Digitise on the map: {0}</source>
@@ -3284,8 +3527,8 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>请先打开工作空间，再新建专题图层。</translation>
     </message>
     <message>
-      <source>Saved in the workspace table {0}, which the patrol coverage checks read.</source>
-      <translation>保存在工作空间表 {0} 中，巡查覆盖率检查读取该表。</translation>
+      <source>Saved in the workspace's {0}, which the patrol coverage checks read.</source>
+      <translation>保存在工作空间的{0}中，巡查覆盖率检查读取该表。</translation>
     </message>
     <message>
       <source>Some template files were not loaded: {0}</source>
@@ -3595,16 +3838,16 @@ Rules: {3}.</source>
       <translation>连接并读取数据库结构状态</translation>
     </message>
     <message>
-      <source>Connected (EPSG:{0}, component identifiers {1}).</source>
-      <translation>已连接（EPSG:{0}，部件标识码 {1}）。</translation>
-    </message>
-    <message>
       <source>Connected to the project's workspace {0}.</source>
       <translation>已连接到项目的工作空间 {0}。</translation>
     </message>
     <message>
       <source>Connected to {0}.</source>
       <translation>已连接到 {0}。</translation>
+    </message>
+    <message>
+      <source>Connected. EPSG:{0}; component identifiers: {1}.</source>
+      <translation>已连接。坐标系 EPSG:{0}；部件标识码：{1}。</translation>
     </message>
     <message>
       <source>Connection</source>

@@ -257,7 +257,7 @@ def test_std17_scheme_identifiers(ws17):
         b = census.create_component(
             c, ws17, draft(class_code="01001", geom=Point(X0 + 60, Y0 + 50)), "tester"
         )
-        with pytest.raises(ValidationFailed, match="std17"):
+        with pytest.raises(ValidationFailed, match=r"class table of 17 digits \(2026 form\)"):
             census.create_component(c, ws17, draft(class_code="0101"), "tester")
     assert (a.identifier, b.identifier) == ("32050801001000001", "32050801001000002")
     with census.write_transaction(ws17) as c:

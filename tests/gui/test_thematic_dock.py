@@ -96,10 +96,11 @@ def test_bound_templates_show_the_workspace_tables(plugin):
         if dock.template_list.item(i).text().startswith("主要道路")
     )
     dock.template_list.setCurrentRow(row)
-    assert "main_roads, kind = main_road" in dock.details.text()
+    assert "main roads table (kind: main road)" in dock.details.text()
     info = dock.create_selected()
     assert info is not None and info.table_name == "main_roads:main_road"
-    assert dock.layer_list.item(0).text() == "主要道路  (main_roads, kind = main_road)"
+    assert dock.layer_list.item(0).text() == "主要道路 (main roads table, kind: main road)"
+    assert dock.layer_list.item(0).toolTip() == "main_roads, kind = main_road"
     assert dock.create_selected() is None  # one layer per binding
     assert "already has a layer" in dock.status.text()
     layers = load_workspace_layers(ctx.workspace, QgsProject.instance())

@@ -1,11 +1,25 @@
-"""Debian's qgis_process sees the packaged plugin's Processing provider and its algorithms."""
+"""Debian's qgis_process sees the packaged plugin's Processing provider and runs every one of
+its algorithms, outputs read back."""
 
 from __future__ import annotations
 
+import functools
 import json
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
+import pytest
 import qgis_process_helper
+from qgis.core import NULL
 from qgis_process_helper import PLUGIN, run_qgis_process
+from sqlalchemy import create_engine, insert, text
+
+from tests.fixtures import small_workspace
 
 # fixtures; redundant once tests/conftest.py loads qgis_process_helper as a plugin
 plugin_zip = qgis_process_helper.plugin_zip
@@ -52,3 +66,303 @@ def test_algorithm_help(installed_profile):
     done = run_qgis_process(["help", ids[0]], installed_profile)
     assert done.returncode == 0, done.stderr
     assert ids[0] in done.stdout
+
+
+# -- every algorithm of the provider, run by qgis_process from the installed zip -----------
+# A small GeoPackage workspace (tests/small_workspace.py) with two defects planted: a seventh
+# unit grid overlapping the first one, and five GPS fixes 55 m off the prescribed route.
+# The runs go two at a time (2 cores); each output is opened and checked here.
+
+X0, Y0 = small_workspace.X0, small_workspace.Y0
+
+
+@dataclass
+class Case:
+    alg: str
+    params: Callable[[Path, Path, str], dict[str, str]]  # (workspace, out folder, PG source)
+    check: Callable[[dict[str, Any], Path, Path], None]  # (results, out folder, workspace)
+
+
+def _seed_defects(ws) -> None:
+    s = ws.schema
+    when = datetime(2026, 11, 2, 1, 33, 20, tzinfo=timezone.utc)
+    with ws.begin() as c:
+        c.execute(
+            insert(s.unit_grids).values(
+                code="320508001001007",
+                community_code="320508001001",
+                responsible="平江社区",
+                area_m2=2500.0,
+                geom=small_workspace._square(X0 + 50, Y0 + 150, 50, 50),
+            )
+        )
+        c.execute(
+            insert(s.track_points),
+            [
+                dict(
+                    collector_code="C01",
+                    device_id="dev-1",
+                    fix_time=when + timedelta(seconds=10 * k),
+                    accuracy_m=5.0,
+                    geom=small_workspace._point(X0 + 205 + 10 * k, Y0 + 150),
+                )
+                for k in range(5)
+            ],
+        )
+
+
+@pytest.fixture(scope="module")
+def alg_workspace(tmp_path_factory) -> Path:
+    from citymgmt_plugin.core.workspace.store import Workspace, upgrade
+
+    path = tmp_path_factory.mktemp("alg-workspace") / "office.gpkg"
+    upgrade(str(path))
+    ws = Workspace.open(str(path))
+    try:
+        small_workspace.seed_small_workspace(ws)
+        _seed_defects(ws)
+    finally:
+        ws.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def pg_components(pg_url, qgis_app) -> Iterator[str]:
+    """The small workspace in PostGIS; its point components and unit grids as Processing
+    layer strings (``postgres://`` + the data source URI)."""
+    from citymgmt_plugin.core.qgis.layers import layer_source
+    from citymgmt_plugin.core.workspace.store import Workspace, upgrade
+
+    schema = "q_" + uuid.uuid4().hex[:12]
+    spec = f"{pg_url}?schema={schema}"
+    upgrade(spec)
+    ws = Workspace.open(spec)
+    try:
+        small_workspace.seed_small_workspace(ws)
+        # a geometry-generic column: the postgres provider needs the type, as the plugin's
+        # own "components (point)" layer gives it
+        source, provider = layer_source(ws, "components", None, "Point")
+        grids, _ = layer_source(ws, "unit_grids")
+    finally:
+        ws.close()
+    assert provider == "postgres"
+    yield f"postgres://{source}", f"postgres://{grids}"
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def _layer(ws: Path, name: str, subset: str = "") -> str:
+    return f"{ws}|layername={name}" + (f"|subset={subset}" if subset else "")
+
+
+def _read(source: str) -> tuple[list[str], list[dict[str, Any]]]:
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(str(source), "output", "ogr")
+    assert layer.isValid(), f"output not readable: {source}"
+    names = layer.fields().names()
+    rows = []
+    for f in layer.getFeatures():
+        row = {n: (None if f[n] is None or f[n] == NULL else f[n]) for n in names}
+        row["_geometry"] = f.geometry() if f.hasGeometry() else None
+        rows.append(row)
+    return names, rows
+
+
+def _topology_check(results, out, ws):
+    assert results["GRIDS_CHECKED"] == 7
+    assert results["OVERLAP"] == 1 and results["ERRORS"] >= 1
+    _names, rows = _read(results["OUTPUT"])
+    assert len(rows) == results["ERRORS"]
+    (overlap,) = [r for r in rows if r["type"] == "overlap"]
+    assert {overlap["grid_code"], overlap["other_code"]} == {"320508001001001", "320508001001007"}
+    assert overlap["_geometry"].area() == pytest.approx(2500, rel=1e-6)
+
+
+def _coverage_check(results, out, ws):
+    _names, grids = _read(results["OUTPUT"])
+    assert len(grids) == results["grids"] == 7
+    assert sum(r["road_m"] for r in grids) == pytest.approx(results["road_m"])
+    assert sum(r["covered_m"] for r in grids) == pytest.approx(results["covered_m"])
+    assert 0 < results["covered_m"] < results["road_m"]
+    assert results["fixes_used"] == 25
+    _names, gaps = _read(results["GAPS"])
+    assert gaps and all(g["_geometry"].length() > 0 for g in gaps)
+    assert sum(g["length_m"] for g in gaps) == pytest.approx(
+        results["road_m"] - results["covered_m"], abs=0.01
+    )
+
+
+def _deviation_check(results, out, ws):
+    _names, days = _read(results["OUTPUT"])
+    assert [r["collector"] for r in days] == ["C01"]
+    off, total = float(days[0]["off_m"]), float(days[0]["patrol_m"])  # CSV: text
+    assert 0 < off < total
+    _names, stretches = _read(results["OFFROUTE"])
+    assert stretches and {s["collector"] for s in stretches} == {"C01"}
+    assert all(s["_geometry"].length() > 0 for s in stretches)
+
+
+def _kpi_check(results, out, ws):
+    assert results["REPORTS"] == 4 and results["VALID_REPORTS"] == 2
+    _names, overall = _read(results["OUTPUT_OVERALL"])
+    kpis = {r["kpi"]: r for r in overall}
+    assert kpis["valid_rate"]["value"] == pytest.approx(0.5)
+    _names, collectors = _read(results["OUTPUT_COLLECTORS"])
+    assert [r["collector"] for r in collectors] == ["C01"]
+    _names, hours = _read(results["OUTPUT_HOURS"])
+    assert len(hours) == 24
+
+
+def _qa_check(results, out, ws, checked=6):
+    counts = json.loads(results["COUNTS"])
+    assert results["CHECKED"] == checked
+    assert results["TOTAL"] == sum(counts.values()) > 0
+    assert results["GRID_MISMATCH"] >= 1  # the small workspace files every one in grid 001
+    _names, errors = _read(results["OUTPUT"])
+    assert len(errors) == results["TOTAL"]
+    assert {e["rule"] for e in errors} == {k for k, v in counts.items() if v}
+    assert all(e["identifier"] for e in errors)
+
+
+def _create_check(results, out, ws):
+    from citymgmt_plugin.core.thematic.tables import thematic_layers
+    from citymgmt_plugin.core.workspace.store import Workspace
+
+    assert results["TEMPLATE_ID"] == "construction_zones"
+    names, rows = _read(results["OUTPUT"])
+    assert rows == [] and {"name", "category", "status", "surveyor"} <= set(names)
+    workspace = Workspace.open(str(ws))
+    try:
+        registered = {i.table_name: i.template for i in thematic_layers(workspace)}
+    finally:
+        workspace.close()
+    assert registered[results["TABLE"]] == "construction_zones"
+
+
+def _stats_check(results, out, ws):
+    _names, rows = _read(results["OUTPUT"])
+    assert [(r["grid_code"], int(r["count"])) for r in rows] == [("320508001001005", 1)]
+    assert float(rows[0]["area_m2"]) == pytest.approx(40 * 30)  # CSV: text
+
+
+CASES = {
+    "gridtopology": Case(
+        "citymgmt:gridtopology",
+        lambda ws, out, pg: {
+            "GRIDS": _layer(ws, "unit_grids"),
+            "GRID_CODE_FIELD": "code",
+            "ADMIN": _layer(ws, "admin_units", "level='community'"),
+            "OUTPUT": str(out / "grid_errors.gpkg"),
+        },
+        _topology_check,
+    ),
+    "patrolcoverage": Case(
+        "citymgmt:patrolcoverage",
+        lambda ws, out, pg: {
+            "GRIDS": _layer(ws, "unit_grids"),
+            "GRID_CODE_FIELD": "code",
+            "ROADS": _layer(ws, "main_roads"),
+            "TRACKS": _layer(ws, "track_points"),
+            "COLLECTOR_FIELD": "collector_code",
+            "TIME_FIELD": "fix_time",
+            "OUTPUT": str(out / "coverage.gpkg"),
+            "GAPS": str(out / "gaps.shp"),
+        },
+        _coverage_check,
+    ),
+    "routedeviation": Case(
+        "citymgmt:routedeviation",
+        lambda ws, out, pg: {
+            "TRACKS": _layer(ws, "track_points"),
+            "COLLECTOR_FIELD": "collector_code",
+            "TIME_FIELD": "fix_time",
+            "ROUTES": _layer(ws, "patrol_routes"),
+            "ROUTE_COLLECTOR_FIELD": "collector_code",
+            "OUTPUT": str(out / "deviation.csv"),
+            "OFFROUTE": str(out / "offroute.geojson"),
+        },
+        _deviation_check,
+    ),
+    "reportingkpi": Case(
+        "citymgmt:reportingkpi",
+        lambda ws, out, pg: {
+            "SUBMISSIONS": _layer(ws, "submissions"),
+            "TIME_FIELD": "received_at",
+            "GRIDS": _layer(ws, "unit_grids"),
+            "GRID_CODE_FIELD": "code",
+            "OUTPUT_OVERALL": str(out / "kpi.gpkg"),
+            "OUTPUT_GRIDS": str(out / "kpi_grids.gpkg"),
+            "OUTPUT_COLLECTORS": str(out / "kpi_collectors.xlsx"),
+            "OUTPUT_HOURS": str(out / "kpi_hours.csv"),
+        },
+        _kpi_check,
+    ),
+    "censusqa": Case(
+        "citymgmt:censusqa",
+        lambda ws, out, pg: {
+            "INPUT": _layer(ws, "components"),
+            "GRIDS": _layer(ws, "unit_grids"),
+            "GRID_CODE_FIELD": "code",
+            "OUTPUT": str(out / "qa.gpkg"),
+        },
+        _qa_check,
+    ),
+    "censusqa-postgis": Case(
+        "citymgmt:censusqa",
+        lambda ws, out, pg: {
+            "INPUT": pg[0],
+            "GRIDS": pg[1],
+            "GRID_CODE_FIELD": "code",
+            "OUTPUT": str(out / "qa_postgis.gpkg"),
+        },
+        functools.partial(_qa_check, checked=4),  # the point components
+    ),
+    "createthematiclayer": Case(
+        "citymgmt:createthematiclayer",
+        lambda ws, out, pg: {"TEMPLATE": "construction_zones", "WORKSPACE": str(ws)},
+        _create_check,
+    ),
+    "thematicstats": Case(
+        "citymgmt:thematicstats",
+        lambda ws, out, pg: {
+            "THEMATIC": _layer(ws, small_workspace.THEMATIC_TABLE),
+            "GRIDS": _layer(ws, "unit_grids"),
+            "GRID_CODE_FIELD": "code",
+            "OUTPUT": str(out / "stats.csv"),
+        },
+        _stats_check,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def alg_runs(installed_profile, alg_workspace, pg_components, tmp_path_factory):
+    """Every case through ``qgis_process.bin --json run``, two at a time."""
+
+    def run(name: str) -> tuple[str, Any, Path]:
+        case = CASES[name]
+        out = tmp_path_factory.mktemp(f"alg-{name}")
+        params = case.params(alg_workspace, out, pg_components)
+        args = ["run", case.alg, "--", *(f"{k}={v}" for k, v in params.items())]
+        return name, run_qgis_process(args, installed_profile, json_output=True), out
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return {name: (done, out) for name, done, out in pool.map(run, sorted(CASES))}
+
+
+def test_every_algorithm_of_the_provider_is_run():
+    assert {case.alg for case in CASES.values()} == source_algorithm_ids()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_algorithm_runs_from_the_installed_zip(alg_runs, alg_workspace, qgis_app, name):
+    """qgis_process with the profile's plugin (bundled wheels, no venv) runs the algorithm;
+    its outputs are opened and checked."""
+    done, out = alg_runs[name]
+    assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    results = json.loads(done.stdout)["results"]
+    CASES[name].check(results, out, alg_workspace)

@@ -19,6 +19,7 @@ import shapely
 
 from ..codes import id_schemes
 from ..i18n import tr
+from ..labels import geometry_kind_label, qa_rule_label, scheme_label
 from ..workspace.schema.census import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
 from .geo import GridIndex, anchors
 from .validation import DOMAINS, field_label
@@ -60,18 +61,8 @@ QA_FIELDS = (
 
 
 def rule_label(rule: str) -> str:
-    return {
-        "identifier_format": tr("CensusQA", "identifier structure"),
-        "identifier_unique": tr("CensusQA", "identifier not unique"),
-        "identifier_county": tr("CensusQA", "identifier county vs grid"),
-        "grid_mismatch": tr("CensusQA", "stored grid vs position"),
-        "outside_grids": tr("CensusQA", "outside every grid"),
-        "duplicate": tr("CensusQA", "duplicate within tolerance"),
-        "mandatory": tr("CensusQA", "mandatory attribute missing"),
-        "domain": tr("CensusQA", "value outside its domain"),
-        "class_unknown": tr("CensusQA", "unknown class"),
-        "geometry_kind": tr("CensusQA", "geometry kind vs class"),
-    }.get(rule, rule)
+    """The translated label of a QA rule id."""
+    return qa_rule_label(rule)
 
 
 @dataclass
@@ -184,7 +175,7 @@ def run_qa(
             i,
             "class_unknown",
             tr("CensusQA", "Class {0} is not in the {1} class table.").format(
-                cls_col[i], scheme_col[i]
+                cls_col[i], scheme_label(scheme_col[i])
             ),
         )
     wrong = (want_kind != None) & present & (want_kind != have_kind)  # noqa: E711
@@ -193,7 +184,7 @@ def run_qa(
             i,
             "geometry_kind",
             tr("CensusQA", "Class {0} needs a {1}; the geometry is a {2}.").format(
-                cls_col[i], want_kind[i], have_kind[i]
+                cls_col[i], geometry_kind_label(want_kind[i]), geometry_kind_label(have_kind[i])
             ),
         )
     for i in np.nonzero(~present)[0]:

@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, func, or_, select
 
 from ..i18n import tr
+from ..labels import describe_changes, reconcile_kind_label
 from ..private_files import open_private, private_dir, write_private_text
 from ..workspace.schema.census import RETIRED_STATUSES
 from ..workspace.store import Workspace, audit
@@ -44,14 +45,8 @@ COMPARED = tuple(f for f in EDITABLE_FIELDS)
 
 
 def kind_label(kind: str) -> str:
-    return {
-        "new": tr("Census", "new"),
-        "unchanged": tr("Census", "unchanged"),
-        "changed": tr("Census", "attributes changed"),
-        "moved": tr("Census", "moved"),
-        "missing": tr("Census", "missing"),
-        "duplicate": tr("Census", "duplicate"),
-    }.get(kind, kind)
+    """The translated label of a reconciliation kind."""
+    return reconcile_kind_label(kind)
 
 
 @dataclass
@@ -489,12 +484,7 @@ def apply_reconciliation(
 
 
 def _fmt_changes(changes: dict[str, list[Any]]) -> str:
-    parts = []
-    for f, (old, new) in changes.items():
-        if f == "geom":
-            continue
-        parts.append(f"{f}: {old if old is not None else ''} → {new if new is not None else ''}")
-    return "; ".join(parts)
+    return describe_changes({f: v for f, v in changes.items() if f != "geom"})
 
 
 def _write_report_csv(recon: Reconciliation, csv_path: Path) -> None:

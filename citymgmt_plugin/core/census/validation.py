@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select
 
 from ..codes import id_schemes, validate_component_id
 from ..i18n import tr
+from ..labels import field_label, geometry_kind_label, scheme_label
 from ..workspace.schema.census import ACCURACY_CLASSES, COMPONENT_STATUSES, DATA_SOURCES
 from ..workspace.store import Workspace
 from .errors import Problem
@@ -37,30 +38,6 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "data_source": DATA_SOURCES,
     "accuracy_class": ACCURACY_CLASSES,
 }
-
-
-def field_label(name: str) -> str:
-    """The form label of a component attribute (translated)."""
-    labels = {
-        "identifier": tr("CensusField", "Identifier"),
-        "class_code": tr("CensusField", "Class code"),
-        "name": tr("CensusField", "Name"),
-        "dept_code": tr("CensusField", "Department code"),
-        "dept_name": tr("CensusField", "Department name"),
-        "owner_code": tr("CensusField", "Owner code"),
-        "owner_name": tr("CensusField", "Owner name"),
-        "maint_code": tr("CensusField", "Maintainer code"),
-        "maint_name": tr("CensusField", "Maintainer name"),
-        "grid_code": tr("CensusField", "Unit grid"),
-        "status": tr("CensusField", "Status"),
-        "initial_date": tr("CensusField", "Initial date"),
-        "change_date": tr("CensusField", "Change date"),
-        "data_source": tr("CensusField", "Data source"),
-        "accuracy_class": tr("CensusField", "Accuracy class"),
-        "note": tr("CensusField", "Note"),
-        "geom": tr("CensusField", "Geometry"),
-    }
-    return labels.get(name, name)
 
 
 @dataclass(frozen=True)
@@ -168,9 +145,9 @@ def check_class(info: ClassInfo | None, scheme: str, class_code: str) -> list[Pr
             Problem(
                 "class_unknown",
                 "class_code",
-                tr("Census", "Class {0} is not in this workspace's class table ({1}).").format(
-                    class_code or "?", scheme
-                ),
+                tr(
+                    "Census", "Class {0} is not in this workspace's class table of {1} identifiers."
+                ).format(class_code or "?", scheme_label(scheme)),
             )
         ]
     return []
@@ -186,21 +163,16 @@ def check_geometry(info: ClassInfo | None, geom: BaseGeometry | None) -> list[Pr
                 "geometry_kind",
                 "geom",
                 tr("Census", "Class {0} ({1}) is drawn as a {2}, not a {3}.").format(
-                    info.code, info.name, _kind_name(info.geometry_kind), _kind_name(kind)
+                    info.code,
+                    info.name,
+                    geometry_kind_label(info.geometry_kind),
+                    geometry_kind_label(kind),
                 ),
             )
         ]
     if geom is not None and not geom.is_valid:
         return [Problem("geometry_empty", "geom", tr("Census", "The geometry is not valid."))]
     return []
-
-
-def _kind_name(kind: str) -> str:
-    return {
-        "point": tr("Census", "point"),
-        "line": tr("Census", "line"),
-        "polygon": tr("Census", "polygon"),
-    }.get(kind, kind)
 
 
 def check_identifier(

@@ -41,6 +41,7 @@ import shapely
 
 from ..codes import validate_grid_code
 from ..i18n import tr
+from ..labels import geometry_kind_label
 
 _CTX = "Topology"
 
@@ -243,7 +244,9 @@ def check_grids(
             GridError(
                 "invalid",
                 codes_s[k] or None,
-                tr(_CTX, "Grid geometry is a {0}, not a polygon.").format(geoms[k].geom_type),
+                tr(_CTX, "Grid geometry is a {0}, not a polygon.").format(
+                    geometry_kind_label(geoms[k].geom_type)
+                ),
                 None,
             )
         )

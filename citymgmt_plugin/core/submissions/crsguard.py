@@ -34,6 +34,7 @@ import shapely
 
 from .. import chinacrs
 from ..i18n import tr
+from ..labels import crs_evidence_label, join
 from .records import OUTSIDE_CITY, SUSPECTED_GCJ02, reason_code
 
 _CTX = "Intake"
@@ -74,12 +75,7 @@ def describe_flag(flag: str | None) -> str:
     if parsed is None:
         return ""
     name = "BD-09" if parsed.system == "BD09" else "GCJ-02"
-    labels = {
-        EXIF: tr(_CTX, "the photo's GPS position is the declared one before the shift"),
-        DEVICE: tr(_CTX, "this device's positions are consistently shifted"),
-        ROADS: tr(_CTX, "far from the main roads, corrected it lies on one"),
-    }
-    why = "; ".join(labels.get(e, e) for e in parsed.evidence)
+    why = join((crs_evidence_label(e) for e in parsed.evidence), "; ")
     if parsed.corrected:
         return tr(_CTX, "{0} position, corrected ({1}).").format(name, why)
     return tr(_CTX, "Position looks {0}-shifted ({1}); kept as declared.").format(name, why)

@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, or_, select, update
 
 from ..i18n import tr
+from ..labels import crs_evidence_short_label, join, source_label
 from ..workspace.store import Workspace, audit
 from . import crsguard
 from .normalise import (
@@ -86,7 +87,7 @@ class IngestReport:
             "{0}: read {1}, new {2}, edited {3}, unchanged {4}, quarantined {5}, "
             "suspected GCJ-02 {6}, photos downloaded {7} (unchanged {8}).",
         ).format(
-            self.source,
+            source_label(self.source),
             self.read,
             self.inserted,
             self.edited,
@@ -104,8 +105,9 @@ class IngestReport:
             ).format(
                 self.corrected,
                 self.flagged - self.corrected,
-                ", ".join(f"{k} {v}" for k, v in sorted(self.flags.items())) or "-",
-                ", ".join(sorted(self.gcj_devices)) or "-",
+                join(f"{crs_evidence_short_label(k)} {v}" for k, v in sorted(self.flags.items()))
+                or "-",
+                join(sorted(self.gcj_devices)) or "-",
             )
         if self.duplicates:
             text += " " + tr(_CTX, "Likely duplicates of earlier submissions: {0}.").format(

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, func, select
 
 from .. import chinacrs
 from ..i18n import tr
+from ..labels import join, labelled, quarantine_reason_label
 from ..workspace.schema import Schema
 from .records import (
     IMPOSSIBLE_TIME,
@@ -37,6 +38,7 @@ from .records import (
     OUTSIDE_CITY,
     UNKNOWN_CATEGORY,
     UNREADABLE_JSON,
+    UNREADABLE_PHOTO,
     RawSubmission,
 )
 
@@ -602,17 +604,20 @@ def describe_reason(reason: str | None) -> str:
     """The quarantine reason for people (translated), from its stored code and detail."""
     if not reason:
         return ""
-    labels = {
-        NO_POSITION: tr(_CTX, "no position"),
-        OUTSIDE_CITY: tr(_CTX, "outside the city"),
-        UNKNOWN_CATEGORY: tr(_CTX, "unknown category"),
-        UNREADABLE_JSON: tr(_CTX, "unreadable JSON"),
-        "unreadable_photo": tr(_CTX, "unreadable photo"),
-        IMPOSSIBLE_TIME: tr(_CTX, "impossible time"),
-    }
     parts = []
     for item in reason.split("; "):
         code, _, detail = item.partition(":")
-        label = labels.get(code.strip(), code.strip())
-        parts.append(f"{label}: {detail.strip()}" if detail.strip() else label)
-    return "; ".join(parts)
+        label = quarantine_reason_label(code.strip())
+        detail = _reason_detail(code.strip(), detail.strip())
+        parts.append(labelled(label, detail) if detail else label)
+    return join(parts, "; ")
+
+
+def _reason_detail(code: str, detail: str) -> str:
+    """What is worth showing of a reason's detail: no "None, None" for a missing position;
+    a missing photo's file name with a translated "missing"."""
+    if code == NO_POSITION and all(p.strip() in ("None", "nan", "") for p in detail.split(",")):
+        return ""
+    if code == UNREADABLE_PHOTO and detail.endswith(" missing"):
+        return tr(_CTX, "{0} is missing").format(detail[: -len(" missing")])
+    return "" if detail in ("-", "None") else detail

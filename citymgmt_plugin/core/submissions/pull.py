@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..i18n import tr
+from ..labels import join, source_label
 from ..workspace.store import Workspace
 from .accounts import AccountBindings, check_binding
 from .ingest import IngestError, IngestReport, ingest, source_configs
@@ -115,14 +116,17 @@ class PullOutcome:
                 )
             lines.append(text)
         lines += [
-            tr(_CTX, "{0}: not pulled. {1}").format(key, message) for key, message in self.problems
+            tr(_CTX, "{0}: not pulled. {1}").format(source_label(key), message)
+            for key, message in self.problems
         ]
         if self.error:
             lines.append(self.error)
         if self.cancelled:
             lines.append(tr(_CTX, "Pull cancelled: what was stored stays."))
         if self.not_reached:
-            lines.append(tr(_CTX, "Not pulled: {0}.").format(", ".join(self.not_reached)))
+            lines.append(
+                tr(_CTX, "Not pulled: {0}.").format(join(source_label(k) for k in self.not_reached))
+            )
         return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, func, or_, select, update
 
 from .. import census
 from ..i18n import tr
+from ..labels import labelled, submission_state_label
 from ..workspace.schema.census import COMPONENT_STATUSES
 from ..workspace.store import Workspace, audit
 from .duplicates import DuplicateLink, DuplicateRules, find_duplicates
@@ -56,7 +57,7 @@ class AlreadyDecided(ReviewError):
         self.at = at
         super().__init__(
             tr(_CTX, "Submission {0} was already decided ({1}) by {2}; reload it.").format(
-                submission_id, state or "?", by or "?"
+                submission_id, submission_state_label(state) if state else "?", by or "?"
             )
             if state not in DECIDABLE_STATES
             else tr(_CTX, "Submission {0} changed since it was loaded; reload it.").format(
@@ -488,7 +489,7 @@ def _census_change(
     pt = _point(row)
     reason = tr(_CTX, "Field submission {0}").format(row.instance_id)
     if d.reason:
-        reason += ": " + d.reason
+        reason = labelled(reason, d.reason)
     if d.decision == "accept_new":
         if row.kind == "event":
             return None  # an event case, no component

@@ -16,6 +16,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..i18n import tr
+from ..labels import join
 from .templates import Template, rule_title
 
 # Overlaps smaller than this (m² for areas, m for lines) are snapping noise on shared edges.
@@ -249,4 +250,4 @@ def check_feature(
 
 
 def describe(violations: Iterable[Violation]) -> str:
-    return "; ".join(str(v) for v in violations)
+    return join((str(v) for v in violations), "; ")

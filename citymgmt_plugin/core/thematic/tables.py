@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 
 from ..i18n import tr
+from ..labels import binding_label
 from ..sqlnames import SqlNameError, check_name, qualified, quote
 from ..workspace.schema.columns import convention
 from ..workspace.security import secure_new_table
@@ -307,7 +308,7 @@ def _bind_core_table(
             tr(
                 "Thematic",
                 "{0} is saved in the workspace table {1}; it cannot have a table of its own.",
-            ).format(tpl.title.zh, tpl.core_table)
+            ).format(tpl.title.zh, binding_label(tpl.core_table))
         )
     reg = ws.schema.thematic_layers
     layer_title = title or tpl.title.zh
@@ -318,7 +319,8 @@ def _bind_core_table(
         if taken is not None:
             raise ThematicError(
                 tr("Thematic", "The workspace already has a layer on {0} (template {1}).").format(
-                    name, taken
+                    binding_label(tpl.core_table, tpl.fixed),
+                    tpl.title.zh if taken == tpl.id else taken,
                 )
             )
         row_id = _register(conn, ws, tpl, name, layer_title, actor, audited_table=tpl.core_table)

@@ -1,0 +1,407 @@
+"""Labels for the identifiers the code stores, and punctuation for composed messages.
+
+Stored values stay stable identifiers (``accept_new``, ``polygon``, ``identifier_format``,
+``status`` …); what users read comes from here, one function per kind of identifier, each
+returning the translated label (an unknown value is returned as it is). Messages composed in
+code from translated parts use :func:`punct`, :func:`join`, :func:`labelled` and
+:func:`parens`, which pick full-width punctuation when the user's language is Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import tr
+
+_CTX = "Labels"
+
+# -- punctuation ---------------------------------------------------------------------------
+
+_FULL_WIDTH = {", ": "，", ": ": "：", "; ": "；", "(": "（", ")": "）", ",": "，", ":": "："}
+
+
+def chinese() -> bool:
+    """Whether messages are being translated into Chinese (the catalogue names its
+    language: "zh_CN" in the Chinese one, the English source "en" otherwise)."""
+    return tr(_CTX, "en").startswith("zh")
+
+
+def punct(mark: str) -> str:
+    """``", "``, ``": "``, ``"; "``, ``"("`` or ``")"`` as the user's language writes it."""
+    return _FULL_WIDTH.get(mark, mark) if chinese() else mark
+
+
+def join(parts: Iterable[Any], mark: str = ", ") -> str:
+    """``parts`` joined by ``mark`` (``", "`` or ``"; "``), full-width in Chinese."""
+    return punct(mark).join(str(p) for p in parts)
+
+
+def enumeration(parts: Iterable[Any]) -> str:
+    """A list of names: "a、b、c" in Chinese, "a, b, c" in English."""
+    return ("、" if chinese() else ", ").join(str(p) for p in parts)
+
+
+def labelled(label: str, value: Any) -> str:
+    """``label: value`` (``label：value`` in Chinese)."""
+    return f"{label}{punct(': ')}{value}"
+
+
+def parens(text: Any) -> str:
+    """`` (text)`` in English, ``（text）`` in Chinese."""
+    return f"（{text}）" if chinese() else f" ({text})"
+
+
+# -- geometry ------------------------------------------------------------------------------
+
+_SHAPE_KIND = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "LinearRing": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+
+
+def geometry_kind_label(kind: str | None) -> str:
+    """``point`` / ``line`` / ``polygon`` (also a geometry type such as ``MultiPolygon``)."""
+    kind = _SHAPE_KIND.get(kind or "", kind or "")
+    return {
+        "point": tr(_CTX, "point"),
+        "line": tr(_CTX, "line"),
+        "polygon": tr(_CTX, "polygon"),
+    }.get(kind, kind)
+
+
+# -- submissions and review ----------------------------------------------------------------
+
+
+def submission_kind_label(kind: str | None) -> str:
+    """What a field submission reports: ``component`` or ``event``."""
+    return {
+        "component": tr(_CTX, "component"),
+        "event": tr(_CTX, "event"),
+    }.get(kind or "", kind or "?")
+
+
+def submission_state_label(state: str) -> str:
+    return {
+        "pending": tr(_CTX, "pending"),
+        "quarantined": tr(_CTX, "quarantined"),
+        "accepted": tr(_CTX, "accepted"),
+        "updated": tr(_CTX, "updated"),
+        "duplicate": tr(_CTX, "duplicate"),
+        "rejected": tr(_CTX, "rejected"),
+        "has_issues": tr(_CTX, "has issues"),
+    }.get(state, state)
+
+
+def decision_label(decision: str) -> str:
+    """A reviewer's decision, as on the review dock's buttons."""
+    return {
+        "accept_new": tr(_CTX, "Accept new"),
+        "update_existing": tr(_CTX, "Update existing"),
+        "duplicate": tr(_CTX, "Duplicate"),
+        "reject": tr(_CTX, "Reject"),
+        "has_issues": tr(_CTX, "Has issues"),
+    }.get(decision, decision)
+
+
+def source_label(key: str | None) -> str:
+    """A submission source key: ``device``, ``odk:host/project/form``, ``inbox:schema.table``;
+    other keys are names the office chose and are shown as they are."""
+    key = key or ""
+    kind, _, rest = key.partition(":")
+    if key == "device":
+        return tr(_CTX, "device export")
+    if kind == "odk" and rest.count("/") >= 2:
+        host, project, form = rest.rsplit("/", 2)
+        return tr(_CTX, "ODK Central {0}, project {1}, form {2}").format(host, project, form)
+    if kind == "inbox" and rest:
+        return tr(_CTX, "inbox table {0}").format(rest)
+    if kind == "file" and rest:
+        return tr(_CTX, "device export {0}").format(rest)
+    return key
+
+
+def crs_label(system: str | None) -> str:
+    """A coordinate system a source declares (``WGS84``, ``GCJ02`` …); empty or ``auto``:
+    found from the data."""
+    return {
+        "": tr(_CTX, "automatic"),
+        "auto": tr(_CTX, "automatic"),
+        "WGS84": "WGS84",
+        "GCJ02": tr(_CTX, "GCJ-02 (Chinese map SDKs)"),
+        "BD09": tr(_CTX, "BD-09 (Baidu)"),
+        "CGCS2000": "CGCS2000",
+        "unknown": tr(_CTX, "not declared (checked as WGS84)"),
+    }.get(system or "", system or "")
+
+
+def crs_evidence_label(evidence: str) -> str:
+    """Why a position is thought shifted (the parts of a stored ``crs_flag``)."""
+    return {
+        "exif": tr(_CTX, "the photo's GPS position is the declared one before the shift"),
+        "device": tr(_CTX, "this device's positions are consistently shifted"),
+        "roads": tr(_CTX, "far from the main roads, corrected it lies on one"),
+    }.get(evidence, evidence)
+
+
+def crs_evidence_short_label(key: str) -> str:
+    """The evidence part of a ``crs_flag`` in a count ("exif+roads:corrected")."""
+    evidence, _, rest = key.partition(":")
+    names = {
+        "exif": tr(_CTX, "photo GPS"),
+        "device": tr(_CTX, "device history"),
+        "roads": tr(_CTX, "main roads"),
+    }
+    text = "+".join(names.get(e, e) for e in evidence.split("+") if e)
+    return text + parens(tr(_CTX, "corrected")) if rest == "corrected" else text
+
+
+def quarantine_reason_label(code: str) -> str:
+    """A quarantine reason code (the part of ``quarantine_reason`` before ``:``)."""
+    return {
+        "no_position": tr(_CTX, "no position"),
+        "outside_city": tr(_CTX, "outside the city"),
+        "unknown_category": tr(_CTX, "unknown category"),
+        "unreadable_json": tr(_CTX, "unreadable JSON"),
+        "unreadable_photo": tr(_CTX, "unreadable photo"),
+        "impossible_time": tr(_CTX, "impossible time"),
+    }.get(code, code)
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def photo_problem_label(problem: str | None) -> str:
+    """A photo's stored problem (``exif_time_differs: 3.2 h; missing`` …) for people."""
+    if not problem:
+        return ""
+    out = []
+    for item in problem.split("; "):
+        code, _, detail = item.partition(":")
+        code, detail = code.strip(), detail.strip()
+        number = _NUMBER.search(detail)
+        if code == "missing":
+            out.append(tr(_CTX, "photo missing"))
+        elif code == "exif_time_differs" and number:
+            out.append(tr(_CTX, "taken {0} h from the report time").format(number.group()))
+        elif code == "exif_position_differs" and number:
+            out.append(tr(_CTX, "taken {0} m from the reported position").format(number.group()))
+        elif code == "exif_time_unreadable":
+            out.append(tr(_CTX, "the photo's time cannot be read"))
+        elif code == "exif_position_unreadable":
+            out.append(tr(_CTX, "the photo's GPS position cannot be read"))
+        elif code == "not a JPEG":
+            out.append(labelled(tr(_CTX, "not a JPEG"), detail))
+        elif code == "unreadable":
+            out.append(labelled(tr(_CTX, "unreadable"), detail))
+        else:
+            out.append(item)
+    return join(out, "; ")
+
+
+# -- component attributes and history ------------------------------------------------------
+
+
+def field_label(name: str) -> str:
+    """The label of a component attribute, as on the census form (translated)."""
+    return {
+        "identifier": tr("CensusField", "Identifier"),
+        "scheme": tr("CensusField", "Identifier scheme"),
+        "class_code": tr("CensusField", "Class code"),
+        "name": tr("CensusField", "Name"),
+        "dept_code": tr("CensusField", "Department code"),
+        "dept_name": tr("CensusField", "Department name"),
+        "owner_code": tr("CensusField", "Owner code"),
+        "owner_name": tr("CensusField", "Owner name"),
+        "maint_code": tr("CensusField", "Maintainer code"),
+        "maint_name": tr("CensusField", "Maintainer name"),
+        "grid_code": tr("CensusField", "Unit grid"),
+        "street_code": tr("CensusField", "Street code"),
+        "street_name": tr("CensusField", "Street name"),
+        "community_code": tr("CensusField", "Community code"),
+        "community_name": tr("CensusField", "Community name"),
+        "status": tr("CensusField", "Status"),
+        "initial_date": tr("CensusField", "Initial date"),
+        "change_date": tr("CensusField", "Change date"),
+        "data_source": tr("CensusField", "Data source"),
+        "accuracy_class": tr("CensusField", "Accuracy class"),
+        "note": tr("CensusField", "Note"),
+        "geom": tr("CensusField", "Geometry"),
+        "version": tr("CensusField", "Version"),
+        "x": tr("CensusField", "X (east or longitude)"),
+        "y": tr("CensusField", "Y (north or latitude)"),
+    }.get(name, name)
+
+
+def history_operation_label(operation: str) -> str:
+    """What a component history version records (``create``, ``update``, ``move`` …)."""
+    return {
+        "create": tr(_CTX, "created"),
+        "import": tr(_CTX, "census import"),
+        "update": tr(_CTX, "attributes changed"),
+        "move": tr(_CTX, "moved"),
+        "status": tr(_CTX, "status changed"),
+        "retire": tr(_CTX, "retired"),
+    }.get(operation, operation)
+
+
+def value_text(value: Any) -> str:
+    """An attribute value in a change list; nothing is "(empty)"."""
+    if value is None or value == "":
+        return tr(_CTX, "(empty)")
+    return str(value)
+
+
+def describe_changes(changes: Mapping[str, Any]) -> str:
+    """``{field: [old, new]}`` of a history version or a reconciliation item, for people:
+    "Status: 完好 → 破损; Note: (empty) → 井盖松动"; a move says how far."""
+    parts = []
+    for name, pair in changes.items():
+        old, new = pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, pair)
+        if name == "geom":
+            parts.append(tr(_CTX, "moved {0} m").format(new))
+        else:
+            parts.append(labelled(field_label(name), f"{value_text(old)} → {value_text(new)}"))
+    return join(parts, "; ")
+
+
+def reconcile_kind_label(kind: str) -> str:
+    """What reconciling a census batch found for an item."""
+    return {
+        "new": tr(_CTX, "new"),
+        "unchanged": tr(_CTX, "unchanged"),
+        "changed": tr(_CTX, "attributes changed"),
+        "moved": tr(_CTX, "moved"),
+        "missing": tr(_CTX, "missing"),
+        "duplicate": tr(_CTX, "duplicate"),
+    }.get(kind, kind)
+
+
+def scheme_label(scheme: str) -> str:
+    """A component identifier scheme (``legacy16`` / ``std17``)."""
+    return {
+        "legacy16": tr(_CTX, "16 digits (GB/T 30428.2-2013)"),
+        "std17": tr(_CTX, "17 digits (2026 form)"),
+    }.get(scheme, scheme)
+
+
+# -- quality rules ---------------------------------------------------------------------------
+
+
+def qa_rule_label(rule: str) -> str:
+    """A census QA rule id (``identifier_format`` …)."""
+    return {
+        "identifier_format": tr(_CTX, "identifier structure"),
+        "identifier_unique": tr(_CTX, "identifier not unique"),
+        "identifier_county": tr(_CTX, "identifier county vs grid"),
+        "grid_mismatch": tr(_CTX, "stored grid vs position"),
+        "outside_grids": tr(_CTX, "outside every grid"),
+        "duplicate": tr(_CTX, "duplicate within tolerance"),
+        "mandatory": tr(_CTX, "mandatory attribute missing"),
+        "domain": tr(_CTX, "value outside its domain"),
+        "class_unknown": tr(_CTX, "unknown class"),
+        "geometry_kind": tr(_CTX, "geometry kind vs class"),
+    }.get(rule, rule)
+
+
+def topology_error_label(error_type: str) -> str:
+    """A unit-grid topology error type (``overlap``, ``duplicate_code`` …)."""
+    return {
+        "invalid": tr(_CTX, "invalid geometry"),
+        "overlap": tr(_CTX, "overlap"),
+        "gap": tr(_CTX, "gap"),
+        "outside": tr(_CTX, "outside the administrative units"),
+        "sliver": tr(_CTX, "sliver"),
+        "area": tr(_CTX, "area out of range"),
+        "duplicate_code": tr(_CTX, "duplicate code"),
+        "malformed_code": tr(_CTX, "malformed code"),
+        "admin_mismatch": tr(_CTX, "code not matching its administrative unit"),
+    }.get(error_type, error_type)
+
+
+# -- workspace tables ----------------------------------------------------------------------
+
+
+def table_label(table: str) -> str:
+    """A workspace table that thematic templates write into."""
+    return {
+        "main_roads": tr(_CTX, "main roads table"),
+        "patrol_routes": tr(_CTX, "patrol routes table"),
+    }.get(table, table)
+
+
+def road_kind_label(kind: str) -> str:
+    return {
+        "main_road": tr(_CTX, "main road"),
+        "window_area": tr(_CTX, "window area"),
+    }.get(kind, kind)
+
+
+def binding_parts(table: str, fixed: Iterable[tuple[str, Any]] = ()) -> list[str]:
+    """Where a bound thematic layer is saved: ["main roads table", "kind: main road"]."""
+    parts = [table_label(table)]
+    for column, value in fixed:
+        if column == "kind":
+            parts.append(labelled(tr(_CTX, "kind"), road_kind_label(str(value))))
+        else:
+            parts.append(labelled(column, value))
+    return parts
+
+
+def binding_label(table: str, fixed: Iterable[tuple[str, Any]] = ()) -> str:
+    """ "main roads table (kind: main road)" / "主要道路表（类型：主要道路）"."""
+    first, *rest = binding_parts(table, fixed)
+    return first + parens(join(rest)) if rest else first
+
+
+# -- class codes with their names ------------------------------------------------------------
+
+
+def class_label(code: str | None, name: str | None) -> str:
+    """``0101 上水井盖``: a class code with its name (the code alone when unknown)."""
+    code = code or ""
+    return f"{code} {name}" if name else code
+
+
+@dataclass
+class ClassNames:
+    """Names of the workspace's component classes (its scheme) and event classes."""
+
+    components: dict[str, str] = field(default_factory=dict)
+    events: dict[str, str] = field(default_factory=dict)
+
+    def component(self, code: str | None) -> str:
+        return class_label(code, self.components.get(code or ""))
+
+    def event(self, code: str | None) -> str:
+        return class_label(code, self.events.get(code or ""))
+
+    def category(self, kind: str | None, code: str | None) -> str:
+        """A submission's category: "部件 0101 上水井盖" / "事件 0102 暴露垃圾"."""
+        if not code:
+            return submission_kind_label(kind) if kind else ""
+        named = self.event(code) if kind == "event" else self.component(code)
+        return f"{submission_kind_label(kind)} {named}" if kind else named
+
+
+def class_names(conn: Any, ws: Any) -> ClassNames:
+    """The workspace's class names, read once (component classes of its scheme)."""
+    from sqlalchemy import select
+
+    scheme = ws.setting("component_scheme", "legacy16") or "legacy16"
+    cc, ec = ws.schema.component_classes, ws.schema.event_classes
+    comps = conn.execute(select(cc.c.code, cc.c.name).where(cc.c.scheme == scheme)).all()
+    events = conn.execute(select(ec.c.code, ec.c.name)).all()
+    return ClassNames(dict(comps), dict(events))
+
+
+def workspace_class_names(ws: Any) -> ClassNames:
+    with ws.engine.connect() as conn:
+        return class_names(conn, ws)
