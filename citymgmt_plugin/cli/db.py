@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from ..core.i18n import tr
+from ..core.sqlnames import quote
 from ..core.workspace.members import Member, grant_role, members, revoke_role
 from ..core.workspace.schema import DEFAULT_SRID
 from ..core.workspace.security import ROLES, create_roles
@@ -97,11 +98,25 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(describe_actor(ws))
         with ws.engine.connect() as conn:
             for name, table in sorted(ws.schema.metadata.tables.items()):
+                if not _may_read(conn, ws, name):  # a role that may not (the district list)
+                    print(f"  {name:<24} {'-':>10}")
+                    continue
                 n = conn.execute(select(func.count()).select_from(table)).scalar()
                 print(f"  {name:<24} {n:>10}")
     finally:
         ws.close()
     return 0
+
+
+def _may_read(conn: Connection, ws: Workspace, table: str) -> bool:
+    if not ws.is_postgres:
+        return True
+    return bool(
+        conn.execute(
+            text("SELECT has_table_privilege(:t, 'SELECT')"),
+            {"t": f"{quote(ws.spec.schema)}.{quote(table)}"},
+        ).scalar()
+    )
 
 
 def _refused(exc: DBAPIError) -> WorkspaceError:
