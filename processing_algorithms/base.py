@@ -21,7 +21,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from citymgmt_plugin.core.patrol.coverage import NULL_TIME, TrackRules, TrackStats
+from citymgmt_plugin.core.patrol.segments import NULL_TIME, TrackRules, TrackStats
 
 from .params import field, number, source
 from .readers import (

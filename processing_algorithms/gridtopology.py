@@ -17,7 +17,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from citymgmt_plugin.core.grids.topology import ERROR_TYPES, GridRules, check_grids
+from citymgmt_plugin.core.grids.topology import (
+    ERROR_TYPES,
+    GridRules,
+    TopologyResult,
+    check_grids,
+)
 from citymgmt_plugin.core.labels import labelled, topology_error_label
 
 from .base import CityMgmtAlgorithm, progress_callback
@@ -133,16 +138,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
-        # Invalid geometries are what this algorithm reports: read them as they are, whatever
-        # the user's "invalid features filtering" setting (restored for the next algorithm).
-        check = context.invalidGeometryCheck()
-        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
-        try:
-            grids = self.parameterAsSource(parameters, self.GRIDS, context)
-            admin = self.parameterAsSource(parameters, self.ADMIN, context)
-        finally:
-            context.setInvalidGeometryCheck(check)
-        grids = require_source(grids, POLYGON, self.tr("unit grids"))
+        grids, admin = self._sources(parameters, context)
         crs = grids.sourceCrs()
         require_projected(crs, self.tr("unit grids"))
         if crs.mapUnits() != QgsUnitTypes.DistanceMeters:
@@ -151,13 +147,48 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             )
         code_field = field_name(self, parameters, self.GRID_CODE_FIELD, context, "code")
         require_fields(grids, [code_field], self.tr("unit grids"))
+        rules = self._rules(parameters, context)
+        feedback.setProgressText(self.tr("Reading grids…"))
+        wkb, codes = self.read_coded(grids, code_field, crs, context, feedback)
+        if feedback.isCanceled():
+            return self.cancelled(feedback)
+        geoms = geometries(wkb)
+        admin_geoms, admin_codes = self._read_admin(parameters, context, feedback, admin, crs)
+        feedback.setProgress(10)
+        feedback.setProgressText(self.tr("Checking {0} grids…").format(len(geoms)))
+        try:
+            result = check_grids(
+                geoms, codes, rules, admin_geoms, admin_codes,
+                progress=progress_callback(feedback, 10, 90),
+            )  # fmt: skip
+        except InterruptedError:
+            return self.cancelled(feedback)
+        out = {self.OUTPUT: self._write(parameters, context, feedback, result, crs)}
+        out.update(self._summary(feedback, result))
+        feedback.setProgress(100)
+        return out
+
+    def _sources(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple:
+        """The grids (checked) and the optional administrative units. Invalid geometries
+        are what this algorithm reports: they are read as they are, whatever the user's
+        "invalid features filtering" setting (restored for the next algorithm)."""
+        check = context.invalidGeometryCheck()
+        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+        try:
+            grids = self.parameterAsSource(parameters, self.GRIDS, context)
+            admin = self.parameterAsSource(parameters, self.ADMIN, context)
+        finally:
+            context.setInvalidGeometryCheck(check)
+        return require_source(grids, POLYGON, self.tr("unit grids")), admin
+
+    def _rules(self, parameters: dict[str, Any], context: QgsProcessingContext) -> GridRules:
         min_area = self.parameterAsDouble(parameters, self.MIN_AREA, context)
         max_area = self.parameterAsDouble(parameters, self.MAX_AREA, context)
         if max_area < min_area:
             raise QgsProcessingException(
                 self.tr("The maximum grid area is smaller than the minimum.")
             )
-        rules = GridRules(
+        return GridRules(
             min_area=min_area,
             max_area=max_area,
             sliver_ratio=self.parameterAsDouble(parameters, self.SLIVER_RATIO, context),
@@ -165,35 +196,19 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             area_tolerance=self.parameterAsDouble(parameters, self.AREA_TOLERANCE, context),
         )
 
-        feedback.setProgressText(self.tr("Reading grids…"))
-        wkb, codes = self.read_coded(grids, code_field, crs, context, feedback)
-        if feedback.isCanceled():
-            return self.cancelled(feedback)
-        geoms = geometries(wkb)
+    def _read_admin(self, parameters, context, feedback, admin, crs) -> tuple:
+        """Geometries and codes of the administrative units; (None, None) without."""
+        if admin is None:
+            return None, None
+        require_source(admin, POLYGON, self.tr("administrative units"))
+        admin_field = field_name(self, parameters, self.ADMIN_CODE_FIELD, context, "code")
+        require_fields(admin, [admin_field], self.tr("administrative units"))
+        feedback.setProgressText(self.tr("Reading administrative units…"))
+        wkb, codes = self.read_coded(admin, admin_field, crs, context, feedback)
+        return geometries(wkb), codes
 
-        admin_geoms = admin_codes = None
-        if admin is not None:
-            require_source(admin, POLYGON, self.tr("administrative units"))
-            admin_field = field_name(self, parameters, self.ADMIN_CODE_FIELD, context, "code")
-            require_fields(admin, [admin_field], self.tr("administrative units"))
-            feedback.setProgressText(self.tr("Reading administrative units…"))
-            admin_wkb, admin_codes = self.read_coded(admin, admin_field, crs, context, feedback)
-            admin_geoms = geometries(admin_wkb)
-        feedback.setProgress(10)
-
-        feedback.setProgressText(self.tr("Checking {0} grids…").format(len(geoms)))
-        try:
-            result = check_grids(
-                geoms,
-                codes,
-                rules,
-                admin_geoms,
-                admin_codes,
-                progress=progress_callback(feedback, 10, 90),
-            )
-        except InterruptedError:
-            return self.cancelled(feedback)
-
+    def _write(self, parameters, context, feedback, result, crs) -> str:
+        """One error feature per problem, with its geometry."""
         fields = make_fields(
             [("type", QVariant.String, 20), ("label", QVariant.String),
              ("grid_code", QVariant.String, 20),
@@ -204,20 +219,22 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon, crs
         )
         write_features(sink, fields, self._error_rows(result.errors, feedback))
+        return dest_id
 
+    @staticmethod
+    def _summary(feedback: QgsProcessingFeedback, result: TopologyResult) -> dict[str, Any]:
+        """Counts per error type (also in the log) and the gap and overlap areas."""
         counts = result.counts
         for t in ERROR_TYPES:
             if counts[t]:
                 feedback.pushInfo(labelled(topology_error_label(t), counts[t]))
         out: dict[str, Any] = {
-            self.OUTPUT: dest_id,
             "GRIDS_CHECKED": result.grids,
             "ERRORS": len(result.errors),
             "GAP_AREA": result.total_area("gap"),
             "OVERLAP_AREA": result.total_area("overlap"),
         }
         out.update({t.upper(): counts[t] for t in ERROR_TYPES})
-        feedback.setProgress(100)
         return out
 
     @staticmethod

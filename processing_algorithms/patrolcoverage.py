@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import shapely
 from qgis.core import (
@@ -17,28 +19,28 @@ from qgis.PyQt.QtCore import QVariant
 
 from citymgmt_plugin.core.patrol.coverage import (
     CoverageOutcome,
-    TrackStats,
-    clip_roads_to_grids,
-    compute_coverage,
+    empty_outcome,
+    grid_coverage,
     passes,
     rollup,
-    track_segments,
 )
 from citymgmt_plugin.core.patrol.coverage_postgis import CoverageSqlError, run_in_postgis
 from citymgmt_plugin.core.patrol.hugepages import no_hugepage_stalls
+from citymgmt_plugin.core.patrol.segments import TrackRules, drop_collectorless, track_segments
 
-from .base import CityMgmtAlgorithm
+from .base import CityMgmtAlgorithm, progress_callback
 from .params import LINE, POINT, POLYGON, field, number, sink, source
 from .readers import (
     as_text,
-    is_null,
+    null_mask,
     postgis_sources,
     read_columns,
     require_fields,
     require_projected,
     source_layer,
+    value_map,
 )
-from .writers import make_fields, wkb_2d, write_features
+from .writers import make_fields, multipolygon_wkb, wkb_2d, write_features
 
 
 class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
@@ -150,6 +152,27 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         # Distances are measured in the grid layer's CRS; the others are transformed to it.
         crs = grids_src.sourceCrs()
         require_projected(crs, self.tr("grid"))
+        run = self._settings(parameters, context, grids_src, tracks_src)
+        if self.parameterAsBoolean(parameters, self.PG_MODE, context):
+            outcome = self._run_in_postgis(parameters, context, feedback, run)
+        else:
+            # Millions of fixes go through short-lived big arrays: see core/hugepages.py.
+            with no_hugepage_stalls():
+                outcome = self._run_desktop(
+                    parameters, context, feedback, (grids_src, roads_src, tracks_src), crs, run
+                )
+        if feedback.isCanceled():
+            return self.cancelled(feedback)
+        self.report_track_stats(feedback, outcome.stats)
+        if outcome.stats.kept == 0:
+            feedback.pushWarning(self.tr("No usable fixes: every grid with roads is uncovered."))
+        feedback.setProgress(90)
+        results = self._write(parameters, context, outcome, crs, run)
+        feedback.setProgress(100)
+        return results
+
+    def _settings(self, parameters, context, grids_src, tracks_src) -> _Run:
+        """Fields, tolerance, track rules, required share and the responsibility grids."""
         code_field = self.parameterAsString(parameters, self.GRID_CODE_FIELD, context)
         require_fields(grids_src, [code_field], self.tr("grid"))
         col_field, time_field = self.track_fields(parameters, context, tracks_src)
@@ -164,48 +187,28 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         )
         if rules.start is not None and rules.end is not None and rules.end < rules.start:
             raise QgsProcessingException(self.tr("The end time is before the start time."))
-        required = self.parameterAsDouble(parameters, self.REQUIRED, context)
-        req_tol = self.parameterAsDouble(parameters, self.REQUIRED_TOLERANCE, context)
-        mapping = self._resp_mapping(parameters, context)
+        return _Run(
+            code_field, col_field, time_field, tol, rules,
+            required=self.parameterAsDouble(parameters, self.REQUIRED, context),
+            required_tolerance=self.parameterAsDouble(parameters, self.REQUIRED_TOLERANCE, context),
+            mapping=self._resp_mapping(parameters, context),
+        )  # fmt: skip
 
-        if self.parameterAsBoolean(parameters, self.PG_MODE, context):
-            outcome = self._run_in_postgis(
-                parameters, context, feedback, code_field, col_field, time_field, tol, rules
-            )
-        else:
-            # Millions of fixes go through short-lived big arrays: see core/hugepages.py.
-            with no_hugepage_stalls():
-                outcome = self._run_desktop(
-                    parameters, context, feedback, grids_src, roads_src, tracks_src, crs,
-                    code_field, col_field, time_field, tol, rules,
-                )  # fmt: skip
-        if feedback.isCanceled():
-            return self.cancelled(feedback)
-        stats = outcome.stats
-        self.report_track_stats(feedback, stats)
-        if stats.kept == 0:
-            feedback.pushWarning(self.tr("No usable fixes: every grid with roads is uncovered."))
-        feedback.setProgress(90)
-        results = self._write(parameters, context, outcome, crs, required, req_tol, mapping)
-        feedback.setProgress(100)
-        return results
-
-    def _run_in_postgis(
-        self, parameters, context, feedback, code_field, col_field, time_field, tol, rules
-    ) -> CoverageOutcome | None:
+    def _run_in_postgis(self, parameters, context, feedback, run: _Run) -> CoverageOutcome:
         dsn, sources = postgis_sources(
             self, parameters, context, (self.GRIDS, self.ROADS, self.TRACKS)
         )
         try:
             return run_in_postgis(
-                dsn, *sources, code_field, col_field, time_field, tol, rules,
-                progress=lambda share: feedback.setProgress(5 + 80 * share),
+                dsn, *sources, run.code_field, run.col_field, run.time_field, run.tolerance,
+                run.rules, progress=lambda share: feedback.setProgress(5 + 80 * share),
                 cancelled=feedback.isCanceled,
             )  # fmt: skip
         except CoverageSqlError as exc:
             raise QgsProcessingException(str(exc)) from exc
 
     def _resp_mapping(self, parameters, context) -> dict | None:
+        """Unit grid code -> responsibility grid code, from the optional table."""
         if parameters.get(self.RESP_GRID_TABLE) in (None, ""):
             return None
         src = self.parameterAsSource(parameters, self.RESP_GRID_TABLE, context)
@@ -220,131 +223,57 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
                 self.tr("Choose the unit grid code and responsibility grid code fields.")
             )
         require_fields(src, [unit, code], self.tr("responsibility grid"))
-        fields = src.fields()
-        iu, ic = fields.lookupField(unit), fields.lookupField(code)
-        from qgis.core import QgsFeatureRequest
+        return value_map(src, unit, code)
 
-        req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
-        req.setSubsetOfAttributes([iu, ic])
-        mapping = {}
-        for f in src.getFeatures(req):
-            u, c = f.attributes()[iu], f.attributes()[ic]
-            if u is not None and c is not None and not is_null(u) and not is_null(c):
-                mapping[str(u)] = str(c)
-        return mapping
+    def _run_desktop(self, parameters, context, feedback, sources, crs, run) -> CoverageOutcome:
+        """Read the layers, cut the fixes into track segments and compute in core."""
+        grids_src, roads_src, tracks_src = sources
 
-    def _run_desktop(
-        self, parameters, context, feedback, grids_src, roads_src, tracks_src, crs,
-        code_field, col_field, time_field, tol, rules,
-    ) -> CoverageOutcome:  # fmt: skip
         def layer(name):
             return source_layer(self, parameters, name, context)
 
-        grids = read_columns(grids_src, layer(self.GRIDS), [code_field], crs, context, feedback)
+        grids = read_columns(grids_src, layer(self.GRIDS), [run.code_field], crs, context, feedback)
         feedback.setProgress(3)
         roads = read_columns(roads_src, layer(self.ROADS), [], crs, context, feedback)
         feedback.setProgress(6)
         if feedback.isCanceled():
-            return _empty_outcome()
+            return empty_outcome()
+        segs = self._track_segments(parameters, context, feedback, tracks_src, crs, run)
+        if segs is None:
+            return empty_outcome()
+        feedback.setProgress(40)
+        codes = [as_text(c) or "" for c in grids.attrs[run.code_field]]
+        try:
+            return grid_coverage(
+                codes, shapely.from_wkb(grids.wkb), shapely.from_wkb(roads.wkb), segs,
+                run.tolerance, progress=progress_callback(feedback, 45, 90),
+            )  # fmt: skip
+        except InterruptedError:
+            return empty_outcome()
+
+    def _track_segments(self, parameters, context, feedback, tracks_src, crs, run):
+        """The fixes read and cut into segments (None when cancelled). The fixes are ours
+        (just read): cleaned and cut in place, and freed before the coverage allocates."""
         x, y, t, collector = self.read_fixes(
-            parameters, context, feedback, tracks_src, crs, col_field, time_field
+            parameters, context, feedback, tracks_src, crs, run.col_field, run.time_field
         )
         feedback.setProgress(30)
         if feedback.isCanceled():
-            return _empty_outcome()
-        no_collector = _null_mask(collector)
-        if no_collector.any():
-            x[no_collector] = np.nan
-            collector = collector.copy()
-            collector[no_collector] = collector[~no_collector][0] if (~no_collector).any() else 0
-        # The fixes are ours (just read): cleaned and cut into segments in place.
-        segs = track_segments(x, y, t, collector, rules, overwrite=True)
-        # The raw fixes are not needed any more: free them before the coverage allocates.
-        del x, y, t, collector, no_collector
-        feedback.setProgress(40)
-        grid_geoms = shapely.from_wkb(grids.wkb)
-        road_geoms = shapely.from_wkb(roads.wkb)
-        lines, line_grid = clip_roads_to_grids(road_geoms, grid_geoms)
-        feedback.setProgress(45)
-        if feedback.isCanceled():
-            return _empty_outcome()
-
-        def progress(frac: float) -> bool:
-            feedback.setProgress(45 + 45 * frac)
-            return feedback.isCanceled()
-
-        try:
-            res = compute_coverage(lines, line_grid, len(grid_geoms), segs, tol, progress=progress)
-        except InterruptedError:
-            return _empty_outcome()
-        codes = [as_text(c) or "" for c in grids.attrs[code_field]]
-        return CoverageOutcome(
-            codes, grid_geoms, res.road_m, res.covered_m, res.gap_lines, res.gap_grid,
-            res.gap_length, segs.stats,
-        )  # fmt: skip
+            return None
+        collector = drop_collectorless(x, collector, null_mask(collector))
+        return track_segments(x, y, t, collector, run.rules, overwrite=True)
 
     # ------------------------------------------------------------------ outputs
 
-    def _write(self, parameters, context, outcome, crs, required, req_tol, mapping) -> dict:
-        ok = passes(outcome.road_m, outcome.covered_m, required, req_tol)
-        fields = make_fields(
-            [("grid_code", QVariant.String), ("road_m", QVariant.Double),
-             ("covered_m", QVariant.Double), ("coverage", QVariant.Double),
-             ("passed", QVariant.Bool)]
-        )  # fmt: skip
-        sink, out_id = self.sink(
-            parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon, crs
-        )
-        multi = _as_multi_wkb(outcome.grid_geoms)
-        rows = []
-        for i, code in enumerate(outcome.grid_codes):
-            rm, cm = float(outcome.road_m[i]), float(outcome.covered_m[i])
-            attrs = [code, round(rm, 3), round(cm, 3), cm / rm if rm > 0 else None, bool(ok[i])]
-            rows.append((attrs, multi[i]))
-        write_features(sink, fields, rows)
-        results = {self.OUTPUT: out_id}
-
-        gfields = make_fields([("grid_code", QVariant.String), ("length_m", QVariant.Double)])
-        gsink, gaps_id = self.sink(
-            parameters, self.GAPS, context, gfields, QgsWkbTypes.LineString, crs
-        )
-        gaps = zip(wkb_2d(outcome.gap_lines), outcome.gap_grid, outcome.gap_length)
-        write_features(
-            gsink,
-            gfields,
-            (([outcome.grid_codes[int(gi)], round(float(ln), 3)], wkb) for wkb, gi, ln in gaps),
-        )
-        results[self.GAPS] = gaps_id
-
-        if mapping is not None:
-            rows = rollup(
-                [str(c) for c in outcome.grid_codes],
-                outcome.road_m,
-                outcome.covered_m,
-                mapping,
-                required,
-                req_tol,
-            )
-            rfields = make_fields(
-                [("resp_code", QVariant.String), ("grids", QVariant.Int),
-                 ("grids_failed", QVariant.Int), ("road_m", QVariant.Double),
-                 ("covered_m", QVariant.Double), ("coverage", QVariant.Double),
-                 ("passed", QVariant.Bool)]
-            )  # fmt: skip
-            rsink, resp_id = self.sink(
-                parameters, self.RESP_OUTPUT, context, rfields, QgsWkbTypes.NoGeometry, crs,
-                required=False,
-            )  # fmt: skip
-            if rsink is not None:
-                write_features(
-                    rsink,
-                    rfields,
-                    (
-                        ([r.code, r.grids, r.grids_failed, round(r.road_m, 3),
-                          round(r.covered_m, 3), r.coverage, r.passed], None)
-                        for r in rows
-                    ),
-                )  # fmt: skip
+    def _write(self, parameters, context, outcome, crs, run: _Run) -> dict:
+        ok = passes(outcome.road_m, outcome.covered_m, run.required, run.required_tolerance)
+        results = {
+            self.OUTPUT: self._write_grids(parameters, context, outcome, crs, ok),
+            self.GAPS: self._write_gaps(parameters, context, outcome, crs),
+        }
+        if run.mapping is not None:
+            resp_id = self._write_resp(parameters, context, outcome, crs, run)
+            if resp_id is not None:
                 results[self.RESP_OUTPUT] = resp_id
         results.update(
             grids=len(outcome.grid_codes),
@@ -357,29 +286,82 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         )
         return results
 
+    def _write_grids(self, parameters, context, outcome, crs, ok) -> str:
+        """One feature per grid: road and covered length, share, passed."""
+        fields = make_fields(
+            [("grid_code", QVariant.String), ("road_m", QVariant.Double),
+             ("covered_m", QVariant.Double), ("coverage", QVariant.Double),
+             ("passed", QVariant.Bool)]
+        )  # fmt: skip
+        sink, out_id = self.sink(
+            parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon, crs
+        )
+        multi = multipolygon_wkb(outcome.grid_geoms)
+        rows = []
+        for i, code in enumerate(outcome.grid_codes):
+            rm, cm = float(outcome.road_m[i]), float(outcome.covered_m[i])
+            attrs = [code, round(rm, 3), round(cm, 3), cm / rm if rm > 0 else None, bool(ok[i])]
+            rows.append((attrs, multi[i]))
+        write_features(sink, fields, rows)
+        return out_id
 
-def _null_mask(values: np.ndarray) -> np.ndarray:
-    if values.dtype.kind != "O":
-        return np.zeros(len(values), dtype=bool)
-    return np.fromiter((is_null(v) for v in values), dtype=bool, count=len(values))
+    def _write_gaps(self, parameters, context, outcome, crs) -> str:
+        """The uncovered road stretches with their grid and length."""
+        fields = make_fields([("grid_code", QVariant.String), ("length_m", QVariant.Double)])
+        sink, gaps_id = self.sink(
+            parameters, self.GAPS, context, fields, QgsWkbTypes.LineString, crs
+        )
+        gaps = zip(wkb_2d(outcome.gap_lines), outcome.gap_grid, outcome.gap_length)
+        write_features(
+            sink,
+            fields,
+            (([outcome.grid_codes[int(gi)], round(float(ln), 3)], wkb) for wkb, gi, ln in gaps),
+        )
+        return gaps_id
+
+    def _write_resp(self, parameters, context, outcome, crs, run: _Run) -> str | None:
+        """Sums per responsibility grid (optional output: None when not asked for)."""
+        rows = rollup(
+            [str(c) for c in outcome.grid_codes],
+            outcome.road_m,
+            outcome.covered_m,
+            run.mapping,
+            run.required,
+            run.required_tolerance,
+        )
+        fields = make_fields(
+            [("resp_code", QVariant.String), ("grids", QVariant.Int),
+             ("grids_failed", QVariant.Int), ("road_m", QVariant.Double),
+             ("covered_m", QVariant.Double), ("coverage", QVariant.Double),
+             ("passed", QVariant.Bool)]
+        )  # fmt: skip
+        sink, resp_id = self.sink(
+            parameters, self.RESP_OUTPUT, context, fields, QgsWkbTypes.NoGeometry, crs,
+            required=False,
+        )  # fmt: skip
+        if sink is None:
+            return None
+        write_features(
+            sink,
+            fields,
+            (
+                ([r.code, r.grids, r.grids_failed, round(r.road_m, 3),
+                  round(r.covered_m, 3), r.coverage, r.passed], None)
+                for r in rows
+            ),
+        )  # fmt: skip
+        return resp_id
 
 
-def _as_multi_wkb(geoms: np.ndarray) -> list:
-    """Grid polygons as MultiPolygon WKB (the sink's type), None for null geometry."""
-    geoms = np.asarray(geoms, dtype=object)
-    out = [None] * len(geoms)
-    ok = ~shapely.is_missing(geoms)
-    idx = np.flatnonzero(ok)
-    if len(idx):
-        g = geoms[idx]
-        single = shapely.get_type_id(g) == 3
-        g = g.copy()
-        g[single] = shapely.multipolygons(g[single][:, None]) if single.any() else g[single]
-        for i, w in zip(idx, wkb_2d(g)):
-            out[i] = w
-    return out
+@dataclass(frozen=True)
+class _Run:
+    """The settings of one run, read from the parameters."""
 
-
-def _empty_outcome() -> CoverageOutcome:
-    e = np.zeros(0)
-    return CoverageOutcome([], np.zeros(0, object), e, e, np.zeros(0, object), e, e, TrackStats())
+    code_field: str
+    col_field: str
+    time_field: str
+    tolerance: float
+    rules: TrackRules
+    required: float
+    required_tolerance: float
+    mapping: dict | None  # unit grid code -> responsibility grid code

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +37,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, QVariant
 
 from citymgmt_plugin.core.i18n import tr
-from citymgmt_plugin.core.patrol.coverage import NULL_TIME
 from citymgmt_plugin.core.patrol.coverage_postgis import PgSource
+from citymgmt_plugin.core.patrol.segments import NULL_TIME
 
 from .writers import wkb_2d
 
@@ -66,35 +66,45 @@ class Columns:
         return len(self.wkb) if self.count is None else self.count
 
 
+def _datetime_epoch(value: QDateTime) -> int:
+    """Epoch seconds of a QDateTime; one without a zone is office (Asia/Shanghai) time."""
+    if not value.isValid():
+        return NULL_TIME
+    if value.timeSpec() == Qt.LocalTime:
+        value = QDateTime(value.date(), value.time(), QTimeZone(LOCAL_ZONE))
+    return int(value.toMSecsSinceEpoch() // 1000)
+
+
+def _text_epoch(value: str) -> int:
+    """Epoch seconds of ISO 8601 text (with or without milliseconds) or of a number as text."""
+    text = value.strip()
+    if not text:
+        return NULL_TIME
+    dt = QDateTime.fromString(text, Qt.ISODateWithMs)
+    if not dt.isValid():
+        dt = QDateTime.fromString(text, Qt.ISODate)
+    if not dt.isValid():
+        try:
+            return int(float(text))
+        except ValueError:
+            return NULL_TIME
+    return _datetime_epoch(dt)
+
+
 def qdatetime_to_epoch(value) -> int:
     """Epoch seconds of a QDateTime/QDate/str/number attribute value, NULL_TIME for null."""
     if value is None or (isinstance(value, QVariant) and value.isNull()):
         return NULL_TIME
     if isinstance(value, QDateTime):
-        if not value.isValid():
-            return NULL_TIME
-        if value.timeSpec() == Qt.LocalTime:
-            value = QDateTime(value.date(), value.time(), QTimeZone(LOCAL_ZONE))
-        return int(value.toMSecsSinceEpoch() // 1000)
+        return _datetime_epoch(value)
     if isinstance(value, QDate):
         if not value.isValid():
             return NULL_TIME
-        return qdatetime_to_epoch(QDateTime(value, QTime(0, 0)))
+        return _datetime_epoch(QDateTime(value, QTime(0, 0)))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return int(value) if np.isfinite(value) else NULL_TIME
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return NULL_TIME
-        dt = QDateTime.fromString(text, Qt.ISODateWithMs)
-        if not dt.isValid():
-            dt = QDateTime.fromString(text, Qt.ISODate)
-        if not dt.isValid():
-            try:
-                return int(float(text))
-            except ValueError:
-                return NULL_TIME
-        return qdatetime_to_epoch(dt)
+        return _text_epoch(value)
     return NULL_TIME
 
 
@@ -211,22 +221,29 @@ def _time_kind(layer, column: str) -> str | None:
     return None
 
 
-def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
-    """Point layers through GDAL's Arrow stream (the bulk of the fixes, fastest path)."""
-    from osgeo import gdal, ogr
+def _start_time_offset(path, table, layer, time_field) -> tuple[bool, Any]:
+    """Whether the time column can be read from the Arrow stream (integers or datetimes),
+    and for datetimes the zone check started beside the read (a future of its offset)."""
+    if time_field is None:
+        return True, None
+    kind = _time_kind(layer, time_field)
+    if kind not in ("int", "datetime"):
+        return False, None
+    if kind == "int":
+        return True, None
+    # The zone check scans the table in SQLite; both it and GDAL release the GIL,
+    # so it runs beside the Arrow read instead of before it.
+    pool = ThreadPoolExecutor(max_workers=1)
+    job = pool.submit(_gpkg_time_offset, path, table, time_field)
+    pool.shutdown(wait=False)
+    return True, job
 
-    gdal.UseExceptions()
-    offset_job = None
-    if time_field is not None:
-        kind = _time_kind(layer, time_field)
-        if kind not in ("int", "datetime"):
-            return None
-        if kind == "datetime":
-            # The zone check scans the table in SQLite; both it and GDAL release the GIL,
-            # so it runs beside the Arrow read instead of before it.
-            pool = ThreadPoolExecutor(max_workers=1)
-            offset_job = pool.submit(_gpkg_time_offset, path, table, time_field)
-            pool.shutdown(wait=False)
+
+def _open_ogr_layer(path, table, fields) -> tuple[Any, Any] | None:
+    """(dataset, layer) of ``table`` when it has every field; keep the dataset while the
+    layer is read."""
+    from osgeo import ogr
+
     ds = ogr.Open(path)
     if ds is None:
         return None
@@ -237,6 +254,12 @@ def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
     names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
     if any(f not in names for f in fields):
         return None
+    return ds, lyr
+
+
+def _arrow_batches(lyr, fields, time_field) -> tuple[_FixColumns, dict[str, list]] | None:
+    """Point coordinates (and times) and the other fields' batches of the Arrow stream;
+    None when a batch lacks a column or holds what is not a point."""
     geom_col = lyr.GetGeometryColumn() or "geometry"
     # Each batch is parsed as it comes and written into arrays sized from the feature count
     # (GeoPackage keeps it): no per-batch parts kept, no concatenated copies at the end.
@@ -255,6 +278,25 @@ def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
         cols.append(bx, by, bt)
         for f in attrs:
             attrs[f].append(batch[f])
+    return cols, attrs
+
+
+def _read_gpkg_arrow(path, table, layer, fields, time_field) -> Columns | None:
+    """Point layers through GDAL's Arrow stream (the bulk of the fixes, fastest path)."""
+    from osgeo import gdal
+
+    gdal.UseExceptions()
+    usable, offset_job = _start_time_offset(path, table, layer, time_field)
+    if not usable:
+        return None
+    opened = _open_ogr_layer(path, table, fields)
+    if opened is None:
+        return None
+    _ds, lyr = opened
+    read = _arrow_batches(lyr, fields, time_field)
+    if read is None:
+        return None
+    cols, attrs = read
     offset = offset_job.result() if offset_job is not None else 0
     if offset is None:
         return None
@@ -644,6 +686,253 @@ def geometries(wkb: np.ndarray) -> np.ndarray:
     if ok.any():
         out[ok] = shapely.from_wkb(wkb[ok], on_invalid="ignore")
     return out
+
+
+def null_mask(values: np.ndarray) -> np.ndarray:
+    """Where an attribute column holds NULL (None or a NULL QVariant); never for numbers."""
+    if values.dtype.kind != "O":
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter((is_null(v) for v in values), dtype=bool, count=len(values))
+
+
+def value_map(source: QgsFeatureSource, key_field: str, value_field: str) -> dict[str, str]:
+    """``{key: value}`` as text from two fields of a table; rows with a NULL left out."""
+    fields = source.fields()
+    ik, iv = fields.lookupField(key_field), fields.lookupField(value_field)
+    req = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+    req.setSubsetOfAttributes([ik, iv])
+    mapping = {}
+    for f in source.getFeatures(req):
+        k, v = f.attributes()[ik], f.attributes()[iv]
+        if k is not None and v is not None and not is_null(k) and not is_null(v):
+            mapping[str(k)] = str(v)
+    return mapping
+
+
+def line_geometries(
+    source: QgsFeatureSource,
+    label_field: str,
+    crs: QgsCoordinateReferenceSystem,
+    context: QgsProcessingContext,
+) -> tuple[list[str], list[bytes]]:
+    """Labels (as text) and WKB in ``crs`` of the features that have both (route lines)."""
+    idx = source.fields().lookupField(label_field)
+    req = QgsFeatureRequest().setSubsetOfAttributes([idx])
+    if source.sourceCrs() != crs:
+        req.setDestinationCrs(crs, context.transformContext())
+    labels, wkbs = [], []
+    for f in source.getFeatures(req):
+        label = as_text(f.attributes()[idx])
+        if label is None or not f.hasGeometry():
+            continue
+        labels.append(label)
+        wkbs.append(bytes(f.geometry().asWkb()))
+    return labels, wkbs
+
+
+def coded_wkb(layer: QgsVectorLayer, code_field: str) -> tuple[list[str], list[bytes]]:
+    """Codes (as text) and WKB of every feature of a layer (census QA's unit grids)."""
+    codes, wkbs = [], []
+    req = QgsFeatureRequest().setSubsetOfAttributes([code_field], layer.fields())
+    for f in layer.getFeatures(req):
+        codes.append(str(python_value(f[code_field])))
+        wkbs.append(bytes(f.geometry().asWkb()))
+    return codes, wkbs
+
+
+def read_features(
+    layer: QgsVectorLayer, idx: list[int], progress: Callable[[float], bool]
+) -> tuple[list[int] | None, list[list[Any]] | None, list[bytes | None] | None]:
+    """Feature ids, the attribute columns ``idx`` (QVariant NULL as None) and WKB (None for
+    null geometry) of every feature; (None, None, None) when ``progress`` says cancel."""
+    fids: list[int] = []
+    cols: list[list[Any]] = [[] for _ in idx]
+    wkbs: list[bytes | None] = []
+    total = max(layer.featureCount(), 1)
+    req = QgsFeatureRequest().setSubsetOfAttributes(idx)
+    for n, f in enumerate(layer.getFeatures(req)):
+        if n % 20000 == 0 and progress(n / total):
+            return None, None, None
+        fids.append(f.id())
+        for k, i in enumerate(idx):
+            v = f.attribute(i)
+            cols[k].append(None if isinstance(v, QVariant) else v)
+        g = f.geometry()
+        wkbs.append(None if g.isNull() else bytes(g.asWkb()))
+    return fids, cols, wkbs
+
+
+def present_value(value: Any) -> Any:
+    """``value``, or None for a null date or time (a QDate/QDateTime that is null)."""
+    return None if value is None or (hasattr(value, "isNull") and value.isNull()) else value
+
+
+def workspace_classes(layer: QgsVectorLayer) -> dict[tuple[str, str], str] | None:
+    """The component_classes table next to ``layer`` (same GeoPackage or PostGIS schema)."""
+    from qgis.core import QgsDataSourceUri
+
+    provider = layer.providerType()
+    try:
+        if provider == "ogr":
+            path = layer.source().split("|")[0]
+            if not path.lower().endswith(".gpkg"):
+                return None
+            table = QgsVectorLayer(f"{path}|layername=component_classes", "classes", "ogr")
+        elif provider == "postgres":
+            uri = QgsDataSourceUri(layer.source())
+            uri.setDataSource(uri.schema(), "component_classes", None)
+            uri.setKeyColumn("")
+            table = QgsVectorLayer(uri.uri(False), "classes", "postgres")
+        else:
+            return None
+        if not table.isValid():
+            return None
+        names = table.fields().names()
+        if not {"scheme", "code", "geometry_kind"} <= set(names):
+            return None
+        out = {}
+        for f in table.getFeatures():
+            out[(f["scheme"], f["code"])] = f["geometry_kind"]
+        return out or None
+    except Exception:
+        return None
+
+
+def _postgres_query(uri: Any, subset: str, fields: list[str]) -> Any:
+    """The one query of :func:`read_postgres`; every name from the layer's URI (schema,
+    table, key, geometry column) and every field is a quoted Identifier.
+
+    The layer's own filter (its URI's sql and its subset string) is SQL by definition: it is
+    applied as QGIS applies it, in the same login's session.
+    """
+    from psycopg2 import sql
+    from qgis.core import QgsWkbTypes
+
+    geom = sql.Identifier(uri.geometryColumn())
+    where = [sql.SQL("({})").format(sql.SQL(uri.sql()))] if uri.sql() else []
+    if subset and subset != uri.sql():
+        where.append(sql.SQL("({})").format(sql.SQL(subset)))
+    gtype = QgsWkbTypes.geometryType(uri.wkbType())
+    kinds = {
+        QgsWkbTypes.PointGeometry: "'POINT','MULTIPOINT'",
+        QgsWkbTypes.LineGeometry: "'LINESTRING','MULTILINESTRING'",
+        QgsWkbTypes.PolygonGeometry: "'POLYGON','MULTIPOLYGON'",
+    }
+    if uri.wkbType() != QgsWkbTypes.Unknown and gtype in kinds:
+        where.append(sql.SQL("GeometryType({}) IN (" + kinds[gtype] + ")").format(geom))
+    # Only what the checks need crosses the wire: values of coded fields, and just
+    # "present or empty" for free-text mandatory fields; points as x/y, others as WKB.
+    flag_only = {"name", "dept_code", "dept_name", "initial_date"}
+    present = "CASE WHEN nullif(btrim({}::text), '') IS NULL THEN NULL ELSE '1' END"
+    exprs = [
+        sql.SQL(present if f in flag_only else "{}::text").format(sql.Identifier(f)) for f in fields
+    ]
+    is_point = sql.SQL("GeometryType({}) = 'POINT'").format(geom)
+    if uri.schema():
+        table = sql.Identifier(uri.schema(), uri.table())
+    else:
+        table = sql.Identifier(uri.table())
+    query = sql.SQL(
+        "SELECT {key}, {cols}, CASE WHEN {pt} THEN ST_X({g}) END, "
+        "CASE WHEN {pt} THEN ST_Y({g}) END, CASE WHEN {pt} THEN NULL ELSE ST_AsBinary({g}) END "
+        "FROM {table}"
+    ).format(
+        key=sql.Identifier(uri.keyColumn()),
+        cols=sql.SQL(", ").join(exprs),
+        pt=is_point,
+        g=geom,
+        table=table,
+    )
+    if where:
+        query = query + sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
+    return query
+
+
+def read_postgres(layer: QgsVectorLayer, fields: list[str]) -> tuple[list, list, list] | None:
+    """Fast path for a PostGIS layer: one SQL query instead of QgsFeature iteration.
+    None when the layer cannot be read this way (auth config, no key column, …)."""
+    from qgis.core import QgsDataSourceUri
+
+    if layer.providerType() != "postgres":
+        return None
+    uri = QgsDataSourceUri(layer.source())
+    if uri.authConfigId() or not uri.keyColumn() or not uri.geometryColumn():
+        return None
+    try:
+        import psycopg2
+    except ImportError:
+        return None
+    try:
+        query = _postgres_query(uri, layer.subsetString(), fields)
+        with psycopg2.connect(uri.connectionInfo(False)) as conn, conn.cursor() as cur:
+            cur.execute(query)
+            rows = cur.fetchall()
+    except Exception:
+        return None
+    n = len(fields)
+    fids = [r[0] for r in rows]
+    columns = [[r[i + 1] for r in rows] for i in range(n)]
+    xs = np.array([r[n + 1] for r in rows], dtype=float)
+    ys = np.array([r[n + 2] for r in rows], dtype=float)
+    geoms = np.full(len(rows), None, dtype=object)
+    pts = ~np.isnan(xs)
+    if pts.any():
+        geoms[pts] = shapely.points(xs[pts], ys[pts])
+    other = np.nonzero(~pts)[0]
+    if len(other):
+        geoms[other] = shapely.from_wkb(
+            np.array(
+                [bytes(rows[i][n + 3]) if rows[i][n + 3] is not None else None for i in other],
+                dtype=object,
+            )
+        )
+    return fids, columns, geoms
+
+
+def coded_geometries(source: QgsFeatureSource, code_index: int) -> tuple[list[str], list]:
+    """Codes (as text) and shapely geometries, in the source's CRS, of the features of
+    ``source`` that have a geometry (thematic statistics' grids)."""
+    codes, geoms = [], []
+    for f in source.getFeatures(QgsFeatureRequest().setSubsetOfAttributes([code_index])):
+        if f.hasGeometry():
+            codes.append(str(f.attribute(code_index)))
+            geoms.append(shapely.from_wkb(bytes(f.geometry().asWkb())))
+    return codes, geoms
+
+
+def categorised_geometries(
+    source: QgsFeatureSource,
+    category_index: int,
+    crs: QgsCoordinateReferenceSystem,
+    context: QgsProcessingContext,
+    feedback: QgsProcessingFeedback,
+) -> tuple[list, list] | None:
+    """Shapely geometries in ``crs`` and category values (None for NULL, and for every
+    feature when ``category_index`` < 0) of the features that have a geometry; None when
+    cancelled."""
+    request = QgsFeatureRequest().setDestinationCrs(crs, context.transformContext())
+    request.setSubsetOfAttributes([category_index] if category_index >= 0 else [])
+    geoms, cats = [], []
+    for f in source.getFeatures(request):
+        if feedback.isCanceled():
+            return None
+        if not f.hasGeometry():
+            continue
+        geoms.append(shapely.from_wkb(bytes(f.geometry().asWkb())))
+        value = f.attribute(category_index) if category_index >= 0 else None
+        cats.append(None if value is None or str(value) == "NULL" else value)
+    return geoms, cats
+
+
+def geometry_kind(source: QgsFeatureSource) -> str | None:
+    """'point', 'line' or 'polygon' from the source's geometry type; None for others."""
+    from qgis.core import QgsWkbTypes
+
+    return {
+        QgsWkbTypes.PointGeometry: "point",
+        QgsWkbTypes.LineGeometry: "line",
+        QgsWkbTypes.PolygonGeometry: "polygon",
+    }.get(QgsWkbTypes.geometryType(source.wkbType()))
 
 
 def field_name(alg: Any, parameters: dict, name: str, context: Any, default: str = "") -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
@@ -20,15 +22,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from citymgmt_plugin.core.labels import labelled
-from citymgmt_plugin.core.reporting.kpi import (
-    HOUR_BUCKETS,
-    NULL_TIME,
-    Reports,
-    Thresholds,
-    assign_to_grids,
-    compute_kpis,
-    kpi_names,
-)
+from citymgmt_plugin.core.reporting.kpi import compute_kpis, kpi_names
+from citymgmt_plugin.core.reporting.reports import NULL_TIME, Reports, assign_to_grids
+from citymgmt_plugin.core.reporting.results import HOUR_BUCKETS, KpiResult, KpiRow, Thresholds
 
 from .base import CityMgmtAlgorithm
 from .params import POINT, POLYGON, field, number, sink, source
@@ -113,7 +109,22 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
                 self.SUBMISSIONS, self.tr("Submissions (reports)"), [QgsProcessing.TypeVectorPoint]
             )
         )
-        # Optional, with the workspace column name as default (see params.field).
+        self._add_report_fields()
+        self.add_grid_parameters(optional=True)
+        self.addParameter(
+            QgsProcessingParameterDateTime(self.START, self.tr("Period start"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterDateTime(
+                self.END, self.tr("Period end (exclusive)"), optional=True
+            )
+        )
+        self._add_thresholds()
+        self._add_outputs()
+
+    def _add_report_fields(self) -> None:
+        """The submission fields (optional, with the workspace column name as default, see
+        params.field) and the invalid states."""
         for name, label, default in (
             (self.TIME_FIELD, self.tr("Time field"), "observed_at"),
             (self.COLLECTOR_FIELD, self.tr("Collector field"), "collector_code"),
@@ -130,61 +141,39 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
                 defaultValue="rejected,quarantined,duplicate",
             )
         )
-        self.add_grid_parameters(optional=True)
-        self.addParameter(
-            QgsProcessingParameterDateTime(self.START, self.tr("Period start"), optional=True)
-        )
-        self.addParameter(
-            QgsProcessingParameterDateTime(
-                self.END, self.tr("Period end (exclusive)"), optional=True
-            )
-        )
+
+    def _add_thresholds(self) -> None:
+        """The contract figures (defaults from core's Thresholds) and the working day."""
         th = Thresholds()
-        for name, label, default, integer, maximum in (
-            (self.ANNUAL_TARGET, self.tr("Valid reports a year"), th.annual_valid, True, None),
-            (self.MONTHLY_TARGET, self.tr("Valid reports a month"), th.monthly_valid, True, None),
-            (
-                self.MIN_COMPONENT_SHARE,
-                self.tr("Minimum component share (0-1)"),
-                th.component_share,
-                False,
-                1.0,
-            ),
-            (
-                self.MIN_VALID_RATE,
-                self.tr("Minimum valid-report rate (0-1)"),
-                th.valid_rate,
-                False,
-                1.0,
-            ),
-            (
-                self.MIN_CLOSURE_RATE,
-                self.tr("Minimum closure rate (0-1)"),
-                th.closure_rate,
-                False,
-                1.0,
-            ),
+        targets = (
+            (self.ANNUAL_TARGET, self.tr("Valid reports a year"), th.annual_valid),
+            (self.MONTHLY_TARGET, self.tr("Valid reports a month"), th.monthly_valid),
+        )
+        for name, label, default in targets:
+            self.addParameter(number(name, label, default, 0, None, integer=True))
+        minima = (
+            (self.MIN_COMPONENT_SHARE, self.tr("Minimum component share (0-1)"), 1.0),
+            (self.MIN_VALID_RATE, self.tr("Minimum valid-report rate (0-1)"), 1.0),
+            (self.MIN_CLOSURE_RATE, self.tr("Minimum closure rate (0-1)"), 1.0),
             (
                 self.MIN_PER_COLLECTOR_DAY,
                 self.tr("Minimum valid reports per collector per day"),
-                th.per_collector_day,
-                False,
                 None,
             ),
-            (
-                self.MIN_BALANCE,
-                self.tr("Minimum balance (1 − Gini, 0-1)"),
-                th.balance,
-                False,
-                1.0,
-            ),
-        ):
-            self.addParameter(number(name, label, default, 0, maximum, integer=integer))
+            (self.MIN_BALANCE, self.tr("Minimum balance (1 − Gini, 0-1)"), 1.0),
+        )
+        defaults = (
+            th.component_share, th.valid_rate, th.closure_rate, th.per_collector_day, th.balance
+        )  # fmt: skip
+        for (name, label, maximum), default in zip(minima, defaults):
+            self.addParameter(number(name, label, default, 0, maximum))
         for name, label, default in (
             (self.WORK_START_HOUR, self.tr("Working day starts at hour"), th.work_start_hour),
             (self.WORK_END_HOUR, self.tr("Working day ends at hour"), th.work_end_hour),
         ):
             self.addParameter(number(name, label, default, 0, 24, integer=True, advanced=True))
+
+    def _add_outputs(self) -> None:
         self.addParameter(sink(self.OUTPUT_OVERALL, self.tr("KPIs"), QgsProcessing.TypeVector))
         self.addParameter(
             sink(
@@ -227,37 +216,80 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         feedback: QgsProcessingFeedback,
     ) -> dict[str, Any]:
         subs = self.source(parameters, self.SUBMISSIONS, context, POINT, self.tr("submissions"))
-        f_time = field_name(self, parameters, self.TIME_FIELD, context, "observed_at")
-        f_coll = field_name(self, parameters, self.COLLECTOR_FIELD, context, "collector_code")
-        f_kind = field_name(self, parameters, self.KIND_FIELD, context, "kind")
-        f_cat = field_name(self, parameters, self.CATEGORY_FIELD, context, "category_code")
-        # Without a state field every report is valid; "state" is used when the layer has it.
-        f_state = field_name(self, parameters, self.STATE_FIELD, context)
-        if not f_state and subs.fields().lookupField("state") >= 0:
-            f_state = "state"
-        f_closed = field_name(self, parameters, self.CLOSURE_FIELD, context)
-        wanted = list(dict.fromkeys(f for f in (f_time, f_coll, f_kind, f_cat, f_state, f_closed)))
-        wanted = [f for f in wanted if f]
-        require_fields(subs, wanted, self.tr("submissions"))
+        fields = self._report_fields(parameters, context, subs)
+        start, end = self._period(parameters, context)
+        invalid_states = self._invalid_states(parameters, context)
+        th = self._thresholds(parameters, context)
+        grids = self._read_grids(parameters, context, feedback, subs)
+        feedback.setProgress(10)
+        if feedback.isCanceled():
+            return self.cancelled(feedback)
+        reports = self._read_reports(parameters, context, feedback, subs, fields, grids)
+        if reports is None:
+            return self.cancelled(feedback)
+        feedback.setProgress(70)
+        try:
+            result = compute_kpis(reports, start, end, th, grids.codes, invalid_states)
+        except ValueError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        if result.in_period == 0:
+            feedback.pushWarning(self.tr("No report falls in the period."))
+        feedback.setProgress(80)
+        out = self._write_overall(parameters, context, feedback, result, grids.crs)
+        out.update(self._write_grids(parameters, context, feedback, result, grids))
+        feedback.setProgress(90)
+        out.update(self._write_collectors(parameters, context, result, grids.crs))
+        out.update(self._write_hours(parameters, context, result, grids.crs))
+        feedback.setProgress(100)
+        out.update(_summary(result))
+        return out
+
+    # -- parameters ----------------------------------------------------------------------------
+
+    def _report_fields(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, subs: Any
+    ) -> _ReportFields:
+        """The submission fields, checked against the layer. Without a state field every
+        report is valid; "state" is used when the layer has it."""
+        state = field_name(self, parameters, self.STATE_FIELD, context)
+        if not state and subs.fields().lookupField("state") >= 0:
+            state = "state"
+        fields = _ReportFields(
+            time=field_name(self, parameters, self.TIME_FIELD, context, "observed_at"),
+            collector=field_name(self, parameters, self.COLLECTOR_FIELD, context, "collector_code"),
+            kind=field_name(self, parameters, self.KIND_FIELD, context, "kind"),
+            category=field_name(self, parameters, self.CATEGORY_FIELD, context, "category_code"),
+            state=state,
+            closed=field_name(self, parameters, self.CLOSURE_FIELD, context),
+        )
+        require_fields(subs, fields.wanted, self.tr("submissions"))
+        return fields
+
+    def _period(
+        self, parameters: dict[str, Any], context: QgsProcessingContext
+    ) -> tuple[int | None, int | None]:
         start = self.epoch(parameters, self.START, context)
         end = self.epoch(parameters, self.END, context)
         if start is not None and end is not None and end <= start:
             raise QgsProcessingException(self.tr("The period end must be after its start."))
-        invalid_states = [
-            s.strip()
-            for s in self.parameterAsString(parameters, self.INVALID_STATES, context).split(",")
-            if s.strip()
-        ]
+        return start, end
+
+    def _invalid_states(self, parameters: dict[str, Any], context: QgsProcessingContext) -> list:
+        text = self.parameterAsString(parameters, self.INVALID_STATES, context)
+        return [s.strip() for s in text.split(",") if s.strip()]
+
+    def _thresholds(self, parameters: dict[str, Any], context: QgsProcessingContext) -> Thresholds:
+        def number(name: str) -> float:
+            return self.parameterAsDouble(parameters, name, context)
+
         th = Thresholds(
-            annual_valid=self.parameterAsDouble(parameters, self.ANNUAL_TARGET, context),
-            monthly_valid=self.parameterAsDouble(parameters, self.MONTHLY_TARGET, context),
-            component_share=self.parameterAsDouble(parameters, self.MIN_COMPONENT_SHARE, context),
-            valid_rate=self.parameterAsDouble(parameters, self.MIN_VALID_RATE, context),
-            closure_rate=self.parameterAsDouble(parameters, self.MIN_CLOSURE_RATE, context),
-            per_collector_day=self.parameterAsDouble(
-                parameters, self.MIN_PER_COLLECTOR_DAY, context
-            ),
-            balance=self.parameterAsDouble(parameters, self.MIN_BALANCE, context),
+            annual_valid=number(self.ANNUAL_TARGET),
+            monthly_valid=number(self.MONTHLY_TARGET),
+            component_share=number(self.MIN_COMPONENT_SHARE),
+            valid_rate=number(self.MIN_VALID_RATE),
+            closure_rate=number(self.MIN_CLOSURE_RATE),
+            per_collector_day=number(self.MIN_PER_COLLECTOR_DAY),
+            balance=number(self.MIN_BALANCE),
             work_start_hour=self.parameterAsInt(parameters, self.WORK_START_HOUR, context),
             work_end_hour=self.parameterAsInt(parameters, self.WORK_END_HOUR, context),
         )
@@ -265,116 +297,125 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             raise QgsProcessingException(
                 self.tr("The working day must end after it starts (hours 0-24).")
             )
+        return th
 
+    # -- reading -------------------------------------------------------------------------------
+
+    def _read_grids(
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+        subs: Any,
+    ) -> _Grids:
+        """The optional grids (WKB and codes, in their own CRS, which the outputs then use;
+        else the submissions' CRS)."""
         grids = self.parameterAsSource(parameters, self.GRIDS, context)
-        grid_wkb = grid_codes = None
-        dest_crs = subs.sourceCrs()
-        if grids is not None:
-            require_source(grids, POLYGON, self.tr("unit grids"))
-            f_grid = field_name(self, parameters, self.GRID_CODE_FIELD, context, "code")
-            require_fields(grids, [f_grid], self.tr("unit grids"))
-            dest_crs = grids.sourceCrs()
-            feedback.setProgressText(self.tr("Reading grids…"))
-            grid_wkb, grid_codes = self.read_coded(grids, f_grid, dest_crs, context, feedback)
-        feedback.setProgress(10)
-        if feedback.isCanceled():
-            return self.cancelled(feedback)
+        if grids is None:
+            return _Grids(subs.sourceCrs())
+        require_source(grids, POLYGON, self.tr("unit grids"))
+        f_grid = field_name(self, parameters, self.GRID_CODE_FIELD, context, "code")
+        require_fields(grids, [f_grid], self.tr("unit grids"))
+        crs = grids.sourceCrs()
+        feedback.setProgressText(self.tr("Reading grids…"))
+        wkb, codes = self.read_coded(grids, f_grid, crs, context, feedback)
+        return _Grids(crs, wkb, codes)
 
+    def _read_reports(
+        self,
+        parameters: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+        subs: Any,
+        fields: _ReportFields,
+        grids: _Grids,
+    ) -> Reports | None:
+        """The reports as core's columns (None when cancelled); GeoPackage times with a zone
+        corrected (see readers.gpkg_time_shift); each assigned to its grid."""
         feedback.setProgressText(self.tr("Reading submissions…"))
         # through QGIS, not the GDAL Arrow path (see CityMgmtAlgorithm.read_coded)
-        cols = read_columns(subs, None, wanted, dest_crs, context, feedback, time_field=f_time)
+        cols = read_columns(
+            subs, None, fields.wanted, grids.crs, context, feedback, time_field=fields.time
+        )
         feedback.setProgress(50)
         if feedback.isCanceled():
-            return self.cancelled(feedback)
+            return None
         a = cols.attrs
-        times = np.asarray(a[f_time], dtype=np.int64)
-        shift = gpkg_time_shift(
-            self.parameterAsVectorLayer(parameters, self.SUBMISSIONS, context),
-            f_time,
-            LOCAL_OFFSET_S,
-        )
+        times = np.asarray(a[fields.time], dtype=np.int64)
+        layer = self.parameterAsVectorLayer(parameters, self.SUBMISSIONS, context)
+        shift = gpkg_time_shift(layer, fields.time, LOCAL_OFFSET_S)
         if shift:
             times = np.where(times == NULL_TIME, NULL_TIME, times + shift)
         reports = Reports(
             time=times,
-            collector=text_values(a[f_coll]),
-            kind=text_values(a[f_kind]),
-            category=text_values(a[f_cat]),
-            state=text_values(a[f_state]) if f_state else [None] * len(cols),
-            closed=truthy_values(a[f_closed]) if f_closed else None,
+            collector=text_values(a[fields.collector]),
+            kind=text_values(a[fields.kind]),
+            category=text_values(a[fields.category]),
+            state=text_values(a[fields.state]) if fields.state else [None] * len(cols),
+            closed=truthy_values(a[fields.closed]) if fields.closed else None,
         )
-        if grid_wkb is not None:
+        if grids.wkb is not None:
             feedback.setProgressText(self.tr("Assigning reports to grids…"))
             x, y = points_xy(cols.wkb)
-            reports.grid = assign_to_grids(x, y, geometries(grid_wkb))
-        feedback.setProgress(70)
-        try:
-            result = compute_kpis(reports, start, end, th, grid_codes, invalid_states)
-        except ValueError as exc:
-            raise QgsProcessingException(str(exc)) from exc
-        if result.in_period == 0:
-            feedback.pushWarning(self.tr("No report falls in the period."))
-        feedback.setProgress(80)
+            reports.grid = assign_to_grids(x, y, geometries(grids.wkb))
+        return reports
 
-        out: dict[str, Any] = {}
-        names = kpi_names()
-        # -- overall -------------------------------------------------------------------------
+    # -- writing -------------------------------------------------------------------------------
+
+    def _write_overall(self, parameters, context, feedback, result, crs) -> dict[str, Any]:
+        """The overall KPI table; each KPI also in the log."""
         fields = make_fields(
             [("kpi", QVariant.String), ("name", QVariant.String), ("value", QVariant.Double),
              ("threshold", QVariant.Double), ("passed", QVariant.Bool),
              ("comment", QVariant.String)]
         )  # fmt: skip
-        sink, out[self.OUTPUT_OVERALL] = self.sink(
-            parameters, self.OUTPUT_OVERALL, context, fields, QgsWkbTypes.NoGeometry, dest_crs
+        sink, dest = self.sink(
+            parameters, self.OUTPUT_OVERALL, context, fields, QgsWkbTypes.NoGeometry, crs
         )
+        names = kpi_names()
         rows = []
         for row in result.overall:
-            value, limit = _num(row.value), _num(row.threshold)
-            rows.append(
-                (
-                    [row.kpi, names.get(row.kpi, row.kpi), value, limit, row.passed, row.comment],
-                    None,
-                )
-            )
-            value = "—" if row.value is None else f"{row.value:.4g}"
-            limit = "—" if row.threshold is None else f"{row.threshold:.4g}"
-            mark = {True: "✓", False: "✗", None: ""}[row.passed]
-            feedback.pushInfo(labelled(names.get(row.kpi, row.kpi), f"{value} / {limit} {mark}"))
+            name = names.get(row.kpi, row.kpi)
+            rows.append(([row.kpi, name, _num(row.value), _num(row.threshold), row.passed,
+                          row.comment], None))  # fmt: skip
+            feedback.pushInfo(labelled(name, _log_value(row)))
         write_features(sink, fields, rows)
-        del sink
+        return {self.OUTPUT_OVERALL: dest}
 
-        # -- grids ------------------------------------------------------------------------------
-        if grid_wkb is not None:
-            fields = make_fields(
-                [("grid_code", QVariant.String, 20)]
-                + [(name, QVariant.Int) for name in ("reports", "valid", "component", "event")]
-                + [(name, QVariant.Int) for name in result.major_columns]
-                + [("valid_rate", QVariant.Double), ("comp_share", QVariant.Double),
-                   ("passed", QVariant.Bool)]
-            )  # fmt: skip
-            sink, dest = self.sink(
-                parameters, self.OUTPUT_GRIDS, context, fields, QgsWkbTypes.MultiPolygon,
-                dest_crs, required=False,
-            )  # fmt: skip
-            if sink is not None:
-                out[self.OUTPUT_GRIDS] = dest
-                write_features(
-                    sink,
-                    fields,
-                    (
-                        ([row.grid_code, row.reports, row.valid, row.component, row.event,
-                          *[row.majors[c] for c in result.major_columns], row.valid_rate,
-                          row.component_share, row.passed],
-                         None if wkb is None else wkb_geometry(wkb, multi=True))
-                        for wkb, row in zip(grid_wkb, result.grids)
-                    ),
-                )  # fmt: skip
-                del sink
-        elif parameters.get(self.OUTPUT_GRIDS):
-            feedback.pushInfo(self.tr("No grids layer: the per-grid output is not written."))
-        feedback.setProgress(90)
+    def _write_grids(self, parameters, context, feedback, result, grids) -> dict[str, Any]:
+        """The per-grid table with the grid polygons (only with a grids layer)."""
+        if grids.wkb is None:
+            if parameters.get(self.OUTPUT_GRIDS):
+                feedback.pushInfo(self.tr("No grids layer: the per-grid output is not written."))
+            return {}
+        fields = make_fields(
+            [("grid_code", QVariant.String, 20)]
+            + [(name, QVariant.Int) for name in ("reports", "valid", "component", "event")]
+            + [(name, QVariant.Int) for name in result.major_columns]
+            + [("valid_rate", QVariant.Double), ("comp_share", QVariant.Double),
+               ("passed", QVariant.Bool)]
+        )  # fmt: skip
+        sink, dest = self.sink(
+            parameters, self.OUTPUT_GRIDS, context, fields, QgsWkbTypes.MultiPolygon,
+            grids.crs, required=False,
+        )  # fmt: skip
+        if sink is None:
+            return {}
+        write_features(
+            sink,
+            fields,
+            (
+                ([row.grid_code, row.reports, row.valid, row.component, row.event,
+                  *[row.majors[c] for c in result.major_columns], row.valid_rate,
+                  row.component_share, row.passed],
+                 None if wkb is None else wkb_geometry(wkb, multi=True))
+                for wkb, row in zip(grids.wkb, result.grids)
+            ),
+        )  # fmt: skip
+        return {self.OUTPUT_GRIDS: dest}
 
-        # -- collectors ---------------------------------------------------------------------------
+    def _write_collectors(self, parameters, context, result, crs) -> dict[str, Any]:
+        """The per-collector table."""
         fields = make_fields(
             [("collector", QVariant.String)]
             + [(name, QVariant.Int) for name in ("reports", "valid", "component")]
@@ -384,8 +425,8 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             + [(f"h{lo:02d}_{hi:02d}", QVariant.Int) for lo, hi in HOUR_BUCKETS]
             + [("passed", QVariant.Bool)]
         )  # fmt: skip
-        sink, out[self.OUTPUT_COLLECTORS] = self.sink(
-            parameters, self.OUTPUT_COLLECTORS, context, fields, QgsWkbTypes.NoGeometry, dest_crs
+        sink, dest = self.sink(
+            parameters, self.OUTPUT_COLLECTORS, context, fields, QgsWkbTypes.NoGeometry, crs
         )
         write_features(
             sink,
@@ -397,37 +438,71 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
                 for row in result.collectors
             ),
         )  # fmt: skip
-        del sink
+        return {self.OUTPUT_COLLECTORS: dest}
 
-        # -- hours --------------------------------------------------------------------------------
+    def _write_hours(self, parameters, context, result, crs) -> dict[str, Any]:
+        """Reports, valid and component reports per hour of day (optional)."""
         fields = make_fields(
             [(name, QVariant.Int) for name in ("hour", "reports", "valid", "component")]
         )
         sink, dest = self.sink(
-            parameters, self.OUTPUT_HOURS, context, fields, QgsWkbTypes.NoGeometry, dest_crs,
+            parameters, self.OUTPUT_HOURS, context, fields, QgsWkbTypes.NoGeometry, crs,
             required=False,
         )  # fmt: skip
-        if sink is not None:
-            out[self.OUTPUT_HOURS] = dest
-            hourly = zip(result.hourly, result.hourly_valid, result.hourly_component)
-            write_features(
-                sink,
-                fields,
-                (([h, int(a), int(v), int(c)], None) for h, (a, v, c) in enumerate(hourly)),
-            )
-            del sink
-        feedback.setProgress(100)
-
-        out.update(
-            {
-                "REPORTS": result.in_period,
-                "VALID_REPORTS": result.row("valid_reports").value,
-                "VALID_RATE": result.row("valid_rate").value,
-                "COMPONENT_SHARE": result.row("component_share").value,
-                "AREA_BALANCE": result.row("area_balance").value,
-                "TIME_BALANCE": result.row("time_balance").value,
-                "PASSED": result.passed,
-                "HOURLY": ",".join(str(int(v)) for v in result.hourly),
-            }
+        if sink is None:
+            return {}
+        hourly = zip(result.hourly, result.hourly_valid, result.hourly_component)
+        write_features(
+            sink,
+            fields,
+            (([h, int(a), int(v), int(c)], None) for h, (a, v, c) in enumerate(hourly)),
         )
-        return out
+        return {self.OUTPUT_HOURS: dest}
+
+
+@dataclass(frozen=True)
+class _ReportFields:
+    """The submission fields the KPIs read ('' for a field not given)."""
+
+    time: str
+    collector: str
+    kind: str
+    category: str
+    state: str
+    closed: str
+
+    @property
+    def wanted(self) -> list[str]:
+        names = (self.time, self.collector, self.kind, self.category, self.state, self.closed)
+        return [f for f in dict.fromkeys(names) if f]
+
+
+@dataclass(frozen=True)
+class _Grids:
+    """The grids layer as read (no WKB and no codes without one) and the output CRS."""
+
+    crs: QgsCoordinateReferenceSystem
+    wkb: np.ndarray | None = None
+    codes: list[str | None] | None = None
+
+
+def _log_value(row: KpiRow) -> str:
+    """A KPI for the log: value / threshold and a mark when it has a verdict."""
+    value = "—" if row.value is None else f"{row.value:.4g}"
+    limit = "—" if row.threshold is None else f"{row.threshold:.4g}"
+    mark = {True: "✓", False: "✗", None: ""}[row.passed]
+    return f"{value} / {limit} {mark}"
+
+
+def _summary(result: KpiResult) -> dict[str, Any]:
+    """The algorithm's scalar outputs."""
+    return {
+        "REPORTS": result.in_period,
+        "VALID_REPORTS": result.row("valid_reports").value,
+        "VALID_RATE": result.row("valid_rate").value,
+        "COMPONENT_SHARE": result.row("component_share").value,
+        "AREA_BALANCE": result.row("area_balance").value,
+        "TIME_BALANCE": result.row("time_balance").value,
+        "PASSED": result.passed,
+        "HOURLY": ",".join(str(int(v)) for v in result.hourly),
+    }

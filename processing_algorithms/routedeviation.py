@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import shapely
 from qgis.core import (
-    QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
@@ -14,13 +12,13 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from citymgmt_plugin.core.patrol.coverage import track_segments
-from citymgmt_plugin.core.patrol.deviation import route_deviation
+from citymgmt_plugin.core.patrol.deviation import route_deviation, routes_by_collector
 from citymgmt_plugin.core.patrol.hugepages import no_hugepage_stalls
+from citymgmt_plugin.core.patrol.segments import drop_collectorless, track_segments
 
 from .base import CityMgmtAlgorithm
 from .params import LINE, POINT, field, sink, source
-from .readers import as_text, require_fields, require_projected
+from .readers import as_text, line_geometries, require_fields, require_projected
 from .writers import make_fields, wkb_2d, write_features
 
 
@@ -86,19 +84,11 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
         rules = self.track_rules(parameters, context)
         routes = self._routes(routes_src, route_field, crs, context)
         feedback.setProgress(5)
-        x, y, t, collectors = self.read_fixes(
-            parameters, context, feedback, tracks_src, crs, col_field, time_field
+        segs = self._track_segments(
+            parameters, context, feedback, tracks_src, crs, (col_field, time_field), rules
         )
-        if feedback.isCanceled():
+        if segs is None:
             return self.cancelled(feedback)
-        feedback.setProgress(40)
-        labels = np.array([as_text(v) for v in collectors], dtype=object)
-        no_label = np.equal(labels, None)
-        if no_label.any():
-            x[no_label] = np.nan
-            labels[no_label] = ""
-        with no_hugepage_stalls():  # see core/hugepages.py
-            segs = track_segments(x, y, t, labels, rules, overwrite=True)
         self.report_track_stats(feedback, segs.stats)
         feedback.setProgress(55)
         if feedback.isCanceled():
@@ -116,21 +106,26 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
         return results
 
     def _routes(self, src, field, crs, context) -> dict:
-        idx = src.fields().lookupField(field)
-        req = QgsFeatureRequest().setSubsetOfAttributes([idx])
-        if src.sourceCrs() != crs:
-            req.setDestinationCrs(crs, context.transformContext())
-        parts: dict[str, list] = {}
-        for f in src.getFeatures(req):
-            label = as_text(f.attributes()[idx])
-            if label is None or not f.hasGeometry():
-                continue
-            parts.setdefault(label, []).append(bytes(f.geometry().asWkb()))
-        if not parts:
+        labels, wkbs = line_geometries(src, field, crs, context)
+        if not labels:
             raise QgsProcessingException(
                 self.tr("The route layer has no routes with a collector and a geometry.")
             )
-        return {label: shapely.union_all(shapely.from_wkb(wkbs)) for label, wkbs in parts.items()}
+        return routes_by_collector(labels, wkbs)
+
+    def _track_segments(self, parameters, context, feedback, tracks_src, crs, fields, rules):
+        """The fixes read, labelled by collector as text, and cut into segments in place
+        (None when cancelled)."""
+        x, y, t, collectors = self.read_fixes(
+            parameters, context, feedback, tracks_src, crs, *fields
+        )
+        if feedback.isCanceled():
+            return None
+        feedback.setProgress(40)
+        labels = np.array([as_text(v) for v in collectors], dtype=object)
+        labels = drop_collectorless(x, labels, np.equal(labels, None))
+        with no_hugepage_stalls():  # see core/hugepages.py
+            return track_segments(x, y, t, labels, rules, overwrite=True)
 
     def _write(self, parameters, context, result, crs) -> dict:
         fields = make_fields(

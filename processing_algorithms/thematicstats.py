@@ -3,18 +3,23 @@ thematic layer's features by category."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from qgis.core import (
-    QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingException,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
+from citymgmt_plugin.core.qgis.thematic_layer import layer_template
+from citymgmt_plugin.core.thematic.stats import StatRow, grid_stats
+from citymgmt_plugin.core.thematic.templates import Template
+
 from .base import CityMgmtAlgorithm
 from .params import field, sink, source
+from .readers import categorised_geometries, coded_geometries, geometry_kind
 from .writers import make_fields, write_features
 
 
@@ -48,17 +53,36 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
         )
 
     def processAlgorithm(self, parameters: Any, context: Any, feedback: Any) -> dict:
-        import shapely
-
-        from citymgmt_plugin.core.qgis.thematic_layer import layer_template
-        from citymgmt_plugin.core.thematic.stats import grid_stats
-
         source = self.parameterAsSource(parameters, self.THEMATIC, context)
         grids = self.parameterAsSource(parameters, self.GRIDS, context)
         if source is None or grids is None:
             raise QgsProcessingException(self.tr("THEMATIC and GRIDS are required."))
         layer = self.parameterAsVectorLayer(parameters, self.THEMATIC, context)
         template = layer_template(layer) if layer is not None else None
+        category, cat_idx = self._category(parameters, context, source, template)
+        code_idx = self._code_index(parameters, context, grids)
+        if grids.sourceCrs().isGeographic():
+            feedback.reportError(
+                self.tr("The grids' CRS is geographic: lengths and areas are in degrees.")
+            )
+        codes, cells = coded_geometries(grids, code_idx)
+        features = categorised_geometries(source, cat_idx, grids.sourceCrs(), context, feedback)
+        if features is None:
+            return self.cancelled(feedback)
+        geoms, cats = features
+        rows = grid_stats(geoms, cats, cells, codes, kind=geometry_kind(source))
+        dest = self._write(parameters, context, grids, rows, _labeller(template, category))
+        feedback.pushInfo(
+            self.tr("{0} rows for {1} features in {2} grids").format(
+                len(rows), len(geoms), len(cells)
+            )
+        )
+        return {self.OUTPUT: dest}
+
+    def _category(
+        self, parameters: Any, context: Any, source: Any, template: Template | None
+    ) -> tuple[str, int]:
+        """The category field (the template's when none is given) and its index (-1: none)."""
         category = self.parameterAsString(parameters, self.CATEGORY_FIELD, context)
         if not category and template is not None:
             category = template.category_field
@@ -67,40 +91,23 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
             raise QgsProcessingException(
                 self.tr("No field {0} in the thematic layer").format(category)
             )
+        return category, cat_idx
+
+    def _code_index(self, parameters: Any, context: Any, grids: Any) -> int:
         code_field = self.parameterAsString(parameters, self.GRID_CODE_FIELD, context)
         code_idx = grids.fields().lookupField(code_field)
         if code_idx < 0:
             raise QgsProcessingException(self.tr("No field {0} in the grids").format(code_field))
-        if grids.sourceCrs().isGeographic():
-            feedback.reportError(
-                self.tr("The grids' CRS is geographic: lengths and areas are in degrees.")
-            )
+        return code_idx
 
-        codes, cells = [], []
-        for f in grids.getFeatures(QgsFeatureRequest().setSubsetOfAttributes([code_idx])):
-            if f.hasGeometry():
-                codes.append(str(f.attribute(code_idx)))
-                cells.append(shapely.from_wkb(bytes(f.geometry().asWkb())))
-        request = QgsFeatureRequest().setDestinationCrs(
-            grids.sourceCrs(), context.transformContext()
-        )
-        request.setSubsetOfAttributes([cat_idx] if cat_idx >= 0 else [])
-        geoms, cats = [], []
-        for f in source.getFeatures(request):
-            if feedback.isCanceled():
-                return self.cancelled(feedback)
-            if not f.hasGeometry():
-                continue
-            geoms.append(shapely.from_wkb(bytes(f.geometry().asWkb())))
-            value = f.attribute(cat_idx) if cat_idx >= 0 else None
-            cats.append(None if value is None or str(value) == "NULL" else value)
-        kind = {
-            QgsWkbTypes.PointGeometry: "point",
-            QgsWkbTypes.LineGeometry: "line",
-            QgsWkbTypes.PolygonGeometry: "polygon",
-        }.get(QgsWkbTypes.geometryType(source.wkbType()))
-        rows = grid_stats(geoms, cats, cells, codes, kind=kind)
-
+    def _write(
+        self,
+        parameters: Any,
+        context: Any,
+        grids: Any,
+        rows: list[StatRow],
+        label: Callable[[str], str],
+    ) -> str:
         fields = make_fields(
             [("grid_code", QVariant.String), ("category", QVariant.String),
              ("category_label", QVariant.String), ("count", QVariant.Int),
@@ -109,25 +116,27 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
         sink, dest = self.sink(
             parameters, self.OUTPUT, context, fields, QgsWkbTypes.NoGeometry, grids.sourceCrs()
         )
-        spec = None
-        if template is not None and category:
-            try:
-                spec = template.field(category)
-            except KeyError:
-                spec = None
         write_features(
             sink,
             fields,
             (
-                ([row.grid_code, row.category,
-                  spec.domain_label(row.category) if spec is not None else row.category,
-                  row.count, round(row.length_m, 3), round(row.area_m2, 3)], None)
+                ([row.grid_code, row.category, label(row.category), row.count,
+                  round(row.length_m, 3), round(row.area_m2, 3)], None)
                 for row in rows
             ),
         )  # fmt: skip
-        feedback.pushInfo(
-            self.tr("{0} rows for {1} features in {2} grids").format(
-                len(rows), len(geoms), len(cells)
-            )
-        )
-        return {self.OUTPUT: dest}
+        return dest
+
+
+def _labeller(template: Template | None, category: str) -> Callable[[str], str]:
+    """The label of a category value: the template's domain label when the layer has a
+    template with that field, else the value itself."""
+    spec = None
+    if template is not None and category:
+        try:
+            spec = template.field(category)
+        except KeyError:
+            spec = None
+    if spec is None:
+        return lambda value: value
+    return spec.domain_label

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Union
 
+import numpy as np
 import shapely
 from qgis.core import QgsFeature, QgsFeatureSink, QgsField, QgsFields, QgsGeometry
 from qgis.PyQt.QtCore import QVariant
@@ -81,3 +82,17 @@ def qgs_geometry(geom: shapely.Geometry | None, multi: bool = True) -> QgsGeomet
     if multi:
         g.convertToMultiType()
     return g
+
+
+def multipolygon_wkb(geoms: Any) -> list:
+    """Polygons as MultiPolygon WKB (a multi-polygon sink's type), None for null geometry."""
+    geoms = np.asarray(geoms, dtype=object)
+    out = [None] * len(geoms)
+    idx = np.flatnonzero(~shapely.is_missing(geoms))
+    if len(idx):
+        g = geoms[idx].copy()
+        single = shapely.get_type_id(g) == 3
+        g[single] = shapely.multipolygons(g[single][:, None]) if single.any() else g[single]
+        for i, w in zip(idx, wkb_2d(g)):
+            out[i] = w
+    return out

@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     locale = user_locale(argv)
     if not locale.startswith("en"):
-        from ..core.qgis.headless import install_translator
+        from ..headless import install_translator
 
         install_translator(locale)  # before the parser: its help text is translated too
     parser = build_parser()

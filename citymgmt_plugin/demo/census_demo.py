@@ -12,9 +12,12 @@ import shapely
 from sqlalchemy import func, select
 
 from ..core.census import ComponentDraft, create_component, write_transaction
+from ..core.census.batch_mapping import MappingStore
 from ..core.census.geo import from_db
-from ..core.census.importer import MappingStore, import_batch
-from ..core.census.reconcile import apply_reconciliation, kind_label, reconcile, write_report
+from ..core.census.importer import import_batch
+from ..core.census.reconcile import kind_label, reconcile
+from ..core.census.reconcile_apply import apply_reconciliation
+from ..core.census.reconcile_report import write_report
 from ..core.i18n import tr
 from ..core.labels import join, labelled, qa_rule_label
 from ..core.workspace.store import Workspace, upgrade
@@ -60,8 +63,11 @@ def _wgs84(ws_srid: int):
     return osr.CoordinateTransformation(s, d)
 
 
-def make_batch(ws: Workspace, rnd: random.Random, grids_wanted: int = 30) -> tuple[list, dict]:
-    """GeoJSON features (WGS84) of a survey of some grids, and what was planted."""
+def _survey_area(
+    ws: Workspace, rnd: random.Random, grids_wanted: int
+) -> tuple[list[str], list[Any], dict[str, Any]]:
+    """Grids chosen for the survey (with at least two active point components), their
+    active components (by identifier) and the grids' shapes."""
     s, c_ = ws.schema, ws.schema.components
     with ws.engine.connect() as conn:
         grid_codes = (
@@ -101,31 +107,37 @@ def make_batch(ws: Workspace, rnd: random.Random, grids_wanted: int = 30) -> tup
                 )
             )
         }
-    ct = _wgs84(ws.srid)
-    feats: list[dict[str, Any]] = []
-    planted = {
-        "moved": 0,
-        "changed": 0,
-        "missing": 0,
-        "new": 0,
-        "duplicate": 0,
-        "bad": 0,
-        "unchanged": 0,
-    }
+    return chosen, rows, grid_geoms
 
-    def feature(x: float, y: float, props: dict[str, Any]) -> dict[str, Any]:
-        lon, lat, _ = ct.TransformPoint(x, y)
-        return {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(lon, 9), round(lat, 9)]},
-            "properties": props,
-        }
 
-    for r in rows:
+class _Survey:
+    """The batch being written: GeoJSON features in WGS84 and what was planted."""
+
+    def __init__(self, ws_srid: int, rnd: random.Random) -> None:
+        self.ct = _wgs84(ws_srid)
+        self.rnd = rnd
+        self.feats: list[dict[str, Any]] = []
+        self.planted = dict.fromkeys(
+            ("moved", "changed", "missing", "new", "duplicate", "bad", "unchanged"), 0
+        )
+
+    def add(self, x: float, y: float, props: dict[str, Any]) -> None:
+        lon, lat, _ = self.ct.TransformPoint(x, y)
+        self.feats.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 9), round(lat, 9)]},
+                "properties": props,
+            }
+        )
+
+    def resurvey(self, r: Any, grid_geoms: dict[str, Any]) -> None:
+        """A stored component surveyed again: left out (missing), moved beyond every
+        accuracy class, its status changed, or as it was (a few twice, without identifier)."""
         g = from_db(r.wkb)
         if g is None or g.geom_type != "Point":  # this batch surveys point classes only
-            planted["missing"] += 1
-            continue
+            self.planted["missing"] += 1
+            return
         props = {
             "BSM": r.identifier,
             "LBDM": r.class_code,
@@ -136,75 +148,86 @@ def make_batch(ws: Workspace, rnd: random.Random, grids_wanted: int = 30) -> tup
             "JDDJ": r.accuracy_class,
         }
         x, y = g.x, g.y
-        roll = rnd.random()
+        roll = self.rnd.random()
         if roll < 0.06:
-            planted["missing"] += 1
-            continue
+            self.planted["missing"] += 1
+            return
         if roll < 0.14:
-            ang = rnd.uniform(0, 6.283)
-            dist = rnd.uniform(12, 25)  # beyond every accuracy class (C: 10 m)
-            nx, ny = x + dist * math.cos(ang), y + dist * math.sin(ang)
-            if grid_geoms[_grid_of(grid_geoms, x, y)].buffer(-1).contains(shapely.Point(nx, ny)):
-                x, y = nx, ny
-                planted["moved"] += 1
-            else:
-                planted["unchanged"] += 1
+            x, y = self._moved(x, y, grid_geoms)
         elif roll < 0.24:
             props["BJZT"] = "破损" if r.status != "破损" else "完好"
-            planted["changed"] += 1
+            self.planted["changed"] += 1
         else:
-            planted["unchanged"] += 1
-            if planted["duplicate"] < 3 and rnd.random() < 0.2:  # surveyed twice, no id
-                feats.append(feature(x + 0.3, y, {**props, "BSM": None}))
-                planted["duplicate"] += 1
-        feats.append(feature(x, y, props))
-    for code in chosen[: max(1, len(chosen) // 2)]:
-        g = grid_geoms[code]
-        p = g.representative_point()
-        feats.append(
-            feature(
-                p.x + rnd.uniform(-3, 3),
-                p.y + rnd.uniform(-3, 3),
-                {
-                    "BSM": None,
-                    "LBDM": "0118",
-                    "MC": "路灯",
-                    "ZGBMDM": "002",
-                    "ZGBMMC": "市路灯管理处",
-                    "BJZT": "完好",
-                    "JDDJ": "B",
-                },
-            )
-        )
-        planted["new"] += 1
-    any_grid = grid_geoms[chosen[0]].representative_point()
-    bad = [
-        {"LBDM": "0101", "BJZT": "好的", "ZGBMMC": "市水务局", "ZGBMDM": "001"},  # status
-        {"LBDM": "0199", "BJZT": "完好", "ZGBMMC": "市水务局", "ZGBMDM": "001"},  # class
-        {"LBDM": "0101", "BJZT": "完好", "ZGBMMC": "", "ZGBMDM": "001"},  # mandatory
-        {"BSM": "12345", "LBDM": "0101", "BJZT": "完好", "ZGBMMC": "市水务局", "ZGBMDM": "001"},
-    ]
-    for i, props in enumerate(bad):
-        props = {"BSM": None, "MC": "坏行", "JDDJ": "B", **props}
-        feats.append(feature(any_grid.x + 5 + i, any_grid.y + 5, props))
-    feats.append(
-        feature(
-            any_grid.x - 1e5,
-            any_grid.y,
-            {
-                "BSM": None,
-                "LBDM": "0101",
-                "MC": "界外",
-                "BJZT": "完好",
-                "ZGBMMC": "市水务局",
-                "ZGBMDM": "001",
-                "JDDJ": "B",
-            },
-        )
-    )
-    planted["bad"] = len(bad) + 1
-    rnd.shuffle(feats)
-    return feats, planted
+            self.planted["unchanged"] += 1
+            if self.planted["duplicate"] < 3 and self.rnd.random() < 0.2:  # twice, no id
+                self.add(x + 0.3, y, {**props, "BSM": None})
+                self.planted["duplicate"] += 1
+        self.add(x, y, props)
+
+    def _moved(self, x: float, y: float, grid_geoms: dict[str, Any]) -> tuple[float, float]:
+        ang = self.rnd.uniform(0, 6.283)
+        dist = self.rnd.uniform(12, 25)  # beyond every accuracy class (C: 10 m)
+        nx, ny = x + dist * math.cos(ang), y + dist * math.sin(ang)
+        if grid_geoms[_grid_of(grid_geoms, x, y)].buffer(-1).contains(shapely.Point(nx, ny)):
+            self.planted["moved"] += 1
+            return nx, ny
+        self.planted["unchanged"] += 1
+        return x, y
+
+    def new_lamps(self, chosen: list[str], grid_geoms: dict[str, Any]) -> None:
+        """A street lamp the store lacks in half of the grids."""
+        for code in chosen[: max(1, len(chosen) // 2)]:
+            p = grid_geoms[code].representative_point()
+            x, y = p.x + self.rnd.uniform(-3, 3), p.y + self.rnd.uniform(-3, 3)
+            self.add(x, y, dict(_NEW_LAMP))
+            self.planted["new"] += 1
+
+    def bad_rows(self, where: Any) -> None:
+        """Rows the import must refuse: bad status, unknown class, an empty mandatory
+        attribute, a short identifier, a position outside the district."""
+        for i, props in enumerate(_BAD_ROWS):
+            props = {"BSM": None, "MC": "坏行", "JDDJ": "B", **props}
+            self.add(where.x + 5 + i, where.y + 5, props)
+        self.add(where.x - 1e5, where.y, dict(_OUTSIDE))
+        self.planted["bad"] = len(_BAD_ROWS) + 1
+
+
+_NEW_LAMP = {
+    "BSM": None,
+    "LBDM": "0118",
+    "MC": "路灯",
+    "ZGBMDM": "002",
+    "ZGBMMC": "市路灯管理处",
+    "BJZT": "完好",
+    "JDDJ": "B",
+}
+_BAD_ROWS = (
+    {"LBDM": "0101", "BJZT": "好的", "ZGBMMC": "市水务局", "ZGBMDM": "001"},  # status
+    {"LBDM": "0199", "BJZT": "完好", "ZGBMMC": "市水务局", "ZGBMDM": "001"},  # class
+    {"LBDM": "0101", "BJZT": "完好", "ZGBMMC": "", "ZGBMDM": "001"},  # mandatory
+    {"BSM": "12345", "LBDM": "0101", "BJZT": "完好", "ZGBMMC": "市水务局", "ZGBMDM": "001"},
+)
+_OUTSIDE = {
+    "BSM": None,
+    "LBDM": "0101",
+    "MC": "界外",
+    "BJZT": "完好",
+    "ZGBMMC": "市水务局",
+    "ZGBMDM": "001",
+    "JDDJ": "B",
+}
+
+
+def make_batch(ws: Workspace, rnd: random.Random, grids_wanted: int = 30) -> tuple[list, dict]:
+    """GeoJSON features (WGS84) of a survey of some grids, and what was planted."""
+    chosen, rows, grid_geoms = _survey_area(ws, rnd, grids_wanted)
+    survey = _Survey(ws.srid, rnd)
+    for r in rows:
+        survey.resurvey(r, grid_geoms)
+    survey.new_lamps(chosen, grid_geoms)
+    survey.bad_rows(grid_geoms[chosen[0]].representative_point())
+    rnd.shuffle(survey.feats)
+    return survey.feats, survey.planted
 
 
 def _grid_of(grid_geoms: dict[str, Any], x: float, y: float) -> str:
@@ -260,8 +283,8 @@ def _planted_label(kind: str) -> str:
 
 
 def _qa(ctx: DemoContext, ws: Workspace) -> None:
-    from ..core.census.processing_support import run_census_qa
     from ..core.qgis.layers import workspace_layer
+    from ..headless import run_census_qa
 
     comps = workspace_layer(ws, "components", geometry_type="Point")
     grids = workspace_layer(ws, "unit_grids")

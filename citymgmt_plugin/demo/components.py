@@ -41,6 +41,29 @@ MANHOLE_MIX = {
     "0130": 1,
 }
 KIOSK_MIX = ("0121", "0122", "0123", "0124", "0125", "0137", "0138", "0120", "0306")
+# Point classes inside blocks: (class, share of the block grids, at least)
+BLOCK_POINTS = (
+    ("0116", 0.06, 1),
+    ("0134", 0.05, 1),
+    ("0135", 0.004, 1),
+    ("0131", 0.002, 0),
+    ("0132", 0.004, 1),
+    ("0301", 0.025, 1),
+    ("0302", 0.005, 1),
+    ("0304", 0.015, 1),
+    ("0308", 0.0003, 1),
+    ("0309", 0.0002, 0),
+    ("0311", 0.0003, 1),
+    ("0401", 0.003, 1),
+    ("0501", 0.03, 1),
+    ("0502", 0.004, 1),
+    ("0503", 0.003, 1),
+    ("0601", 0.001, 1),
+    ("0126", 0.01, 1),
+    ("0133", 0.001, 0),
+    ("0206", 0.0008, 0),
+    ("0119", 0.004, 0),
+)
 
 
 @dataclass
@@ -188,20 +211,37 @@ class _Placer:
     # ------------------------------------------------------------------ placement
 
     def run(self) -> list[Placed]:
-        rng = self.rng
-        # Street trees: rows on both sides of a quarter of the arterial edges, some on
-        # secondary main roads.
+        """Everything, in a fixed order (each part draws from the one generator)."""
+        self._trees()
+        self._manholes()
+        self._lamps()
+        self._junctions()
+        self._arterial_furniture()
+        self._window_areas()
+        self._block_points()
+        self._green_spaces()
+        self._block_polygons()
+        self._road_lines()
+        self._canal()
+        self._flyovers()
+        return self.out
+
+    def _trees(self) -> None:
+        """Street trees: rows on both sides of a quarter of the arterial edges, some on
+        secondary main roads; tree guards around a few."""
         art_trees = self.pick(self.art, 0.25)
         for side in (12.0, -12.0):
             self.add_points("0402", *self.along(art_trees, 16.0, side, jitter=0.05))
         self.add_points("0402", *self.along(self.pick(self.sec_main, 0.08), 12.0, 5.0, 0.05))
         trees = [p for p in self.out if p.class_code == "0402"]
-        guards = [trees[i] for i in np.flatnonzero(rng.random(len(trees)) < 0.08)]
+        guards = [trees[i] for i in np.flatnonzero(self.rng.random(len(trees)) < 0.08)]
         if guards:
             xy = shapely.get_coordinates([p.geom for p in guards])
             self.add_points("0403", xy[:, 0] + 0.8, xy[:, 1])
 
-        # Manholes on every road, grates at arterial kerbs, hydrants.
+    def _manholes(self) -> None:
+        """Manholes on every road, grates at arterial kerbs, hydrants."""
+        rng = self.rng
         for lines, spacing in (
             (np.concatenate([self.art, self.sec_main]), 80.0),
             (self.sec_minor, 110.0),
@@ -213,11 +253,13 @@ class _Placer:
         self.add_points("0104", *self.along(self.art, 100.0, 14.0, stagger=True))
         self.add_points("0113", *self.along(self.art, 150.0, 14.0, stagger=True))
 
-        # Lamps: staggered on arterials, one side on secondary main roads.
+    def _lamps(self) -> None:
+        """Lamps: staggered on arterials, one side on secondary main roads."""
         self.add_points("0118", *self.along(self.art, 70.0, 13.0, jitter=0.05, stagger=True))
         self.add_points("0118", *self.along(self.sec_main, 90.0, 4.0, jitter=0.05))
 
-        # Junctions: bins, name plates, signs, poles; signals and cameras at crossings.
+    def _junctions(self) -> None:
+        """Junctions: bins, name plates, signs, poles; signals and cameras at crossings."""
         jn = self.junctions
         self.add_points("0305", *self.around(self.pick(jn, 0.45), 18.0))
         self.add_points("0305", *self.along(self.sec_main, 200.0, -4.0))
@@ -230,55 +272,37 @@ class _Placer:
             c = self.pick(self.crossings, frac)
             self.add_points(code, *self.around(c, 22.0))
 
-        # Along arterials: bus shelters, advertising boards; cabinets on secondary roads.
+    def _arterial_furniture(self) -> None:
+        """Along arterials: bus shelters, advertising boards; cabinets on secondary roads."""
         self.add_points("0203", *self.along(self.art, 450.0, 14.0, stagger=True))
         self.add_points("0307", *self.along(self.art, 250.0, 20.0, stagger=True))
         self.add_points("0115", *self.along(self.sec, 400.0, 3.0))
 
-        # Window areas: kiosks, meters, bike racks, flower stands, light boxes.
+    def _window_areas(self) -> None:
+        """Window areas: kiosks, meters, bike racks, flower stands, light boxes."""
         x, y = self.along(self.window, 90.0, 6.0, stagger=True)
         self.add_points(np.array(KIOSK_MIX, dtype=object)[np.arange(len(x)) % len(KIOSK_MIX)], x, y)
         self.add_points("0202", *self.along(self.window, 35.0, 4.5))
         self.add_points("0212", *self.along(self.window, 60.0, -4.5))
         self.add_points("0404", *self.along(self.window, 80.0, -7.0))
 
-        # Inside blocks.
-        b = self.blocks
-        for code, frac, least in (
-            ("0116", 0.06, 1),
-            ("0134", 0.05, 1),
-            ("0135", 0.004, 1),
-            ("0131", 0.002, 0),
-            ("0132", 0.004, 1),
-            ("0301", 0.025, 1),
-            ("0302", 0.005, 1),
-            ("0304", 0.015, 1),
-            ("0308", 0.0003, 1),
-            ("0309", 0.0002, 0),
-            ("0311", 0.0003, 1),
-            ("0401", 0.003, 1),
-            ("0501", 0.03, 1),
-            ("0502", 0.004, 1),
-            ("0503", 0.003, 1),
-            ("0601", 0.001, 1),
-            ("0126", 0.01, 1),
-            ("0133", 0.001, 0),
-            ("0206", 0.0008, 0),
-            ("0119", 0.004, 0),
-        ):
-            self.add_points(code, *self.inside(self.pick(b, frac, least)))
+    def _block_points(self) -> None:
+        """Inside blocks: a share of the block grids gets each kind; toilets get bins."""
+        for code, frac, least in BLOCK_POINTS:
+            self.add_points(code, *self.inside(self.pick(self.blocks, frac, least)))
         toilets = np.array([[p.geom.x, p.geom.y] for p in self.out if p.class_code == "0301"])
         if len(toilets):
             self.add_points("0303", *self.around(toilets, 25.0))
 
-        # Polygons in blocks: green spaces (with railings, benches), parking lots, sites.
-        for g in self.pick(b, 0.04, 1):
+    def _green_spaces(self) -> None:
+        """Green spaces in blocks, with railings, benches and the odd sculpture."""
+        for g in self.pick(self.blocks, 0.04, 1):
             green = self.d.grid_geoms[g].buffer(-6.0)
             if green.is_empty or green.area < 800:
                 continue
             green = max(shapely.get_parts(green), key=lambda p: p.area)
             self.add_shape("0405", green, int(g), 500.0)
-            if rng.random() < 0.4:
+            if self.rng.random() < 0.4:
                 ring = (
                     LineString(green.exterior.buffer(-1.0).exterior.coords)
                     if not green.buffer(-1.0).is_empty
@@ -288,38 +312,46 @@ class _Placer:
                     self.add_shape("0408", ops.substring(ring, 0, 0.6 * ring.length), int(g), 10.0)
             bx, by = self.inside(np.array([g] * 3), inset=12.0)
             self.add_points("0407", bx, by)
-            if rng.random() < 0.3:
+            if self.rng.random() < 0.3:
                 self.add_points("0409", *self.inside(np.array([g]), inset=10.0))
-        for g in self.pick(b, 0.025, 1):
+
+    def _block_polygons(self) -> None:
+        """Parking lots and sites in blocks."""
+        rng = self.rng
+        for g in self.pick(self.blocks, 0.025, 1):
             cx, cy = self.inside(np.array([g]), inset=15.0)
             w, h = rng.uniform(25, 40), rng.uniform(30, 50)
             lot = box(cx[0] - w / 2, cy[0] - h / 2, cx[0] + w / 2, cy[0] + h / 2)
             self.add_shape(
                 "0201", lot.intersection(self.d.grid_geoms[g].buffer(-2.0)), int(g), 300.0
             )
-        for g in self.pick(b, 0.0015, 1):
+        for g in self.pick(self.blocks, 0.0015, 1):
             self.add_shape("0602", self.d.grid_geoms[g].buffer(-3.0), int(g), 500.0)
 
-        # Lines in road grids: median guard rails, a few noise barriers.
-        art_union = shapely.union_all(self.art) if len(self.art) else None
-        if art_union is not None:
-            for g in self.pick(self.road_grids, 0.5):
-                centre = shapely.line_merge(shapely.intersection(art_union, self.d.grid_geoms[g]))
-                for part in shapely.get_parts(centre):
-                    if part.geom_type == "LineString" and part.length > 60:
-                        self.add_shape(
-                            "0211", ops.substring(part, 10, part.length - 10), int(g), 20.0
-                        )
-                        break
-            for g in self.pick(self.road_grids, 0.02, 1):
-                centre = shapely.line_merge(shapely.intersection(art_union, self.d.grid_geoms[g]))
-                for part in shapely.get_parts(centre):
-                    if part.geom_type == "LineString" and part.length > 60:
-                        side = part.offset_curve(12.5)
-                        self.add_shape("0216", side, int(g), 20.0)
-                        break
+    def _first_long_part(self, art_union, g) -> LineString | None:
+        """The first arterial centreline piece over 60 m in road grid ``g``."""
+        centre = shapely.line_merge(shapely.intersection(art_union, self.d.grid_geoms[g]))
+        for part in shapely.get_parts(centre):
+            if part.geom_type == "LineString" and part.length > 60:
+                return part
+        return None
 
-        # The canal: bridges where arterials cross, railings, flood walls, water facilities.
+    def _road_lines(self) -> None:
+        """Lines in road grids: median guard rails, a few noise barriers."""
+        if not len(self.art):
+            return
+        art_union = shapely.union_all(self.art)
+        for g in self.pick(self.road_grids, 0.5):
+            part = self._first_long_part(art_union, g)
+            if part is not None:
+                self.add_shape("0211", ops.substring(part, 10, part.length - 10), int(g), 20.0)
+        for g in self.pick(self.road_grids, 0.02, 1):
+            part = self._first_long_part(art_union, g)
+            if part is not None:
+                self.add_shape("0216", part.offset_curve(12.5), int(g), 20.0)
+
+    def _canal(self) -> None:
+        """The canal: bridges where arterials cross, railings, flood walls, water facilities."""
         canal = self.d.canal
         strip = self.d.canal_strip
         for line in self.art:
@@ -331,36 +363,35 @@ class _Placer:
                     self.add_spanning("0208", part.buffer(10.0, cap_style="flat"))
         for g in self.water_grids:
             for code, off, p in (("0604", 10.5, 0.6), ("0604", -10.5, 0.6), ("0606", 11.2, 0.2)):
-                if rng.random() < p:
+                if self.rng.random() < p:
                     self.add_shape(code, canal.offset_curve(off), int(g), 20.0)
-        self.add_points(
-            "0603", *self.along(np.array([canal], dtype=object), 250.0, 9.0, stagger=True)
-        )
-        self.add_points("0605", *self.along(np.array([canal], dtype=object), 2500.0, -9.0))
-        self.add_points("0310", *self.along(np.array([canal], dtype=object), 3000.0, 9.5))
+        lines = np.array([canal], dtype=object)
+        self.add_points("0603", *self.along(lines, 250.0, 9.0, stagger=True))
+        self.add_points("0605", *self.along(lines, 2500.0, -9.0))
+        self.add_points("0310", *self.along(lines, 3000.0, 9.5))
 
-        # Flyovers: over arterials at window areas; one interchange at a central crossing.
-        win_pts = [(w["x"], w["y"]) for w in self._windows]
-        for wx, wy in win_pts:
-            if len(self.art) == 0:
-                break
-            i = int(np.argmin(shapely.distance(self.art, shapely.points(wx, wy))))
-            mid = self.art[i].interpolate(0.5, normalized=True)
-            a = self.art[i].interpolate(max(0.0, self.art[i].project(mid) - 2))
-            c = self.art[i].interpolate(self.art[i].project(mid) + 2)
-            dx, dy = c.x - a.x, c.y - a.y
-            n = max(1e-9, (dx * dx + dy * dy) ** 0.5)
-            nx, ny = -dy / n, dx / n
-            span = LineString(
-                [(mid.x - 20 * nx, mid.y - 20 * ny), (mid.x + 20 * nx, mid.y + 20 * ny)]
-            )
-            self.add_spanning("0205", span.buffer(2.0, cap_style="flat"))
+    def _flyover_at(self, wx: float, wy: float) -> None:
+        """A footbridge over the arterial nearest a window area, across its middle."""
+        i = int(np.argmin(shapely.distance(self.art, shapely.points(wx, wy))))
+        mid = self.art[i].interpolate(0.5, normalized=True)
+        a = self.art[i].interpolate(max(0.0, self.art[i].project(mid) - 2))
+        c = self.art[i].interpolate(self.art[i].project(mid) + 2)
+        dx, dy = c.x - a.x, c.y - a.y
+        n = max(1e-9, (dx * dx + dy * dy) ** 0.5)
+        nx, ny = -dy / n, dx / n
+        span = LineString([(mid.x - 20 * nx, mid.y - 20 * ny), (mid.x + 20 * nx, mid.y + 20 * ny)])
+        self.add_spanning("0205", span.buffer(2.0, cap_style="flat"))
+
+    def _flyovers(self) -> None:
+        """Flyovers: over arterials at window areas; one interchange at a central crossing."""
+        if len(self.art):
+            for w in self._windows:
+                self._flyover_at(w["x"], w["y"])
         if len(self.crossings):
             c = self.crossings[len(self.crossings) // 2]
             disk = shapely.points(c[0], c[1]).buffer(70.0)
             near = shapely.intersection(shapely.union_all(self.art), disk)
             self.add_spanning("0207", near.buffer(9.0, cap_style="flat"))
-        return self.out
 
 
 def place_components(

@@ -19,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -67,63 +69,93 @@ def _ewkt(geom, srid: int = DEFAULT_SRID, multi: bool = False) -> str:
     return f"SRID={srid};{shapely.to_wkt(geom, rounding_precision=4)}"
 
 
-def step_generate(ctx) -> None:
-    timings: dict[str, float] = {}
-    t_all = time.perf_counter()
+class _Laps:
+    """Seconds per part of the generation, for the summary."""
 
-    def lap(name: str, t0: float) -> float:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self.start = self.t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
         now = time.perf_counter()
-        timings[name] = round(now - t0, 2)
-        return now
+        self.timings[name] = round(now - self.t, 2)
+        self.t = now
 
-    t = time.perf_counter()
-    rng = _rngs(ctx.seed)
-    district = build_district(rng["geography"], ctx.scale)
+    def total(self) -> dict[str, float]:
+        self.timings["total"] = round(time.perf_counter() - self.start, 2)
+        return self.timings
+
+
+@dataclass
+class _Plan:
+    """The district on paper: geography, defects, road graph, responsibility grids, main
+    roads, collectors, a week of tracks."""
+
+    district: Any
+    defects: list[dict]
+    graph: Any
+    resp: Any
+    mains: Any
+    collectors: list
+    tracks: Any
+
+
+def _plan(rng: dict[str, np.random.Generator], scale: float, laps: _Laps) -> _Plan:
+    district = build_district(rng["geography"], scale)
     defects = add_defects(district, rng["defects"])
     graph = build_graph(district)
     resp = build_resp_grids(district)
     mains = select_main_roads(district, graph, resp, rng["roads"])
     collectors = build_collectors(district, resp, mains, rng["collectors"])
-    t = lap("geography", t)
+    laps.lap("geography")
     tracks = simulate_week(graph, collectors, resp.codes, mains.edge_resps, rng["tracks"])
-    t = lap("tracks", t)
-    path = Path(ctx.workspace_path)
+    laps.lap("tracks")
+    return _Plan(district, defects, graph, resp, mains, collectors, tracks)
+
+
+def _fresh_workspace(path: Path) -> Workspace:
+    """A new, empty GeoPackage workspace at ``path`` (an old one and its journals removed)."""
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         p.unlink(missing_ok=True)
     upgrade(str(path))
-    ws = Workspace.open(str(path))
+    return Workspace.open(str(path))
+
+
+def _store(ctx, plan: _Plan, path: Path, rng, laps: _Laps) -> tuple[list, list, int, int]:
+    """The workspace written: layers, components with history, GPS fixes; returns the
+    placed components, their rows, the number of fixes and the workspace SRID."""
+    ws = _fresh_workspace(path)
     srid = ws.srid
-    t = lap("create_workspace", t)
+    laps.lap("create_workspace")
     try:
-        placed = place_components(district, graph, mains, rng["components"])
+        placed = place_components(plan.district, plan.graph, plan.mains, rng["components"])
         comp_rows, hist_rows, counters = _component_rows(
-            district, placed, rng["attributes"], ws.actor
+            plan.district, placed, rng["attributes"], ws.actor
         )
-        t = lap("components", t)
+        laps.lap("components")
         with ws.begin() as conn:
-            _write_layers(
-                conn, ws, district, resp, mains, collectors, comp_rows, hist_rows, counters, srid
+            _write_layers(conn, ws, plan, comp_rows, hist_rows, counters, srid)
+            laps.lap("write_layers")
+            n_fixes = write_tracks_gpkg(
+                conn.connection.driver_connection, plan.tracks, plan.collectors, srid
             )
-            t = lap("write_layers", t)
-            n_fixes = write_tracks_gpkg(conn.connection.driver_connection, tracks, collectors, srid)
-            audit(
-                conn,
-                ws.schema,
-                ws.actor,
-                "demo.generate",
-                detail={
-                    "seed": ctx.seed,
-                    "scale": ctx.scale,
-                    "unit_grids": len(district.grid_codes),
-                    "components": len(comp_rows),
-                    "track_points": n_fixes,
-                },
-            )
-        t = lap("write_tracks", t)
+            detail = {
+                "seed": ctx.seed,
+                "scale": ctx.scale,
+                "unit_grids": len(plan.district.grid_codes),
+                "components": len(comp_rows),
+                "track_points": n_fixes,
+            }
+            audit(conn, ws.schema, ws.actor, "demo.generate", detail=detail)
+        laps.lap("write_tracks")
     finally:
         ws.close()
+    return placed, comp_rows, n_fixes, srid
 
-    point_comps = [
+
+def _point_components(comp_rows: list[dict], placed: list) -> list[dict]:
+    """The point components as the device export refers to them."""
+    return [
         {
             "identifier": r["identifier"],
             "class_code": r["class_code"],
@@ -134,19 +166,11 @@ def step_generate(ctx) -> None:
         for r, p in zip(comp_rows, placed)
         if p.geom.geom_type == "Point"
     ]
-    export = build_export(
-        ctx.out_dir, tracks, collectors, point_comps, district, rng["submissions"], ctx.scale, srid
-    )
-    t = lap("device_export", t)
 
-    truth = {
-        "grid_defects": defects,
-        "windows": mains.windows,
-        "patrols": tracks.truth,
-    }
-    truth_path = ctx.out_dir / "demo-truth.json"
-    truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
 
+def _counts(plan: _Plan, comp_rows: list[dict], n_fixes: int, export: dict) -> dict[str, Any]:
+    """What the district holds, for the summary, the facts and the digest."""
+    district, mains = plan.district, plan.mains
     main_km = {
         k: round(sum(r["geom"].length for r in mains.rows if r["kind"] == k) / 1000, 1)
         for k in ("main_road", "window_area")
@@ -154,29 +178,56 @@ def step_generate(ctx) -> None:
     majors: dict[str, int] = {}
     for r in comp_rows:
         majors[r["class_code"][:2]] = majors.get(r["class_code"][:2], 0) + 1
-    counts = {
+    return {
         "area_km2": round(district.area_m2 / 1e6, 2),
         "streets": len(district.street_codes),
         "communities": len(district.community_codes),
         "unit_grids": len(district.grid_codes),
-        "grid_defects": len(defects),
-        "resp_grids": len(resp.codes),
+        "grid_defects": len(plan.defects),
+        "resp_grids": len(plan.resp.codes),
         "main_roads": len(mains.rows),
         "main_road_km": main_km,
-        "road_network_km": round(float(graph.length.sum()) / 1000, 1),
-        "collectors": len(collectors),
-        "patrol_routes": sum(len(c.resps) for c in collectors),
+        "road_network_km": round(float(plan.graph.length.sum()) / 1000, 1),
+        "collectors": len(plan.collectors),
+        "patrol_routes": sum(len(c.resps) for c in plan.collectors),
         "track_points": int(n_fixes),
         "components": len(comp_rows),
         "components_by_major": dict(sorted(majors.items())),
         "component_classes": len({r["class_code"] for r in comp_rows}),
         "submissions": export["counts"],
     }
-    digest = _digest(counts, district, comp_rows, tracks, export)
+
+
+def step_generate(ctx) -> None:
+    laps = _Laps()
+    rng = _rngs(ctx.seed)
+    plan = _plan(rng, ctx.scale, laps)
+    path = Path(ctx.workspace_path)
+    placed, comp_rows, n_fixes, srid = _store(ctx, plan, path, rng, laps)
+    export = build_export(
+        ctx.out_dir,
+        plan.tracks,
+        plan.collectors,
+        _point_components(comp_rows, placed),
+        plan.district,
+        rng["submissions"],
+        ctx.scale,
+        srid,
+    )
+    laps.lap("device_export")
+    truth = {
+        "grid_defects": plan.defects,
+        "windows": plan.mains.windows,
+        "patrols": plan.tracks.truth,
+    }
+    truth_path = ctx.out_dir / "demo-truth.json"
+    truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    counts = _counts(plan, comp_rows, n_fixes, export)
+    digest = _digest(counts, plan.district, comp_rows, plan.tracks, export)
     ctx.facts["district"] = dict(
         counts,
         digest=digest,
-        timings_s=timings,
+        timings_s=laps.timings,
         week=[str(WEEK_START), str(WEEK_START + timedelta(days=6))],
     )
     ctx.output("workspace", path)
@@ -185,8 +236,7 @@ def step_generate(ctx) -> None:
     ctx.output("device_photos", export["photos"])
     ctx.output("device_ground_truth", export["truth"])
     ctx.output("district_truth", truth_path)
-    timings["total"] = round(time.perf_counter() - t_all, 2)
-    _print_summary(ctx, counts, digest, timings)
+    _print_summary(ctx, counts, digest, laps.total())
 
 
 # --------------------------------------------------------------------------- rows
@@ -282,10 +332,8 @@ def _component_rows(district, placed, rng, actor: str):
 N_DATA_SOURCES = ("实测", "地形图", "基础地理数据", "其他")
 
 
-def _write_layers(
-    conn, ws, district, resp, mains, collectors, comp_rows, hist_rows, counters, srid
-) -> None:
-    s = ws.schema
+def _admin_rows(district, srid: int) -> list[dict]:
+    """The district, its streets and communities as admin_units rows."""
     admin = [
         {
             "level": "district",
@@ -317,67 +365,31 @@ def _write_layers(
             zip(district.community_codes, district.community_names, district.community_geoms)
         )
     ]
-    conn.execute(s.admin_units.insert(), admin)
+    return admin
+
+
+def _grid_rows(district, srid: int) -> list[dict]:
+    """unit_grids rows; road and canal grids belong to their authorities, block grids to
+    the community's residents' committee."""
     responsible = {"road": "姑苏区市政设施管理处", "water": "姑苏区水务局"}
-    conn.execute(
-        s.unit_grids.insert(),
-        [
-            {
-                "code": code,
-                "community_code": code[:12],
-                "responsible": responsible.get(
-                    str(kind), district.community_names[int(comm)] + "居委会"
-                ),
-                "area_m2": round(float(g.area), 2),
-                "geom": _ewkt(g, srid, True),
-            }
-            for code, comm, kind, g in zip(
-                district.grid_codes,
-                district.grid_community,
-                district.grid_kind,
-                district.grid_geoms,
-            )
-        ],
-    )
-    conn.execute(
-        s.resp_grids.insert(),
-        [
-            {"code": c, "name": n, "street_code": st, "geom": _ewkt(g, srid, True)}
-            for c, n, st, g in zip(resp.codes, resp.names, resp.street_codes, resp.geoms)
-        ],
-    )
-    conn.execute(
-        s.resp_grid_units.insert(),
-        [
-            {"resp_grid_code": resp.codes[int(r)], "unit_grid_code": code}
-            for code, r in zip(district.grid_codes, resp.unit_resp)
-        ],
-    )
-    conn.execute(
-        s.collectors.insert(),
-        [
-            {
-                "code": c.code,
-                "name": c.name,
-                "resp_grid_code": resp.codes[c.resps[0]],
-                "device_id": c.device_id,
-                "active": True,
-            }
-            for c in collectors
-        ],
-    )
-    conn.execute(
-        s.main_roads.insert(),
-        [
-            {
-                "kind": r["kind"],
-                "name": r["name"],
-                "resp_grid_code": resp.codes[r["resp"]],
-                "geom": _ewkt(r["geom"], srid, True),
-            }
-            for r in mains.rows
-        ],
-    )
+    return [
+        {
+            "code": code,
+            "community_code": code[:12],
+            "responsible": responsible.get(
+                str(kind), district.community_names[int(comm)] + "居委会"
+            ),
+            "area_m2": round(float(g.area), 2),
+            "geom": _ewkt(g, srid, True),
+        }
+        for code, comm, kind, g in zip(
+            district.grid_codes, district.grid_community, district.grid_kind, district.grid_geoms
+        )
+    ]
+
+
+def _route_rows(resp, mains, collectors, srid: int) -> list[dict]:
+    """Each collector's prescribed route per responsibility grid: its main roads."""
     by_resp: dict[int, list] = {}
     for r in mains.rows:
         by_resp.setdefault(r["resp"], []).extend(shapely.get_parts(r["geom"]))
@@ -393,8 +405,61 @@ def _write_layers(
                         "geom": _ewkt(MultiLineString(by_resp[r]), srid, True),
                     }
                 )
+    return routes
+
+
+def _write_patrol_layers(conn, s, plan: _Plan, srid: int) -> None:
+    """Responsibility grids, collectors, main roads and prescribed routes."""
+    resp, mains = plan.resp, plan.mains
+    conn.execute(
+        s.resp_grids.insert(),
+        [
+            {"code": c, "name": n, "street_code": st, "geom": _ewkt(g, srid, True)}
+            for c, n, st, g in zip(resp.codes, resp.names, resp.street_codes, resp.geoms)
+        ],
+    )
+    conn.execute(
+        s.resp_grid_units.insert(),
+        [
+            {"resp_grid_code": resp.codes[int(r)], "unit_grid_code": code}
+            for code, r in zip(plan.district.grid_codes, resp.unit_resp)
+        ],
+    )
+    conn.execute(
+        s.collectors.insert(),
+        [
+            {
+                "code": c.code,
+                "name": c.name,
+                "resp_grid_code": resp.codes[c.resps[0]],
+                "device_id": c.device_id,
+                "active": True,
+            }
+            for c in plan.collectors
+        ],
+    )
+    conn.execute(
+        s.main_roads.insert(),
+        [
+            {
+                "kind": r["kind"],
+                "name": r["name"],
+                "resp_grid_code": resp.codes[r["resp"]],
+                "geom": _ewkt(r["geom"], srid, True),
+            }
+            for r in mains.rows
+        ],
+    )
+    routes = _route_rows(resp, mains, plan.collectors, srid)
     if routes:
         conn.execute(s.patrol_routes.insert(), routes)
+
+
+def _write_layers(conn, ws, plan: _Plan, comp_rows, hist_rows, counters, srid) -> None:
+    s = ws.schema
+    conn.execute(s.admin_units.insert(), _admin_rows(plan.district, srid))
+    conn.execute(s.unit_grids.insert(), _grid_rows(plan.district, srid))
+    _write_patrol_layers(conn, s, plan, srid)
     conn.execute(s.components.insert(), comp_rows)
     conn.execute(s.component_history.insert(), hist_rows)
     conn.execute(s.identifier_counters.insert(), counters)

@@ -187,14 +187,14 @@ def subdivide(
 # --------------------------------------------------------------------------- build
 
 
-def build_district(rng: np.random.Generator, scale: float) -> District:
-    side = 10_000.0 * math.sqrt(scale)
+def _long_lines(
+    rng: np.random.Generator, side: float, margin: float
+) -> tuple[LineString, list[Road], int]:
+    """The canal, at ~70 % of the height, and the arterials ~1 km apart (east-west ones
+    keep 300 m away from the canal), overshooting the district by ``margin``; the number
+    of north-south arterials (listed first)."""
     cx, cy = CENTRE
     x0, y0 = cx - side / 2, cy - side / 2
-    boundary = _boundary(rng, side)
-    margin = 600.0
-
-    # Canal first, at ~70 % of the height; east-west arterials keep 300 m away from it.
     canal = _wavy_line(rng, False, y0 + 0.7 * side, x0 - margin, x0 + side + margin, 80.0)
     canal_y = y0 + 0.7 * side
     ns_pos = _cut_positions(x0, x0 + side, ARTERIAL_SPACING_M, rng)
@@ -210,44 +210,25 @@ def build_district(rng: np.random.Generator, scale: float) -> District:
     for i, y in enumerate(sorted(ew_pos, reverse=True)):
         g = _wavy_line(rng, False, y, x0 - margin, x0 + side + margin, 35.0)
         arterials.append(Road(N.EW_ROADS[i % len(N.EW_ROADS)], "arterial", g))
-    n_ns = len(ns_pos)
+    return canal, arterials, len(ns_pos)
 
-    inside = boundary.buffer(1e-3)
-    long_lines = [r.geom for r in arterials]
-    long_canal = canal
-    art_lines = [shapely.intersection(r.geom, inside) for r in arterials]
-    for r, g in zip(arterials, art_lines):
-        r.geom = max(shapely.get_parts(g), key=lambda p: p.length)
-    canal = max(shapely.get_parts(shapely.intersection(canal, inside)), key=lambda p: p.length)
 
-    # Superblocks (communities) between centrelines.
-    noded = shapely.union_all(
-        [boundary.exterior, canal, *[r.geom for r in arterials]], grid_size=GRID_PRECISION_M
-    )
-    superblocks = [
+def _faces_of(boundary: Polygon, lines: list) -> np.ndarray:
+    """The polygons the lines and the boundary cut the district into (one noding)."""
+    noded = shapely.union_all([boundary.exterior, *lines], grid_size=GRID_PRECISION_M)
+    faces = [
         p
         for p in _polygons(shapely.polygonize(shapely.get_parts(noded)))
         if boundary.contains(p.representative_point())
     ]
-    superblocks = np.array(superblocks, dtype=object)
+    return np.array(faces, dtype=object)
 
-    art_strips = np.array(
-        [r.geom.buffer(ARTERIAL_HALF_WIDTH_M, cap_style="flat") for r in arterials], dtype=object
-    )
-    canal_strip = canal.buffer(CANAL_HALF_WIDTH_M, cap_style="flat")
 
-    # Secondary roads, drawn per superblock.
-    secondary: list[tuple[LineString, int]] = []
-    for si, sb in enumerate(superblocks):
-        secondary += [(g, si) for g in _secondary_roads(rng, sb, canal_strip)]
-    sec_names = N.road_names(rng, len(secondary))
-    roads = arterials + [
-        Road(sec_names[k], "secondary", g, si) for k, (g, si) in enumerate(secondary)
-    ]
-
-    # Faces: blocks, strip pieces, crossings.
-    # Kerbs and banks from the long lines, cut a little outside the boundary: they must
-    # cross it to close the faces along the edge.
+def _road_faces(
+    boundary: Polygon, long_lines: list, long_canal: LineString, secondary: list
+) -> np.ndarray:
+    """Faces: blocks, strip pieces, crossings. Kerbs and banks from the long lines, cut a
+    little outside the boundary: they must cross it to close the faces along the edge."""
     kerbs = []
     for g in long_lines:
         for d in (-ARTERIAL_HALF_WIDTH_M, ARTERIAL_HALF_WIDTH_M):
@@ -256,17 +237,14 @@ def build_district(rng: np.random.Generator, scale: float) -> District:
     outside = boundary.buffer(2.0)
     lines = [shapely.intersection(g, outside) for g in kerbs + banks]
     lines += [g for g, _ in secondary]
-    noded = shapely.union_all([boundary.exterior, *lines], grid_size=GRID_PRECISION_M)
-    faces = [
-        p
-        for p in _polygons(shapely.polygonize(shapely.get_parts(noded)))
-        if boundary.contains(p.representative_point())
-    ]
-    faces = np.array(faces, dtype=object)
-    kinds, community = _classify_faces(faces, art_strips, n_ns, canal_strip, superblocks)
-    faces, kinds, community = _merge_crossings(faces, kinds, community)
+    return _faces_of(boundary, lines)
 
-    # Unit grids.
+
+def _unit_grids(
+    faces: np.ndarray, kinds: np.ndarray, community: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Every face cut into unit grids (blocks ~100 m, strips ~300 m pieces): the grids,
+    their community and kind (block, road, water)."""
     min_area = 0.35 * TARGET_GRID_M2
     side_cell = 103.0  # a little over 100 m: merged crumbs make grids smaller on average
     grid_polys: list[Polygon] = []
@@ -284,11 +262,26 @@ def build_district(rng: np.random.Generator, scale: float) -> District:
         grid_polys += parts
         grid_comm += [c] * len(parts)
         grid_kind += ["water" if k == "water" else "block" if k == "block" else "road"] * len(parts)
-    grid_geoms = np.array(grid_polys, dtype=object)
-    grid_comm_arr = np.array(grid_comm)
+    return np.array(grid_polys, dtype=object), np.array(grid_comm), grid_kind
 
-    # Communities and streets, in reading order.
-    n_comm = len(superblocks)
+
+@dataclass
+class _Admin:
+    """Communities and streets in reading order; ``comm_new`` maps a superblock index to
+    its community index."""
+
+    comm_new: np.ndarray
+    comm_geoms: np.ndarray
+    comm_codes: list[str]
+    comm_names: list[str]
+    street_idx: np.ndarray
+    street_codes: list[str]
+    street_names: list[str]
+    street_geoms: np.ndarray
+
+
+def _communities(faces: np.ndarray, community: np.ndarray, n_comm: int, scale: float) -> _Admin:
+    """Communities (one per superblock) grouped into streets, numbered in reading order."""
     comm_geoms = np.array(
         [shapely.union_all(faces[community == c]) for c in range(n_comm)], dtype=object
     )
@@ -309,38 +302,71 @@ def build_district(rng: np.random.Generator, scale: float) -> District:
         s = street_idx[c]
         seq_in_street[s] += 1
         comm_codes.append(f"{street_codes[s]}{seq_in_street[s]:03d}")
-    comm_names = N.community_names(n_comm)
     street_geoms = np.array(
         [shapely.union_all(comm_geoms[street_idx == s]) for s in range(n_streets)], dtype=object
     )
-    grid_comm_arr = comm_new[grid_comm_arr]
+    return _Admin(
+        comm_new, comm_geoms, comm_codes, N.community_names(n_comm), street_idx, street_codes,
+        street_names, street_geoms,
+    )  # fmt: skip
+
+
+def build_district(rng: np.random.Generator, scale: float) -> District:
+    side = 10_000.0 * math.sqrt(scale)
+    boundary = _boundary(rng, side)
+    long_canal, arterials, n_ns = _long_lines(rng, side, margin=600.0)
+    inside = boundary.buffer(1e-3)
+    long_lines = [r.geom for r in arterials]
+    for r in arterials:
+        r.geom = max(
+            shapely.get_parts(shapely.intersection(r.geom, inside)), key=lambda p: p.length
+        )
+    canal = max(shapely.get_parts(shapely.intersection(long_canal, inside)), key=lambda p: p.length)
+    # Superblocks (communities) between centrelines.
+    superblocks = _faces_of(boundary, [canal, *[r.geom for r in arterials]])
+    art_strips = np.array(
+        [r.geom.buffer(ARTERIAL_HALF_WIDTH_M, cap_style="flat") for r in arterials], dtype=object
+    )
+    canal_strip = canal.buffer(CANAL_HALF_WIDTH_M, cap_style="flat")
+    # Secondary roads, drawn per superblock.
+    secondary: list[tuple[LineString, int]] = []
+    for si, sb in enumerate(superblocks):
+        secondary += [(g, si) for g in _secondary_roads(rng, sb, canal_strip)]
+    sec_names = N.road_names(rng, len(secondary))
+    roads = arterials + [
+        Road(sec_names[k], "secondary", g, si) for k, (g, si) in enumerate(secondary)
+    ]
+    faces = _road_faces(boundary, long_lines, long_canal, secondary)
+    kinds, community = _classify_faces(faces, art_strips, n_ns, canal_strip, superblocks)
+    faces, kinds, community = _merge_crossings(faces, kinds, community)
+    grid_geoms, grid_comm, grid_kind = _unit_grids(faces, kinds, community, rng)
+    adm = _communities(faces, community, len(superblocks), scale)
+    grid_comm = adm.comm_new[grid_comm]
     for r in roads:
         if r.community >= 0:
-            r.community = int(comm_new[r.community])
-
-    grid_codes = _number_grids(grid_geoms, grid_comm_arr, comm_codes, comm_geoms)
+            r.community = int(adm.comm_new[r.community])
+    grid_codes = _number_grids(grid_geoms, grid_comm, adm.comm_codes, adm.comm_geoms)
     # Sort grids by code: the table reads in the order people number them.
     order = np.argsort(np.array(grid_codes), kind="stable")
-    district = District(
+    return District(
         scale=scale,
         side_m=side,
         boundary=boundary,
         canal=canal,
         canal_strip=canal_strip.intersection(boundary),
         roads=roads,
-        community_codes=comm_codes,
-        community_names=comm_names,
-        community_street=street_idx,
-        community_geoms=comm_geoms,
-        street_codes=street_codes,
-        street_names=street_names,
-        street_geoms=street_geoms,
+        community_codes=adm.comm_codes,
+        community_names=adm.comm_names,
+        community_street=adm.street_idx,
+        community_geoms=adm.comm_geoms,
+        street_codes=adm.street_codes,
+        street_names=adm.street_names,
+        street_geoms=adm.street_geoms,
         grid_geoms=grid_geoms[order],
         grid_codes=[grid_codes[i] for i in order],
-        grid_community=grid_comm_arr[order],
+        grid_community=grid_comm[order],
         grid_kind=np.array(grid_kind)[order],
     )
-    return district
 
 
 def _secondary_roads(
@@ -519,6 +545,79 @@ def _number_grids(grid_geoms, grid_comm, comm_codes, comm_geoms) -> list[str]:
 # --------------------------------------------------------------------------- defects
 
 
+def _overlap(district: District, a: int, b: int, edge: LineString) -> dict | None:
+    """Grid ``a`` grows 3 m into ``b`` along their shared edge."""
+    geoms = district.grid_geoms
+    ga, gb = geoms[a], geoms[b]
+    new_a = shapely.union(ga, shapely.intersection(gb, edge.buffer(3.0, cap_style="flat")))
+    if new_a.geom_type != "Polygon":
+        return None
+    geoms[a] = new_a
+    return {
+        "type": "overlap",
+        "grids": [district.grid_codes[a], district.grid_codes[b]],
+        "area_m2": round(float(shapely.intersection(new_a, gb).area), 2),
+    }
+
+
+def _gap(district: District, a: int, b: int, edge: LineString) -> dict | None:
+    """Grid ``a`` loses 2.5 m along its edge with ``b``."""
+    geoms = district.grid_geoms
+    ga = geoms[a]
+    new_a = shapely.difference(ga, edge.buffer(2.5, cap_style="flat"))
+    if new_a.geom_type != "Polygon":
+        return None
+    geoms[a] = new_a
+    return {
+        "type": "gap",
+        "grids": [district.grid_codes[a], district.grid_codes[b]],
+        "area_m2": round(float(ga.area - new_a.area), 2),
+    }
+
+
+def _sliver(district: District, a: int, b: int, edge: LineString) -> dict | None:
+    """A 0.4 m strip of grid ``a`` along its edge with ``b`` becomes a grid of its own."""
+    ga = district.grid_geoms[a]
+    strip = shapely.intersection(ga, edge.buffer(0.4, cap_style="flat"))
+    new_a = shapely.difference(ga, strip)
+    if new_a.geom_type != "Polygon" or strip.geom_type != "Polygon":
+        return None
+    comm = int(district.grid_community[a])
+    ccode = district.community_codes[comm]
+    last = max(int(c[12:]) for c in district.grid_codes if c.startswith(ccode))
+    code = f"{ccode}{last + 1:03d}"
+    district.grid_geoms[a] = new_a
+    district.grid_geoms = np.append(district.grid_geoms, np.array([strip], dtype=object))
+    district.grid_codes.append(code)
+    district.grid_community = np.append(district.grid_community, comm)
+    district.grid_kind = np.append(district.grid_kind, "block")
+    return {
+        "type": "sliver",
+        "grids": [code, district.grid_codes[a]],
+        "area_m2": round(float(strip.area), 2),
+        "width_m": 0.4,
+    }
+
+
+_DEFECTS = {"overlap": _overlap, "gap": _gap, "sliver": _sliver}
+
+
+def _longest_shared_edge(
+    district: District, a: int, nbrs: list[int], used: set[int]
+) -> tuple[LineString, int] | None:
+    """The longest edge (over 40 m, one piece) grid ``a`` shares with an unused neighbour."""
+    geoms = district.grid_geoms
+    edges = [(shapely.intersection(geoms[a].boundary, geoms[j].boundary), j) for j in nbrs]
+    edges = [(e, j) for e, j in edges if e.length > 40.0 and j not in used]
+    if not edges:
+        return None
+    edge, b = max(edges, key=lambda t: t[0].length)
+    edge = shapely.line_merge(edge)
+    if edge.geom_type != "LineString":
+        return None
+    return edge, b
+
+
 def add_defects(district: District, rng: np.random.Generator) -> list[dict]:
     """Break the tessellation on purpose, a little: 2 overlaps, 2 gaps, 1 sliver grid.
 
@@ -538,64 +637,21 @@ def add_defects(district: District, rng: np.random.Generator) -> list[dict]:
             break
         if a in used:
             continue
-        nbrs = [int(j) for j in tree.query(geoms[a], predicate="intersects") if j != a]
+        nbrs = [
+            int(j) for j in tree.query(district.grid_geoms[a], predicate="intersects") if j != a
+        ]
         if any(j in used for j in nbrs):
             continue
-        edges = [(shapely.intersection(geoms[a].boundary, geoms[j].boundary), j) for j in nbrs]
-        edges = [(e, j) for e, j in edges if e.length > 40.0 and j not in used]
-        if not edges:
+        found = _longest_shared_edge(district, a, nbrs, used)
+        if found is None:
             continue
-        edge, b = max(edges, key=lambda t: t[0].length)
-        edge = shapely.line_merge(edge)
-        if edge.geom_type != "LineString":
+        edge, b = found
+        detail = _DEFECTS[plan[0]](district, a, b, edge)
+        if detail is None:
             continue
-        kind = plan[0]
-        ga, gb = geoms[a], geoms[b]
-        if kind == "overlap":
-            new_a = shapely.union(ga, shapely.intersection(gb, edge.buffer(3.0, cap_style="flat")))
-            if new_a.geom_type != "Polygon":
-                continue
-            geoms[a] = new_a
-            detail = {
-                "type": "overlap",
-                "grids": [district.grid_codes[a], district.grid_codes[b]],
-                "area_m2": round(float(shapely.intersection(new_a, gb).area), 2),
-            }
-        elif kind == "gap":
-            new_a = shapely.difference(ga, edge.buffer(2.5, cap_style="flat"))
-            if new_a.geom_type != "Polygon":
-                continue
-            geoms[a] = new_a
-            detail = {
-                "type": "gap",
-                "grids": [district.grid_codes[a], district.grid_codes[b]],
-                "area_m2": round(float(ga.area - new_a.area), 2),
-            }
-        else:
-            strip = shapely.intersection(ga, edge.buffer(0.4, cap_style="flat"))
-            new_a = shapely.difference(ga, strip)
-            if new_a.geom_type != "Polygon" or strip.geom_type != "Polygon":
-                continue
-            comm = int(district.grid_community[a])
-            ccode = district.community_codes[comm]
-            last = max(int(c[12:]) for c in district.grid_codes if c.startswith(ccode))
-            code = f"{ccode}{last + 1:03d}"
-            geoms[a] = new_a
-            district.grid_geoms = np.append(geoms, np.array([strip], dtype=object))
-            geoms = district.grid_geoms
-            district.grid_codes.append(code)
-            district.grid_community = np.append(district.grid_community, comm)
-            district.grid_kind = np.append(district.grid_kind, "block")
-            detail = {
-                "type": "sliver",
-                "grids": [code, district.grid_codes[a]],
-                "area_m2": round(float(strip.area), 2),
-                "width_m": 0.4,
-            }
         plan.pop(0)
         used.update([a, b])
         used.update(nbrs)
         defects.append(detail)
-    district.grid_geoms = geoms
     district.defects = defects
     return defects

@@ -4,6 +4,7 @@ obvious matches decide themselves, and print the review queue."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from ..core.i18n import tr
@@ -17,10 +18,88 @@ from ..core.labels import (
 from ..core.workspace.store import Workspace
 
 
-def step_intake(ctx: Any) -> None:
+def _ingest(ctx: Any, ws: Workspace, export: Path) -> Any:
+    """The device export ingested, then pulled again (nothing new); prints what happened."""
     from ..core.submissions import ingest
     from ..core.submissions.files import DeviceExportSource
-    from ..core.submissions.review import auto_match, counts, duplicate_links
+
+    report = ingest(ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"))
+    ctx.log("   " + report.summary())
+    ctx.log(
+        "   "
+        + tr("Demo", "quarantined by reason: {0}").format(
+            join(f"{quarantine_reason_label(k)} {v}" for k, v in sorted(report.reasons.items()))
+        )
+    )
+    again = ingest(ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"))
+    ctx.log(
+        "   "
+        + tr("Demo", "pulled again: {0} new, {1} unchanged").format(again.inserted, again.unchanged)
+    )
+    ctx.log(
+        "   "
+        + tr(
+            "Demo",
+            "shifted positions: {0} flagged ({1} corrected from the photos' GPS), "
+            "by evidence: {2}; devices sending GCJ-02: {3}",
+        ).format(
+            report.flagged,
+            report.corrected,
+            join(f"{crs_evidence_short_label(k)} {v}" for k, v in sorted(report.flags.items()))
+            or "-",
+            join(sorted(report.gcj_devices)) or "-",
+        )
+    )
+    return report
+
+
+def _log_duplicates(ctx: Any, ws: Workspace) -> dict:
+    """The likely duplicates and the first three of them."""
+    from ..core.submissions.review import duplicate_links
+
+    links = duplicate_links(ws)
+    ctx.log(
+        "   "
+        + tr("Demo", "likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)").format(
+            len(links), *_dup_rules(ws)
+        )
+    )
+    for link in sorted(links.values(), key=lambda v: v.submission_id)[:3]:
+        ctx.log(
+            "     "
+            + tr("Demo", "#{0} repeats {1} ({2:.0f} m, {3:.0f} min later)").format(
+                link.submission_id, link.original_instance_id, link.distance_m, link.minutes
+            )
+        )
+    return links
+
+
+def _check_truth(ctx: Any, ws: Workspace, export: Path, links: dict) -> dict[str, float]:
+    """Flags and duplicate links scored against the export's ground truth, if it has one."""
+    truth_path = export / "ground_truth.json"
+    if not truth_path.exists():
+        return {}
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    ctx.facts["intake_truth_counts"] = truth.get("counts")
+    scores = _scores(ws, truth, links)
+    ctx.log(
+        "   "
+        + tr(
+            "Demo",
+            "against the ground truth: shifted (declared WGS84) precision {0:.2f} "
+            "recall {1:.2f}; duplicates precision {2:.2f} recall {3:.2f}",
+        ).format(
+            scores["gcj02_precision"],
+            scores["gcj02_recall"],
+            scores["duplicate_precision"],
+            scores["duplicate_recall"],
+        )
+    )
+    return scores
+
+
+def step_intake(ctx: Any) -> None:
+    from ..core.submissions.review import auto_match, counts
 
     export = ctx.out_dir / "device-export"
     if not (export / "submissions.geojson").exists():
@@ -30,49 +109,8 @@ def step_intake(ctx: Any) -> None:
         return
     ws = Workspace.open(str(ctx.workspace_path))
     try:
-        report = ingest(ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"))
-        ctx.log("   " + report.summary())
-        ctx.log(
-            "   "
-            + tr("Demo", "quarantined by reason: {0}").format(
-                join(f"{quarantine_reason_label(k)} {v}" for k, v in sorted(report.reasons.items()))
-            )
-        )
-        again = ingest(ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"))
-        ctx.log(
-            "   "
-            + tr("Demo", "pulled again: {0} new, {1} unchanged").format(
-                again.inserted, again.unchanged
-            )
-        )
-        ctx.log(
-            "   "
-            + tr(
-                "Demo",
-                "shifted positions: {0} flagged ({1} corrected from the photos' GPS), "
-                "by evidence: {2}; devices sending GCJ-02: {3}",
-            ).format(
-                report.flagged,
-                report.corrected,
-                join(f"{crs_evidence_short_label(k)} {v}" for k, v in sorted(report.flags.items()))
-                or "-",
-                join(sorted(report.gcj_devices)) or "-",
-            )
-        )
-        links = duplicate_links(ws)
-        ctx.log(
-            "   "
-            + tr("Demo", "likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)").format(
-                len(links), *_dup_rules(ws)
-            )
-        )
-        for link in sorted(links.values(), key=lambda v: v.submission_id)[:3]:
-            ctx.log(
-                "     "
-                + tr("Demo", "#{0} repeats {1} ({2:.0f} m, {3:.0f} min later)").format(
-                    link.submission_id, link.original_instance_id, link.distance_m, link.minutes
-                )
-            )
+        report = _ingest(ctx, ws, export)
+        links = _log_duplicates(ctx, ws)
         matched = auto_match(ws)
         ctx.log("   " + tr("Demo", "auto-match: {0}").format(_outcomes(matched)))
         state = counts(ws)
@@ -82,25 +120,7 @@ def step_intake(ctx: Any) -> None:
                 join(f"{submission_state_label(k)} {v}" for k, v in sorted(state.items()))
             )
         )
-        truth_path = export / "ground_truth.json"
-        scores = {}
-        if truth_path.exists():
-            truth = json.loads(truth_path.read_text(encoding="utf-8"))
-            ctx.facts["intake_truth_counts"] = truth.get("counts")
-            scores = _scores(ws, truth, links)
-            ctx.log(
-                "   "
-                + tr(
-                    "Demo",
-                    "against the ground truth: shifted (declared WGS84) precision {0:.2f} "
-                    "recall {1:.2f}; duplicates precision {2:.2f} recall {3:.2f}",
-                ).format(
-                    scores["gcj02_precision"],
-                    scores["gcj02_recall"],
-                    scores["duplicate_precision"],
-                    scores["duplicate_recall"],
-                )
-            )
+        scores = _check_truth(ctx, ws, export, links)
         ctx.facts["intake"] = {
             "quarantined": report.quarantined,
             "flagged": report.flagged,

@@ -43,7 +43,7 @@ class DemoContext:
 def run_demo(
     out_dir: Path, scale: float = 1.0, seed: int = 20261121, only: list[str] | None = None
 ) -> DemoContext:
-    from ..core.qgis.headless import qgis_session
+    from ..headless import qgis_session
 
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -20,9 +20,11 @@ import csv
 import io
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -71,68 +73,49 @@ def _iso_local(t: float) -> str:
     return datetime.fromtimestamp(t, LOCAL).isoformat(timespec="seconds")
 
 
-def build_export(
-    out_dir: Path,
-    tracks,
-    collectors,
-    components: list[dict],
-    district,
-    rng: np.random.Generator,
-    scale: float,
-    srid: int = 4549,
-) -> dict:
-    """Write ``out_dir/device-export/…``; returns a summary (counts, paths)."""
-    export = out_dir / "device-export"
+@dataclass
+class _Surroundings:
+    """What a report refers to: the stored point components (tree, coordinates, class
+    names), the event classes and the named roads (tree)."""
+
+    comp_tree: Any
+    comp_xy: np.ndarray
+    point_comps: list[dict]
+    comp_names: dict[str, str]
+    events: list
+    road_tree: Any
+    road_names: list[str]
+
+    @classmethod
+    def of(cls, components: list[dict], district) -> _Surroundings:
+        point_comps = [c for c in components if c["kind"] == "point"]
+        comp_xy = np.array([[c["x"], c["y"]] for c in point_comps])
+        return cls(
+            comp_tree=shapely.STRtree(shapely.points(comp_xy)),
+            comp_xy=comp_xy,
+            point_comps=point_comps,
+            comp_names={c.code: c.name for c in default_component_classes("legacy16")},
+            events=default_event_classes(),
+            road_tree=shapely.STRtree(np.array([r.geom for r in district.roads], dtype=object)),
+            road_names=[r.name for r in district.roads],
+        )
+
+
+def _empty_photo_folder(export: Path) -> Path:
     photos_dir = export / "photos"
     if export.exists():
         for p in sorted(photos_dir.glob("*")) if photos_dir.exists() else []:
             p.unlink()
     photos_dir.mkdir(parents=True, exist_ok=True)
+    return photos_dir
 
-    comp_names = {c.code: c.name for c in default_component_classes("legacy16")}
-    events = default_event_classes()
-    point_comps = [c for c in components if c["kind"] == "point"]
-    comp_xy = np.array([[c["x"], c["y"]] for c in point_comps])
-    comp_tree = shapely.STRtree(shapely.points(comp_xy))
-    road_tree = shapely.STRtree(np.array([r.geom for r in district.roads], dtype=object))
-    road_names = [r.name for r in district.roads]
 
-    n_total = max(60, round(600 * scale))
-    n_dup = max(3, round(0.05 * n_total))
-    n_gcj = max(4, round(0.05 * n_total))
-    n_bad = max(len(MALFORMED_KINDS), round(0.03 * n_total))
-    n_base = n_total - n_dup
-    pick = np.sort(rng.choice(len(tracks.stops), size=n_base, replace=False))
-    stops = [tracks.stops[i] for i in pick]
-    stops.sort(key=lambda s: (s["t"], s["collector"]))
-
-    subs: list[dict] = []
-    for s in stops:
-        sub = _new_submission(
-            rng,
-            s,
-            collectors,
-            comp_tree,
-            comp_xy,
-            point_comps,
-            comp_names,
-            events,
-            road_tree,
-            road_names,
-        )
-        subs.append(sub)
-    # Duplicates of some originals, by another collector a few minutes later.
-    truth: dict = {
-        "duplicates": [],
-        "gcj02_declared": [],
-        "gcj02_undeclared": [],
-        "malformed": [],
-        "component_refs": 0,
-    }
+def _add_duplicates(subs: list[dict], n_base: int, n_dup: int, n_coll: int, rng, truth) -> None:
+    """Duplicates of some originals, by another collector a few minutes later."""
     originals = np.sort(rng.choice(n_base, size=n_dup, replace=False))
     for k in originals:
         o = subs[k]
-        others = [c for c in range(len(collectors)) if c != o["_collector"]]
+        others = [c for c in range(n_coll) if c != o["_collector"]]
         ci = others[int(rng.integers(len(others)))]
         ang, dist = rng.uniform(0, 2 * np.pi), rng.uniform(5, 15)
         dup = dict(o)
@@ -149,9 +132,27 @@ def build_export(
         truth["duplicates"].append(
             {"instance_id": dup["instance_id"], "original": o["instance_id"]}
         )
-    subs.sort(key=lambda s: (s["_t"], s["instance_id"]))
 
-    # Positions in WGS84, then the planted coordinate and data problems.
+
+def _malform(s: dict, kind: str, rng) -> None:
+    """Give submission ``s`` the planted problem ``kind``."""
+    s["_problem"] = kind
+    if kind == "no_position":
+        s["_lon"] = s["_lat"] = None
+    elif kind == "outside_city":
+        s["_lon"], s["_lat"] = 118.7969 + rng.uniform(-0.05, 0.05), 32.0603  # Nanjing
+    elif kind == "unknown_category":
+        s["category_code"] = "9" + s["category_code"][1:] if s["category_code"] else "9999"
+    elif kind == "future_time":
+        s["_t"] = datetime(2027, 5, 1, 10, 0, tzinfo=LOCAL).timestamp()
+    elif kind == "time_1970":
+        s["_t"] = datetime(1970, 1, 1, 8, 0, tzinfo=LOCAL).timestamp()
+    elif kind == "exif_far":
+        s["_exif"] = (s["_exif"][0] + 0.04, s["_exif"][1] - 0.03)  # ~5 km away
+
+
+def _plant_positions(subs: list[dict], srid: int, n_gcj: int, n_bad: int, rng, truth) -> None:
+    """Positions in WGS84, then the planted coordinate (GCJ-02) and data problems."""
     lon, lat = to_wgs84(np.array([s["_x"] for s in subs]), np.array([s["_y"] for s in subs]), srid)
     for s, a, b in zip(subs, lon, lat):
         s["_lon"], s["_lat"] = float(a), float(b)
@@ -169,24 +170,13 @@ def build_export(
         else:
             truth["gcj02_undeclared"].append(s["instance_id"])
     for j, i in enumerate(chosen[n_gcj:]):
-        s = subs[i]
         kind = MALFORMED_KINDS[j % len(MALFORMED_KINDS)]
-        s["_problem"] = kind
-        if kind == "no_position":
-            s["_lon"] = s["_lat"] = None
-        elif kind == "outside_city":
-            s["_lon"], s["_lat"] = 118.7969 + rng.uniform(-0.05, 0.05), 32.0603  # Nanjing
-        elif kind == "unknown_category":
-            s["category_code"] = "9" + s["category_code"][1:] if s["category_code"] else "9999"
-        elif kind == "future_time":
-            s["_t"] = datetime(2027, 5, 1, 10, 0, tzinfo=LOCAL).timestamp()
-        elif kind == "time_1970":
-            s["_t"] = datetime(1970, 1, 1, 8, 0, tzinfo=LOCAL).timestamp()
-        elif kind == "exif_far":
-            s["_exif"] = (s["_exif"][0] + 0.04, s["_exif"][1] - 0.03)  # ~5 km away
-        truth["malformed"].append({"instance_id": s["instance_id"], "problem": kind})
+        _malform(subs[i], kind, rng)
+        truth["malformed"].append({"instance_id": subs[i]["instance_id"], "problem": kind})
 
-    # Photos.
+
+def _write_photos(subs: list[dict], photos_dir: Path, rng) -> None:
+    """One or two JPEGs per submission (the planted bad ones not a JPEG, or truncated)."""
     for s in subs:
         names = []
         for k in range(s["_n_photos"]):
@@ -199,8 +189,10 @@ def build_export(
             (photos_dir / name).write_bytes(data)
             names.append(name)
         s["photos"] = names
-    truth["component_refs"] = sum(1 for s in subs if s.get("component_identifier"))
 
+
+def _records(subs: list[dict], collectors) -> tuple[list[dict], list[dict]]:
+    """GeoJSON features and CSV rows of the submissions."""
     features, rows = [], []
     for s in subs:
         props = {
@@ -233,6 +225,11 @@ def build_export(
                 lat=f"{s['_lat']:.7f}" if has_pos else "",
             )
         )
+    return features, rows
+
+
+def _write_files(export: Path, subs: list[dict], collectors) -> tuple[Path, Path]:
+    features, rows = _records(subs, collectors)
     geojson = export / "submissions.geojson"
     geojson.write_text(
         json.dumps(
@@ -245,7 +242,11 @@ def build_export(
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    truth["counts"] = {
+    return geojson, csv_path
+
+
+def _counts(subs: list[dict], truth: dict) -> dict[str, int]:
+    return {
         "submissions": len(subs),
         "duplicates": len(truth["duplicates"]),
         "gcj02": len(truth["gcj02_declared"]) + len(truth["gcj02_undeclared"]),
@@ -254,6 +255,45 @@ def build_export(
         "component": sum(1 for s in subs if s["kind"] == "component"),
         "event": sum(1 for s in subs if s["kind"] == "event"),
     }
+
+
+def build_export(
+    out_dir: Path,
+    tracks,
+    collectors,
+    components: list[dict],
+    district,
+    rng: np.random.Generator,
+    scale: float,
+    srid: int = 4549,
+) -> dict:
+    """Write ``out_dir/device-export/…``; returns a summary (counts, paths)."""
+    export = out_dir / "device-export"
+    photos_dir = _empty_photo_folder(export)
+    around = _Surroundings.of(components, district)
+    n_total = max(60, round(600 * scale))
+    n_dup = max(3, round(0.05 * n_total))
+    n_gcj = max(4, round(0.05 * n_total))
+    n_bad = max(len(MALFORMED_KINDS), round(0.03 * n_total))
+    n_base = n_total - n_dup
+    pick = np.sort(rng.choice(len(tracks.stops), size=n_base, replace=False))
+    stops = [tracks.stops[i] for i in pick]
+    stops.sort(key=lambda s: (s["t"], s["collector"]))
+    subs = [_new_submission(rng, s, around) for s in stops]
+    truth: dict = {
+        "duplicates": [],
+        "gcj02_declared": [],
+        "gcj02_undeclared": [],
+        "malformed": [],
+        "component_refs": 0,
+    }
+    _add_duplicates(subs, n_base, n_dup, len(collectors), rng, truth)
+    subs.sort(key=lambda s: (s["_t"], s["instance_id"]))
+    _plant_positions(subs, srid, n_gcj, n_bad, rng, truth)
+    _write_photos(subs, photos_dir, rng)
+    truth["component_refs"] = sum(1 for s in subs if s.get("component_identifier"))
+    geojson, csv_path = _write_files(export, subs, collectors)
+    truth["counts"] = _counts(subs, truth)
     gt = export / "ground_truth.json"
     gt.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return {
@@ -269,20 +309,9 @@ def _uuid(rng: np.random.Generator) -> str:
     return "uuid:" + str(uuid.UUID(bytes=rng.bytes(16), version=4))
 
 
-def _new_submission(
-    rng,
-    stop,
-    collectors,
-    comp_tree,
-    comp_xy,
-    point_comps,
-    comp_names,
-    events,
-    road_tree,
-    road_names,
-) -> dict:
+def _new_submission(rng, stop, around: _Surroundings) -> dict:
     x, y = stop["x"], stop["y"]
-    road = road_names[int(road_tree.nearest(shapely.points(x, y)))]
+    road = around.road_names[int(around.road_tree.nearest(shapely.points(x, y)))]
     sub: dict = {
         "instance_id": _uuid(rng),
         "_collector": int(stop["collector"]),
@@ -290,34 +319,9 @@ def _new_submission(
         "_n_photos": 1 if rng.random() < 0.7 else 2,
     }
     if rng.random() < 0.45:
-        j = int(comp_tree.nearest(shapely.points(x, y)))
-        near = np.hypot(comp_xy[j, 0] - x, comp_xy[j, 1] - y) < 40.0
-        status = str(rng.choice(["破损", "丢失", "完好"], p=[0.5, 0.15, 0.35]))
-        if near and rng.random() < 0.8:
-            c = point_comps[j]
-            sub.update(
-                kind="component",
-                category_code=c["class_code"],
-                component_identifier=c["identifier"],
-                status=status,
-                _x=c["x"] + rng.normal(0, 4),
-                _y=c["y"] + rng.normal(0, 4),
-            )
-            sub["description"] = f"{comp_names[c['class_code']]}{_STATUS_TEXT[status]}"
-        else:
-            code = point_comps[int(rng.integers(len(point_comps)))]["class_code"]
-            ang, dist = rng.uniform(0, 2 * np.pi), rng.uniform(5, 20)
-            sub.update(
-                kind="component",
-                category_code=code,
-                component_identifier=None,
-                status="完好",
-                _x=x + dist * np.cos(ang),
-                _y=y + dist * np.sin(ang),
-            )
-            sub["description"] = f"新增{comp_names[code]},库中未见"
+        sub.update(_component_report(rng, x, y, around))
     else:
-        e = events[int(rng.integers(len(events)))]
+        e = around.events[int(rng.integers(len(around.events)))]
         sub.update(
             kind="event",
             category_code=e.code,
@@ -330,6 +334,36 @@ def _new_submission(
     sub["_label"] = sub["description"]
     sub["description"] += f",{road}附近"
     return sub
+
+
+def _component_report(rng, x: float, y: float, around: _Surroundings) -> dict:
+    """A report of the nearest stored component (its state), or of a new one nearby."""
+    j = int(around.comp_tree.nearest(shapely.points(x, y)))
+    comp_xy, comp_names = around.comp_xy, around.comp_names
+    near = np.hypot(comp_xy[j, 0] - x, comp_xy[j, 1] - y) < 40.0
+    status = str(rng.choice(["破损", "丢失", "完好"], p=[0.5, 0.15, 0.35]))
+    if near and rng.random() < 0.8:
+        c = around.point_comps[j]
+        return dict(
+            kind="component",
+            category_code=c["class_code"],
+            component_identifier=c["identifier"],
+            status=status,
+            _x=c["x"] + rng.normal(0, 4),
+            _y=c["y"] + rng.normal(0, 4),
+            description=f"{comp_names[c['class_code']]}{_STATUS_TEXT[status]}",
+        )
+    code = around.point_comps[int(rng.integers(len(around.point_comps)))]["class_code"]
+    ang, dist = rng.uniform(0, 2 * np.pi), rng.uniform(5, 20)
+    return dict(
+        kind="component",
+        category_code=code,
+        component_identifier=None,
+        status="完好",
+        _x=x + dist * np.cos(ang),
+        _y=y + dist * np.sin(ang),
+        description=f"新增{comp_names[code]},库中未见",
+    )
 
 
 _STATUS_TEXT = {"破损": "破损,需维修", "丢失": "丢失,存在安全隐患", "完好": "核查完好"}

@@ -95,6 +95,54 @@ def _spread(items: list[Any], k: int, rng: random.Random) -> list[Any]:
     return [items[int(i * step + rng.random() * step * 0.5)] for i in range(k)]
 
 
+def _sample_shape(
+    t: Template, i: int, cell: Any, roads: list[Any], streets: list[Any], rng: random.Random
+) -> Any:
+    """The ``i``-th sample's shape in grid ``cell``: a point near its middle, a box in it
+    (management districts: a street, else the grid), a main road or its first 60 %."""
+    c = cell.representative_point()
+    if t.geometry == "point":
+        return Point(c.x + rng.uniform(-5, 5), c.y + rng.uniform(-5, 5))
+    if t.geometry == "polygon":
+        if t.id == "management_districts":
+            return streets[i] if i < len(streets) else cell
+        w, h = rng.uniform(14, 30), rng.uniform(12, 24)
+        shape = shapely.intersection(
+            box(c.x - w / 2, c.y - h / 2, c.x + w / 2, c.y + h / 2), cell.buffer(-0.5)
+        )
+        return _first_part(shape)
+    road = roads[i % len(roads)]
+    return road if t.id == "main_roads" else substring(road, 0, road.length * 0.6)
+
+
+def _sample_attrs(
+    t: Template, i: int, code: str, cats: list[Any], rng: random.Random
+) -> dict[str, Any]:
+    """The ``i``-th sample's attributes: surveyor, date, literal defaults, a category in
+    turn, a name, and values for the fields the templates share."""
+    attrs: dict[str, Any] = {"surveyor": SURVEYOR, "survey_date": date.today()}
+    names = {f.name for f in t.fields}
+    for f in t.fields:
+        if f.default_kind == "literal":
+            attrs[f.name] = f.default
+    if t.category_field:
+        attrs[t.category_field] = cats[i % len(cats)]
+    if "name" in names:
+        attrs["name"] = f"{t.title.zh}{i + 1}"
+    for key, value in (
+        ("code", f"GL{i + 1:03d}"),
+        ("route_code", f"XL{i + 1:03d}"),
+        ("manager", "城管执法中队"),
+        ("grid_code", code),
+        ("collector_code", f"C{i + 1:03d}"),
+    ):
+        if key in names:
+            attrs[key] = value
+    if "depth_cm" in names:
+        attrs["depth_cm"] = round(rng.uniform(3, 40), 1)
+    return attrs
+
+
 def _samples(
     t: Template,
     grids: list[tuple[str, Any]],
@@ -104,49 +152,12 @@ def _samples(
 ) -> list[tuple[Any, dict[str, Any]]]:
     """A few (shape, attributes) for ``t``, placed on grids and roads."""
     cats = t.field(t.category_field).domain_values() if t.category_field else [None]
-    cells = _spread(grids, 6, rng)
     out: list[tuple[Any, dict[str, Any]]] = []
-    for i, (code, cell) in enumerate(cells):
-        c = cell.representative_point()
-        if t.geometry == "point":
-            shape = Point(c.x + rng.uniform(-5, 5), c.y + rng.uniform(-5, 5))
-        elif t.geometry == "polygon":
-            if t.id == "management_districts" and i < len(streets):
-                shape = streets[i]
-            elif t.id == "management_districts":
-                shape = cell
-            else:
-                w, h = rng.uniform(14, 30), rng.uniform(12, 24)
-                shape = shapely.intersection(
-                    box(c.x - w / 2, c.y - h / 2, c.x + w / 2, c.y + h / 2), cell.buffer(-0.5)
-                )
-                shape = _first_part(shape)
-        else:
-            road = roads[i % len(roads)]
-            if i >= len(roads):
-                break
-            shape = road if t.id == "main_roads" else substring(road, 0, road.length * 0.6)
-        attrs: dict[str, Any] = {"surveyor": SURVEYOR, "survey_date": date.today()}
-        names = {f.name for f in t.fields}
-        for f in t.fields:
-            if f.default_kind == "literal":
-                attrs[f.name] = f.default
-        if t.category_field:
-            attrs[t.category_field] = cats[i % len(cats)]
-        if "name" in names:
-            attrs["name"] = f"{t.title.zh}{i + 1}"
-        for key, value in (
-            ("code", f"GL{i + 1:03d}"),
-            ("route_code", f"XL{i + 1:03d}"),
-            ("manager", "城管执法中队"),
-            ("grid_code", code),
-            ("collector_code", f"C{i + 1:03d}"),
-        ):
-            if key in names:
-                attrs[key] = value
-        if "depth_cm" in names:
-            attrs["depth_cm"] = round(rng.uniform(3, 40), 1)
-        out.append((shape, attrs))
+    for i, (code, cell) in enumerate(_spread(grids, 6, rng)):
+        if t.geometry == "line" and i >= len(roads):
+            break
+        shape = _sample_shape(t, i, cell, roads, streets, rng)
+        out.append((shape, _sample_attrs(t, i, code, cats, rng)))
     return out
 
 
@@ -181,6 +192,92 @@ def _core_rows(ws: Workspace, t: Template) -> list[tuple[Any, dict[str, Any]]]:
     return [(to_shape(r.geom), dict(r._mapping)) for r in rows]
 
 
+def _kept_samples(ctx: Any, tpl: Template, good: list) -> list[tuple[Any, dict[str, Any]]]:
+    """The good samples that pass the template's rules (with the ones kept before them);
+    then the bad samples, shown refused."""
+    kept: list[tuple[Any, dict[str, Any]]] = []
+    for shape, attrs in good:
+        others = [(n + 1, s, a) for n, (s, a) in enumerate(kept)]
+        problems = check_feature(tpl, shape, attrs, others)
+        if problems:
+            ctx.log(tr("Demo", "   refused sample: {0}").format(describe(problems)))
+            continue
+        kept.append((shape, attrs))
+    for shape, attrs, with_others in _bad_samples(tpl, kept):
+        others = [(n + 1, s, a) for n, (s, a) in enumerate(kept) if with_others]
+        problems = check_feature(tpl, shape, attrs, others)
+        ctx.log(
+            tr("Demo", "   {0}: bad sample refused, rule {1}").format(
+                tpl.id, ", ".join(sorted({p.rule for p in problems})) or "-"
+            )
+        )
+    return kept
+
+
+def _layer_rows(ctx: Any, ws: Workspace, tpl: Template, info: Any, table: Any, kept: list) -> list:
+    """What the layer holds: a bound template shows its workspace table's rows; a layer of
+    its own gets the samples (once: an existing layer keeps what it has)."""
+    if tpl.core_table:
+        ctx.log(
+            tr("Demo", "   {0}: bound to the workspace table {1}").format(tpl.id, info.describe())
+        )
+        return _core_rows(ws, tpl)
+    with ws.begin() as conn:
+        n_before = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        if n_before == 0 and kept:
+            conn.execute(insert(table), [{**a, "geom": f"SRID={ws.srid};{s.wkt}"} for s, a in kept])
+    return kept
+
+
+def _log_layer(ctx: Any, tpl: Template, info: Any, kept: list, rows: list) -> None:
+    """One line per layer (features, grids, total length or area), then its first grids."""
+    measure = {
+        "point": "",
+        "line": tr("Demo", ", {0:.0f} m"),
+        "polygon": tr("Demo", ", {0:.0f} m²"),
+    }[tpl.geometry]
+    total = sum(r.length_m if tpl.geometry == "line" else r.area_m2 for r in rows)
+    ctx.log(
+        tr("Demo", "  {0} {1}: {2} features in {3} grids{4}").format(
+            tpl.title.zh,
+            info.table_name,
+            len(kept),
+            len({r.grid_code for r in rows}),
+            measure.format(total) if measure else "",
+        )
+    )
+    for r in rows[:3]:
+        label = (
+            tpl.field(tpl.category_field).domain_label(r.category) if tpl.category_field else "-"
+        )
+        ctx.log(
+            f"      {r.grid_code}  {label}  n={r.count}  {r.length_m:.1f} m  {r.area_m2:.1f} m²"
+        )
+
+
+def _thematic_layer(ctx: Any, ws: Workspace, t: Template, base: tuple, made: dict, writer) -> None:
+    """One template: its layer (made once), checked samples, per-grid statistics."""
+    grids, roads, streets, rng = base
+    info = made.get(t.id) or create_thematic_table(ws, t)
+    tpl = registered_template(ws, info.table_name) or t
+    table = thematic_table(ws, tpl, info.table_name)
+    kept = _kept_samples(ctx, tpl, _samples(tpl, grids, roads, streets, rng))
+    kept = _layer_rows(ctx, ws, tpl, info, table, kept)
+    rows = grid_stats(
+        [s for s, _ in kept],
+        [a.get(tpl.category_field) for _, a in kept],
+        [g for _, g in grids],
+        [c for c, _ in grids],
+        kind=tpl.geometry,
+    )
+    for r in rows:
+        writer.writerow(
+            [info.table_name, r.grid_code, r.category, r.count, round(r.length_m, 2),
+             round(r.area_m2, 2)]
+        )  # fmt: skip
+    _log_layer(ctx, tpl, info, kept, rows)
+
+
 def step_thematic(ctx: Any) -> None:
     path = ctx.workspace_path
     if not path.exists():
@@ -195,81 +292,7 @@ def step_thematic(ctx: Any) -> None:
             writer = csv.writer(fh)
             writer.writerow(["layer", "grid_code", "category", "count", "length_m", "area_m2"])
             for t in load_templates(include_user_dirs=False):
-                info = made.get(t.id) or create_thematic_table(ws, t)
-                tpl = registered_template(ws, info.table_name) or t
-                table = thematic_table(ws, tpl, info.table_name)
-                good = _samples(tpl, grids, roads, streets, rng)
-                kept: list[tuple[Any, dict[str, Any]]] = []
-                for shape, attrs in good:
-                    others = [(n + 1, s, a) for n, (s, a) in enumerate(kept)]
-                    problems = check_feature(tpl, shape, attrs, others)
-                    if problems:
-                        ctx.log(tr("Demo", "   refused sample: {0}").format(describe(problems)))
-                        continue
-                    kept.append((shape, attrs))
-                for shape, attrs, with_others in _bad_samples(tpl, kept):
-                    others = [(n + 1, s, a) for n, (s, a) in enumerate(kept) if with_others]
-                    problems = check_feature(tpl, shape, attrs, others)
-                    ctx.log(
-                        tr("Demo", "   {0}: bad sample refused, rule {1}").format(
-                            tpl.id, ", ".join(sorted({p.rule for p in problems})) or "-"
-                        )
-                    )
-                if tpl.core_table:
-                    kept = _core_rows(ws, tpl)
-                    ctx.log(
-                        tr("Demo", "   {0}: bound to the workspace table {1}").format(
-                            tpl.id, info.describe()
-                        )
-                    )
-                else:
-                    with ws.begin() as conn:
-                        n_before = conn.execute(
-                            select(func.count()).select_from(table)
-                        ).scalar_one()
-                        if n_before == 0 and kept:
-                            conn.execute(
-                                insert(table),
-                                [{**a, "geom": f"SRID={ws.srid};{s.wkt}"} for s, a in kept],
-                            )
-                rows = grid_stats(
-                    [s for s, _ in kept],
-                    [a.get(tpl.category_field) for _, a in kept],
-                    [g for _, g in grids],
-                    [c for c, _ in grids],
-                    kind=tpl.geometry,
-                )
-                for r in rows:
-                    writer.writerow(
-                        [
-                            info.table_name,
-                            r.grid_code,
-                            r.category,
-                            r.count,
-                            round(r.length_m, 2),
-                            round(r.area_m2, 2),
-                        ]
-                    )
-                measure = {
-                    "point": "",
-                    "line": tr("Demo", ", {0:.0f} m"),
-                    "polygon": tr("Demo", ", {0:.0f} m²"),
-                }[tpl.geometry]
-                total = sum(r.length_m if tpl.geometry == "line" else r.area_m2 for r in rows)
-                ctx.log(
-                    tr("Demo", "  {0} {1}: {2} features in {3} grids{4}").format(
-                        tpl.title.zh,
-                        info.table_name,
-                        len(kept),
-                        len({r.grid_code for r in rows}),
-                        measure.format(total) if measure else "",
-                    )
-                )
-                for r in rows[:3]:
-                    ctx.log(
-                        f"      {r.grid_code}  {tpl.field(tpl.category_field).domain_label(r.category) if tpl.category_field else '-'}  "  # noqa: E501
-                        f"n={r.count}  {r.length_m:.1f} m  {r.area_m2:.1f} m²"
-                    )
+                _thematic_layer(ctx, ws, t, (grids, roads, streets, rng), made, writer)
         ctx.facts["thematic_layers"] = len(thematic_layers(ws))
     finally:
         ws.close()

@@ -69,20 +69,19 @@ def _cumlen(c: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(c, axis=0).T))])
 
 
-def simulate_week(
+def _weekly_skips(
     graph: RoadGraph,
     collectors: list[Collector],
     resp_codes: list[str],
     edge_resps: list[set[int]],
     rng: np.random.Generator,
-) -> Tracks:
-    n_coll = len(collectors)
-    truth: dict = {"weekly_skips": [], "day_skips": [], "strays": [], "gaps": [], "jumps": 0}
-
-    # Weekly skippers: one long main-road edge each, closed to everyone for the week.
+    truth: dict,
+) -> set[int]:
+    """Weekly skippers: one long main-road edge each, closed to everyone for the week
+    (the network stays connected); returns the closed edges."""
     removed: set[int] = set()
-    n_weekly = max(1, round(5 * n_coll / 70))
-    for ci in rng.permutation(n_coll):
+    n_weekly = max(1, round(5 * len(collectors) / 70))
+    for ci in rng.permutation(len(collectors)):
         if len(truth["weekly_skips"]) >= n_weekly:
             break
         col = collectors[ci]
@@ -103,88 +102,122 @@ def simulate_week(
                     }
                 )
                 break
-    router = Router(graph, removed)
+    return removed
 
-    day_skip: dict[int, tuple[list[int], int]] = {}  # collector -> (days, skipped resp)
+
+def _day_skips(
+    collectors: list[Collector], rng: np.random.Generator
+) -> dict[int, tuple[list[int], int]]:
+    """Collector -> (days, the responsibility grid left out on those days)."""
+    n_coll = len(collectors)
+    day_skip: dict[int, tuple[list[int], int]] = {}
     for ci in rng.permutation(n_coll)[: max(1, round(0.15 * n_coll))]:
         col = collectors[ci]
         if len(col.resps) < 2:
             continue
         days = sorted(int(d) for d in rng.choice(DAYS, size=int(rng.integers(1, 4)), replace=False))
         day_skip[int(ci)] = (days, int(col.resps[int(rng.integers(len(col.resps)))]))
+    return day_skip
+
+
+def _stray_days(n_coll: int, rng: np.random.Generator) -> dict[int, list[int]]:
+    """Collector -> the days they stray from their route."""
     strays: dict[int, list[int]] = {}
     for ci in rng.permutation(n_coll)[: max(1, round(0.1 * n_coll))]:
         strays[int(ci)] = sorted(
             int(d) for d in rng.choice(DAYS, size=int(rng.integers(1, 3)), replace=False)
         )
+    return strays
 
-    out_c, out_t, out_x, out_y, out_a, out_v = [], [], [], [], [], []
-    stops: list[dict] = []
-    tours: dict[str, np.ndarray] = {}
+
+@dataclass
+class _Week:
+    """What the week's simulation gathers: fixes per collector-day, stops, truth, loops."""
+
+    truth: dict
+    parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)  # (c, t, x, y, acc, v)
+    stops: list[dict] = field(default_factory=list)
+    tours: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def add_day(self, ci: int, col: Collector, res: tuple) -> None:
+        t, x, y, acc, spd, day_stops, info = res
+        self.stops += [dict(s, collector=ci) for s in day_stops]
+        if info.get("stray"):
+            self.truth["strays"].append(dict(info["stray"], collector=col.code))
+        if info.get("gaps"):
+            self.truth["gaps"] += [dict(g, collector=col.code) for g in info["gaps"]]
+        self.truth["jumps"] += info.get("jumps", 0)
+        self.parts.append((np.full(len(t), ci, dtype=np.int32), t, x, y, acc, spd))
+
+    def tracks(self) -> Tracks:
+        cols = [np.concatenate([p[k] for p in self.parts]) for k in range(6)]
+        return Tracks(*cols, stops=self.stops, truth=self.truth, tours=self.tours)
+
+
+def _collector_week(
+    week: _Week,
+    ci: int,
+    col: Collector,
+    graph: RoadGraph,
+    router: Router,
+    plan: tuple[dict, dict, list[str], list[set[int]]],
+    rng: np.random.Generator,
+) -> None:
+    """Seven days of one collector: the route loop (another on day-skip days), a speed of
+    their own, a device clock offset."""
+    day_skip, strays, resp_codes, edge_resps = plan
+    base = plan_tour(router, col.required)
+    if not base:
+        return
+    week.tours[col.code] = walk_coords(graph, base)
+    alt = None
+    if ci in day_skip:
+        days, r = day_skip[ci]
+        keep = [e for e in col.required if not (edge_resps[e] <= {r})]
+        alt = plan_tour(router, keep) or base
+        week.truth["day_skips"].append(
+            {
+                "collector": col.code,
+                "days": [str(WEEK_START + timedelta(d)) for d in days],
+                "resp_grid": resp_codes[r],
+            }
+        )
+    v0 = rng.uniform(15, 20) if col.mode == "ebike" else rng.uniform(4.0, 5.0)
+    clock_offset = int(rng.integers(0, FIX_S))
+    for day in range(DAYS):
+        walk = alt if (alt is not None and day in day_skip[ci][0]) else base
+        res = _one_day(
+            rng, graph, router, col, walk, v0, day, clock_offset, stray=day in strays.get(ci, [])
+        )
+        week.add_day(ci, col, res)
+
+
+def simulate_week(
+    graph: RoadGraph,
+    collectors: list[Collector],
+    resp_codes: list[str],
+    edge_resps: list[set[int]],
+    rng: np.random.Generator,
+) -> Tracks:
+    truth: dict = {"weekly_skips": [], "day_skips": [], "strays": [], "gaps": [], "jumps": 0}
+    removed = _weekly_skips(graph, collectors, resp_codes, edge_resps, rng, truth)
+    router = Router(graph, removed)
+    day_skip = _day_skips(collectors, rng)
+    strays = _stray_days(len(collectors), rng)
+    week = _Week(truth)
+    plan = (day_skip, strays, resp_codes, edge_resps)
     for ci, col in enumerate(collectors):
-        base = plan_tour(router, col.required)
-        if not base:
-            continue
-        tours[col.code] = walk_coords(graph, base)
-        alt = None
-        if ci in day_skip:
-            days, r = day_skip[ci]
-            keep = [e for e in col.required if not (edge_resps[e] <= {r})]
-            alt = plan_tour(router, keep) or base
-            truth["day_skips"].append(
-                {
-                    "collector": col.code,
-                    "days": [str(WEEK_START + timedelta(d)) for d in days],
-                    "resp_grid": resp_codes[r],
-                }
-            )
-        v0 = rng.uniform(15, 20) if col.mode == "ebike" else rng.uniform(4.0, 5.0)
-        clock_offset = int(rng.integers(0, FIX_S))
-        for day in range(DAYS):
-            walk = alt if (alt is not None and day in day_skip[ci][0]) else base
-            res = _one_day(
-                rng,
-                graph,
-                router,
-                col,
-                walk,
-                v0,
-                day,
-                clock_offset,
-                stray=day in strays.get(ci, []),
-            )
-            t, x, y, acc, spd, day_stops, info = res
-            stops += [dict(s, collector=ci) for s in day_stops]
-            if info.get("stray"):
-                truth["strays"].append(dict(info["stray"], collector=col.code))
-            if info.get("gaps"):
-                truth["gaps"] += [dict(g, collector=col.code) for g in info["gaps"]]
-            truth["jumps"] += info.get("jumps", 0)
-            out_c.append(np.full(len(t), ci, dtype=np.int32))
-            out_t.append(t)
-            out_x.append(x)
-            out_y.append(y)
-            out_a.append(acc)
-            out_v.append(spd)
-    return Tracks(
-        collector=np.concatenate(out_c),
-        t=np.concatenate(out_t),
-        x=np.concatenate(out_x),
-        y=np.concatenate(out_y),
-        accuracy=np.concatenate(out_a),
-        speed=np.concatenate(out_v),
-        stops=stops,
-        truth=truth,
-        tours=tours,
-    )
+        _collector_week(week, ci, col, graph, router, plan, rng)
+    return week.tracks()
 
 
-def _one_day(rng, graph, router, col, walk, v0, day, clock_offset, stray):
-    n = 2 * SHIFT_FIXES
-    info: dict = {}
-    # Speed (m/s) with slow variations, and stops: every ~8-15 min for 0.5-8 min.
+def _speeds_and_stops(
+    rng: np.random.Generator, n: int, v0: float, mode: str
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Speed (m/s) per fix with slow variations, and stops (first fix, fixes): every
+    ~8-15 min for 0.5-8 min."""
     v = v0 / 3.6 * np.clip(1 + 0.18 * _ar_noise(rng, n, 0.97), 0.3, 1.6)
-    mean_gap = 8 * 6 if col.mode == "ebike" else 15 * 6
+    mean_gap = 8 * 6 if mode == "ebike" else 15 * 6
     i = int(rng.integers(0, mean_gap))
     stop_at = []
     while i < n:
@@ -192,9 +225,33 @@ def _one_day(rng, graph, router, col, walk, v0, day, clock_offset, stray):
         v[i : i + dur] = 0.0
         stop_at.append((i, dur))
         i += dur + int(rng.exponential(mean_gap)) + 6
-    s = np.concatenate([[0.0], np.cumsum(v[:-1] * FIX_S)])
+    return v, stop_at
 
-    # The day's path: the loop from a random start, repeated, with a detour for strays.
+
+def _detour(rng, graph, router, start_node, day, info) -> tuple[np.ndarray, np.ndarray] | None:
+    """A stray's way out to a node 0.5-0.9 km away and back (``info["stray"]`` says what)."""
+    dist, _ = router.from_node(start_node)
+    far = np.flatnonzero((dist > 500) & (dist < 900))
+    if not len(far):
+        return None
+    b = int(far[int(rng.integers(len(far)))])
+    there = router.path_edges(start_node, b) or []
+    back = [(e, not f) for e, f in reversed(there)]
+    out = walk_coords(graph, there)
+    linger = int(rng.integers(60, 150))  # 10-25 min
+    info["stray"] = {
+        "day": str(WEEK_START + timedelta(days=day)),
+        "far_point": [round(float(c), 2) for c in graph.node_xy[b]],
+        "detour_m": round(float(2 * _cumlen(out)[-1]), 1),
+        "linger_min": round(linger * FIX_S / 60, 1),
+    }
+    return out, walk_coords(graph, back)
+
+
+def _day_path(rng, graph, router, walk, day, stray, total_m, info):
+    """The day's path: the loop from a random start, repeated to cover ``total_m``, with a
+    detour for strays (after the first round, or before a long loop); the loop, and where
+    along the path the detour turns back (None: no detour)."""
     j = int(rng.integers(len(walk)))
     rot = walk[j:] + walk[:j]
     loop = walk_coords(graph, rot)
@@ -202,45 +259,37 @@ def _one_day(rng, graph, router, col, walk, v0, day, clock_offset, stray):
     start_node = int(graph.u[rot[0][0]]) if rot[0][1] else int(graph.v[rot[0][0]])
     pieces = [loop]
     detour_apex = None
-    if stray:
-        dist, _ = router.from_node(start_node)
-        far = np.flatnonzero((dist > 500) & (dist < 900))
-        if len(far):
-            b = int(far[int(rng.integers(len(far)))])
-            there = router.path_edges(start_node, b) or []
-            back = [(e, not f) for e, f in reversed(there)]
-            out = walk_coords(graph, there)
-            if loop_len < 0.5 * s[-1]:  # after the first round
-                detour_apex = loop_len + _cumlen(out)[-1]
-                pieces += [out, walk_coords(graph, back)]
-            else:  # a long loop: before starting it
-                detour_apex = _cumlen(out)[-1]
-                pieces = [out, walk_coords(graph, back), loop]
-            linger = int(rng.integers(60, 150))  # 10-25 min
-            info["stray"] = {
-                "day": str(WEEK_START + timedelta(days=day)),
-                "far_point": [round(float(c), 2) for c in graph.node_xy[b]],
-                "detour_m": round(float(2 * _cumlen(out)[-1]), 1),
-                "linger_min": round(linger * FIX_S / 60, 1),
-            }
-    need = s[-1] + 1.0
+    detour = _detour(rng, graph, router, start_node, day, info) if stray else None
+    if detour is not None:
+        out, back = detour
+        if loop_len < 0.5 * total_m:  # after the first round
+            detour_apex = loop_len + _cumlen(out)[-1]
+            pieces += [out, back]
+        else:  # a long loop: before starting it
+            detour_apex = _cumlen(out)[-1]
+            pieces = [out, back, loop]
     path = np.vstack(pieces)
-    while _cumlen(path)[-1] < need:
+    while _cumlen(path)[-1] < total_m + 1.0:
         path = np.vstack([path, loop[1:]])
-    if detour_apex is not None:
-        k = int(np.searchsorted(s, detour_apex))
-        if k < n:
-            m = int(info["stray"]["linger_min"] * 60 / FIX_S)
-            s = np.concatenate([s[:k], np.full(min(m, n - k), s[k]), s[k : max(k, n - m)]])[:n]
-            v = np.concatenate([v[:k], np.zeros(min(m, n - k)), v[k : max(k, n - m)]])[:n]
     keep = np.ones(len(path), bool)
     keep[1:] = np.any(np.abs(np.diff(path, axis=0)) > 1e-9, axis=1)
-    path = path[keep]
-    cl = _cumlen(path)
-    tx = np.interp(s, cl, path[:, 0])
-    ty = np.interp(s, cl, path[:, 1])
+    return path[keep], detour_apex
 
-    # GPS: correlated noise, reported accuracy, rare multipath jumps.
+
+def _linger(s, v, detour_apex, info, n):
+    """The stray stands still at the far point: distance and speed held for the linger."""
+    k = int(np.searchsorted(s, detour_apex))
+    if k >= n:
+        return s, v
+    m = int(info["stray"]["linger_min"] * 60 / FIX_S)
+    s = np.concatenate([s[:k], np.full(min(m, n - k), s[k]), s[k : max(k, n - m)]])[:n]
+    v = np.concatenate([v[:k], np.zeros(min(m, n - k)), v[k : max(k, n - m)]])[:n]
+    return s, v
+
+
+def _gps(rng, tx, ty, v, n, info):
+    """GPS of the true positions: correlated noise, reported accuracy, rare multipath
+    jumps, and the reported speed."""
     sigma = rng.uniform(3.0, 5.0)
     x = tx + sigma * _ar_noise(rng, n, 0.9)
     y = ty + sigma * _ar_noise(rng, n, 0.9)
@@ -255,10 +304,12 @@ def _one_day(rng, graph, router, col, walk, v0, day, clock_offset, stray):
     info["jumps"] = len(jumps)
     spd = np.clip(v * 3.6 + 0.8 * rng.standard_normal(n), 0, None)
     spd[v == 0] = np.abs(0.3 * rng.standard_normal(int((v == 0).sum())))
+    return x, y, acc, spd
 
-    t0 = [int(shift_start_utc(day, k).timestamp()) + clock_offset for k in (0, 1)]
-    t = np.concatenate([t0[k] + FIX_S * np.arange(SHIFT_FIXES) for k in (0, 1)]).astype(np.int64)
 
+def _device_off(rng, t, n, info) -> np.ndarray:
+    """On about a third of the days the device is off once or twice for 3-25 minutes;
+    returns which fixes were recorded."""
     alive = np.ones(n, bool)
     gaps = []
     if rng.random() < 0.35:
@@ -268,7 +319,24 @@ def _one_day(rng, graph, router, col, walk, v0, day, clock_offset, stray):
             alive[g0 : g0 + glen] = False
             gaps.append({"start": _iso(t[g0]), "minutes": round(glen * FIX_S / 60, 1)})
     info["gaps"] = gaps
+    return alive
 
+
+def _one_day(rng, graph, router, col, walk, v0, day, clock_offset, stray):
+    n = 2 * SHIFT_FIXES
+    info: dict = {}
+    v, stop_at = _speeds_and_stops(rng, n, v0, col.mode)
+    s = np.concatenate([[0.0], np.cumsum(v[:-1] * FIX_S)])
+    path, detour_apex = _day_path(rng, graph, router, walk, day, stray, s[-1], info)
+    if detour_apex is not None:
+        s, v = _linger(s, v, detour_apex, info, n)
+    cl = _cumlen(path)
+    tx = np.interp(s, cl, path[:, 0])
+    ty = np.interp(s, cl, path[:, 1])
+    x, y, acc, spd = _gps(rng, tx, ty, v, n, info)
+    t0 = [int(shift_start_utc(day, k).timestamp()) + clock_offset for k in (0, 1)]
+    t = np.concatenate([t0[k] + FIX_S * np.arange(SHIFT_FIXES) for k in (0, 1)]).astype(np.int64)
+    alive = _device_off(rng, t, n, info)
     day_stops = [
         {"t": int(t[i0]), "x": float(tx[i0]), "y": float(ty[i0]), "fixes": dur}
         for i0, dur in stop_at

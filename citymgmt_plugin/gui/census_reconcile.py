@@ -39,23 +39,12 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import census
-from ..core.census.importer import (
-    TARGET_FIELDS,
-    MappingStore,
-    list_layers,
-    prepare_batch,
-    read_source,
-)
-from ..core.census.reconcile import (
-    ACTIONABLE,
-    KINDS,
-    ApplyResult,
-    Reconciliation,
-    apply_reconciliation,
-    kind_label,
-    reconcile,
-    write_report,
-)
+from ..core.census.batch_mapping import TARGET_FIELDS, MappingStore
+from ..core.census.batch_read import list_layers, read_source
+from ..core.census.importer import prepare_batch
+from ..core.census.reconcile import ACTIONABLE, KINDS, Reconciliation, kind_label, reconcile
+from ..core.census.reconcile_apply import ApplyResult, apply_reconciliation
+from ..core.census.reconcile_report import write_report
 from ..core.i18n import tr
 from ..core.labels import (
     class_label,

@@ -47,7 +47,7 @@ from sqlalchemy.engine import URL, make_url
 
 from ..core.i18n import tr
 from ..core.labels import scheme_label
-from ..core.qgis.auth import Credentials
+from ..core.qgis.connection import credentials_for, open_workspace
 from ..core.qgis.layer_task import LoadLayersTask
 from ..core.qgis.layers import workspace_crs
 from ..core.workspace.connection import (
@@ -56,12 +56,11 @@ from ..core.workspace.connection import (
     NEW_FILE,
     OUTDATED,
     SchemaState,
-    credentials_for,
-    open_workspace,
     schema_state,
     spec_to_string,
     upgrade_workspace,
 )
+from ..core.workspace.credentials import Credentials
 from ..core.workspace.schema import DEFAULT_SRID
 from ..core.workspace.store import (
     DEFAULT_PG_SCHEMA,

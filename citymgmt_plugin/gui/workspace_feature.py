@@ -10,8 +10,9 @@ from qgis.PyQt.QtWidgets import QAction
 
 from ..core.i18n import tr
 from ..core.paths import icon_path
+from ..core.qgis.connection import open_workspace
 from ..core.qgis.layers import district_extent, workspace_crs
-from ..core.workspace.connection import open_workspace, spec_to_string
+from ..core.workspace.connection import spec_to_string
 from ..core.workspace.store import WorkspaceSpec
 from .map_view import zoom_canvas
 from .widgets import push_message

@@ -125,8 +125,9 @@ def bench_save(ws, codes) -> None:
 def bench_reconcile(ws) -> None:
     from sqlalchemy import func, select
 
+    from citymgmt_plugin.core.census.batch_mapping import MappingStore
     from citymgmt_plugin.core.census.geo import from_db
-    from citymgmt_plugin.core.census.importer import MappingStore, import_batch
+    from citymgmt_plugin.core.census.importer import import_batch
     from citymgmt_plugin.core.census.reconcile import reconcile
 
     c_ = ws.schema.components
@@ -174,7 +175,8 @@ def bench_reconcile(ws) -> None:
     )
     # Applying every actionable item (with history) in one transaction, rolled back after so
     # the QA step below sees the stored inventory.
-    from citymgmt_plugin.core.census.reconcile import ACTIONABLE, apply_reconciliation
+    from citymgmt_plugin.core.census.reconcile import ACTIONABLE
+    from citymgmt_plugin.core.census.reconcile_apply import apply_reconciliation
 
     recon.set_decision(None, True, kinds=tuple(ACTIONABLE))
     todo = len(recon.accepted())
@@ -191,8 +193,8 @@ def bench_reconcile(ws) -> None:
 
 
 def bench_qa(ws) -> None:
-    from citymgmt_plugin.core.census.processing_support import ensure_provider, run_census_qa
     from citymgmt_plugin.core.qgis.layers import workspace_layer
+    from citymgmt_plugin.headless import ensure_provider, run_census_qa
 
     ensure_provider()
     comps = workspace_layer(ws, "components", geometry_type="Point")
@@ -206,7 +208,7 @@ def bench_qa(ws) -> None:
 
 
 def main() -> int:
-    from citymgmt_plugin.core.qgis.headless import start_qgis
+    from citymgmt_plugin.headless import start_qgis
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     start_qgis()

@@ -57,7 +57,7 @@ def prepare(scale: float, workdir: Path, gpkg: str | None) -> Path:
     import numpy as np
     from osgeo import ogr, osr
 
-    from citymgmt_plugin.core.patrol.coverage import TrackRules, clean_track
+    from citymgmt_plugin.core.patrol.segments import TrackRules, clean_track
     from tests.fixtures.coverage_synth import EPSG, make_district, write_gpkg, write_points
 
     if gpkg:
@@ -91,7 +91,7 @@ def _read_fixes(path: Path):
 
     import numpy as np
 
-    from citymgmt_plugin.core.patrol.coverage import NULL_TIME
+    from citymgmt_plugin.core.patrol.segments import NULL_TIME
 
     con = sqlite3.connect(str(path))
     (n,) = con.execute("SELECT count(*) FROM tracks").fetchone()
@@ -176,13 +176,10 @@ def step_kernel(path: Path) -> dict:
     import numpy as np
     import shapely
 
-    from citymgmt_plugin.core.patrol.coverage import (
-        TrackRules,
-        clip_roads_to_grids,
-        compute_coverage,
-        track_segments,
-    )
+    from citymgmt_plugin.core.patrol.clip import clip_roads_to_grids
+    from citymgmt_plugin.core.patrol.coverage import compute_coverage
     from citymgmt_plugin.core.patrol.hugepages import no_hugepage_stalls
+    from citymgmt_plugin.core.patrol.segments import TrackRules, track_segments
 
     fx, fy, ft, fcol = _read_fixes(path)
     import sqlite3
@@ -285,8 +282,8 @@ def step_c(path: Path, pg_url: str) -> dict:
     from osgeo import gdal
     from sqlalchemy.engine import make_url
 
-    from citymgmt_plugin.core.patrol.coverage import TrackRules
     from citymgmt_plugin.core.patrol.coverage_sql import CoverageQuery, PgTable, coverage_statements
+    from citymgmt_plugin.core.patrol.segments import TrackRules
 
     url = make_url(pg_url)
     dsn = f"host={url.host} port={url.port} user={url.username} dbname={url.database}"
@@ -384,7 +381,7 @@ def _agree(ref: dict, road: dict, other: dict) -> tuple[float, int]:
     return worst, bad
 
 
-def main() -> int:
+def _parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--gpkg", help="use this GeoPackage (layers grids, roads, tracks, resp_grids)")
@@ -395,26 +392,52 @@ def main() -> int:
     ap.add_argument("--skip-native", action="store_true")
     ap.add_argument("--skip-pg", action="store_true")
     ap.add_argument("--step", help=argparse.SUPPRESS)
-    args = ap.parse_args()
-    if args.step:
-        path = Path(args.gpkg)
-        if args.step == "a":
-            res = step_a(path)
-        elif args.step == "b":
-            res = step_b(path, args.native_fraction)
-        elif args.step == "c":
-            res = step_c(path, os.environ["CITYMGMT_TEST_PG"])
-        elif args.step == "d":
-            res = step_d(path)
-        else:
-            res = step_kernel(path)
-        print(json.dumps(res))
-        return 0
+    return ap.parse_args()
 
+
+def _one_step(args: argparse.Namespace) -> dict:
+    """One measured step, run in this (fresh) process."""
+    path = Path(args.gpkg)
+    if args.step == "a":
+        return step_a(path)
+    if args.step == "b":
+        return step_b(path, args.native_fraction)
+    if args.step == "c":
+        return step_c(path, os.environ["CITYMGMT_TEST_PG"])
+    if args.step == "d":
+        return step_d(path)
+    return step_kernel(path)
+
+
+def main() -> int:
+    args = _parse_args()
+    if args.step:
+        print(json.dumps(_one_step(args)))
+        return 0
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     path = prepare(args.scale, workdir, args.gpkg)
     print(f"data: {path} ({path.stat().st_size / 2**20:.0f} MiB)", flush=True)
+    m = _measure(args, path)
+    _table(args.scale, m)
+    _ratios(m)
+    _agreement(m)
+    summary = {
+        "scale": args.scale,
+        "a": m["a"]["time"],
+        "a_runs": m["times"],
+        "b": m["b"] and m["b"]["time"] / m["b"]["fraction"],
+        "c": m["c"] and m["c"]["time"],
+        "d": m["d"]["time"],
+        "rss_a_mb": m["a"]["rss_mb"],
+    }
+    (workdir / f"coverage_x{args.scale:g}.json").write_text(json.dumps(summary, indent=1))
+    _growth(workdir, args.scale)
+    return 0
+
+
+def _measure(args: argparse.Namespace, path: Path) -> dict:
+    """Steps (d), kernel, (a) several times, (b) and (c), each in a fresh process."""
     d = _run_step("d", path)
     print(f"(d) read inputs with QGIS: {d['time']:.2f} s", flush=True)
     k = _run_step("kernel", path)
@@ -437,33 +460,44 @@ def main() -> int:
             os.environ["CITYMGMT_TEST_PG"] = out.stdout.strip().splitlines()[-1]
         c = _run_step("c", path)
         print(f"(c) PostGIS SQL: {c['time']:.2f} s (+ load {c['load']:.1f} s)", flush=True)
+    return {"a": a, "times": times, "b": b, "c": c, "d": d, "k": k}
 
-    def row(label: str, seconds: float, rss: float | None = None, note: str = "") -> None:
-        mem = f"{rss:>14.0f}" if rss is not None else " " * 14
-        print(f"{label:<46}{seconds:>10.2f}{mem}{note}")
 
+def _row(label: str, seconds: float, rss: float | None = None, note: str = "") -> None:
+    mem = f"{rss:>14.0f}" if rss is not None else " " * 14
+    print(f"{label:<46}{seconds:>10.2f}{mem}{note}")
+
+
+def _table(scale: float, m: dict) -> None:
+    """The time and memory of every step."""
+    a, b, c, d, k, times = m["a"], m["b"], m["c"], m["d"], m["k"], m["times"]
     km = sum(a["road"].values()) / 1000
     print()
-    print(f"=== patrol coverage bench, scale {args.scale:g}: {a['fixes']:,} fixes used, "
+    print(f"=== patrol coverage bench, scale {scale:g}: {a['fixes']:,} fixes used, "
           f"{len(a['covered']):,} grids, {km:.0f} km roads ===")  # fmt: skip
     print(f"{'step':<46}{'time s':>10}{'peak RSS MiB':>14}")
-    row("(a) citymgmt:patrolcoverage (processing.run)", a["time"], a["rss_mb"],
-        f"   (median of {len(times)}; min {times[0]:.2f}, max {times[-1]:.2f})")  # fmt: skip
+    _row("(a) citymgmt:patrolcoverage (processing.run)", a["time"], a["rss_mb"],
+         f"   (median of {len(times)}; min {times[0]:.2f}, max {times[-1]:.2f})")  # fmt: skip
     note = f"   (tracemalloc {k['tracemalloc_peak_mb']:.0f} MiB, {k['pairs']:,} pairs)"
-    row("    kernel only: clean + clip + coverage", k["clean"] + k["clip"] + k["coverage"],
-        k["rss_mb"], note)  # fmt: skip
+    _row("    kernel only: clean + clip + coverage", k["clean"] + k["clip"] + k["coverage"],
+         k["rss_mb"], note)  # fmt: skip
     if b:
         part = f" on {b['fraction']:.0%} of pieces" if b["fraction"] < 1 else ""
         note = f"   (paths {b['paths']:.1f}, buffer {b['buffer']:.1f}, overlay {b['overlay']:.1f})"
-        row("(b) QGIS native chain" + part, b["time"], b["rss_mb"], note)
+        _row("(b) QGIS native chain" + part, b["time"], b["rss_mb"], note)
         if b["fraction"] < 1:
-            row("    extrapolated to 100 % (LABELLED ESTIMATE)", b["time"] / b["fraction"])
+            _row("    extrapolated to 100 % (LABELLED ESTIMATE)", b["time"] / b["fraction"])
     if c:
-        row("(c) PostGIS SQL only", c["time"])
-        row("    loading GeoPackage into PostGIS", c["load"])
-    row("(d) read inputs with QGIS feature iteration", d["time"], d["rss_mb"])
-    row("    read inputs with the algorithm readers", d["fast_read"])
+        _row("(c) PostGIS SQL only", c["time"])
+        _row("    loading GeoPackage into PostGIS", c["load"])
+    _row("(d) read inputs with QGIS feature iteration", d["time"], d["rss_mb"])
+    _row("    read inputs with the algorithm readers", d["fast_read"])
     print()
+
+
+def _ratios(m: dict) -> None:
+    """How (a) compares with the native chain, PostGIS and the readers; memory."""
+    a, b, c, d = m["a"], m["b"], m["c"], m["d"]
     if b:
         b_full = b["time"] / b["fraction"]
         print(f"a/b = {a['time'] / b_full:.3f}  (native is {b_full / a['time']:.1f}x slower)")
@@ -475,6 +509,11 @@ def main() -> int:
     print(f"memory: peak RSS of (a) {a['rss_mb']:.0f} MiB "
           f"({'under' if a['rss_mb'] < 2048 else 'OVER'} 2 GiB)")  # fmt: skip
     print()
+
+
+def _agreement(m: dict) -> None:
+    """Per-grid covered length of (a) against PostGIS and the native chain."""
+    a, b, c = m["a"], m["b"], m["c"]
     if c:
         worst, bad = _agree(a["covered"], a["road"], c["covered"])
         print(f"agreement a vs c (PostGIS): max |d covered_m| = {worst:.6f} m, {bad} grids beyond "
@@ -485,18 +524,6 @@ def main() -> int:
               f"max(0.5 % road, 5 m)")  # fmt: skip
     elif b:
         print("agreement a vs b: not checked (native chain ran on a fraction of the tracks)")
-    summary = {
-        "scale": args.scale,
-        "a": a["time"],
-        "a_runs": times,
-        "b": b and b["time"] / b["fraction"],
-        "c": c and c["time"],
-        "d": d["time"],
-        "rss_a_mb": a["rss_mb"],
-    }
-    (workdir / f"coverage_x{args.scale:g}.json").write_text(json.dumps(summary, indent=1))
-    _growth(workdir, args.scale)
-    return 0
 
 
 def _growth(workdir: Path, scale: float) -> None:

@@ -13,13 +13,12 @@ from sqlalchemy import func, select
 
 from citymgmt_plugin.core import census
 from citymgmt_plugin.core.census import ComponentDraft
-from citymgmt_plugin.core.census.importer import (
-    MappingStore,
-    guess_mapping,
-    import_batch,
-    read_source,
-)
-from citymgmt_plugin.core.census.reconcile import apply_reconciliation, reconcile, write_report
+from citymgmt_plugin.core.census.batch_mapping import MappingStore, guess_mapping
+from citymgmt_plugin.core.census.batch_read import read_source
+from citymgmt_plugin.core.census.importer import import_batch
+from citymgmt_plugin.core.census.reconcile import reconcile
+from citymgmt_plugin.core.census.reconcile_apply import apply_reconciliation
+from citymgmt_plugin.core.census.reconcile_report import write_report
 from citymgmt_plugin.demo.lattice import seed_lattice
 
 X0, Y0 = 500000.0, 3500000.0
@@ -139,6 +138,8 @@ def test_reconcile_and_apply(stored, tmp_path):
     report = write_report(recon, tmp_path / "out", result=result)
     text = report["txt"].read_text(encoding="utf-8")
     assert "1 created" in text and "Invalid rows" in text
+    page = report["html"].read_text(encoding="utf-8")  # what applying did, beside the failures
+    assert "1 created" in page and "Invalid rows" in page
     with open(report["csv"], encoding="utf-8-sig") as f:
         lines = list(csv.reader(f))
     assert len(lines) == 1 + len(recon.items) + 4
@@ -181,7 +182,7 @@ def test_apply_is_one_transaction(stored, tmp_path):
 
 
 def test_apply_reports_progress_and_cancel_rolls_back(stored, tmp_path, monkeypatch):
-    from citymgmt_plugin.core.census import reconcile as rc
+    from citymgmt_plugin.core.census import reconcile_apply as rc
 
     ws, refs = stored
     src = tmp_path / "batch.geojson"

@@ -204,6 +204,7 @@ def test_tracks_cadence_gaps_and_speeds(ws, truth):
 
 
 def test_weekly_skips_fail_the_coverage_check(ws, truth):
+    from citymgmt_plugin.core.patrol import clip, segments
     from citymgmt_plugin.core.patrol import coverage as cov
 
     s = ws.schema
@@ -224,11 +225,11 @@ def test_weekly_skips_fail_the_coverage_check(ws, truth):
             )
         ).all()
     grid_geoms = np.array([to_shape(u.geom) for u in units], dtype=object)
-    lines, line_grid = cov.clip_roads_to_grids(roads, grid_geoms)
+    lines, line_grid = clip.clip_roads_to_grids(roads, grid_geoms)
     x = np.array([f[2] for f in fixes])
     y = np.array([f[3] for f in fixes])
     tt = np.array([int(f[1].timestamp()) for f in fixes], dtype=np.int64)
-    segs = cov.track_segments(x, y, tt, np.array([f[0] for f in fixes]))
+    segs = segments.track_segments(x, y, tt, np.array([f[0] for f in fixes]))
     res = cov.compute_coverage(lines, line_grid, len(units), segs, tolerance=25.0)
     rows = cov.rollup([u.code for u in units], res.road_m, res.covered_m, mapping)
     failed = {r.code for r in rows if not r.passed}

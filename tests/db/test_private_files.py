@@ -16,7 +16,8 @@ from shapely.geometry import Point
 
 from citymgmt_plugin.core import census
 from citymgmt_plugin.core.census.importer import MappingStore, import_batch
-from citymgmt_plugin.core.census.reconcile import reconcile, write_report
+from citymgmt_plugin.core.census.reconcile import reconcile
+from citymgmt_plugin.core.census.reconcile_report import write_report
 from citymgmt_plugin.core.workspace.store import UpgradeOptions, Workspace, upgrade
 from citymgmt_plugin.demo.lattice import seed_lattice
 

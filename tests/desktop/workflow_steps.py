@@ -332,7 +332,7 @@ def review_reject(s: Session) -> Iterator[Any]:
 
 
 def reconcile(s: Session) -> Iterator[Any]:
-    from citymgmt_plugin.core.census.importer import TARGET_FIELDS
+    from citymgmt_plugin.core.census.batch_mapping import TARGET_FIELDS
 
     r = s.config["reconcile"]
     s.action("citymgmtCensusImportAction").trigger()

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from citymgmt_plugin.core import census
 from citymgmt_plugin.core.census import ComponentDraft
-from citymgmt_plugin.core.census.importer import MappingStore
+from citymgmt_plugin.core.census.batch_mapping import MappingStore
 from citymgmt_plugin.demo.lattice import seed_lattice
 from citymgmt_plugin.gui.census_reconcile import ReconcileDialog
 
@@ -62,7 +62,7 @@ def test_dialog_reconciles_and_applies(qgis_new_project, gpkg_workspace, tmp_pat
         "y": "北坐标",
         "status": "状态",
     }
-    from citymgmt_plugin.core.census.importer import TARGET_FIELDS
+    from citymgmt_plugin.core.census.batch_mapping import TARGET_FIELDS
 
     for r, t in enumerate(TARGET_FIELDS):
         if t in targets:

@@ -231,7 +231,7 @@ def test_census_dock_and_history_in_chinese(zh_ws, qgis_canvas, artifacts):
 
 
 def test_reconcile_dialog_in_chinese(zh_ws, tmp_path, artifacts):
-    from citymgmt_plugin.core.census.importer import TARGET_FIELDS, MappingStore
+    from citymgmt_plugin.core.census.batch_mapping import TARGET_FIELDS, MappingStore
     from citymgmt_plugin.gui.census_reconcile import ReconcileDialog
 
     src = tmp_path / "普查批次.csv"

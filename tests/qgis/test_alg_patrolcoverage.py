@@ -258,12 +258,9 @@ def _gpkg_params(path: Path) -> dict:
 
 
 def test_geopackage_fast_path_matches_memory_path(processing_ready, tmp_path):
-    from citymgmt_plugin.core.patrol.coverage import (
-        TrackRules,
-        clip_roads_to_grids,
-        compute_coverage,
-        track_segments,
-    )
+    from citymgmt_plugin.core.patrol.clip import clip_roads_to_grids
+    from citymgmt_plugin.core.patrol.coverage import compute_coverage
+    from citymgmt_plugin.core.patrol.segments import TrackRules, track_segments
 
     district, path = _synthetic(tmp_path)
     p = _gpkg_params(path)

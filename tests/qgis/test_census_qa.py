@@ -19,7 +19,7 @@ X0, Y0 = 500000.0, 3500000.0
 
 @pytest.fixture(scope="module")
 def processing(qgis_app):
-    from citymgmt_plugin.core.census.processing_support import run_census_qa
+    from citymgmt_plugin.headless import run_census_qa
 
     return run_census_qa
 

@@ -22,11 +22,13 @@ import json, sys
 from dataclasses import replace
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from citymgmt_plugin.core.qgis.headless import start_qgis
+from citymgmt_plugin.headless import start_qgis
 start_qgis()
 from qgis.core import QgsApplication, QgsAuthMethodConfig
 from citymgmt_plugin.core.workspace import connection as C
-from citymgmt_plugin.core.qgis.auth import Credentials, resolve_authcfg
+from citymgmt_plugin.core.qgis import connection as QC
+from citymgmt_plugin.core.qgis.auth import resolve_authcfg
+from citymgmt_plugin.core.workspace.credentials import Credentials
 from citymgmt_plugin.core.workspace.store import WorkspaceError, WorkspaceSpec
 
 am = QgsApplication.authManager()
@@ -49,16 +51,16 @@ except WorkspaceError as exc:
 spec = WorkspaceSpec.parse(sys.argv[1])
 url = make_url(spec.url)._replace(username=None, password=None)
 spec = replace(spec, url=url.render_as_string(hide_password=False), authcfg=cfg.id())
-out["before"] = C.schema_state(spec, C.credentials_for(spec)).state
-out["revision"] = C.upgrade_workspace(spec, credentials=C.credentials_for(spec))
-ws = C.open_workspace(spec)
+out["before"] = C.schema_state(spec, QC.credentials_for(spec)).state
+out["revision"] = C.upgrade_workspace(spec, credentials=QC.credentials_for(spec))
+ws = QC.open_workspace(spec)
 with ws.begin() as conn:
     out["user"] = conn.execute(text("select current_user")).scalar()
 out["saved"] = C.spec_to_string(ws.spec)
 out["engine_url"] = str(ws.engine.url)
 out["pg_actor"] = [ws.actor, ws.actor_source]
 ws.close()
-out["after"] = C.schema_state(spec, C.credentials_for(spec)).state
+out["after"] = C.schema_state(spec, QC.credentials_for(spec)).state
 # a GeoPackage opened with an authentication configuration: its user name is the actor
 from citymgmt_plugin.core.workspace.store import upgrade
 person = QgsAuthMethodConfig("Basic")
@@ -67,7 +69,7 @@ person.setConfig("username", "li.ming")
 person.setConfig("password", "not-needed")
 assert am.storeAuthenticationConfig(person)
 upgrade(sys.argv[2])
-gpkg = C.open_workspace(WorkspaceSpec.parse(sys.argv[2] + "|authcfg=" + person.id()))
+gpkg = QC.open_workspace(WorkspaceSpec.parse(sys.argv[2] + "|authcfg=" + person.id()))
 out["gpkg_actor"] = [gpkg.actor, gpkg.actor_source]
 out["gpkg_saved"] = C.spec_to_string(gpkg.spec) == sys.argv[2] + "|authcfg=" + person.id()
 gpkg.close()
@@ -106,7 +108,7 @@ def test_authcfg_credentials_at_connect_time(pg_spec, tmp_path):
 # Central server: the account comes from the configuration, the password never from settings.
 _ODK_AUTH_SCRIPT = r"""
 import json, sys
-from citymgmt_plugin.core.qgis.headless import start_qgis
+from citymgmt_plugin.headless import start_qgis
 start_qgis()
 from qgis.core import QgsApplication, QgsAuthMethodConfig
 from citymgmt_plugin.core.submissions.odk import OdkError

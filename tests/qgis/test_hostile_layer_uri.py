@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from citymgmt_plugin.core import census
 from citymgmt_plugin.core.qgis.layers import postgis_uri
 from citymgmt_plugin.demo.lattice import seed_lattice
-from processing_algorithms.censusqa import read_postgres
+from processing_algorithms.readers import read_postgres
 
 
 def test_census_qa_reads_a_table_with_a_hostile_name(qgis_app, pg_workspace):
@@ -43,9 +43,8 @@ def test_census_qa_reads_a_table_with_a_hostile_name(qgis_app, pg_workspace):
 
 def test_createthematiclayer_refuses_a_hostile_table_name(qgis_app, pg_workspace):
     """The finding: TABLE_NAME altered components and dropped track_points."""
-    from qgis.core import QgsProcessingException
-
     from citymgmt_plugin.core.census.processing_support import ensure_provider
+    from qgis.core import QgsProcessingException
 
     ensure_provider()
     import processing

@@ -25,7 +25,7 @@ installed_profile = qgis_process_helper.installed_profile
 
 @pytest.fixture(scope="module")
 def processing(qgis_app):
-    from citymgmt_plugin.core.census.processing_support import ensure_provider
+    from citymgmt_plugin.headless import ensure_provider
 
     ensure_provider()
     import processing as proc

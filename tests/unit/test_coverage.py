@@ -8,16 +8,13 @@ import numpy as np
 import pytest
 import shapely
 
-from citymgmt_plugin.core.patrol.coverage import (
+from citymgmt_plugin.core.patrol.clip import clip_roads_to_grids
+from citymgmt_plugin.core.patrol.coverage import capsule_intervals, compute_coverage, passes, rollup
+from citymgmt_plugin.core.patrol.segments import (
     NULL_TIME,
     TrackRules,
-    capsule_intervals,
     clean_track,
-    clip_roads_to_grids,
-    compute_coverage,
     factorize,
-    passes,
-    rollup,
     track_segments,
 )
 

@@ -10,15 +10,15 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citymgmt_plugin.core.patrol import coverage
-from citymgmt_plugin.core.patrol.coverage import (
+from citymgmt_plugin.core.patrol import segments
+from citymgmt_plugin.core.patrol.clip import clip_roads_to_grids
+from citymgmt_plugin.core.patrol.coverage import compute_coverage
+from citymgmt_plugin.core.patrol.segments import (
     NULL_TIME,
     TrackRules,
     TrackSegments,
     clean_track,
     clean_track_reference,
-    clip_roads_to_grids,
-    compute_coverage,
     track_segments,
 )
 
@@ -76,7 +76,7 @@ def test_overwriting_the_input_gives_the_same_segments(data, presorted, start):
         order = np.lexsort((t, c))
         x, y, t, c = x[order], y[order], t[order], c[order]
     rules = TrackRules(max_gap_s=120.0, max_speed_kmh=60.0, start=start)
-    with mock.patch.object(coverage, "_BLOCK", 7):
+    with mock.patch.object(segments, "_BLOCK", 7):
         want = track_segments(x, y, t, c, rules)
         got = track_segments(x.copy(), y.copy(), t.copy(), c.copy(), rules, overwrite=True)
     for name in ("x0", "y0", "x1", "y1", "t0", "t1", "collector"):

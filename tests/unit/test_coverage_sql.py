@@ -8,13 +8,8 @@ import numpy as np
 import pytest
 import shapely
 
-from citymgmt_plugin.core.patrol.coverage import (
-    NULL_TIME,
-    TrackRules,
-    clip_roads_to_grids,
-    compute_coverage,
-    track_segments,
-)
+from citymgmt_plugin.core.patrol.clip import clip_roads_to_grids
+from citymgmt_plugin.core.patrol.coverage import compute_coverage
 from citymgmt_plugin.core.patrol.coverage_sql import (
     CoverageQuery,
     PgTable,
@@ -22,6 +17,7 @@ from citymgmt_plugin.core.patrol.coverage_sql import (
     coverage_statements,
     stats_query,
 )
+from citymgmt_plugin.core.patrol.segments import NULL_TIME, TrackRules, track_segments
 
 SRID = 4549
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import shapely
 
-from citymgmt_plugin.core.patrol.coverage import TrackRules, track_segments
 from citymgmt_plugin.core.patrol.deviation import local_day, route_deviation
+from citymgmt_plugin.core.patrol.segments import TrackRules, track_segments
 
 ROUTE = shapely.LineString([(0, 0), (1000, 0)])
 # 2024-05-06 08:00 Asia/Shanghai

@@ -11,16 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citymgmt_plugin.core.reporting.kpi import (
+from citymgmt_plugin.core.reporting.balance import balance, gini
+from citymgmt_plugin.core.reporting.kpi import compute_kpis
+from citymgmt_plugin.core.reporting.reports import (
     NULL_TIME,
     Reports,
-    Thresholds,
     assign_to_grids,
-    balance,
-    compute_kpis,
-    gini,
     local_day_hour,
 )
+from citymgmt_plugin.core.reporting.results import Thresholds
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -9,13 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely import box
 
-from citymgmt_plugin.core.grids.topology import (
-    ERROR_TYPES,
-    GridRules,
-    check_grids,
-    polygonal,
-    thinness,
-)
+from citymgmt_plugin.core.grids.geometry import polygonal, thinness
+from citymgmt_plugin.core.grids.topology import ERROR_TYPES, GridRules, check_grids
 
 C = "320508001001"  # county 320508, street 001, community 001
 

@@ -266,8 +266,11 @@ def _same_geom(a: BaseGeometry | None, b: BaseGeometry | None) -> bool:
     return bool(shapely.equals_exact(a, b, tolerance=1e-6))
 
 
+_GRID_FIELDS = ("grid_code", "street_code", "street_name", "community_code", "community_name")
+
+
 def _refuse_fixed_fields(changes: dict[str, Any]) -> None:
-    """Class and identifier (and anything not editable) cannot change."""
+    """Class and identifier (and anything not editable) cannot change: retire and place anew."""
     bad = set(changes) - set(EDITABLE_FIELDS) - {"geom"}
     if bad:
         raise ValidationFailed(
@@ -284,10 +287,10 @@ def _refuse_fixed_fields(changes: dict[str, Any]) -> None:
         )
 
 
-def _attribute_changes(
+def _attribute_diff(
     attrs: dict[str, Any], changes: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-    """(new values, {field: [old, new]}) of the attribute ``changes`` that change something."""
+    """The values after ``changes`` and ``{field: [old, new]}`` of the attributes that differ."""
     new_values = dict(attrs)
     diff: dict[str, list[Any]] = {}
     for f, v in changes.items():
@@ -300,87 +303,120 @@ def _attribute_changes(
     return new_values, diff
 
 
-def _position_problems(
-    conn: Connection, ws: Workspace, attrs: dict[str, Any], new_geom: BaseGeometry
+def _new_position_grid(
+    conn: Connection, ws: Workspace, attrs: dict[str, Any], geom: BaseGeometry | None
 ) -> tuple[GridRef | None, list[Problem]]:
-    """(grid of ``new_geom``, problems): a valid geometry for the class, in a grid of the
-    identifier's county."""
+    """The unit grid of a new position, and why the position cannot be taken (kind of
+    geometry, outside every grid, another county than the identifier's)."""
     info = get_class(conn, ws, attrs["scheme"], attrs["class_code"])
-    problems = check_geometry(info, new_geom)
+    problems = check_geometry(info, geom)
     if problems:
         return None, problems
-    grid = find_grid(conn, ws, new_geom)
+    grid = find_grid(conn, ws, geom)
     if grid is None:
         return None, [no_grid_problem()]
     if grid.county != attrs["identifier"][:6]:
-        problem = Problem(
-            "county_change",
-            "geom",
-            tr(
-                "Census",
-                "The new position is in county {0}; identifier {1} belongs to "
-                "county {2}. Retire the component and place a new one there.",
-            ).format(grid.county, attrs["identifier"], attrs["identifier"][:6]),
+        problems.append(
+            Problem(
+                "county_change",
+                "geom",
+                tr(
+                    "Census",
+                    "The new position is in county {0}; identifier {1} belongs to "
+                    "county {2}. Retire the component and place a new one there.",
+                ).format(grid.county, attrs["identifier"], attrs["identifier"][:6]),
+            )
         )
-        return grid, [problem]
-    return grid, []
+    return grid, problems
 
 
-def _position_change(
-    conn: Connection,
-    ws: Workspace,
+def _move_diff(
     current: ComponentRecord,
-    new_geom: BaseGeometry,
+    new_geom: BaseGeometry | None,
+    grid: GridRef | None,
     new_values: dict[str, Any],
     diff: dict[str, list[Any]],
-) -> list[Problem]:
-    """Record a move in ``diff`` (``geom``: [None, metres moved]) and the new grid's codes in
-    ``new_values``/``diff``; returns what is wrong with the new position."""
-    attrs = current.attributes
-    grid, problems = _position_problems(conn, ws, attrs, new_geom)
-    moved = None
+) -> None:
+    """Record a move in ``diff`` (``geom``: the distance moved) and the grid fields that
+    change with it in ``diff`` and ``new_values``."""
     if current.geom is not None and new_geom is not None:
         moved = float(anchor(current.geom).distance(anchor(new_geom)))
+    else:
+        moved = None
     diff["geom"] = [None, round(moved, 3) if moved is not None else None]
-    if grid is not None:
-        for f, v in (
-            ("grid_code", grid.code),
-            ("street_code", grid.street_code),
-            ("street_name", grid.street_name),
-            ("community_code", grid.community_code),
-            ("community_name", grid.community_name),
-        ):
-            if v != attrs.get(f):
-                diff[f] = [attrs.get(f), v]
-                new_values[f] = v
-    return problems
+    if grid is None:
+        return
+    attrs = current.attributes
+    for f, v in zip(
+        _GRID_FIELDS,
+        (grid.code, grid.street_code, grid.street_name, grid.community_code, grid.community_name),
+    ):
+        if v != attrs.get(f):
+            diff[f] = [attrs.get(f), v]
+            new_values[f] = v
 
 
-_POSITION_FIELDS = {"geom", "grid_code", "street_code", "street_name", "community_code"}
-_POSITION_FIELDS |= {"community_name"}
+def _retired_problem(attrs: dict[str, Any]) -> Problem:
+    return Problem(
+        "retired",
+        "status",
+        tr("Census", "Component {0} is retired ({1}); restore its status first.").format(
+            attrs["identifier"], attrs["status"]
+        ),
+    )
 
 
-def _operation_for(diff: dict[str, list[Any]], status: str) -> str:
-    """What a change is, by what it changed: move, status, retire or update."""
-    if set(diff) - _POSITION_FIELDS == set():
+def _operation_of(diff: dict[str, list[Any]], new_values: dict[str, Any]) -> str:
+    """move (only the position and what follows it), retire / status, or update."""
+    if set(diff) - {"geom", *_GRID_FIELDS} == set():
         return "move"
     if set(diff) == {"status"}:
-        return "retire" if status in RETIRED_STATUSES else "status"
+        return "retire" if new_values["status"] in RETIRED_STATUSES else "status"
     return "update"
 
 
-def _retired_problems(attrs: dict[str, Any], diff: dict[str, list[Any]]) -> list[Problem]:
-    if attrs["status"] not in RETIRED_STATUSES or "status" in diff:
-        return []
-    return [
-        Problem(
-            "retired",
-            "status",
-            tr("Census", "Component {0} is retired ({1}); restore its status first.").format(
-                attrs["identifier"], attrs["status"]
-            ),
-        )
-    ]
+def _write_version(
+    conn: Connection,
+    ws: Workspace,
+    current: ComponentRecord,
+    new_values: dict[str, Any],
+    diff: dict[str, list[Any]],
+    new_geom: BaseGeometry | None,
+    operation: str,
+    actor: str,
+    reason: str | None,
+    has_baseline: bool | None = None,
+) -> int:
+    """The component row updated (only if still at the version read), its history version
+    and audit row written - by the database's triggers on PostGIS (told the operation, reason
+    and person), here in a GeoPackage (after a baseline row when there is none); returns the
+    new version."""
+    by_database = history.kept_by_database(ws)
+    if by_database:
+        history.name_change(conn, operation, reason, actor)
+    else:
+        history.ensure_baseline(conn, ws, current.id, current.attributes, current.geom,
+                                has_baseline)  # fmt: skip
+    now = history.now()
+    version = current.version + 1
+    c = ws.schema.components
+    upd = {f: new_values[f] for f in diff if f != "geom"}
+    upd.update(
+        change_date=new_values["change_date"], version=version, updated_at=now, updated_by=actor
+    )
+    geom_ewkt = to_ewkt(new_geom, ws.srid) if new_geom is not None else None
+    if "geom" in diff:
+        upd["geom"] = geom_ewkt
+    res = conn.execute(
+        c.update().where(c.c.id == current.id, c.c.version == current.version).values(**upd)
+    )
+    if res.rowcount != 1:  # GeoPackage: a writer slipped in between read and write
+        raise VersionConflict(current.id, current.version, None, None)
+    new_values["version"] = version
+    if not by_database:
+        history.record_update(conn, ws, current.id, new_values, diff, geom_ewkt, actor, operation,
+                              reason, now)  # fmt: skip
+    return version
 
 
 def update_component(
@@ -411,15 +447,17 @@ def update_component(
         )
     attrs = current.attributes
     _refuse_fixed_fields(changes)
-    new_values, diff = _attribute_changes(attrs, changes)
+    new_values, diff = _attribute_diff(attrs, changes)
     new_geom = current.geom
     problems: list[Problem] = []
     if "geom" in changes and not _same_geom(changes["geom"], current.geom):
         new_geom = changes["geom"]
-        problems += _position_change(conn, ws, current, new_geom, new_values, diff)
+        grid, problems = _new_position_grid(conn, ws, attrs, new_geom)
+        _move_diff(current, new_geom, grid, new_values, diff)
     if not diff:
         return ComponentRef(component_id, attrs["identifier"], attrs["grid_code"], current.version)
-    problems += _retired_problems(attrs, diff)
+    if attrs["status"] in RETIRED_STATUSES and "status" not in diff:
+        problems.append(_retired_problem(attrs))
     today = office_today(ws)
     new_values["change_date"] = (
         max(today, new_values["initial_date"]) if new_values.get("initial_date") else today
@@ -427,55 +465,14 @@ def update_component(
     problems += check_values(new_values)
     if problems:
         raise ValidationFailed(problems)
-    operation = operation or _operation_for(diff, new_values["status"])
     if expected_version is None or current.version != expected_version:
         has_baseline = None  # what the caller knew was about another version
-    geom_ewkt = to_ewkt(new_geom, ws.srid) if new_geom is not None else None
-    _write_change(conn, ws, current, new_values, diff, geom_ewkt, actor, operation, reason,
-                  has_baseline)  # fmt: skip
-    return ComponentRef(
-        component_id, attrs["identifier"], new_values["grid_code"], current.version + 1
+    if operation is None:
+        operation = _operation_of(diff, new_values)
+    version = _write_version(
+        conn, ws, current, new_values, diff, new_geom, operation, actor, reason, has_baseline
     )
-
-
-def _write_change(
-    conn: Connection,
-    ws: Workspace,
-    current: ComponentRecord,
-    new_values: dict[str, Any],
-    diff: dict[str, list[Any]],
-    geom_ewkt: str | None,
-    actor: str,
-    operation: str,
-    reason: str | None,
-    has_baseline: bool | None,
-) -> None:
-    """The UPDATE of a checked change, with its history and audit (by the database on
-    PostGIS, here in a GeoPackage)."""
-    by_database = history.kept_by_database(ws)
-    if by_database:
-        history.name_change(conn, operation, reason, actor)
-    else:
-        history.ensure_baseline(conn, ws, current.id, current.attributes, current.geom,
-                                has_baseline)  # fmt: skip
-    at = history.now()
-    version = current.version + 1
-    c = ws.schema.components
-    upd = {f: new_values[f] for f in diff if f != "geom"}
-    upd.update(
-        change_date=new_values["change_date"], version=version, updated_at=at, updated_by=actor
-    )
-    if "geom" in diff:
-        upd["geom"] = geom_ewkt
-    res = conn.execute(
-        c.update().where(c.c.id == current.id, c.c.version == current.version).values(**upd)
-    )
-    if res.rowcount != 1:  # GeoPackage: a writer slipped in between read and write
-        raise VersionConflict(current.id, current.version, None, None)
-    if not by_database:
-        new_values["version"] = version
-        history.record_update(conn, ws, current.id, new_values, diff, geom_ewkt, actor, operation,
-                              reason, at)  # fmt: skip
+    return ComponentRef(component_id, attrs["identifier"], new_values["grid_code"], version)
 
 
 def move_component(

@@ -1,1 +1,1 @@
-"""Unit grids: grid codes and the topology checks of the grid layer."""
+"""Unit grids: the topology and code checks of the grid layer, and their polygon helpers."""

@@ -31,7 +31,6 @@ GEOS functions older than 3.12 are used: inside QGIS, shapely runs on QGIS's GEO
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ import shapely
 from ..codes import validate_grid_code
 from ..i18n import tr
 from ..labels import geometry_kind_label
+from .geometry import POLYGONAL, enclosed, grid_union, polygonal, thinness
 
 _CTX = "Topology"
 
@@ -57,7 +57,6 @@ ERROR_TYPES = (
     "admin_mismatch",
 )
 
-_POLYGONAL = (3, 6)  # shapely type ids of Polygon, MultiPolygon
 _PAIR_CHUNK = 20_000
 _MAX_NEIGHBOURS_LISTED = 6
 
@@ -120,42 +119,6 @@ class _Stages:
             raise InterruptedError(tr(_CTX, "Canceled."))
 
 
-def polygonal(geoms: np.ndarray) -> np.ndarray:
-    """The polygonal part of each geometry as (Multi)Polygon; None where nothing is left."""
-    geoms = np.asarray(geoms, dtype=object)
-    out = geoms.copy()
-    tid = shapely.get_type_id(geoms)
-    for k in np.flatnonzero(~np.isin(tid, _POLYGONAL)):
-        g = geoms[k]
-        if g is None:
-            continue
-        polys = [
-            p
-            for p in shapely.get_parts(_flatten(g))
-            if shapely.get_type_id(p) == 3 and not p.is_empty
-        ]
-        out[k] = shapely.multipolygons(polys) if polys else None
-    empty = shapely.is_empty(out)
-    out[empty] = None
-    return out
-
-
-def _flatten(g: shapely.Geometry) -> np.ndarray:
-    """Every simple part of a possibly nested collection."""
-    parts = shapely.get_parts(g)
-    while np.isin(shapely.get_type_id(parts), (4, 5, 6, 7)).any():
-        parts = shapely.get_parts(parts)
-    return parts
-
-
-def thinness(geoms: np.ndarray) -> np.ndarray:
-    """4πA/P² of each geometry (1 for a disc, 0.785 for a square; NaN without a perimeter)."""
-    a = shapely.area(geoms)
-    p = shapely.length(geoms)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(p > 0, 4.0 * math.pi * a / (p * p), np.nan)
-
-
 def _clean_codes(codes: Sequence[object]) -> list[str]:
     return ["" if c is None else str(c).strip() for c in codes]
 
@@ -180,28 +143,6 @@ def _list_codes(codes: list[str]) -> str:
     return text
 
 
-def grid_union(fixed: np.ndarray) -> tuple[shapely.Geometry, float]:
-    """Union of the grids and the sum of their areas minus its area (0 without overlaps).
-
-    The sum minus the union bounds every pairwise overlap from above (inclusion-exclusion),
-    so when it is below the tolerance there is no overlap to look for. A true coverage (edges
-    matched vertex for vertex, as grids cut from one network are) takes GEOS's fast coverage
-    union; its answer is kept only when valid and of the full area, else ``union_all``.
-    """
-    present = fixed[~shapely.is_missing(fixed)]
-    if len(present) == 0:
-        return shapely.Polygon(), 0.0
-    total = float(shapely.area(present).sum())
-    try:
-        u = shapely.coverage_union_all(present)
-        if u.is_valid and abs(u.area - total) <= 1e-11 * max(total, 1.0):
-            return u, 0.0
-    except shapely.errors.GEOSException:
-        pass
-    u = shapely.union_all(present)
-    return u, max(total - u.area, 0.0)
-
-
 def check_grids(
     geoms: Sequence[shapely.Geometry | None] | np.ndarray,
     codes: Sequence[object],
@@ -216,18 +157,67 @@ def check_grids(
     codes_s = _clean_codes(codes)
     if len(codes_s) != len(geoms):
         raise ValueError("geoms and codes differ in length")
-    n = len(geoms)
     tol = rules.area_tolerance
-    has_admin = admin_geoms is not None
     stage = _Stages(
         progress,
         {"validity": 1, "attributes": 1, "union": 3, "overlaps": 4, "gaps": 2, "admin": 2},
     )
-    result = TopologyResult(grids=n)
+    result = TopologyResult(grids=len(geoms))
     errors = result.errors
-
-    # -- validity --------------------------------------------------------------------------
     stage("validity")
+    grids = _validity(geoms, codes_s, errors)
+    stage("attributes")
+    errors += _slivers(grids, rules)
+    errors += _areas(grids, rules)
+    errors += _duplicate_codes(grids)
+    errors += _malformed_codes(grids, rules)
+    stage("union")
+    union, excess = grid_union(grids.fixed)
+    stage("overlaps")
+    tree = shapely.STRtree(grids.fixed)
+    if excess > tol:
+        _overlaps(grids.fixed, codes_s, tree, tol, errors, lambda f: stage("overlaps", f))
+    stage("gaps")
+    admin = _admin_units(admin_geoms, admin_codes) if admin_geoms is not None else None
+    errors += _gaps(grids, union, tree, admin, tol)
+    stage("admin")
+    if admin is not None:
+        errors += _outside(grids, admin, tol)
+        stage("admin", 0.5)
+        errors += _admin_mismatch(grids, admin)
+    stage("admin", 1.0)
+    return result
+
+
+@dataclass
+class _Grids:
+    """The grids being checked: as given, and the repaired copies the checks after
+    validity use (None where nothing polygonal is left)."""
+
+    geoms: np.ndarray
+    codes: list[str]
+    fixed: np.ndarray
+    ok: np.ndarray  # a repaired geometry exists
+    area: np.ndarray  # of the repaired geometry (0 without)
+    # code passes the code check (filled by _malformed_codes; admin_mismatch needs it)
+    well_formed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def code(self, k: int) -> str | None:
+        return self.codes[k] or None
+
+
+@dataclass
+class _Admin:
+    """Administrative units, repaired, their union and their codes."""
+
+    fixed: np.ndarray
+    union: shapely.Geometry
+    codes: list[str]
+
+
+def _validity(geoms: np.ndarray, codes: list[str], errors: list[GridError]) -> _Grids:
+    """``invalid``: no geometry, not a polygon, or not valid (GEOS's reason). Invalid ones are
+    repaired (``make_valid``) for the later checks; the others two are left out of them."""
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     tid = shapely.get_type_id(geoms)
     reasons = shapely.is_valid_reason(geoms)
@@ -235,15 +225,15 @@ def check_grids(
     fixed[missing] = None
     for k in np.flatnonzero(missing):
         errors.append(
-            GridError("invalid", codes_s[k] or None, tr(_CTX, "Grid has no geometry."), None)
+            GridError("invalid", codes[k] or None, tr(_CTX, "Grid has no geometry."), None)
         )
-    wrong_type = ~missing & ~np.isin(tid, _POLYGONAL)
+    wrong_type = ~missing & ~np.isin(tid, POLYGONAL)
     invalid = ~missing & ~wrong_type & (reasons != "Valid Geometry")
     for k in np.flatnonzero(wrong_type):
         errors.append(
             GridError(
                 "invalid",
-                codes_s[k] or None,
+                codes[k] or None,
                 tr(_CTX, "Grid geometry is a {0}, not a polygon.").format(
                     geometry_kind_label(geoms[k].geom_type)
                 ),
@@ -255,7 +245,7 @@ def check_grids(
         errors.append(
             GridError(
                 "invalid",
-                codes_s[k] or None,
+                codes[k] or None,
                 tr(_CTX, "Invalid geometry: {0}").format(reasons[k]),
                 geoms[k],
             )
@@ -264,51 +254,73 @@ def check_grids(
         fixed[invalid] = polygonal(shapely.make_valid(geoms[invalid]))
     ok = ~shapely.is_missing(fixed)
     area = np.where(ok, shapely.area(fixed), 0.0)
+    return _Grids(geoms, codes, fixed, ok, area)
 
-    # -- per-grid shape and attributes --------------------------------------------------------
-    stage("attributes")
-    thin = thinness(fixed)
-    for k in np.flatnonzero(ok & (thin < rules.sliver_ratio)):
-        errors.append(
+
+def _slivers(grids: _Grids, rules: GridRules) -> list[GridError]:
+    """``sliver``: thinness 4πA/P² below ``rules.sliver_ratio``."""
+    thin = thinness(grids.fixed)
+    out = []
+    for k in np.flatnonzero(grids.ok & (thin < rules.sliver_ratio)):
+        area = grids.area[k]
+        width = 2 * area / shapely.length(grids.fixed[k])
+        out.append(
             GridError(
                 "sliver",
-                codes_s[k] or None,
+                grids.code(k),
                 tr(
                     _CTX,
                     "Sliver: thinness 4πA/P² = {0:.3f} is below {1:g} "
                     "(mean width about {2:.1f} m).",
-                ).format(thin[k], rules.sliver_ratio, 2 * area[k] / shapely.length(fixed[k])),
-                fixed[k],
-                area=float(area[k]),
+                ).format(thin[k], rules.sliver_ratio, width),
+                grids.fixed[k],
+                area=float(area),
             )
         )
-    for k in np.flatnonzero(ok & ((area < rules.min_area) | (area > rules.max_area))):
-        errors.append(
+    return out
+
+
+def _areas(grids: _Grids, rules: GridRules) -> list[GridError]:
+    """``area``: grid area outside [``min_area``, ``max_area``]."""
+    area = grids.area
+    out = []
+    for k in np.flatnonzero(grids.ok & ((area < rules.min_area) | (area > rules.max_area))):
+        out.append(
             GridError(
                 "area",
-                codes_s[k] or None,
+                grids.code(k),
                 tr(_CTX, "Area {0:,.0f} m² is outside {1:,.0f}–{2:,.0f} m².").format(
                     area[k], rules.min_area, rules.max_area
                 ),
-                fixed[k],
+                grids.fixed[k],
                 area=float(area[k]),
             )
         )
-    counts = Counter(c for c in codes_s if c)
-    for k, c in enumerate(codes_s):
-        if c and counts[c] > 1:
-            errors.append(
-                GridError(
-                    "duplicate_code",
-                    c,
-                    tr(_CTX, "Code {0} is used by {1} grids.").format(c, counts[c]),
-                    fixed[k],
-                )
-            )
-    well_formed = np.zeros(n, dtype=bool)
+    return out
+
+
+def _duplicate_codes(grids: _Grids) -> list[GridError]:
+    """``duplicate_code``: one error per grid whose code another grid carries too."""
+    counts = Counter(c for c in grids.codes if c)
+    return [
+        GridError(
+            "duplicate_code",
+            c,
+            tr(_CTX, "Code {0} is used by {1} grids.").format(c, counts[c]),
+            grids.fixed[k],
+        )
+        for k, c in enumerate(grids.codes)
+        if c and counts[c] > 1
+    ]
+
+
+def _malformed_codes(grids: _Grids, rules: GridRules) -> list[GridError]:
+    """``malformed_code``: what :func:`validate_grid_code` finds; sets ``well_formed``."""
+    grids.well_formed = np.zeros(len(grids.codes), dtype=bool)
     problems_of: dict[str, list[str]] = {}
     lengths = (14, 15) if rules.legacy14 else (15,)
-    for k, c in enumerate(codes_s):
+    out = []
+    for k, c in enumerate(grids.codes):
         if c not in problems_of:
             # The common well-formed case without the (translated) validator; anything else
             # gets its messages from validate_grid_code.
@@ -318,117 +330,116 @@ def check_grids(
                 problems_of[c] = validate_grid_code(c, legacy14=rules.legacy14)
         problems = problems_of[c]
         if problems:
-            errors.append(GridError("malformed_code", c or None, " ".join(problems), fixed[k]))
+            out.append(GridError("malformed_code", c or None, " ".join(problems), grids.fixed[k]))
         else:
-            well_formed[k] = True
+            grids.well_formed[k] = True
+    return out
 
-    # -- union, overlaps ------------------------------------------------------------------
-    stage("union")
-    union, excess = grid_union(fixed)
-    stage("overlaps")
-    tree = shapely.STRtree(fixed)
-    if excess > tol:
-        _overlaps(fixed, codes_s, tree, tol, errors, lambda f: stage("overlaps", f))
 
-    stage("gaps")
-    admin_union = None
-    admin_fixed = None
-    if has_admin:
-        admin_fixed = np.asarray(admin_geoms, dtype=object).reshape(-1)
-        admin_fixed = polygonal(
-            np.where(
-                shapely.is_valid(admin_fixed) | shapely.is_missing(admin_fixed),
-                admin_fixed,
-                shapely.make_valid(admin_fixed),
-            )
+def _admin_units(
+    admin_geoms: Sequence[shapely.Geometry | None] | np.ndarray,
+    admin_codes: Sequence[object] | None,
+) -> _Admin:
+    """The administrative units repaired (invalid ones made valid), their union, codes."""
+    fixed = np.asarray(admin_geoms, dtype=object).reshape(-1)
+    fixed = polygonal(
+        np.where(
+            shapely.is_valid(fixed) | shapely.is_missing(fixed),
+            fixed,
+            shapely.make_valid(fixed),
         )
-        present = admin_fixed[~shapely.is_missing(admin_fixed)]
-        admin_union = shapely.union_all(present) if len(present) else shapely.Polygon()
-    enclosed = _enclosed(union)
-    if admin_union is not None:
-        enclosed = shapely.union(enclosed, shapely.difference(admin_union, union))
-    gaps = polygonal(shapely.get_parts(enclosed))
+    )
+    present = fixed[~shapely.is_missing(fixed)]
+    union = shapely.union_all(present) if len(present) else shapely.Polygon()
+    codes = _clean_codes(admin_codes if admin_codes is not None else [""] * len(fixed))
+    return _Admin(fixed, union, codes)
+
+
+def _gaps(
+    grids: _Grids,
+    union: shapely.Geometry,
+    tree: shapely.STRtree,
+    admin: _Admin | None,
+    tol: float,
+) -> list[GridError]:
+    """``gap``: areas enclosed by the grids' union, and with administrative units the parts
+    of the units no grid covers; one error per connected gap over ``tol`` m²."""
+    closed = enclosed(union)
+    if admin is not None:
+        closed = shapely.union(closed, shapely.difference(admin.union, union))
+    gaps = polygonal(shapely.get_parts(closed))
     gaps = gaps[~shapely.is_missing(gaps)]
     gap_area = shapely.area(gaps)
     gaps, gap_area = gaps[gap_area > tol], gap_area[gap_area > tol]
-    if len(gaps):
-        gi, gj = tree.query(gaps, predicate="intersects")
-        neighbours: list[list[str]] = [[] for _ in range(len(gaps))]
-        for a, b in zip(gi, gj):
-            neighbours[a].append(codes_s[b])
-        for g, ar, nb in zip(gaps, gap_area, neighbours):
-            if nb:
-                msg = tr(_CTX, "Gap of {0:,.1f} m² between grids {1}.").format(
-                    ar, _list_codes(sorted(nb))
-                )
-            else:
-                msg = tr(
-                    _CTX, "Area of {0:,.1f} m² in the administrative units has no grid."
-                ).format(ar)
-            errors.append(GridError("gap", None, msg, g, area=float(ar)))
+    if len(gaps) == 0:
+        return []
+    gi, gj = tree.query(gaps, predicate="intersects")
+    neighbours: list[list[str]] = [[] for _ in range(len(gaps))]
+    for a, b in zip(gi, gj):
+        neighbours[a].append(grids.codes[b])
+    out = []
+    for g, ar, nb in zip(gaps, gap_area, neighbours):
+        if nb:
+            msg = tr(_CTX, "Gap of {0:,.1f} m² between grids {1}.").format(
+                ar, _list_codes(sorted(nb))
+            )
+        else:
+            msg = tr(_CTX, "Area of {0:,.1f} m² in the administrative units has no grid.").format(
+                ar
+            )
+        out.append(GridError("gap", None, msg, g, area=float(ar)))
+    return out
 
-    # -- administrative units ----------------------------------------------------------------
-    stage("admin")
-    if has_admin and admin_fixed is not None:
-        acodes = _clean_codes(admin_codes if admin_codes is not None else [""] * len(admin_fixed))
-        shapely.prepare(admin_union)
-        inside = np.zeros(n, dtype=bool)
-        inside[ok] = shapely.within(fixed[ok], admin_union)
-        out_idx = np.flatnonzero(ok & ~inside)
-        if len(out_idx):
-            outside = polygonal(shapely.difference(fixed[out_idx], admin_union))
-            out_area = np.where(shapely.is_missing(outside), 0.0, shapely.area(outside))
-            for k, g, ar in zip(out_idx, outside, out_area):
-                if ar > tol:
-                    errors.append(
-                        GridError(
-                            "outside",
-                            codes_s[k] or None,
-                            tr(
-                                _CTX,
-                                "{0:,.1f} m² of the grid lie outside every administrative unit.",
-                            ).format(ar),
-                            g,
-                            area=float(ar),
-                        )
-                    )
-        stage("admin", 0.5)
-        admin_tree = shapely.STRtree(admin_fixed)
-        pos = np.full(n, None, dtype=object)
-        pos[ok] = shapely.point_on_surface(fixed[ok])
-        pi, ai = admin_tree.query(pos, predicate="intersects")
-        containing: list[list[str]] = [[] for _ in range(n)]
-        for p, a in zip(pi, ai):
-            containing[p].append(acodes[a])
-        for k in np.flatnonzero(ok & well_formed):
-            units = containing[k]
-            c = codes_s[k]
-            if not units:
-                errors.append(
-                    GridError(
-                        "admin_mismatch",
-                        c,
-                        tr(_CTX, "Grid {0} lies in no administrative unit.").format(c),
-                        fixed[k],
-                    )
-                )
-            elif not any(u and c.startswith(u) for u in units):
-                u = sorted(units)[0]
-                errors.append(
-                    GridError(
-                        "admin_mismatch",
-                        c,
-                        tr(
-                            _CTX,
-                            "Grid code {0} starts with {1} but the grid lies in "
-                            "administrative unit {2}.",
-                        ).format(c, c[: len(u)] if u else "?", u or "?"),
-                        fixed[k],
-                        other_code=u or None,
-                    )
-                )
-    stage("admin", 1.0)
-    return result
+
+def _outside(grids: _Grids, admin: _Admin, tol: float) -> list[GridError]:
+    """``outside``: the part of a grid outside every administrative unit, over ``tol`` m²."""
+    shapely.prepare(admin.union)
+    ok = grids.ok
+    inside = np.zeros(len(ok), dtype=bool)
+    inside[ok] = shapely.within(grids.fixed[ok], admin.union)
+    out_idx = np.flatnonzero(ok & ~inside)
+    if len(out_idx) == 0:
+        return []
+    outside = polygonal(shapely.difference(grids.fixed[out_idx], admin.union))
+    out_area = np.where(shapely.is_missing(outside), 0.0, shapely.area(outside))
+    return [
+        GridError(
+            "outside",
+            grids.code(k),
+            tr(_CTX, "{0:,.1f} m² of the grid lie outside every administrative unit.").format(ar),
+            g,
+            area=float(ar),
+        )
+        for k, g, ar in zip(out_idx, outside, out_area)
+        if ar > tol
+    ]
+
+
+def _admin_mismatch(grids: _Grids, admin: _Admin) -> list[GridError]:
+    """``admin_mismatch``: a well-formed grid code that does not start with the code of the
+    administrative unit the grid (its point on surface) lies in, or a grid in no unit."""
+    n, ok = len(grids.codes), grids.ok
+    pos = np.full(n, None, dtype=object)
+    pos[ok] = shapely.point_on_surface(grids.fixed[ok])
+    pi, ai = shapely.STRtree(admin.fixed).query(pos, predicate="intersects")
+    containing: list[list[str]] = [[] for _ in range(n)]
+    for p, a in zip(pi, ai):
+        containing[p].append(admin.codes[a])
+    out = []
+    for k in np.flatnonzero(ok & grids.well_formed):
+        units = containing[k]
+        c = grids.codes[k]
+        if not units:
+            msg = tr(_CTX, "Grid {0} lies in no administrative unit.").format(c)
+            out.append(GridError("admin_mismatch", c, msg, grids.fixed[k]))
+        elif not any(u and c.startswith(u) for u in units):
+            u = sorted(units)[0]
+            msg = tr(
+                _CTX,
+                "Grid code {0} starts with {1} but the grid lies in administrative unit {2}.",
+            ).format(c, c[: len(u)] if u else "?", u or "?")
+            out.append(GridError("admin_mismatch", c, msg, grids.fixed[k], other_code=u or None))
+    return out
 
 
 def _overlaps(
@@ -469,18 +480,3 @@ def _overlaps(
                         )
                     )
         progress((s + _PAIR_CHUNK) / max(n_pairs, 1))
-
-
-def _enclosed(union: shapely.Geometry) -> shapely.Geometry:
-    """The areas the union encloses: its holes, and pockets closed only by grids that touch
-    at a point (which GEOS returns as separate parts, not as a hole). Taken as the parts of
-    the complement, within a frame around the union, that do not reach the frame."""
-    if union.is_empty:
-        return shapely.Polygon()
-    x0, y0, x1, y1 = union.bounds
-    pad = max(x1 - x0, y1 - y0, 1.0) * 0.01
-    frame = shapely.box(x0 - pad, y0 - pad, x1 + pad, y1 + pad)
-    parts = polygonal(shapely.get_parts(shapely.difference(frame, union)))
-    parts = parts[~shapely.is_missing(parts)]
-    inner = parts[~shapely.intersects(parts, frame.exterior)]
-    return shapely.union_all(inner) if len(inner) else shapely.Polygon()

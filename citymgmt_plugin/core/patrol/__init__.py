@@ -1,1 +1,1 @@
-"""Patrols: GPS tracks, the coverage kernel and its SQL path, route deviation."""
+"""Patrols: fixes to track segments, roads cut by grids, coverage (kernel and SQL), deviation."""

@@ -1,8 +1,9 @@
 """Patrol coverage of main roads by collector GPS tracks: the vectorised kernel.
 
 Pure numpy + shapely 2, no QGIS: the Processing algorithm, the bench and the tests share it.
+The track segments come from :mod:`.segments`, the road pieces per grid from :mod:`.clip`.
 
-Coordinates are metres in a projected CRS, times int64 epoch seconds (``NULL_TIME`` = null).
+Coordinates are metres in a projected CRS.
 
 The coverage is exact, not sampled: a track segment PQ covers the part of a road segment AB
 that lies inside the capsule (PQ buffered by the tolerance). The capsule is convex, so that
@@ -17,86 +18,21 @@ later rounds then test few pairs. The answer does not depend on the order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
-NULL_TIME = np.iinfo(np.int64).min
-# Collector codes: int32 halves the biggest per-fix integer column (2**31 collectors is plenty).
-_CODE = np.int32
-# Separation between road pieces on the shared chainage axis, so intervals never merge across.
-_PIECE_SEP = 1.0
+from .clip import RoadSegments, clip_roads_to_grids, road_segments
+from .segments import _BLOCK, TrackSegments, TrackStats
+
 # Track segments go in rounds by index mod 64: 1/64, 1/64, 1/32, ... 1/2 of them.
 _STRIDE = 64
-# Elements per block for pass-over-everything steps: float temporaries of 4 MiB stay in
-# cache and in malloc's reusable heap (glibc maps blocks over 32 MiB afresh each time, and
-# page-faulting them in made 4x the data take 6x the time).
-_BLOCK = 1 << 19
 # Track segments per sub-chunk of pair tests (~6 road segments each).
 _PAIR_CHUNK = 1 << 13
 # Gaps shorter than this are float noise between intervals that touch, not real gaps.
 _MIN_GAP_M = 1e-6
-
-
-@dataclass(frozen=True)
-class TrackRules:
-    """How raw fixes become track segments."""
-
-    max_gap_s: float = 120.0
-    max_speed_kmh: float = 60.0
-    start: int | None = None  # epoch seconds, inclusive
-    end: int | None = None  # epoch seconds, inclusive
-
-
-DEFAULT_RULES = TrackRules()
-
-
-@dataclass
-class TrackStats:
-    fixes: int = 0
-    null_skipped: int = 0
-    outside_window: int = 0
-    jumps_dropped: int = 0
-    kept: int = 0
-    pieces: int = 0
-    segments: int = 0
-
-
-@dataclass
-class CleanTrack:
-    """Kept fixes sorted by collector then time; ``new_piece`` marks where a polyline starts."""
-
-    x: np.ndarray
-    y: np.ndarray
-    t: np.ndarray
-    collector: np.ndarray  # int codes into ``collectors``
-    collectors: np.ndarray  # original labels
-    new_piece: np.ndarray
-    stats: TrackStats
-    # x, y, t are this track's own buffers (not a caller's arrays): free to overwrite.
-    owned: bool = False
-
-
-@dataclass
-class TrackSegments:
-    x0: np.ndarray
-    y0: np.ndarray
-    x1: np.ndarray
-    y1: np.ndarray
-    t0: np.ndarray
-    t1: np.ndarray
-    collector: np.ndarray  # int codes into ``collectors``
-    collectors: np.ndarray
-    stats: TrackStats = field(default_factory=TrackStats)
-
-    def __len__(self) -> int:
-        return len(self.x0)
-
-    @property
-    def length(self) -> np.ndarray:
-        return np.hypot(self.x1 - self.x0, self.y1 - self.y0)
 
 
 @dataclass
@@ -134,6 +70,33 @@ class CoverageOutcome:
     stats: TrackStats
 
 
+def grid_coverage(
+    grid_codes: list,
+    grid_geoms: np.ndarray,
+    road_geoms: np.ndarray,
+    segments: TrackSegments,
+    tolerance: float,
+    progress: Progress | None = None,
+) -> CoverageOutcome:
+    """The desktop path end to end from track segments: roads cut by the grids, the
+    coverage per grid, packed as the PostGIS path packs it. ``progress`` as in
+    :func:`compute_coverage` (a cancel raises ``InterruptedError``)."""
+    lines, line_grid = clip_roads_to_grids(road_geoms, grid_geoms)
+    res = compute_coverage(
+        lines, line_grid, len(grid_geoms), segments, tolerance, progress=progress
+    )
+    return CoverageOutcome(
+        grid_codes, grid_geoms, res.road_m, res.covered_m, res.gap_lines, res.gap_grid,
+        res.gap_length, segments.stats,
+    )  # fmt: skip
+
+
+def empty_outcome() -> CoverageOutcome:
+    """What a cancelled run hands on: no grids, no gaps."""
+    e = np.zeros(0)
+    return CoverageOutcome([], np.zeros(0, object), e, e, np.zeros(0, object), e, e, TrackStats())
+
+
 def passes(
     road_m: np.ndarray, covered_m: np.ndarray, required: float, required_tolerance: float
 ) -> np.ndarray:
@@ -146,393 +109,6 @@ def passes(
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(road_m > 0, covered_m / np.where(road_m > 0, road_m, 1.0), 1.0)
     return share >= required - required_tolerance - 1e-12
-
-
-# --------------------------------------------------------------------------- tracks
-
-
-def factorize(values: Sequence | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and labels for ``values`` (codes follow first appearance for objects).
-
-    Object arrays (strings from a layer) usually come grouped by collector, so only the heads
-    of runs of equal values go through Python.
-    """
-    arr = np.asarray(values)
-    if arr.dtype.kind in "biuf":
-        uniques, codes = np.unique(arr, return_inverse=True)
-        return codes.astype(_CODE), uniques
-    n = len(arr)
-    if n == 0:
-        return np.zeros(0, _CODE), np.zeros(0, dtype=object)
-    change = np.empty(n, dtype=bool)
-    change[0] = True
-    change[1:] = arr[1:] != arr[:-1]
-    heads = np.flatnonzero(change)
-    lookup: dict = {}
-    head_codes = np.fromiter(
-        (lookup.setdefault(v, len(lookup)) for v in arr[heads].tolist()),
-        dtype=_CODE,
-        count=len(heads),
-    )
-    # Each head's code repeated over its run: no full-size run-id temporary.
-    codes = np.repeat(head_codes, np.diff(heads, append=n))
-    labels = np.empty(len(lookup), dtype=object)
-    labels[:] = list(lookup)
-    return codes, labels
-
-
-def _reachable(dx, dy, dt, vmax: float):
-    """Whether a displacement (dx, dy) in dt seconds stays within ``vmax`` (m/s).
-
-    Squared form (no sqrt); the same formula serves the vectorised and reference code.
-    """
-    return dx * dx + dy * dy <= (vmax * dt) ** 2 + 1e-6
-
-
-def _pair_flags(x, y, t, codes, k: int, gap: float, vmax: float | None):
-    """For every i: fix i+k is of the same collector within the gap (near), and also
-    reachable at ``vmax`` (reach; None when ``vmax`` is None). Computed block by block on
-    slices, no gathers."""
-    m = max(len(x) - k, 0)
-    near = np.empty(m, dtype=bool)
-    reach = np.empty(m, dtype=bool) if vmax is not None else None
-    for a in range(0, m, _BLOCK):
-        b = min(m, a + _BLOCK)
-        dt = t[a + k : b + k] - t[a:b]
-        nr = (codes[a + k : b + k] == codes[a:b]) & (dt <= gap)
-        near[a:b] = nr
-        if reach is not None:
-            reach[a:b] = nr & _reachable(
-                x[a + k : b + k] - x[a:b], y[a + k : b + k] - y[a:b], dt.astype(np.float64), vmax
-            )
-    return near, reach
-
-
-def clean_track(
-    x: np.ndarray,
-    y: np.ndarray,
-    t: np.ndarray,
-    collector: Sequence | np.ndarray,
-    rules: TrackRules = DEFAULT_RULES,
-    overwrite: bool = False,
-) -> CleanTrack:
-    """Drop null and out-of-window fixes and GPS jumps; mark where polylines break.
-
-    Rule (per collector, in time order): a fix within ``max_gap_s`` of the last kept fix is
-    kept only if reachable from it at ``max_speed_kmh``; otherwise it is a jump. A fix more
-    than ``max_gap_s`` after the last kept fix starts a new piece (the polyline breaks there,
-    so a real relocation is not a jump) and is kept when one of the next two fixes within the
-    gap is reachable from it, or none exists: a lone outlier cannot start a piece. This is
-    what ``clean_track_reference`` does fix by fix; here it is vectorised, with a Python loop
-    only over the few fixes where a jump changes which fix is the last kept one.
-
-    With ``overwrite`` the caller hands over its arrays (x, y, t, collector as numpy arrays
-    of the right dtypes): they are filtered in place instead of copied, which at millions
-    of fixes saves a full set of fresh, page-faulted arrays.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    t = np.asarray(t, dtype=np.int64)
-    col = np.asarray(collector)
-    stats = TrackStats(fixes=len(x))
-    valid = np.isfinite(x) & np.isfinite(y) & (t != NULL_TIME)
-    stats.null_skipped = int(len(x) - np.count_nonzero(valid))
-    keep = valid.copy()
-    if rules.start is not None:
-        keep &= t >= rules.start
-    if rules.end is not None:
-        keep &= t <= rules.end
-    stats.outside_window = int(np.count_nonzero(valid) - np.count_nonzero(keep))
-    # owned: x, y, t may be overwritten (copies made here, or handed over by the caller).
-    owned = overwrite and all(_writable(a) for a in (x, y, t))
-    if not keep.all():
-        if owned:
-            x, y, t = _compact_inplace((x, y, t), keep)
-            col = _compact_inplace((col,), keep)[0] if _writable(col) else col[keep]
-        else:
-            x, y, t, col = x[keep], y[keep], t[keep], col[keep]
-            owned = True
-    codes, labels = factorize(col)
-    del col, keep, valid
-    n = len(x)
-    if n > 1 and not _is_sorted(codes, t):
-        order = np.lexsort((t, codes))
-        x, y, t, codes = x[order], y[order], t[order], codes[order]
-        owned = True
-    kept = _jump_filter(x, y, t, codes, rules)
-    stats.jumps_dropped = int(n - np.count_nonzero(kept))
-    if stats.jumps_dropped:
-        if owned:  # copies made above: compact them in place, no second set of arrays
-            x, y, t, codes = _compact_inplace((x, y, t, codes), kept)
-        else:
-            x, y, t, codes = x[kept], y[kept], t[kept], codes[kept]
-    near, _ = _pair_flags(x, y, t, codes, 1, rules.max_gap_s, None)
-    new_piece = np.ones(len(x), dtype=bool)
-    new_piece[1:] = ~near
-    stats.kept = len(x)
-    stats.pieces = int(np.count_nonzero(new_piece))
-    return CleanTrack(x, y, t, codes, labels, new_piece, stats, owned=owned)
-
-
-def _writable(a: np.ndarray) -> bool:
-    """An array with its own writable buffer (not a view of someone else's)."""
-    return a.base is None and a.flags.writeable
-
-
-def _compact_inplace(arrays: tuple, mask: np.ndarray) -> tuple:
-    """``a[mask]`` for each array, written block by block over the array's own front (the
-    write position never passes the read position), so no second full-size array is made.
-    The arrays are overwritten; the results are views of their heads."""
-    n = len(mask)
-    w = 0
-    for a in range(0, n, _BLOCK):
-        b = min(n, a + _BLOCK)
-        m = mask[a:b]
-        k = int(np.count_nonzero(m))
-        for arr in arrays:
-            arr[w : w + k] = arr[a:b][m]
-        w += k
-    return tuple(arr[:w] for arr in arrays)
-
-
-def _is_sorted(codes: np.ndarray, t: np.ndarray) -> bool:
-    n = len(codes)
-    for a in range(0, n - 1, _BLOCK):
-        b = min(n - 1, a + _BLOCK)
-        dc = codes[a + 1 : b + 1] - codes[a:b]
-        if np.any(dc < 0) or np.any((dc == 0) & (t[a + 1 : b + 1] < t[a:b])):
-            return False
-    return True
-
-
-def _jump_filter(
-    x: np.ndarray, y: np.ndarray, t: np.ndarray, codes: np.ndarray, rules: TrackRules
-) -> np.ndarray:
-    n = len(x)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    vmax = rules.max_speed_kmh / 3.6
-    gap = rules.max_gap_s
-    # link[i]: fix i follows fix i-1 of the same collector within the gap; ok_prev[i]: and
-    # is reachable from it.
-    near1, reach1 = _pair_flags(x, y, t, codes, 1, gap, vmax)
-    link = np.zeros(n, dtype=bool)
-    link[1:] = near1
-    ok_prev = np.zeros(n, dtype=bool)
-    ok_prev[1:] = reach1
-    # confirmed[i]: as a piece start, fix i is backed by one of the next two fixes.
-    near_any = np.zeros(n, dtype=bool)
-    reach_any = np.zeros(n, dtype=bool)
-    near_any[: n - 1] = near1
-    reach_any[: n - 1] = reach1
-    if n > 2:
-        near2, reach2 = _pair_flags(x, y, t, codes, 2, gap, vmax)
-        near_any[: n - 2] |= near2
-        reach_any[: n - 2] |= reach2
-    confirmed = ~near_any | reach_any
-    # Decision for each fix assuming the previous fix was kept: right almost everywhere.
-    kept = np.where(link, ok_prev, confirmed)
-    resume = 0
-    for s in np.flatnonzero(~kept).tolist():
-        if s < resume:
-            continue
-        # Fix s-1 is kept here, so the vectorised decision at s (drop) is the true one.
-        last = s - 1 if link[s] else -1
-        i = s + 1
-        resume = n
-        while i < n:
-            if codes.item(i) != codes.item(i - 1):
-                resume = i  # a new collector starts with no history: vectorised is right
-                break
-            # Python scalars (.item): numpy scalar arithmetic is ~20x slower in this loop.
-            dt = t.item(i) - t.item(last) if last >= 0 else gap + 1
-            if dt <= gap:
-                dx = x.item(i) - x.item(last)
-                dy = y.item(i) - y.item(last)
-                ok = _reachable(dx, dy, float(dt), vmax)
-            else:
-                ok = bool(confirmed.item(i))
-            kept[i] = ok
-            if ok:
-                resume = i + 1
-                break
-            i += 1
-    return kept
-
-
-def clean_track_reference(
-    x: np.ndarray, y: np.ndarray, t: np.ndarray, collector: Sequence, rules: TrackRules
-) -> list[tuple[object, int, float, float, bool]]:
-    """Plain fix-by-fix version of :func:`clean_track` (for tests): kept fixes as tuples
-    (collector, t, x, y, starts_new_piece)."""
-    vmax = rules.max_speed_kmh / 3.6
-    rows = []
-    for xi, yi, ti, ci in zip(x, y, t, collector):
-        if not (np.isfinite(xi) and np.isfinite(yi)) or ti == NULL_TIME:
-            continue
-        if rules.start is not None and ti < rules.start:
-            continue
-        if rules.end is not None and ti > rules.end:
-            continue
-        rows.append((ci, int(ti), float(xi), float(yi)))
-    by_col: dict = {}
-    for r in rows:
-        by_col.setdefault(r[0], []).append(r)
-    out = []
-    for c, fixes in by_col.items():
-        fixes.sort(key=lambda r: r[1])
-        last = None
-        for k, (_, ti, xi, yi) in enumerate(fixes):
-            if last is not None and ti - last[1] <= rules.max_gap_s:
-                ok = _reachable(xi - last[2], yi - last[3], float(ti - last[1]), vmax)
-                start = False
-            else:
-                nxt = [f for f in fixes[k + 1 : k + 3] if f[1] - ti <= rules.max_gap_s]
-                ok = not nxt or any(
-                    _reachable(f[2] - xi, f[3] - yi, float(f[1] - ti), vmax) for f in nxt
-                )
-                start = True
-            if ok:
-                out.append((c, ti, xi, yi, start))
-                last = (c, ti, xi, yi)
-    return out
-
-
-def track_segments(
-    x: np.ndarray,
-    y: np.ndarray,
-    t: np.ndarray,
-    collector: Sequence | np.ndarray,
-    rules: TrackRules = DEFAULT_RULES,
-    overwrite: bool = False,
-) -> TrackSegments:
-    """Clean the fixes and join consecutive kept fixes of one piece into segments.
-
-    ``overwrite``: the arrays are the caller's to give away (see :func:`clean_track`).
-    """
-    track = clean_track(x, y, t, collector, rules, overwrite=overwrite)
-    return _segments(track, consume=True)
-
-
-def segments_from_track(track: CleanTrack) -> TrackSegments:
-    """Segments between consecutive kept fixes of one piece."""
-    return _segments(track, consume=False)
-
-
-def _segments(track: CleanTrack, consume: bool) -> TrackSegments:
-    """With ``consume`` each column of ``track`` is dropped as soon as its segment ends are
-    cut from it, so the fixes and the segments are never all in memory together."""
-    n = len(track.x)
-    joined = ~track.new_piece[1:] if n > 1 else np.zeros(0, dtype=bool)
-    # Heads go over their own column's front when it is ours (ends are cut first, and the
-    # codes are always made in clean_track): one fresh array per column instead of two.
-    in_place = consume and track.owned
-    out = {}
-    for name in ("x", "y", "t", "collector"):
-        a = getattr(track, name)
-        if n <= 1:
-            out[name] = (a[:0], a[:0])
-        else:  # the collector is the same at both ends: only the head is kept
-            tail = None if name == "collector" else a[1:][joined]
-            if in_place or (consume and name == "collector"):
-                (head,) = _compact_inplace((a[:-1],), joined)
-            else:
-                head = a[:-1][joined]
-            out[name] = (head, tail)
-        if consume:
-            setattr(track, name, None)
-            del a
-    segs = TrackSegments(
-        out["x"][0], out["y"][0], out["x"][1], out["y"][1], out["t"][0], out["t"][1],
-        out["collector"][0], track.collectors, track.stats,
-    )  # fmt: skip
-    segs.stats.segments = len(segs.x0)
-    return segs
-
-
-# --------------------------------------------------------------------------- roads
-
-
-def clip_roads_to_grids(
-    roads: Iterable, grids: Sequence | np.ndarray, *, dissolve: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cut road lines by grid polygons: (LineString pieces, grid index of each piece).
-
-    With ``dissolve`` the roads are unioned first, so a street digitised twice counts once.
-    """
-    roads = np.asarray(list(roads) if not isinstance(roads, np.ndarray) else roads, dtype=object)
-    grids = np.asarray(grids, dtype=object)
-    roads = roads[~(shapely.is_missing(roads) | shapely.is_empty(roads))]
-    if len(roads) == 0 or len(grids) == 0:
-        return np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64)
-    if dissolve:
-        roads = shapely.get_parts(shapely.line_merge(shapely.union_all(roads)))
-    roads = shapely.get_parts(roads)
-    roads = roads[shapely.get_type_id(roads) == 1]
-    tree = shapely.STRtree(grids)
-    ri, gi = tree.query(roads, predicate="intersects")
-    covered = shapely.contains_properly(grids[gi], roads[ri])
-    inter = np.where(covered, roads[ri], None)
-    rest = ~covered
-    inter[rest] = shapely.intersection(roads[ri[rest]], grids[gi[rest]])
-    # Two levels: a collection (lines plus boundary-touch points) may hold a multi-line.
-    parts, src = shapely.get_parts(inter, return_index=True)
-    parts, src2 = shapely.get_parts(parts, return_index=True)
-    src = src[src2]
-    keep = (shapely.get_type_id(parts) == 1) & (shapely.length(parts) > 0)
-    return parts[keep], gi[src[keep]].astype(np.int64)
-
-
-@dataclass
-class _RoadSegments:
-    ax: np.ndarray
-    ay: np.ndarray
-    ux: np.ndarray
-    uy: np.ndarray
-    length: np.ndarray
-    chain0: np.ndarray  # chainage of A on the shared axis
-    piece_start: np.ndarray
-    piece_len: np.ndarray
-    vx: np.ndarray  # vertices of all pieces, with their chainage, for rebuilding gaps
-    vy: np.ndarray
-    vchain: np.ndarray
-
-
-def _road_segments(lines: np.ndarray, max_len: float) -> _RoadSegments:
-    coords, line_idx = shapely.get_coordinates(lines, return_index=True)
-    n_lines = len(lines)
-    dx = np.diff(coords[:, 0])
-    dy = np.diff(coords[:, 1])
-    same = line_idx[1:] == line_idx[:-1]
-    seglen = np.where(same, np.hypot(dx, dy), 0.0)
-    piece_len = np.bincount(line_idx[1:][same], weights=seglen[same], minlength=n_lines)
-    piece_start = np.zeros(n_lines)
-    if n_lines > 1:
-        piece_start[1:] = np.cumsum(piece_len[:-1] + _PIECE_SEP)
-    # Chainage of every vertex: piece start plus the length walked inside the piece.
-    walked = np.concatenate([[0.0], np.cumsum(seglen)])
-    first_vertex = np.searchsorted(line_idx, np.arange(n_lines))
-    vchain = walked - walked[first_vertex[line_idx]] + piece_start[line_idx]
-    real = np.flatnonzero(same & (seglen > 0))
-    ax, ay = coords[real, 0], coords[real, 1]
-    ln = seglen[real]
-    ux, uy = dx[real] / ln, dy[real] / ln
-    chain0 = vchain[real]
-    # Short road segments keep the hash-grid neighbourhoods tight.
-    nsub = np.maximum(1, np.ceil(ln / max_len).astype(np.int64))
-    if np.any(nsub > 1):
-        rep = np.repeat(np.arange(len(ln)), nsub)
-        k = np.arange(len(rep)) - np.repeat(np.cumsum(nsub) - nsub, nsub)
-        sub = ln[rep] / nsub[rep]
-        off = k * sub
-        ax = ax[rep] + ux[rep] * off
-        ay = ay[rep] + uy[rep] * off
-        ux, uy = ux[rep], uy[rep]
-        chain0 = chain0[rep] + off
-        ln = sub
-    return _RoadSegments(
-        ax, ay, ux, uy, ln, chain0, piece_start, piece_len, coords[:, 0], coords[:, 1], vchain
-    )
 
 
 # --------------------------------------------------------------------------- coverage
@@ -612,7 +188,7 @@ def _merge(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray
 class _CellIndex:
     """Uniform hash grid over the road extent: which road segments are near each cell."""
 
-    def __init__(self, rs: _RoadSegments, reach: float, cell: float):
+    def __init__(self, rs: RoadSegments, reach: float, cell: float):
         ex = np.concatenate([rs.ax, rs.ax + rs.ux * rs.length])
         ey = np.concatenate([rs.ay, rs.ay + rs.uy * rs.length])
         self.x0 = float(ex.min()) - reach - cell
@@ -729,6 +305,18 @@ def _round_residues() -> list[np.ndarray]:
     return [np.flatnonzero(rnd == r) for r in range(int(rnd.max()) + 1)]
 
 
+Progress = Callable[[float], bool]
+
+
+@dataclass
+class _Covered:
+    """Covered intervals on the chainage axis (sorted, disjoint) and the pairs tested."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    pairs_tested: int = 0
+
+
 def compute_coverage(
     lines: np.ndarray,
     line_grid: np.ndarray,
@@ -736,11 +324,11 @@ def compute_coverage(
     segments: TrackSegments,
     tolerance: float,
     *,
-    progress=None,
+    progress: Progress | None = None,
 ) -> CoverageResult:
     """Covered and uncovered road length per grid.
 
-    ``lines``: road LineStrings already cut by grid (see :func:`clip_roads_to_grids`),
+    ``lines``: road LineStrings already cut by grid (see :func:`.clip.clip_roads_to_grids`),
     ``line_grid``: the grid index of each. ``progress(fraction) -> bool`` may return True
     to cancel (then ``InterruptedError`` is raised).
     """
@@ -751,90 +339,138 @@ def compute_coverage(
     r = float(tolerance)
     road_m = np.zeros(n_grids)
     covered_m = np.zeros(n_grids)
-    empty = CoverageResult(
-        road_m, covered_m, np.zeros(0, object), np.zeros(0, np.int64), np.zeros(0)
-    )
     if len(lines) == 0:
-        return empty
-    rs = _road_segments(lines, max_len=r)
+        return CoverageResult(
+            road_m, covered_m, np.zeros(0, object), np.zeros(0, np.int64), np.zeros(0)
+        )
+    rs = road_segments(lines, max_len=r)
     np.add.at(road_m, line_grid, rs.piece_len)
-    starts_acc = np.zeros(0)
-    ends_acc = np.zeros(0)
-    pairs_tested = 0
+    covered = _Covered(np.zeros(0), np.zeros(0))
     if len(segments) and len(rs.length):
-        max_track = 2.0 * r
-        tp = _TrackPieces(segments, max_track)
-        # A road segment is near a track segment only if the track midpoint is within
-        # r + max_track/2 of it; its cells are those of its bbox grown by that reach.
-        index = _CellIndex(rs, reach=r + max_track / 2, cell=2.0 * r)
-        n_cells = len(tp)
-        # int32 cell ids when they fit: half the size, under malloc's 32 MiB mmap limit.
-        cell = np.empty(n_cells, dtype=np.int32 if index.nx * index.ny < 2**31 else np.int64)
-        x0, y0, x1, y1 = tp.base
-        for a in range(0, tp.n, _BLOCK):
-            b = min(tp.n, a + _BLOCK)
-            cell[a:b] = index.cells_of((x0[a:b] + x1[a:b]) * 0.5, (y0[a:b] + y1[a:b]) * 0.5)
-        if len(tp.long):  # long slots hold their first piece; the other pieces follow
-            px0, py0, px1, py1 = tp.over
-            over_cell = index.cells_of((px0 + px1) * 0.5, (py0 + py1) * 0.5)
-            cell[tp.long] = over_cell[: len(tp.long)]
-            cell[tp.n :] = over_cell[len(tp.long) :]
-        rounds = _round_residues()
-        active = np.arange(len(rs.length))
-        for rnd, residues in enumerate(rounds):
-            if progress is not None and progress(rnd / len(rounds)):
-                raise InterruptedError
-            if len(active) == 0:
-                break
-            built = False
-            new_s, new_e = [starts_acc], [ends_acc]
-            # One residue at a time (1/64 of the slots): no round-sized index arrays.
-            for m in residues.tolist():
-                chunk = m + _STRIDE * np.flatnonzero(cell[m:n_cells:_STRIDE] >= 0)
-                if len(chunk) == 0:
-                    continue
-                if not built:
-                    index.build(active)
-                    built = True
-                c = cell[chunk]
-                cnt = index.count[c]
-                has = cnt > 0
-                chunk, c, cnt = chunk[has], c[has], cnt[has]
-                # Pairs in sub-chunks, so the ~50 temporaries of the interval maths stay in
-                # cache.
-                for a in range(0, len(chunk), _PAIR_CHUNK):
-                    sub, cs, cn = (
-                        chunk[a : a + _PAIR_CHUNK],
-                        c[a : a + _PAIR_CHUNK],
-                        cnt[a : a + _PAIR_CHUNK],
-                    )
-                    tseg = np.repeat(sub, cn)
-                    k = np.arange(len(tseg)) - np.repeat(np.cumsum(cn) - cn, cn)
-                    rseg = index.entries[np.repeat(index.first[cs], cn) + k]
-                    pairs_tested += len(tseg)
-                    px, py, qx, qy = tp.take(tseg)
-                    lo, hi = capsule_intervals(
-                        rs.ax[rseg], rs.ay[rseg], rs.ux[rseg], rs.uy[rseg], rs.length[rseg],
-                        px, py, qx, qy, r,
-                    )  # fmt: skip
-                    hit = lo < hi
-                    base = rs.chain0[rseg[hit]]
-                    new_s.append(base + lo[hit])
-                    new_e.append(base + hi[hit])
-            if len(new_s) == 1:
-                continue
-            starts_acc, ends_acc = _merge(np.concatenate(new_s), np.concatenate(new_e))
-            active = active[~_fully_covered(rs, active, starts_acc, ends_acc)]
+        covered = _saturate(rs, segments, r, progress)
     if progress is not None and progress(1.0):
         raise InterruptedError
-    piece_of = np.searchsorted(rs.piece_start, starts_acc, side="right") - 1
-    np.add.at(covered_m, line_grid[piece_of], ends_acc - starts_acc)
+    starts, ends = covered.starts, covered.ends
+    piece_of = np.searchsorted(rs.piece_start, starts, side="right") - 1
+    np.add.at(covered_m, line_grid[piece_of], ends - starts)
     covered_m = np.minimum(covered_m, road_m)
-    gap_lines, gap_grid, gap_len = _gaps(rs, line_grid, starts_acc, ends_acc)
-    return CoverageResult(road_m, covered_m, gap_lines, gap_grid, gap_len, pairs_tested)
+    gap_lines, gap_grid, gap_len = _gaps(rs, line_grid, starts, ends)
+    return CoverageResult(road_m, covered_m, gap_lines, gap_grid, gap_len, covered.pairs_tested)
 
 
-def _fully_covered(rs: _RoadSegments, active, starts, ends) -> np.ndarray:
+def _saturate(
+    rs: RoadSegments, segments: TrackSegments, r: float, progress: Progress | None
+) -> _Covered:
+    """Feed the track segments in rounds (see :func:`_round_residues`), dropping the road
+    segments that are fully covered after each round."""
+    max_track = 2.0 * r
+    tp = _TrackPieces(segments, max_track)
+    # A road segment is near a track segment only if the track midpoint is within
+    # r + max_track/2 of it; its cells are those of its bbox grown by that reach.
+    index = _CellIndex(rs, reach=r + max_track / 2, cell=2.0 * r)
+    cell = _piece_cells(tp, index)
+    rounds = _round_residues()
+    active = np.arange(len(rs.length))
+    covered = _Covered(np.zeros(0), np.zeros(0))
+    for rnd, residues in enumerate(rounds):
+        if progress is not None and progress(rnd / len(rounds)):
+            raise InterruptedError
+        if len(active) == 0:
+            break
+        new_s, new_e = [covered.starts], [covered.ends]
+        covered.pairs_tested += _round_intervals(
+            rs, tp, index, cell, active, residues, r, new_s, new_e
+        )
+        if len(new_s) == 1:
+            continue
+        covered.starts, covered.ends = _merge(np.concatenate(new_s), np.concatenate(new_e))
+        active = active[~_fully_covered(rs, active, covered.starts, covered.ends)]
+    return covered
+
+
+def _piece_cells(tp: _TrackPieces, index: _CellIndex) -> np.ndarray:
+    """Hash-grid cell of the midpoint of every track piece (slot order), -1 outside."""
+    n_cells = len(tp)
+    # int32 cell ids when they fit: half the size, under malloc's 32 MiB mmap limit.
+    cell = np.empty(n_cells, dtype=np.int32 if index.nx * index.ny < 2**31 else np.int64)
+    x0, y0, x1, y1 = tp.base
+    for a in range(0, tp.n, _BLOCK):
+        b = min(tp.n, a + _BLOCK)
+        cell[a:b] = index.cells_of((x0[a:b] + x1[a:b]) * 0.5, (y0[a:b] + y1[a:b]) * 0.5)
+    if len(tp.long):  # long slots hold their first piece; the other pieces follow
+        px0, py0, px1, py1 = tp.over
+        over_cell = index.cells_of((px0 + px1) * 0.5, (py0 + py1) * 0.5)
+        cell[tp.long] = over_cell[: len(tp.long)]
+        cell[tp.n :] = over_cell[len(tp.long) :]
+    return cell
+
+
+def _round_intervals(
+    rs: RoadSegments,
+    tp: _TrackPieces,
+    index: _CellIndex,
+    cell: np.ndarray,
+    active: np.ndarray,
+    residues: np.ndarray,
+    r: float,
+    new_s: list[np.ndarray],
+    new_e: list[np.ndarray],
+) -> int:
+    """Covered intervals of one round, appended to ``new_s`` / ``new_e`` (chainage); the
+    number of pairs tested. The index is built over ``active`` when the round has pieces."""
+    n_cells = len(cell)
+    built = False
+    pairs = 0
+    # One residue at a time (1/64 of the slots): no round-sized index arrays.
+    for m in residues.tolist():
+        chunk = m + _STRIDE * np.flatnonzero(cell[m:n_cells:_STRIDE] >= 0)
+        if len(chunk) == 0:
+            continue
+        if not built:
+            index.build(active)
+            built = True
+        c = cell[chunk]
+        cnt = index.count[c]
+        has = cnt > 0
+        chunk, c, cnt = chunk[has], c[has], cnt[has]
+        # Pairs in sub-chunks, so the ~50 temporaries of the interval maths stay in cache.
+        for a in range(0, len(chunk), _PAIR_CHUNK):
+            pairs += _pair_intervals(
+                rs, tp, index, chunk[a : a + _PAIR_CHUNK], c[a : a + _PAIR_CHUNK],
+                cnt[a : a + _PAIR_CHUNK], r, new_s, new_e,
+            )  # fmt: skip
+    return pairs
+
+
+def _pair_intervals(
+    rs: RoadSegments,
+    tp: _TrackPieces,
+    index: _CellIndex,
+    sub: np.ndarray,
+    cs: np.ndarray,
+    cn: np.ndarray,
+    r: float,
+    new_s: list[np.ndarray],
+    new_e: list[np.ndarray],
+) -> int:
+    """Test every track piece of ``sub`` (in cells ``cs``, with ``cn`` road segments each)
+    against the road segments of its cell; append the covered intervals; the pair count."""
+    tseg = np.repeat(sub, cn)
+    k = np.arange(len(tseg)) - np.repeat(np.cumsum(cn) - cn, cn)
+    rseg = index.entries[np.repeat(index.first[cs], cn) + k]
+    px, py, qx, qy = tp.take(tseg)
+    lo, hi = capsule_intervals(
+        rs.ax[rseg], rs.ay[rseg], rs.ux[rseg], rs.uy[rseg], rs.length[rseg],
+        px, py, qx, qy, r,
+    )  # fmt: skip
+    hit = lo < hi
+    base = rs.chain0[rseg[hit]]
+    new_s.append(base + lo[hit])
+    new_e.append(base + hi[hit])
+    return len(tseg)
+
+
+def _fully_covered(rs: RoadSegments, active, starts, ends) -> np.ndarray:
     if len(starts) == 0:
         return np.zeros(len(active), dtype=bool)
     a = rs.chain0[active]
@@ -845,7 +481,7 @@ def _fully_covered(rs: _RoadSegments, active, starts, ends) -> np.ndarray:
     return ok & (starts[kk] <= a) & (ends[kk] >= b - 1e-9)
 
 
-def _gaps(rs: _RoadSegments, line_grid, starts, ends):
+def _gaps(rs: RoadSegments, line_grid, starts, ends):
     """Uncovered stretches: the complement of the covered intervals inside each piece."""
     ps = rs.piece_start
     pe = rs.piece_start + rs.piece_len
@@ -882,7 +518,7 @@ def _gaps(rs: _RoadSegments, line_grid, starts, ends):
     return lines, grid, shapely.length(lines)
 
 
-def _interp(rs: _RoadSegments, chain: np.ndarray):
+def _interp(rs: RoadSegments, chain: np.ndarray):
     """Point at each chainage (the chainage lies inside a piece, so no cross-piece blending)."""
     j = np.clip(np.searchsorted(rs.vchain, chain, side="right") - 1, 0, len(rs.vchain) - 2)
     c0 = rs.vchain[j]

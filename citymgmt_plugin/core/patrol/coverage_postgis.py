@@ -14,8 +14,9 @@ import numpy as np
 import shapely
 
 from ..i18n import tr
-from .coverage import CoverageOutcome, TrackRules, TrackStats
+from .coverage import CoverageOutcome
 from .coverage_sql import CoverageQuery, PgTable, coverage_statements, stats_query
+from .segments import TrackRules, TrackStats
 
 _CTX = "Patrol"
 _TIME_KINDS = {

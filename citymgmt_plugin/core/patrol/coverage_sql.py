@@ -1,7 +1,7 @@
 """Patrol coverage computed inside PostGIS: builds the SQL script (no database access here).
 
-Same rules and same exact interval arithmetic as :mod:`citymgmt_plugin.core.patrol.coverage`,
-so both paths agree to float noise:
+Same rules and same exact interval arithmetic as the desktop kernel (:mod:`.segments`,
+:mod:`.coverage`), so both paths agree to float noise:
 
 1. fixes → window functions decide each fix assuming the previous one was kept; a
    recursive CTE walks only the few suspect fixes (jumps) to settle the real last-kept fix;
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .coverage import TrackRules
+from .segments import TrackRules
 
 LOCAL_ZONE = "Asia/Shanghai"
 
@@ -93,34 +93,61 @@ def coverage_statements(q: CoverageQuery) -> list[str]:
     Gap rows: grid position (0-based, in grid row order), gap line WKB, length_m.
     Run ``stats_query`` after these for the fix counts.
     """
-    r = float(q.tolerance)
-    gap = float(q.rules.max_gap_s)
-    vmax = q.rules.max_speed_kmh / 3.6
-    srid = int(q.grids.srid)
-    t = q.tracks
-    epoch = _epoch(f"s.{quote_ident(q.time)}", q.time_kind)
+    steps = (
+        _fixes, _decisions, _suspects, _settled, _kept, _track_segments, _grids, _road_pieces,
+        _road_segments, _pair_intervals, _covered, _gaps, _grid_rows, _gap_rows,
+    )  # fmt: skip
+    stmts = ["SET LOCAL work_mem = '256MB'"]
+    for step in steps:
+        stmts.extend(step(q))
+    return [s.strip() for s in stmts]
+
+
+def _gap(q: CoverageQuery) -> float:
+    return float(q.rules.max_gap_s)
+
+
+def _vmax(q: CoverageQuery) -> float:
+    return q.rules.max_speed_kmh / 3.6
+
+
+def _srid(q: CoverageQuery) -> int:
+    return int(q.grids.srid)
+
+
+def _in_window(q: CoverageQuery) -> str:
+    """The time window of the rules as a condition on ``f.t``."""
     window = []
     if q.rules.start is not None:
         window.append(f"f.t >= {int(q.rules.start)}")
     if q.rules.end is not None:
         window.append(f"f.t <= {int(q.rules.end)}")
-    in_window = " AND ".join(window) or "TRUE"
-    stmts: list[str] = []
-    add = stmts.append
-    add("SET LOCAL work_mem = '256MB'")
-    # --- fixes: valid ones in the time window, numbered by collector then time
-    add(f"""
+    return " AND ".join(window) or "TRUE"
+
+
+def _fixes(q: CoverageQuery) -> list[str]:
+    """Fixes as read (_cov_raw), and the valid ones in the time window numbered by
+    collector then time (_cov_fix)."""
+    t = q.tracks
+    epoch = _epoch(f"s.{quote_ident(q.time)}", q.time_kind)
+    raw = f"""
 CREATE TEMP TABLE _cov_raw ON COMMIT DROP AS
 SELECT s.{quote_ident(q.collector)}::text AS c, {epoch} AS t,
-       ST_GeometryN({t.geom_in(srid, "s")}, 1) AS g
-FROM {t.name} s {t.filter()}""")
-    add(f"""
+       ST_GeometryN({t.geom_in(_srid(q), "s")}, 1) AS g
+FROM {t.name} s {t.filter()}"""
+    fix = f"""
 CREATE TEMP TABLE _cov_fix ON COMMIT DROP AS
 SELECT row_number() OVER (ORDER BY f.c, f.t) AS rn, f.c, f.t, ST_X(f.g) AS x, ST_Y(f.g) AS y
 FROM _cov_raw f
 WHERE f.c IS NOT NULL AND f.t IS NOT NULL AND f.g IS NOT NULL AND NOT ST_IsEmpty(f.g)
-  AND {in_window}""")
-    # --- vectorised decision assuming the previous fix was kept (see clean_track)
+  AND {_in_window(q)}"""
+    return [raw, fix]
+
+
+def _decisions(q: CoverageQuery) -> list[str]:
+    """Each fix decided assuming the previous one was kept (see segments.clean_track):
+    window functions over the neighbours (_cov_dec)."""
+    gap, vmax = _gap(q), _vmax(q)
     reach_prev = _reach("x - lag(x) OVER w", "y - lag(y) OVER w", "t - lag(t) OVER w", vmax)
     near = [f"(lead(c, {k}) OVER w = c AND lead(t, {k}) OVER w - t <= {gap!r})" for k in (1, 2)]
     reach = [
@@ -129,7 +156,7 @@ WHERE f.c IS NOT NULL AND f.t IS NOT NULL AND f.g IS NOT NULL AND NOT ST_IsEmpty
         )
         for k in (1, 2)
     ]
-    add(f"""
+    dec = f"""
 CREATE TEMP TABLE _cov_dec ON COMMIT DROP AS
 SELECT rn, c, t, x, y, link, px, py, pt, last_rn, confirmed,
        CASE WHEN link THEN ok_prev ELSE confirmed END AS dec
@@ -143,19 +170,30 @@ FROM (
     lag(x) OVER w AS px, lag(y) OVER w AS py, lag(t) OVER w AS pt,
     max(rn) OVER (PARTITION BY c) AS last_rn
   FROM _cov_fix WINDOW w AS (ORDER BY rn)
-) d""")
-    add("CREATE UNIQUE INDEX ON _cov_dec (rn)")
-    add("CREATE TEMP TABLE _cov_sus ON COMMIT DROP AS SELECT * FROM _cov_dec WHERE NOT dec")
-    add("CREATE UNIQUE INDEX ON _cov_sus (rn)")
-    # --- settle the suspects: for a live suspect s, fixes after it are checked against the
-    # last kept fix s-1 until one is kept (region end e); the next live suspect comes after e.
-    reach_last = _reach("f.x - s.px", "f.y - s.py", "f.t - s.pt", vmax)
+) d"""
+    return [dec, "CREATE UNIQUE INDEX ON _cov_dec (rn)"]
+
+
+def _suspects(q: CoverageQuery) -> list[str]:
+    """The fixes the first decision drops (_cov_sus): the only ones a walk must settle."""
+    return [
+        "CREATE TEMP TABLE _cov_sus ON COMMIT DROP AS SELECT * FROM _cov_dec WHERE NOT dec",
+        "CREATE UNIQUE INDEX ON _cov_sus (rn)",
+    ]
+
+
+def _settled(q: CoverageQuery) -> list[str]:
+    """Settle the suspects (_cov_reg): for a live suspect s, fixes after it are checked
+    against the last kept fix s-1 until one is kept (region end e); the next live suspect
+    comes after e. A recursive CTE walks from suspect to suspect."""
+    gap = _gap(q)
+    reach_last = _reach("f.x - s.px", "f.y - s.py", "f.t - s.pt", _vmax(q))
     region_end = f"""(SELECT f.rn FROM _cov_dec f
         WHERE f.rn > s.rn AND f.rn <= s.last_rn AND (
           (s.link AND f.t - s.pt <= {gap!r} AND {reach_last})
           OR ((NOT s.link OR f.t - s.pt > {gap!r}) AND f.confirmed))
         ORDER BY f.rn LIMIT 1)"""
-    add(f"""
+    reg = f"""
 CREATE TEMP TABLE _cov_reg ON COMMIT DROP AS
 WITH RECURSIVE reg(s, e, last_rn) AS (
   SELECT s.rn, {region_end}, s.last_rn
@@ -167,17 +205,27 @@ WITH RECURSIVE reg(s, e, last_rn) AS (
     WHERE reg.e IS NOT NULL AND n.rn > reg.e AND n.rn <= reg.last_rn
     ORDER BY n.rn LIMIT 1) s ON TRUE
 )
-SELECT * FROM reg""")
-    add(f"""
+SELECT * FROM reg"""
+    return [reg]
+
+
+def _kept(q: CoverageQuery) -> list[str]:
+    """The kept fixes (_cov_kept): decided kept and not inside a dropped region, or the
+    fix that ends a region."""
+    kept = f"""
 CREATE TEMP TABLE _cov_kept ON COMMIT DROP AS
 WITH dropped AS (
   SELECT generate_series(s, COALESCE(e - 1, last_rn)) AS rn FROM _cov_reg
 )
-SELECT d.rn, d.c, d.t, d.x, d.y, ST_SetSRID(ST_MakePoint(d.x, d.y), {srid}) AS g
+SELECT d.rn, d.c, d.t, d.x, d.y, ST_SetSRID(ST_MakePoint(d.x, d.y), {_srid(q)}) AS g
 FROM _cov_dec d LEFT JOIN dropped x ON x.rn = d.rn
-WHERE x.rn IS NULL AND (d.dec OR d.rn IN (SELECT e FROM _cov_reg WHERE e IS NOT NULL))""")
-    # --- track segments: ST_MakeLine of consecutive kept fixes of one piece
-    add(f"""
+WHERE x.rn IS NULL AND (d.dec OR d.rn IN (SELECT e FROM _cov_reg WHERE e IS NOT NULL))"""
+    return [kept]
+
+
+def _track_segments(q: CoverageQuery) -> list[str]:
+    """Track segments (_cov_seg): ST_MakeLine of consecutive kept fixes of one piece."""
+    seg = f"""
 CREATE TEMP TABLE _cov_seg ON COMMIT DROP AS
 SELECT c, px, py, x, y, sl,
        CASE WHEN sl > 0 THEN (x - px) / sl ELSE 0 END AS vx,
@@ -188,32 +236,44 @@ FROM (
     SELECT c, x, y, g, lag(c) OVER w AS pc, lag(t) OVER w AS pt,
            lag(x) OVER w AS px, lag(y) OVER w AS py, lag(g) OVER w AS pg, t
     FROM _cov_kept WINDOW w AS (ORDER BY rn)
-  ) k WHERE pc = c AND t - pt <= {gap!r}
-) z""")
-    add("CREATE INDEX ON _cov_seg USING gist (geom)")
-    add("ANALYZE _cov_seg")
-    # --- road pieces per grid: roads dissolved, cut by grids, split into short segments
+  ) k WHERE pc = c AND t - pt <= {_gap(q)!r}
+) z"""
+    return [seg, "CREATE INDEX ON _cov_seg USING gist (geom)", "ANALYZE _cov_seg"]
+
+
+def _grids(q: CoverageQuery) -> list[str]:
+    """The grids numbered in table order (_cov_grid)."""
     g = q.grids
-    add(f"""
+    grid = f"""
 CREATE TEMP TABLE _cov_grid ON COMMIT DROP AS
 SELECT row_number() OVER () AS gid, code, geom FROM (
-  SELECT s.{quote_ident(q.grid_code)}::text AS code, {g.geom_in(srid, "s")} AS geom
+  SELECT s.{quote_ident(q.grid_code)}::text AS code, {g.geom_in(_srid(q), "s")} AS geom
   FROM {g.name} s {g.filter()}
-) z""")
-    add("CREATE INDEX ON _cov_grid USING gist (geom)")
+) z"""
+    return [grid, "CREATE INDEX ON _cov_grid USING gist (geom)"]
+
+
+def _road_pieces(q: CoverageQuery) -> list[str]:
+    """Road pieces per grid (_cov_piece): the roads dissolved and cut by the grids."""
     rd = q.roads
-    add(f"""
+    piece = f"""
 CREATE TEMP TABLE _cov_piece ON COMMIT DROP AS
 WITH net AS (
-  SELECT (ST_Dump(ST_LineMerge(ST_Union({rd.geom_in(srid, "s")})))).geom AS geom
+  SELECT (ST_Dump(ST_LineMerge(ST_Union({rd.geom_in(_srid(q), "s")})))).geom AS geom
   FROM {rd.name} s {rd.filter()}
 ), cut AS (
   SELECT gr.gid, (ST_Dump(ST_Intersection(n.geom, gr.geom))).geom AS geom
   FROM net n JOIN _cov_grid gr ON ST_Intersects(n.geom, gr.geom)
 )
 SELECT row_number() OVER () AS pid, gid, geom, ST_Length(geom) AS len
-FROM cut WHERE GeometryType(geom) = 'LINESTRING' AND ST_Length(geom) > 0""")
-    add(f"""
+FROM cut WHERE GeometryType(geom) = 'LINESTRING' AND ST_Length(geom) > 0"""
+    return [piece]
+
+
+def _road_segments(q: CoverageQuery) -> list[str]:
+    """Road segments (_cov_rseg): each piece split into segments no longer than the
+    tolerance, with their chainage along the piece."""
+    rseg = f"""
 CREATE TEMP TABLE _cov_rseg ON COMMIT DROP AS
 SELECT pid, ax, ay, (bx - ax) / len AS ux, (by - ay) / len AS uy, len,
        sum(len) OVER (PARTITION BY pid ORDER BY k) - len AS chain0, geom
@@ -221,14 +281,20 @@ FROM (
   SELECT p.pid, d.path[1] AS k, ST_X(ST_StartPoint(d.geom)) AS ax,
          ST_Y(ST_StartPoint(d.geom)) AS ay, ST_X(ST_EndPoint(d.geom)) AS bx,
          ST_Y(ST_EndPoint(d.geom)) AS by, ST_Length(d.geom) AS len, d.geom
-  FROM _cov_piece p, ST_DumpSegments(ST_Segmentize(p.geom, {r!r})) d
-) z WHERE len > 0""")
-    add("CREATE INDEX ON _cov_rseg USING gist (geom)")
-    add("ANALYZE _cov_rseg")
-    # --- covered interval of each (road segment, track segment) pair within the tolerance
-    # OFFSET 0 keeps each level a separate step: inlined, the planner copies the terms
-    # into one huge expression and evaluates them many times over.
-    add(f"""
+  FROM _cov_piece p, ST_DumpSegments(ST_Segmentize(p.geom, {float(q.tolerance)!r})) d
+) z WHERE len > 0"""
+    return [rseg, "CREATE INDEX ON _cov_rseg USING gist (geom)", "ANALYZE _cov_rseg"]
+
+
+def _pair_intervals(q: CoverageQuery) -> list[str]:
+    """The covered interval of each (road segment, track segment) pair within the
+    tolerance (_cov_iv): the road segment inside the capsule, as in coverage.capsule_intervals.
+
+    OFFSET 0 keeps each level a separate step: inlined, the planner copies the terms into
+    one huge expression and evaluates them many times over.
+    """
+    r = float(q.tolerance)
+    iv = f"""
 CREATE TEMP TABLE _cov_iv ON COMMIT DROP AS
 SELECT pid, chain0 + lo AS lo, chain0 + hi AS hi FROM (
   SELECT pid, chain0, GREATEST(LEAST(d1lo, d2lo, blo), 0) AS lo,
@@ -276,9 +342,14 @@ SELECT pid, chain0 + lo AS lo, chain0 + hi AS hi FROM (
       ) parts OFFSET 0
     ) capsule OFFSET 0
   ) clipped OFFSET 0
-) iv WHERE lo < hi""")
-    # --- union of intervals per piece (gaps and islands)
-    add("""
+) iv WHERE lo < hi"""
+    return [iv]
+
+
+def _covered(q: CoverageQuery) -> list[str]:
+    """The union of the intervals per piece (_cov_cov): gaps and islands."""
+    return [
+        """
 CREATE TEMP TABLE _cov_cov ON COMMIT DROP AS
 SELECT pid, min(lo) AS lo, max(hi) AS hi FROM (
   SELECT pid, lo, hi, sum(CASE WHEN prev IS NULL OR lo > prev THEN 1 ELSE 0 END)
@@ -288,9 +359,14 @@ SELECT pid, min(lo) AS lo, max(hi) AS hi FROM (
                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev
     FROM _cov_iv
   ) a
-) b GROUP BY pid, island""")
-    # --- uncovered stretches: complement inside each piece, merged per grid
-    add("""
+) b GROUP BY pid, island"""
+    ]
+
+
+def _gaps(q: CoverageQuery) -> list[str]:
+    """Uncovered stretches (_cov_gap): the complement inside each piece, merged per grid."""
+    return [
+        """
 CREATE TEMP TABLE _cov_gap ON COMMIT DROP AS
 WITH bounds AS (
   SELECT pid, lo, hi FROM _cov_cov
@@ -306,18 +382,30 @@ WITH bounds AS (
   FROM ordered o JOIN _cov_piece p USING (pid)
   WHERE o.g1 IS NOT NULL AND o.g1 - o.reach > 1e-6
 )
-SELECT gid, (ST_Dump(ST_LineMerge(ST_Collect(geom)))).geom AS geom FROM raw GROUP BY gid""")
-    add("""
+SELECT gid, (ST_Dump(ST_LineMerge(ST_Collect(geom)))).geom AS geom FROM raw GROUP BY gid"""
+    ]
+
+
+def _grid_rows(q: CoverageQuery) -> list[str]:
+    """Result: grid code, grid WKB, road and covered length, in grid order."""
+    return [
+        """
 SELECT gr.code, ST_AsBinary(gr.geom), COALESCE(rd.road_m, 0), COALESCE(cv.covered_m, 0)
 FROM _cov_grid gr
 LEFT JOIN (SELECT gid, sum(len) AS road_m FROM _cov_piece GROUP BY gid) rd USING (gid)
 LEFT JOIN (SELECT p.gid, sum(c.hi - c.lo) AS covered_m
            FROM _cov_cov c JOIN _cov_piece p USING (pid) GROUP BY p.gid) cv USING (gid)
-ORDER BY gr.gid""")
-    add("""
+ORDER BY gr.gid"""
+    ]
+
+
+def _gap_rows(q: CoverageQuery) -> list[str]:
+    """Result: grid position, gap line WKB and its length."""
+    return [
+        """
 SELECT gp.gid - 1, ST_AsBinary(gp.geom), ST_Length(gp.geom)
-FROM _cov_gap gp ORDER BY gp.gid""")
-    return [s.strip() for s in stmts]
+FROM _cov_gap gp ORDER BY gp.gid"""
+    ]
 
 
 def stats_query(q: CoverageQuery) -> str:

@@ -1,7 +1,7 @@
 """Route deviation: how much of each collector's patrol left the prescribed route.
 
 Pure numpy + shapely 2. Works on cleaned track segments (see
-`.coverage.track_segments`), so jumps and gaps follow the same rules
+:func:`.segments.track_segments`), so jumps and gaps follow the same rules
 as the coverage check.
 
 A fix is off-route when it is farther than the tolerance from its collector's route. A
@@ -12,13 +12,13 @@ belongs to the local (Asia/Shanghai, UTC+8, no daylight saving) day of its first
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
-from .coverage import TrackSegments
+from .segments import TrackSegments
 
 LOCAL_OFFSET_S = 8 * 3600
 DAY_S = 86400
@@ -69,6 +69,15 @@ def local_day(t: np.ndarray) -> np.ndarray:
 
 def day_text(day: int) -> str:
     return str(np.datetime64(int(day), "D"))
+
+
+def routes_by_collector(labels: Sequence[str], wkbs: Sequence[bytes]) -> dict[str, object]:
+    """Each collector's prescribed route: the union of its route lines (WKB), by label in
+    order of first appearance."""
+    parts: dict[str, list] = {}
+    for label, wkb in zip(labels, wkbs):
+        parts.setdefault(label, []).append(wkb)
+    return {label: shapely.union_all(shapely.from_wkb(w)) for label, w in parts.items()}
 
 
 def route_deviation(

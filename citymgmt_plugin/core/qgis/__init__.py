@@ -1,1 +1,1 @@
-"""QGIS adapters: workspace layers and styles, map rendering, authentication, headless app."""
+"""QGIS adapters: workspace layers and styles, map rendering, authentication and connecting."""

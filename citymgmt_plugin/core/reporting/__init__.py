@@ -1,1 +1,1 @@
-"""Contract figures: reporting KPIs per collector, grid and period."""
+"""Contract figures: reporting KPIs of a period per collector and grid, measure by measure."""

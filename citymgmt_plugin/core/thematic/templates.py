@@ -247,9 +247,7 @@ def _check_value(spec_type: str, value: Any) -> bool:
     return False
 
 
-def _parse_field(raw: Any, source: str) -> FieldSpec:
-    if not isinstance(raw, dict):
-        raise _fail(source, tr("Templates", "each field must be an object"))
+def _field_name(raw: dict[str, Any], source: str) -> str:
     name = raw.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         raise _fail(
@@ -260,44 +258,42 @@ def _parse_field(raw: Any, source: str) -> FieldSpec:
         )
     if name in RESERVED_FIELDS:
         raise _fail(source, tr("Templates", "field name {0} is reserved").format(name))
-    ftype = raw.get("type")
-    if ftype not in FIELD_TYPES:
+    return name
+
+
+def _domain_value(item: Any, name: str, ftype: str, source: str) -> DomainValue:
+    """One item of a field's domain: a value of the field's type, a label, a colour."""
+    if not isinstance(item, dict) or "value" not in item:
+        raise _fail(source, tr("Templates", "field {0}: domain items need a value").format(name))
+    if not _check_value(ftype, item["value"]):
         raise _fail(
             source,
-            tr("Templates", "field {0}: type must be one of {1}").format(
-                name, ", ".join(FIELD_TYPES)
+            tr("Templates", "field {0}: domain value {1!r} is not of type {2}").format(
+                name, item["value"], ftype
             ),
         )
-    alias = _text2(raw.get("alias", name), source, f"{name}.alias")
-    domain: list[DomainValue] = []
-    for item in raw.get("domain", []) or []:
-        if not isinstance(item, dict) or "value" not in item:
-            raise _fail(
-                source, tr("Templates", "field {0}: domain items need a value").format(name)
-            )
-        if not _check_value(ftype, item["value"]):
-            raise _fail(
-                source,
-                tr("Templates", "field {0}: domain value {1!r} is not of type {2}").format(
-                    name, item["value"], ftype
-                ),
-            )
-        color = item.get("color", "")
-        if color and not _COLOR.match(color):
-            raise _fail(
-                source, tr("Templates", "field {0}: colour {1} is not #rrggbb").format(name, color)
-            )
-        domain.append(
-            DomainValue(
-                item["value"],
-                _text2(item.get("label", str(item["value"])), source, f"{name}.domain"),
-                color,
-            )
+    color = item.get("color", "")
+    if color and not _COLOR.match(color):
+        raise _fail(
+            source, tr("Templates", "field {0}: colour {1} is not #rrggbb").format(name, color)
         )
+    label = _text2(item.get("label", str(item["value"])), source, f"{name}.domain")
+    return DomainValue(item["value"], label, color)
+
+
+def _parse_domain(raw: dict[str, Any], name: str, ftype: str, source: str) -> list[DomainValue]:
+    domain = [_domain_value(item, name, ftype, source) for item in raw.get("domain", []) or []]
     values = [d.value for d in domain]
     if len(set(map(repr, values))) != len(values):
         raise _fail(source, tr("Templates", "field {0}: domain values repeat").format(name))
-    default = raw.get("default")
+    return domain
+
+
+def _check_default(
+    default: Any, name: str, ftype: str, domain: list[DomainValue], source: str
+) -> None:
+    """A default kind (today, now, surveyor) that suits the field, or a literal of its
+    type and domain."""
     if isinstance(default, dict):
         if default.get("kind") not in DEFAULT_KINDS:
             raise _fail(
@@ -310,21 +306,25 @@ def _parse_field(raw: Any, source: str) -> FieldSpec:
             raise _fail(
                 source, tr("Templates", "field {0}: 'today' needs a date field").format(name)
             )
-    elif default is not None:
-        if not _check_value(ftype, default):
-            raise _fail(
-                source,
-                tr("Templates", "field {0}: default {1!r} is not of type {2}").format(
-                    name, default, ftype
-                ),
-            )
-        if domain and default not in values:
-            raise _fail(
-                source,
-                tr("Templates", "field {0}: default {1!r} is not in its domain").format(
-                    name, default
-                ),
-            )
+        return
+    if default is None:
+        return
+    if not _check_value(ftype, default):
+        raise _fail(
+            source,
+            tr("Templates", "field {0}: default {1!r} is not of type {2}").format(
+                name, default, ftype
+            ),
+        )
+    if domain and default not in [d.value for d in domain]:
+        raise _fail(
+            source,
+            tr("Templates", "field {0}: default {1!r} is not in its domain").format(name, default),
+        )
+
+
+def _check_limits(raw: dict[str, Any], name: str, ftype: str, source: str) -> int | None:
+    """min and max only on number fields; max_length (returned) a positive integer on text."""
     for key in ("min", "max"):
         if raw.get(key) is not None and ftype not in ("integer", "real"):
             raise _fail(
@@ -335,6 +335,26 @@ def _parse_field(raw: Any, source: str) -> FieldSpec:
         ftype != "text" or not isinstance(max_length, int) or max_length < 1
     ):
         raise _fail(source, tr("Templates", "field {0}: bad max_length").format(name))
+    return max_length
+
+
+def _parse_field(raw: Any, source: str) -> FieldSpec:
+    if not isinstance(raw, dict):
+        raise _fail(source, tr("Templates", "each field must be an object"))
+    name = _field_name(raw, source)
+    ftype = raw.get("type")
+    if ftype not in FIELD_TYPES:
+        raise _fail(
+            source,
+            tr("Templates", "field {0}: type must be one of {1}").format(
+                name, ", ".join(FIELD_TYPES)
+            ),
+        )
+    alias = _text2(raw.get("alias", name), source, f"{name}.alias")
+    domain = _parse_domain(raw, name, ftype, source)
+    default = raw.get("default")
+    _check_default(default, name, ftype, domain, source)
+    max_length = _check_limits(raw, name, ftype, source)
     return FieldSpec(
         name=name,
         type=ftype,
@@ -348,10 +368,8 @@ def _parse_field(raw: Any, source: str) -> FieldSpec:
     )
 
 
-def parse_template(data: Any, source: str = "<template>") -> Template:
-    """Check one template document; TemplateError names the file and what is wrong."""
-    if not isinstance(data, dict):
-        raise _fail(source, tr("Templates", "a template is a JSON object"))
+def _parse_identity(data: dict[str, Any], source: str) -> tuple[str, str, str, str]:
+    """id, geometry, core table ('' when none) and table of a template."""
     if data.get("format") != FORMAT:
         raise _fail(source, tr("Templates", "'format' must be {0}").format(FORMAT))
     tid = data.get("id")
@@ -377,6 +395,10 @@ def parse_template(data: Any, source: str = "<template>") -> Template:
             source,
             tr("Templates", "a template bound to {0} has no table of its own").format(core_table),
         )
+    return tid, geometry, core_table, table
+
+
+def _parse_fields(data: dict[str, Any], source: str) -> tuple[FieldSpec, ...]:
     raw_fields = data.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:
         raise _fail(source, tr("Templates", "'fields' must be a non-empty list"))
@@ -385,54 +407,75 @@ def parse_template(data: Any, source: str = "<template>") -> Template:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise _fail(source, tr("Templates", "fields repeat: {0}").format(", ".join(dupes)))
-    category = data.get("category_field", "")
-    if category and category not in names:
-        raise _fail(source, tr("Templates", "category_field {0} is not a field").format(category))
-    rules: list[Rule] = []
-    for raw in data.get("rules", []):
-        rid = raw.get("id") if isinstance(raw, dict) else raw
-        if rid not in RULE_IDS:
-            raise _fail(source, tr("Templates", "unknown rule {0!r}").format(rid))
-        value = raw.get("value") if isinstance(raw, dict) else None
-        if rid in ("min_area", "min_length"):
-            if not isinstance(value, (int, float)) or value < 0:
-                raise _fail(source, tr("Templates", "rule {0} needs a value >= 0").format(rid))
-            if {"min_area": "polygon", "min_length": "line"}[rid] != geometry:
-                raise _fail(
-                    source,
-                    tr("Templates", "rule {0} does not apply to {1} layers").format(rid, geometry),
-                )
-        rule_fields = tuple(raw.get("fields", ())) if isinstance(raw, dict) else ()
-        for f in rule_fields:
-            if f not in names:
-                raise _fail(source, tr("Templates", "rule {0}: {1} is not a field").format(rid, f))
-        rules.append(Rule(rid, float(value) if value is not None else None, rule_fields))
-    snapping_raw = data.get("snapping", {}) or {}
-    targets: list[SnapTarget] = []
-    for raw in snapping_raw.get("targets", []):
-        if not isinstance(raw, dict) or not isinstance(raw.get("layer"), str):
-            raise _fail(source, tr("Templates", "snapping targets need a 'layer'"))
-        layer = raw["layer"]
-        if not (layer == "self" or layer.startswith(("workspace:", "thematic:"))):
+    return fields
+
+
+def _parse_rule(raw: Any, source: str, geometry: str, names: list[str]) -> Rule:
+    """A rule id, or {id, value, fields}: known, with a value where it needs one, for the
+    layer's geometry, over fields the template has."""
+    rid = raw.get("id") if isinstance(raw, dict) else raw
+    if rid not in RULE_IDS:
+        raise _fail(source, tr("Templates", "unknown rule {0!r}").format(rid))
+    value = raw.get("value") if isinstance(raw, dict) else None
+    if rid in ("min_area", "min_length"):
+        if not isinstance(value, (int, float)) or value < 0:
+            raise _fail(source, tr("Templates", "rule {0} needs a value >= 0").format(rid))
+        if {"min_area": "polygon", "min_length": "line"}[rid] != geometry:
             raise _fail(
                 source,
-                tr(
-                    "Templates",
-                    "snapping layer {0!r}: use self, workspace:<table> or thematic:<template>",
-                ).format(layer),
+                tr("Templates", "rule {0} does not apply to {1} layers").format(rid, geometry),
             )
-        stype = raw.get("type", "vertex_segment")
-        units = raw.get("units", "pixels")
-        if stype not in SNAP_TYPES or units not in SNAP_UNITS:
-            raise _fail(source, tr("Templates", "snapping {0}: bad type or units").format(layer))
-        targets.append(SnapTarget(layer, stype, float(raw.get("tolerance", 12)), units))
-    fixed = _parse_core_binding(data, source, core_table, geometry, fields)
+    rule_fields = tuple(raw.get("fields", ())) if isinstance(raw, dict) else ()
+    for f in rule_fields:
+        if f not in names:
+            raise _fail(source, tr("Templates", "rule {0}: {1} is not a field").format(rid, f))
+    return Rule(rid, float(value) if value is not None else None, rule_fields)
+
+
+def _snap_target(raw: Any, source: str) -> SnapTarget:
+    if not isinstance(raw, dict) or not isinstance(raw.get("layer"), str):
+        raise _fail(source, tr("Templates", "snapping targets need a 'layer'"))
+    layer = raw["layer"]
+    if not (layer == "self" or layer.startswith(("workspace:", "thematic:"))):
+        raise _fail(
+            source,
+            tr(
+                "Templates",
+                "snapping layer {0!r}: use self, workspace:<table> or thematic:<template>",
+            ).format(layer),
+        )
+    stype = raw.get("type", "vertex_segment")
+    units = raw.get("units", "pixels")
+    if stype not in SNAP_TYPES or units not in SNAP_UNITS:
+        raise _fail(source, tr("Templates", "snapping {0}: bad type or units").format(layer))
+    return SnapTarget(layer, stype, float(raw.get("tolerance", 12)), units)
+
+
+def _parse_style(data: dict[str, Any], source: str) -> dict[str, Any]:
     style = data.get("style", {}) or {}
     if not isinstance(style, dict):
         raise _fail(source, tr("Templates", "'style' must be an object"))
     for key in ("color", "outline"):
         if style.get(key) and not _COLOR.match(style[key]):
             raise _fail(source, tr("Templates", "style {0} is not #rrggbb").format(key))
+    return style
+
+
+def parse_template(data: Any, source: str = "<template>") -> Template:
+    """Check one template document; TemplateError names the file and what is wrong."""
+    if not isinstance(data, dict):
+        raise _fail(source, tr("Templates", "a template is a JSON object"))
+    tid, geometry, core_table, table = _parse_identity(data, source)
+    fields = _parse_fields(data, source)
+    names = [f.name for f in fields]
+    category = data.get("category_field", "")
+    if category and category not in names:
+        raise _fail(source, tr("Templates", "category_field {0} is not a field").format(category))
+    rules = tuple(_parse_rule(raw, source, geometry, names) for raw in data.get("rules", []))
+    snapping_raw = data.get("snapping", {}) or {}
+    targets = tuple(_snap_target(raw, source) for raw in snapping_raw.get("targets", []))
+    fixed = _parse_core_binding(data, source, core_table, geometry, fields)
+    style = _parse_style(data, source)
     return Template(
         id=tid,
         title=_text2(data.get("title"), source, "title"),
@@ -441,8 +484,8 @@ def parse_template(data: Any, source: str = "<template>") -> Template:
         table=table,
         fields=fields,
         category_field=category,
-        rules=tuple(rules),
-        snapping=tuple(targets),
+        rules=rules,
+        snapping=targets,
         tracing=bool(snapping_raw.get("tracing", False)),
         style=style,
         source=source,

@@ -1,8 +1,9 @@
-"""Connecting to a workspace from QGIS: credentials from QGIS auth, schema state, saved form.
+"""Connecting to a workspace: schema state, upgrade with given credentials, saved form.
 
-:mod:`.store` knows specs, engines and migrations; this module adds what the QGIS side needs:
-open or upgrade a workspace whose spec names a QGIS authentication configuration, tell what
-state its schema is in, and write a spec back as a string that holds no password.
+:mod:`.store` knows specs, engines and migrations; this module adds what a connection dialog
+needs: tell what state a workspace's schema is in, upgrade it with credentials resolved
+beforehand, and write a spec back as a string that holds no password. Opening a workspace
+whose spec names a QGIS authentication configuration is :mod:`..qgis.connection`.
 """
 
 from __future__ import annotations
@@ -16,17 +17,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..i18n import tr
-from ..qgis.auth import (
-    Credentials,
-    attach_credentials,
-    attach_fixed_credentials,
-    credentials_scope,
-    resolve_authcfg,
-)
+from .credentials import Credentials, attach_fixed_credentials, credentials_scope
 from .store import (
     MIGRATIONS_DIR,
     UpgradeOptions,
-    Workspace,
     WorkspaceError,
     WorkspaceSpec,
     create_workspace_engine,
@@ -95,50 +89,14 @@ def spec_to_string(spec: WorkspaceSpec) -> str:
     return f"{base}?{urlencode(query)}"
 
 
-def credentials_for(spec: WorkspaceSpec) -> Credentials | None:
-    """Resolve the spec's authcfg now (main thread), or None when it has none."""
-    if spec.kind != "postgres" or not spec.authcfg:
-        return None
-    return resolve_authcfg(spec.authcfg)
-
-
-def _connect_error(spec: WorkspaceSpec, exc: Exception) -> WorkspaceError:
+def connect_error(spec: WorkspaceSpec, exc: Exception) -> WorkspaceError:
+    """A translated "cannot connect" error naming ``spec`` and the driver's first line."""
     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return WorkspaceError(
         tr("Workspace", "Cannot connect to {0}: {1}").format(
             spec.display(), detail[0] if detail else type(exc).__name__
         )
     )
-
-
-def open_workspace(spec: WorkspaceSpec | str) -> Workspace:
-    """Open ``spec``; an ``authcfg`` is resolved through QGIS at each new connection.
-
-    A GeoPackage's ``authcfg`` only names who works in it: its user name is the actor.
-    """
-    if isinstance(spec, str):
-        spec = WorkspaceSpec.parse(spec)
-    if spec.kind == "gpkg" and spec.authcfg:
-        user = resolve_authcfg(spec.authcfg).username
-        try:
-            return Workspace.open(spec, auth_user=user)
-        except SQLAlchemyError as exc:
-            raise _connect_error(spec, exc) from exc
-    if spec.kind == "gpkg" or not spec.authcfg:
-        try:
-            return Workspace.open(spec)
-        except SQLAlchemyError as exc:
-            raise _connect_error(spec, exc) from exc
-    resolve_authcfg(spec.authcfg)  # fail early, and in the calling (main) thread
-    engine = attach_credentials(create_workspace_engine(spec), spec.authcfg)
-    try:
-        return Workspace(spec, engine)
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise _connect_error(spec, exc) from exc
-    except Exception:
-        engine.dispose()
-        raise
 
 
 def schema_state(spec: WorkspaceSpec, credentials: Credentials | None = None) -> SchemaState:
@@ -158,7 +116,7 @@ def schema_state(spec: WorkspaceSpec, credentials: Credentials | None = None) ->
             table = f'"{spec.schema}".alembic_version' if where else "alembic_version"
             revision = conn.execute(text(f"SELECT version_num FROM {table}")).scalar() or ""
     except SQLAlchemyError as exc:
-        raise _connect_error(spec, exc) from exc
+        raise connect_error(spec, exc) from exc
     finally:
         engine.dispose()
     if not revision:
@@ -180,4 +138,4 @@ def upgrade_workspace(
         with credentials_scope(credentials):
             return upgrade(spec, options)
     except SQLAlchemyError as exc:
-        raise _connect_error(spec, exc) from exc
+        raise connect_error(spec, exc) from exc

@@ -1,4 +1,8 @@
-"""A QGIS application without a display, for the command line, the demo and benchmarks."""
+"""A QGIS application without a display, with Processing and the citymgmt provider.
+
+For the command line, the demo, the benchmarks and the tests. It lives outside ``core``:
+core holds no Processing and never reaches for the provider.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..i18n import tr
+from .core.i18n import tr
+from .processing_provider import create_provider, runnable
 
 _APP: Any = None
 _PROVIDER: Any = None  # kept alive here: the registry does not own the Python object
+_KEEP: list[Any] = []  # providers registered by ensure_provider, kept alive likewise
 _TRANSLATOR: Any = None
 
 
@@ -40,7 +46,7 @@ def install_translator(locale: str) -> bool:
     """Translate user-facing text into ``locale`` (e.g. zh_CN) when its catalogue ships."""
     from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
-    from ..paths import translation_file
+    from .core.paths import translation_file
 
     global _TRANSLATOR
     qm = translation_file(locale)
@@ -74,8 +80,6 @@ def start_qgis() -> Any:
     Processing.initialize()
     registry = QgsApplication.processingRegistry()
     if registry.providerById("citymgmt") is None:
-        from ...processing_provider import create_provider
-
         _PROVIDER = create_provider()
         registry.addProvider(_PROVIDER)
     return _APP
@@ -84,3 +88,41 @@ def start_qgis() -> Any:
 @contextmanager
 def qgis_session() -> Iterator[Any]:
     yield start_qgis()
+
+
+def ensure_provider() -> bool:
+    """Register the citymgmt provider with a live Python object; True when its algorithms
+    can be run by id.
+
+    A provider registered as a temporary (``addProvider(create_provider())``) loses its
+    Python side: the registry then holds an empty shell (id '', algorithms without ids)
+    that cannot even be removed. Registering first, with a kept reference, avoids that.
+    """
+    from qgis.core import QgsApplication
+
+    reg = QgsApplication.processingRegistry() if QgsApplication.instance() else None
+    if reg is None or reg.providerById("citymgmt") is None:
+        if QgsApplication.instance() is None:
+            start_qgis()  # registers a provider: check it below
+            reg = QgsApplication.processingRegistry()
+        else:
+            from processing.core.Processing import Processing
+
+            Processing.initialize()
+            reg = QgsApplication.processingRegistry()
+        if reg.providerById("citymgmt") is None:
+            keep = create_provider()
+            _KEEP.append(keep)
+            reg.addProvider(keep)
+    return reg.algorithmById("citymgmt:censusqa") is not None
+
+
+def run_census_qa(components: Any, grids: Any, **params: Any) -> dict[str, Any]:
+    """processing.run('citymgmt:censusqa', …); the algorithm object itself when the
+    registry only holds a broken provider shell."""
+    import processing
+
+    args = {"INPUT": components, "GRIDS": grids, "OUTPUT": "memory:"}
+    args.update(params)
+    ensure_provider()
+    return processing.run(runnable("citymgmt:censusqa"), args)
