@@ -43,8 +43,9 @@ def test_census_qa_reads_a_table_with_a_hostile_name(qgis_app, pg_workspace):
 
 def test_createthematiclayer_refuses_a_hostile_table_name(qgis_app, pg_workspace):
     """The finding: TABLE_NAME altered components and dropped track_points."""
-    from citymgmt_plugin.headless import ensure_provider
     from qgis.core import QgsProcessingException
+
+    from citymgmt_plugin.headless import ensure_provider
 
     ensure_provider()
     import processing

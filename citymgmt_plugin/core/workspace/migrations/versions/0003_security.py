@@ -26,8 +26,10 @@ On PostGIS, after this revision:
 - An admin may bulk-load components without history (``SET citymgmt.bulk_load = on``): the
   first change later records the loaded state as the baseline.
 
-Functions are schema-qualified and run with a fixed search path, so a client's search path
-(QGIS connects with ``"$user", public``) cannot redirect them.
+Names in the functions are schema-qualified, and the trigger functions run with a fixed
+search path (``pg_catalog``, PostGIS's schema, ``pg_temp``), so a client's search path (QGIS
+connects with ``"$user", public``) cannot redirect them; the small SQL helpers they call
+have no path of their own so PostgreSQL can inline them, and are resolved in the trigger's.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def _tables_0003() -> MetaData:
 # literal name of its admin role; {path}: the search path functions run with.
 _PG_FUNCTIONS = r"""
 CREATE FUNCTION {s}.citymgmt_is_admin() RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = {path} AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false)
       OR pg_has_role(session_user, (SELECT nspowner FROM pg_namespace WHERE nspname = {lit}),
                      'MEMBER')
@@ -113,6 +115,14 @@ BEGIN
   RETURN NEW;
 END $$;
 
+CREATE FUNCTION {s}.citymgmt_audit_stamp() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {path} AS $$
+BEGIN
+  NEW.actor := session_user;
+  NEW.at := now();
+  RETURN NEW;
+END $$;
+
 CREATE FUNCTION {s}.citymgmt_append_only() RETURNS trigger
 LANGUAGE plpgsql SET search_path = {path} AS $$
 BEGIN
@@ -128,13 +138,13 @@ BEGIN
 END $$;
 
 CREATE FUNCTION {s}.citymgmt_office_today() RETURNS date
-LANGUAGE sql STABLE SET search_path = {path} AS $$
+LANGUAGE sql STABLE AS $$
   SELECT (now() AT TIME ZONE coalesce(
     (SELECT value FROM {s}.workspace_settings WHERE key = 'timezone'), 'Asia/Shanghai'))::date
 $$;
 
 CREATE FUNCTION {s}.citymgmt_anchor(g geometry) RETURNS geometry
-LANGUAGE sql IMMUTABLE SET search_path = {path} AS $$
+LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE
     WHEN g IS NULL THEN NULL
     WHEN GeometryType(g) = 'POINT' THEN g
@@ -147,7 +157,7 @@ LANGUAGE sql IMMUTABLE SET search_path = {path} AS $$
 $$;
 
 CREATE FUNCTION {s}.citymgmt_component_snapshot(r {s}.components) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = {path} AS $$
+LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object(
     'identifier', r.identifier, 'scheme', r.scheme, 'class_code', r.class_code,
     'name', r.name, 'dept_code', r.dept_code, 'dept_name', r.dept_name,
@@ -161,7 +171,7 @@ LANGUAGE sql STABLE SET search_path = {path} AS $$
 $$;
 
 CREATE FUNCTION {s}.citymgmt_component_changes(o {s}.components, n {s}.components)
-RETURNS jsonb LANGUAGE sql STABLE SET search_path = {path} AS $$
+RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT coalesce(
       (SELECT jsonb_object_agg(a.key, jsonb_build_array(a.value, b.value))
          FROM jsonb_each({s}.citymgmt_component_snapshot(o)) a
@@ -175,7 +185,7 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = {path} AS $$
 $$;
 
 CREATE FUNCTION {s}.citymgmt_component_operation(diff jsonb, status text) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = {path} AS $$
+LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE
     WHEN NOT EXISTS (SELECT 1 FROM jsonb_object_keys(diff) k WHERE k NOT IN
       ('geom', 'grid_code', 'street_code', 'street_name', 'community_code', 'community_name'))
@@ -199,11 +209,13 @@ BEGIN
         'a new one (部件标识码和类别不可更改)', OLD.identifier
         USING ERRCODE = 'check_violation';
     END IF;
-    IF {s}.citymgmt_component_changes(OLD, NEW) = '{{}}'::jsonb THEN
-      NEW.version := OLD.version;
-      NEW.change_date := OLD.change_date;
-      NEW.updated_at := OLD.updated_at;
-      NEW.updated_by := OLD.updated_by;
+    -- nothing recorded changed (a re-save, or only version / dates / author written):
+    -- the row stays as it was
+    NEW.version := OLD.version;
+    NEW.change_date := OLD.change_date;
+    NEW.updated_at := OLD.updated_at;
+    NEW.updated_by := OLD.updated_by;
+    IF NEW IS NOT DISTINCT FROM OLD THEN
       RETURN NEW;
     END IF;
     NEW.version := OLD.version + 1;
@@ -259,7 +271,7 @@ END $$;
 
 _PG_TRIGGERS = """
 CREATE TRIGGER audit_events_stamp BEFORE INSERT ON {s}.audit_events
-  FOR EACH ROW EXECUTE FUNCTION {s}.citymgmt_stamp('actor', 'at');
+  FOR EACH ROW EXECUTE FUNCTION {s}.citymgmt_audit_stamp();
 CREATE TRIGGER review_decisions_stamp BEFORE INSERT ON {s}.review_decisions
   FOR EACH ROW EXECUTE FUNCTION {s}.citymgmt_stamp('reviewer');
 CREATE TRIGGER submissions_stamp_insert BEFORE INSERT ON {s}.submissions
@@ -311,6 +323,7 @@ DROP FUNCTION IF EXISTS {s}.citymgmt_anchor(geometry);
 DROP FUNCTION IF EXISTS {s}.citymgmt_office_today();
 DROP FUNCTION IF EXISTS {s}.citymgmt_append_only();
 DROP FUNCTION IF EXISTS {s}.citymgmt_stamp();
+DROP FUNCTION IF EXISTS {s}.citymgmt_audit_stamp();
 DROP FUNCTION IF EXISTS {s}.citymgmt_is_admin() CASCADE;
 ALTER FUNCTION {s}.citymgmt_grid_code_form() RESET search_path;
 """
