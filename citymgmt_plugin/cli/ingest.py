@@ -78,7 +78,7 @@ def _remember_source(ws: Workspace, key: str, config: dict[str, Any]) -> None:
     from sqlalchemy.exc import DBAPIError
 
     from ..core.submissions import save_source_config, source_configs
-    from ..core.submissions.sources import shared_config
+    from ..core.submissions.sources.configs import shared_config
 
     if source_configs(ws).get(key) == shared_config(config):
         return
@@ -98,12 +98,12 @@ def _remember_source(ws: Workspace, key: str, config: dict[str, Any]) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ..core.qgis.accounts import odk_login
     from ..core.submissions import IngestError, ingest
-    from ..core.submissions.sources import (
+    from ..core.submissions.sources.configs import (
         SourceConfigError,
         folder_config,
         odk_config,
-        odk_login,
         open_source,
     )
     from ..core.workspace.store import Workspace

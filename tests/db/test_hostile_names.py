@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from citymgmt_plugin.core.submissions import ingest
-from citymgmt_plugin.core.submissions.inbox import InboxError, InboxSource
+from citymgmt_plugin.core.submissions.sources.inbox import InboxError, InboxSource
 from citymgmt_plugin.core.thematic.tables import ThematicError, create_thematic_table
 from citymgmt_plugin.core.thematic.templates import get_template, parse_template
 from citymgmt_plugin.core.workspace.store import Workspace

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from citymgmt_plugin.core.submissions.ingest import load_cursor, source_configs
+from citymgmt_plugin.core.submissions import load_cursor, source_configs
 from citymgmt_plugin.core.workspace.security import create_roles
 from tests.fixtures.office import Office, build_office
 

@@ -105,6 +105,26 @@ def operations(o: Office) -> dict[str, Callable[[Connection], None]]:
             "written_back) VALUES (:i, 'reject', 'x', now(), false)",
             i=sub,
         ),
+        "mark a decision written back": _sql(
+            "UPDATE review_decisions SET written_back = true WHERE id = :i", i=o.decision
+        ),
+        "rewrite a decision": _sql(
+            "UPDATE review_decisions SET decision = 'accept_new' WHERE id = :i", i=o.decision
+        ),
+        "queue a write-back": _sql(
+            "INSERT INTO submission_outbox (decision_id, source, instance_id, decision, "
+            "created_at, attempts) VALUES (:i, 'file:test', 'x', 'has_issues', now(), 0)",
+            i=o.unqueued,
+        ),
+        "drain the outbox": _sql(
+            "UPDATE submission_outbox SET attempts = attempts + 1, sent_at = now() WHERE id = :i",
+            i=o.outbox,
+        ),
+        "link a likely repeat": _sql(
+            "INSERT INTO submission_links VALUES (:a, :b, 3.0, 5.0)",
+            a=o.submissions[A][0],
+            b=o.submissions[A][1],
+        ),
         "move an intake cursor": _sql(
             "INSERT INTO intake_cursors VALUES ('odk:x', '{\"since\": \"2026\"}', now())"
         ),
@@ -131,6 +151,9 @@ ALLOWED = {
         "change a submission",
         "add a submission version",
         "move an intake cursor",
+        "link a likely repeat",
+        "mark a decision written back",
+        "drain the outbox",
     },
     "editor": READS
     | {
@@ -149,6 +172,9 @@ ALLOWED = {
         "add an audit row",
         "change a submission",
         "record a decision",
+        "mark a decision written back",
+        "queue a write-back",
+        "drain the outbox",
     },
 }
 

@@ -34,6 +34,9 @@ ADD = ("SELECT", "INSERT")  # append: audit, history-like tables
 WRITE = ("SELECT", "INSERT", "UPDATE")  # nothing deleted
 EDIT = ("SELECT", "INSERT", "UPDATE", "DELETE")  # map layers edited in QGIS
 
+_WRITTEN_BACK = "UPDATE (written_back)"
+_SENT = "UPDATE (attempts, last_error, sent_at)"
+
 # What each role may do beyond reading every table (admin: everything, everywhere).
 GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "audit_events": {"editor": ADD, "reviewer": ADD, "intake": ADD},
@@ -46,7 +49,16 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "submissions": {"reviewer": ("SELECT", "UPDATE"), "intake": WRITE},
     "submission_versions": {"intake": ADD},
     "submission_attachments": {"intake": WRITE},
-    "review_decisions": {"reviewer": WRITE},
+    "submission_links": {"intake": ("SELECT", "INSERT", "DELETE")},  # judged anew at ingest
+    # a decision stays as it was made; who drains the outbox only marks it written back
+    "review_decisions": {
+        "reviewer": ("SELECT", "INSERT", _WRITTEN_BACK),
+        "intake": ("SELECT", _WRITTEN_BACK),
+    },
+    "submission_outbox": {
+        "reviewer": ("SELECT", "INSERT", _SENT),
+        "intake": ("SELECT", _SENT),
+    },
     "intake_cursors": {"intake": WRITE},
 }
 THEMATIC_GRANTS = {"editor": EDIT}  # every thematic layer's own table
@@ -60,6 +72,8 @@ CHILD_SCOPED = {
     "submission_versions": ("submissions", "submission_id"),
     "submission_attachments": ("submissions", "submission_id"),
     "review_decisions": ("submissions", "submission_id"),
+    "submission_links": ("submissions", "submission_id"),
+    "submission_outbox": ("review_decisions", "decision_id"),
 }
 POLICY = "citymgmt_districts"
 
@@ -186,7 +200,7 @@ def _grant_table(
         if privs:
             conn.execute(text(f"GRANT {', '.join(privs)} ON {t} TO {quote(name)}"))
         for seq in seqs:
-            usage = "USAGE, SELECT" if "INSERT" in privs else "SELECT"
+            usage = "USAGE, SELECT" if "INSERT" in privs else "SELECT"  # nextval: INSERT
             conn.execute(
                 text(f"GRANT {usage} ON SEQUENCE {qualified(schema, seq)} TO {quote(name)}")
             )

@@ -1,5 +1,5 @@
-"""Field-device submissions: the submissions, their earlier versions, photos, decisions, and
-where each source's pull goes on from (intake cursors)."""
+"""Field-device submissions: the submissions, their earlier versions, photos, duplicate
+links, decisions, the write-back outbox, and where each source's pull goes on from."""
 
 from __future__ import annotations
 
@@ -34,6 +34,13 @@ REVIEW_DECISIONS = ("accept_new", "update_existing", "duplicate", "reject", "has
 
 
 def add_tables(md: MetaData, srid: int) -> None:
+    _received_tables(md, srid)
+    _review_tables(md)
+    _intake_tables(md)
+
+
+def _received_tables(md: MetaData, srid: int) -> None:
+    """What came in: the submissions, their earlier versions, their photos."""
     Table(
         "submissions",
         md,
@@ -97,6 +104,10 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("problem", Text),  # unreadable, EXIF disagrees with the submission, ...
         UniqueConstraint("submission_id", "name"),
     )
+
+
+def _review_tables(md: MetaData) -> None:
+    """What reviewers decided, the links judged at ingest, and the write-back outbox."""
     Table(
         "review_decisions",
         md,
@@ -110,8 +121,37 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("written_back", Boolean, nullable=False, default=False),
         CheckConstraint(one_of("decision", REVIEW_DECISIONS), name="decision"),
     )
-    # Where the next pull of a source goes on from; written by intake with every stored
-    # page. Apart from workspace_settings, which only an admin may change.
+    Table(
+        "submission_links",  # revision 0002: likely repeats, judged at ingest
+        md,
+        Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+        Column("original_id", Integer, ForeignKey("submissions.id"), nullable=False),
+        Column("distance_m", Float, nullable=False),
+        Column("minutes", Float, nullable=False),
+        Index("ix_submission_links_original_id", "original_id"),
+    )
+    Table(
+        "submission_outbox",  # revision 0002: decisions to write back, drained by the source
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("decision_id", Integer, ForeignKey("review_decisions.id"), nullable=False),
+        Column("source", Text, nullable=False),
+        Column("instance_id", Text, nullable=False),
+        Column("decision", Text, nullable=False),
+        Column("comment", Text),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text),
+        Column("sent_at", UtcDateTime),
+        UniqueConstraint("decision_id"),
+        CheckConstraint(one_of("decision", REVIEW_DECISIONS), name="decision"),
+        Index("ix_submission_outbox_sent_at", "sent_at"),
+    )
+
+
+def _intake_tables(md: MetaData) -> None:
+    """Where the next pull of each source goes on from (revision 0003): written by intake
+    with every stored page, apart from workspace_settings, which only an admin may change."""
     Table(
         "intake_cursors",
         md,

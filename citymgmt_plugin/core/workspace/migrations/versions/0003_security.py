@@ -3,7 +3,7 @@ on PostGIS the database sets who and when, audit and history are append-only, an
 versions, history and audit rows are kept by triggers.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-02
 
 On PostGIS, after this revision:
@@ -55,7 +55,7 @@ from sqlalchemy import (
 from citymgmt_plugin.core.workspace.types import JsonText, UtcDateTime
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -16,14 +16,14 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from ..i18n import tr
-from ..sqlnames import SqlNameError, check_foreign_name, qualified, quote
-from .records import Page, record_from_row
+from ...i18n import tr
+from ...sqlnames import SqlNameError, check_foreign_name, qualified, quote
+from ..records import Page, SourceError, record_from_row
 
 _CTX = "Intake"
 
 
-class InboxError(Exception):
+class InboxError(SourceError):
     pass
 
 
