@@ -78,3 +78,37 @@ def test_intake_login_pulls_an_inbox_but_cannot_steer_the_source(office):
     assert again.returncode == 0, again.stderr
     assert "new 0" in again.stdout and "not saved" not in again.stderr
     assert source_configs(ws)[key]["table"] == table
+
+
+def test_upgrade_moves_cursors_out_of_the_settings(any_spec):
+    """Revision 0003 takes the intake cursors out of workspace_settings (which only an admin
+    may change) into intake_cursors, on both backends; the source configurations stay."""
+    import json
+
+    from sqlalchemy import insert
+
+    from citymgmt_plugin.core.workspace.store import Workspace, upgrade
+
+    assert upgrade(any_spec, revision="0002") == "0002"
+    ws = Workspace.open(any_spec)
+    t = ws.schema.workspace_settings
+    cursor = {"next": "https://central.example/v1/…$skiptoken=01x", "since": "2026-11-20"}
+    with ws.begin() as c:
+        c.execute(
+            insert(t),
+            [
+                {"key": "intake.cursor.odk:central.example/7/f", "value": json.dumps(cursor)},
+                {"key": "intake.source.odk:central.example/7/f", "value": '{"type": "odk"}'},
+            ],
+        )
+    ws.close()
+    upgrade(any_spec)
+    ws = Workspace.open(any_spec)
+    try:
+        assert load_cursor(ws, "odk:central.example/7/f") == cursor
+        with ws.engine.connect() as c:
+            keys = set(c.execute(select(t.c.key)).scalars())
+        assert "intake.cursor.odk:central.example/7/f" not in keys
+        assert source_configs(ws) == {"odk:central.example/7/f": {"type": "odk"}}
+    finally:
+        ws.close()
