@@ -19,6 +19,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QVBoxLayout,
 )
+from sqlalchemy.exc import DBAPIError
 
 from ..core.cases.sync import PushReport, Target, load_target, push_tasks, save_target
 from ..core.i18n import tr
@@ -103,7 +104,11 @@ class PushDialog(QDialog):
         if not project or not dataset or not authcfg:
             self.status.setText(tr(_CTX, "Give the project, the entity list and your account."))
             return
-        save_target(self.ws, url, project, dataset, self.close_mode.currentData())
+        try:
+            save_target(self.ws, url, project, dataset, self.close_mode.currentData())
+        except DBAPIError:
+            self.status.setText(tr(_CTX, "Only an admin may change where the office pushes tasks."))
+            return
         self.bindings.bind(self.key(), authcfg, url, self.allow_http.isChecked())
         super().accept()
 

@@ -15,15 +15,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select
+from sqlalchemy.exc import DBAPIError
 
 from ..i18n import tr
+from ..submissions.settings import get_cursor, put_cursor
 from ..workspace.store import Workspace
 from .codes import OUTCOME_WORDS, Outcome, read_code
 from .results import APPLIED, Applied, TaskResult, apply_result
 
 _CTX = "Tasks"
-CURSOR_KEY = "tasks.results_after_submission"
+CURSOR_KEY = "tasks.results"  # in intake_cursors: the last submission looked at
 TASK_FIELDS = ("task", "task_uuid", "entity_id")
 PHOTO_FIELDS = ("photo_1", "photo_2", "photo_3", "photo")
 
@@ -113,18 +115,18 @@ class ResultsSummary:
 
 
 def _cursor(conn: Connection, ws: Workspace) -> int:
-    t = ws.schema.workspace_settings
-    value = conn.execute(select(t.c.value).where(t.c.key == CURSOR_KEY)).scalar()
-    return int(value) if value else 0
+    cursor = get_cursor(conn, ws, CURSOR_KEY) or {}
+    return int(cursor.get("after", 0))
 
 
 def _save_cursor(ws: Workspace, last: int) -> None:
-    t = ws.schema.workspace_settings
-    with ws.begin() as conn:
-        if conn.execute(select(t.c.key).where(t.c.key == CURSOR_KEY)).first() is None:
-            conn.execute(insert(t).values(key=CURSOR_KEY, value=str(last)))
-        else:
-            conn.execute(update(t).where(t.c.key == CURSOR_KEY).values(value=str(last)))
+    """Remember how far the results were read; a login that may not move intake cursors
+    (on PostGIS with roles: only intake may) reads them again next time, to no effect."""
+    try:
+        with ws.begin() as conn:
+            put_cursor(conn, ws, CURSOR_KEY, {"after": last})
+    except DBAPIError:
+        pass
 
 
 def apply_submitted_results(

@@ -123,6 +123,19 @@ def _keep_in_history(
     )
 
 
+def _kept_before(conn: Connection, ws: Workspace, task: Any, result: TaskResult) -> bool:
+    """Whether this submission's result is in the case's history already (read again)."""
+    if result.submission_id is None:
+        return False
+    h = ws.schema.case_history
+    rows = conn.execute(
+        select(h.c.changes).where(h.c.case_id == task.case_id, h.c.operation == "result")
+    ).scalars()
+    return any(
+        (c or {}).get("result", {}).get("submission_id") == result.submission_id for c in rows
+    )
+
+
 def _refusal(task: Any, result: TaskResult) -> tuple[str, str] | None:
     """(status, why) when the result cannot finish ``task``; None when it can."""
     if task.state == TaskState.DONE.value:
@@ -218,6 +231,8 @@ def apply_result(ws: Workspace, result: TaskResult, actor: str | None = None) ->
         refusal = _refusal(task, result)
         if refusal is not None:
             status, why = refusal
+            if status != REPEATED and _kept_before(conn, ws, task, result):
+                status, why = REPEATED, ""
             if status != REPEATED:
                 _keep_in_history(conn, ws, task, result, status, actor)
             return Applied(status, task.id, task.case_id, messages=[why] if why else [])

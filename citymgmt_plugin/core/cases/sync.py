@@ -18,7 +18,6 @@ changed the entity since) reads the entity's current version and applies the cha
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,9 +27,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, case, func, select, update
 
 from ..i18n import tr
+from ..submissions.settings import get_json, put_json
 from ..workspace.store import Workspace, audit
 from .codes import EntitySync, TaskKind, TaskState, label
 from .entities import EntityClient, EntityConflict
@@ -425,20 +425,20 @@ TARGET_KEY = "tasks.target"  # where the office pushes tasks: shared, without an
 def save_target(
     ws: Workspace, url: str, project: int | str, dataset: str, close: str = "update"
 ) -> dict[str, Any]:
-    """Remember the entity list the office pushes to (no account: each person binds theirs)."""
-    t = ws.schema.workspace_settings
+    """Remember the entity list the office pushes to (no account: each person binds theirs).
+
+    Written only when it changes: on PostGIS only an admin may change workspace settings.
+    """
     value = {"url": url, "project": str(project), "dataset": dataset, "close": close}
-    with ws.begin() as conn:
-        conn.execute(delete(t).where(t.c.key == TARGET_KEY))
-        conn.execute(insert(t).values(key=TARGET_KEY, value=json.dumps(value)))
+    if load_target(ws) != value:
+        with ws.begin() as conn:
+            put_json(conn, ws, TARGET_KEY, value)
     return value
 
 
 def load_target(ws: Workspace) -> dict[str, Any] | None:
-    t = ws.schema.workspace_settings
     with ws.engine.connect() as conn:
-        value = conn.execute(select(t.c.value).where(t.c.key == TARGET_KEY)).scalar()
-    return json.loads(value) if value else None
+        return get_json(conn, ws, TARGET_KEY)
 
 
 def last_push(ws: Workspace) -> datetime | None:

@@ -1,7 +1,7 @@
 """Cases, case history, 核实/核查 tasks and per-class task time limits.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-28
 """
 
@@ -29,7 +29,7 @@ from citymgmt_plugin.core.paths import resource
 from citymgmt_plugin.core.workspace.types import JsonText, UtcDateTime
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
