@@ -18,10 +18,15 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from ...i18n import tr
-from ..records import Page, SourceError, record_from_row
+from ..records import Page, RawSubmission, SourceError, record_from_row
 
 _CTX = "Intake"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+# The oldest transaction still running (every older one has finished) and the next id.
+_HORIZON_SQL = (
+    "SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() s"
+)
+_XID_WINDOW = 2**31 - 2**24  # transaction ids compare by age() within this distance
 
 
 class InboxError(SourceError):
@@ -90,38 +95,85 @@ class InboxSource:
                 cols.append(f'"{name}"')
         return ", ".join(cols)
 
+    def _records(self, rows: list[dict[str, Any]]) -> list[RawSubmission]:
+        records = []
+        for row in rows:
+            row = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+            lon, lat = row.pop("__lon", None), row.pop("__lat", None)
+            if lon is not None and row.get("lon") is None:
+                row["lon"], row["lat"] = lon, lat
+            row["instance_id"] = str(row.get(self.id_col))
+            row.setdefault("version", row.get(self.time_col))
+            records.append(record_from_row(row, str(row.get(self.id_col))))
+        return records
+
+    def _key(self, row: dict[str, Any]) -> list[str]:
+        stamp = row[self.time_col]
+        return [
+            stamp.isoformat() if isinstance(stamp, datetime) else str(stamp),
+            str(row[self.id_col]),
+        ]
+
+    def _read(self, where: list[str], params: dict[str, Any]) -> list[dict[str, Any]]:
+        """One page of rows in (time, id) order."""
+        t, i = f'"{self.time_col}"', f'"{self.id_col}"'
+        cond = f"WHERE {' AND '.join(where)}" if where else ""
+        sql = (
+            f"SELECT {self._select()} FROM {self.qualified} {cond} ORDER BY {t}, {i}::text LIMIT :n"
+        )
+        with self.engine.connect() as conn:
+            return [
+                dict(r._mapping) for r in conn.execute(text(sql), dict(params, n=self.page_size))
+            ]
+
+    def _horizon(self) -> tuple[int, int]:
+        """(oldest transaction still running, next transaction id), 64-bit, now."""
+        with self.engine.connect() as conn:
+            row = conn.execute(text(_HORIZON_SQL)).one()
+        return int(row[0]), int(row[1])
+
+    def _late_pages(self, after: list[str], since: int, xmax: int) -> Iterator[Page]:
+        """Rows at or before the cursor written by a transaction that had not finished when
+        the previous pull started reading (``since``): committed late, or not seen then."""
+        t, i = f'"{self.time_col}"', f'"{self.id_col}"'
+        where = [f"({t}, {i}::text) <= (CAST(:at AS timestamptz), :aid)"]
+        params: dict[str, Any] = {"at": after[0], "aid": after[1]}
+        if xmax - since < _XID_WINDOW:  # else: so long ago that every row is looked at again
+            where.append("age(xmin) <= age(CAST(:since AS xid))")
+            params["since"] = str(since % 2**32)
+        kept = {"after": after, "xmin": str(since)}
+        last: list[str] | None = None
+        while True:
+            extra = [f"({t}, {i}::text) > (CAST(:lat AS timestamptz), :lid)"] if last else []
+            rows = self._read(
+                where + extra, dict(params, **({"lat": last[0], "lid": last[1]} if last else {}))
+            )
+            if rows:
+                last = self._key(rows[-1])
+                yield Page(self._records(rows), dict(kept))
+            if len(rows) < self.page_size:
+                return
+
     def pages(self, cursor: dict[str, Any] | None) -> Iterator[Page]:
-        after = (cursor or {}).get("after")
+        """Late rows first (see :meth:`_late_pages`), then the rows after the cursor. The
+        cursor keeps, besides the last (time, id), the oldest transaction that was still
+        running when this pull started: a row it writes can only be committed later."""
+        cursor = cursor or {}
+        after = cursor.get("after")
+        horizon, xmax = self._horizon()  # before any read of this pull
+        if after and cursor.get("xmin"):
+            yield from self._late_pages(after, int(cursor["xmin"]), xmax)
         t, i = f'"{self.time_col}"', f'"{self.id_col}"'
         while True:
-            where = ""
-            params: dict[str, Any] = {"n": self.page_size}
+            where, params = [], {}
             if after:
-                where = f"WHERE ({t}, {i}::text) > (CAST(:at AS timestamptz), :aid)"
-                params.update(at=after[0], aid=after[1])
-            sql = (
-                f"SELECT {self._select()} FROM {self.qualified} {where} "
-                f"ORDER BY {t}, {i}::text LIMIT :n"
-            )
-            with self.engine.connect() as conn:
-                rows = [dict(r._mapping) for r in conn.execute(text(sql), params)]
-            records = []
-            for row in rows:
-                row = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
-                lon, lat = row.pop("__lon", None), row.pop("__lat", None)
-                if lon is not None and row.get("lon") is None:
-                    row["lon"], row["lat"] = lon, lat
-                row["instance_id"] = str(row.get(self.id_col))
-                row.setdefault("version", row.get(self.time_col))
-                records.append(record_from_row(row, str(row.get(self.id_col))))
+                where = [f"({t}, {i}::text) > (CAST(:at AS timestamptz), :aid)"]
+                params = {"at": after[0], "aid": after[1]}
+            rows = self._read(where, params)
             if rows:
-                last = rows[-1]
-                stamp = last[self.time_col]
-                after = [
-                    stamp.isoformat() if isinstance(stamp, datetime) else str(stamp),
-                    str(last[self.id_col]),
-                ]
+                after = self._key(rows[-1])
             done = len(rows) < self.page_size
-            yield Page(records, {"after": after} if after else None, done=done)
+            kept = {"after": after, "xmin": str(horizon)} if after else None
+            yield Page(self._records(rows), kept, done=done)
             if done:
                 return

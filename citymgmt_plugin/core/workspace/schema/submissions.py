@@ -1,5 +1,5 @@
-"""Field-device submissions: the submissions, their earlier versions, photos, duplicate
-links, decisions and the write-back outbox."""
+"""Field-device submissions: the submissions, their earlier versions, photos (and the photos
+an edit replaced), duplicate links, decisions and the write-back outbox."""
 
 from __future__ import annotations
 
@@ -63,6 +63,8 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("decided_at", UtcDateTime),
         Column("decided_by", Text),
         geom_column("POINT", srid, nullable=True),
+        # revision 0005: a new server version stored after the decision (decision kept)
+        Column("late_edit_at", UtcDateTime),
         UniqueConstraint("source", "instance_id"),
         CheckConstraint(one_of("state", SUBMISSION_STATES), name="state"),
         CheckConstraint(
@@ -96,6 +98,31 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("exif_lat", Float),
         Column("problem", Text),  # unreadable, EXIF disagrees with the submission, ...
         UniqueConstraint("submission_id", "name"),
+    )
+    Table(
+        "submission_attachment_versions",  # revision 0005: photos an edit replaced
+        md,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "attachment_id",
+            Integer,
+            # named here: the convention's name would be over PostgreSQL's 63 characters
+            ForeignKey("submission_attachments.id", name="fk_submission_attachment_versions_photo"),
+            nullable=False,
+        ),
+        Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+        Column("name", Text, nullable=False),
+        Column("server_version", Text),  # the submission version the photo belonged to
+        Column("etag", Text),
+        Column("sha256", Text),
+        Column("mime", Text),
+        Column("content", Blob),
+        Column("exif_time", UtcDateTime),
+        Column("exif_lon", Float),
+        Column("exif_lat", Float),
+        Column("problem", Text),
+        Column("replaced_at", UtcDateTime, nullable=False),
+        Index("ix_submission_attachment_versions_submission_id", "submission_id"),
     )
     Table(
         "review_decisions",
