@@ -172,6 +172,13 @@ def attachments(
         conn.execute(a.insert(), rows)
 
 
+REFUSED_ID_BYTES = 256  # an id or version of a refused record longer than this: its hash
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
 def _escaped(payload: Any, limits: Limits) -> str:
     text = json.dumps(payload, ensure_ascii=True, default=str)
     return text[: limits.kept_chars]
@@ -181,13 +188,17 @@ def refused(v: Verdict, message: str, limits: Limits = LIMITS) -> Verdict:
     """``v`` as a row the database takes: identity, payload as escaped text, the reasons
     and ``store_refused`` with the database's ``message``; no photos, position or link."""
     values: dict[str, Any] = {k: v.values.get(k) for k in ("instance_id", "server_version")}
+    for k in ("instance_id", "server_version"):  # perhaps what was refused: then by its hash
+        text = str(values[k]) if values[k] is not None else None
+        if text is not None and len(text.encode("utf-8", "surrogatepass")) > REFUSED_ID_BYTES:
+            values[k] = ("id:sha256:" if k == "instance_id" else "sha256:") + _digest(text)
     try:
         text = _escaped(v.values.get("payload"), limits)
     except (ValueError, TypeError, RecursionError):
         text = repr(v.values.get("payload"))[: limits.kept_chars]
     values["payload"] = {"refused": text}
     problems = [*v.problems, Problem(QuarantineReason.STORE_REFUSED, message)]
-    record = dataclasses.replace(v.record, attachments=[])
+    record = dataclasses.replace(v.record, attachments=[], instance_id=values["instance_id"])
     return dataclasses.replace(
         v, record=record, values=values, problems=problems, photos=[], link=None, flag=None
     )
