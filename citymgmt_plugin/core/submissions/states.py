@@ -18,6 +18,7 @@ state and decision values; a test keeps them equal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -146,9 +147,14 @@ class Problem:
 DETAIL_CHARS = 300  # of a reason's detail (a value, a file name, the database's message)
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no database takes them
+
+
 def _detail(text: str) -> str:
-    """A detail that keeps the column readable: one line, no ``"; "`` (the separator), cut."""
-    text = " ".join(str(text)[: DETAIL_CHARS * 2].split()).replace("; ", ", ")
+    """A detail that keeps the column readable: one line, no ``"; "`` (the separator), only
+    characters a database stores, cut."""
+    text = _UNSTORABLE.sub("\ufffd", str(text)[: DETAIL_CHARS * 2])
+    text = " ".join(text.split()).replace("; ", ", ")
     return text if len(text) <= DETAIL_CHARS else text[: DETAIL_CHARS - 1] + "…"
 
 

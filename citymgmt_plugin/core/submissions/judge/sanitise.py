@@ -102,7 +102,7 @@ def _scan(payload: Any, depth: int) -> _Found:
                 continue
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for k, v in items:
-                name = where or str(k)
+                name = where or clean_text(str(k))[0]
                 if isinstance(k, str) and clean_text(k)[1]:
                     found.text.add(name)
                 stack.append((v, level + 1, name))
@@ -113,8 +113,8 @@ def _scan(payload: Any, depth: int) -> _Found:
 
 def _rebuild(value: Any, level: int, limits: Limits) -> Any:
     """The payload as it can be stored (recursion stops at ``limits.depth``)."""
-    if isinstance(value, (dict, list, tuple)) and level >= limits.depth:
-        return _cut(plain_text(value), limits.kept_chars)
+    if isinstance(value, (dict, list, tuple)) and level >= limits.depth:  # kept as text
+        return clean_text(_cut(plain_text(value), limits.kept_chars))[0]
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for k, v in value.items():

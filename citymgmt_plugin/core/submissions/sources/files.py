@@ -43,7 +43,10 @@ from ..states import Problem, QuarantineReason
 from .textfile import open_text, read_text
 
 _CTX = "Intake"
-_ID_IN_TEXT = re.compile(r'"(?:instance_?id|instanceID|__id|uuid|id)"\s*:\s*"([^"]+)"', re.I)
+# The instance id in a record's text: a JSON string, escapes and all (decoded after).
+_ID_IN_TEXT = re.compile(
+    r'"(?:instance_?id|instanceID|__id|uuid|id)"\s*:\s*"((?:[^"\\]|\\.)+)"', re.I
+)
 
 
 class ExportError(SourceError):
@@ -194,10 +197,20 @@ def find_export(path: Path) -> Path:
 _TOO_DEEP = "nested too deeply to read"
 
 
-def _broken(text: str, error: str, where: str) -> RawSubmission:
+def _id_in_text(text: str) -> str | None:
     match = _ID_IN_TEXT.search(text)
+    if match is None:
+        return None
+    try:
+        return str(json.loads('"' + match.group(1) + '"'))
+    except ValueError:
+        return match.group(1)
+
+
+def _broken(text: str, error: str, where: str) -> RawSubmission:
+    found = _id_in_text(text)
     raw = text.encode("utf-8", errors="surrogatepass")
-    instance_id = match.group(1) if match else "raw-" + hashlib.sha1(raw).hexdigest()[:16]
+    instance_id = found or "raw-" + hashlib.sha1(raw).hexdigest()[:16]
     defects = [Problem(QuarantineReason.NESTED_TOO_DEEP, where)] if error == _TOO_DEEP else []
     return RawSubmission(
         instance_id=instance_id,

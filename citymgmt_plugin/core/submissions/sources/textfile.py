@@ -2,8 +2,10 @@
 
 Device exports come in UTF-8 (with or without a byte-order mark), in GBK/GB18030 (Chinese
 Windows, older 城管通 back ends) and now and then in UTF-16. :func:`detect_encoding` reads
-the byte-order mark, else decodes a sample both as UTF-8 and as GB18030 (a superset of GBK)
-and takes the one with fewer undecodable bytes (UTF-8 on a tie: plain ASCII is both).
+the byte-order mark, else decodes a sample as UTF-8, and when that fails also as GB18030 (a
+superset of GBK): GB18030 is taken when it reads the sample whole, or with a tenth of the
+undecodable bytes UTF-8 leaves (a GBK file with a damaged byte); otherwise the file is
+UTF-8 with a few broken characters (plain ASCII is both: UTF-8).
 
 Files are then decoded with ``errors="surrogateescape"``: a byte that is not text in the
 chosen encoding becomes a lone surrogate (U+DC80…U+DCFF) instead of an exception, so one
@@ -44,7 +46,8 @@ def detect_encoding(sample: bytes) -> str:
     utf8 = _undecodable(sample, "utf-8")
     if utf8 == 0:
         return "utf-8"
-    return "gb18030" if _undecodable(sample, "gb18030") < utf8 else "utf-8"
+    gb = _undecodable(sample, "gb18030")
+    return "gb18030" if gb == 0 or gb * 10 < utf8 else "utf-8"
 
 
 def file_encoding(path: Path) -> str:
