@@ -251,7 +251,7 @@ class ReviewDock(QDockWidget):
         n = len(SHORTCUTS)
         self.seen_button = QPushButton(tr(_CTX, "Mark edit as seen"), objectName="seenButton")
         self.seen_button.setToolTip(
-            tr(_CTX, "The selected submissions were edited after the decision: mark it as seen")
+            tr(_CTX, "Mark the selected submissions' edits after the decision as seen")
         )
         self.seen_button.clicked.connect(self.acknowledge_selected)
         buttons.addWidget(self.seen_button, n // 2, n % 2)
@@ -429,8 +429,8 @@ class ReviewDock(QDockWidget):
         if it.late_edit_at is not None:
             text = tr(
                 _CTX,
-                "Edited on the server after the decision ({0}): the decision stays; compare "
-                "with the component, then mark it as seen.",
+                "Edited on the server after the decision ({0}): the decision stays; look at "
+                "the new version, then mark the edit as seen.",
             ).format(self.model.time_text(it.late_edit_at))
             lines.append(f"<span style='color:#b8860b'>{text}</span>")
         d = it.duplicate_of
