@@ -34,6 +34,12 @@ REVIEW_DECISIONS = ("accept_new", "update_existing", "duplicate", "reject", "has
 
 
 def add_tables(md: MetaData, srid: int) -> None:
+    _received_tables(md, srid)
+    _review_tables(md)
+
+
+def _received_tables(md: MetaData, srid: int) -> None:
+    """What came in: the submissions, their earlier versions, their photos."""
     Table(
         "submissions",
         md,
@@ -99,6 +105,10 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("problem", Text),  # unreadable, EXIF disagrees with the submission, ...
         UniqueConstraint("submission_id", "name"),
     )
+
+
+def _review_tables(md: MetaData) -> None:
+    """What reviewers decided, the links judged at ingest, and the write-back outbox."""
     Table(
         "submission_attachment_versions",  # revision 0005: photos an edit replaced
         md,
