@@ -137,6 +137,13 @@ def flag_text(it: QueueItem) -> str:
     return ""
 
 
+def _state_matches(state: str | None, it: QueueItem) -> bool:
+    """The state filter: a state, edits after the decision, or anything (None)."""
+    if state == LATE_EDITS:
+        return it.late_edit_at is not None
+    return not state or it.state == state
+
+
 @dataclass
 class Filters:
     state: str | None = None
@@ -163,10 +170,7 @@ class QueueProxy(QSortFilterProxyModel):
 
     def matches(self, it: QueueItem, with_state: bool = True) -> bool:
         f = self.filters
-        if with_state and f.state == LATE_EDITS:
-            if it.late_edit_at is None:
-                return False
-        elif with_state and f.state and it.state != f.state:
+        if with_state and not _state_matches(f.state, it):
             return False
         if f.source and it.source != f.source:
             return False

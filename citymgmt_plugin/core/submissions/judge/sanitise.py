@@ -73,6 +73,7 @@ class _Found:
     number: set[str] = field(default_factory=set)  # ... with NaN / Infinity
     deep: bool = False
     other: bool = False  # values of types JSON has no word for
+    bytes_at_most: int = 0  # an upper bound of the payload's size as JSON
 
     @property
     def clean(self) -> bool:
@@ -81,13 +82,20 @@ class _Found:
 
 def _scan_scalar(value: Any, where: str, found: _Found) -> None:
     if isinstance(value, str):
+        found.bytes_at_most += 6 * len(value) + 2  # \uXXXX escapes at worst
         if clean_text(value)[1]:
             found.text.add(where)
+    elif isinstance(value, int):
+        found.bytes_at_most += len(str(value)) + 1
     elif isinstance(value, float):
+        found.bytes_at_most += 32
         if not math.isfinite(value):
             found.number.add(where)
-    elif not isinstance(value, _JSON_SCALARS):
+    elif value is None or isinstance(value, bool):
+        found.bytes_at_most += 6
+    else:
         found.other = True
+        found.bytes_at_most += 1 << 30  # its text is not known: measured
 
 
 def _scan(payload: Any, depth: int) -> _Found:
@@ -100,10 +108,13 @@ def _scan(payload: Any, depth: int) -> _Found:
             if level >= depth:
                 found.deep = True
                 continue
+            found.bytes_at_most += 2
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for k, v in items:
-                name = where or clean_text(str(k))[0]
-                if isinstance(k, str) and clean_text(k)[1]:
+                key, bad = clean_text(k) if isinstance(k, str) else (str(k), False)
+                name = where or key
+                found.bytes_at_most += 6 * len(key) + 4
+                if bad:
                     found.text.add(name)
                 stack.append((v, level + 1, name))
         else:
@@ -134,8 +145,13 @@ def _rebuild(value: Any, level: int, limits: Limits) -> Any:
     return clean_text(str(value))[0]
 
 
-def _size_checked(payload: Any, limits: Limits, problems: list[Problem]) -> Any:
-    """``payload`` when it fits the size limit as stored JSON, else a prefix of its text."""
+def _size_checked(
+    payload: Any, limits: Limits, problems: list[Problem], at_most: int | None = None
+) -> Any:
+    """``payload`` when it fits the size limit as stored JSON, else a prefix of its text
+    (``at_most``: an upper bound of its size, when known: under the limit, not measured)."""
+    if at_most is not None and at_most <= limits.payload_bytes:
+        return payload
     if isinstance(payload, str):
         text = payload
     else:
@@ -150,7 +166,22 @@ def _size_checked(payload: Any, limits: Limits, problems: list[Problem]) -> Any:
     return {"truncated": kept, "bytes": size, "sha256": _digest(text)}
 
 
+def _storable_as_is(payload: Any, limits: Limits) -> bool:
+    """The common case, checked at C speed: the payload is JSON the database takes, under
+    the size limit and certainly not nested too deeply (fewer brackets than the limit)."""
+    try:
+        text = json.dumps(payload, ensure_ascii=False, allow_nan=False)
+        size = len(text.encode("utf-8"))  # a lone surrogate fails here
+    except (ValueError, TypeError, RecursionError):  # NaN, other types, depth; UnicodeError
+        return False
+    if "\\u0000" in text or text.count("{") + text.count("[") > limits.depth:
+        return False
+    return size <= limits.payload_bytes
+
+
 def _payload(payload: Any, limits: Limits, problems: list[Problem]) -> Any:
+    if not isinstance(payload, str) and _storable_as_is(payload, limits):
+        return payload
     found = _scan(payload, limits.depth)
     if not found.clean:
         payload = _rebuild(payload, 0, limits)
@@ -160,7 +191,8 @@ def _payload(payload: Any, limits: Limits, problems: list[Problem]) -> Any:
         problems.append(Problem(Q.INVALID_NUMBER, ", ".join(sorted(found.number))))
     if found.deep:
         problems.append(Problem(Q.NESTED_TOO_DEEP, f"> {limits.depth}"))
-    return _size_checked(payload, limits, problems)
+        return _size_checked(payload, limits, problems)  # the part kept as text not counted
+    return _size_checked(payload, limits, problems, found.bytes_at_most)
 
 
 @dataclass
@@ -185,12 +217,14 @@ def _text_fields(rec: RawSubmission, limits: Limits, out: _Fields) -> None:
         if len(text) > cap:
             out.long.append(f"{name} {len(text)}")
             text = _cut(text, cap)
-        out.values[name] = text
+        if text is not value:
+            out.values[name] = text
     for name in _TIME_FIELDS:
         value = getattr(rec, name)
         if isinstance(value, str):
             text, bad = clean_text(_cut(value, limits.field_chars))
-            out.values[name] = text
+            if text is not value:
+                out.values[name] = text
             if bad:
                 out.text.append(name)
 
@@ -257,6 +291,8 @@ def sanitise(rec: RawSubmission, limits: Limits = LIMITS) -> RawSubmission:
         problems.append(Problem(Q.INVALID_NUMBER, ", ".join(fields.numbers)))
     if fields.long:
         problems.append(Problem(Q.TEXT_TOO_LONG, ", ".join(fields.long)))
+    if not problems and not fields.values and payload is rec.payload:
+        return rec  # the common case: nothing to change
     return dataclasses.replace(rec, payload=payload, defects=_merged(problems), **fields.values)
 
 

@@ -53,14 +53,6 @@ class ExportError(SourceError):
     """The export cannot be read at all (message translated)."""
 
 
-def _inside(path: Path, base: Path) -> bool:
-    try:
-        path.resolve().relative_to(base.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
-
-
 def _outside_name(name: str) -> bool:
     """A photo name that points out of the export folder (absolute, or with ``..``)."""
     parts = PurePosixPath(name.replace("\\", "/"))
@@ -108,16 +100,18 @@ class PhotoStore:
                 self._index.setdefault(key, info)
 
     def _index_folder(self, where: Path) -> None:
-        for folder, dirs, files in os.walk(where, followlinks=False):
-            for d in dirs:
-                if (Path(folder) / d).is_symlink():
-                    self._refused.setdefault(d.lower(), tr(_CTX, "a link"))
-            for f in files:
-                path = Path(folder) / f
-                if path.is_symlink() or not _inside(path, where):
-                    self._refused.setdefault(f.lower(), tr(_CTX, "a link"))
-                elif path.is_file():
-                    self._index.setdefault(f.lower(), path)
+        """Regular files under ``where``; links (files or folders) are not followed, so every
+        file indexed lies inside the folder."""
+        folders = [str(where)]
+        while folders:
+            with os.scandir(folders.pop()) as entries:
+                for e in entries:
+                    if e.is_symlink():
+                        self._refused.setdefault(e.name.lower(), tr(_CTX, "a link"))
+                    elif e.is_dir(follow_symlinks=False):
+                        folders.append(e.path)
+                    elif e.is_file(follow_symlinks=False):
+                        self._index.setdefault(e.name.lower(), e.path)
 
     def _refuse(self, name: str) -> None:
         """Raise :class:`AttachmentRefused` when ``name`` may not be read."""

@@ -6,6 +6,21 @@ column (``updated_at``, ``received_at`` or ``created_at``); the position comes f
 columns, and a JSON ``payload`` column when there is one, make up the payload. Rows are read
 in (change time, id) order after the persisted cursor, so each pull reads only what is new
 or changed since the last one.
+
+A row committed late is not skipped. Its change time is set when the writer writes (often
+its transaction's start: ``now()``), but the row is visible only once that transaction
+commits, so a long transaction can commit a row with an older time after a pull has read
+past that time. The cursor therefore also keeps what the snapshot taken when the pull
+started could not see: the transactions running then (``pg_snapshot_xip``) and every one
+from its ``xmax`` on. Each later read of the pull sees at least what that snapshot saw, so
+a row the pull missed was written by one of those transactions; the next pull first reads
+the rows at or before the cursor that such a transaction wrote (``xmin``, the row's writer,
+compared with ``age()``), and a row already stored with the same version is skipped as
+unchanged. We chose this over a safety window on the change time ("read the last N minutes
+again"): a window is a guess at how long writers keep their transactions open, and an
+import or a client left in a transaction outlasts any guess; transaction ids are exact and
+need no privilege. The cost: those rows are looked up with a scan of the inbox table
+(``xmin`` has no index), once per pull.
 """
 
 from __future__ import annotations
@@ -22,11 +37,13 @@ from ..records import Page, RawSubmission, SourceError, record_from_row
 
 _CTX = "Intake"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-# The oldest transaction still running (every older one has finished) and the next id.
-_HORIZON_SQL = (
-    "SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() s"
+# What a read now cannot see: the transactions running (xip) and those from xmax on.
+_SNAPSHOT_SQL = (
+    "SELECT pg_snapshot_xmax(s)::text, array(SELECT pg_snapshot_xip(s)::text) "
+    "FROM pg_current_snapshot() s"
 )
 _XID_WINDOW = 2**31 - 2**24  # transaction ids compare by age() within this distance
+_UNSEEN = "(age(xmin) <= age(CAST(:xmax AS xid)) OR xmin = ANY(CAST(:xip AS xid[])))"
 
 
 class InboxError(SourceError):
@@ -126,22 +143,24 @@ class InboxSource:
                 dict(r._mapping) for r in conn.execute(text(sql), dict(params, n=self.page_size))
             ]
 
-    def _horizon(self) -> tuple[int, int]:
-        """(oldest transaction still running, next transaction id), 64-bit, now."""
+    def _snapshot(self) -> tuple[int, list[int]]:
+        """(xmax, running transactions) of a snapshot taken now, 64-bit ids."""
         with self.engine.connect() as conn:
-            row = conn.execute(text(_HORIZON_SQL)).one()
-        return int(row[0]), int(row[1])
+            xmax, xip = conn.execute(text(_SNAPSHOT_SQL)).one()
+        return int(xmax), [int(x) for x in xip or ()]
 
-    def _late_pages(self, after: list[str], since: int, xmax: int) -> Iterator[Page]:
-        """Rows at or before the cursor written by a transaction that had not finished when
-        the previous pull started reading (``since``): committed late, or not seen then."""
+    def _late_pages(self, after: list[str], seen: dict[str, Any], now: int) -> Iterator[Page]:
+        """Rows at or before the cursor that the previous pull could not see: written by a
+        transaction still running when it started (``seen["xip"]``) or begun after
+        (``seen["xmax"]`` on): committed late, or read since (then unchanged)."""
         t, i = f'"{self.time_col}"', f'"{self.id_col}"'
         where = [f"({t}, {i}::text) <= (CAST(:at AS timestamptz), :aid)"]
         params: dict[str, Any] = {"at": after[0], "aid": after[1]}
-        if xmax - since < _XID_WINDOW:  # else: so long ago that every row is looked at again
-            where.append("age(xmin) <= age(CAST(:since AS xid))")
-            params["since"] = str(since % 2**32)
-        kept = {"after": after, "xmin": str(since)}
+        xmax = int(seen["xmax"])
+        if now - xmax < _XID_WINDOW:  # else: so long ago that every row is looked at again
+            where.append(_UNSEEN)
+            params.update(xmax=str(xmax % 2**32), xip=[str(int(x) % 2**32) for x in seen["xip"]])
+        kept = {"after": after, **seen}
         last: list[str] | None = None
         while True:
             extra = [f"({t}, {i}::text) > (CAST(:lat AS timestamptz), :lid)"] if last else []
@@ -156,13 +175,15 @@ class InboxSource:
 
     def pages(self, cursor: dict[str, Any] | None) -> Iterator[Page]:
         """Late rows first (see :meth:`_late_pages`), then the rows after the cursor. The
-        cursor keeps, besides the last (time, id), the oldest transaction that was still
-        running when this pull started: a row it writes can only be committed later."""
+        cursor keeps, besides the last (time, id), what the snapshot taken when this pull
+        started could not see (``xmax`` and the running ``xip``)."""
         cursor = cursor or {}
         after = cursor.get("after")
-        horizon, xmax = self._horizon()  # before any read of this pull
-        if after and cursor.get("xmin"):
-            yield from self._late_pages(after, int(cursor["xmin"]), xmax)
+        xmax, xip = self._snapshot()  # before any read of this pull
+        if after and cursor.get("xmax") is not None:
+            seen = {"xmax": cursor["xmax"], "xip": cursor.get("xip") or []}
+            yield from self._late_pages(after, seen, xmax)
+        horizon = {"xmax": str(xmax), "xip": [str(x) for x in xip]}
         t, i = f'"{self.time_col}"', f'"{self.id_col}"'
         while True:
             where, params = [], {}
@@ -173,7 +194,7 @@ class InboxSource:
             if rows:
                 after = self._key(rows[-1])
             done = len(rows) < self.page_size
-            kept = {"after": after, "xmin": str(horizon)} if after else None
+            kept = {"after": after, **horizon} if after else None
             yield Page(self._records(rows), kept, done=done)
             if done:
                 return
