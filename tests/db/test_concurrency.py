@@ -173,11 +173,11 @@ def test_an_edit_arriving_while_the_reviewer_decides_waits_and_keeps_the_decisio
         wr.close()
         wi.close()
     assert not sides.errors, sides.errors
+    row = _row(ws, iid)
+    assert row.state == "accepted" and row.decided_at is not None  # the decision stays
     assert watch.blocked("intake", by="reviewer")
     report = sides.out["intake"]
     assert report.edited == 1 and report.edited_after_decision == 1
-    row = _row(ws, iid)
-    assert row.state == "accepted" and row.decided_at is not None  # the decision stays
     assert row.decided_at < row.late_edit_at
     assert row.description == "井盖已修好" and row.late_edit_at is not None  # kept, flagged
     assert _count(ws, ws.schema.components) == 40 + 1

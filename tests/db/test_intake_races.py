@@ -66,19 +66,19 @@ def test_edit_after_acceptance_keeps_the_decision_and_makes_no_second_component(
     # the collector edits the submission on the server after the acceptance
     central.central.edit(7, FORM, iid, {"report/description": "井盖已更换"})
     report = ingest(ws, source)
-    assert report.edited == 1 and report.edited_after_decision == 1
     row = _row(ws, iid)
-    assert row.state == "accepted"
+    assert row.state == "accepted"  # not reopened
     assert (row.decided_by, row.decided_at) == (decided.decided_by, decided.decided_at)
-    assert row.late_edit_at is not None and row.description == "井盖已更换"  # kept, flagged
-    assert row.row_version == item.row_version + 2  # the decision, then the edit
-    flagged = review.queue(ws, review.QueueFilter(late_edits=True))
-    assert [i.instance_id for i in flagged] == [iid]
     # a second accept is refused: the submission was decided, nothing is doubled
     again = _item(ws, iid)
     with pytest.raises(review.AlreadyDecided):
         review.decide(ws, review.Decision(again.id, again.row_version, "accept_new"), "wang")
     assert _count(ws, ws.schema.components) == components
+    assert report.edited == 1 and report.edited_after_decision == 1
+    assert row.late_edit_at is not None and row.description == "井盖已更换"  # kept, flagged
+    assert row.row_version == item.row_version + 2  # the decision, then the edit
+    flagged = review.queue(ws, review.QueueFilter(late_edits=True))
+    assert [i.instance_id for i in flagged] == [iid]
     rd = ws.schema.review_decisions
     with ws.engine.connect() as c:
         decisions = c.execute(select(rd.c.component_id).where(rd.c.submission_id == item.id)).all()
@@ -126,8 +126,13 @@ def test_an_edited_photo_keeps_the_old_one_as_a_version(workspace, central):
     assert report.edited == 1 and report.photos_downloaded == 1
     sid = _row(ws, iid).id
     (current,) = review.photos(ws, sid)
+    assert current.content == second
+    av = ws.schema.submission_attachment_versions
+    with ws.engine.connect() as c:  # the old photo is kept
+        kept = c.execute(select(av.c.content).where(av.c.submission_id == sid)).scalars().all()
+    assert [bytes(k) for k in kept] == [first]
     (replaced,) = review.photos(ws, sid, replaced=True)
-    assert current.content == second and replaced.content == first
+    assert replaced.content == first
     av = ws.schema.submission_attachment_versions
     with ws.engine.connect() as c:
         version = c.execute(select(av.c.server_version).where(av.c.submission_id == sid)).scalar()
