@@ -349,6 +349,7 @@ def _submission_fields() -> dict[str, str]:
         "row_version": tr(_FIELD, "Row version"),
         "decided_at": tr(_FIELD, "Decided at"),
         "decided_by": tr(_FIELD, "Decided by"),
+        "late_edit_at": tr(_FIELD, "Edited after the decision at"),
     }
 
 

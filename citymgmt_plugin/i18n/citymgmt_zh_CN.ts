@@ -4165,6 +4165,10 @@ Rules: {3}.</source>
       <translation>区划代码</translation>
     </message>
     <message>
+      <source>Edited after the decision at</source>
+      <translation>决定后修改时间</translation>
+    </message>
+    <message>
       <source>Fix time</source>
       <translation>定位时间</translation>
     </message>
