@@ -37,7 +37,7 @@ from ..workspace.store import Workspace, audit
 from . import store_rows as rows
 from .judge.position import CHECKED_CRS
 from .judge.verdict import Link, PageVerdict, Verdict
-from .settings import CURSOR_PREFIX, get_json, put_json
+from .settings import get_cursor, put_cursor
 from .states import Evidence, PositionFlag, PositionSystem, SubmissionState, encode_flag
 
 
@@ -98,7 +98,7 @@ def existing_etags(
 
 def load_cursor(ws: Workspace, source_key: str) -> dict[str, Any] | None:
     with ws.engine.connect() as conn:
-        return get_json(conn, ws, CURSOR_PREFIX + source_key)
+        return get_cursor(conn, ws, source_key)
 
 
 # -- links and flags ---------------------------------------------------------------------
@@ -268,7 +268,7 @@ def _finish(
     reflagged = _flag_devices(conn, ws, judged.gcj_devices) if judged.gcj_devices else 0
     if cursor is not None:
         kept = {k: v for k, v in cursor.items() if k != "resumed"}
-        put_json(conn, ws, CURSOR_PREFIX + key, kept)
+        put_cursor(conn, ws, key, kept)
     changed = list(written.new.values()) + list(written.edits.values())
     if changed:
         detail = {

@@ -25,7 +25,6 @@ need no privilege. The cost: those rows are looked up with a scan of the inbox t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -33,10 +32,10 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from ...i18n import tr
+from ...sqlnames import SqlNameError, check_foreign_name, qualified, quote
 from ..records import Page, RawSubmission, SourceError, record_from_row
 
 _CTX = "Intake"
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 # What a read now cannot see: the transactions running (xip) and those from xmax on.
 _SNAPSHOT_SQL = (
     "SELECT pg_snapshot_xmax(s)::text, array(SELECT pg_snapshot_xip(s)::text) "
@@ -54,9 +53,14 @@ def _quote_table(name: str) -> tuple[str, str, str]:
     parts = name.split(".")
     if len(parts) == 1:
         parts = ["public", parts[0]]
-    if len(parts) != 2 or not all(_NAME.match(p) for p in parts):
-        raise InboxError(tr(_CTX, "Not a table name: {0}").format(name))
-    return parts[0], parts[1], f'"{parts[0]}"."{parts[1]}"'
+    try:
+        if len(parts) != 2:
+            raise SqlNameError(name)
+        for part in parts:
+            check_foreign_name(part)
+    except SqlNameError:
+        raise InboxError(tr(_CTX, "Not a table name: {0}").format(repr(name))) from None
+    return parts[0], parts[1], qualified(parts[0], parts[1])
 
 
 class InboxSource:
@@ -99,18 +103,24 @@ class InboxSource:
             )
 
     def _select(self) -> str:
+        # Column names are the other system's, read from the catalogue: quoted, never pasted.
         cols = []
         for name, udt in self.columns.items():
+            q = quote(name)
             if udt == "geometry":
                 cols.append(
-                    f'ST_X(ST_Transform("{name}", 4326)) AS __lon, '
-                    f'ST_Y(ST_Transform("{name}", 4326)) AS __lat'
+                    f"ST_X(ST_Transform({q}, 4326)) AS __lon, "
+                    f"ST_Y(ST_Transform({q}, 4326)) AS __lat"
                 )
             elif udt in ("json", "jsonb"):
-                cols.append(f'"{name}"::text AS "{name}"')
+                cols.append(f"{q}::text AS {q}")
             else:
-                cols.append(f'"{name}"')
+                cols.append(q)
         return ", ".join(cols)
+
+    def _order_columns(self) -> tuple[str, str]:
+        """The change-time and id columns, quoted (the other system's names)."""
+        return quote(str(self.time_col)), quote(str(self.id_col))
 
     def _records(self, rows: list[dict[str, Any]]) -> list[RawSubmission]:
         records = []
@@ -133,7 +143,7 @@ class InboxSource:
 
     def _read(self, where: list[str], params: dict[str, Any]) -> list[dict[str, Any]]:
         """One page of rows in (time, id) order."""
-        t, i = f'"{self.time_col}"', f'"{self.id_col}"'
+        t, i = self._order_columns()
         cond = f"WHERE {' AND '.join(where)}" if where else ""
         sql = (
             f"SELECT {self._select()} FROM {self.qualified} {cond} ORDER BY {t}, {i}::text LIMIT :n"
@@ -153,7 +163,7 @@ class InboxSource:
         """Rows at or before the cursor that the previous pull could not see: written by a
         transaction still running when it started (``seen["xip"]``) or begun after
         (``seen["xmax"]`` on): committed late, or read since (then unchanged)."""
-        t, i = f'"{self.time_col}"', f'"{self.id_col}"'
+        t, i = self._order_columns()
         where = [f"({t}, {i}::text) <= (CAST(:at AS timestamptz), :aid)"]
         params: dict[str, Any] = {"at": after[0], "aid": after[1]}
         xmax = int(seen["xmax"])
@@ -184,7 +194,7 @@ class InboxSource:
             seen = {"xmax": cursor["xmax"], "xip": cursor.get("xip") or []}
             yield from self._late_pages(after, seen, xmax)
         horizon = {"xmax": str(xmax), "xip": [str(x) for x in xip]}
-        t, i = f'"{self.time_col}"', f'"{self.id_col}"'
+        t, i = self._order_columns()
         while True:
             where, params = [], {}
             if after:

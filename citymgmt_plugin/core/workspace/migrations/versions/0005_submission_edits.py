@@ -7,11 +7,11 @@ replaces are kept.
   submission version it belonged to.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02
 
-(0003, security, and 0004, cases, are on other branches; when they join, this revision
-follows the newest of them: only ``down_revision`` changes.)
+(0004, cases, is on another branch; when it joins, this revision follows the newest
+revision: only ``down_revision`` changes.)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from alembic import op
 from citymgmt_plugin.core.workspace.types import Blob, UtcDateTime
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
