@@ -2672,6 +2672,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>已取消：已保存的数据保留，下次拉取从此处继续。</translation>
     </message>
     <message>
+      <source>Edited on the server after the decision: {0} (decision kept, new version flagged for the reviewer).</source>
+      <translation>审核决定后在服务器上被修改：{0} 条（决定保留，新版本已标记待审核员查看）。</translation>
+    </message>
+    <message>
       <source>Likely duplicates of earlier submissions: {0}.</source>
       <translation>疑似与先前上报重复：{0} 条。</translation>
     </message>
@@ -2740,12 +2744,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>ODK Central 在 {0} 次尝试后仍无应答：{1}</translation>
     </message>
     <message>
+      <source>ODK Central did not send attachment {0} whole: {1}</source>
+      <translation>ODK Central 未完整发送附件 {0}：{1}</translation>
+    </message>
+    <message>
       <source>ODK Central refused the login of {0} (HTTP {1}).</source>
       <translation>ODK Central 拒绝了 {0} 的登录（HTTP {1}）。</translation>
     </message>
     <message>
       <source>ODK Central sent a next-page link to another server or scheme: {0} (the account is for {1}); nothing was sent there.</source>
       <translation>ODK Central 返回的下一页链接指向其他服务器或协议：{0}（该账号用于 {1}）；未向其发送任何内容。</translation>
+    </message>
+    <message>
+      <source>ODK Central sent a page nested too deeply to read: {0}</source>
+      <translation>ODK Central 发来的页面嵌套过深，无法读取：{0}</translation>
     </message>
     <message>
       <source>ODK Central sent a page that is not JSON: {0}</source>
@@ -2776,6 +2788,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>QGIS 认证配置 {0} 没有用户名：请将您的 ODK Central 邮箱填为用户名。</translation>
     </message>
     <message>
+      <source>Refused by the database and quarantined with its message: {0}.</source>
+      <translation>被数据库拒收并连同其提示信息隔离：{0} 条。</translation>
+    </message>
+    <message>
       <source>Resumed an interrupted pull.</source>
       <translation>已从中断处继续拉取。</translation>
     </message>
@@ -2796,6 +2812,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>地址 {0} 中包含账号：请改在 QGIS 认证配置中填写账号。</translation>
     </message>
     <message>
+      <source>The database stopped the pull: {0}</source>
+      <translation>数据库中断了拉取：{0}</translation>
+    </message>
+    <message>
       <source>The inbox table {0} needs an id column (instance_id, id or uuid) and a time column (updated_at, received_at or created_at).</source>
       <translation>收件表 {0} 需要一个标识列（instance_id、id 或 uuid）和一个时间列（updated_at、received_at 或 created_at）。</translation>
     </message>
@@ -2808,8 +2828,28 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>未知数据源类型 {0}。</translation>
     </message>
     <message>
+      <source>a link</source>
+      <translation>链接文件</translation>
+    </message>
+    <message>
+      <source>a link in the zip</source>
+      <translation>压缩包中的链接</translation>
+    </message>
+    <message>
+      <source>a path outside the export folder</source>
+      <translation>导出文件夹以外的路径</translation>
+    </message>
+    <message>
       <source>none found</source>
       <translation>未找到</translation>
+    </message>
+    <message>
+      <source>the photo folder is a link</source>
+      <translation>照片文件夹是链接</translation>
+    </message>
+    <message>
+      <source>{0} bytes or more (at most {1})</source>
+      <translation>{0} 字节或更大（上限 {1}）</translation>
     </message>
     <message>
       <source>{0} is missing</source>
@@ -2986,6 +3026,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>退回补充</translation>
     </message>
     <message>
+      <source>NaN or Infinity instead of a number</source>
+      <translation>数值为 NaN 或无穷大</translation>
+    </message>
+    <message>
       <source>ODK Central {0}, project {1}, form {2}</source>
       <translation>ODK Central {0}，项目 {1}，表单 {2}</translation>
     </message>
@@ -3018,6 +3062,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>普查导入</translation>
     </message>
     <message>
+      <source>characters that are not text (replaced)</source>
+      <translation>含无法存储的字符（已替换）</translation>
+    </message>
+    <message>
       <source>code not matching its administrative unit</source>
       <translation>代码与所在行政区划不符</translation>
     </message>
@@ -3032,6 +3080,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>created</source>
       <translation>新建</translation>
+    </message>
+    <message>
+      <source>data nested too deeply</source>
+      <translation>数据嵌套层级过深</translation>
     </message>
     <message>
       <source>device export</source>
@@ -3100,6 +3152,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>inbox table {0}</source>
       <translation>收件表 {0}</translation>
+    </message>
+    <message>
+      <source>instance id too long</source>
+      <translation>实例编号过长</translation>
     </message>
     <message>
       <source>invalid geometry</source>
@@ -3198,6 +3254,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>照片缺失</translation>
     </message>
     <message>
+      <source>photo refused (link or outside the export folder)</source>
+      <translation>照片被拒收（链接文件或不在导出文件夹内）</translation>
+    </message>
+    <message>
+      <source>photo too large</source>
+      <translation>照片过大</translation>
+    </message>
+    <message>
       <source>point</source>
       <translation>点</translation>
     </message>
@@ -3208,6 +3272,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>quarantined</source>
       <translation>已隔离</translation>
+    </message>
+    <message>
+      <source>record too large</source>
+      <translation>记录过大</translation>
+    </message>
+    <message>
+      <source>refused by the database</source>
+      <translation>数据库拒收</translation>
     </message>
     <message>
       <source>rejected</source>
@@ -3236,6 +3308,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>taken {0} m from the reported position</source>
       <translation>拍摄位置距上报位置 {0} 米</translation>
+    </message>
+    <message>
+      <source>text too long (shortened)</source>
+      <translation>文字过长（已截短）</translation>
     </message>
     <message>
       <source>the photo's GPS position cannot be read</source>
@@ -3522,6 +3598,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>类别 {0} 不在类别表中。</translation>
     </message>
     <message>
+      <source>Component {0} was changed by {1} since you loaded it (version {2}, you saw version {3}): nothing was decided; reload and decide again.</source>
+      <translation>部件 {0} 在您载入后已被 {1} 修改（当前版本 {2}，您看到的是版本 {3}）：未作任何决定，请重新载入后再决定。</translation>
+    </message>
+    <message>
       <source>Duplicate of a stored component.</source>
       <translation>与已入库部件重复。</translation>
     </message>
@@ -3556,6 +3636,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Unknown decision {0}.</source>
       <translation>未知审核结论 {0}。</translation>
+    </message>
+    <message>
+      <source>You may not change submission {0}: {1}</source>
+      <translation>您无权修改上报 {0}：{1}</translation>
     </message>
     <message>
       <source>auto-match: {0} {1:.1f} m away, status as reported</source>
@@ -3633,6 +3717,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>距离（米）</translation>
     </message>
     <message>
+      <source>Edited after the decision</source>
+      <translation>决定后被修改</translation>
+    </message>
+    <message>
+      <source>Edited on the server after the decision ({0}): the decision stays; look at the new version, then mark the edit as seen.</source>
+      <translation>审核决定后在服务器上被修改（{0}）：决定保持不变；请查看新版本，然后将修改标记为已阅。</translation>
+    </message>
+    <message>
       <source>Every decision you make names this user.</source>
       <translation>您作出的每项审核决定都记在此用户名下。</translation>
     </message>
@@ -3655,6 +3747,18 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Likely a repeat of submission {0} ({1:.0f} m away, {2:.0f} min later).</source>
       <translation>可能与上报 {0} 重复（相距 {1:.0f} 米，晚 {2:.0f} 分钟）。</translation>
+    </message>
+    <message>
+      <source>Mark edit as seen</source>
+      <translation>标记修改为已阅</translation>
+    </message>
+    <message>
+      <source>Mark the selected submissions' edits after the decision as seen</source>
+      <translation>将所选上报在决定后的修改标记为已阅</translation>
+    </message>
+    <message>
+      <source>Marked as seen: {0}.</source>
+      <translation>已标记为已阅：{0} 条。</translation>
     </message>
     <message>
       <source>No readable photo</source>
@@ -3697,6 +3801,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>责任网格</translation>
     </message>
     <message>
+      <source>Select submissions edited after the decision.</source>
+      <translation>请选择决定后被修改的上报。</translation>
+    </message>
+    <message>
       <source>Select submissions first.</source>
       <translation>请先选择上报。</translation>
     </message>
@@ -3731,6 +3839,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Unreadable photo</source>
       <translation>照片无法读取</translation>
+    </message>
+    <message>
+      <source>edited after the decision</source>
+      <translation>决定后被修改</translation>
     </message>
     <message>
       <source>grid code or prefix</source>
@@ -5176,6 +5288,10 @@ Rules: {3}.</source>
     <message>
       <source>Division code</source>
       <translation>区划代码</translation>
+    </message>
+    <message>
+      <source>Edited after the decision at</source>
+      <translation>决定后修改时间</translation>
     </message>
     <message>
       <source>Fix time</source>

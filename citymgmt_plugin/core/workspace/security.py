@@ -49,6 +49,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "submissions": {"reviewer": ("SELECT", "UPDATE"), "intake": WRITE},
     "submission_versions": {"intake": ADD},
     "submission_attachments": {"intake": WRITE},
+    "submission_attachment_versions": {"intake": ADD},  # photos an edit replaced (kept)
     "submission_links": {"intake": ("SELECT", "INSERT", "DELETE")},  # judged anew at ingest
     # a decision stays as it was made; who drains the outbox only marks it written back
     "review_decisions": {
@@ -75,6 +76,7 @@ CHILD_SCOPED = {
     "component_photos": ("components", "component_id"),
     "submission_versions": ("submissions", "submission_id"),
     "submission_attachments": ("submissions", "submission_id"),
+    "submission_attachment_versions": ("submissions", "submission_id"),
     "review_decisions": ("submissions", "submission_id"),
     "submission_links": ("submissions", "submission_id"),
     "submission_outbox": ("review_decisions", "decision_id"),
