@@ -111,6 +111,26 @@
       <translation>普查比对报告</translation>
     </message>
     <message>
+      <source>Census: discard the placement</source>
+      <translation>部件普查：放弃放置</translation>
+    </message>
+    <message>
+      <source>Census: move a component</source>
+      <translation>部件普查：移动部件</translation>
+    </message>
+    <message>
+      <source>Census: pick a component to edit</source>
+      <translation>部件普查：选取部件编辑</translation>
+    </message>
+    <message>
+      <source>Census: place a component</source>
+      <translation>部件普查：放置部件</translation>
+    </message>
+    <message>
+      <source>Census: save</source>
+      <translation>部件普查：保存</translation>
+    </message>
+    <message>
       <source>Change date {0} is before the initial date {1}.</source>
       <translation>变更日期 {0} 早于初始日期 {1}。</translation>
     </message>
@@ -133,6 +153,14 @@
     <message>
       <source>Class {0} is not in this workspace's class table of {1} identifiers.</source>
       <translation>类别 {0} 不在本工作空间 {1} 标识码的部件类别表中。</translation>
+    </message>
+    <message>
+      <source>Click a component to edit it</source>
+      <translation>点击部件进行编辑</translation>
+    </message>
+    <message>
+      <source>Click a component, then its new place</source>
+      <translation>先点击部件，再点击它的新位置</translation>
     </message>
     <message>
       <source>Close</source>
@@ -171,8 +199,16 @@
       <translation>坐标系</translation>
     </message>
     <message>
+      <source>Discard</source>
+      <translation>放弃</translation>
+    </message>
+    <message>
       <source>Distance (m)</source>
       <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Double-click a photo to see it large.</source>
+      <translation>双击照片可放大查看。</translation>
     </message>
     <message>
       <source>Editing {0} ({1}, version {2}, {3})</source>
@@ -189,6 +225,10 @@
     <message>
       <source>Fill in the mandatory fields: {0}.</source>
       <translation>请填写必填项：{0}。</translation>
+    </message>
+    <message>
+      <source>Forget the placement that is not saved yet</source>
+      <translation>放弃尚未保存的放置</translation>
     </message>
     <message>
       <source>Grid {0} was given but the position is in grid {1}.</source>
@@ -315,6 +355,18 @@
       <translation>放置</translation>
     </message>
     <message>
+      <source>Place a new component on the map</source>
+      <translation>在地图上放置新部件</translation>
+    </message>
+    <message>
+      <source>Placed in grid {0}, not saved yet: check the form, then save (Enter) or discard (Esc).</source>
+      <translation>已放置在网格 {0} 内，尚未保存：请核对表单，然后保存（Enter）或放弃（Esc）。</translation>
+    </message>
+    <message>
+      <source>Placement discarded: nothing was saved.</source>
+      <translation>已放弃放置，未保存任何内容。</translation>
+    </message>
+    <message>
       <source>Read columns</source>
       <translation>读取列</translation>
     </message>
@@ -361,6 +413,14 @@
     <message>
       <source>Save changes</source>
       <translation>保存修改</translation>
+    </message>
+    <message>
+      <source>Save new component</source>
+      <translation>保存新部件</translation>
+    </message>
+    <message>
+      <source>Save the new component or the changes</source>
+      <translation>保存新部件或所做修改</translation>
     </message>
     <message>
       <source>Saved {0} in grid {1}.</source>
@@ -497,6 +557,10 @@
     <message>
       <source>duplicate of</source>
       <translation>重复于</translation>
+    </message>
+    <message>
+      <source>given when saved</source>
+      <translation>保存时分配</translation>
     </message>
     <message>
       <source>identifier</source>
@@ -2696,6 +2760,49 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     </message>
   </context>
   <context>
+    <name>PhotoViewer</name>
+    <message>
+      <source>Actual size</source>
+      <translation>原始大小</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Fit</source>
+      <translation>适应窗口</translation>
+    </message>
+    <message>
+      <source>Next</source>
+      <translation>下一张</translation>
+    </message>
+    <message>
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <source>Previous</source>
+      <translation>上一张</translation>
+    </message>
+    <message>
+      <source>Zoom in</source>
+      <translation>放大</translation>
+    </message>
+    <message>
+      <source>Zoom out</source>
+      <translation>缩小</translation>
+    </message>
+    <message>
+      <source>this photo cannot be read</source>
+      <translation>无法读取此照片</translation>
+    </message>
+    <message>
+      <source>{0} of {1}</source>
+      <translation>第 {0} 张，共 {1} 张</translation>
+    </message>
+  </context>
+  <context>
     <name>Plugin</name>
     <message>
       <source>City management</source>
@@ -2784,6 +2891,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>全部采集员</translation>
     </message>
     <message>
+      <source>All photos of the submission, large</source>
+      <translation>放大查看该上报的全部照片</translation>
+    </message>
+    <message>
       <source>All resp. grids</source>
       <translation>全部责任网格</translation>
     </message>
@@ -2812,6 +2923,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>类别</translation>
     </message>
     <message>
+      <source>Click a submission on the map to select it in the list</source>
+      <translation>点击地图上的上报，在列表中选中它</translation>
+    </message>
+    <message>
+      <source>Click a submission on the map.</source>
+      <translation>请在地图上点击一条上报。</translation>
+    </message>
+    <message>
       <source>Collector</source>
       <translation>采集员</translation>
     </message>
@@ -2820,12 +2939,16 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>部件</translation>
     </message>
     <message>
-      <source>Decide every selected submission; shortcut {0}</source>
-      <translation>处理所有选中的上报；快捷键 {0}</translation>
+      <source>Decide every selected submission</source>
+      <translation>对选中的全部上报作出此决定</translation>
     </message>
     <message>
       <source>Distance (m)</source>
       <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Double-click a photo to see it large.</source>
+      <translation>双击照片可放大查看。</translation>
     </message>
     <message>
       <source>Every decision you make names this user.</source>
@@ -2852,12 +2975,28 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>可能与上报 {0} 重复（相距 {1:.0f} 米，晚 {2:.0f} 分钟）。</translation>
     </message>
     <message>
+      <source>Next</source>
+      <translation>下一条</translation>
+    </message>
+    <message>
+      <source>No more submissions to decide in this list.</source>
+      <translation>列表中已没有待审核的上报。</translation>
+    </message>
+    <message>
       <source>No readable photo</source>
       <translation>没有可读照片</translation>
     </message>
     <message>
       <source>No sources configured: add one with Sources….</source>
       <translation>尚未配置数据源：请通过“数据源…”添加。</translation>
+    </message>
+    <message>
+      <source>No submission of the list here: zoom in or change the filters.</source>
+      <translation>此处没有列表中的上报：请放大地图或调整筛选条件。</translation>
+    </message>
+    <message>
+      <source>No submission selected: choose one in the list or on the map.</source>
+      <translation>未选中上报：请在列表或地图上选择。</translation>
     </message>
     <message>
       <source>No workspace open.</source>
@@ -2870,6 +3009,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>Observed</source>
       <translation>上报时间</translation>
+    </message>
+    <message>
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <source>Photos…</source>
+      <translation>照片…</translation>
     </message>
     <message>
       <source>Pull field submissions</source>
@@ -2892,8 +3039,28 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>责任网格</translation>
     </message>
     <message>
+      <source>Review: next submission to decide</source>
+      <translation>上报审核：下一条待审核上报</translation>
+    </message>
+    <message>
+      <source>Review: select a submission on the map</source>
+      <translation>上报审核：在地图上选择上报</translation>
+    </message>
+    <message>
+      <source>Review: {0}</source>
+      <translation>上报审核：{0}</translation>
+    </message>
+    <message>
+      <source>Select on map</source>
+      <translation>在地图上选择</translation>
+    </message>
+    <message>
       <source>Select submissions first.</source>
       <translation>请先选择上报。</translation>
+    </message>
+    <message>
+      <source>Select the next submission still to decide</source>
+      <translation>选中下一条尚待审核的上报</translation>
     </message>
     <message>
       <source>Showing {0} of {1}. </source>
@@ -2926,6 +3093,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>Unreadable photo</source>
       <translation>照片无法读取</translation>
+    </message>
+    <message>
+      <source>Wheel: zoom; drag: move; double-click: all photos</source>
+      <translation>滚轮缩放，拖动平移，双击查看全部照片</translation>
     </message>
     <message>
       <source>grid code or prefix</source>
