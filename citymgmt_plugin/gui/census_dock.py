@@ -135,7 +135,7 @@ class CensusDock(QDockWidget):
         split.addWidget(scrolling(form_w, split))  # only the long form scrolls
         split.setSizes([300, 600])
         split.setChildrenCollapsible(False)
-        self.tree.setMinimumHeight(100)
+        self.tree.setMinimumHeight(72)
         # map tools, actions and the status stay in view below the form at any dock height
         outer.addLayout(self._build_tools(body))
         outer.addLayout(self._build_actions(body))

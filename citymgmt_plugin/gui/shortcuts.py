@@ -18,6 +18,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon, QKeySequence
 from qgis.PyQt.QtWidgets import QAbstractButton, QAction, QWidget
 
+from ..core.labels import parens
 from ..core.paths import icon_path
 
 DEFAULT_SHORTCUT = "citymgmt/defaultShortcut"  # QAction property: the key it starts with
@@ -61,7 +62,7 @@ def button_tip(button: QAbstractButton, action: QAction, tip: str) -> None:
     def update() -> None:
         with contextlib.suppress(RuntimeError):  # the button went first
             keys = shortcut_text(action)
-            button.setToolTip(f"{tip} ({keys})" if keys else tip)
+            button.setToolTip(tip + parens(keys) if keys else tip)
 
     action.changed.connect(update)
     update()

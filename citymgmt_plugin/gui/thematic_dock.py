@@ -85,14 +85,14 @@ class ThematicDock(QDockWidget):
         lay.addWidget(QLabel(tr("ThematicDock", "Templates")))
         self.template_list = QListWidget(pane)
         self.template_list.setObjectName("thematicTemplateList")
-        self.template_list.setMinimumHeight(60)
+        self.template_list.setMinimumHeight(48)
         lay.addWidget(self.template_list, 2)
         self.details = QLabel(pane)
         self.details.setWordWrap(True)
         self.details.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.details.setObjectName("thematicTemplateDetails")
         details = scrolling(self.details, pane)
-        details.setMinimumHeight(50)
+        details.setMinimumHeight(40)
         lay.addWidget(details, 1)
         return pane
 
@@ -103,7 +103,7 @@ class ThematicDock(QDockWidget):
         lay.addWidget(QLabel(tr("ThematicDock", "Layers in the workspace")))
         self.layer_list = QListWidget(pane)
         self.layer_list.setObjectName("thematicLayerList")
-        self.layer_list.setMinimumHeight(60)
+        self.layer_list.setMinimumHeight(48)
         lay.addWidget(self.layer_list, 1)
         return pane
 
@@ -158,7 +158,7 @@ class ThematicDock(QDockWidget):
             return
         for info in thematic_layers(ws):
             item = QListWidgetItem(layer_text(info))
-            item.setToolTip(info.describe())  # the table, for the database tools
+            item.setToolTip(info.table_text())  # the table, for the database tools
             item.setData(ROLE_ID, info)
             self.layer_list.addItem(item)
 

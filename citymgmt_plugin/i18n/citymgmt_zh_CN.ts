@@ -3564,6 +3564,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
   <context>
     <name>Thematic</name>
     <message>
+      <source>Database table “{0}”</source>
+      <translation>数据库表“{0}”</translation>
+    </message>
+    <message>
+      <source>Database table “{0}”, rows with {1}</source>
+      <translation>数据库表“{0}”中 {1} 的行</translation>
+    </message>
+    <message>
       <source>Rules</source>
       <translation>规则</translation>
     </message>

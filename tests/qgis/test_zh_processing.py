@@ -9,7 +9,7 @@ from pathlib import Path
 import processing
 from qgis.core import QgsApplication, QgsProcessingFeedback, QgsVectorLayer
 from zh_translator import zh_cn
-from zh_walker import untranslated
+from ui_text import untranslated
 
 from citymgmt_plugin.core.qgis.layers import workspace_layer
 from citymgmt_plugin.demo.lattice import seed_lattice
