@@ -2,13 +2,13 @@
 
 The one judge of the Chinese UI: used inside the real QGIS desktop by the scenario runner
 (Debian's Python, no venv) and by pytest (``widget_texts.problems`` for docks and dialogs,
-:func:`untranslated` for Processing texts). A text offends when, after the parts that are data by nature are cut out (URLs,
-e-mail addresses, file names and paths, UUIDs, EPSG codes, hexadecimal ids, HTML markup,
-quoted literals such as a field name in quotes, time-zone ids), it still holds an ASCII
-word of three or more letters that is not on the small allow-list below: a raw snake_case
-id (``accept_new``), an English word (``point``, ``auto``, ``component``), a raw column
-name (``dept_code``); or when a half-width comma, colon or semicolon stands beside a Chinese
-character (:func:`half_width_marks`).
+:func:`untranslated` for Processing texts). A text offends when, after the parts that are
+data by nature are cut out (URLs, e-mail addresses, file names and paths, UUIDs, EPSG codes,
+hexadecimal ids, HTML markup, quoted literals such as a field name in quotes, time-zone
+ids), it still holds an ASCII word of three or more letters that is not on the small
+allow-list below: a raw snake_case id (``accept_new``), an English word (``point``,
+``auto``, ``component``), a raw column name (``dept_code``); or when a half-width comma,
+colon or semicolon stands beside a Chinese character (:func:`half_width_marks`).
 
 The allow-list holds proper names and acronyms that stay in Latin letters in Chinese
 city-management software; add to it only with a reason.

@@ -14,8 +14,8 @@ from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
 from sqlalchemy import insert, select
-from zh_translator import zh_cn
 from widget_texts import problems
+from zh_translator import zh_cn
 
 from citymgmt_plugin.gui.context import PluginContext
 from tests.fixtures.small_workspace import X0, Y0, seed_small_workspace
