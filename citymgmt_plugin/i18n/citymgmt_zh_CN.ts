@@ -860,12 +860,28 @@
       <translation>检查部件清单：标识码结构与唯一性、标识码区县前缀与网格是否一致、记录的网格代码与部件实际所在网格是否一致、精度限差内的同类重复、必填属性、值域以及几何类型与类别是否相符。输入：工作空间部件图层或具有相同字段的任意图层，以及单元网格图层。输出：每个问题一个错误要素，以及各项计数。</translation>
     </message>
     <message>
-      <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).&lt;br&gt;Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.&lt;br&gt;A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.&lt;br&gt;The grid layer must be in a projected CRS in metres; the other layers are transformed to it. Times without a time zone are read as China Standard Time (Asia/Shanghai).&lt;br&gt;&lt;b&gt;Run in PostGIS&lt;/b&gt;: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
-      <translation>检查合同规定：每个网格内的每条主要道路和窗口地区都须得到巡查（每周一次，时间窗口取一周）。&lt;br&gt;采集员的 GPS 轨迹点按采集员和时间排序；缺少时间或位置的轨迹点予以跳过；若从上一个保留的轨迹点到达某轨迹点须超过最大速度，则该点为 GPS 跳点，予以剔除；两个保留轨迹点的时间间隔超过最大间隔时，轨迹在此断开。&lt;br&gt;道路上的点位于任一采集员轨迹线段的容差范围内即视为已覆盖。长度为精确计算（不抽样）。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：每个网格一个要素，包含道路长度、已覆盖长度、覆盖率以及是否达到要求覆盖率（要求值减去其容差；没有道路的网格视为达标）；未覆盖的路段；以及可选的按责任网格汇总（依据单元网格代码与责任网格代码对照表）。&lt;br&gt;网格图层必须使用以米为单位的投影坐标系；其他图层会转换到该坐标系。不带时区的时间按中国标准时间（Asia/Shanghai）解读。&lt;br&gt;&lt;b&gt;在 PostGIS 中运行&lt;/b&gt;：当网格、道路和轨迹是同一 PostGIS 数据库中的表时，可用一个 SQL 脚本在数据库中完成全部计算。</translation>
+      <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).
+Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.
+A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).
+Outputs: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.
+The grid layer must be in a projected CRS in metres; the other layers are transformed to it. Times without a time zone are read as China Standard Time (Asia/Shanghai).
+Run in PostGIS: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
+      <translation>检查合同规定：每个网格内的每条主要道路和窗口地区都须得到巡查（每周一次，时间窗口取一周）。
+采集员的 GPS 轨迹点按采集员和时间排序；缺少时间或位置的轨迹点予以跳过；若从上一个保留的轨迹点到达某轨迹点须超过最大速度，则该点为 GPS 跳点，予以剔除；两个保留轨迹点的时间间隔超过最大间隔时，轨迹在此断开。
+道路上的点位于任一采集员轨迹线段的容差范围内即视为已覆盖。长度为精确计算（不抽样）。
+输出：每个网格一个要素，包含道路长度、已覆盖长度、覆盖率以及是否达到要求覆盖率（要求值减去其容差；没有道路的网格视为达标）；未覆盖的路段；以及可选的按责任网格汇总（依据单元网格代码与责任网格代码对照表）。
+网格图层必须使用以米为单位的投影坐标系；其他图层会转换到该坐标系。不带时区的时间按中国标准时间（Asia/Shanghai）解读。
+在 PostGIS 中运行：当网格、道路和轨迹是同一 PostGIS 数据库中的表时，可用一个 SQL 脚本在数据库中完成全部计算。</translation>
     </message>
     <message>
-      <source>Checks the rule that collectors patrol along their prescribed route (no change of route without approval).&lt;br&gt;GPS fixes are cleaned as in the coverage check (null time or position skipped, GPS jumps faster than the maximum speed dropped, tracks broken at gaps longer than the maximum gap). A fix is off-route when it is farther than the tolerance from the collector's route; a segment between two off-route fixes counts wholly off-route, a segment with one end off counts in proportion.&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: a table per collector and day (China Standard Time) with patrol time and distance, time and distance off-route and their shares; and the off-route stretches as lines with their length and duration. Collectors without a route are reported with empty off-route values.&lt;br&gt;Distances are measured in the tracks' projected CRS (or the routes' when the tracks are in longitude/latitude); at least one of them must be in a projected CRS in metres.</source>
-      <translation>检查采集员是否按规定路线巡查（未经批准不得变更路线）。&lt;br&gt;GPS 轨迹点的清洗方式与覆盖率检查相同（跳过时间或位置为空的轨迹点，剔除速度超过最大速度的 GPS 跳点，在时间间隔超过最大间隔处断开轨迹）。与该采集员路线的距离大于容差的轨迹点视为偏离路线；两端均偏离路线的线段全部计为偏离，仅一端偏离的线段按比例计入。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：按采集员和日期（中国标准时间）统计的表，包含巡查时长和距离、偏离路线的时长和距离及其占比；以及偏离路段（线要素），包含其长度和持续时间。没有路线的采集员也会列出，其偏离值为空。&lt;br&gt;距离在轨迹的投影坐标系中量算（轨迹为经纬度时，在路线的坐标系中量算）；二者中至少有一个必须使用以米为单位的投影坐标系。</translation>
+      <source>Checks the rule that collectors patrol along their prescribed route (no change of route without approval).
+GPS fixes are cleaned as in the coverage check (null time or position skipped, GPS jumps faster than the maximum speed dropped, tracks broken at gaps longer than the maximum gap). A fix is off-route when it is farther than the tolerance from the collector's route; a segment between two off-route fixes counts wholly off-route, a segment with one end off counts in proportion.
+Outputs: a table per collector and day (China Standard Time) with patrol time and distance, time and distance off-route and their shares; and the off-route stretches as lines with their length and duration. Collectors without a route are reported with empty off-route values.
+Distances are measured in the tracks' projected CRS (or the routes' when the tracks are in longitude/latitude); at least one of them must be in a projected CRS in metres.</source>
+      <translation>检查采集员是否按规定路线巡查（未经批准不得变更路线）。
+GPS 轨迹点的清洗方式与覆盖率检查相同（跳过时间或位置为空的轨迹点，剔除速度超过最大速度的 GPS 跳点，在时间间隔超过最大间隔处断开轨迹）。与该采集员路线的距离大于容差的轨迹点视为偏离路线；两端均偏离路线的线段全部计为偏离，仅一端偏离的线段按比例计入。
+输出：按采集员和日期（中国标准时间）统计的表，包含巡查时长和距离、偏离路线的时长和距离及其占比；以及偏离路段（线要素），包含其长度和持续时间。没有路线的采集员也会列出，其偏离值为空。
+距离在轨迹的投影坐标系中量算（轨迹为经纬度时，在路线的坐标系中量算）；二者中至少有一个必须使用以米为单位的投影坐标系。</translation>
     </message>
     <message>
       <source>Checks unit grids against GB/T 30428.1: closed polygons that cover the area without gaps or overlaps, about 10,000 m² each, with well-formed codes that agree with the administrative units.
@@ -945,11 +961,11 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Creates an empty thematic layer from a template (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template), with the template's fields, lists of values, defaults and rules.
-When a workspace is given (a .gpkg path, a postgresql:// URL or service=NAME), the layer is a new table of that workspace, with its rules in the database, and is listed among the workspace's thematic layers. Otherwise it is written to the output “Thematic layer”, in the coordinate system chosen for it.
+When a workspace is chosen (the connected one, one used before, or a GeoPackage file; in scripts a .gpkg path, a postgresql:// URL or service=NAME), the layer is a new table of that workspace, with its rules in the database, and is listed among the workspace's thematic layers. Otherwise it is written to the output “Thematic layer”, in the coordinate system chosen for it.
 The main roads, window areas and patrol routes templates make no new table in a workspace: their layer is the workspace's own main roads or patrol routes, which the patrol coverage and route deviation checks read.
 A template file, when given, is used instead of the template chosen in the list. In scripts and on the command line the template may also be given by its id, such as 'construction_zones'.</source>
       <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。
-给出工作空间（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为该工作空间中新建的表，规则写入数据库，并登记为工作空间的专题图层；否则写入输出“专题图层”，采用为其选择的坐标系。
+选择了工作空间时（当前连接的工作空间、以前用过的工作空间，或一个 GeoPackage 文件；脚本中为 .gpkg 路径、postgresql:// URL 或 service=NAME），图层为该工作空间中新建的表，规则写入数据库，并登记为工作空间的专题图层；否则写入输出“专题图层”，采用为其选择的坐标系。
 主要道路、窗口地区和巡查路线模板不在工作空间中新建表：其图层就是工作空间自身的主要道路表或巡查路线表，巡查覆盖率检查和路线偏离检查读取这些表。
 给出模板文件时，使用该文件而不是列表中选择的模板。在脚本和命令行中，模板也可以用其标识给出，例如 'construction_zones'。</translation>
     </message>
@@ -1402,6 +1418,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>单元网格或责任网格</translation>
     </message>
     <message>
+      <source>Unknown identifier scheme {0}; known: {1}.</source>
+      <translation>未知的标识码方案 {0}；可用的方案：{1}。</translation>
+    </message>
+    <message>
       <source>Valid reports</source>
       <translation>有效上报数</translation>
     </message>
@@ -1426,8 +1446,8 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>工作时段开始（时）</translation>
     </message>
     <message>
-      <source>Workspace (.gpkg, postgresql:// URL or service=NAME)</source>
-      <translation>工作空间（.gpkg、postgresql:// URL 或 service=NAME）</translation>
+      <source>Workspace (none: the layer goes to the output below)</source>
+      <translation>工作空间（不选时写入下方的输出图层）</translation>
     </message>
     <message>
       <source>Workspace table</source>
@@ -1950,6 +1970,21 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>QGIS Processing is not importable: add QGIS's python/plugins folder (e.g. /usr/share/qgis/python/plugins) to PYTHONPATH.</source>
       <translation>无法导入 QGIS 处理框架：请将 QGIS 的 python/plugins 文件夹（如 /usr/share/qgis/python/plugins）加入 PYTHONPATH。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Help</name>
+    <message>
+      <source>How to work with the census, review and checks</source>
+      <translation>如何进行部件普查、上报审核和各项检查</translation>
+    </message>
+    <message>
+      <source>The user guide could not be opened.</source>
+      <translation>无法打开使用指南。</translation>
+    </message>
+    <message>
+      <source>User guide</source>
+      <translation>使用指南</translation>
     </message>
   </context>
   <context>
@@ -2807,6 +2842,25 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>City management</source>
       <translation>数字城管</translation>
+    </message>
+  </context>
+  <context>
+    <name>Processing</name>
+    <message>
+      <source>Choose a GeoPackage workspace file</source>
+      <translation>选择 GeoPackage 工作空间文件</translation>
+    </message>
+    <message>
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage 文件 (*.gpkg)</translation>
+    </message>
+    <message>
+      <source>GeoPackage workspace</source>
+      <translation>GeoPackage 工作空间</translation>
+    </message>
+    <message>
+      <source>none: write to the output below</source>
+      <translation>不选：写入下方的输出图层</translation>
     </message>
   </context>
   <context>
