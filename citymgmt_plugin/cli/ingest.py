@@ -18,11 +18,13 @@ import argparse
 import sys
 
 from ..core.i18n import tr
+from ..core.labels import auto_match_text, join, quarantine_reason_label
+from .common import add_workspace_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help=tr("Cli", "pull field-device submissions into a workspace"))
-    p.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(p)
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--odk", metavar="URL", help=tr("Cli", "ODK Central server URL"))
     where.add_argument(
@@ -117,7 +119,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if report.reasons:
             print(
                 tr("Cli", "Quarantined by reason: {0}").format(
-                    ", ".join(f"{k} {v}" for k, v in sorted(report.reasons.items()))
+                    join(
+                        f"{quarantine_reason_label(k)} {v}"
+                        for k, v in sorted(report.reasons.items())
+                    )
                 )
             )
         if args.auto_match:
@@ -125,11 +130,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
             # decisions on this source are written back with this run's account
             writers = {source.key: source if hasattr(source, "write_review") else None}
-            print(
-                tr("Cli", "Auto-match: {0}").format(
-                    dict(auto_match(ws, writer_for=lambda key: writers.get(key)))
-                )
-            )
+            matched = auto_match(ws, writer_for=lambda key: writers.get(key))
+            print(tr("Cli", "Auto-match: {0}").format(auto_match_text(matched)))
         return 0
     finally:
         ws.close()

@@ -2,6 +2,95 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
   <context>
+    <name>Argparse</name>
+    <message>
+      <source>%(prog)s: error: %(message)s
+</source>
+      <translation>%(prog)s：错误：%(message)s
+</translation>
+    </message>
+    <message>
+      <source>ambiguous option: %(option)s could match %(matches)s</source>
+      <translation>选项不明确：%(option)s 可匹配 %(matches)s</translation>
+    </message>
+    <message>
+      <source>argument %(argument_name)s: %(message)s</source>
+      <translation>参数 %(argument_name)s：%(message)s</translation>
+    </message>
+    <message>
+      <source>expected %s arguments</source>
+      <translation>需要 %s 个参数值</translation>
+    </message>
+    <message>
+      <source>expected at least one argument</source>
+      <translation>至少需要一个参数值</translation>
+    </message>
+    <message>
+      <source>expected at most one argument</source>
+      <translation>最多需要一个参数值</translation>
+    </message>
+    <message>
+      <source>expected one argument</source>
+      <translation>需要一个参数值</translation>
+    </message>
+    <message>
+      <source>ignored explicit argument %r</source>
+      <translation>已忽略显式给出的参数值 %r</translation>
+    </message>
+    <message>
+      <source>invalid %(type)s value: %(value)r</source>
+      <translation>无效的 %(type)s 值：%(value)r</translation>
+    </message>
+    <message>
+      <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+      <translation>无效的选项：%(value)r（可选：%(choices)s）</translation>
+    </message>
+    <message>
+      <source>not allowed with argument %s</source>
+      <translation>不能与参数 %s 同时使用</translation>
+    </message>
+    <message>
+      <source>one of the arguments %s is required</source>
+      <translation>必须给出参数 %s 之一</translation>
+    </message>
+    <message>
+      <source>optional arguments</source>
+      <translation>可选参数</translation>
+    </message>
+    <message>
+      <source>options</source>
+      <translation>选项</translation>
+    </message>
+    <message>
+      <source>positional arguments</source>
+      <translation>位置参数</translation>
+    </message>
+    <message>
+      <source>show program's version number and exit</source>
+      <translation>显示程序版本号并退出</translation>
+    </message>
+    <message>
+      <source>show this help message and exit</source>
+      <translation>显示本帮助信息并退出</translation>
+    </message>
+    <message>
+      <source>the following arguments are required: %s</source>
+      <translation>缺少以下必需参数：%s</translation>
+    </message>
+    <message>
+      <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+      <translation>未知的子命令 %(parser_name)r（可选：%(choices)s）</translation>
+    </message>
+    <message>
+      <source>unrecognized arguments: %s</source>
+      <translation>无法识别的参数：%s</translation>
+    </message>
+    <message>
+      <source>usage: </source>
+      <translation>用法：</translation>
+    </message>
+  </context>
+  <context>
     <name>Auth</name>
     <message>
       <source>QGIS authentication configuration {0} cannot be read: check that it exists and that the master password is set.</source>
@@ -1524,6 +1613,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>坐标系：EPSG:{0}</translation>
     </message>
     <message>
+      <source>Component identifiers</source>
+      <translation>部件标识码</translation>
+    </message>
+    <message>
       <source>Digital city management (数字城管) workspaces: schema, demo, intake.</source>
       <translation>数字城管工作空间：数据库结构、演示、数据接入。</translation>
     </message>
@@ -1544,6 +1637,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>ODK Central 服务器地址</translation>
     </message>
     <message>
+      <source>Office time zone</source>
+      <translation>办公室时区</translation>
+    </message>
+    <message>
       <source>PostGIS inbox table (schema.table)</source>
       <translation>PostGIS 收件表（模式.表）</translation>
     </message>
@@ -1554,6 +1651,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>Quarantined by reason: {0}</source>
       <translation>按原因隔离：{0}</translation>
+    </message>
+    <message>
+      <source>Rows per table:</source>
+      <translation>各表行数：</translation>
     </message>
     <message>
       <source>Workspace: {0}</source>
@@ -1568,8 +1669,8 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>生成演示城区并运行各项工具</translation>
     </message>
     <message>
-      <source>comma-separated step names to run (default: all)</source>
-      <translation>要运行的步骤名，逗号分隔（默认：全部）</translation>
+      <source>comma-separated steps to run (default: all): {0}</source>
+      <translation>要运行的步骤，以逗号分隔（默认全部运行）：{0}</translation>
     </message>
     <message>
       <source>component identifier scheme</source>
@@ -1628,6 +1729,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>将外业设备上报拉取到工作空间</translation>
     </message>
     <message>
+      <source>random seed of the generated district (same seed, same data)</source>
+      <translation>生成演示城区所用的随机种子（种子相同，数据相同）</translation>
+    </message>
+    <message>
       <source>send the ODK password over unencrypted http (not recommended)</source>
       <translation>通过未加密的 http 发送 ODK 密码（不建议）</translation>
     </message>
@@ -1640,8 +1745,24 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>每页上报数</translation>
     </message>
     <message>
+      <source>the workspace: a GeoPackage path, a postgresql:// URL (?schema=NAME, default citymgmt) or service=NAME; passwords come from the pg_service file, ~/.pgpass or PGPASSWORD</source>
+      <translation>工作空间：GeoPackage 路径、postgresql:// URL（？schema=NAME，默认 citymgmt）或 service=NAME；密码来自 pg_service 文件、~/.pgpass 或 PGPASSWORD</translation>
+    </message>
+    <message>
       <source>then decide obvious matches</source>
       <translation>随后自动处理明显匹配</translation>
+    </message>
+    <message>
+      <source>unknown steps: {0}; the steps are: {1}</source>
+      <translation>未知的步骤：{0}；可用的步骤：{1}</translation>
+    </message>
+    <message>
+      <source>upgrade or info (ACTION --help: more)</source>
+      <translation>upgrade 或 info（ACTION --help 查看详情）</translation>
+    </message>
+    <message>
+      <source>what to do (COMMAND --help: more)</source>
+      <translation>要执行的命令（COMMAND --help 查看详情）</translation>
     </message>
     <message>
       <source>workspace CRS when creating (default 4549)</source>
@@ -1718,6 +1839,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
   <context>
     <name>Demo</name>
     <message>
+      <source>      {0}  {1}: {2} features, {3:.1f} m, {4:.1f} m²</source>
+      <translation>      {0}  {1}：{2} 个要素，{3:.1f} 米，{4:.1f} 平方米</translation>
+    </message>
+    <message>
       <source>   ({0:.1f} s)</source>
       <translation>   ({0:.1f} 秒)</translation>
     </message>
@@ -1782,12 +1907,12 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>   {0}：错误样例被拒绝，规则 {1}</translation>
     </message>
     <message>
-      <source>   {0}: bound to the workspace table {1}</source>
-      <translation>   {0}：绑定到工作空间表 {1}</translation>
+      <source>   {0}: kept in the workspace's {1}</source>
+      <translation>   {0}：存放在工作空间的{1}中</translation>
     </message>
     <message>
-      <source>  {0} {1}: {2} features in {3} grids{4}</source>
-      <translation>  {0} {1}：{2} 个要素，分布于 {3} 个网格{4}</translation>
+      <source>  {0}: {1} features in {2} grids{3}</source>
+      <translation>  {0}：{1} 个要素，分布于 {2} 个网格{3}</translation>
     </message>
     <message>
       <source>#{0} repeats {1} ({2:.0f} m, {3:.0f} min later)</source>
@@ -1806,6 +1931,30 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>== {0}</translation>
     </message>
     <message>
+      <source>Census QA errors</source>
+      <translation>普查质检错误</translation>
+    </message>
+    <message>
+      <source>Census batch</source>
+      <translation>普查批次</translation>
+    </message>
+    <message>
+      <source>Census import, reconciliation and QA</source>
+      <translation>普查导入、比对与质检</translation>
+    </message>
+    <message>
+      <source>Census reconciliation (CSV)</source>
+      <translation>普查比对报告（CSV）</translation>
+    </message>
+    <message>
+      <source>Census reconciliation (text)</source>
+      <translation>普查比对报告（文本）</translation>
+    </message>
+    <message>
+      <source>Census reconciliation (web page)</source>
+      <translation>普查比对报告（网页）</translation>
+    </message>
+    <message>
       <source>Collectors: {0}, patrol routes: {1}, GPS fixes: {2}</source>
       <translation>信息采集员：{0} 名，巡查路线：{1} 条，GPS 定位点：{2} 个</translation>
     </message>
@@ -1814,12 +1963,32 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>部件：{0} 个，共 {1} 个小类</translation>
     </message>
     <message>
+      <source>Contract KPIs</source>
+      <translation>合同考核指标</translation>
+    </message>
+    <message>
       <source>Demo district: overview</source>
       <translation>示范城区：总览图</translation>
     </message>
     <message>
+      <source>Demo workspace</source>
+      <translation>演示工作空间</translation>
+    </message>
+    <message>
+      <source>Device export (CSV)</source>
+      <translation>设备导出（CSV）</translation>
+    </message>
+    <message>
+      <source>Device export (GeoJSON)</source>
+      <translation>设备导出（GeoJSON）</translation>
+    </message>
+    <message>
       <source>Device export: {0} submissions ({1} duplicates, {2} GCJ-02, {3} malformed), {4} photos</source>
       <translation>设备导出：{0} 条上报（重复 {1} 条，GCJ-02 坐标 {2} 条，格式错误 {3} 条），照片 {4} 张</translation>
+    </message>
+    <message>
+      <source>Device photos</source>
+      <translation>设备照片</translation>
     </message>
     <message>
       <source>Digest: {0}</source>
@@ -1830,8 +1999,32 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>城区 {0} {1}：{2} 平方公里，{3} 个街道，{4} 个社区</translation>
     </message>
     <message>
+      <source>District, grids, roads, collectors, tracks, components</source>
+      <translation>城区、网格、道路、采集员、轨迹和部件</translation>
+    </message>
+    <message>
       <source>Failed grids</source>
       <translation>未达标网格</translation>
+    </message>
+    <message>
+      <source>GPS fixes</source>
+      <translation>GPS 定位点</translation>
+    </message>
+    <message>
+      <source>Intake of the device export</source>
+      <translation>设备导出数据入库</translation>
+    </message>
+    <message>
+      <source>KPIs</source>
+      <translation>考核指标</translation>
+    </message>
+    <message>
+      <source>KPIs per collector</source>
+      <translation>各采集员考核指标</translation>
+    </message>
+    <message>
+      <source>KPIs per grid</source>
+      <translation>各网格考核指标</translation>
     </message>
     <message>
       <source>Main roads</source>
@@ -1842,12 +2035,52 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>主要道路：{0} 公里，窗口地区：{1} 公里（共 {2} 段）；路网：{3} 公里</translation>
     </message>
     <message>
+      <source>Map of the failing grids</source>
+      <translation>未达标网格地图</translation>
+    </message>
+    <message>
       <source>Outputs:</source>
       <translation>输出：</translation>
     </message>
     <message>
+      <source>Overview map</source>
+      <translation>总览图</translation>
+    </message>
+    <message>
+      <source>Patrol coverage per grid</source>
+      <translation>各网格巡查覆盖率</translation>
+    </message>
+    <message>
+      <source>Planted defects of the district (for the checks)</source>
+      <translation>城区中预设的缺陷（供核对）</translation>
+    </message>
+    <message>
+      <source>Reports per hour of day</source>
+      <translation>各时段上报数</translation>
+    </message>
+    <message>
+      <source>Route deviation</source>
+      <translation>路线偏离</translation>
+    </message>
+    <message>
+      <source>Thematic layers and statistics per grid</source>
+      <translation>专题图层及按网格统计</translation>
+    </message>
+    <message>
+      <source>Thematic statistics per grid</source>
+      <translation>按网格统计的专题图层</translation>
+    </message>
+    <message>
       <source>Timings (s): {0}</source>
       <translation>耗时（秒）：{0}</translation>
+    </message>
+    <message>
+      <source>Unit grid checks</source>
+      <translation>单元网格检查</translation>
+    </message>
+    <message>
+      <source>Unit grid errors</source>
+      <translation>单元网格错误</translation>
     </message>
     <message>
       <source>Unit grids</source>
@@ -1862,28 +2095,44 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>未巡查路段</translation>
     </message>
     <message>
+      <source>Weekly patrol coverage</source>
+      <translation>每周巡查覆盖率</translation>
+    </message>
+    <message>
       <source>Weekly patrol coverage: failed grids and unpatrolled road stretches</source>
       <translation>每周巡查覆盖：未达标网格与未巡查路段</translation>
+    </message>
+    <message>
+      <source>What the device export hides (for the checks)</source>
+      <translation>设备导出中的预设情况（供核对）</translation>
     </message>
     <message>
       <source>against the ground truth: shifted (declared WGS84) precision {0:.2f} recall {1:.2f}; duplicates precision {2:.2f} recall {3:.2f}</source>
       <translation>与真值对照：偏移坐标（声明为WGS84）精确率 {0:.2f} 召回率 {1:.2f}；重复上报精确率 {2:.2f} 召回率 {3:.2f}</translation>
     </message>
     <message>
-      <source>ambiguous</source>
-      <translation>候选不唯一</translation>
-    </message>
-    <message>
       <source>auto-match: {0}</source>
       <translation>自动匹配：{0}</translation>
+    </message>
+    <message>
+      <source>components</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>device export</source>
+      <translation>设备导出</translation>
+    </message>
+    <message>
+      <source>geography</source>
+      <translation>地理数据</translation>
     </message>
     <message>
       <source>invalid rows</source>
       <translation>无效行</translation>
     </message>
     <message>
-      <source>left for review</source>
-      <translation>留待人工审核</translation>
+      <source>layers</source>
+      <translation>图层</translation>
     </message>
     <message>
       <source>likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)</source>
@@ -1898,16 +2147,24 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>按原因隔离：{0}</translation>
     </message>
     <message>
-      <source>repeats of earlier submissions</source>
-      <translation>与先前上报重复</translation>
-    </message>
-    <message>
       <source>review queue: {0}</source>
       <translation>审核队列：{0}</translation>
     </message>
     <message>
       <source>shifted positions: {0} flagged ({1} corrected from the photos' GPS), by evidence: {2}; devices sending GCJ-02: {3}</source>
       <translation>偏移坐标：标记 {0} 条（其中 {1} 条依照片GPS已纠正），依据：{2}；发送GCJ-02坐标的设备：{3}</translation>
+    </message>
+    <message>
+      <source>total</source>
+      <translation>合计</translation>
+    </message>
+    <message>
+      <source>tracks</source>
+      <translation>轨迹</translation>
+    </message>
+    <message>
+      <source>workspace</source>
+      <translation>工作空间</translation>
     </message>
     <message>
       <source>{0} unit grids fail; red lines: main roads nobody patrolled</source>
@@ -2300,36 +2557,132 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>新增入库</translation>
     </message>
     <message>
+      <source>Administrative units</source>
+      <translation>行政区划</translation>
+    </message>
+    <message>
+      <source>Audit log</source>
+      <translation>审计日志</translation>
+    </message>
+    <message>
       <source>BD-09 (Baidu)</source>
       <translation>BD-09（百度坐标）</translation>
+    </message>
+    <message>
+      <source>Collectors</source>
+      <translation>信息采集员</translation>
+    </message>
+    <message>
+      <source>Component classes</source>
+      <translation>部件类别</translation>
+    </message>
+    <message>
+      <source>Component history</source>
+      <translation>部件历史</translation>
+    </message>
+    <message>
+      <source>Component photos</source>
+      <translation>部件照片</translation>
+    </message>
+    <message>
+      <source>Components</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Decisions to write back</source>
+      <translation>待写回的审核决定</translation>
     </message>
     <message>
       <source>Duplicate</source>
       <translation>判为重复</translation>
     </message>
     <message>
+      <source>Event classes</source>
+      <translation>事件类别</translation>
+    </message>
+    <message>
       <source>GCJ-02 (Chinese map SDKs)</source>
       <translation>GCJ-02（国测局坐标）</translation>
+    </message>
+    <message>
+      <source>GPS fixes</source>
+      <translation>GPS 定位点</translation>
     </message>
     <message>
       <source>Has issues</source>
       <translation>退回补充</translation>
     </message>
     <message>
+      <source>Identifier counters</source>
+      <translation>标识码计数器</translation>
+    </message>
+    <message>
+      <source>Likely repeats</source>
+      <translation>疑似重复上报</translation>
+    </message>
+    <message>
+      <source>Main roads and window areas</source>
+      <translation>主要道路和窗口地区</translation>
+    </message>
+    <message>
       <source>ODK Central {0}, project {1}, form {2}</source>
       <translation>ODK Central {0}，项目 {1}，表单 {2}</translation>
+    </message>
+    <message>
+      <source>Patrol routes</source>
+      <translation>巡查路线</translation>
     </message>
     <message>
       <source>Reject</source>
       <translation>驳回</translation>
     </message>
     <message>
+      <source>Responsibility grids</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Review decisions</source>
+      <translation>审核决定</translation>
+    </message>
+    <message>
+      <source>Submission photos</source>
+      <translation>上报照片</translation>
+    </message>
+    <message>
+      <source>Submission versions</source>
+      <translation>上报版本</translation>
+    </message>
+    <message>
+      <source>Submissions</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>Thematic layers</source>
+      <translation>专题图层</translation>
+    </message>
+    <message>
+      <source>Unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Unit grids of responsibility grids</source>
+      <translation>责任网格包含的单元网格</translation>
+    </message>
+    <message>
       <source>Update existing</source>
       <translation>更新已有部件</translation>
     </message>
     <message>
+      <source>Workspace settings</source>
+      <translation>工作空间设置</translation>
+    </message>
+    <message>
       <source>accepted</source>
       <translation>已入库</translation>
+    </message>
+    <message>
+      <source>ambiguous</source>
+      <translation>候选不唯一</translation>
     </message>
     <message>
       <source>area out of range</source>
@@ -2440,6 +2793,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>类型</translation>
     </message>
     <message>
+      <source>left for review</source>
+      <translation>留待人工审核</translation>
+    </message>
+    <message>
       <source>line</source>
       <translation>线</translation>
     </message>
@@ -2542,6 +2899,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>rejected</source>
       <translation>已驳回</translation>
+    </message>
+    <message>
+      <source>repeats of earlier submissions</source>
+      <translation>与先前上报重复</translation>
     </message>
     <message>
       <source>retired</source>

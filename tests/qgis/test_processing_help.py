@@ -152,7 +152,7 @@ def _value(dlg, name: str):
 
 
 def test_inputs_start_with_the_workspace_layers(connected, dialog_for):
-    ws, layers = connected
+    _ws, layers = connected
     dlg = dialog_for("citymgmt:patrolcoverage")
     assert _value(dlg, "GRIDS") == layers["unit_grids"].id()
     assert _value(dlg, "ROADS") == layers["main_roads"].id()
