@@ -14,7 +14,7 @@ import contextlib
 from datetime import date
 from typing import Any
 
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QDate, QSize, Qt
 from qgis.PyQt.QtGui import QIcon, QPixmap
 from qgis.PyQt.QtWidgets import (
@@ -35,6 +35,7 @@ from qgis.PyQt.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -71,6 +72,7 @@ SHORTCUTS = {
     "has_issues": "I",
 }
 NEXT_KEY, SELECT_ON_MAP_KEY = "N", "S"
+FILTERS_SETTING = "citymgmt/review/filtersShown"
 
 
 class ReviewDock(QDockWidget):
@@ -97,10 +99,11 @@ class ReviewDock(QDockWidget):
         body = QWidget(root)
         top = QVBoxLayout(body)
         top.setContentsMargins(0, 0, 0, 0)
+        filters = self._build_filter_box(body)
         grid = QGridLayout()
-        self._build_filters(grid)
         self._build_pull_row(grid)
         top.addLayout(grid)
+        top.addWidget(filters)
         self.actor_label = QLabel(describe_actor(None), objectName="actorLabel")
         self.actor_label.setToolTip(tr(_CTX, "Every decision you make names this user."))
         top.addWidget(self.actor_label)
@@ -124,6 +127,32 @@ class ReviewDock(QDockWidget):
         self.setWidget(root)
         self.shortcut_actions = self._build_shortcuts()
         self._connect()
+
+    def _build_filter_box(self, parent: QWidget) -> QWidget:
+        """The filters under a toggle that folds them away (a short screen needs the room
+        for the queue); folded or not is remembered."""
+        box = QWidget(parent)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.filters_button = QToolButton(parent, objectName="filtersButton")
+        self.filters_button.setText(tr(_CTX, "Filters"))
+        self.filters_button.setCheckable(True)
+        self.filters_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.filters_button.setAutoRaise(True)
+        self.filters_body = QWidget(box, objectName="filtersBody")
+        grid = QGridLayout(self.filters_body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self._build_filters(grid)
+        lay.addWidget(self.filters_body)
+        self.filters_button.toggled.connect(self._show_filters)
+        self.filters_button.setChecked(QgsSettings().value(FILTERS_SETTING, True, type=bool))
+        self._show_filters(self.filters_button.isChecked())
+        return box
+
+    def _show_filters(self, shown: bool) -> None:
+        self.filters_body.setVisible(shown)
+        self.filters_button.setArrowType(Qt.DownArrow if shown else Qt.RightArrow)
+        QgsSettings().setValue(FILTERS_SETTING, shown)
 
     def _build_filters(self, grid: QGridLayout) -> None:
         self.state_combo = QComboBox(objectName="stateFilter")
@@ -157,15 +186,19 @@ class ReviewDock(QDockWidget):
         grid.addLayout(dates, 4, 0, 1, 2)
 
     def _build_pull_row(self, grid: QGridLayout) -> None:
-        self.refresh_button = QPushButton(tr(_CTX, "Refresh"), objectName="refreshButton")
+        # an icon only (QGIS's own Refresh): the line also holds the filters' toggle
+        self.refresh_button = QToolButton(objectName="refreshButton")
+        self.refresh_button.setIcon(QgsApplication.getThemeIcon("/mActionRefresh.svg"))
+        self.refresh_button.setToolTip(tr(_CTX, "Refresh"))
         self.sources_button = QPushButton(tr(_CTX, "Sources…"), objectName="sourcesButton")
         self.pull_button = QPushButton(tr(_CTX, "Pull sources"), objectName="pullButton")
-        tools = QHBoxLayout()
+        tools = QHBoxLayout()  # on the line of the filters' toggle
+        tools.addWidget(self.filters_button)
         tools.addStretch(1)
         tools.addWidget(self.refresh_button)
         tools.addWidget(self.sources_button)
         tools.addWidget(self.pull_button)
-        grid.addLayout(tools, 5, 0, 1, 2)
+        grid.addLayout(tools, 0, 0, 1, 2)
         pulling = QHBoxLayout()
         self.pull_progress = QProgressBar(objectName="pullProgress")
         self.pull_progress.setRange(0, 100)
@@ -174,12 +207,12 @@ class ReviewDock(QDockWidget):
         pulling.addWidget(self.pull_cancel)
         self.pull_progress.hide()
         self.pull_cancel.hide()
-        grid.addLayout(pulling, 6, 0, 1, 2)
+        grid.addLayout(pulling, 1, 0, 1, 2)
         self.pull_status = QLabel(objectName="pullStatus")  # what the pull does / did
         self.pull_status.setWordWrap(True)
         self.pull_status.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.pull_status.hide()
-        grid.addWidget(self.pull_status, 7, 0, 1, 2)
+        grid.addWidget(self.pull_status, 2, 0, 1, 2)
 
     def _build_queue(self) -> QTableView:
         self.model = QueueModel(parent=self)

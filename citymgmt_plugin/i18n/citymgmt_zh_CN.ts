@@ -3374,6 +3374,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>失败：{0}</translation>
     </message>
     <message>
+      <source>Filters</source>
+      <translation>筛选</translation>
+    </message>
+    <message>
       <source>Flag / reason</source>
       <translation>标记 / 原因</translation>
     </message>

@@ -164,6 +164,16 @@ def test_buttons_and_status_always_in_view(size, ctx, city_ws, canvas, artifacts
             name = w.objectName() or type(w).__name__
             assert not _in_a_scroll_area(w, dock), f"{name} scrolls away in {dock.objectName()}"
             assert _fully_shown(w, dock), f"{name} cut off in {dock.objectName()} at {size}"
+    # the filters fold away: the queue gets their room (remembered; unfolded again after)
+    review.raise_()
+    settle(10)
+    before = review.table.height()
+    review.filters_button.click()
+    settle(10)
+    assert not review.filters_body.isVisible() and review.table.height() > before
+    shot(win, artifacts, f"citymgmtReviewDock_{size[0]}x{size[1]}_filters_folded")
+    review.filters_button.click()
+    assert review.filters_body.isVisibleTo(review)
     review._clear_markers()
     census.release_canvas()
     win.close()
