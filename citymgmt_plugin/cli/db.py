@@ -1,10 +1,12 @@
-"""``db`` sub-commands: create/upgrade a workspace schema and show what it holds."""
+"""``db`` sub-commands: create/upgrade a workspace schema, show what it holds, and set up who
+may do what in a PostGIS workspace (roles, grants, districts)."""
 
 from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from ..core.i18n import tr
 from ..core.labels import (
@@ -15,9 +17,19 @@ from ..core.labels import (
     text_width,
     workspace_table_label,
 )
+from ..core.sqlnames import quote
 from ..core.workspace.connection import schema_state
+from ..core.workspace.members import Member, grant_role, members, revoke_role
 from ..core.workspace.schema import DEFAULT_SRID
-from ..core.workspace.store import UpgradeOptions, Workspace, WorkspaceSpec, describe_actor, upgrade
+from ..core.workspace.security import ROLES, create_roles
+from ..core.workspace.store import (
+    UpgradeOptions,
+    Workspace,
+    WorkspaceError,
+    WorkspaceSpec,
+    describe_actor,
+    upgrade,
+)
 from .common import add_workspace_argument
 
 
@@ -48,6 +60,49 @@ def register(sub: argparse._SubParsersAction) -> None:
     info = dbsub.add_parser("info", help=tr("Cli", "show schema version and row counts"))
     add_workspace_argument(info)
     info.set_defaults(func=cmd_info)
+    _register_security(dbsub)
+
+
+def _register_security(dbsub: argparse._SubParsersAction) -> None:
+    roles = dbsub.add_parser(
+        "roles",
+        help=tr("Cli", "create the workspace's roles, grants and district limits (PostGIS)"),
+    )
+    add_workspace_argument(roles)
+    roles.set_defaults(func=cmd_roles)
+    grant = dbsub.add_parser("grant", help=tr("Cli", "give a database login a workspace role"))
+    add_workspace_argument(grant)
+    grant.add_argument("login", metavar="LOGIN", help=tr("Cli", "the database login"))
+    grant.add_argument(
+        "role",
+        metavar="ROLE",
+        choices=ROLES,
+        help=tr("Cli", "the role: {0}").format(", ".join(ROLES)),
+    )
+    grant.add_argument(
+        "--district",
+        action="append",
+        metavar="CODE",
+        help=tr(
+            "Cli",
+            "limit the login to this district (6 digits) or street (9 digits); repeat for "
+            "more; replaces the login's earlier list",
+        ),
+    )
+    grant.set_defaults(func=cmd_grant)
+    revoke = dbsub.add_parser("revoke", help=tr("Cli", "take workspace roles from a login"))
+    add_workspace_argument(revoke)
+    revoke.add_argument("login", metavar="LOGIN", help=tr("Cli", "the database login"))
+    revoke.add_argument(
+        "role",
+        metavar="ROLE",
+        nargs="?",
+        choices=ROLES,
+        help=tr("Cli", "the role to take (default: every workspace role): {0}").format(
+            ", ".join(ROLES)
+        ),
+    )
+    revoke.set_defaults(func=cmd_revoke)
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
@@ -86,12 +141,75 @@ def cmd_info(args: argparse.Namespace) -> int:
         rows = []
         with ws.engine.connect() as conn:
             for name, table in sorted(ws.schema.metadata.tables.items()):
+                if not _may_read(conn, ws, name):  # a role that may not (the district list)
+                    rows.append((_table_text(name), "-"))
+                    continue
                 n = conn.execute(select(func.count()).select_from(table)).scalar()
                 rows.append((_table_text(name), n))
         print(tr("Cli", "Rows per table:"))
         width = max(text_width(label) for label, _ in rows)
         for label, n in rows:
             print(f"  {pad(label, width)} {n:>10}")
+    finally:
+        ws.close()
+    return 0
+
+
+def _may_read(conn: Connection, ws: Workspace, table: str) -> bool:
+    if not ws.is_postgres:
+        return True
+    return bool(
+        conn.execute(
+            text("SELECT has_table_privilege(:t, 'SELECT')"),
+            {"t": f"{quote(ws.spec.schema)}.{quote(table)}"},
+        ).scalar()
+    )
+
+
+def _refused(exc: DBAPIError) -> WorkspaceError:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return WorkspaceError(
+        tr("Cli", "PostgreSQL refused: {0}").format(lines[0] if lines else type(exc).__name__)
+    )
+
+
+def _describe(m: Member) -> str:
+    where = ", ".join(m.districts) if m.districts else tr("Cli", "all districts")
+    roles = ", ".join(m.roles) if m.roles else tr("Cli", "no role")
+    return tr("Cli", "{0}: {1} ({2})").format(m.login, roles, where)
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    ws = Workspace.open(args.workspace)
+    try:
+        names = create_roles(ws)
+        print(tr("Cli", "Roles of {0}: {1}").format(ws.spec.display(), ", ".join(names)))
+        for m in members(ws):
+            print("  " + _describe(m))
+    except DBAPIError as exc:
+        raise _refused(exc) from exc
+    finally:
+        ws.close()
+    return 0
+
+
+def cmd_grant(args: argparse.Namespace) -> int:
+    ws = Workspace.open(args.workspace)
+    try:
+        print(_describe(grant_role(ws, args.login, args.role, args.district)))
+    except DBAPIError as exc:
+        raise _refused(exc) from exc
+    finally:
+        ws.close()
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    ws = Workspace.open(args.workspace)
+    try:
+        print(_describe(revoke_role(ws, args.login, args.role)))
+    except DBAPIError as exc:
+        raise _refused(exc) from exc
     finally:
         ws.close()
     return 0
