@@ -22,7 +22,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.i18n import tr
-from ..core.labels import binding_label, binding_parts, enumeration, join, parens
+from ..core.labels import binding_label, binding_parts, chinese, enumeration, join, parens
 from ..core.qgis.thematic_layer import SURVEYOR_VARIABLE, TABLE_PROPERTY, thematic_layer
 from ..core.thematic.tables import ThematicLayerInfo, create_thematic_table, thematic_layers
 from ..core.thematic.templates import SETTINGS_KEY_DIR, Template, load_templates, rule_title
@@ -158,7 +158,8 @@ class ThematicDock(QDockWidget):
             return
         for info in thematic_layers(ws):
             item = QListWidgetItem(layer_text(info))
-            item.setToolTip(info.table_text())  # the table, for the database tools
+            # the table, for the database tools: its own words in English, quoted in Chinese
+            item.setToolTip(info.table_text() if chinese() else info.describe())
             item.setData(ROLE_ID, info)
             self.layer_list.addItem(item)
 
