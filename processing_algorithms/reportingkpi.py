@@ -108,6 +108,8 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
     OUTPUT_GRIDS = "OUTPUT_GRIDS"
     OUTPUT_COLLECTORS = "OUTPUT_COLLECTORS"
     OUTPUT_HOURS = "OUTPUT_HOURS"
+    WORKSPACE_LAYERS = {"SUBMISSIONS": "submissions", "GRIDS": "unit_grids"}
+    WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code"}
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(

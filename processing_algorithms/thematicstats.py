@@ -40,6 +40,8 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
     # GRIDS, GRID_CODE_FIELD, OUTPUT: see CityMgmtAlgorithm
     THEMATIC = "THEMATIC"
     CATEGORY_FIELD = "CATEGORY_FIELD"
+    WORKSPACE_LAYERS = {"GRIDS": "unit_grids"}
+    WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code"}
 
     def initAlgorithm(self, config: Any = None) -> None:
         self.addParameter(

@@ -141,11 +141,12 @@ def admin_units() -> None:
 def unit_grids() -> None:
     layer = _layer("MultiPolygon", "field=code:string")
     layer.setRenderer(QgsSingleSymbolRenderer(outline("#9aa7b5", 0.15, fill="240,243,246,255")))
-    layer.setLabeling(
-        QgsVectorLayerSimpleLabeling(
-            _label('right("code", 3)', 7, "#7a8796", is_expression=True, min_scale=4000)
-        )
-    )
+    code = _label('right("code", 3)', 7, "#7a8796", is_expression=True, min_scale=4000)
+    # anywhere inside the grid, horizontal: the code moves off a component at the centre
+    # (components block labels) instead of covering it; labels are drawn over every layer
+    code.placement = QgsPalLayerSettings.Horizontal
+    code.priority = 2  # below everything else's labels
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(code))
     layer.setLabelsEnabled(True)
     _save(layer, "unit_grids")
 
@@ -182,6 +183,18 @@ def _categorised(expression: str, items: list[tuple[str, object, str]], fallback
     if fallback is not None:
         cats.append(QgsRendererCategory(None, fallback, "Other"))
     return QgsCategorizedSymbolRenderer(expression, cats)
+
+
+def blocking() -> QgsVectorLayerSimpleLabeling:
+    """QGIS's "Blocking" labels: no text, but other layers' labels keep off the features."""
+    s = QgsPalLayerSettings()
+    s.drawLabels = False
+    s.fieldName = "identifier"
+    obstacle = s.obstacleSettings()
+    obstacle.setIsObstacle(True)
+    obstacle.setFactor(2.0)  # the most a label is kept away
+    s.setObstacleSettings(obstacle)
+    return QgsVectorLayerSimpleLabeling(s)
 
 
 def components() -> None:
@@ -244,8 +257,11 @@ def components() -> None:
         ("LineString", lines, "components_line"),
         ("Polygon", polys, "components_polygon"),
     ):
-        layer = _layer(kind, "field=class_code:string&field=status:string")
+        layer = _layer(kind, "field=class_code:string&field=status:string&field=identifier:string")
         layer.setRenderer(_categorised(expr, items, fallback[kind]))
+        if kind != "Polygon":  # markers and lines: grid codes move off them
+            layer.setLabeling(blocking())
+            layer.setLabelsEnabled(True)
         _save(layer, stem)
 
 

@@ -2,6 +2,95 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
   <context>
+    <name>Argparse</name>
+    <message>
+      <source>%(prog)s: error: %(message)s
+</source>
+      <translation>%(prog)s：错误：%(message)s
+</translation>
+    </message>
+    <message>
+      <source>ambiguous option: %(option)s could match %(matches)s</source>
+      <translation>选项不明确：%(option)s 可匹配 %(matches)s</translation>
+    </message>
+    <message>
+      <source>argument %(argument_name)s: %(message)s</source>
+      <translation>参数 %(argument_name)s：%(message)s</translation>
+    </message>
+    <message>
+      <source>expected %s arguments</source>
+      <translation>需要 %s 个参数值</translation>
+    </message>
+    <message>
+      <source>expected at least one argument</source>
+      <translation>至少需要一个参数值</translation>
+    </message>
+    <message>
+      <source>expected at most one argument</source>
+      <translation>最多需要一个参数值</translation>
+    </message>
+    <message>
+      <source>expected one argument</source>
+      <translation>需要一个参数值</translation>
+    </message>
+    <message>
+      <source>ignored explicit argument %r</source>
+      <translation>已忽略显式给出的参数值 %r</translation>
+    </message>
+    <message>
+      <source>invalid %(type)s value: %(value)r</source>
+      <translation>无效的 %(type)s 值：%(value)r</translation>
+    </message>
+    <message>
+      <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+      <translation>无效的选项：%(value)r（可选：%(choices)s）</translation>
+    </message>
+    <message>
+      <source>not allowed with argument %s</source>
+      <translation>不能与参数 %s 同时使用</translation>
+    </message>
+    <message>
+      <source>one of the arguments %s is required</source>
+      <translation>必须给出参数 %s 之一</translation>
+    </message>
+    <message>
+      <source>optional arguments</source>
+      <translation>可选参数</translation>
+    </message>
+    <message>
+      <source>options</source>
+      <translation>选项</translation>
+    </message>
+    <message>
+      <source>positional arguments</source>
+      <translation>位置参数</translation>
+    </message>
+    <message>
+      <source>show program's version number and exit</source>
+      <translation>显示程序版本号并退出</translation>
+    </message>
+    <message>
+      <source>show this help message and exit</source>
+      <translation>显示本帮助信息并退出</translation>
+    </message>
+    <message>
+      <source>the following arguments are required: %s</source>
+      <translation>缺少以下必需参数：%s</translation>
+    </message>
+    <message>
+      <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+      <translation>未知的子命令 %(parser_name)r（可选：%(choices)s）</translation>
+    </message>
+    <message>
+      <source>unrecognized arguments: %s</source>
+      <translation>无法识别的参数：%s</translation>
+    </message>
+    <message>
+      <source>usage: </source>
+      <translation>用法：</translation>
+    </message>
+  </context>
+  <context>
     <name>Auth</name>
     <message>
       <source>QGIS authentication configuration {0} cannot be read: check that it exists and that the master password is set.</source>
@@ -648,6 +737,26 @@
       <translation>普查比对报告</translation>
     </message>
     <message>
+      <source>Census: discard the placement</source>
+      <translation>部件普查：放弃放置</translation>
+    </message>
+    <message>
+      <source>Census: move a component</source>
+      <translation>部件普查：移动部件</translation>
+    </message>
+    <message>
+      <source>Census: pick a component to edit</source>
+      <translation>部件普查：选取部件编辑</translation>
+    </message>
+    <message>
+      <source>Census: place a component</source>
+      <translation>部件普查：放置部件</translation>
+    </message>
+    <message>
+      <source>Census: save</source>
+      <translation>部件普查：保存</translation>
+    </message>
+    <message>
       <source>Change date {0} is before the initial date {1}.</source>
       <translation>变更日期 {0} 早于初始日期 {1}。</translation>
     </message>
@@ -670,6 +779,14 @@
     <message>
       <source>Class {0} is not in this workspace's class table of {1} identifiers.</source>
       <translation>类别 {0} 不在本工作空间 {1} 标识码的部件类别表中。</translation>
+    </message>
+    <message>
+      <source>Click a component to edit it</source>
+      <translation>点击部件进行编辑</translation>
+    </message>
+    <message>
+      <source>Click a component, then its new place</source>
+      <translation>先点击部件，再点击它的新位置</translation>
     </message>
     <message>
       <source>Close</source>
@@ -708,8 +825,16 @@
       <translation>坐标系</translation>
     </message>
     <message>
+      <source>Discard</source>
+      <translation>放弃</translation>
+    </message>
+    <message>
       <source>Distance (m)</source>
       <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Double-click a photo to see it large.</source>
+      <translation>双击照片可放大查看。</translation>
     </message>
     <message>
       <source>Editing {0} ({1}, version {2}, {3})</source>
@@ -726,6 +851,10 @@
     <message>
       <source>Fill in the mandatory fields: {0}.</source>
       <translation>请填写必填项：{0}。</translation>
+    </message>
+    <message>
+      <source>Forget the placement that is not saved yet</source>
+      <translation>放弃尚未保存的放置</translation>
     </message>
     <message>
       <source>Grid {0} was given but the position is in grid {1}.</source>
@@ -852,6 +981,18 @@
       <translation>放置</translation>
     </message>
     <message>
+      <source>Place a new component on the map</source>
+      <translation>在地图上放置新部件</translation>
+    </message>
+    <message>
+      <source>Placed in grid {0}, not saved yet: check the form, then save (Enter) or discard (Esc).</source>
+      <translation>已放置在网格 {0} 内，尚未保存：请核对表单，然后保存（Enter）或放弃（Esc）。</translation>
+    </message>
+    <message>
+      <source>Placement discarded: nothing was saved.</source>
+      <translation>已放弃放置，未保存任何内容。</translation>
+    </message>
+    <message>
       <source>Read columns</source>
       <translation>读取列</translation>
     </message>
@@ -898,6 +1039,14 @@
     <message>
       <source>Save changes</source>
       <translation>保存修改</translation>
+    </message>
+    <message>
+      <source>Save new component</source>
+      <translation>保存新部件</translation>
+    </message>
+    <message>
+      <source>Save the new component or the changes</source>
+      <translation>保存新部件或所做修改</translation>
     </message>
     <message>
       <source>Saved {0} in grid {1}.</source>
@@ -1034,6 +1183,10 @@
     <message>
       <source>duplicate of</source>
       <translation>重复于</translation>
+    </message>
+    <message>
+      <source>given when saved</source>
+      <translation>保存时分配</translation>
     </message>
     <message>
       <source>identifier</source>
@@ -1341,12 +1494,28 @@
       <translation>检查部件清单：标识码结构与唯一性、标识码区县前缀与网格是否一致、记录的网格代码与部件实际所在网格是否一致、精度限差内的同类重复、必填属性、值域以及几何类型与类别是否相符。输入：工作空间部件图层或具有相同字段的任意图层，以及单元网格图层。输出：每个问题一个错误要素，以及各项计数。</translation>
     </message>
     <message>
-      <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).&lt;br&gt;Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.&lt;br&gt;A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.&lt;br&gt;The grid layer must be in a projected CRS in metres; the other layers are transformed to it. Times without a time zone are read as China Standard Time (Asia/Shanghai).&lt;br&gt;&lt;b&gt;Run in PostGIS&lt;/b&gt;: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
-      <translation>检查合同规定：每个网格内的每条主要道路和窗口地区都须得到巡查（每周一次，时间窗口取一周）。&lt;br&gt;采集员的 GPS 轨迹点按采集员和时间排序；缺少时间或位置的轨迹点予以跳过；若从上一个保留的轨迹点到达某轨迹点须超过最大速度，则该点为 GPS 跳点，予以剔除；两个保留轨迹点的时间间隔超过最大间隔时，轨迹在此断开。&lt;br&gt;道路上的点位于任一采集员轨迹线段的容差范围内即视为已覆盖。长度为精确计算（不抽样）。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：每个网格一个要素，包含道路长度、已覆盖长度、覆盖率以及是否达到要求覆盖率（要求值减去其容差；没有道路的网格视为达标）；未覆盖的路段；以及可选的按责任网格汇总（依据单元网格代码与责任网格代码对照表）。&lt;br&gt;网格图层必须使用以米为单位的投影坐标系；其他图层会转换到该坐标系。不带时区的时间按中国标准时间（Asia/Shanghai）解读。&lt;br&gt;&lt;b&gt;在 PostGIS 中运行&lt;/b&gt;：当网格、道路和轨迹是同一 PostGIS 数据库中的表时，可用一个 SQL 脚本在数据库中完成全部计算。</translation>
+      <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).
+Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.
+A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).
+Outputs: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.
+The grid layer must be in a projected CRS in metres; the other layers are transformed to it. Times without a time zone are read as China Standard Time (Asia/Shanghai).
+Run in PostGIS: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
+      <translation>检查合同规定：每个网格内的每条主要道路和窗口地区都须得到巡查（每周一次，时间窗口取一周）。
+采集员的 GPS 轨迹点按采集员和时间排序；缺少时间或位置的轨迹点予以跳过；若从上一个保留的轨迹点到达某轨迹点须超过最大速度，则该点为 GPS 跳点，予以剔除；两个保留轨迹点的时间间隔超过最大间隔时，轨迹在此断开。
+道路上的点位于任一采集员轨迹线段的容差范围内即视为已覆盖。长度为精确计算（不抽样）。
+输出：每个网格一个要素，包含道路长度、已覆盖长度、覆盖率以及是否达到要求覆盖率（要求值减去其容差；没有道路的网格视为达标）；未覆盖的路段；以及可选的按责任网格汇总（依据单元网格代码与责任网格代码对照表）。
+网格图层必须使用以米为单位的投影坐标系；其他图层会转换到该坐标系。不带时区的时间按中国标准时间（Asia/Shanghai）解读。
+在 PostGIS 中运行：当网格、道路和轨迹是同一 PostGIS 数据库中的表时，可用一个 SQL 脚本在数据库中完成全部计算。</translation>
     </message>
     <message>
-      <source>Checks the rule that collectors patrol along their prescribed route (no change of route without approval).&lt;br&gt;GPS fixes are cleaned as in the coverage check (null time or position skipped, GPS jumps faster than the maximum speed dropped, tracks broken at gaps longer than the maximum gap). A fix is off-route when it is farther than the tolerance from the collector's route; a segment between two off-route fixes counts wholly off-route, a segment with one end off counts in proportion.&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: a table per collector and day (China Standard Time) with patrol time and distance, time and distance off-route and their shares; and the off-route stretches as lines with their length and duration. Collectors without a route are reported with empty off-route values.&lt;br&gt;Distances are measured in the tracks' projected CRS (or the routes' when the tracks are in longitude/latitude); at least one of them must be in a projected CRS in metres.</source>
-      <translation>检查采集员是否按规定路线巡查（未经批准不得变更路线）。&lt;br&gt;GPS 轨迹点的清洗方式与覆盖率检查相同（跳过时间或位置为空的轨迹点，剔除速度超过最大速度的 GPS 跳点，在时间间隔超过最大间隔处断开轨迹）。与该采集员路线的距离大于容差的轨迹点视为偏离路线；两端均偏离路线的线段全部计为偏离，仅一端偏离的线段按比例计入。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：按采集员和日期（中国标准时间）统计的表，包含巡查时长和距离、偏离路线的时长和距离及其占比；以及偏离路段（线要素），包含其长度和持续时间。没有路线的采集员也会列出，其偏离值为空。&lt;br&gt;距离在轨迹的投影坐标系中量算（轨迹为经纬度时，在路线的坐标系中量算）；二者中至少有一个必须使用以米为单位的投影坐标系。</translation>
+      <source>Checks the rule that collectors patrol along their prescribed route (no change of route without approval).
+GPS fixes are cleaned as in the coverage check (null time or position skipped, GPS jumps faster than the maximum speed dropped, tracks broken at gaps longer than the maximum gap). A fix is off-route when it is farther than the tolerance from the collector's route; a segment between two off-route fixes counts wholly off-route, a segment with one end off counts in proportion.
+Outputs: a table per collector and day (China Standard Time) with patrol time and distance, time and distance off-route and their shares; and the off-route stretches as lines with their length and duration. Collectors without a route are reported with empty off-route values.
+Distances are measured in the tracks' projected CRS (or the routes' when the tracks are in longitude/latitude); at least one of them must be in a projected CRS in metres.</source>
+      <translation>检查采集员是否按规定路线巡查（未经批准不得变更路线）。
+GPS 轨迹点的清洗方式与覆盖率检查相同（跳过时间或位置为空的轨迹点，剔除速度超过最大速度的 GPS 跳点，在时间间隔超过最大间隔处断开轨迹）。与该采集员路线的距离大于容差的轨迹点视为偏离路线；两端均偏离路线的线段全部计为偏离，仅一端偏离的线段按比例计入。
+输出：按采集员和日期（中国标准时间）统计的表，包含巡查时长和距离、偏离路线的时长和距离及其占比；以及偏离路段（线要素），包含其长度和持续时间。没有路线的采集员也会列出，其偏离值为空。
+距离在轨迹的投影坐标系中量算（轨迹为经纬度时，在路线的坐标系中量算）；二者中至少有一个必须使用以米为单位的投影坐标系。</translation>
     </message>
     <message>
       <source>Checks unit grids against GB/T 30428.1: closed polygons that cover the area without gaps or overlaps, about 10,000 m² each, with well-formed codes that agree with the administrative units.
@@ -1426,11 +1595,11 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Creates an empty thematic layer from a template (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template), with the template's fields, lists of values, defaults and rules.
-When a workspace is given (a .gpkg path, a postgresql:// URL or service=NAME), the layer is a new table of that workspace, with its rules in the database, and is listed among the workspace's thematic layers. Otherwise it is written to the output “Thematic layer”, in the coordinate system chosen for it.
+When a workspace is chosen (the connected one, one used before, or a GeoPackage file; in scripts a .gpkg path, a postgresql:// URL or service=NAME), the layer is a new table of that workspace, with its rules in the database, and is listed among the workspace's thematic layers. Otherwise it is written to the output “Thematic layer”, in the coordinate system chosen for it.
 The main roads, window areas and patrol routes templates make no new table in a workspace: their layer is the workspace's own main roads or patrol routes, which the patrol coverage and route deviation checks read.
 A template file, when given, is used instead of the template chosen in the list. In scripts and on the command line the template may also be given by its id, such as 'construction_zones'.</source>
       <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。
-给出工作空间（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为该工作空间中新建的表，规则写入数据库，并登记为工作空间的专题图层；否则写入输出“专题图层”，采用为其选择的坐标系。
+选择了工作空间时（当前连接的工作空间、以前用过的工作空间，或一个 GeoPackage 文件；脚本中为 .gpkg 路径、postgresql:// URL 或 service=NAME），图层为该工作空间中新建的表，规则写入数据库，并登记为工作空间的专题图层；否则写入输出“专题图层”，采用为其选择的坐标系。
 主要道路、窗口地区和巡查路线模板不在工作空间中新建表：其图层就是工作空间自身的主要道路表或巡查路线表，巡查覆盖率检查和路线偏离检查读取这些表。
 给出模板文件时，使用该文件而不是列表中选择的模板。在脚本和命令行中，模板也可以用其标识给出，例如 'construction_zones'。</translation>
     </message>
@@ -1911,6 +2080,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>单元网格或责任网格</translation>
     </message>
     <message>
+      <source>Unknown identifier scheme {0}; known: {1}.</source>
+      <translation>未知的标识码方案 {0}；可用的方案：{1}。</translation>
+    </message>
+    <message>
       <source>Valid reports</source>
       <translation>有效上报数</translation>
     </message>
@@ -1945,6 +2118,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Workspace (.gpkg, postgresql:// URL or service=NAME)</source>
       <translation>工作空间（.gpkg、postgresql:// URL 或 service=NAME）</translation>
+    </message>
+    <message>
+      <source>Workspace (none: the layer goes to the output below)</source>
+      <translation>工作空间（不选时写入下方的输出图层）</translation>
     </message>
     <message>
       <source>Workspace table</source>
@@ -2037,6 +2214,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>坐标系：EPSG:{0}</translation>
     </message>
     <message>
+      <source>Component identifiers</source>
+      <translation>部件标识码</translation>
+    </message>
+    <message>
       <source>Digital city management (数字城管) workspaces: schema, demo, intake.</source>
       <translation>数字城管工作空间：数据库结构、演示、数据接入。</translation>
     </message>
@@ -2057,6 +2238,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>ODK Central 服务器地址</translation>
     </message>
     <message>
+      <source>Office time zone</source>
+      <translation>办公室时区</translation>
+    </message>
+    <message>
       <source>PostGIS inbox table (schema.table)</source>
       <translation>PostGIS 收件表（模式.表）</translation>
     </message>
@@ -2075,6 +2260,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Roles of {0}: {1}</source>
       <translation>{0} 的角色：{1}</translation>
+    </message>
+    <message>
+      <source>Rows per table:</source>
+      <translation>各表行数：</translation>
     </message>
     <message>
       <source>Workspace: {0}</source>
@@ -2113,8 +2302,8 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>已结束任务的实体以更新状态或删除的方式关闭</translation>
     </message>
     <message>
-      <source>comma-separated step names to run (default: all)</source>
-      <translation>要运行的步骤名，逗号分隔（默认：全部）</translation>
+      <source>comma-separated steps to run (default: all): {0}</source>
+      <translation>要运行的步骤，以逗号分隔（默认全部运行）：{0}</translation>
     </message>
     <message>
       <source>component identifier scheme</source>
@@ -2241,6 +2430,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>将外业设备上报拉取到工作空间</translation>
     </message>
     <message>
+      <source>random seed of the generated district (same seed, same data)</source>
+      <translation>生成演示城区所用的随机种子（种子相同，数据相同）</translation>
+    </message>
+    <message>
       <source>send open tasks to ODK Central</source>
       <translation>将未完成任务推送到 ODK Central</translation>
     </message>
@@ -2261,6 +2454,22 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>收回登录名的工作空间角色</translation>
     </message>
     <message>
+      <source>the database login</source>
+      <translation>数据库登录名</translation>
+    </message>
+    <message>
+      <source>the role to take (default: every workspace role): {0}</source>
+      <translation>要收回的角色（默认收回全部工作空间角色）：{0}</translation>
+    </message>
+    <message>
+      <source>the role: {0}</source>
+      <translation>角色：{0}</translation>
+    </message>
+    <message>
+      <source>the workspace: a GeoPackage path, a postgresql:// URL (?schema=NAME, default citymgmt) or service=NAME; passwords come from the pg_service file, ~/.pgpass or PGPASSWORD</source>
+      <translation>工作空间：GeoPackage 路径、postgresql:// URL（？schema=NAME，默认 citymgmt）或 service=NAME；密码来自 pg_service 文件、~/.pgpass 或 PGPASSWORD</translation>
+    </message>
+    <message>
       <source>then decide obvious matches</source>
       <translation>随后自动处理明显匹配</translation>
     </message>
@@ -2271,6 +2480,18 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>to the responsibility grid, or also to its collector</source>
       <translation>派给责任网格，或同时派给其采集员</translation>
+    </message>
+    <message>
+      <source>unknown steps: {0}; the steps are: {1}</source>
+      <translation>未知的步骤：{0}；可用的步骤：{1}</translation>
+    </message>
+    <message>
+      <source>upgrade or info (ACTION --help: more)</source>
+      <translation>upgrade 或 info（ACTION --help 查看详情）</translation>
+    </message>
+    <message>
+      <source>what to do (COMMAND --help: more)</source>
+      <translation>要执行的命令（COMMAND --help 查看详情）</translation>
     </message>
     <message>
       <source>which cases (default: the rule of the kind)</source>
@@ -2367,6 +2588,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
   <context>
     <name>Demo</name>
     <message>
+      <source>      {0}  {1}: {2} features, {3:.1f} m, {4:.1f} m²</source>
+      <translation>      {0}  {1}：{2} 个要素，{3:.1f} 米，{4:.1f} 平方米</translation>
+    </message>
+    <message>
       <source>   ({0:.1f} s)</source>
       <translation>   ({0:.1f} 秒)</translation>
     </message>
@@ -2431,8 +2656,8 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>   {0}：错误样例被拒绝，规则 {1}</translation>
     </message>
     <message>
-      <source>   {0}: bound to the workspace table {1}</source>
-      <translation>   {0}：绑定到工作空间表 {1}</translation>
+      <source>   {0}: kept in the workspace's {1}</source>
+      <translation>   {0}：存放在工作空间的{1}中</translation>
     </message>
     <message>
       <source>  collector {0} {1}: on time {2:.0%} of {3}</source>
@@ -2443,8 +2668,8 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>  拒收第 {0} 行：{1}</translation>
     </message>
     <message>
-      <source>  {0} {1}: {2} features in {3} grids{4}</source>
-      <translation>  {0} {1}：{2} 个要素，分布于 {3} 个网格{4}</translation>
+      <source>  {0}: {1} features in {2} grids{3}</source>
+      <translation>  {0}：{1} 个要素，分布于 {2} 个网格{3}</translation>
     </message>
     <message>
       <source>#{0} repeats {1} ({2:.0f} m, {3:.0f} min later)</source>
@@ -2463,6 +2688,30 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>== {0}</translation>
     </message>
     <message>
+      <source>Census QA errors</source>
+      <translation>普查质检错误</translation>
+    </message>
+    <message>
+      <source>Census batch</source>
+      <translation>普查批次</translation>
+    </message>
+    <message>
+      <source>Census import, reconciliation and QA</source>
+      <translation>普查导入、比对与质检</translation>
+    </message>
+    <message>
+      <source>Census reconciliation (CSV)</source>
+      <translation>普查比对报告（CSV）</translation>
+    </message>
+    <message>
+      <source>Census reconciliation (text)</source>
+      <translation>普查比对报告（文本）</translation>
+    </message>
+    <message>
+      <source>Census reconciliation (web page)</source>
+      <translation>普查比对报告（网页）</translation>
+    </message>
+    <message>
       <source>Collectors: {0}, patrol routes: {1}, GPS fixes: {2}</source>
       <translation>信息采集员：{0} 名，巡查路线：{1} 条，GPS 定位点：{2} 个</translation>
     </message>
@@ -2471,12 +2720,32 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>部件：{0} 个，共 {1} 个小类</translation>
     </message>
     <message>
+      <source>Contract KPIs</source>
+      <translation>合同考核指标</translation>
+    </message>
+    <message>
       <source>Demo district: overview</source>
       <translation>示范城区：总览图</translation>
     </message>
     <message>
+      <source>Demo workspace</source>
+      <translation>演示工作空间</translation>
+    </message>
+    <message>
+      <source>Device export (CSV)</source>
+      <translation>设备导出（CSV）</translation>
+    </message>
+    <message>
+      <source>Device export (GeoJSON)</source>
+      <translation>设备导出（GeoJSON）</translation>
+    </message>
+    <message>
       <source>Device export: {0} submissions ({1} duplicates, {2} GCJ-02, {3} malformed), {4} photos</source>
       <translation>设备导出：{0} 条上报（重复 {1} 条，GCJ-02 坐标 {2} 条，格式错误 {3} 条），照片 {4} 张</translation>
+    </message>
+    <message>
+      <source>Device photos</source>
+      <translation>设备照片</translation>
     </message>
     <message>
       <source>Digest: {0}</source>
@@ -2487,8 +2756,32 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>城区 {0} {1}：{2} 平方公里，{3} 个街道，{4} 个社区</translation>
     </message>
     <message>
+      <source>District, grids, roads, collectors, tracks, components</source>
+      <translation>城区、网格、道路、采集员、轨迹和部件</translation>
+    </message>
+    <message>
       <source>Failed grids</source>
       <translation>未达标网格</translation>
+    </message>
+    <message>
+      <source>GPS fixes</source>
+      <translation>GPS 定位点</translation>
+    </message>
+    <message>
+      <source>Intake of the device export</source>
+      <translation>设备导出数据入库</translation>
+    </message>
+    <message>
+      <source>KPIs</source>
+      <translation>考核指标</translation>
+    </message>
+    <message>
+      <source>KPIs per collector</source>
+      <translation>各采集员考核指标</translation>
+    </message>
+    <message>
+      <source>KPIs per grid</source>
+      <translation>各网格考核指标</translation>
     </message>
     <message>
       <source>Main roads</source>
@@ -2499,12 +2792,52 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>主要道路：{0} 公里，窗口地区：{1} 公里（共 {2} 段）；路网：{3} 公里</translation>
     </message>
     <message>
+      <source>Map of the failing grids</source>
+      <translation>未达标网格地图</translation>
+    </message>
+    <message>
       <source>Outputs:</source>
       <translation>输出：</translation>
     </message>
     <message>
+      <source>Overview map</source>
+      <translation>总览图</translation>
+    </message>
+    <message>
+      <source>Patrol coverage per grid</source>
+      <translation>各网格巡查覆盖率</translation>
+    </message>
+    <message>
+      <source>Planted defects of the district (for the checks)</source>
+      <translation>城区中预设的缺陷（供核对）</translation>
+    </message>
+    <message>
+      <source>Reports per hour of day</source>
+      <translation>各时段上报数</translation>
+    </message>
+    <message>
+      <source>Route deviation</source>
+      <translation>路线偏离</translation>
+    </message>
+    <message>
+      <source>Thematic layers and statistics per grid</source>
+      <translation>专题图层及按网格统计</translation>
+    </message>
+    <message>
+      <source>Thematic statistics per grid</source>
+      <translation>按网格统计的专题图层</translation>
+    </message>
+    <message>
       <source>Timings (s): {0}</source>
       <translation>耗时（秒）：{0}</translation>
+    </message>
+    <message>
+      <source>Unit grid checks</source>
+      <translation>单元网格检查</translation>
+    </message>
+    <message>
+      <source>Unit grid errors</source>
+      <translation>单元网格错误</translation>
     </message>
     <message>
       <source>Unit grids</source>
@@ -2523,16 +2856,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>核实核查任务</translation>
     </message>
     <message>
+      <source>Weekly patrol coverage</source>
+      <translation>每周巡查覆盖率</translation>
+    </message>
+    <message>
       <source>Weekly patrol coverage: failed grids and unpatrolled road stretches</source>
       <translation>每周巡查覆盖：未达标网格与未巡查路段</translation>
     </message>
     <message>
-      <source>against the ground truth: shifted (declared WGS84) precision {0:.2f} recall {1:.2f}; duplicates precision {2:.2f} recall {3:.2f}</source>
-      <translation>与真值对照：偏移坐标（声明为WGS84）精确率 {0:.2f} 召回率 {1:.2f}；重复上报精确率 {2:.2f} 召回率 {3:.2f}</translation>
+      <source>What the device export hides (for the checks)</source>
+      <translation>设备导出中的预设情况（供核对）</translation>
     </message>
     <message>
-      <source>ambiguous</source>
-      <translation>候选不唯一</translation>
+      <source>against the ground truth: shifted (declared WGS84) precision {0:.2f} recall {1:.2f}; duplicates precision {2:.2f} recall {3:.2f}</source>
+      <translation>与真值对照：偏移坐标（声明为WGS84）精确率 {0:.2f} 召回率 {1:.2f}；重复上报精确率 {2:.2f} 召回率 {3:.2f}</translation>
     </message>
     <message>
       <source>answers pulled: {0}; {1}</source>
@@ -2547,12 +2884,24 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>按来源统计案件：{0}</translation>
     </message>
     <message>
+      <source>components</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>device export</source>
+      <translation>设备导出</translation>
+    </message>
+    <message>
+      <source>geography</source>
+      <translation>地理数据</translation>
+    </message>
+    <message>
       <source>invalid rows</source>
       <translation>无效行</translation>
     </message>
     <message>
-      <source>left for review</source>
-      <translation>留待人工审核</translation>
+      <source>layers</source>
+      <translation>图层</translation>
     </message>
     <message>
       <source>likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)</source>
@@ -2575,16 +2924,24 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>按原因隔离：{0}</translation>
     </message>
     <message>
-      <source>repeats of earlier submissions</source>
-      <translation>与先前上报重复</translation>
-    </message>
-    <message>
       <source>review queue: {0}</source>
       <translation>审核队列：{0}</translation>
     </message>
     <message>
       <source>shifted positions: {0} flagged ({1} corrected from the photos' GPS), by evidence: {2}; devices sending GCJ-02: {3}</source>
       <translation>偏移坐标：标记 {0} 条（其中 {1} 条依照片GPS已纠正），依据：{2}；发送GCJ-02坐标的设备：{3}</translation>
+    </message>
+    <message>
+      <source>total</source>
+      <translation>合计</translation>
+    </message>
+    <message>
+      <source>tracks</source>
+      <translation>轨迹</translation>
+    </message>
+    <message>
+      <source>workspace</source>
+      <translation>工作空间</translation>
     </message>
     <message>
       <source>{0} tasks: {1}</source>
@@ -2655,6 +3012,21 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>QGIS Processing is not importable: add QGIS's python/plugins folder (e.g. /usr/share/qgis/python/plugins) to PYTHONPATH.</source>
       <translation>无法导入 QGIS 处理框架：请将 QGIS 的 python/plugins 文件夹（如 /usr/share/qgis/python/plugins）加入 PYTHONPATH。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Help</name>
+    <message>
+      <source>How to work with the census, review and checks</source>
+      <translation>如何进行部件普查、上报审核和各项检查</translation>
+    </message>
+    <message>
+      <source>The user guide could not be opened.</source>
+      <translation>无法打开使用指南。</translation>
+    </message>
+    <message>
+      <source>User guide</source>
+      <translation>使用指南</translation>
     </message>
   </context>
   <context>
@@ -3010,20 +3382,76 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>新增入库</translation>
     </message>
     <message>
+      <source>Administrative units</source>
+      <translation>行政区划</translation>
+    </message>
+    <message>
+      <source>Audit log</source>
+      <translation>审计日志</translation>
+    </message>
+    <message>
       <source>BD-09 (Baidu)</source>
       <translation>BD-09（百度坐标）</translation>
+    </message>
+    <message>
+      <source>Collectors</source>
+      <translation>信息采集员</translation>
+    </message>
+    <message>
+      <source>Component classes</source>
+      <translation>部件类别</translation>
+    </message>
+    <message>
+      <source>Component history</source>
+      <translation>部件历史</translation>
+    </message>
+    <message>
+      <source>Component photos</source>
+      <translation>部件照片</translation>
+    </message>
+    <message>
+      <source>Components</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Decisions to write back</source>
+      <translation>待写回的审核决定</translation>
+    </message>
+    <message>
+      <source>Districts of the logins' roles</source>
+      <translation>登录名角色的限定辖区</translation>
     </message>
     <message>
       <source>Duplicate</source>
       <translation>判为重复</translation>
     </message>
     <message>
+      <source>Event classes</source>
+      <translation>事件类别</translation>
+    </message>
+    <message>
       <source>GCJ-02 (Chinese map SDKs)</source>
       <translation>GCJ-02（国测局坐标）</translation>
     </message>
     <message>
+      <source>GPS fixes</source>
+      <translation>GPS 定位点</translation>
+    </message>
+    <message>
       <source>Has issues</source>
       <translation>退回补充</translation>
+    </message>
+    <message>
+      <source>Identifier counters</source>
+      <translation>标识码计数器</translation>
+    </message>
+    <message>
+      <source>Likely repeats</source>
+      <translation>疑似重复上报</translation>
+    </message>
+    <message>
+      <source>Main roads and window areas</source>
+      <translation>主要道路和窗口地区</translation>
     </message>
     <message>
       <source>NaN or Infinity instead of a number</source>
@@ -3034,16 +3462,64 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>ODK Central {0}，项目 {1}，表单 {2}</translation>
     </message>
     <message>
+      <source>Patrol routes</source>
+      <translation>巡查路线</translation>
+    </message>
+    <message>
       <source>Reject</source>
       <translation>驳回</translation>
+    </message>
+    <message>
+      <source>Responsibility grids</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Review decisions</source>
+      <translation>审核决定</translation>
+    </message>
+    <message>
+      <source>Submission photos</source>
+      <translation>上报照片</translation>
+    </message>
+    <message>
+      <source>Submission versions</source>
+      <translation>上报版本</translation>
+    </message>
+    <message>
+      <source>Submissions</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>Thematic layers</source>
+      <translation>专题图层</translation>
+    </message>
+    <message>
+      <source>Unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Unit grids of responsibility grids</source>
+      <translation>责任网格包含的单元网格</translation>
     </message>
     <message>
       <source>Update existing</source>
       <translation>更新已有部件</translation>
     </message>
     <message>
+      <source>Where each source's pulls stand</source>
+      <translation>各数据源的拉取进度</translation>
+    </message>
+    <message>
+      <source>Workspace settings</source>
+      <translation>工作空间设置</translation>
+    </message>
+    <message>
       <source>accepted</source>
       <translation>已入库</translation>
+    </message>
+    <message>
+      <source>ambiguous</source>
+      <translation>候选不唯一</translation>
     </message>
     <message>
       <source>area out of range</source>
@@ -3166,6 +3642,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>类型</translation>
     </message>
     <message>
+      <source>left for review</source>
+      <translation>留待人工审核</translation>
+    </message>
+    <message>
       <source>line</source>
       <translation>线</translation>
     </message>
@@ -3284,6 +3764,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>rejected</source>
       <translation>已驳回</translation>
+    </message>
+    <message>
+      <source>repeats of earlier submissions</source>
+      <translation>与先前上报重复</translation>
     </message>
     <message>
       <source>retired</source>
@@ -3577,10 +4061,72 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     </message>
   </context>
   <context>
+    <name>PhotoViewer</name>
+    <message>
+      <source>Actual size</source>
+      <translation>原始大小</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Fit</source>
+      <translation>适应窗口</translation>
+    </message>
+    <message>
+      <source>Next</source>
+      <translation>下一张</translation>
+    </message>
+    <message>
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <source>Previous</source>
+      <translation>上一张</translation>
+    </message>
+    <message>
+      <source>Zoom in</source>
+      <translation>放大</translation>
+    </message>
+    <message>
+      <source>Zoom out</source>
+      <translation>缩小</translation>
+    </message>
+    <message>
+      <source>this photo cannot be read</source>
+      <translation>无法读取此照片</translation>
+    </message>
+    <message>
+      <source>{0} of {1}</source>
+      <translation>第 {0} 张，共 {1} 张</translation>
+    </message>
+  </context>
+  <context>
     <name>Plugin</name>
     <message>
       <source>City management</source>
       <translation>数字城管</translation>
+    </message>
+  </context>
+  <context>
+    <name>Processing</name>
+    <message>
+      <source>Choose a GeoPackage workspace file</source>
+      <translation>选择 GeoPackage 工作空间文件</translation>
+    </message>
+    <message>
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage 文件 (*.gpkg)</translation>
+    </message>
+    <message>
+      <source>GeoPackage workspace</source>
+      <translation>GeoPackage 工作空间</translation>
+    </message>
+    <message>
+      <source>none: write to the output below</source>
+      <translation>不选：写入下方的输出图层</translation>
     </message>
   </context>
   <context>
@@ -3673,6 +4219,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>全部采集员</translation>
     </message>
     <message>
+      <source>All photos of the submission, large</source>
+      <translation>放大查看该上报的全部照片</translation>
+    </message>
+    <message>
       <source>All resp. grids</source>
       <translation>全部责任网格</translation>
     </message>
@@ -3701,6 +4251,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>类别</translation>
     </message>
     <message>
+      <source>Click a submission on the map to select it in the list</source>
+      <translation>点击地图上的上报，在列表中选中它</translation>
+    </message>
+    <message>
+      <source>Click a submission on the map.</source>
+      <translation>请在地图上点击一条上报。</translation>
+    </message>
+    <message>
       <source>Collector</source>
       <translation>采集员</translation>
     </message>
@@ -3709,12 +4267,16 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>部件</translation>
     </message>
     <message>
-      <source>Decide every selected submission; shortcut {0}</source>
-      <translation>处理所有选中的上报；快捷键 {0}</translation>
+      <source>Decide every selected submission</source>
+      <translation>对选中的全部上报作出此决定</translation>
     </message>
     <message>
       <source>Distance (m)</source>
       <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Double-click a photo to see it large.</source>
+      <translation>双击照片可放大查看。</translation>
     </message>
     <message>
       <source>Edited after the decision</source>
@@ -3731,6 +4293,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
+    </message>
+    <message>
+      <source>Filters</source>
+      <translation>筛选</translation>
     </message>
     <message>
       <source>Flag / reason</source>
@@ -3761,12 +4327,28 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>已标记为已阅：{0} 条。</translation>
     </message>
     <message>
+      <source>Next</source>
+      <translation>下一条</translation>
+    </message>
+    <message>
+      <source>No more submissions to decide in this list.</source>
+      <translation>列表中已没有待审核的上报。</translation>
+    </message>
+    <message>
       <source>No readable photo</source>
       <translation>没有可读照片</translation>
     </message>
     <message>
       <source>No sources configured: add one with Sources….</source>
       <translation>尚未配置数据源：请通过“数据源…”添加。</translation>
+    </message>
+    <message>
+      <source>No submission of the list here: zoom in or change the filters.</source>
+      <translation>此处没有列表中的上报：请放大地图或调整筛选条件。</translation>
+    </message>
+    <message>
+      <source>No submission selected: choose one in the list or on the map.</source>
+      <translation>未选中上报：请在列表或地图上选择。</translation>
     </message>
     <message>
       <source>No workspace open.</source>
@@ -3779,6 +4361,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Observed</source>
       <translation>上报时间</translation>
+    </message>
+    <message>
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <source>Photos…</source>
+      <translation>照片…</translation>
     </message>
     <message>
       <source>Pull field submissions</source>
@@ -3801,12 +4391,32 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>责任网格</translation>
     </message>
     <message>
+      <source>Review: next submission to decide</source>
+      <translation>上报审核：下一条待审核上报</translation>
+    </message>
+    <message>
+      <source>Review: select a submission on the map</source>
+      <translation>上报审核：在地图上选择上报</translation>
+    </message>
+    <message>
+      <source>Review: {0}</source>
+      <translation>上报审核：{0}</translation>
+    </message>
+    <message>
+      <source>Select on map</source>
+      <translation>在地图上选择</translation>
+    </message>
+    <message>
       <source>Select submissions edited after the decision.</source>
       <translation>请选择决定后被修改的上报。</translation>
     </message>
     <message>
       <source>Select submissions first.</source>
       <translation>请先选择上报。</translation>
+    </message>
+    <message>
+      <source>Select the next submission still to decide</source>
+      <translation>选中下一条尚待审核的上报</translation>
     </message>
     <message>
       <source>Showing {0} of {1}. </source>
@@ -3839,6 +4449,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Unreadable photo</source>
       <translation>照片无法读取</translation>
+    </message>
+    <message>
+      <source>Wheel: zoom; drag: move; double-click: all photos</source>
+      <translation>滚轮缩放，拖动平移，双击查看全部照片</translation>
     </message>
     <message>
       <source>edited after the decision</source>
@@ -4621,6 +5235,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
   </context>
   <context>
     <name>Thematic</name>
+    <message>
+      <source>Database table “{0}”</source>
+      <translation>数据库表“{0}”</translation>
+    </message>
+    <message>
+      <source>Database table “{0}”, rows with {1}</source>
+      <translation>数据库表“{0}”中 {1} 的行</translation>
+    </message>
     <message>
       <source>Rules</source>
       <translation>规则</translation>

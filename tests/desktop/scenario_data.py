@@ -293,7 +293,7 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
     )
 
     sw_x, sw_y = _centre(city, 0, 0)
-    sw = (sw_x - 45, sw_y + 35)  # off the grid's centre, where its code label sits
+    sw = (sw_x, sw_y)  # the grid's centre, where its code is labelled: the code makes way
     x1, y1 = city.x0 + city.size, city.y0 + city.size
     ring_x, ring_y = city.x0 + 300, city.y0 + 50
     return {

@@ -21,15 +21,15 @@ from sqlalchemy.engine import make_url
 from zh_translator import zh_cn
 
 from citymgmt_plugin.core.qgis.layers import LAYER_KEY_PROPERTY
-from citymgmt_plugin.core.workspace import connection as C
-from citymgmt_plugin.gui.context import PluginContext
-from citymgmt_plugin.gui.workspace_dialog import (
+from citymgmt_plugin.core.qgis.session import (
     PROJECT_KEY,
     PROJECT_SCOPE,
     SETTINGS_KEY,
-    WorkspaceDialog,
     project_workspace,
 )
+from citymgmt_plugin.core.workspace import connection as C
+from citymgmt_plugin.gui.context import PluginContext
+from citymgmt_plugin.gui.workspace_dialog import WorkspaceDialog
 from citymgmt_plugin.gui.workspace_feature import WorkspaceFeature
 from tests.fixtures.small_workspace import X0, Y0, seed_small_workspace
 

@@ -3,6 +3,8 @@ duplicate links judged at ingest."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -235,3 +237,30 @@ def photos(ws: Workspace, submission_id: int, replaced: bool = False) -> list[Ph
     return [
         Photo(r[0], r[1], r[2], bytes(r[3]) if r[3] is not None else None, *r[4:]) for r in rows
     ]
+
+
+def nearest_item(
+    items: Sequence[QueueItem], x: float, y: float, radius_m: float
+) -> QueueItem | None:
+    """The item of ``items`` (those the reviewer sees) nearest to ``x, y`` (workspace CRS)
+    within ``radius_m``; among items at the same place, the first still to decide."""
+    best: tuple[float, int, int] | None = None
+    found = None
+    for n, it in enumerate(items):
+        if it.x is None or it.y is None:
+            continue
+        d = math.hypot(it.x - x, it.y - y)
+        if d > radius_m:
+            continue
+        key = (round(d, 3), 0 if it.state in DECIDABLE_STATES else 1, n)
+        if best is None or key < best:
+            best, found = key, it
+    return found
+
+
+def next_to_decide(items: Sequence[QueueItem], after: Collection[int]) -> QueueItem | None:
+    """The first item still to decide below the last of the ids ``after`` in ``items`` (the
+    order the reviewer sees); with none of them shown, the first to decide."""
+    rows = [n for n, it in enumerate(items) if it.id in after]
+    start = rows[-1] + 1 if rows else 0
+    return next((it for it in items[start:] if it.state in DECIDABLE_STATES), None)
