@@ -21,15 +21,24 @@ import argparse
 import sys
 
 from ..core.i18n import tr
+from .common import add_workspace_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     cases = sub.add_parser("cases", help=tr("Cli", "cases from the command centre's platform"))
-    csub = cases.add_subparsers(dest="cases_command", metavar="ACTION")
+    csub = cases.add_subparsers(
+        dest="cases_command",
+        metavar="ACTION",
+        help=tr("Cli", "import or from-reports (ACTION --help: more)"),
+    )
     csub.required = True
     imp = csub.add_parser("import", help=tr("Cli", "import cases from a file or PostGIS table"))
-    imp.add_argument("workspace", metavar="WORKSPACE")
-    imp.add_argument("file", metavar="FILE")
+    add_workspace_argument(imp)
+    imp.add_argument(
+        "file",
+        metavar="FILE",
+        help=tr("Cli", "the platform's export: CSV, Excel, GeoJSON or table:schema.name"),
+    )
     imp.add_argument("--layer", help=tr("Cli", "layer or sheet of the file"))
     imp.add_argument(
         "--channel",
@@ -47,18 +56,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     reports = csub.add_parser(
         "from-reports", help=tr("Cli", "make cases of the collectors' accepted event reports")
     )
-    reports.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(reports)
     reports.set_defaults(func=cmd_from_reports)
     _register_tasks(sub)
 
 
 def _register_tasks(sub: argparse._SubParsersAction) -> None:
     tasks = sub.add_parser("tasks", help=tr("Cli", "核实/核查 tasks for the collectors"))
-    tsub = tasks.add_subparsers(dest="tasks_command", metavar="ACTION")
+    tsub = tasks.add_subparsers(
+        dest="tasks_command",
+        metavar="ACTION",
+        help=tr("Cli", "create, push, limits or results (ACTION --help: more)"),
+    )
     tsub.required = True
     create = tsub.add_parser("create", help=tr("Cli", "create verify or check tasks"))
-    create.add_argument("workspace", metavar="WORKSPACE")
-    create.add_argument("--kind", choices=["verify", "check"], required=True)
+    add_workspace_argument(create)
+    create.add_argument(
+        "--kind",
+        choices=["verify", "check"],
+        required=True,
+        help=tr("Cli", "verify (核实) or check (核查)"),
+    )
     create.add_argument(
         "--rule",
         choices=["public_unverified", "handled_unchecked"],
@@ -77,7 +95,7 @@ def _register_tasks(sub: argparse._SubParsersAction) -> None:
     create.add_argument("--collector", help=tr("Cli", "assign every task to this collector"))
     create.set_defaults(func=cmd_create)
     push = tsub.add_parser("push", help=tr("Cli", "send open tasks to ODK Central"))
-    push.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(push)
     push.add_argument(
         "--odk", metavar="URL", required=True, help=tr("Cli", "ODK Central server URL")
     )
@@ -102,13 +120,15 @@ def _register_tasks(sub: argparse._SubParsersAction) -> None:
     )
     push.set_defaults(func=cmd_push)
     limits = tsub.add_parser("limits", help=tr("Cli", "load the city's time limits (CSV)"))
-    limits.add_argument("workspace", metavar="WORKSPACE")
-    limits.add_argument("file", metavar="FILE")
+    add_workspace_argument(limits)
+    limits.add_argument(
+        "file", metavar="FILE", help=tr("Cli", "the city's time limits (CSV, as the shipped table)")
+    )
     limits.set_defaults(func=cmd_limits)
     results = tsub.add_parser(
         "results", help=tr("Cli", "apply the results of verification forms received")
     )
-    results.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(results)
     results.set_defaults(func=cmd_results)
 
 

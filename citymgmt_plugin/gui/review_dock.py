@@ -312,8 +312,8 @@ class ReviewDock(QDockWidget):
             tr(_CTX, "Mark the selected submissions' edits after the decision as seen")
         )
         self.seen_button.clicked.connect(self.acknowledge_selected)
-        buttons.addWidget(self.seen_button, n // 2, n % 2)
-        buttons.addWidget(self.map_button, n // 2 + 1, 0, 1, 2)
+        buttons.addWidget(self.map_button, n // 2, 0)
+        buttons.addWidget(self.seen_button, n // 2, 1)
         lay.addLayout(buttons)
 
     def _build_shortcuts(self) -> list[Any]:

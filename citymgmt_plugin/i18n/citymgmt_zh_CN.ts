@@ -2330,6 +2330,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>生成核实或核查任务</translation>
     </message>
     <message>
+      <source>create, push, limits or results (ACTION --help: more)</source>
+      <translation>create（生成）、push（推送）、limits（时限）或 results（结果）（ACTION --help 查看详情）</translation>
+    </message>
+    <message>
       <source>data volume factor (1 = about 100 km², 10,000 grids)</source>
       <translation>数据量系数（1 = 约100平方公里、10000个网格）</translation>
     </message>
@@ -2372,6 +2376,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>import cases from a file or PostGIS table</source>
       <translation>从文件或 PostGIS 表导入案件</translation>
+    </message>
+    <message>
+      <source>import or from-reports (ACTION --help: more)</source>
+      <translation>import（导入）或 from-reports（由上报生成）（ACTION --help 查看详情）</translation>
     </message>
     <message>
       <source>kind of rows that do not say it</source>
@@ -2454,8 +2462,16 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>收回登录名的工作空间角色</translation>
     </message>
     <message>
+      <source>the city's time limits (CSV, as the shipped table)</source>
+      <translation>本市的时限表（CSV，格式同随插件提供的表）</translation>
+    </message>
+    <message>
       <source>the database login</source>
       <translation>数据库登录名</translation>
+    </message>
+    <message>
+      <source>the platform's export: CSV, Excel, GeoJSON or table:schema.name</source>
+      <translation>平台导出的文件：CSV、Excel、GeoJSON 或 table：模式名.表名</translation>
     </message>
     <message>
       <source>the role to take (default: every workspace role): {0}</source>
@@ -2488,6 +2504,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>upgrade or info (ACTION --help: more)</source>
       <translation>upgrade 或 info（ACTION --help 查看详情）</translation>
+    </message>
+    <message>
+      <source>verify (核实) or check (核查)</source>
+      <translation>verify（核实）或 check（核查）</translation>
     </message>
     <message>
       <source>what to do (COMMAND --help: more)</source>
@@ -3394,6 +3414,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>BD-09（百度坐标）</translation>
     </message>
     <message>
+      <source>Case history</source>
+      <translation>案件历史</translation>
+    </message>
+    <message>
+      <source>Cases</source>
+      <translation>案件</translation>
+    </message>
+    <message>
       <source>Collectors</source>
       <translation>信息采集员</translation>
     </message>
@@ -3482,6 +3510,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>上报照片</translation>
     </message>
     <message>
+      <source>Submission photos replaced by edits</source>
+      <translation>被修改替换的上报照片</translation>
+    </message>
+    <message>
       <source>Submission versions</source>
       <translation>上报版本</translation>
     </message>
@@ -3492,6 +3524,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Thematic layers</source>
       <translation>专题图层</translation>
+    </message>
+    <message>
+      <source>Time limits of 核实/核查 tasks</source>
+      <translation>核实核查任务时限</translation>
     </message>
     <message>
       <source>Unit grids</source>
@@ -3852,6 +3888,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>yes</source>
       <translation>是</translation>
+    </message>
+    <message>
+      <source>核实/核查 tasks</source>
+      <translation>核实核查任务</translation>
     </message>
   </context>
   <context>

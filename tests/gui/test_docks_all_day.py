@@ -11,6 +11,7 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsPointXY,
     QgsProject,
+    QgsSettings,
     QgsSnappingConfig,
     QgsVectorLayer,
 )
@@ -34,7 +35,7 @@ from citymgmt_plugin.core.submissions import ingest
 from citymgmt_plugin.core.submissions.sources.files import DeviceExportSource
 from citymgmt_plugin.gui.census_dock import CensusDock
 from citymgmt_plugin.gui.context import PluginContext
-from citymgmt_plugin.gui.review_dock import ReviewDock
+from citymgmt_plugin.gui.review_dock import FILTERS_SETTING, ReviewDock
 from citymgmt_plugin.gui.thematic_dock import ThematicDock
 from tests.fixtures.synthetic_submissions import make_submissions, seed_city, write_device_export
 
@@ -149,6 +150,7 @@ def _always_there(dock) -> list[QWidget]:
 def test_buttons_and_status_always_in_view(size, ctx, city_ws, canvas, artifacts):
     ws, _city = city_ws
     census = CensusDock(canvas, lambda: ws)
+    QgsSettings().setValue(FILTERS_SETTING, True)  # a failed run may have left them folded
     review = ReviewDock(ctx)
     thematic = ThematicDock(ctx)
     win = _office_window(*size, [census, review, thematic])

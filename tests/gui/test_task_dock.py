@@ -278,8 +278,8 @@ def test_push_in_the_background(dock, accounts, artifacts):
 def test_dock_and_push_dialog_in_chinese(
     qgis_iface, qgis_canvas, gpkg_workspace, tmp_path, artifacts
 ):
+    from widget_texts import problems
     from zh_translator import zh_cn
-    from zh_walker import problems
 
     ws = gpkg_workspace
     seed_small_workspace(ws)
