@@ -237,6 +237,7 @@ def field_label(name: str) -> str:
         "version": tr("CensusField", "Version"),
         "x": tr("CensusField", "X (east or longitude)"),
         "y": tr("CensusField", "Y (north or latitude)"),
+        "wkt": tr("CensusField", "Position (WKT)"),
     }.get(name, name)
 
 
@@ -282,6 +283,27 @@ def reconcile_kind_label(kind: str) -> str:
         "missing": tr(_CTX, "missing"),
         "duplicate": tr(_CTX, "duplicate"),
     }.get(kind, kind)
+
+
+def census_rule_label(rule: str) -> str:
+    """Why a census row or change is refused (the rule ids of ``census.errors.RULES``)."""
+    return {
+        "class_unknown": tr(_CTX, "class not in the class table"),
+        "mandatory": tr(_CTX, "mandatory attribute missing"),
+        "domain": tr(_CTX, "value outside its domain"),
+        "no_grid": tr(_CTX, "outside every unit grid"),
+        "geometry_kind": tr(_CTX, "wrong kind of geometry"),
+        "geometry_empty": tr(_CTX, "no position"),
+        "identifier": tr(_CTX, "malformed identifier"),
+        "identifier_county": tr(_CTX, "identifier of another county"),
+        "identifier_taken": tr(_CTX, "identifier used twice"),
+        "county_change": tr(_CTX, "move into another county"),
+        "date": tr(_CTX, "unreadable date"),
+        "retired": tr(_CTX, "retired"),
+        "identifier_number": tr(_CTX, "identifier turned into a number by a spreadsheet"),
+        "placeholder": tr(_CTX, "placeholder in a mandatory attribute"),
+        "value_unmapped": tr(_CTX, "value without a mapping"),
+    }.get(rule, rule)
 
 
 def scheme_label(scheme: str) -> str:

@@ -1,8 +1,10 @@
 """Mapping a census batch's columns to component fields: known names, remembered mappings.
 
-A mapping is {target field: source column}. Known names are the schema's, their pinyin
-initials and the Chinese column names surveys use; a mapping the editor chose is
-remembered per set of column names (with the source CRS) in a JSON file.
+A mapping is {target field: source column}; two fields may read the same column (a
+department column that gives both the code and the name through value maps). Known names
+are the schema's, their pinyin initials and the Chinese column names surveys and older
+platforms' exports use; a mapping the editor chose is remembered per set of column names,
+with the source CRS and the value maps of coded fields, in a JSON file.
 """
 
 from __future__ import annotations
@@ -17,12 +19,17 @@ from typing import Any
 from .batch_read import SourceTable
 from .validation import EDITABLE_FIELDS
 
-# A batch may carry the identifier and class, every editable attribute, a grid code and
-# coordinates (for tables without geometry).
-TARGET_FIELDS = ("identifier", "class_code", *EDITABLE_FIELDS, "grid_code", "x", "y")
+# A batch may carry the identifier and class, every editable attribute, a grid code and, for
+# tables without geometry, coordinates or a WKT column.
+POSITION_FIELDS = ("x", "y", "wkt")
+TARGET_FIELDS = ("identifier", "class_code", *EDITABLE_FIELDS, "grid_code", *POSITION_FIELDS)
 ALIASES: dict[str, tuple[str, ...]] = {
-    "identifier": ("identifier", "bsm", "标识码", "objcode", "obj_code", "部件标识码", "code_id"),
-    "class_code": ("class_code", "lbdm", "类别代码", "小类代码", "部件类别", "objtype", "class"),
+    "identifier": (
+        "identifier", "bsm", "标识码", "objcode", "obj_code", "部件标识码", "code_id", "部件编码",
+    ),
+    "class_code": (
+        "class_code", "lbdm", "类别代码", "小类代码", "部件类别", "objtype", "class", "部件小类",
+    ),
     "name": ("name", "mc", "名称", "部件名称", "objname", "obj_name"),
     "dept_code": ("dept_code", "zgbmdm", "主管部门代码", "deptcode"),
     "dept_name": ("dept_name", "zgbmmc", "主管部门名称", "主管部门", "deptname"),
@@ -38,12 +45,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "grid_code": ("grid_code", "dywgbsm", "所在单元网格", "单元网格", "bgid"),
     "x": ("x", "lon", "lng", "longitude", "经度", "east", "easting", "x坐标", "横坐标"),
     "y": ("y", "lat", "latitude", "纬度", "north", "northing", "y坐标", "纵坐标"),
-}
+    "wkt": ("wkt", "geom", "geometry", "the_geom", "shape", "空间坐标", "几何", "空间位置"),
+}  # fmt: skip
 
 
 def mapped_fields(mapping: dict[str, str]) -> set[str]:
-    """The target fields a mapping fills (coordinates excluded)."""
-    return {t for t, c in mapping.items() if c and t in TARGET_FIELDS and t not in ("x", "y")}
+    """The target fields a mapping fills (position columns excluded)."""
+    return {t for t, c in mapping.items() if c and t in TARGET_FIELDS and t not in POSITION_FIELDS}
 
 
 def _norm(name: str) -> str:
@@ -55,7 +63,7 @@ def guess_mapping(columns: list[str], has_geometry: bool = True) -> dict[str, st
     by_norm = {_norm(c): c for c in columns}
     mapping = {}
     for target, aliases in ALIASES.items():
-        if has_geometry and target in ("x", "y"):
+        if has_geometry and target in POSITION_FIELDS:
             continue
         for a in aliases:
             if _norm(a) in by_norm:
@@ -103,12 +111,24 @@ class MappingStore:
         entry = self._load().get(_signature(columns)) or {}
         return entry.get("crs")
 
-    def remember(self, columns: list[str], mapping: dict[str, str], crs: str | None = None) -> None:
+    def get_values(self, columns: list[str]) -> dict[str, dict[str, str]] | None:
+        """The value maps of coded fields remembered for these columns (None: none)."""
+        entry = self._load().get(_signature(columns)) or {}
+        return entry.get("values") or None
+
+    def remember(
+        self,
+        columns: list[str],
+        mapping: dict[str, str],
+        crs: str | None = None,
+        values: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         data = self._load()
         data[_signature(columns)] = {
             "columns": sorted(columns),
             "mapping": mapping,
             "crs": crs,
+            "values": values or {},
             "saved": datetime.now().isoformat(timespec="seconds"),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
-from ..labels import describe_changes
+from ..labels import census_rule_label, describe_changes, field_label, join, labelled, parens
 from .reconcile import ACTIONABLE, KINDS, Reconciliation, ReconItem, kind_label
 from .reconcile_apply import ApplyResult
 
@@ -72,7 +72,7 @@ def _write_csv(path: Path, recon: Reconciliation) -> None:
             )  # fmt: skip
 
 
-def _applied_line(result: ApplyResult) -> str:
+def applied_line(result: ApplyResult) -> str:
     r = result.as_dict()
     return tr(
         "Census", "Applied: {0} created, {1} updated, {2} moved, {3} retired, {4} not accepted"
@@ -97,12 +97,38 @@ def _summary_lines(recon: Reconciliation, result: ApplyResult | None) -> list[st
     lines += [f"  {kind_label(k):<12} {counts[k]:>7}" for k in KINDS]
     lines += ["", tr("Census", "Accepted items: {0}").format(accepted)]
     if result is not None:
-        lines.append(_applied_line(result))
+        lines.append(applied_line(result))
+    lines += _refusal_lines(batch)
     if batch.failures:
         lines += ["", tr("Census", "Invalid rows:")]
         for fail in batch.failures[:200]:
             lines.append(f"  {fail.row_no:>6}  {fail.identifier or '-':<18} {fail.reason}")
     return lines
+
+
+def _refusal_lines(batch: Any) -> list[str]:
+    """Refused rows by reason, and each value without a mapping once with its count."""
+    lines: list[str] = []
+    if batch.failures:
+        lines += ["", tr("Census", "Refused by reason:")]
+        lines += [
+            "  " + labelled(census_rule_label(rule), n)
+            for rule, n in batch.refusals().most_common()
+        ]
+    if batch.unmapped:
+        lines += ["", tr("Census", "Values without a mapping:")]
+        for f, seen in batch.unmapped.items():
+            shown = join(v + parens(n) for v, n in seen.most_common())
+            lines.append("  " + labelled(field_label(f), shown))
+    return lines
+
+
+def _reason_rows(batch: Any) -> str:
+    """HTML table rows: each refusal reason with its count."""
+    return "".join(
+        f"<tr><td>{html.escape(census_rule_label(rule))}</td><td>{n}</td></tr>"
+        for rule, n in batch.refusals().most_common()
+    )
 
 
 def _th(text: str) -> str:
@@ -131,6 +157,9 @@ def _html(recon: Reconciliation, lines: list[str], applied: str | None) -> str:
         f"<table><tr>{_th(tr('Census', 'class'))}{_th(tr('Census', 'items'))}</tr>"
         f"{rows_html}</table>"
         f"{applied_html}"
+        f"<h2>{html.escape(tr('Census', 'Refused by reason:'))}</h2>"
+        f"<table><tr>{_th(tr('Census', 'reason'))}{_th(tr('Census', 'rows'))}</tr>"
+        f"{_reason_rows(recon.batch)}</table>"
         f"<h2>{html.escape(tr('Census', 'Invalid rows:'))}</h2>"
         f"<table><tr>{_th(tr('Census', 'batch row'))}{_th(tr('Census', 'identifier'))}"
         f"{_th(tr('Census', 'result / reason'))}</tr>{fails_html}</table>"
@@ -152,6 +181,6 @@ def write_report(
     _write_csv(csv_path, recon)
     lines = _summary_lines(recon, result)
     txt_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    applied = _applied_line(result) if result is not None else None
+    applied = applied_line(result) if result is not None else None
     html_path.write_text(_html(recon, lines, applied), encoding="utf-8")
     return {"csv": csv_path, "txt": txt_path, "html": html_path}
