@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
+import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ARRAY, Connection, Integer, any_, bindparam, select
 
@@ -31,7 +33,7 @@ from .components import (
     office_today,
 )
 from .errors import CensusError, Problem, ValidationFailed, VersionConflict
-from .geo import GridRef, anchor, from_db, to_ewkt
+from .geo import GridRef, anchors, from_db, to_ewkt
 from .identifiers import allocate_serials, reserve_identifier
 from .reconcile import ReconItem
 from .validation import (
@@ -75,23 +77,27 @@ class Change:
         return self.current.version + 1
 
 
-def load_current(conn: Connection, ws: Workspace, ids: list[int]) -> dict[int, ComponentRecord]:
-    """The stored rows of ``ids`` (locked for this transaction on PostGIS), by id."""
+def load_current(
+    conn: Connection, ws: Workspace, ids: list[int], geometry: bool = True
+) -> dict[int, ComponentRecord]:
+    """The stored rows of ``ids`` (locked for this transaction on PostGIS), by id; with their
+    geometry when ``geometry`` (the PostGIS path has the server keep it)."""
     c = ws.schema.components
     cols = [col for col in c.c if col.name != "geom"]
+    if geometry:
+        cols.append(c.c.geom.ST_AsBinary().label("wkb"))
     out: dict[int, ComponentRecord] = {}
     for part in chunks(sorted(set(ids)), 5000):
         if ws.is_postgres:
-            q = select(*cols, c.c.geom.ST_AsBinary().label("wkb")).where(
-                c.c.id == any_(bindparam("ids", type_=ARRAY(Integer)))
-            )
-            rows = conn.execute(q.with_for_update(of=c), {"ids": list(part)}).mappings()
+            q = select(*cols).where(c.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))
+            rows = conn.execute(q.with_for_update(of=c), {"ids": list(part)})
         else:
-            q = select(*cols, c.c.geom.ST_AsBinary().label("wkb")).where(c.c.id.in_(list(part)))
-            rows = conn.execute(q).mappings()
+            rows = conn.execute(select(*cols).where(c.c.id.in_(list(part))))
+        keys = list(rows.keys())
         for r in rows:
-            attrs = {k: r[k] for k in r if k != "wkb"}
-            out[r["id"]] = ComponentRecord(r["id"], attrs, from_db(r["wkb"]), r["version"])
+            attrs = dict(zip(keys, r))
+            geom = from_db(attrs.pop("wkb")) if geometry else None
+            out[attrs["id"]] = ComponentRecord(attrs["id"], attrs, geom, attrs["version"])
     return out
 
 
@@ -114,7 +120,7 @@ def item_error(it: ReconItem, exc: Exception | str) -> CensusError:
 # -- changes -------------------------------------------------------------------------------
 
 
-def _move_fields(current: ComponentRecord, geom: BaseGeometry, grid: GridRef) -> dict[str, Any]:
+def _move_fields(current: ComponentRecord, grid: GridRef) -> dict[str, Any]:
     """The grid fields of a new position; refused when it is in another county."""
     ident = current.attributes["identifier"]
     if grid.county != ident[:6]:
@@ -145,14 +151,37 @@ def _move_fields(current: ComponentRecord, geom: BaseGeometry, grid: GridRef) ->
     )
 
 
-def _moved_diff(current: ComponentRecord, geom: BaseGeometry, grid: GridRef) -> dict[str, Any]:
+def move_facts(items: list[ReconItem]) -> dict[int, tuple[float | None, bool]]:
+    """For moved items (by ``seq``): how far the component moves (between anchors, None
+    when the stored one had no geometry) and whether the new geometry is valid; vectorised."""
+    moved = [it for it in items if it.kind == "moved"]
+    if not moved:
+        return {}
+    new = np.array([it.geom for it in moved], dtype=object)
+    old = np.array([it.old_geom for it in moved], dtype=object)
+    valid = shapely.is_valid(new)
+    dist = np.full(len(moved), np.nan)
+    has = ~shapely.is_missing(old)
+    if has.any():
+        dist[has] = shapely.distance(anchors(old[has]), anchors(new[has]))
+    return {
+        it.seq: (None if np.isnan(d) else float(d), bool(v)) for it, d, v in zip(moved, dist, valid)
+    }
+
+
+def _moved_diff(current: ComponentRecord, distance: float | None, grid: GridRef) -> dict:
     """``geom`` (the distance moved) and the grid fields that change with the position."""
-    moved = float(anchor(current.geom).distance(anchor(geom))) if current.geom else None
-    diff: dict[str, Any] = {"geom": [None, round(moved, 3) if moved is not None else None]}
-    for f, v in _move_fields(current, geom, grid).items():
+    diff: dict[str, Any] = {"geom": [None, round(distance, 3) if distance is not None else None]}
+    for f, v in _move_fields(current, grid).items():
         if v != current.attributes.get(f):
             diff[f] = [current.attributes.get(f), v]
     return diff
+
+
+def _invalid_geometry() -> ValidationFailed:
+    return ValidationFailed(
+        [Problem("geometry_empty", "geom", tr("Census", "The geometry is not valid."))]
+    )
 
 
 def plan_change(
@@ -162,9 +191,11 @@ def plan_change(
     grid: GridRef | None,
     today: date,
     operation: str | None = None,
+    move: tuple[float | None, bool] | None = None,
 ) -> Change | None:
     """The next version of ``current`` after ``changes`` (``geom`` among them for a move,
-    with the ``grid`` it lies in); None when nothing would change."""
+    with the ``grid`` it lies in and ``move``: its :func:`move_facts`); None when nothing
+    would change."""
     if current.version != it.version:
         raise VersionConflict(
             current.id, it.version or 0, current.version, current.attributes.get("updated_by")
@@ -172,11 +203,11 @@ def plan_change(
     attrs = current.attributes
     new_values, diff = _attribute_diff(attrs, {k: v for k, v in changes.items() if k != "geom"})
     new_geom = changes.get("geom")
-    if new_geom is not None and grid is not None:
-        bad = check_geometry(None, new_geom)
-        if bad:
-            raise ValidationFailed(bad)
-        moved = _moved_diff(current, new_geom, grid)
+    if new_geom is not None and grid is not None and move is not None:
+        distance, valid = move
+        if not valid:
+            raise _invalid_geometry()
+        moved = _moved_diff(current, distance, grid)
         diff.update(moved)
         new_values.update({f: moved[f][1] for f in GRID_FIELDS if f in moved})
     if not diff:

@@ -129,10 +129,10 @@ def update_components(conn: Connection, ws: Workspace, rows: list[dict[str, Any]
     writer = _update_postgres if ws.is_postgres else _update_sqlite
     for part in chunks(rows):
         if writer(conn, ws, part) != len(part):
-            _raise_conflict(conn, ws, part)
+            raise_conflict(conn, ws, part)
 
 
-def _raise_conflict(conn: Connection, ws: Workspace, rows: Sequence[dict[str, Any]]) -> None:
+def raise_conflict(conn: Connection, ws: Workspace, rows: Sequence[dict[str, Any]]) -> None:
     """The first row the update did not reach (someone changed or removed it after it was
     read), as a VersionConflict."""
     c = ws.schema.components

@@ -9,12 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from shapely.geometry.base import BaseGeometry
-
 from ..i18n import tr
 from ..labels import field_label, geometry_kind_label, scheme_label
 from .errors import Problem
-from .geo import geometry_kind
 from .validation import (
     DOMAINS,
     MANDATORY_FIELDS,
@@ -100,11 +97,9 @@ def no_position_problem(shown: str | None = None) -> Problem:
     return Problem("geometry_empty", "geom", tr("Census", "No position."))
 
 
-def position_problems(
-    geom: BaseGeometry | None, info: ClassInfo | None, grid_code: str | None
-) -> list[Problem]:
-    """A usable geometry (``None``: none), of the class's kind, inside a unit grid."""
-    kind = geometry_kind(geom) if geom is not None else None
+def position_problems(kind: str | None, info: ClassInfo | None, grid_code: str | None) -> list:
+    """A usable geometry of ``kind`` (point/line/polygon; None: none), the class's kind,
+    inside a unit grid."""
     if kind is None:
         return [no_position_problem()]
     if info is not None and kind != info.geometry_kind:
@@ -160,19 +155,19 @@ class RowChecks:
         self,
         row_no: int,
         vals: dict[str, Any],
-        geom: BaseGeometry | None,
+        kind: str | None,
         grid_code: str | None,
         no_position: str | None = None,
     ) -> list[Problem]:
-        """Every problem of one parsed row (``geom``: None when it has no usable one;
-        ``no_position``: the marker the row gave instead of a position)."""
+        """Every problem of one parsed row (``kind``: point, line or polygon, None when it
+        has no usable geometry; ``no_position``: the marker the row gave instead)."""
         cls = vals.get("class_code")
         info = self.classes.get(cls or "")
         ps = class_problems(cls, info, self.scheme)
         ps += attribute_problems(vals, self.fields)
-        if geom is None:
+        if kind is None:
             ps.append(no_position_problem(no_position))
         else:
-            ps += position_problems(geom, info, grid_code)
+            ps += position_problems(kind, info, grid_code)
         ps += self.identifier_problems(row_no, vals.get("identifier"), cls, grid_code)
         return ps

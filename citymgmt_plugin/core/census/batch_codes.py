@@ -18,7 +18,7 @@ from typing import Any
 
 from ..i18n import tr
 from .errors import CensusError
-from .validation import DOMAINS, ClassInfo
+from .validation import DOMAINS
 
 # Fields whose values can be mapped: the domains, the class and the department.
 CODED_FIELDS = ("class_code", "status", "data_source", "accuracy_class", "dept_code", "dept_name")
@@ -40,31 +40,54 @@ def _accuracy(text: str) -> str:
 
 
 class ValueCodes:
-    """The value maps of one batch and what each coded field allows."""
+    """The value maps of one batch and what each coded field allows: the ``coded`` fields,
+    those with a fixed ``domains``, and ``class_field`` whose values are the codes of
+    ``classes`` (any object with ``code`` and ``name``), which may be given by name."""
 
-    def __init__(self, maps: ValueMaps | None, classes: dict[str, ClassInfo] | None = None):
+    def __init__(
+        self,
+        maps: ValueMaps | None,
+        classes: dict[str, Any] | None = None,
+        coded: tuple[str, ...] = CODED_FIELDS,
+        domains: dict[str, tuple[str, ...]] | None = None,
+        class_field: str = "class_code",
+    ) -> None:
         self.maps = {
             f: {normal_text(k): str(v).strip() for k, v in (m or {}).items()}
             for f, m in (maps or {}).items()
         }
+        self.coded = coded
+        self.domains = DOMAINS if domains is None else domains
+        self.class_field = class_field
         self.classes = classes or {}
         names = Counter(c.name for c in self.classes.values())
         self.class_by_name = {c.name: c.code for c in self.classes.values() if names[c.name] == 1}
+        self._allowed = {f: self._allowed_values(f) for f in coded}
+        self._seen: dict[tuple[str, str], tuple[str, bool]] = {}  # a batch repeats its values
 
     def allowed(self, f: str) -> set[str] | None:
         """The values ``f`` may store; None when any text will do."""
-        if f in DOMAINS:
-            return set(DOMAINS[f]) | set(self.maps.get(f, {}).values())
-        if f == "class_code" and self.classes:
+        return self._allowed.get(f)
+
+    def _allowed_values(self, f: str) -> set[str] | None:
+        if f in self.domains:
+            return set(self.domains[f]) | set(self.maps.get(f, {}).values())
+        if f == self.class_field and self.classes:
             return set(self.classes)
-        if f in self.maps:  # a department with a map: its stored values only
+        if f in self.maps:  # e.g. a department with a map: its stored values only
             return set(self.maps[f].values())
         return None
 
     def apply(self, f: str, text: str | None) -> tuple[str | None, bool]:
         """(stored value, whether it is one ``f`` allows) of a parsed text."""
-        if text is None or f not in CODED_FIELDS:
+        if text is None or f not in self.coded:
             return text, True
+        known = self._seen.get((f, text))
+        if known is None:
+            known = self._seen[(f, text)] = self._apply(f, text)
+        return known
+
+    def _apply(self, f: str, text: str) -> tuple[str | None, bool]:
         key = normal_text(text)
         value = self.maps.get(f, {}).get(key)
         if value is None:
@@ -75,7 +98,7 @@ class ValueCodes:
     def _unmapped_default(self, f: str, key: str) -> str:
         """What a value without a map entry stands for: a class by its name or as "0101
         上水井盖", an accuracy class written "A级"; else the value itself."""
-        if f == "class_code":
+        if f == self.class_field:
             if key in self.class_by_name:
                 return self.class_by_name[key]
             head = key.split(" ", 1)[0]

@@ -10,6 +10,7 @@ shown, never placed at the origin.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,19 +47,23 @@ def guess_crs(xs: np.ndarray, ys: np.ndarray, ws_srid: int) -> str:
 def _zero(geoms: np.ndarray) -> np.ndarray:
     """Rows whose geometry has only 0 0 coordinates (an export's "no position")."""
     out = np.zeros(len(geoms), dtype=bool)
-    present = ~shapely.is_missing(geoms)
-    if present.any():
-        idx = np.flatnonzero(present)
-        empty = shapely.is_empty(geoms[idx])
-        for i, g, e in zip(idx, geoms[idx], empty):
-            if not e:
-                coords = shapely.get_coordinates(g)
-                out[i] = bool(len(coords)) and not np.any(coords)
+    present = np.flatnonzero(~shapely.is_missing(geoms))
+    if not len(present):
+        return out
+    coords, index = shapely.get_coordinates(geoms[present], return_index=True)
+    if not len(coords):
+        return out
+    nonzero = np.bincount(index, weights=np.any(coords != 0, axis=1), minlength=len(present))
+    counted = np.bincount(index, minlength=len(present))
+    out[present] = (counted > 0) & (nonzero == 0)
     return out
 
 
-def _without_markers(geoms: np.ndarray, shown: list[str]) -> tuple[np.ndarray, dict[int, str]]:
-    """``geoms`` with empty and all-zero geometries set to None; their markers by row."""
+def _without_markers(
+    geoms: np.ndarray, shown: Callable[[int], str]
+) -> tuple[np.ndarray, dict[int, str]]:
+    """``geoms`` with empty and all-zero geometries set to None; the markers of those rows
+    (``shown(row)``: what the row gave) by row."""
     geoms = np.asarray(geoms, dtype=object)
     missing = shapely.is_missing(geoms)
     empty = np.zeros(len(geoms), dtype=bool)
@@ -66,13 +71,14 @@ def _without_markers(geoms: np.ndarray, shown: list[str]) -> tuple[np.ndarray, d
     gone = missing | empty | _zero(geoms)
     geoms = geoms.copy()
     geoms[gone] = None
-    return geoms, {int(i): shown[i] for i in np.flatnonzero(gone)}
+    return geoms, {int(i): shown(int(i)) for i in np.flatnonzero(gone)}
 
 
 def _layer_geometries(table: SourceTable) -> SourceGeometries:
     geoms = np.array(table.geoms, dtype=object)
-    shown = ["POINT EMPTY" if g is not None else "" for g in table.geoms]
-    geoms, markers = _without_markers(geoms, shown)
+    geoms, markers = _without_markers(
+        geoms, lambda i: "POINT EMPTY" if table.geoms[i] is not None else ""
+    )
     return SourceGeometries(geoms, table.crs or "", markers)
 
 
@@ -83,10 +89,11 @@ def _xy_geometries(table: SourceTable, mapping: dict[str, str]) -> SourceGeometr
     geoms = np.full(len(table.rows), None, dtype=object)
     if ok.any():
         geoms[ok] = shapely.points(xs[ok], ys[ok])
-    shown = [
-        " ".join(normal_text(r.get(mapping[k]) or "") for k in ("x", "y")).strip()
-        for r in table.rows
-    ]
+    rows = table.rows
+
+    def shown(i: int) -> str:
+        return " ".join(normal_text(rows[i].get(mapping[k]) or "") for k in ("x", "y")).strip()
+
     geoms, markers = _without_markers(geoms, shown)
     return SourceGeometries(geoms, "", markers)
 
@@ -117,7 +124,7 @@ def _wkt_geometries(table: SourceTable, column: str) -> SourceGeometries:
             geoms[i], srid = _read_wkt(text)
             if srid:
                 srids.add(srid)
-    geoms, markers = _without_markers(geoms, shown)
+    geoms, markers = _without_markers(geoms, shown.__getitem__)
     crs = f"EPSG:{srids.pop()}" if len(srids) == 1 else ""
     return SourceGeometries(geoms, crs, markers)
 

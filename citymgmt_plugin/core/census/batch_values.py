@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ import numpy as np
 
 from ..codes import id_schemes
 from ..i18n import tr
-from .batch_codes import CODED_FIELDS, ValueCodes, normal_text
+from .batch_codes import ValueCodes, normal_text
 from .batch_dates import parse_date as _parse_date
 from .errors import Problem
 from .validation import is_placeholder
@@ -113,6 +113,7 @@ class RowParser:
     scheme: str
     codes: ValueCodes
     office: str = "Asia/Shanghai"
+    unmapped: dict[str, Counter] = field(default_factory=dict)  # values without a mapping
 
     def parse(self, raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         """The row's values and the problems reading them found; a class the batch lacks is
@@ -133,12 +134,16 @@ class RowParser:
         return vals, problems
 
     def _coded(self, f: str, text: str | None, problems: list[Problem]) -> str | None:
-        if f not in CODED_FIELDS:
+        if f not in self.codes.coded:
             return text
         value, ok = self.codes.apply(f, text)
-        # the others are refused by the domain and class checks; a placeholder as such
-        if not ok and f in ("dept_code", "dept_name") and not is_placeholder(value):
-            problems.append(unmapped_problem(f, normal_text(text)))
+        if not ok:
+            self.unmapped.setdefault(f, Counter())[normal_text(text)] += 1
+            # fields with a domain or a class table are refused by those checks, and a
+            # placeholder as a placeholder
+            free = f not in self.codes.domains and f != self.codes.class_field
+            if free and not is_placeholder(value):
+                problems.append(unmapped_problem(f, normal_text(text)))
         return value
 
 
@@ -148,7 +153,7 @@ def unmapped_values(
     """Per coded field the batch carries: each printed value that neither a map entry nor
     the field's allowed values cover, with how many rows carry it."""
     out: dict[str, Counter] = {}
-    for f in CODED_FIELDS:
+    for f in codes.coded:
         column = mapping.get(f)
         if not column:
             continue

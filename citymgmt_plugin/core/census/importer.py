@@ -30,9 +30,9 @@ from .batch_codes import ValueCodes, ValueMaps
 from .batch_geometry import SourceGeometries, source_geometries
 from .batch_mapping import MappingStore, mapped_fields
 from .batch_read import SourceTable, read_source
-from .batch_values import RowParser, unmapped_values
+from .batch_values import RowParser
 from .errors import CensusError, Problem
-from .geo import anchors
+from .geo import anchors, geometry_kinds
 from .grids import load_grid_index
 from .validation import class_table
 
@@ -120,7 +120,9 @@ def transform_geoms(geoms: np.ndarray, src: str, dst_srid: int) -> np.ndarray:
 def _locate(conn: Connection, ws: Workspace, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which rows have a usable geometry, and the unit grid each lies in (None: none)."""
     n = len(geoms)
-    present = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
+    geoms = np.asarray(geoms, dtype=object)
+    present = ~shapely.is_missing(geoms)
+    present[present] = ~shapely.is_empty(geoms[present])
     grid_codes = np.full(n, None, dtype=object)
     if present.any():
         pts = anchors(geoms[present])
@@ -150,10 +152,11 @@ def _check_rows(
     """Every row parsed and checked: good rows become records, the others failures."""
     records: list[BatchRecord] = []
     failures: list[RowFailure] = []
+    kinds = geometry_kinds(where.geoms)
     for i, raw in enumerate(table.rows):
         vals, ps = parser.parse(raw)
         geom = where.geoms[i]
-        ps += checks.row(i + 1, vals, geom, grid_codes[i], where.markers.get(i))
+        ps += checks.row(i + 1, vals, kinds[i], grid_codes[i], where.markers.get(i))
         if ps:
             shown = vals.get("identifier") or _shown_identifier(raw, parser.mapping)
             failures.append(RowFailure(i + 1, shown, ps))
@@ -191,7 +194,7 @@ def prepare_batch(
         failures=failures,
         source_crs=where.crs,
         read_rows=len(table.rows),
-        unmapped=unmapped_values(table.rows, mapping, codes),
+        unmapped={f: parser.unmapped[f] for f in codes.coded if f in parser.unmapped},
         encoding=table.encoding,
     )
     batch.surveyed_grids = {r.grid_code for r in records}

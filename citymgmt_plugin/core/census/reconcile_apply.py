@@ -24,6 +24,7 @@ from ..i18n import tr
 from ..workspace.schema.census import RETIRED_STATUSES
 from ..workspace.store import Workspace, audit
 from . import apply_plan as plan
+from . import apply_postgis as postgis
 from . import apply_write as write
 from .errors import CensusError, ValidationFailed, VersionConflict
 from .geo import GridRef
@@ -115,7 +116,9 @@ class _Apply:
         need = {records[i.row_no].grid_code for i in accepted if i.kind in (*CREATING, "moved")}
         refs = grid_refs(conn, ws, need) if need else {}
         ids = [i.component_id for i in accepted if i.component_id and i.kind not in CREATING]
-        current = plan.load_current(conn, ws, ids)
+        current = plan.load_current(conn, ws, ids, geometry=not ws.is_postgres)
+        # PostGIS finds the components without history itself (apply_postgis)
+        baselines = set() if ws.is_postgres else _history_versions(conn, ws, ids)
         return cls(
             conn,
             ws,
@@ -123,7 +126,7 @@ class _Apply:
             records=records,
             refs=refs,
             current=current,
-            baselines=_history_versions(conn, ws, ids),
+            baselines=baselines,
             today=plan.office_date(ws),
             result=result,
             **who,
@@ -168,17 +171,14 @@ def _creation_values(a: _Apply, it: ReconItem) -> dict[str, Any]:
     return vals
 
 
-def _create(a: _Apply, items: Sequence[ReconItem], now: datetime) -> None:
-    """Place the new components of one chunk: identifiers allocated, rows inserted, their
-    history version 1 and audit rows."""
-    if not items:
-        return
+def _creations(a: _Apply, items: Sequence[ReconItem]) -> list[plan.Creation]:
+    """The new components of one chunk, identifiers allocated, checked."""
     creations = []
     for it in items:
-        rec = a.records[it.row_no]
         vals = _creation_values(a, it)
         vals["identifier"] = it.identifier
-        creations.append(plan.Creation(it, vals, it.geom, a.refs[rec.grid_code]))
+        grid = a.refs[a.records[it.row_no].grid_code]
+        creations.append(plan.Creation(it, vals, it.geom, grid))
     todo = [c for c in creations if not c.values["identifier"]]
     keys = [(c.grid.county, c.values["class_code"]) for c in todo]
     for c, ident in zip(todo, plan.allocate(a.conn, a.ws, a.scheme, keys)):
@@ -188,20 +188,31 @@ def _create(a: _Apply, items: Sequence[ReconItem], now: datetime) -> None:
         problems = plan.creation_problems(c.values, c.geom, info, a.scheme, c.grid)
         if problems:
             raise plan.item_error(c.item, ValidationFailed(problems))
+    return creations
+
+
+def _create(a: _Apply, items: Sequence[ReconItem], now: datetime) -> None:
+    """Place the new components of one chunk: rows inserted, their history version 1 and
+    audit rows."""
+    if not items:
+        return
+    creations = _creations(a, items)
     rows = [plan.creation_row(c, a.scheme, a.actor, now, a.ws.srid) for c in creations]
-    ids = write.insert_components(a.conn, a.ws, rows)
-    s = a.ws.schema
-    write.insert_rows(
-        a.conn,
-        s.component_history,
-        [plan.creation_history(r, i, a.actor, a.reason, now) for r, i in zip(rows, ids)],
-    )
-    write.insert_rows(
-        a.conn, s.audit_events, [plan.creation_audit(r, i, a.actor, now) for r, i in zip(rows, ids)]
-    )
     for c, r in zip(creations, rows):
         c.item.applied = r["identifier"]
     a.result.count("created", len(creations))
+    if a.ws.is_postgres:
+        for part in write.chunks(rows):
+            postgis.write_created(a.conn, part, now, a.actor, a.reason)
+        return
+    ids = write.insert_components(a.conn, a.ws, rows)
+    pairs = list(zip(rows, ids))
+    s = a.ws.schema
+    history = [plan.creation_history(r, i, a.actor, a.reason, now) for r, i in pairs]
+    write.insert_rows(a.conn, s.component_history, history)
+    write.insert_rows(
+        a.conn, s.audit_events, [plan.creation_audit(r, i, a.actor, now) for r, i in pairs]
+    )
 
 
 # -- changed, moved and missing components -------------------------------------------------
@@ -222,13 +233,14 @@ def _changes_of(a: _Apply, it: ReconItem) -> tuple[dict[str, Any], GridRef | Non
 
 def _plan_changes(a: _Apply, items: Sequence[ReconItem]) -> list[plan.Change]:
     out = []
+    moves = plan.move_facts(list(items))
     for it in items:
         current = a.current.get(it.component_id)
         if current is None:
             raise VersionConflict(it.component_id, it.version or 0, None, None)
         changes, grid, op = _changes_of(a, it)
         try:
-            change = plan.plan_change(it, current, changes, grid, a.today, op)
+            change = plan.plan_change(it, current, changes, grid, a.today, op, moves.get(it.seq))
         except ValidationFailed as exc:
             raise plan.item_error(it, exc) from exc
         if change is None:  # nothing left to change: counted, not written
@@ -245,6 +257,12 @@ def _change(a: _Apply, items: Sequence[ReconItem], now: datetime) -> None:
     changes = _plan_changes(a, items)
     if not changes:
         return
+    for c in changes:
+        c.item.applied = c.current.attributes["identifier"]
+        a.result.count(c.outcome)
+    if a.ws.is_postgres:
+        _change_postgres(a, changes, now)
+        return
     s = a.ws.schema
     base = [c.current for c in changes if (c.current.id, c.current.version) not in a.baselines]
     write.insert_rows(
@@ -257,9 +275,16 @@ def _change(a: _Apply, items: Sequence[ReconItem], now: datetime) -> None:
         [plan.change_history(c, a.ws, a.actor, a.reason, now) for c in changes],
     )
     write.insert_rows(a.conn, s.audit_events, [plan.change_audit(c, a.actor, now) for c in changes])
-    for c in changes:
-        c.item.applied = c.current.attributes["identifier"]
-        a.result.count(c.outcome)
+
+
+def _change_postgres(a: _Apply, changes: list[plan.Change], now: datetime) -> None:
+    """One statement per chunk: baselines, updates, history and audit (apply_postgis)."""
+    baseline = tr("Census", "state before the first recorded change")
+    for part in write.chunks(changes):
+        payload = [postgis.change_payload(c, a.ws.srid) for c in part]
+        done = postgis.write_changes(a.conn, payload, now, a.actor, a.reason, baseline)
+        if done != len(payload):
+            write.raise_conflict(a.conn, a.ws, payload)
 
 
 # -- the whole apply -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
@@ -109,8 +110,11 @@ def get_class(conn: Connection, ws: Workspace, scheme: str, code: str) -> ClassI
 
 def is_placeholder(value: Any) -> bool:
     """Whether a value is one of :data:`PLACEHOLDERS` (a filled-in "nothing")."""
-    if not isinstance(value, str):
-        return False
+    return isinstance(value, str) and _placeholder_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _placeholder_text(value: str) -> bool:
     return unicodedata.normalize("NFKC", value).strip() in PLACEHOLDERS
 
 
