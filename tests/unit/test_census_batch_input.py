@@ -138,7 +138,8 @@ def test_not_placeholders(value):
 
 def test_wkt_positions_and_the_markers_for_none():
     cells = ["POINT (120.1 31.3)", "POINT EMPTY", "", "NULL", "(null)", "POINT (0 0)", "0 0",
-             "120.2 31.4", "SRID=4490;POINT (120.3 31.5)", "garbage", None, "LINESTRING EMPTY"]  # fmt: skip
+             "120.2 31.4", "SRID=4490;POINT (120.3 31.5)", "garbage", None,
+             "LINESTRING EMPTY"]  # fmt: skip
     table = SourceTable(
         "t.csv", None, ["wkt"], [{"wkt": c} for c in cells], [None] * 12, None, False
     )
