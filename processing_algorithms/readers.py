@@ -1007,3 +1007,40 @@ def postgis_sources(
         for layer, u in uris
     ]
     return uris[0][1].connectionInfo(True), sources
+
+
+def _plain(value: Any) -> Any:
+    """A QGIS attribute as a plain value for core: dates and times as Python ones."""
+    value = python_value(value)
+    if isinstance(value, QDateTime):
+        return value.toPyDateTime() if value.isValid() else None
+    if isinstance(value, QDate):
+        return value.toPyDate() if value.isValid() else None
+    if isinstance(value, QTime):
+        return value.toString("HH:mm:ss") if value.isValid() else None
+    return value
+
+
+def census_table(
+    source: QgsFeatureSource, name: str, progress: Callable[[float], bool] | None = None
+) -> Any:
+    """A feature source as a census batch table (core's ``SourceTable``): every attribute
+    as a plain value, geometries as shapely in the source's CRS; None when cancelled."""
+    from qgis.core import QgsWkbTypes
+
+    from citymgmt_plugin.core.census.batch_read import SourceTable
+
+    columns = source.fields().names()
+    total = max(source.featureCount(), 1)
+    rows, wkbs = [], []
+    for k, f in enumerate(source.getFeatures()):
+        if progress is not None and k % 1000 == 0 and progress(k / total):
+            return None
+        rows.append({c: _plain(v) for c, v in zip(columns, f.attributes())})
+        g = f.geometry()
+        wkbs.append(None if g is None or g.isNull() else bytes(g.asWkb()))
+    geoms = list(shapely.from_wkb(np.array(wkbs, dtype=object))) if wkbs else []
+    has_geometry = source.wkbType() != QgsWkbTypes.NoGeometry
+    crs = source.sourceCrs()
+    crs_text = (crs.authid() or crs.toWkt()) if has_geometry and crs.isValid() else None
+    return SourceTable(name, None, columns, rows, geoms, crs_text, has_geometry)

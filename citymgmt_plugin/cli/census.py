@@ -19,7 +19,6 @@ or used.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -79,20 +78,9 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _read_mapping(path: str) -> dict[str, str]:
-    from ..core.census.errors import CensusError
-
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as exc:
-        raise CensusError(tr("Cli", "cannot read the mapping {0}: {1}").format(path, exc)) from exc
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise CensusError(tr("Cli", "the mapping {0} must map fields to column names").format(path))
-    return data
-
-
 def _options(args: argparse.Namespace):
     from ..core.census.batch_codes import read_value_maps
+    from ..core.census.batch_mapping import read_mapping_file
     from ..core.census.batch_run import ImportOptions
     from ..core.census.errors import CensusError
 
@@ -102,7 +90,7 @@ def _options(args: argparse.Namespace):
         raise CensusError(tr("Cli", "unknown kind of item: {0}").format(", ".join(bad)))
     return ImportOptions(
         layer=args.layer,
-        mapping=_read_mapping(args.mapping) if args.mapping else None,
+        mapping=read_mapping_file(args.mapping) if args.mapping else None,
         values=read_value_maps(args.values) if args.values else None,
         crs=args.crs,
         accept=accept,

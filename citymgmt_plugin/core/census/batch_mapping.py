@@ -16,7 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..i18n import tr
 from .batch_read import SourceTable
+from .errors import CensusError
 from .validation import EDITABLE_FIELDS
 
 # A batch may carry the identifier and class, every editable attribute, a grid code and, for
@@ -47,6 +49,23 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "y": ("y", "lat", "latitude", "纬度", "north", "northing", "y坐标", "纵坐标"),
     "wkt": ("wkt", "geom", "geometry", "the_geom", "shape", "空间坐标", "几何", "空间位置"),
 }  # fmt: skip
+
+
+def read_mapping_file(path: str | Path) -> dict[str, str]:
+    """``MAPPING.json``: ``{"target field": "source column"}``."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise CensusError(
+            tr("Census", "Cannot read the field mapping {0}: {1}").format(path, exc)
+        ) from exc
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise CensusError(
+            tr("Census", "The field mapping {0} must map field names to column names.").format(
+                path
+            )
+        )
+    return {str(k): v for k, v in data.items()}
 
 
 def mapped_fields(mapping: dict[str, str]) -> set[str]:

@@ -60,6 +60,7 @@ class CensusRun:
     recon: Reconciliation
     result: ApplyResult | None = None
     report: dict[str, Path] = field(default_factory=dict)
+    srid: int = 0  # of the workspace: the CRS of the items' geometries
 
     def summary_lines(self) -> list[str]:
         return summary_lines(self.batch, self.recon, self.result, self.report)
@@ -97,7 +98,7 @@ def run_table(
         batch = prepare_batch(conn, ws, table, mapping, crs, values=values)
         recon = reconcile(conn, ws, batch)
     decide_by_kind(recon, options.accept)
-    run = CensusRun(batch, recon)
+    run = CensusRun(batch, recon, srid=ws.srid)
     if options.apply:
         try:
             with write_transaction(ws) as conn:
