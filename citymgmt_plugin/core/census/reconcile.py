@@ -28,6 +28,7 @@ from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, func, or_, sele
 
 from ..i18n import tr
 from ..labels import reconcile_kind_label
+from ..workspace.chunks import chunked
 from ..workspace.schema.census import RETIRED_STATUSES
 from ..workspace.store import Workspace
 from .components import office_today
@@ -145,8 +146,8 @@ def _load_stored(
         keys = list(result.keys())
         return [dict(zip(keys, r)) for r in result]
     for key, values in (("grid_code", sorted(grids)), ("identifier", identifiers)):
-        for i in range(0, len(values), 500):
-            result = conn.execute(select(*cols).where(c.c[key].in_(values[i : i + 500])))
+        for chunk in chunked(values):
+            result = conn.execute(select(*cols).where(c.c[key].in_(chunk)))
             keys = list(result.keys())
             for r in result:
                 if r[0] not in seen:

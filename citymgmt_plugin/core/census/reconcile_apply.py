@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from ..i18n import tr
+from ..workspace.chunks import chunked
 from ..workspace.schema.census import RETIRED_STATUSES
 from ..workspace.store import Workspace, audit
 from . import apply_plan as plan
@@ -43,9 +44,9 @@ def _history_versions(conn: Connection, ws: Workspace, ids: list[int]) -> set[tu
     apply instead of once per item."""
     h = ws.schema.component_history
     out: set[tuple[int, int]] = set()
-    for part in write.chunks(sorted(set(ids)), 1000):
+    for chunk in chunked(ids):
         rows = conn.execute(
-            select(h.c.component_id, h.c.version).where(h.c.component_id.in_(list(part)))
+            select(h.c.component_id, h.c.version).where(h.c.component_id.in_(chunk))
         )
         out.update((r[0], r[1]) for r in rows)
     return out
