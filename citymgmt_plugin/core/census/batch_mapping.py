@@ -61,9 +61,7 @@ def read_mapping_file(path: str | Path) -> dict[str, str]:
         ) from exc
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise CensusError(
-            tr("Census", "The field mapping {0} must map field names to column names.").format(
-                path
-            )
+            tr("Census", "The field mapping {0} must map field names to column names.").format(path)
         )
     return {str(k): v for k, v in data.items()}
 
