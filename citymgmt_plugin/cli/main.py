@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "citymgmt_plugin.demo.command",
     "citymgmt_plugin.cli.ingest",
     "citymgmt_plugin.cli.census",
+    "citymgmt_plugin.cli.classes",
 ]
 
 

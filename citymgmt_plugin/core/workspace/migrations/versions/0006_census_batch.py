@@ -182,14 +182,17 @@ def _shipped_versions() -> list[dict]:
     return out
 
 
+ADDED_COLUMNS = {
+    "component_classes": ("filing_standard", "closing_standard"),
+    "event_classes": ("department_code", "department_name", "filing_standard", "closing_standard"),
+}
+
+
 def upgrade() -> None:
     bind = op.get_bind()
-    with op.batch_alter_table("component_classes") as batch:
-        batch.add_column(sa.Column("filing_standard", sa.Text))
-        batch.add_column(sa.Column("closing_standard", sa.Text))
-    with op.batch_alter_table("event_classes") as batch:
-        for name in ("department_code", "department_name", "filing_standard", "closing_standard"):
-            batch.add_column(sa.Column(name, sa.Text))
+    for table, columns in ADDED_COLUMNS.items():
+        for name in columns:
+            op.add_column(table, sa.Column(name, sa.Text))
     md = sa.MetaData(naming_convention=convention)
     versions = _versions_table(md)
     _poi_tables(md, _workspace_srid(bind))
@@ -208,9 +211,11 @@ def downgrade() -> None:
     _versions_table(md)
     _poi_tables(md, _workspace_srid(bind))
     md.drop_all(bind, tables=[md.tables[n] for n in NEW_TABLES])
-    with op.batch_alter_table("event_classes") as batch:
-        for name in ("department_code", "department_name", "filing_standard", "closing_standard"):
-            batch.drop_column(name)
-    with op.batch_alter_table("component_classes") as batch:
-        batch.drop_column("filing_standard")
-        batch.drop_column("closing_standard")
+    if bind.dialect.name != "postgresql":
+        # A GeoPackage keeps the added columns (empty, nullable, unknown to 0002): SQLite's
+        # ALTER TABLE re-reads the whole schema, and the GeoPackage metadata triggers
+        # SpatiaLite writes do not parse, so DROP COLUMN fails there.
+        return
+    for table, columns in ADDED_COLUMNS.items():
+        for name in columns:
+            op.drop_column(table, name)
