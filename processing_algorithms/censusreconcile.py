@@ -51,6 +51,8 @@ class CensusReconcileAlgorithm(CityMgmtAlgorithm):
         "reconciliation dialog remembered for the same columns is used, else known column "
         "names. Coordinate system: of a table without geometry (x and y or WKT columns); "
         "found from the numbers when not given.\n\n"
+        "The batch surveys components, or points of interest (name, category, address, "
+        "phone, door number; matched by identifier, else by name within 30 m).\n\n"
         "Accept: the kinds of item applied. Apply: write the accepted items into the "
         "workspace in one transaction, with history and audit rows (nothing is written "
         "when one cannot be applied, or when cancelled). Outputs: the items (a point each, "
@@ -66,6 +68,7 @@ class CensusReconcileAlgorithm(CityMgmtAlgorithm):
     ACCEPT = "ACCEPT"
     APPLY = "APPLY"
     REPORT = "REPORT"
+    TARGET = "TARGET"
     ITEMS = "ITEMS"
     REFUSED = "REFUSED"
 
@@ -109,6 +112,14 @@ class CensusReconcileAlgorithm(CityMgmtAlgorithm):
                 defaultValue=[0, 1, 2, 3],
             )
         )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.TARGET,
+                self.tr("The batch surveys"),
+                [self.tr("components"), self.tr("points of interest")],
+                defaultValue=0,
+            )
+        )
         self.addParameter(
             QgsProcessingParameterBoolean(
                 self.APPLY, self.tr("Apply the accepted items to the workspace"), False
@@ -173,6 +184,7 @@ class CensusReconcileAlgorithm(CityMgmtAlgorithm):
             accept=tuple(KINDS[i] for i in chosen),
             apply=self.parameterAsBoolean(parameters, self.APPLY, context),
             report_dir=Path(report) if report else None,
+            target=("components", "pois")[self.parameterAsEnum(parameters, self.TARGET, context)],
         )
 
     # -- running -------------------------------------------------------------------------------

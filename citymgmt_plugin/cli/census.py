@@ -3,6 +3,7 @@ and batch work), and the census settings of a workspace.
 
     python -m citymgmt_plugin census import WORKSPACE FILE [--layer L] [--mapping MAPPING.json]
         [--values VALUES.json] [--crs CRS] [--accept KINDS] [--apply] [--report DIR]
+        [--target components|pois]
     python -m citymgmt_plugin census settings WORKSPACE [--grid-numbering on|off]
 
 ``census import`` reads, maps, validates and reconciles the batch, prints the counts by
@@ -70,6 +71,12 @@ def _register_import(csub: argparse._SubParsersAction) -> None:
     )
     imp.add_argument("--report", metavar="DIR", help=tr("Cli", "write the report into DIR"))
     imp.add_argument("--reason", help=tr("Cli", "reason recorded in the history"))
+    imp.add_argument(
+        "--target",
+        choices=("components", "pois"),
+        default="components",
+        help=tr("Cli", "what the batch surveys: components (default) or points of interest"),
+    )
     imp.set_defaults(func=cmd_import)
 
 
@@ -97,6 +104,7 @@ def _options(args: argparse.Namespace):
         apply=args.apply,
         report_dir=Path(args.report) if args.report else None,
         reason=args.reason,
+        target=args.target,
     )
 
 

@@ -350,8 +350,23 @@ def _reconciliation_fields() -> dict[str, str]:
     }
 
 
+def _poi_fields() -> dict[str, str]:
+    """Point-of-interest attributes, as on the POI census form."""
+    component = _component_fields()
+    return {f: component[f] for f in ("status", "initial_date", "change_date", "data_source",
+                                      "version", "wkt", "x", "y")} | {
+        "identifier": tr("CensusField", "POI identifier"),
+        "category_code": tr("CensusField", "POI category"),
+        "name": tr("CensusField", "POI name"),
+        "address": tr("CensusField", "Address"),
+        "phone": tr("CensusField", "Phone"),
+        "door_number": tr("CensusField", "Door number"),
+    }  # fmt: skip
+
+
 _TABLE_FIELDS: dict[str, Callable[[], dict[str, str]]] = {
     "components": _component_fields,
+    "pois": _poi_fields,
     "admin_units": _admin_unit_fields,
     "unit_grids": _unit_grid_fields,
     "resp_grids": _resp_grid_fields,
@@ -430,6 +445,7 @@ def census_rule_label(rule: str) -> str:
         "identifier_number": tr(_CTX, "identifier turned into a number by a spreadsheet"),
         "placeholder": tr(_CTX, "placeholder in a mandatory attribute"),
         "value_unmapped": tr(_CTX, "value without a mapping"),
+        "phone": tr(_CTX, "not a telephone number"),
     }.get(rule, rule)
 
 

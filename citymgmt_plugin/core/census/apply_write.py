@@ -92,22 +92,22 @@ def _update_postgres(conn: Connection, ws: Workspace, rows: Sequence[dict[str, A
     return conn.execute(stmt, {"rows": payload}).rowcount
 
 
-def _update_sqlite(conn: Connection, ws: Workspace, rows: Sequence[dict[str, Any]]) -> int:
-    """``executemany`` of one UPDATE per row; rows with and without a new geometry apart.
+def update_rows(conn: Connection, table: Any, rows: Sequence[dict[str, Any]], names) -> int:
+    """``executemany`` of one UPDATE per row of ``table`` (``id``, ``old_version``, the
+    columns ``names`` and ``geom``: EWKT or None to keep it), each only if still at
+    ``old_version``; rows with and without a new geometry apart. How many rows changed.
     Parameters are named ``p_<column>``: a parameter named as a column would be set too."""
-    c = ws.schema.components
-    names = (*UPDATED, "version", "updated_at", "updated_by")
     done = 0
     for with_geom in (False, True):
         part = [r for r in rows if (r["geom"] is not None) == with_geom]
         if not part:
             continue
-        values: dict[str, Any] = {f: bindparam("p_" + f, type_=c.c[f].type) for f in names}
+        values: dict[str, Any] = {f: bindparam("p_" + f, type_=table.c[f].type) for f in names}
         if with_geom:
-            values["geom"] = bindparam("p_geom", type_=c.c.geom.type)
+            values["geom"] = bindparam("p_geom", type_=table.c.geom.type)
         stmt = (
-            update(c)
-            .where(c.c.id == bindparam("p_id"), c.c.version == bindparam("p_old"))
+            update(table)
+            .where(table.c.id == bindparam("p_id"), table.c.version == bindparam("p_old"))
             .values(values)
         )
         params = [
@@ -122,6 +122,11 @@ def _update_sqlite(conn: Connection, ws: Workspace, rows: Sequence[dict[str, Any
     return done
 
 
+def _update_sqlite(conn: Connection, ws: Workspace, rows: Sequence[dict[str, Any]]) -> int:
+    names = (*UPDATED, "version", "updated_at", "updated_by")
+    return update_rows(conn, ws.schema.components, rows, names)
+
+
 def update_components(conn: Connection, ws: Workspace, rows: list[dict[str, Any]]) -> None:
     """Write component rows (id, old_version, version, :data:`UPDATED`, updated_at,
     updated_by, geom EWKT or None to keep it), each only if still at ``old_version``; a row
@@ -132,10 +137,12 @@ def update_components(conn: Connection, ws: Workspace, rows: list[dict[str, Any]
             raise_conflict(conn, ws, part)
 
 
-def raise_conflict(conn: Connection, ws: Workspace, rows: Sequence[dict[str, Any]]) -> None:
+def raise_conflict(
+    conn: Connection, ws: Workspace, rows: Sequence[dict[str, Any]], table: Any = None
+) -> None:
     """The first row the update did not reach (someone changed or removed it after it was
     read), as a VersionConflict."""
-    c = ws.schema.components
+    c = ws.schema.components if table is None else table
     wanted = {r["id"]: (r["old_version"], r["version"]) for r in rows}
     found = dict(conn.execute(select(c.c.id, c.c.version).where(c.c.id.in_(list(wanted)))).all())
     for cid, (old, new) in wanted.items():

@@ -66,31 +66,54 @@ def read_mapping_file(path: str | Path) -> dict[str, str]:
     return {str(k): v for k, v in data.items()}
 
 
-def mapped_fields(mapping: dict[str, str]) -> set[str]:
+def target_fields(target: str = "components") -> tuple[str, ...]:
+    """The fields a batch of ``target`` (components or pois) may map."""
+    if target == "pois":
+        from .poi_batch import POI_TARGET_FIELDS
+
+        return POI_TARGET_FIELDS
+    return TARGET_FIELDS
+
+
+def _aliases(target: str) -> dict[str, tuple[str, ...]]:
+    if target == "pois":
+        from .poi_batch import POI_ALIASES
+
+        return POI_ALIASES
+    return ALIASES
+
+
+def mapped_fields(mapping: dict[str, str], target: str = "components") -> set[str]:
     """The target fields a mapping fills (position columns excluded)."""
-    return {t for t, c in mapping.items() if c and t in TARGET_FIELDS and t not in POSITION_FIELDS}
+    fields = target_fields(target)
+    return {t for t, c in mapping.items() if c and t in fields and t not in POSITION_FIELDS}
 
 
 def _norm(name: str) -> str:
     return name.strip().lower().replace(" ", "").replace("-", "_")
 
 
-def guess_mapping(columns: list[str], has_geometry: bool = True) -> dict[str, str]:
+def guess_mapping(
+    columns: list[str], has_geometry: bool = True, target: str = "components"
+) -> dict[str, str]:
     """Target field → source column, from known names (schema, pinyin initials, Chinese)."""
     by_norm = {_norm(c): c for c in columns}
     mapping = {}
-    for target, aliases in ALIASES.items():
-        if has_geometry and target in POSITION_FIELDS:
+    for field_name, aliases in _aliases(target).items():
+        if has_geometry and field_name in POSITION_FIELDS:
             continue
         for a in aliases:
             if _norm(a) in by_norm:
-                mapping[target] = by_norm[_norm(a)]
+                mapping[field_name] = by_norm[_norm(a)]
                 break
     return mapping
 
 
-def _signature(columns: list[str]) -> str:
-    return hashlib.sha1("\x1f".join(sorted(columns)).encode("utf-8")).hexdigest()[:16]
+def _signature(columns: list[str], target: str = "components") -> str:
+    """The key of what is remembered for a set of columns (and a target other than
+    components: the same file may be read as points of interest too)."""
+    key = "\x1f".join(sorted(columns)) + ("" if target == "components" else "\x1e" + target)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 def default_mapping_file() -> Path:
@@ -117,20 +140,22 @@ class MappingStore:
         except (OSError, ValueError):
             return {}
 
-    def get(self, columns: list[str]) -> dict[str, str] | None:
-        entry = self._load().get(_signature(columns))
+    def get(self, columns: list[str], target: str = "components") -> dict[str, str] | None:
+        entry = self._load().get(_signature(columns, target))
         if not entry:
             return None
         mapping = entry.get("mapping", {})
         return {k: v for k, v in mapping.items() if v in columns}
 
-    def get_crs(self, columns: list[str]) -> str | None:
-        entry = self._load().get(_signature(columns)) or {}
+    def get_crs(self, columns: list[str], target: str = "components") -> str | None:
+        entry = self._load().get(_signature(columns, target)) or {}
         return entry.get("crs")
 
-    def get_values(self, columns: list[str]) -> dict[str, dict[str, str]] | None:
+    def get_values(
+        self, columns: list[str], target: str = "components"
+    ) -> dict[str, dict[str, str]] | None:
         """The value maps of coded fields remembered for these columns (None: none)."""
-        entry = self._load().get(_signature(columns)) or {}
+        entry = self._load().get(_signature(columns, target)) or {}
         return entry.get("values") or None
 
     def remember(
@@ -139,9 +164,10 @@ class MappingStore:
         mapping: dict[str, str],
         crs: str | None = None,
         values: dict[str, dict[str, str]] | None = None,
+        target: str = "components",
     ) -> None:
         data = self._load()
-        data[_signature(columns)] = {
+        data[_signature(columns, target)] = {
             "columns": sorted(columns),
             "mapping": mapping,
             "crs": crs,
@@ -153,5 +179,7 @@ class MappingStore:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         tmp.replace(self.path)
 
-    def mapping_for(self, table: SourceTable) -> dict[str, str]:
-        return self.get(table.columns) or guess_mapping(table.columns, table.has_geometry)
+    def mapping_for(self, table: SourceTable, target: str = "components") -> dict[str, str]:
+        return self.get(table.columns, target) or guess_mapping(
+            table.columns, table.has_geometry, target
+        )

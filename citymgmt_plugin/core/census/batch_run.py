@@ -49,6 +49,7 @@ class ImportOptions:
     apply: bool = False
     report_dir: Path | None = None
     reason: str | None = None
+    target: str = "components"  # or "pois": a point-of-interest census batch
 
 
 @dataclass
@@ -91,11 +92,14 @@ def run_table(
     """Map, validate and reconcile ``table``; decide by kind; with ``options.apply`` apply in
     one transaction (``progress(done, total)`` returning True cancels and rolls back)."""
     store = store or MappingStore()
-    mapping = options.mapping or store.mapping_for(table)
-    crs = options.crs or (None if options.mapping else store.get_crs(table.columns))
-    values = options.values if options.values is not None else store.get_values(table.columns)
+    target = options.target
+    mapping = options.mapping or store.mapping_for(table, target)
+    crs = options.crs or (None if options.mapping else store.get_crs(table.columns, target))
+    values = options.values
+    if values is None:
+        values = store.get_values(table.columns, target)
     with ws.engine.connect() as conn:
-        batch = prepare_batch(conn, ws, table, mapping, crs, values=values)
+        batch = prepare_batch(conn, ws, table, mapping, crs, values=values, target=target)
         recon = reconcile(conn, ws, batch)
     decide_by_kind(recon, options.accept)
     run = CensusRun(batch, recon, srid=ws.srid)

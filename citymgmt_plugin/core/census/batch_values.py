@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -114,6 +114,8 @@ class RowParser:
     codes: ValueCodes
     office: str = "Asia/Shanghai"
     unmapped: dict[str, Counter] = field(default_factory=dict)  # values without a mapping
+    # the class a valid identifier carries (default: a component's, by scheme)
+    class_of: Callable[[str | None], str | None] | None = None
 
     def parse(self, raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         """The row's values and the problems reading them found; a class the batch lacks is
@@ -129,8 +131,11 @@ class RowParser:
                 vals[f] = parse_date(v, self.office)
             else:
                 vals[f] = self._coded(f, parse_text(v), problems)
-        if not vals.get("class_code"):
-            vals["class_code"] = class_of_identifier(vals.get("identifier"), self.scheme)
+        class_field = self.codes.class_field
+        if not vals.get(class_field):
+            ident = vals.get("identifier")
+            of = self.class_of
+            vals[class_field] = of(ident) if of else class_of_identifier(ident, self.scheme)
         return vals, problems
 
     def _coded(self, f: str, text: str | None, problems: list[Problem]) -> str | None:

@@ -23,6 +23,7 @@ RULES = (
     "identifier_number",  # a spreadsheet turned the identifier into a number (3.20508E+15)
     "placeholder",  # a mandatory attribute holds a placeholder ("未指定", "无", "/" …)
     "value_unmapped",  # a coded value the batch's value maps do not cover
+    "phone",  # a point of interest's phone is no telephone number
 )
 
 

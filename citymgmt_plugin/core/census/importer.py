@@ -75,6 +75,7 @@ class Batch:
     surveyed_grids: set[str] = field(default_factory=set)
     unmapped: dict[str, Counter] = field(default_factory=dict)  # field -> {value: rows}
     encoding: str | None = None  # of a text source, as detected
+    target: str = "components"  # what the batch surveys: components or pois
 
     def refusals(self) -> Counter:
         """How many refused rows break each rule (a row may break several)."""
@@ -145,6 +146,39 @@ def _check_rows(
     return records, failures
 
 
+def build_batch(
+    conn: Connection,
+    ws: Workspace,
+    table: SourceTable,
+    source_crs: str | None,
+    parser: RowParser,
+    checks: Any,
+    target: str = "components",
+) -> Batch:
+    """Place and check every row of ``table`` with ``parser`` and ``checks`` (whose
+    ``row(row_no, values, kind, grid_code, no_position)`` lists a row's problems)."""
+    where = source_geometries(table, parser.mapping, source_crs, ws.srid)
+    if len(table.rows):
+        where.geoms = transform_geoms(where.geoms, where.crs, ws.srid)
+    _present, grid_codes = _locate(conn, ws, where.geoms)
+    records, failures = _check_rows(table, parser, checks, where, grid_codes)
+    codes = parser.codes
+    batch = Batch(
+        source=table.path + (f"|{table.layer}" if table.layer else ""),
+        scheme=parser.scheme,
+        fields=set(checks.fields),
+        records=records,
+        failures=failures,
+        source_crs=where.crs,
+        read_rows=len(table.rows),
+        unmapped={f: parser.unmapped[f] for f in codes.coded if f in parser.unmapped},
+        encoding=table.encoding,
+        target=target,
+    )
+    batch.surveyed_grids = {r.grid_code for r in records}
+    return batch
+
+
 def prepare_batch(
     conn: Connection,
     ws: Workspace,
@@ -153,32 +187,21 @@ def prepare_batch(
     source_crs: str | None = None,
     scheme: str | None = None,
     values: ValueMaps | None = None,
+    target: str = "components",
 ) -> Batch:
     """Map, transform and validate every row; good rows become records, bad rows failures.
-    ``values``: the value maps of coded fields (``{field: {source value: stored value}}``)."""
+    ``values``: the value maps of coded fields (``{field: {source value: stored value}}``);
+    ``target``: components, or points of interest (``pois``)."""
+    if target == "pois":
+        from .poi_batch import prepare_poi_batch
+
+        return prepare_poi_batch(conn, ws, table, mapping, source_crs, values)
     scheme = scheme or ws.setting("component_scheme", "legacy16")
     classes = class_table(conn, ws, scheme)
     checks = RowChecks(scheme, classes, mapped_fields(mapping))
     codes = ValueCodes(values, classes)
     parser = RowParser(mapping, checks.fields, scheme, codes, ws.setting("timezone", TZ))
-    where = source_geometries(table, mapping, source_crs, ws.srid)
-    if len(table.rows):
-        where.geoms = transform_geoms(where.geoms, where.crs, ws.srid)
-    _present, grid_codes = _locate(conn, ws, where.geoms)
-    records, failures = _check_rows(table, parser, checks, where, grid_codes)
-    batch = Batch(
-        source=table.path + (f"|{table.layer}" if table.layer else ""),
-        scheme=scheme,
-        fields=checks.fields,
-        records=records,
-        failures=failures,
-        source_crs=where.crs,
-        read_rows=len(table.rows),
-        unmapped={f: parser.unmapped[f] for f in codes.coded if f in parser.unmapped},
-        encoding=table.encoding,
-    )
-    batch.surveyed_grids = {r.grid_code for r in records}
-    return batch
+    return build_batch(conn, ws, table, source_crs, parser, checks)
 
 
 def import_batch(
@@ -191,6 +214,7 @@ def import_batch(
     store: MappingStore | None = None,
     values: ValueMaps | None = None,
     remember: bool = True,
+    target: str = "components",
 ) -> Batch:
     """Read + map (given, remembered or guessed) + validate. The field mapping, value maps and
     CRS not given come from what was remembered for the same columns; what was used is
@@ -198,11 +222,11 @@ def import_batch(
     table = read_source(path, layer)
     store = store or MappingStore()
     if mapping is None:
-        mapping = store.mapping_for(table)
-        source_crs = source_crs or store.get_crs(table.columns)
+        mapping = store.mapping_for(table, target)
+        source_crs = source_crs or store.get_crs(table.columns, target)
     if values is None:
-        values = store.get_values(table.columns)
-    batch = prepare_batch(conn, ws, table, mapping, source_crs, values=values)
+        values = store.get_values(table.columns, target)
+    batch = prepare_batch(conn, ws, table, mapping, source_crs, values=values, target=target)
     if remember:
-        store.remember(table.columns, mapping, source_crs, values)
+        store.remember(table.columns, mapping, source_crs, values, target)
     return batch

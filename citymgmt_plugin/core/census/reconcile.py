@@ -419,7 +419,12 @@ def _missing_items(out: _Items, stored: _Stored, grids: set[str]) -> None:
 def reconcile(
     conn: Connection, ws: Workspace, batch: Batch, surveyed_grids: set[str] | None = None
 ) -> Reconciliation:
-    """Classify every batch record and every stored component of the surveyed grids."""
+    """Classify every batch record and every stored component of the surveyed grids (of a
+    point-of-interest batch: every POI, :mod:`.poi_reconcile`)."""
+    if batch.target == "pois":
+        from .poi_reconcile import reconcile_pois
+
+        return reconcile_pois(conn, ws, batch, surveyed_grids)
     grids = set(surveyed_grids) if surveyed_grids is not None else set(batch.surveyed_grids)
     compare = [f for f in COMPARED if f in batch.fields]
     idents = sorted({r.identifier for r in batch.records if r.identifier})

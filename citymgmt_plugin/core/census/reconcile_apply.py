@@ -317,6 +317,11 @@ def apply_reconciliation(
     work stops with :class:`ApplyCancelled`, and the caller's rollback leaves nothing written.
     """
     reason = reason or tr("Census", "census batch {0}").format(Path(recon.batch.source).name)
+    if recon.batch.target == "pois":
+        from .poi_apply import apply_pois
+
+        return apply_pois(conn, ws, recon, actor, reason, missing_status, progress,
+                          _PROGRESS_EVERY, _stop_if_cancelled)  # fmt: skip
     result = ApplyResult()
     accepted = [i for i in recon.accepted() if i.kind in ACTIONABLE]
     result.skipped = sum(1 for i in recon.items if i.kind in ACTIONABLE) - len(accepted)
