@@ -170,3 +170,26 @@ def unmapped_values(
         if seen:
             out[f] = seen
     return out
+
+
+def values_to_map(
+    rows: list[dict[str, Any]], mapping: dict[str, str], plain: ValueCodes
+) -> dict[str, Counter]:
+    """Per coded field the batch carries: each printed value a value map has to say
+    something about, with its count — those that are not a stored value as they stand
+    (``plain``: the field's rules without any value map), and every value of a field
+    without a fixed list (a department, printed as its short name)."""
+    out: dict[str, Counter] = {}
+    for f in plain.coded:
+        column = mapping.get(f)
+        if not column:
+            continue
+        free = plain.allowed(f) is None
+        seen: Counter = Counter()
+        for raw in rows:
+            text = parse_text(raw.get(column))
+            if text is not None and (free or not plain.apply(f, text)[1]):
+                seen[normal_text(text)] += 1
+        if seen:
+            out[f] = seen
+    return out
