@@ -767,25 +767,32 @@ def present_value(value: Any) -> Any:
     return None if value is None or (hasattr(value, "isNull") and value.isNull()) else value
 
 
-def workspace_classes(layer: QgsVectorLayer) -> dict[tuple[str, str], str] | None:
-    """The component_classes table next to ``layer`` (same GeoPackage or PostGIS schema)."""
+def _workspace_table(layer: QgsVectorLayer, table: str) -> QgsVectorLayer | None:
+    """The workspace table ``table`` next to ``layer`` (same GeoPackage or PostGIS schema);
+    None when the layer is not a workspace's or the table cannot be read."""
     from qgis.core import QgsDataSourceUri
 
     provider = layer.providerType()
-    try:
-        if provider == "ogr":
-            path = layer.source().split("|")[0]
-            if not path.lower().endswith(".gpkg"):
-                return None
-            table = QgsVectorLayer(f"{path}|layername=component_classes", "classes", "ogr")
-        elif provider == "postgres":
-            uri = QgsDataSourceUri(layer.source())
-            uri.setDataSource(uri.schema(), "component_classes", None)
-            uri.setKeyColumn("")
-            table = QgsVectorLayer(uri.uri(False), "classes", "postgres")
-        else:
+    if provider == "ogr":
+        path = layer.source().split("|")[0]
+        if not path.lower().endswith(".gpkg"):
             return None
-        if not table.isValid():
+        found = QgsVectorLayer(f"{path}|layername={table}", table, "ogr")
+    elif provider == "postgres":
+        uri = QgsDataSourceUri(layer.source())
+        uri.setDataSource(uri.schema(), table, None)
+        uri.setKeyColumn("")
+        found = QgsVectorLayer(uri.uri(False), table, "postgres")
+    else:
+        return None
+    return found if found.isValid() else None
+
+
+def workspace_classes(layer: QgsVectorLayer) -> dict[tuple[str, str], str] | None:
+    """The component_classes table next to ``layer`` (same GeoPackage or PostGIS schema)."""
+    try:
+        table = _workspace_table(layer, "component_classes")
+        if table is None:
             return None
         names = table.fields().names()
         if not {"scheme", "code", "geometry_kind"} <= set(names):
@@ -796,6 +803,22 @@ def workspace_classes(layer: QgsVectorLayer) -> dict[tuple[str, str], str] | Non
         return out or None
     except Exception:
         return None
+
+
+def workspace_setting(layer: QgsVectorLayer | None, key: str) -> str | None:
+    """A setting of the workspace ``layer`` belongs to; None when there is none."""
+    if layer is None:
+        return None
+    try:
+        table = _workspace_table(layer, "workspace_settings")
+        if table is None or not {"key", "value"} <= set(table.fields().names()):
+            return None
+        for f in table.getFeatures():
+            if f["key"] == key:
+                return python_value(f["value"])
+    except Exception:
+        return None
+    return None
 
 
 def read_postgres(layer: QgsVectorLayer, fields: list[str]) -> tuple[list, list, list] | None:

@@ -470,6 +470,7 @@ def qa_rule_label(rule: str) -> str:
         "outside_grids": tr(_CTX, "outside every grid"),
         "duplicate": tr(_CTX, "duplicate within tolerance"),
         "mandatory": tr(_CTX, "mandatory attribute missing"),
+        "placeholder": tr(_CTX, "placeholder in a mandatory attribute"),
         "domain": tr(_CTX, "value outside its domain"),
         "class_unknown": tr(_CTX, "unknown class"),
         "geometry_kind": tr(_CTX, "geometry kind vs class"),
@@ -488,6 +489,7 @@ def topology_error_label(error_type: str) -> str:
         "duplicate_code": tr(_CTX, "duplicate code"),
         "malformed_code": tr(_CTX, "malformed code"),
         "admin_mismatch": tr(_CTX, "code not matching its administrative unit"),
+        "numbering": tr(_CTX, "numbered out of order"),
     }.get(error_type, error_type)
 
 

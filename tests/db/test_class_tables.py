@@ -275,3 +275,18 @@ def _downgrade(spec: str, revision: str) -> None:
             command.downgrade(cfg, revision)
     finally:
         engine.dispose()
+
+
+def test_census_settings_command(workspace, any_spec, capsys):
+    assert main(["census", "settings", any_spec]) == 0
+    assert capsys.readouterr().out.strip().endswith("off")
+    assert main(["census", "settings", any_spec, "--grid-numbering", "on"]) == 0
+    assert capsys.readouterr().out.strip().endswith("on")
+    ws = Workspace.open(any_spec)
+    try:
+        assert ws.setting("grid_numbering_check") == "1"
+        with ws.engine.connect() as c:
+            actions = c.execute(select(ws.schema.audit_events.c.action)).scalars().all()
+        assert "settings.set" in actions
+    finally:
+        ws.close()

@@ -64,16 +64,25 @@ def test_censusimport_applies_the_legacy_export_on_both_backends(
     res = _run(
         "citymgmt:censusimport",
         {
-            "WORKSPACE": spec, "FILE": CSV, "MAPPING": MAPPING, "VALUES": VALUES, "APPLY": True,
+            "WORKSPACE": spec,
+            "FILE": CSV,
+            "MAPPING": MAPPING,
+            "VALUES": VALUES,
+            "APPLY": True,
             "REPORT": str(tmp_path / "report"),
-            "ITEMS": "memory:items", "REFUSED": str(tmp_path / "refused.csv"),
+            "ITEMS": "memory:items",
+            "REFUSED": str(tmp_path / "refused.csv"),
         },
-    )  # fmt: skip
+    )
     assert (res["ROWS"], res["VALID"], res["INVALID"]) == (60, 40, 20)
     assert {k: res[k] for k in LEGACY_COUNTS} == LEGACY_COUNTS
     assert json.loads(res["APPLIED"]) == {
-        "created": 19, "updated": 2, "moved": 1, "retired": 2, "skipped": 1,
-    }  # fmt: skip
+        "created": 19,
+        "updated": 2,
+        "moved": 1,
+        "retired": 2,
+        "skipped": 1,
+    }
     assert json.loads(res["REFUSALS"])["geometry_empty"] == 5
     assert json.loads(res["UNMAPPED"])["status"] == {"待核实": 1}
     items = _layer(res["ITEMS"])
@@ -100,10 +109,14 @@ def test_censusreconcile_takes_a_layer_and_leaves_the_workspace_alone(
     res = _run(
         "citymgmt:censusreconcile",
         {
-            "WORKSPACE": spec, "INPUT": batch, "MAPPING": MAPPING, "VALUES": VALUES,
-            "ITEMS": "memory:", "REFUSED": "memory:",
+            "WORKSPACE": spec,
+            "INPUT": batch,
+            "MAPPING": MAPPING,
+            "VALUES": VALUES,
+            "ITEMS": "memory:",
+            "REFUSED": "memory:",
         },
-    )  # fmt: skip
+    )
     assert (res["ROWS"], res["VALID"], res["INVALID"]) == (60, 40, 20)
     assert {k: res[k] for k in LEGACY_COUNTS} == LEGACY_COUNTS
     assert res["ACCEPTED"] == 24 and json.loads(res["APPLIED"]) == {}
@@ -177,10 +190,16 @@ def test_batch_dialog_runs_two_batches(processing_ready, qgis_iface, legacy_ws, 
 
     spec, _ws = legacy_ws
     rows = [
-        {"WORKSPACE": spec, "FILE": CSV, "MAPPING": MAPPING, "VALUES": VALUES,
-         "ITEMS": str(tmp_path / f"items{k}.gpkg"), "REFUSED": str(tmp_path / f"refused{k}.csv")}
+        {
+            "WORKSPACE": spec,
+            "FILE": CSV,
+            "MAPPING": MAPPING,
+            "VALUES": VALUES,
+            "ITEMS": str(tmp_path / f"items{k}.gpkg"),
+            "REFUSED": str(tmp_path / f"refused{k}.csv"),
+        }
         for k in range(2)
-    ]  # fmt: skip
+    ]
     rows[1].pop("VALUES")  # the second batch without value maps: more refused rows
     alg = QgsApplication.processingRegistry().createAlgorithmById("citymgmt:censusimport")
     dlg = BatchAlgorithmDialog(alg)
@@ -214,3 +233,39 @@ def test_batch_dialog_runs_two_batches(processing_ready, qgis_iface, legacy_ws, 
     refused = [_layer(tmp_path / f"refused{k}.csv").featureCount() for k in range(2)]
     assert refused == [20, 60]  # without value maps every row has an unmapped status
     assert _layer(tmp_path / "items0.gpkg").featureCount() == 42
+
+
+def test_gridtopology_checks_the_numbering_when_the_workspace_asks(processing_ready, gpkg_spec):
+    from sqlalchemy import update
+
+    from citymgmt_plugin.core.census.settings import GRID_NUMBERING, set_setting
+    from citymgmt_plugin.demo.lattice import seed_lattice
+
+    upgrade(gpkg_spec)
+    ws = Workspace.open(gpkg_spec)
+    try:
+        seed_lattice(ws, communities=1, nx=2, ny=2)
+        g = ws.schema.unit_grids
+        with ws.begin() as c:  # grids 001 and 002 swap their codes: 002 now lies west of 001
+            for old, new in (("001", "999"), ("002", "001"), ("999", "002")):
+                c.execute(
+                    update(g)
+                    .where(g.c.code == f"320508001001{old}")
+                    .values(code=f"320508001001{new}")
+                )
+        params = {
+            "GRIDS": f"{gpkg_spec}|layername=unit_grids",
+            "GRID_CODE_FIELD": "code",
+            "OUTPUT": "memory:",
+        }
+        assert _run("citymgmt:gridtopology", params)["NUMBERING"] == 0  # the city did not ask
+        set_setting(ws, GRID_NUMBERING, "1", "chief")
+        res = _run("citymgmt:gridtopology", params)
+        assert res["NUMBERING"] == 1
+        errors = [f for f in _layer(res["OUTPUT"]).getFeatures() if f["type"] == "numbering"]
+        assert [(f["grid_code"], f["other_code"]) for f in errors] == [
+            ("320508001001002", "320508001001001")
+        ]
+        assert _run("citymgmt:gridtopology", {**params, "NUMBERING": 2})["NUMBERING"] == 0
+    finally:
+        ws.close()

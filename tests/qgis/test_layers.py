@@ -29,6 +29,7 @@ LAYER_COUNTS = {
     "components_point",
     "components_line",
     "components_polygon",
+    "pois",
     "main_roads",
     "patrol_routes",
     "track_points",
@@ -241,8 +242,8 @@ def test_load_task_opens_in_run_and_adds_in_finished(qgis_app, workspace):
     assert all(p.layer is not None and p.layer.isValid() for p in task.plans)
     assert task.extent.width() == pytest.approx(300)
     task.finished(True)
-    assert results == [(True, "14 layers loaded.")]
-    assert len(project.mapLayers()) == 14 and set(task.layers) == set(LAYER_COUNTS)
+    assert results == [(True, "15 layers loaded.")]
+    assert len(project.mapLayers()) == 15 and set(task.layers) == set(LAYER_COUNTS)
     assert project.crs().authid() == "EPSG:4549"
     project.clear()
 
