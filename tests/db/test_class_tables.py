@@ -147,7 +147,7 @@ def test_classes_in_use_cannot_be_dropped_or_redrawn(inventory, tmp_path):
         load_class_table(ws, path, component_table("legacy16"), "chief")
     text = str(err.value)
     assert "0101" in text and "dropped" in text
-    assert "0211" in text and "polygon" in text
+    assert "0211" in text and "polygon" in text  # "another kind than polygon"
     with ws.engine.connect() as c:  # nothing changed
         assert current_version(c, ws, component_table("legacy16")).version == 1
         assert "0101" in census.class_table(c, ws)

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..codes import id_schemes
 from ..i18n import tr
+from ..labels import geometry_kind_label
 from ..workspace.schema.columns import GEOMETRY_KINDS
 from ..workspace.store import Workspace, audit
 from .batch_codes import normal_text
@@ -138,9 +139,10 @@ class _Reader:
                     line, code, row["major_code"]
                 )
             )
-        for f in ("name", "major_name"):
+        names = {"name": tr("Census", "class name"), "major_name": tr("Census", "major class name")}
+        for f, label in names.items():
             if not row[f]:
-                self.errors.append(tr("Census", "line {0}: {1} is empty").format(line, f))
+                self.errors.append(tr("Census", "line {0}: {1} is empty").format(line, label))
         self._kind(line, row)
         self._limits(line, raw, row)
         return row if len(self.errors) == before else None
@@ -254,7 +256,7 @@ def refusals(changes: dict, used: dict[str, Counter], new: list[dict]) -> list[s
             out.append(
                 tr(
                     "Census", "class {0} is drawn by {1} components as another kind than {2}"
-                ).format(row["code"], other, row["geometry_kind"])
+                ).format(row["code"], other, geometry_kind_label(row["geometry_kind"]))
             )
     return out
 

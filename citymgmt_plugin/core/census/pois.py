@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, func, select
 
 from ..i18n import tr
+from ..labels import field_label
 from ..workspace.schema.census import POI_RETIRED
 from ..workspace.store import Workspace, audit
 from .components import office_today
@@ -312,7 +313,9 @@ def update_poi(
                 Problem(
                     "identifier",
                     f,
-                    tr("Census", "{0} of a point of interest cannot be changed.").format(f),
+                    tr("Census", "{0} of a point of interest cannot be changed.").format(
+                        field_label(f, "pois")
+                    ),
                 )
                 for f in sorted(bad)
             ]
