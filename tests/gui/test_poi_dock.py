@@ -4,7 +4,7 @@ and retired with mouse clicks and the form, its history shown on the map."""
 from __future__ import annotations
 
 import pytest
-from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, QgsSnappingConfig
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, Qt
 from qgis.PyQt.QtTest import QTest
 from sqlalchemy import select
@@ -26,6 +26,9 @@ def setup(qgis_canvas, qgis_new_project, pg_workspace):
     assert pois.isValid() and grids.isValid()
     QgsProject.instance().addMapLayers([pois, grids])
     canvas = qgis_canvas
+    # no snapping: a config an earlier test left may name layers deleted since
+    QgsProject.instance().setSnappingConfig(QgsSnappingConfig())
+    canvas.snappingUtils().setConfig(QgsSnappingConfig())
     win = canvas.window()
     orig_size, orig_min, was_shown = win.size(), canvas.minimumSize(), win.isVisible()
     win.resize(1000, 700)
