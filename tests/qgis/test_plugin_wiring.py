@@ -283,8 +283,9 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         assert actions["citymgmtReviewDock"].isChecked()
         actions["citymgmtThematicDock"].trigger()
         _flush()
-        # one tab group (Qt lists tabs only while they are open)
-        assert set(window.tabifiedDockWidgets(census)) == {thematic, review}
+        # one tab group (Qt lists tabs only while they are open); the POI census docks there too
+        poi = window.findChild(QDockWidget, "citymgmtPoiDock")
+        assert set(window.tabifiedDockWidgets(census)) == {thematic, review, poi}
         assert _in_front(thematic) and not _in_front(review)
         actions["citymgmtThematicDock"].trigger()  # checked: closes it
         _flush()
@@ -305,7 +306,8 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         assert [not d.isHidden() for d in docks] == [True, False, True]
         checked = [plugin.ctx.dock_actions[name].isChecked() for name in DOCKS]
         assert checked[1] is False and (checked[0] or checked[2])  # one tab is in front
-        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2]}
+        poi = window.findChild(QDockWidget, "citymgmtPoiDock")
+        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2], poi}
         plugin.unload()
         del plugin
     finally:
