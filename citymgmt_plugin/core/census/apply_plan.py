@@ -29,11 +29,11 @@ from .components import (
     _attribute_diff,
     _operation_of,
     _retired_problem,
-    _snapshot,
     office_today,
 )
 from .errors import CensusError, Problem, ValidationFailed, VersionConflict
 from .geo import GridRef, anchors, from_db, to_ewkt
+from .history import snapshot as _snapshot
 from .identifiers import allocate_serials, reserve_identifier
 from .reconcile import ReconItem
 from .validation import (

@@ -1,11 +1,13 @@
-"""PostGIS: a chunk of component changes, with history and audit, in one statement.
+"""PostGIS: a chunk of new or changed components in one statement, the database keeping their
+versions, history and audit rows.
 
-The chunk's new states go to the server as one JSON document; one statement with
-data-modifying CTEs then keeps the state before of components without history (baseline
-rows), updates the components still at the version read, and writes their history versions
-(snapshots built by the server from the updated rows) and audit rows. New components'
-history and audit rows are likewise built by the server from the inserted rows
-(``INSERT … SELECT``). The snapshots hold what :func:`.components._snapshot` holds.
+On PostGIS the database writes a component's version, history (after a baseline of the state
+before, when it had none) and audit row itself, for every writer (triggers of migrations 0003
+and 0006; since 0006 a statement's rows are historised together, from its transition
+tables). The census code names the operation (here: ``import`` for new components; changes
+name none, so each row's is read from what changed, as one component's edit would name it),
+the reason and the person (``updated_by``) once per statement, and sends the chunk's rows as
+one JSON document: one ``INSERT … SELECT`` or ``UPDATE … FROM json_to_recordset``.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from ..i18n import tr
 from .apply_write import GRID_FIELDS, UPDATED
-from .components import SNAPSHOT_FIELDS
 from .geo import to_ewkt
 from .validation import EDITABLE_FIELDS
 
@@ -30,65 +32,32 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def snapshot_sql(alias: str) -> str:
-    """A jsonb snapshot of row ``alias`` of components (the history's ``attributes``)."""
-    return (
-        "jsonb_build_object(" + ", ".join(f"'{f}', {alias}.{_q(f)}" for f in SNAPSHOT_FIELDS) + ")"
-    )
-
-
 def _record_columns() -> str:
-    cols = ["id int", "old_version int", "version int"]
+    cols = ["id int", "old_version int"]
     cols += [f"{_q(f)} {'date' if f in _DATES else 'text'}" for f in UPDATED]
-    cols += ["geom text", "operation text", "changes jsonb", "fields jsonb"]
+    cols += ["geom text", "fields jsonb"]
     return ", ".join(cols)
 
 
 def _set_clause() -> str:
-    """Each column from the payload when the change names it, else as it is."""
+    """Each column from the payload when the change names it, else as it is; the version,
+    change date and who/when are the database's (the components' stamp trigger)."""
     sets = [
         f"{_q(f)} = CASE WHEN v.fields ? '{f}' THEN v.{_q(f)} ELSE c.{_q(f)} END"
         for f in UPDATED
         if f != "change_date"
     ]
-    sets.append("change_date = v.change_date")
-    sets += [
-        "version = v.version",
-        "updated_at = CAST(:now AS timestamptz)",
-        "updated_by = :actor",
-        "geom = coalesce(ST_GeomFromEWKT(v.geom), c.geom)",
-    ]
+    sets.append("geom = coalesce(ST_GeomFromEWKT(v.geom), c.geom)")
     return ", ".join(sets)
 
-
-_HISTORY_COLUMNS = (
-    "component_id, version, operation, changed_at, changed_by, reason, attributes, changes, geom"
-)
 
 CHANGE_SQL = f"""
 WITH v AS (
   SELECT * FROM json_to_recordset(CAST(:rows AS json)) AS v({_record_columns()})
-), base AS (
-  INSERT INTO component_history ({_HISTORY_COLUMNS})
-  SELECT c.id, c.version, 'import', coalesce(c.updated_at, CAST(:now AS timestamptz)),
-         coalesce(c.updated_by, '?'), :baseline, {snapshot_sql("c")}, NULL, c.geom
-  FROM components c JOIN v ON v.id = c.id AND c.version = v.old_version
-  WHERE NOT EXISTS (SELECT 1 FROM component_history h
-                    WHERE h.component_id = c.id AND h.version = c.version)
 ), upd AS (
   UPDATE components c SET {_set_clause()}
   FROM v WHERE c.id = v.id AND c.version = v.old_version
-  RETURNING c.*
-), hist AS (
-  INSERT INTO component_history ({_HISTORY_COLUMNS})
-  SELECT u.id, u.version, v.operation, CAST(:now AS timestamptz), :actor, :reason,
-         {snapshot_sql("u")}, v.changes, u.geom
-  FROM upd u JOIN v ON v.id = u.id
-), aud AS (
-  INSERT INTO audit_events (at, actor, action, table_name, row_id, detail)
-  SELECT CAST(:now AS timestamptz), :actor, 'census.' || v.operation, 'components', u.id,
-         jsonb_build_object('identifier', u.identifier, 'version', u.version, 'fields', v.fields)
-  FROM upd u JOIN v ON v.id = u.id
+  RETURNING c.id
 )
 SELECT count(*) FROM upd
 """
@@ -108,80 +77,67 @@ def _created_columns() -> str:
 
 
 CREATE_SQL = f"""
-WITH ins AS (
-  INSERT INTO components ({", ".join(_q(f) for f in CREATED)}, geom)
-  SELECT {", ".join("v." + _q(f) for f in CREATED)}, ST_GeomFromEWKT(v.geom)
-  FROM json_to_recordset(CAST(:rows AS json)) AS v({_created_columns()})
-  RETURNING *
-), hist AS (
-  INSERT INTO component_history ({_HISTORY_COLUMNS})
-  SELECT c.id, 1, 'import', CAST(:now AS timestamptz), :actor, :reason, {snapshot_sql("c")},
-         NULL, c.geom FROM ins c
-), aud AS (
-  INSERT INTO audit_events (at, actor, action, table_name, row_id, detail)
-  SELECT CAST(:now AS timestamptz), :actor, 'census.import', 'components', c.id,
-         jsonb_build_object('identifier', c.identifier) FROM ins c
-)
-SELECT identifier, id FROM ins
+INSERT INTO components ({", ".join(_q(f) for f in CREATED)}, geom)
+SELECT {", ".join("v." + _q(f) for f in CREATED)}, ST_GeomFromEWKT(v.geom)
+FROM json_to_recordset(CAST(:rows AS json)) AS v({_created_columns()})
+RETURNING identifier, id
 """
 
 
+def name_changes(conn: Connection, operation: str | None, reason: str | None, actor: str) -> None:
+    """Tell the database what the next statement's component writes are (an operation, or
+    none: read from each row's changes), why, and for whom; used by that statement."""
+    conn.execute(
+        text(
+            "SELECT set_config('citymgmt.operation', :op, true), "
+            "set_config('citymgmt.reason', :reason, true), "
+            "set_config('citymgmt.actor', :actor, true), "
+            "set_config('citymgmt.baseline_reason', :baseline, true)"
+        ),
+        {
+            "op": operation or "",
+            "reason": reason or "",
+            "actor": actor,
+            "baseline": tr("Census", "state before the first recorded change"),
+        },
+    )
+
+
+def _plain(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, (date, datetime)) else v
+
+
 def write_created(
-    conn: Connection, rows: Sequence[dict[str, Any]], now: datetime, actor: str,
-    reason: str | None,
-) -> dict[str, int]:  # fmt: skip
-    """New components with their history version 1 and audit rows, in one statement;
-    their ids by identifier."""
-    payload = [
-        {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in r.items()}
-        for r in rows
-    ]
-    params = {
-        "rows": json.dumps(payload, ensure_ascii=False),
-        "now": now.isoformat(),
-        "actor": actor,
-        "reason": reason,
-    }
-    return dict(conn.execute(text(CREATE_SQL), params).all())
+    conn: Connection, rows: Sequence[dict[str, Any]], actor: str, reason: str | None
+) -> dict[str, int]:
+    """New components in one statement (history version 1 and audit rows by the
+    database, operation ``import``); their ids by identifier."""
+    payload = [{k: _plain(v) for k, v in r.items()} for r in rows]
+    name_changes(conn, "import", reason, actor)
+    result = conn.execute(text(CREATE_SQL), {"rows": json.dumps(payload, ensure_ascii=False)})
+    return dict(result.all())
 
 
 def change_payload(ch: Any, srid: int) -> dict[str, Any]:
-    """One :class:`.apply_plan.Change` as the statement reads it: the values that change
-    and the change date, the version read and the next, the new geometry (EWKT, None:
-    unchanged), the operation and the change list (whose fields the statement sets)."""
+    """One :class:`.apply_plan.Change` as the statement reads it: the values that change,
+    the version read, the new geometry (EWKT, None: unchanged) and the fields it sets."""
     nv = ch.new_values
-    out: dict[str, Any] = {f: nv[f] for f in ch.diff if f in _UPDATED}
-    out["change_date"] = nv["change_date"]
-    for f in _DATES:
-        if isinstance(out.get(f), (date, datetime)):
-            out[f] = out[f].isoformat()
+    out: dict[str, Any] = {f: _plain(nv[f]) for f in ch.diff if f in _UPDATED}
     out.update(
         id=ch.current.id,
         old_version=ch.current.version,
-        version=ch.version,
+        version=ch.version,  # what the database will make of it (for a conflict's message)
         geom=to_ewkt(ch.new_geom, srid) if ch.new_geom is not None else None,
-        operation=ch.operation,
-        changes=ch.diff,
         fields=sorted(ch.diff),
     )
     return out
 
 
 def write_changes(
-    conn: Connection,
-    payload: Sequence[dict[str, Any]],
-    now: datetime,
-    actor: str,
-    reason: str | None,
-    baseline_reason: str,
+    conn: Connection, payload: Sequence[dict[str, Any]], actor: str, reason: str | None
 ) -> int:
-    """Baselines, updates, history versions and audit rows of one chunk; how many
-    components were updated (fewer than the chunk: someone changed one meanwhile)."""
-    params = {
-        "rows": json.dumps(list(payload), ensure_ascii=False),
-        "now": now.isoformat(),
-        "actor": actor,
-        "reason": reason,
-        "baseline": baseline_reason,
-    }
+    """The chunk's components updated (each only at the version read; the database writes
+    version, history, baselines and audit rows); how many were updated."""
+    name_changes(conn, None, reason, actor)
+    params = {"rows": json.dumps(list(payload), ensure_ascii=False)}
     return int(conn.execute(text(CHANGE_SQL), params).scalar_one())

@@ -27,6 +27,7 @@ from ..workspace.store import Workspace, audit
 from . import apply_plan as plan
 from . import apply_postgis as postgis
 from . import apply_write as write
+from . import history
 from .errors import CensusError, ValidationFailed, VersionConflict
 from .geo import GridRef
 from .grids import grid_refs
@@ -117,9 +118,9 @@ class _Apply:
         need = {records[i.row_no].grid_code for i in accepted if i.kind in (*CREATING, "moved")}
         refs = grid_refs(conn, ws, need) if need else {}
         ids = [i.component_id for i in accepted if i.component_id and i.kind not in CREATING]
-        current = plan.load_current(conn, ws, ids, geometry=not ws.is_postgres)
-        # PostGIS finds the components without history itself (apply_postgis)
-        baselines = set() if ws.is_postgres else _history_versions(conn, ws, ids)
+        current = plan.load_current(conn, ws, ids, geometry=not history.kept_by_database(ws))
+        # the database finds the components without history itself (apply_postgis)
+        baselines = set() if history.kept_by_database(ws) else _history_versions(conn, ws, ids)
         return cls(
             conn,
             ws,
@@ -202,15 +203,15 @@ def _create(a: _Apply, items: Sequence[ReconItem], now: datetime) -> None:
     for c, r in zip(creations, rows):
         c.item.applied = r["identifier"]
     a.result.count("created", len(creations))
-    if a.ws.is_postgres:
+    if history.kept_by_database(a.ws):
         for part in write.chunks(rows):
-            postgis.write_created(a.conn, part, now, a.actor, a.reason)
+            postgis.write_created(a.conn, part, a.actor, a.reason)
         return
     ids = write.insert_components(a.conn, a.ws, rows)
     pairs = list(zip(rows, ids))
     s = a.ws.schema
-    history = [plan.creation_history(r, i, a.actor, a.reason, now) for r, i in pairs]
-    write.insert_rows(a.conn, s.component_history, history)
+    versions = [plan.creation_history(r, i, a.actor, a.reason, now) for r, i in pairs]
+    write.insert_rows(a.conn, s.component_history, versions)
     write.insert_rows(
         a.conn, s.audit_events, [plan.creation_audit(r, i, a.actor, now) for r, i in pairs]
     )
@@ -261,7 +262,7 @@ def _change(a: _Apply, items: Sequence[ReconItem], now: datetime) -> None:
     for c in changes:
         c.item.applied = c.current.attributes["identifier"]
         a.result.count(c.outcome)
-    if a.ws.is_postgres:
+    if history.kept_by_database(a.ws):
         _change_postgres(a, changes, now)
         return
     s = a.ws.schema
@@ -279,11 +280,11 @@ def _change(a: _Apply, items: Sequence[ReconItem], now: datetime) -> None:
 
 
 def _change_postgres(a: _Apply, changes: list[plan.Change], now: datetime) -> None:
-    """One statement per chunk: baselines, updates, history and audit (apply_postgis)."""
-    baseline = tr("Census", "state before the first recorded change")
+    """One UPDATE per chunk; the database writes versions, baselines, history and audit
+    (apply_postgis)."""
     for part in write.chunks(changes):
         payload = [postgis.change_payload(c, a.ws.srid) for c in part]
-        done = postgis.write_changes(a.conn, payload, now, a.actor, a.reason, baseline)
+        done = postgis.write_changes(a.conn, payload, a.actor, a.reason)
         if done != len(payload):
             write.raise_conflict(a.conn, a.ws, payload)
 
