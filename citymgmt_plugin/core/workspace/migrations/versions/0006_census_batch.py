@@ -219,20 +219,24 @@ BEGIN
     FROM new_rows n;
     RETURN NULL;
   END IF;
+  -- the state before of components without history first (it comes before the change)
+  INSERT INTO {s}.component_history (component_id, version, operation, changed_at,
+                                     changed_by, reason, attributes, changes, geom)
+  SELECT o.id, o.version, 'import', coalesce(o.updated_at, now()), coalesce(o.updated_by, '?'),
+         baseline, {s}.citymgmt_component_snapshot(o), NULL, o.geom
+  FROM old_rows o JOIN new_rows n ON n.id = o.id
+  WHERE o.version IS DISTINCT FROM n.version
+    AND NOT EXISTS (SELECT 1 FROM {s}.component_history h
+                    WHERE h.component_id = o.id AND h.version = o.version)
+  ORDER BY o.id;
   WITH c AS MATERIALIZED (
-    SELECT o, n, d.diff, coalesce(op, {s}.citymgmt_component_operation(d.diff, n.status)) AS op
+    -- a transition table's rows, kept in a CTE, are plain records: typed again here
+    SELECT ROW(o.*)::{s}.components AS o, ROW(n.*)::{s}.components AS n, d.diff,
+           coalesce(op, {s}.citymgmt_component_operation(d.diff, n.status)) AS op
     FROM old_rows o JOIN new_rows n ON n.id = o.id
     CROSS JOIN LATERAL (SELECT {s}.citymgmt_component_changes(o, n) AS diff) d
     WHERE o.version IS DISTINCT FROM n.version
-  ), base AS (
-    INSERT INTO {s}.component_history (component_id, version, operation, changed_at,
-                                       changed_by, reason, attributes, changes, geom)
-    SELECT (c.o).id, (c.o).version, 'import', coalesce((c.o).updated_at, now()),
-           coalesce((c.o).updated_by, '?'), baseline, {s}.citymgmt_component_snapshot(c.o),
-           NULL, (c.o).geom
-    FROM c
-    WHERE NOT EXISTS (SELECT 1 FROM {s}.component_history h
-                      WHERE h.component_id = (c.o).id AND h.version = (c.o).version)
+    ORDER BY n.id
   ), hist AS (
     INSERT INTO {s}.component_history (component_id, version, operation, changed_at,
                                        changed_by, reason, attributes, changes, geom)
