@@ -1,6 +1,6 @@
 """Write the QML styles of the workspace layers to resources/styles/ (run after editing).
 
-    PYTHONPATH=. .venv/bin/python scripts/make_styles.py
+    PYTHONPATH=. .venv/bin/python scripts/make_styles.py [tasks cases …]
 
 The QML files are the shipped artefact; this script is their source, so a change of colour or
 symbol is one edit here and a re-run. Category labels of submissions and roads are English
@@ -368,6 +368,102 @@ def submissions() -> None:
     _save(layer, "submissions")
 
 
+# A task's standing: overdue, due within the hour, open, done on time / late, cancelled.
+TASK_STANDING = (
+    "CASE WHEN \"state\" = 'open' AND \"due_at\" < now() THEN 'overdue' "
+    "WHEN \"state\" = 'open' AND \"due_at\" < now() + to_interval('1 hour') THEN 'due_soon' "
+    "WHEN \"state\" = 'open' THEN 'open' "
+    'WHEN "state" = \'done\' AND "result_at" <= "due_at" THEN \'on_time\' '
+    "WHEN \"state\" = 'done' THEN 'late' ELSE 'cancelled' END"
+)
+# Verify tasks are circles, check tasks squares.
+TASK_SHAPE = "CASE WHEN \"kind\" = 'check' THEN 'square' ELSE 'circle' END"
+# Case number and, while open, the hours left (negative: overdue), when zoomed in.
+TASK_LABEL = (
+    '"case_no" || CASE WHEN "state" = \'open\' THEN '
+    "' ' || format_number(hour(\"due_at\" - now()), 1) || 'h' ELSE '' END"
+)
+
+
+def tasks() -> None:
+    layer = _layer("Point", "field=state:string&field=kind:string&field=case_no:string")
+
+    def mark(color: str, size: float, ring: str | None = None):
+        symbol = QgsMarkerSymbol.createSimple(
+            {
+                "name": "circle",
+                "color": color,
+                "size": str(size),
+                "outline_color": "#202020",
+                "outline_width": "0.3",
+            }
+        )
+        symbol.symbolLayer(0).setDataDefinedProperty(
+            QgsSymbolLayer.PropertyName, QgsProperty.fromExpression(TASK_SHAPE)
+        )
+        if ring:  # overdue: a red ring around the mark
+            outer = QgsMarkerSymbol.createSimple(
+                {
+                    "name": "circle",
+                    "color": "0,0,0,0",
+                    "size": str(size + 2.4),
+                    "outline_color": ring,
+                    "outline_width": "0.8",
+                }
+            )
+            halo = outer.symbolLayer(0).clone()
+            symbol.insertSymbolLayer(0, halo)
+        return symbol
+
+    layer.setRenderer(
+        _categorised(
+            TASK_STANDING,
+            [
+                ("overdue", mark("#d7191c", 3.6, ring="#d7191c"), "Overdue"),
+                ("due_soon", mark("#fdae61", 3.4), "Due within the hour"),
+                ("open", mark("#2c7bb6", 3.2), "Open"),
+                ("on_time", mark("#1a9850", 2.6), "Done on time"),
+                ("late", mark("#a6611a", 2.6), "Done late"),
+                ("cancelled", mark("#bdbdbd", 2.2), "Cancelled"),
+            ],
+        )
+    )
+    settings = _label(TASK_LABEL, 8.5, "#202040", is_expression=True, min_scale=6000)
+    settings.placement = QgsPalLayerSettings.AroundPoint  # beside the mark, not over it
+    settings.dist = 1.2
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+    _save(layer, "tasks")
+
+
+def cases() -> None:
+    layer = _layer("Point", "field=state:string")
+
+    def mark(color: str):
+        return QgsMarkerSymbol.createSimple(
+            {
+                "name": "diamond",
+                "color": color,
+                "size": "2.4",
+                "outline_color": "#ffffff",
+                "outline_width": "0.3",
+            }
+        )
+
+    states = [
+        ("reported", "#ffd700", "Reported"),
+        ("filed", "#fdae61", "Filed"),
+        ("dispatched", "#f46d43", "Dispatched"),
+        ("handled", "#74add1", "Handled"),
+        ("checked", "#4575b4", "Checked"),
+        ("closed", "#1a9850", "Closed"),
+        ("void", "#bdbdbd", "Void"),
+        ("on_hold", "#9e9ac8", "On hold"),
+    ]
+    layer.setRenderer(_categorised("state", [(v, mark(c), t) for v, c, t in states]))
+    _save(layer, "cases")
+
+
 def thematic() -> None:
     blue = "#2171b5"
     poly = _layer("MultiPolygon", "field=name:string")
@@ -405,6 +501,9 @@ def thematic() -> None:
     _save(point, "thematic_point")
 
 
+ONLY = set(sys.argv[1:])  # style functions to run (default: all)
+
+
 def main() -> int:
     QgsApplication.setPrefixPath("/usr", True)
     app = QgsApplication([], False)
@@ -420,8 +519,12 @@ def main() -> int:
         main_roads,
         patrol_routes,
         submissions,
+        tasks,
+        cases,
         thematic,
     ):
+        if ONLY and make.__name__ not in ONLY:
+            continue
         make()
     app.exitQgis()
     return 0

@@ -98,6 +98,7 @@ def _remember_source(ws: Workspace, key: str, config: dict[str, Any]) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ..core.labels import join, quarantine_reason_label
     from ..core.qgis.accounts import odk_login
     from ..core.submissions import IngestError, ingest
     from ..core.submissions.sources.configs import (
@@ -147,7 +148,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if report.reasons:
             print(
                 tr("Cli", "Quarantined by reason: {0}").format(
-                    ", ".join(f"{k} {v}" for k, v in sorted(report.reasons.items()))
+                    join(
+                        f"{quarantine_reason_label(k)} {v}"
+                        for k, v in sorted(report.reasons.items())
+                    )
                 )
             )
         if args.auto_match:
@@ -160,6 +164,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                     dict(auto_match(ws, writer_for=lambda key: writers.get(key)))
                 )
             )
+        from ..core.cases.intake import after_intake  # task results, cases of reports
+
+        loop = after_intake(ws).text()
+        if loop:
+            print(loop)
         return 0
     finally:
         ws.close()

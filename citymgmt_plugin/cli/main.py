@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "citymgmt_plugin.cli.ingest",
     "citymgmt_plugin.cli.census",
     "citymgmt_plugin.cli.classes",
+    "citymgmt_plugin.cli.cases",
 ]
 
 

@@ -172,6 +172,15 @@ def quarantine_reason_label(code: str) -> str:
         "unreadable_json": tr(_CTX, "unreadable JSON"),
         "unreadable_photo": tr(_CTX, "unreadable photo"),
         "impossible_time": tr(_CTX, "impossible time"),
+        "invalid_text": tr(_CTX, "characters that are not text (replaced)"),
+        "invalid_number": tr(_CTX, "NaN or Infinity instead of a number"),
+        "id_too_long": tr(_CTX, "instance id too long"),
+        "text_too_long": tr(_CTX, "text too long (shortened)"),
+        "record_too_large": tr(_CTX, "record too large"),
+        "nested_too_deep": tr(_CTX, "data nested too deeply"),
+        "photo_too_large": tr(_CTX, "photo too large"),
+        "photo_refused": tr(_CTX, "photo refused (link or outside the export folder)"),
+        "store_refused": tr(_CTX, "refused by the database"),
     }.get(code, code)
 
 
@@ -201,6 +210,9 @@ def photo_problem_label(problem: str | None) -> str:
             out.append(labelled(tr(_CTX, "not a JPEG"), detail))
         elif code == "unreadable":
             out.append(labelled(tr(_CTX, "unreadable"), detail))
+        elif code in ("photo_too_large", "photo_refused"):
+            label = quarantine_reason_label(code)
+            out.append(labelled(label, detail) if detail else label)
         else:
             out.append(item)
     return join(out, "; ")
@@ -338,6 +350,7 @@ def _submission_fields() -> dict[str, str]:
         "row_version": tr(_FIELD, "Row version"),
         "decided_at": tr(_FIELD, "Decided at"),
         "decided_by": tr(_FIELD, "Decided by"),
+        "late_edit_at": tr(_FIELD, "Edited after the decision at"),
     }
 
 

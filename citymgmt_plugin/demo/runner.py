@@ -19,6 +19,7 @@ STEPS: list[tuple[str, str]] = [
     ("deviation", "citymgmt_plugin.demo.coverage_demo:step_deviation"),
     ("census", "citymgmt_plugin.demo.census_demo:step_census"),
     ("intake", "citymgmt_plugin.demo.intake_demo:step_intake"),
+    ("cases", "citymgmt_plugin.demo.cases_demo:step_cases"),
     ("thematic", "citymgmt_plugin.demo.thematic_demo:step_thematic"),
     ("overview", "citymgmt_plugin.demo.overview:step_overview"),
     ("kpi", "citymgmt_plugin.demo.checks_demo:step_kpi"),

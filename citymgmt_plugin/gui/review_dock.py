@@ -67,7 +67,7 @@ from ..core.submissions.states import (
     describe_reason,
 )
 from ..core.workspace.store import describe_actor
-from .review_model import Filters, QueueModel, QueueProxy, state_label
+from .review_model import LATE_EDITS, Filters, QueueModel, QueueProxy, state_label
 from .widgets import iso_dates, scrolling
 
 _CTX = "ReviewDock"
@@ -124,6 +124,7 @@ class ReviewDock(QDockWidget):
         self.state_combo.addItem(tr(_CTX, "All states"), None)
         for s in SubmissionState:
             self.state_combo.addItem(state_label(s.value), s.value)
+        self.state_combo.addItem(tr(_CTX, "Edited after the decision"), LATE_EDITS)
         self.source_combo = QComboBox(objectName="sourceFilter")
         self.resp_combo = QComboBox(objectName="respFilter")
         self.collector_combo = QComboBox(objectName="collectorFilter")
@@ -247,6 +248,13 @@ class ReviewDock(QDockWidget):
             sc = QShortcut(QKeySequence(SHORTCUTS[decision]), root)
             sc.setContext(Qt.WidgetWithChildrenShortcut)
             sc.activated.connect(lambda d=decision: self.decide_selected(d))
+        n = len(SHORTCUTS)
+        self.seen_button = QPushButton(tr(_CTX, "Mark edit as seen"), objectName="seenButton")
+        self.seen_button.setToolTip(
+            tr(_CTX, "Mark the selected submissions' edits after the decision as seen")
+        )
+        self.seen_button.clicked.connect(self.acknowledge_selected)
+        buttons.addWidget(self.seen_button, n // 2, n % 2)
         lay.addLayout(buttons)
 
     def _connect(self) -> None:
@@ -418,6 +426,13 @@ class ReviewDock(QDockWidget):
             lines.append(f"<span style='color:#b22222'>{reason}</span>")
         if it.crs_flag:
             lines.append(f"<span style='color:#c77700'>{describe_flag(it.crs_flag)}</span>")
+        if it.late_edit_at is not None:
+            text = tr(
+                _CTX,
+                "Edited on the server after the decision ({0}): the decision stays; look at "
+                "the new version, then mark the edit as seen.",
+            ).format(self.model.time_text(it.late_edit_at))
+            lines.append(f"<span style='color:#b8860b'>{text}</span>")
         d = it.duplicate_of
         if d is not None:
             text = tr(
@@ -552,12 +567,30 @@ class ReviewDock(QDockWidget):
             self.ws, decisions, self.reviewer, self.writer_for or self._bound_writer()
         )
         self.status_label.setText(_decided_text(decision, done, refused, skipped))
+        if decision == ReviewDecision.ACCEPT_NEW and done:
+            from ..core.cases.reports import cases_from_reports
+
+            cases_from_reports(self.ws, self.reviewer)  # an accepted event is a case
         self.reason_edit.clear()
         next_id = self._next_after(items)
         self.current = None
         self.refresh()
         if next_id is not None:
             self.select_submission(next_id)
+
+    def acknowledge_selected(self) -> None:
+        """Mark the selected submissions' edits after the decision as seen."""
+        items = [it for it in self.selected_items() if it.late_edit_at is not None]
+        if not items or self.ws is None:
+            self.status_label.setText(tr(_CTX, "Select submissions edited after the decision."))
+            return
+        picked = [review.Pick(it.id, it.row_version) for it in items]
+        done, refused = review.acknowledge_late_edits(self.ws, picked, self.reviewer)
+        msg = tr(_CTX, "Marked as seen: {0}.").format(done)
+        if refused:
+            msg += " " + tr(_CTX, "{0} refused: {1}").format(len(refused), refused[0][1])
+        self.status_label.setText(msg)
+        self.refresh()
 
     def _next_after(self, items: list[review.QueueItem]) -> int | None:
         ids = {i.id for i in items}
@@ -644,7 +677,12 @@ class ReviewDock(QDockWidget):
     def _pulled(self, outcome: Any) -> None:
         self.pull_task = None
         self._pulling(False)
-        self.say_pull(outcome.summary() or tr(_CTX, "Nothing to pull."))
+        said = outcome.summary() or tr(_CTX, "Nothing to pull.")
+        if self.ws is not None:
+            from ..core.cases.intake import after_intake  # task results, cases of reports
+
+            said = "\n".join(t for t in (said, after_intake(self.ws).text()) if t)
+        self.say_pull(said)
         if self.ws is not None:
             self.refresh()
 

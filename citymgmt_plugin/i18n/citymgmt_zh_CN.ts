@@ -17,6 +17,543 @@
     </message>
   </context>
   <context>
+    <name>CaseColumns</name>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>回复内容</translation>
+    </message>
+    <message>
+      <source>Answer submission</source>
+      <translation>回复记录</translation>
+    </message>
+    <message>
+      <source>Answered at</source>
+      <translation>回复时间</translation>
+    </message>
+    <message>
+      <source>Answered by</source>
+      <translation>回复人</translation>
+    </message>
+    <message>
+      <source>Case</source>
+      <translation>案件</translation>
+    </message>
+    <message>
+      <source>Case number</source>
+      <translation>案件编号</translation>
+    </message>
+    <message>
+      <source>Changed at</source>
+      <translation>修改时间</translation>
+    </message>
+    <message>
+      <source>Changed by</source>
+      <translation>修改人</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>问题来源</translation>
+    </message>
+    <message>
+      <source>Class code</source>
+      <translation>小类代码</translation>
+    </message>
+    <message>
+      <source>Closed at</source>
+      <translation>结案时间</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Created at</source>
+      <translation>创建时间</translation>
+    </message>
+    <message>
+      <source>Created by</source>
+      <translation>创建人</translation>
+    </message>
+    <message>
+      <source>Deadline</source>
+      <translation>截止时间</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>问题描述</translation>
+    </message>
+    <message>
+      <source>Entity</source>
+      <translation>实体</translation>
+    </message>
+    <message>
+      <source>Entity list</source>
+      <translation>实体列表</translation>
+    </message>
+    <message>
+      <source>Entity version</source>
+      <translation>实体版本</translation>
+    </message>
+    <message>
+      <source>Finished at</source>
+      <translation>结束时间</translation>
+    </message>
+    <message>
+      <source>Finished by</source>
+      <translation>结束人</translation>
+    </message>
+    <message>
+      <source>ID</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>问题类型</translation>
+    </message>
+    <message>
+      <source>Matched component</source>
+      <translation>关联部件</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>On the devices</source>
+      <translation>设备端状态</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Pushed at</source>
+      <translation>推送时间</translation>
+    </message>
+    <message>
+      <source>Reported at</source>
+      <translation>上报时间</translation>
+    </message>
+    <message>
+      <source>Reporting collector</source>
+      <translation>上报采集员</translation>
+    </message>
+    <message>
+      <source>Responsibility grid</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Rule</source>
+      <translation>规则</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Source fingerprint</source>
+      <translation>来源指纹</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>State since</source>
+      <translation>状态起始时间</translation>
+    </message>
+    <message>
+      <source>Submission</source>
+      <translation>上报记录</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Unit grid</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Values at the source</source>
+      <translation>来源原始值</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+  </context>
+  <context>
+    <name>CaseHistory</name>
+    <message>
+      <source>address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>changed at the source</source>
+      <translation>来源平台修改</translation>
+    </message>
+    <message>
+      <source>channel</source>
+      <translation>问题来源</translation>
+    </message>
+    <message>
+      <source>class</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>closed</source>
+      <translation>结案时间</translation>
+    </message>
+    <message>
+      <source>collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>component matched</source>
+      <translation>关联部件</translation>
+    </message>
+    <message>
+      <source>deadline</source>
+      <translation>处置时限</translation>
+    </message>
+    <message>
+      <source>description</source>
+      <translation>问题描述</translation>
+    </message>
+    <message>
+      <source>imported</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>moved</source>
+      <translation>位置修正</translation>
+    </message>
+    <message>
+      <source>not applied: an answer of the other kind of task</source>
+      <translation>未采用：这是另一类任务的结果</translation>
+    </message>
+    <message>
+      <source>not applied: the task already had its result ({0})</source>
+      <translation>未采用：该任务已有结果（{0}）</translation>
+    </message>
+    <message>
+      <source>not applied: the task was cancelled</source>
+      <translation>未采用：该任务已撤销</translation>
+    </message>
+    <message>
+      <source>position</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>reported</source>
+      <translation>上报时间</translation>
+    </message>
+    <message>
+      <source>result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>state changed</source>
+      <translation>状态变更</translation>
+    </message>
+    <message>
+      <source>task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>{0} cancelled</source>
+      <translation>{0}已撤销</translation>
+    </message>
+    <message>
+      <source>{0} cancelled: the case was closed or voided</source>
+      <translation>{0}已撤销：案件已结案或作废</translation>
+    </message>
+    <message>
+      <source>{0} {1} (by {2})</source>
+      <translation>{0}{1}（{2}）</translation>
+    </message>
+    <message>
+      <source>{0}, due {1}</source>
+      <translation>{0}，截止 {1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Cases</name>
+    <message>
+      <source>12345 hotline</source>
+      <translation>12345热线</translation>
+    </message>
+    <message>
+      <source>A case table must be in the workspace's PostGIS database.</source>
+      <translation>案件表必须位于本工作空间的 PostGIS 数据库中。</translation>
+    </message>
+    <message>
+      <source>Assigned by a leader</source>
+      <translation>领导交办</translation>
+    </message>
+    <message>
+      <source>Cancelled</source>
+      <translation>已撤销</translation>
+    </message>
+    <message>
+      <source>Cannot read {0}: {1}</source>
+      <translation>无法读取 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>Case number {0} also appears on row {1}.</source>
+      <translation>案件编号 {0} 已出现在第 {1} 行。</translation>
+    </message>
+    <message>
+      <source>Case number {0} is malformed (letters, digits, - and _; 4-64).</source>
+      <translation>案件编号 {0} 格式不正确（只能含字母、数字、- 和 _，长度 4–64）。</translation>
+    </message>
+    <message>
+      <source>Case {0} is an event: only component cases are matched.</source>
+      <translation>案件 {0} 是事件：只有部件类案件才做部件匹配。</translation>
+    </message>
+    <message>
+      <source>Cases reported handled, not yet checked</source>
+      <translation>已反馈处置、尚未核查的案件</translation>
+    </message>
+    <message>
+      <source>Check</source>
+      <translation>核查</translation>
+    </message>
+    <message>
+      <source>Checked</source>
+      <translation>核查</translation>
+    </message>
+    <message>
+      <source>Class {0} is not one of this workspace's {1} classes.</source>
+      <translation>类别 {0} 不在本工作空间的{1}类别表中。</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>结案</translation>
+    </message>
+    <message>
+      <source>Collector report</source>
+      <translation>采集员上报</translation>
+    </message>
+    <message>
+      <source>Component</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Confirmed</source>
+      <translation>属实</translation>
+    </message>
+    <message>
+      <source>Dispatched</source>
+      <translation>派遣</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <source>Event</source>
+      <translation>事件</translation>
+    </message>
+    <message>
+      <source>Filed</source>
+      <translation>立案</translation>
+    </message>
+    <message>
+      <source>Handled</source>
+      <translation>处置</translation>
+    </message>
+    <message>
+      <source>It was closed before it was reported.</source>
+      <translation>结案时间早于上报时间。</translation>
+    </message>
+    <message>
+      <source>No case with id {0}.</source>
+      <translation>没有 id 为 {0} 的案件。</translation>
+    </message>
+    <message>
+      <source>No component with id {0}.</source>
+      <translation>没有 id 为 {0} 的部件。</translation>
+    </message>
+    <message>
+      <source>No table {0}.</source>
+      <translation>没有表 {0}。</translation>
+    </message>
+    <message>
+      <source>Not a table name: {0}</source>
+      <translation>不是表名：{0}</translation>
+    </message>
+    <message>
+      <source>Not a time: {0}.</source>
+      <translation>不是有效时间：{0}。</translation>
+    </message>
+    <message>
+      <source>Not confirmed</source>
+      <translation>不属实</translation>
+    </message>
+    <message>
+      <source>Not handled</source>
+      <translation>未处置</translation>
+    </message>
+    <message>
+      <source>On hold</source>
+      <translation>挂账</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>待办</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <source>Partly handled</source>
+      <translation>部分处置</translation>
+    </message>
+    <message>
+      <source>Position corrected</source>
+      <translation>位置修正</translation>
+    </message>
+    <message>
+      <source>Public report</source>
+      <translation>公众举报</translation>
+    </message>
+    <message>
+      <source>Reported</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>Reports of other channels not yet verified</source>
+      <translation>尚未核实的其他来源案件</translation>
+    </message>
+    <message>
+      <source>Say whether the case is an event or a component: {0}.</source>
+      <translation>请注明案件是事件还是部件：{0}。</translation>
+    </message>
+    <message>
+      <source>The case number is missing.</source>
+      <translation>缺少案件编号。</translation>
+    </message>
+    <message>
+      <source>The position ({0:.1f}, {1:.1f}) is outside the district.</source>
+      <translation>位置（{0:.1f}，{1:.1f}）在辖区之外。</translation>
+    </message>
+    <message>
+      <source>The row has no usable position.</source>
+      <translation>该行没有可用的位置。</translation>
+    </message>
+    <message>
+      <source>The time it was reported is missing.</source>
+      <translation>缺少上报时间。</translation>
+    </message>
+    <message>
+      <source>Time limits not loaded: {0}</source>
+      <translation>时限未载入：{0}</translation>
+    </message>
+    <message>
+      <source>Unknown case state: {0}.</source>
+      <translation>未知的案件状态：{0}。</translation>
+    </message>
+    <message>
+      <source>Unknown channel: {0}.</source>
+      <translation>未知的问题来源：{0}。</translation>
+    </message>
+    <message>
+      <source>Unknown coordinate system: {0}</source>
+      <translation>未知坐标系：{0}</translation>
+    </message>
+    <message>
+      <source>Unknown task rule: {0}</source>
+      <translation>未知的任务规则：{0}</translation>
+    </message>
+    <message>
+      <source>Verify</source>
+      <translation>核实</translation>
+    </message>
+    <message>
+      <source>Video surveillance</source>
+      <translation>视频监控</translation>
+    </message>
+    <message>
+      <source>Void</source>
+      <translation>作废</translation>
+    </message>
+    <message>
+      <source>a {0} answer to a {1} task: kept here</source>
+      <translation>{1}任务收到了{0}结果：记录于此</translation>
+    </message>
+    <message>
+      <source>it already has an open {0} task</source>
+      <translation>已有未完成的 {0} 任务</translation>
+    </message>
+    <message>
+      <source>line {0}: case kind must be event or component</source>
+      <translation>第 {0} 行：案件类型须为 event（事件）或 component（部件）</translation>
+    </message>
+    <message>
+      <source>line {0}: class code must be a class, a major class or *</source>
+      <translation>第 {0} 行：类别代码须为小类、大类或 *</translation>
+    </message>
+    <message>
+      <source>line {0}: the hours must be more than 0</source>
+      <translation>第 {0} 行：时限须大于 0</translation>
+    </message>
+    <message>
+      <source>line {0}: the hours must be numbers</source>
+      <translation>第 {0} 行：时限须为数字</translation>
+    </message>
+    <message>
+      <source>no such case</source>
+      <translation>没有此案件</translation>
+    </message>
+    <message>
+      <source>no task {0}</source>
+      <translation>没有任务 {0}</translation>
+    </message>
+    <message>
+      <source>position corrected, but the result has no position</source>
+      <translation>结果为位置修正，但未带位置</translation>
+    </message>
+    <message>
+      <source>the case is {0}</source>
+      <translation>案件状态为 {0}</translation>
+    </message>
+    <message>
+      <source>the case is {0}: its state stays</source>
+      <translation>案件状态为{0}：状态不变</translation>
+    </message>
+    <message>
+      <source>the file has no rows</source>
+      <translation>文件没有数据行</translation>
+    </message>
+    <message>
+      <source>the task already had its result ({0}): kept here</source>
+      <translation>该任务已有结果（{0}）：本结果记录于此</translation>
+    </message>
+    <message>
+      <source>the task was cancelled: kept here</source>
+      <translation>该任务已撤销：本结果记录于此</translation>
+    </message>
+    <message>
+      <source>{0} tasks created, {1} cases skipped</source>
+      <translation>已生成 {0} 个任务，跳过 {1} 件案件</translation>
+    </message>
+    <message>
+      <source>{0}: {1} rows read, {2} new cases, {3} updated, {4} unchanged, {5} refused</source>
+      <translation>{0}：读取 {1} 行，新增案件 {2} 件，更新 {3} 件，未变 {4} 件，拒收 {5} 行</translation>
+    </message>
+  </context>
+  <context>
     <name>Census</name>
     <message>
       <source>A point of interest is a point.</source>
@@ -1060,6 +1597,10 @@
       <translation>行政区划（社区或街道）</translation>
     </message>
     <message>
+      <source>All</source>
+      <translation>全部</translation>
+    </message>
+    <message>
       <source>All KPIs passed</source>
       <translation>全部指标达标</translation>
     </message>
@@ -1122,6 +1663,10 @@
     <message>
       <source>Census reconciliation (batch layer)</source>
       <translation>普查比对（批次图层）</translation>
+    </message>
+    <message>
+      <source>Check (核查)</source>
+      <translation>核查</translation>
     </message>
     <message>
       <source>Check the numbering order (west to east, north to south)</source>
@@ -1452,6 +1997,18 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>偏离路段</translation>
     </message>
     <message>
+      <source>On-time rate of checks</source>
+      <translation>核查按时率</translation>
+    </message>
+    <message>
+      <source>On-time rate of verification</source>
+      <translation>核实按时率</translation>
+    </message>
+    <message>
+      <source>On-time rates</source>
+      <translation>按时率</translation>
+    </message>
+    <message>
       <source>Outside admin units</source>
       <translation>超出行政区划</translation>
     </message>
@@ -1632,6 +2189,14 @@ Accept: the kinds of item applied. Apply: write the accepted items into the work
       <translation>工作空间中的表名（默认取自模板）</translation>
     </message>
     <message>
+      <source>Tasks</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Tasks overdue</source>
+      <translation>超时任务数</translation>
+    </message>
+    <message>
       <source>Template</source>
       <translation>模板</translation>
     </message>
@@ -1712,6 +2277,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>工作时段的结束必须晚于开始（0-24时）。</translation>
     </message>
     <message>
+      <source>The 核实 (verify) and 核查 (check) tasks of a workspace that are due in a period (from the period start up to, not including, its end; without them: all), one point per task at its case, with its state, whether it was done on time, late, is overdue or not due yet (pending), the hours past its deadline (negative: in time) and the outcome.
+
+The on-time rates (optional) give per collector, responsibility grid and district and kind: on time / (on time + late + overdue); cancelled and pending tasks do not count. The median hours from task to result are given too. The district's on-time rates of verification and of checks are also returned as numbers (empty without tasks).</source>
+      <translation>工作空间中在某时段内到期（从时段开始到时段结束前；不给时：全部）的核实和核查任务，每个任务一个点，位于其案件处，附任务状态、是按时完成、超时完成、已超时还是尚未到期、超出截止时间的小时数（负数：未超时）及结果。
+
+按时率（可选）给出每名采集员、每个责任网格和每个区按任务类型的按时率：按时 /（按时 + 超时完成 + 已超时）；已撤销和未到期的任务不计。同时给出从派发任务到提交结果的中位小时数。全区的核实按时率和核查按时率另以数值返回（没有任务时为空）。</translation>
+    </message>
+    <message>
       <source>Thematic layer</source>
       <translation>专题图层</translation>
     </message>
@@ -1786,6 +2359,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>Values without a mapping (JSON)</source>
       <translation>未映射的值（JSON）</translation>
+    </message>
+    <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
+      <source>Verify (核实)</source>
+      <translation>核实</translation>
     </message>
     <message>
       <source>What applying did (JSON)</source>
@@ -1868,6 +2449,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>{2} 个网格中的 {1} 个要素，共 {0} 行</translation>
     </message>
     <message>
+      <source>{0} tasks, {1} overdue</source>
+      <translation>任务 {0} 个，超时 {1} 个</translation>
+    </message>
+    <message>
       <source>{} fixes were dropped as GPS jumps.</source>
       <translation>已将 {} 个轨迹点作为 GPS 跳点剔除。</translation>
     </message>
@@ -1888,6 +2473,18 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>  page {0}: {1} read</source>
       <translation>  第 {0} 页：已读取 {1}</translation>
+    </message>
+    <message>
+      <source>  row {0} ({1}): {2}</source>
+      <translation>  第 {0} 行（{1}）：{2}</translation>
+    </message>
+    <message>
+      <source>  {0} of {1}</source>
+      <translation>  {0} / {1}</translation>
+    </message>
+    <message>
+      <source>  {0}: {1}</source>
+      <translation>  {0}：{1}</translation>
     </message>
     <message>
       <source>Auto-match: {0}</source>
@@ -1970,8 +2567,24 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>将已接受的条目入库（一个事务）</translation>
     </message>
     <message>
+      <source>apply the results of verification forms received</source>
+      <translation>应用已收到的核实核查表单结果</translation>
+    </message>
+    <message>
+      <source>assign every task to this collector</source>
+      <translation>所有任务都派给此采集员</translation>
+    </message>
+    <message>
       <source>build the demo district and run the tools</source>
       <translation>生成演示城区并运行各项工具</translation>
+    </message>
+    <message>
+      <source>cases from the command centre's platform</source>
+      <translation>来自指挥中心平台的案件</translation>
+    </message>
+    <message>
+      <source>channel of rows that do not say it</source>
+      <translation>未注明来源的行所用的问题来源</translation>
     </message>
     <message>
       <source>check that unit grids are numbered west to east, north to south</source>
@@ -1980,6 +2593,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>class tables: load a city's own, history</source>
       <translation>类别表：载入本市类别表、查看历史版本</translation>
+    </message>
+    <message>
+      <source>close finished tasks' entities by update (status) or delete</source>
+      <translation>已结束任务的实体以更新状态或删除的方式关闭</translation>
     </message>
     <message>
       <source>comma-separated step names to run (default: all)</source>
@@ -1998,12 +2615,20 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>数据源坐标系（文件默认：未知，按道路检查）</translation>
     </message>
     <message>
+      <source>coordinate system: EPSG:n, CGCS2000, WGS84, GCJ02 or BD09</source>
+      <translation>坐标系：EPSG:n、CGCS2000、WGS84、GCJ02 或 BD09</translation>
+    </message>
+    <message>
       <source>create or upgrade the schema</source>
       <translation>创建或升级数据库结构</translation>
     </message>
     <message>
       <source>create the workspace's roles, grants and district limits (PostGIS)</source>
       <translation>创建工作空间的角色、授权和辖区限制（PostGIS）</translation>
+    </message>
+    <message>
+      <source>create verify or check tasks</source>
+      <translation>生成核实或核查任务</translation>
     </message>
     <message>
       <source>data volume factor (1 = about 100 km², 10,000 grids)</source>
@@ -2018,6 +2643,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>不下载照片</translation>
     </message>
     <message>
+      <source>entity list (dataset) name</source>
+      <translation>实体列表（数据集）名称</translation>
+    </message>
+    <message>
       <source>error: --odk needs --project and --form</source>
       <translation>错误：--odk 需要 --project 和 --form</translation>
     </message>
@@ -2030,6 +2659,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>错误：{0}（未保存任何内容）</translation>
     </message>
     <message>
+      <source>error: {0} (the next run goes on from here)</source>
+      <translation>错误：{0}（下次运行将从此处继续）</translation>
+    </message>
+    <message>
       <source>error: {0} (the next run resumes here)</source>
       <translation>错误：{0}（下次运行将从此处继续）</translation>
     </message>
@@ -2038,8 +2671,20 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>为数据库登录名授予工作空间角色</translation>
     </message>
     <message>
+      <source>hours to finish (default: the class's limit)</source>
+      <translation>完成时限（小时，默认：该类别的时限）</translation>
+    </message>
+    <message>
       <source>identifier scheme of the component classes (default: the workspace's)</source>
       <translation>部件类别的标识码方案（默认：工作空间所用方案）</translation>
+    </message>
+    <message>
+      <source>import cases from a file or PostGIS table</source>
+      <translation>从文件或 PostGIS 表导入案件</translation>
+    </message>
+    <message>
+      <source>kind of rows that do not say it</source>
+      <translation>未注明类型的行所用的问题类型</translation>
     </message>
     <message>
       <source>kinds of item to accept (default: new,changed,moved,missing)</source>
@@ -2054,6 +2699,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>图层或工作表（默认：第一个）</translation>
     </message>
     <message>
+      <source>layer or sheet of the file</source>
+      <translation>文件中的图层或工作表</translation>
+    </message>
+    <message>
       <source>limit the login to this district (6 digits) or street (9 digits); repeat for more; replaces the login's earlier list</source>
       <translation>将该登录名限制在此区县（6位）或街道（9位）；可重复指定多个；替换该登录名原有的辖区列表</translation>
     </message>
@@ -2062,12 +2711,28 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>将本市类别表载入为新版本</translation>
     </message>
     <message>
+      <source>load the city's time limits (CSV)</source>
+      <translation>载入本市的时限表（CSV）</translation>
+    </message>
+    <message>
+      <source>make cases of the collectors' accepted event reports</source>
+      <translation>将采集员已受理的事件上报生成案件</translation>
+    </message>
+    <message>
       <source>name of a file source (default: device)</source>
       <translation>文件数据源名称（默认：device）</translation>
     </message>
     <message>
       <source>no role</source>
       <translation>无角色</translation>
+    </message>
+    <message>
+      <source>no such case: {0}</source>
+      <translation>没有此案件：{0}</translation>
+    </message>
+    <message>
+      <source>note: the office's push target stays as an admin set it</source>
+      <translation>注意：单位的推送目标保持管理员设置的值</translation>
     </message>
     <message>
       <source>note: the source configuration was not saved: only a workspace admin may change it. The pull goes on with the arguments given.</source>
@@ -2096,6 +2761,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>reason recorded in the history</source>
       <translation>记入历史的原因</translation>
+    </message>
+    <message>
+      <source>send open tasks to ODK Central</source>
+      <translation>将未完成任务推送到 ODK Central</translation>
     </message>
     <message>
       <source>send the ODK password over unencrypted http (not recommended)</source>
@@ -2134,12 +2803,24 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>随后自动处理明显匹配</translation>
     </message>
     <message>
+      <source>these case numbers instead (comma-separated)</source>
+      <translation>改为这些案件编号（以逗号分隔）</translation>
+    </message>
+    <message>
+      <source>to the responsibility grid, or also to its collector</source>
+      <translation>派给责任网格，或同时派给其采集员</translation>
+    </message>
+    <message>
       <source>unknown kind of item: {0}</source>
       <translation>未知的条目类别：{0}</translation>
     </message>
     <message>
       <source>what the batch surveys: components (default) or points of interest</source>
       <translation>该批数据的普查对象：部件（默认）或兴趣点</translation>
+    </message>
+    <message>
+      <source>which cases (default: the rule of the kind)</source>
+      <translation>选取哪些案件（默认：该任务类型的规则）</translation>
     </message>
     <message>
       <source>why the table changes (kept with the version)</source>
@@ -2158,12 +2839,24 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>将报告写入 DIR 目录</translation>
     </message>
     <message>
+      <source>{0} cases made of accepted reports</source>
+      <translation>已由受理的上报生成 {0} 件案件</translation>
+    </message>
+    <message>
+      <source>{0} time limits loaded</source>
+      <translation>已载入 {0} 条时限</translation>
+    </message>
+    <message>
       <source>{0}: schema at revision {1}</source>
       <translation>{0}：数据库结构版本 {1}</translation>
     </message>
     <message>
       <source>{0}: {1} ({2})</source>
       <translation>{0}：{1}（{2}）</translation>
+    </message>
+    <message>
+      <source>核实/核查 tasks for the collectors</source>
+      <translation>采集员的核实/核查任务</translation>
     </message>
   </context>
   <context>
@@ -2296,6 +2989,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>   {0}：绑定到工作空间表 {1}</translation>
     </message>
     <message>
+      <source>  collector {0} {1}: on time {2:.0%} of {3}</source>
+      <translation>  采集员 {0} {1}：{3} 个任务按时率 {2:.0%}</translation>
+    </message>
+    <message>
+      <source>  refused row {0}: {1}</source>
+      <translation>  拒收第 {0} 行：{1}</translation>
+    </message>
+    <message>
       <source>  {0} {1}: {2} features in {3} grids{4}</source>
       <translation>  {0} {1}：{2} 个要素，分布于 {3} 个网格{4}</translation>
     </message>
@@ -2372,6 +3073,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>未巡查路段</translation>
     </message>
     <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
       <source>Weekly patrol coverage: failed grids and unpatrolled road stretches</source>
       <translation>每周巡查覆盖：未达标网格与未巡查路段</translation>
     </message>
@@ -2384,8 +3089,16 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>候选不唯一</translation>
     </message>
     <message>
+      <source>answers pulled: {0}; {1}</source>
+      <translation>已拉取回复 {0} 份；{1}</translation>
+    </message>
+    <message>
       <source>auto-match: {0}</source>
       <translation>自动匹配：{0}</translation>
+    </message>
+    <message>
+      <source>cases by channel: {0}</source>
+      <translation>按来源统计案件：{0}</translation>
     </message>
     <message>
       <source>invalid rows</source>
@@ -2398,6 +3111,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)</source>
       <translation>疑似重复上报：{0} 条（{1:.0f} 米、{2:.0f} 小时内）</translation>
+    </message>
+    <message>
+      <source>no local ODK Central in this installation: push skipped</source>
+      <translation>此安装中没有本地 ODK Central：跳过推送</translation>
+    </message>
+    <message>
+      <source>overdue tasks: {0}</source>
+      <translation>超时任务：{0} 个</translation>
     </message>
     <message>
       <source>pulled again: {0} new, {1} unchanged</source>
@@ -2420,12 +3141,20 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>偏移坐标：标记 {0} 条（其中 {1} 条依照片GPS已纠正），依据：{2}；发送GCJ-02坐标的设备：{3}</translation>
     </message>
     <message>
+      <source>{0} tasks: {1}</source>
+      <translation>{0}任务：{1}</translation>
+    </message>
+    <message>
       <source>{0} unit grids fail; red lines: main roads nobody patrolled</source>
       <translation>{0} 个单元网格未达标；红线：无人巡查的主要道路</translation>
     </message>
     <message>
       <source>{0} unit grids, {1} components, {2} track points; EPSG:{3}</source>
       <translation>{0} 个单元网格，{1} 个部件，{2} 个轨迹点；EPSG:{3}</translation>
+    </message>
+    <message>
+      <source>{0}: on time {1:.0%} ({2} on time, {3} late, {4} overdue), median {5:.1f} h</source>
+      <translation>{0}：按时率 {1:.0%}（按时 {2}，超时完成 {3}，已超时 {4}），中位用时 {5:.1f} 小时</translation>
     </message>
   </context>
   <context>
@@ -2497,6 +3226,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>已取消：已保存的数据保留，下次拉取从此处继续。</translation>
     </message>
     <message>
+      <source>Edited on the server after the decision: {0} (decision kept, new version flagged for the reviewer).</source>
+      <translation>审核决定后在服务器上被修改：{0} 条（决定保留，新版本已标记待审核员查看）。</translation>
+    </message>
+    <message>
       <source>Likely duplicates of earlier submissions: {0}.</source>
       <translation>疑似与先前上报重复：{0} 条。</translation>
     </message>
@@ -2565,12 +3298,20 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>ODK Central 在 {0} 次尝试后仍无应答：{1}</translation>
     </message>
     <message>
+      <source>ODK Central did not send attachment {0} whole: {1}</source>
+      <translation>ODK Central 未完整发送附件 {0}：{1}</translation>
+    </message>
+    <message>
       <source>ODK Central refused the login of {0} (HTTP {1}).</source>
       <translation>ODK Central 拒绝了 {0} 的登录（HTTP {1}）。</translation>
     </message>
     <message>
       <source>ODK Central sent a next-page link to another server or scheme: {0} (the account is for {1}); nothing was sent there.</source>
       <translation>ODK Central 返回的下一页链接指向其他服务器或协议：{0}（该账号用于 {1}）；未向其发送任何内容。</translation>
+    </message>
+    <message>
+      <source>ODK Central sent a page nested too deeply to read: {0}</source>
+      <translation>ODK Central 发来的页面嵌套过深，无法读取：{0}</translation>
     </message>
     <message>
       <source>ODK Central sent a page that is not JSON: {0}</source>
@@ -2601,6 +3342,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>QGIS 认证配置 {0} 没有用户名：请将您的 ODK Central 邮箱填为用户名。</translation>
     </message>
     <message>
+      <source>Refused by the database and quarantined with its message: {0}.</source>
+      <translation>被数据库拒收并连同其提示信息隔离：{0} 条。</translation>
+    </message>
+    <message>
       <source>Resumed an interrupted pull.</source>
       <translation>已从中断处继续拉取。</translation>
     </message>
@@ -2621,6 +3366,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>地址 {0} 中包含账号：请改在 QGIS 认证配置中填写账号。</translation>
     </message>
     <message>
+      <source>The database stopped the pull: {0}</source>
+      <translation>数据库中断了拉取：{0}</translation>
+    </message>
+    <message>
       <source>The inbox table {0} needs an id column (instance_id, id or uuid) and a time column (updated_at, received_at or created_at).</source>
       <translation>收件表 {0} 需要一个标识列（instance_id、id 或 uuid）和一个时间列（updated_at、received_at 或 created_at）。</translation>
     </message>
@@ -2633,8 +3382,28 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>未知数据源类型 {0}。</translation>
     </message>
     <message>
+      <source>a link</source>
+      <translation>链接文件</translation>
+    </message>
+    <message>
+      <source>a link in the zip</source>
+      <translation>压缩包中的链接</translation>
+    </message>
+    <message>
+      <source>a path outside the export folder</source>
+      <translation>导出文件夹以外的路径</translation>
+    </message>
+    <message>
       <source>none found</source>
       <translation>未找到</translation>
+    </message>
+    <message>
+      <source>the photo folder is a link</source>
+      <translation>照片文件夹是链接</translation>
+    </message>
+    <message>
+      <source>{0} bytes or more (at most {1})</source>
+      <translation>{0} 字节或更大（上限 {1}）</translation>
     </message>
     <message>
       <source>{0} is missing</source>
@@ -2811,6 +3580,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>退回补充</translation>
     </message>
     <message>
+      <source>NaN or Infinity instead of a number</source>
+      <translation>数值为 NaN 或无穷大</translation>
+    </message>
+    <message>
       <source>ODK Central {0}, project {1}, form {2}</source>
       <translation>ODK Central {0}，项目 {1}，表单 {2}</translation>
     </message>
@@ -2843,6 +3616,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>普查导入</translation>
     </message>
     <message>
+      <source>characters that are not text (replaced)</source>
+      <translation>含无法存储的字符（已替换）</translation>
+    </message>
+    <message>
       <source>class not in the class table</source>
       <translation>类别不在类别表中</translation>
     </message>
@@ -2861,6 +3638,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>created</source>
       <translation>新建</translation>
+    </message>
+    <message>
+      <source>data nested too deeply</source>
+      <translation>数据嵌套层级过深</translation>
     </message>
     <message>
       <source>device export</source>
@@ -2941,6 +3722,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>inbox table {0}</source>
       <translation>收件表 {0}</translation>
+    </message>
+    <message>
+      <source>instance id too long</source>
+      <translation>实例编号过长</translation>
     </message>
     <message>
       <source>invalid geometry</source>
@@ -3059,6 +3844,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>照片缺失</translation>
     </message>
     <message>
+      <source>photo refused (link or outside the export folder)</source>
+      <translation>照片被拒收（链接文件或不在导出文件夹内）</translation>
+    </message>
+    <message>
+      <source>photo too large</source>
+      <translation>照片过大</translation>
+    </message>
+    <message>
       <source>placeholder in a mandatory attribute</source>
       <translation>必填属性为占位值</translation>
     </message>
@@ -3073,6 +3866,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>quarantined</source>
       <translation>已隔离</translation>
+    </message>
+    <message>
+      <source>record too large</source>
+      <translation>记录过大</translation>
+    </message>
+    <message>
+      <source>refused by the database</source>
+      <translation>数据库拒收</translation>
     </message>
     <message>
       <source>rejected</source>
@@ -3101,6 +3902,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>taken {0} m from the reported position</source>
       <translation>拍摄位置距上报位置 {0} 米</translation>
+    </message>
+    <message>
+      <source>text too long (shortened)</source>
+      <translation>文字过长（已截短）</translation>
     </message>
     <message>
       <source>the photo's GPS position cannot be read</source>
@@ -3182,11 +3987,23 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>基础网格</translation>
     </message>
     <message>
+      <source>Cancelled</source>
+      <translation>已撤销</translation>
+    </message>
+    <message>
+      <source>Cases</source>
+      <translation>案件</translation>
+    </message>
+    <message>
+      <source>Cases and tasks</source>
+      <translation>案件与任务</translation>
+    </message>
+    <message>
       <source>City management</source>
       <translation>数字城管</translation>
     </message>
     <message>
-      <source>Closed</source>
+      <source>Closed down</source>
       <translation>停业</translation>
     </message>
     <message>
@@ -3222,12 +4039,28 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>区</translation>
     </message>
     <message>
+      <source>Done late</source>
+      <translation>超时完成</translation>
+    </message>
+    <message>
+      <source>Done on time</source>
+      <translation>按时完成</translation>
+    </message>
+    <message>
+      <source>Due within the hour</source>
+      <translation>一小时内到期</translation>
+    </message>
+    <message>
       <source>Duplicate</source>
       <translation>重复</translation>
     </message>
     <message>
       <source>Gone</source>
       <translation>已移除</translation>
+    </message>
+    <message>
+      <source>In business</source>
+      <translation>正常营业</translation>
     </message>
     <message>
       <source>Load the workspace layers</source>
@@ -3260,6 +4093,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>Other</source>
       <translation>其他</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已超时</translation>
     </message>
     <message>
       <source>Patrol</source>
@@ -3330,6 +4167,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>已更新部件</translation>
     </message>
     <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
       <source>Window area</source>
       <translation>窗口地区</translation>
     </message>
@@ -3379,6 +4220,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>类别 {0} 不在类别表中。</translation>
     </message>
     <message>
+      <source>Component {0} was changed by {1} since you loaded it (version {2}, you saw version {3}): nothing was decided; reload and decide again.</source>
+      <translation>部件 {0} 在您载入后已被 {1} 修改（当前版本 {2}，您看到的是版本 {3}）：未作任何决定，请重新载入后再决定。</translation>
+    </message>
+    <message>
       <source>Duplicate of a stored component.</source>
       <translation>与已入库部件重复。</translation>
     </message>
@@ -3413,6 +4258,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>Unknown decision {0}.</source>
       <translation>未知审核结论 {0}。</translation>
+    </message>
+    <message>
+      <source>You may not change submission {0}: {1}</source>
+      <translation>您无权修改上报 {0}：{1}</translation>
     </message>
     <message>
       <source>auto-match: {0} {1:.1f} m away, status as reported</source>
@@ -3490,6 +4339,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>距离（米）</translation>
     </message>
     <message>
+      <source>Edited after the decision</source>
+      <translation>决定后被修改</translation>
+    </message>
+    <message>
+      <source>Edited on the server after the decision ({0}): the decision stays; look at the new version, then mark the edit as seen.</source>
+      <translation>审核决定后在服务器上被修改（{0}）：决定保持不变；请查看新版本，然后将修改标记为已阅。</translation>
+    </message>
+    <message>
       <source>Every decision you make names this user.</source>
       <translation>您作出的每项审核决定都记在此用户名下。</translation>
     </message>
@@ -3512,6 +4369,18 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>Likely a repeat of submission {0} ({1:.0f} m away, {2:.0f} min later).</source>
       <translation>可能与上报 {0} 重复（相距 {1:.0f} 米，晚 {2:.0f} 分钟）。</translation>
+    </message>
+    <message>
+      <source>Mark edit as seen</source>
+      <translation>标记修改为已阅</translation>
+    </message>
+    <message>
+      <source>Mark the selected submissions' edits after the decision as seen</source>
+      <translation>将所选上报在决定后的修改标记为已阅</translation>
+    </message>
+    <message>
+      <source>Marked as seen: {0}.</source>
+      <translation>已标记为已阅：{0} 条。</translation>
     </message>
     <message>
       <source>No readable photo</source>
@@ -3554,6 +4423,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>责任网格</translation>
     </message>
     <message>
+      <source>Select submissions edited after the decision.</source>
+      <translation>请选择决定后被修改的上报。</translation>
+    </message>
+    <message>
       <source>Select submissions first.</source>
       <translation>请先选择上报。</translation>
     </message>
@@ -3588,6 +4461,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>Unreadable photo</source>
       <translation>照片无法读取</translation>
+    </message>
+    <message>
+      <source>edited after the decision</source>
+      <translation>决定后被修改</translation>
     </message>
     <message>
       <source>grid code or prefix</source>
@@ -3929,6 +4806,256 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>{0} {1} is too long: at most {2} characters.</source>
       <translation>{0} {1} 过长：最多 {2} 个字符。</translation>
+    </message>
+  </context>
+  <context>
+    <name>TaskDock</name>
+    <message>
+      <source> h</source>
+      <translation> 小时</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>All collectors</source>
+      <translation>全部采集员</translation>
+    </message>
+    <message>
+      <source>All grids</source>
+      <translation>全部网格</translation>
+    </message>
+    <message>
+      <source>All states</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <source>All tasks</source>
+      <translation>全部任务</translation>
+    </message>
+    <message>
+      <source>Allow unencrypted http (not recommended)</source>
+      <translation>允许未加密的 http（不推荐）</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Cancel push</source>
+      <translation>取消推送</translation>
+    </message>
+    <message>
+      <source>Case</source>
+      <translation>案件</translation>
+    </message>
+    <message>
+      <source>Case {0} linked to component {1}.</source>
+      <translation>案件 {0} 已关联部件 {1}。</translation>
+    </message>
+    <message>
+      <source>Choose where to push first.</source>
+      <translation>请先选择推送目标。</translation>
+    </message>
+    <message>
+      <source>Class</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Component</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Delete the entity</source>
+      <translation>删除实体</translation>
+    </message>
+    <message>
+      <source>Distance (m)</source>
+      <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Entity list</source>
+      <translation>实体列表</translation>
+    </message>
+    <message>
+      <source>Finished tasks</source>
+      <translation>已结束的任务</translation>
+    </message>
+    <message>
+      <source>Give the project, the entity list and your account.</source>
+      <translation>请填写项目、实体列表并选择您的账号。</translation>
+    </message>
+    <message>
+      <source>Grid</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <source>Link component</source>
+      <translation>关联部件</translation>
+    </message>
+    <message>
+      <source>Mark closed (status)</source>
+      <translation>标记为已关闭（状态）</translation>
+    </message>
+    <message>
+      <source>No photos yet</source>
+      <translation>暂无照片</translation>
+    </message>
+    <message>
+      <source>No workspace open.</source>
+      <translation>尚未打开工作空间。</translation>
+    </message>
+    <message>
+      <source>Only an admin may change where the office pushes tasks.</source>
+      <translation>只有管理员可以更改单位的任务推送目标。</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已超时</translation>
+    </message>
+    <message>
+      <source>Project id</source>
+      <translation>项目编号</translation>
+    </message>
+    <message>
+      <source>Push</source>
+      <translation>推送</translation>
+    </message>
+    <message>
+      <source>Push cancelled: {0}</source>
+      <translation>推送已取消：{0}</translation>
+    </message>
+    <message>
+      <source>Push tasks to ODK Central</source>
+      <translation>推送任务到 ODK Central</translation>
+    </message>
+    <message>
+      <source>Push to ODK Central…</source>
+      <translation>推送到 ODK Central…</translation>
+    </message>
+    <message>
+      <source>Pushing tasks to {0}…</source>
+      <translation>正在推送任务到 {0}…</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>Select cases on the map (Cases layer) first.</source>
+      <translation>请先在地图上（案件图层）选择案件。</translation>
+    </message>
+    <message>
+      <source>Server</source>
+      <translation>服务器</translation>
+    </message>
+    <message>
+      <source>Showing {0} of {1}: {2} open ({3} overdue), {4} done, {5} cancelled</source>
+      <translation>显示 {0}/{1}：待办 {2}（已超时 {3}），已完成 {4}，已撤销 {5}</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Tasks for the selected cases</source>
+      <translation>为选中案件生成任务</translation>
+    </message>
+    <message>
+      <source>The push stopped: {0}</source>
+      <translation>推送中断：{0}</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时限</translation>
+    </message>
+    <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
+      <source>Your account</source>
+      <translation>您的账号</translation>
+    </message>
+    <message>
+      <source>cancelled</source>
+      <translation>已撤销</translation>
+    </message>
+    <message>
+      <source>class time limit</source>
+      <translation>按类别时限</translation>
+    </message>
+    <message>
+      <source>done on time</source>
+      <translation>按时完成</translation>
+    </message>
+    <message>
+      <source>done {0} late</source>
+      <translation>超时 {0} 完成</translation>
+    </message>
+    <message>
+      <source>overdue {0}</source>
+      <translation>已超时 {0}</translation>
+    </message>
+    <message>
+      <source>{0} d {1} h</source>
+      <translation>{0} 天 {1} 小时</translation>
+    </message>
+    <message>
+      <source>{0} h {1:02d} min</source>
+      <translation>{0} 小时 {1:02d} 分</translation>
+    </message>
+    <message>
+      <source>{0} left</source>
+      <translation>剩余 {0}</translation>
+    </message>
+    <message>
+      <source>{0} min</source>
+      <translation>{0} 分钟</translation>
+    </message>
+    <message>
+      <source>{0}, due {1}: {2}</source>
+      <translation>{0}，截止 {1}：{2}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Tasks</name>
+    <message>
+      <source>Case loop: {0} cases from accepted reports, {1} task results applied</source>
+      <translation>案件流程：由受理的上报生成案件 {0} 件，应用任务结果 {1} 个</translation>
+    </message>
+    <message>
+      <source>ODK Central answered HTTP {0} for {1}: {2}</source>
+      <translation>ODK Central 对 {1} 返回 HTTP {0}：{2}</translation>
+    </message>
+    <message>
+      <source>ODK Central refused {0}: it changed or exists already ({1}).</source>
+      <translation>ODK Central 拒绝了 {0}：它已被修改或已存在（{1}）。</translation>
+    </message>
+    <message>
+      <source>The entity of task {0} kept changing on the server; try again.</source>
+      <translation>任务 {0} 的实体在服务器上不断被修改，请稍后重试。</translation>
+    </message>
+    <message>
+      <source>{0} entities created, {1} updated, {2} closed; {3} conflicts resolved, {4} found already there, {5} gone from the server</source>
+      <translation>新建实体 {0} 个，更新 {1} 个，关闭 {2} 个；解决冲突 {3} 个，已存在 {4} 个，服务器上已删除 {5} 个</translation>
+    </message>
+    <message>
+      <source>{0} submissions looked at: {1} results applied, {2} kept in case history</source>
+      <translation>查看了 {0} 份提交：应用结果 {1} 个，记入案件历史 {2} 个</translation>
+    </message>
+    <message>
+      <source>{0} {1} {2} · {3} · due {4}</source>
+      <translation>{0} {1} {2} · {3} · 截止 {4}</translation>
     </message>
   </context>
   <context>
@@ -4791,6 +5918,10 @@ Rules: {3}.</source>
     <message>
       <source>Division code</source>
       <translation>区划代码</translation>
+    </message>
+    <message>
+      <source>Edited after the decision at</source>
+      <translation>决定后修改时间</translation>
     </message>
     <message>
       <source>Fix time</source>

@@ -240,14 +240,25 @@ def test_migration_0006_on_a_workspace_with_components(any_spec):
             assert c.execute(select(func.count()).select_from(ws.schema.poi_categories)).scalar()
     finally:
         ws.close()
-    _downgrade(any_spec, "0002")  # and back
+    before = _revision_before("0006")
+    _downgrade(any_spec, before)  # and back (0006's own downgrade)
     ws = Workspace.open(any_spec)
     try:
         with ws.engine.connect() as c:
-            assert current_revision(c) == "0002"
+            assert current_revision(c) == before
             assert c.execute(select(func.count()).select_from(ws.schema.components)).scalar() == 1
     finally:
         ws.close()
+
+
+def _revision_before(revision: str) -> str:
+    from alembic.script import ScriptDirectory
+
+    from citymgmt_plugin.core.workspace.store import MIGRATIONS_DIR
+
+    down = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(revision).down_revision
+    assert isinstance(down, str)
+    return down
 
 
 def _downgrade(spec: str, revision: str) -> None:

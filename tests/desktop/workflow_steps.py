@@ -39,6 +39,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 from qgis_runner import Session, Step
+from task_steps import tasks_create, tasks_match, tasks_push
 
 PLUGIN = "citymgmt_plugin"
 PASSWORD_ENV = "CITYMGMT_ODK_PASSWORD"  # the reviewer's ODK password, given by the test
@@ -452,12 +453,12 @@ def ui_texts(s: Session) -> Iterator[Any]:
     for key, layer in sorted(_workspace_layers().items()):
         s.check_texts(f"layer {key}", texts=_layer_texts(layer))
     s.check_texts("Processing algorithms", texts=_algorithm_texts())
-    for name in ("citymgmtCensusDock", "citymgmtReviewDock", "citymgmtThematicDock"):
+    for name in DOCKS:
         s.check_texts(name, s.dock(name))
     s.info["texts_checked"] = s.runner.result["texts_checked"]
     yield 100
     s.shot("finished")
-    for name in ("citymgmtCensusDock", "citymgmtReviewDock", "citymgmtThematicDock"):
+    for name in DOCKS:
         s.shot(name, s.dock(name))
     QApplication.processEvents()
 
@@ -479,7 +480,9 @@ def _algorithm_texts() -> list[tuple[str, str]]:
     return out
 
 
+DOCKS = ("citymgmtCensusDock", "citymgmtReviewDock", "citymgmtThematicDock", "citymgmtTaskDock")
 CENSUS = ("citymgmtCensusDock",)
+TASKS = ("citymgmtTaskDock",)
 REVIEW = ("citymgmtReviewDock",)
 THEMATIC = ("citymgmtThematicDock",)
 STEPS = [
@@ -495,5 +498,8 @@ STEPS = [
     Step("review_reject", review_reject, needs=("review_pull",), check=REVIEW),
     Step("reconcile", reconcile),
     Step("thematic_capture", thematic_capture, check=THEMATIC),
+    Step("tasks_create", tasks_create, check=TASKS),
+    Step("tasks_match", tasks_match, needs=("tasks_create",), check=TASKS),
+    Step("tasks_push", tasks_push, needs=("tasks_create", "review_account"), check=TASKS),
     Step("ui_texts", ui_texts),
 ]

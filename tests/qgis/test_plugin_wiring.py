@@ -259,7 +259,8 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         _flush()
         docks = [window.findChild(QDockWidget, name) for name in DOCKS]
         census, thematic, review = docks
-        assert all(d is not None and d.isHidden() for d in docks), "hidden on first start"
+        task = window.findChild(QDockWidget, "citymgmtTaskDock")  # the case loop's, in the group
+        assert all(d is not None and d.isHidden() for d in [*docks, task]), "hidden on first start"
         assert all(window.dockWidgetArea(d) == Qt.RightDockWidgetArea for d in docks)
         actions = plugin.ctx.dock_actions
         assert [actions[d.objectName()].objectName() for d in docks] == [
@@ -285,13 +286,13 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         _flush()
         # one tab group (Qt lists tabs only while they are open); the POI census docks there too
         poi = window.findChild(QDockWidget, "citymgmtPoiDock")
-        assert set(window.tabifiedDockWidgets(census)) == {thematic, review, poi}
+        assert set(window.tabifiedDockWidgets(census)) == {thematic, review, task, poi}
         assert _in_front(thematic) and not _in_front(review)
         actions["citymgmtThematicDock"].trigger()  # checked: closes it
         _flush()
         assert thematic.isHidden() and not actions["citymgmtThematicDock"].isChecked()
         # modest sizes: all three open never need more than a laptop screen
-        for d in docks:
+        for d in [*docks, task]:
             hint = d.minimumSizeHint()
             assert hint.height() < 400 and hint.width() < 420, (d.objectName(), hint)
         assert window.minimumSizeHint().height() <= 700
@@ -306,8 +307,10 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         assert [not d.isHidden() for d in docks] == [True, False, True]
         checked = [plugin.ctx.dock_actions[name].isChecked() for name in DOCKS]
         assert checked[1] is False and (checked[0] or checked[2])  # one tab is in front
+        task = window.findChild(QDockWidget, "citymgmtTaskDock")
+        assert task.isHidden()  # never opened: stays closed
         poi = window.findChild(QDockWidget, "citymgmtPoiDock")
-        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2], poi}
+        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2], task, poi}
         plugin.unload()
         del plugin
     finally:

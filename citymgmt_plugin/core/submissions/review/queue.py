@@ -33,6 +33,7 @@ class QueueFilter:
     category: str | None = None
     date_from: date | None = None  # observed, office zone, inclusive
     date_to: date | None = None
+    late_edits: bool = False  # only those edited on the server after the decision
 
 
 @dataclass
@@ -55,6 +56,7 @@ class QueueItem:
     description: str | None
     x: float | None
     y: float | None
+    late_edit_at: datetime | None = None  # edited on the server after the decision (kept)
     duplicate_of: DuplicateLink | None = None  # likely repeats an earlier submission
 
     @property
@@ -88,6 +90,7 @@ def _queue_select(ws: Workspace) -> Any:
         s.c.description,
         func.ST_X(s.c.geom).label("x"),
         func.ST_Y(s.c.geom).label("y"),
+        s.c.late_edit_at,
     ).select_from(s.outerjoin(rgu, rgu.c.unit_grid_code == s.c.grid_code))
 
 
@@ -107,6 +110,8 @@ def _where(ws: Workspace, q: Any, flt: QueueFilter, with_state: bool = True) -> 
         conds.append(or_(s.c.collector_code == flt.collector, s.c.collector_name == flt.collector))
     if flt.category:
         conds.append(s.c.category_code == flt.category)
+    if flt.late_edits:
+        conds.append(s.c.late_edit_at.is_not(None))
     zone = office_zone(ws)
     if flt.date_from:
         conds.append(s.c.observed_at >= datetime.combine(flt.date_from, datetime.min.time(), zone))
@@ -216,13 +221,16 @@ class Photo:
     exif_lat: float | None
 
 
-def photos(ws: Workspace, submission_id: int) -> list[Photo]:
-    a = ws.schema.submission_attachments
+def photos(ws: Workspace, submission_id: int, replaced: bool = False) -> list[Photo]:
+    """The submission's photos; ``replaced``: instead, the photos its edits replaced
+    (oldest first; ``id`` is then the version row's)."""
+    a = ws.schema.submission_attachment_versions if replaced else ws.schema.submission_attachments
     cols = (a.c.id, a.c.name, a.c.mime, a.c.content, a.c.problem)
     cols += (a.c.exif_time, a.c.exif_lon, a.c.exif_lat)
+    order = (a.c.id,) if replaced else (a.c.name,)
     with ws.engine.connect() as conn:
         rows = conn.execute(
-            select(*cols).where(a.c.submission_id == submission_id).order_by(a.c.name)
+            select(*cols).where(a.c.submission_id == submission_id).order_by(*order)
         ).all()
     return [
         Photo(r[0], r[1], r[2], bytes(r[3]) if r[3] is not None else None, *r[4:]) for r in rows
