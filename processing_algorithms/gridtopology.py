@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
     QgsUnitTypes,
     QgsWkbTypes,
 )
@@ -27,7 +28,15 @@ from citymgmt_plugin.core.labels import labelled, topology_error_label
 
 from .base import CityMgmtAlgorithm, progress_callback
 from .params import POLYGON, field, number, sink, source
-from .readers import field_name, geometries, require_fields, require_projected, require_source
+from .readers import (
+    field_name,
+    geometries,
+    require_fields,
+    require_projected,
+    require_source,
+    source_layer,
+    workspace_setting,
+)
 from .writers import Row, make_fields, qgs_geometry, write_features
 
 
@@ -59,7 +68,11 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
         "- Code not matching its administrative unit ('admin_mismatch'): the code of the "
         "administrative unit the grid lies in (at its point on surface) does not begin the "
         "grid code (use community polygons with 12-digit codes, or street polygons with "
-        "9-digit codes).\n\n"
+        "9-digit codes).\n"
+        "- Numbered out of order ('numbering'): inside a community the grids are not "
+        "numbered west to east, north to south. Checked when asked for, or when the grids' "
+        "workspace says so (the command line's census settings with --grid-numbering on)."
+        "\n\n"
         "Gaps, overlaps and outside parts smaller than the area tolerance are ignored. The "
         "grids must be in a projected coordinate system in metres. The result also gives the "
         "count of each error type."
@@ -75,6 +88,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
     LEGACY14 = "LEGACY14"
     WORKSPACE_LAYERS = {"GRIDS": "unit_grids", "ADMIN": "admin_community"}
     WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code", "ADMIN_CODE_FIELD": "code"}
+    NUMBERING = "NUMBERING"
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.add_grid_parameters()
@@ -112,6 +126,18 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             )
         )
         self.addParameter(
+            QgsProcessingParameterEnum(
+                self.NUMBERING,
+                self.tr("Check the numbering order (west to east, north to south)"),
+                [
+                    self.tr("as the grids' workspace says"),
+                    self.tr("check"),
+                    self.tr("do not check"),
+                ],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
             number(
                 self.AREA_TOLERANCE,
                 self.tr("Ignore gaps and overlaps smaller than (m²)"),
@@ -135,6 +161,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             ("DUPLICATE_CODE", self.tr("Duplicate codes")),
             ("MALFORMED_CODE", self.tr("Malformed codes")),
             ("ADMIN_MISMATCH", self.tr("Codes not matching admin unit")),
+            ("NUMBERING", self.tr("Grids numbered out of order")),
             ("GAP_AREA", self.tr("Gap area (m²)")),
             ("OVERLAP_AREA", self.tr("Overlap area (m²)")),
         )
@@ -201,7 +228,18 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
             sliver_ratio=self.parameterAsDouble(parameters, self.SLIVER_RATIO, context),
             legacy14=self.parameterAsBool(parameters, self.LEGACY14, context),
             area_tolerance=self.parameterAsDouble(parameters, self.AREA_TOLERANCE, context),
+            numbering=self._numbering(parameters, context),
         )
+
+    def _numbering(self, parameters: dict[str, Any], context: QgsProcessingContext) -> bool:
+        """Whether to check the numbering order: asked for, or the workspace's setting."""
+        from citymgmt_plugin.core.census.settings import GRID_NUMBERING, enabled
+
+        choice = self.parameterAsEnum(parameters, self.NUMBERING, context)
+        if choice:
+            return choice == 1
+        layer = source_layer(self, parameters, self.GRIDS, context)
+        return enabled(workspace_setting(layer, GRID_NUMBERING))
 
     def _read_admin(self, parameters, context, feedback, admin, crs) -> tuple:
         """Geometries and codes of the administrative units; (None, None) without."""

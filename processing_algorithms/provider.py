@@ -17,9 +17,15 @@ def algorithm_classes() -> list[type]:
     """
     classes: list[type] = []
     # Each algorithm module appends itself here (one line each, keep sorted by id).
+    from .censusimport import CensusImportAlgorithm
+
+    classes.append(CensusImportAlgorithm)
     from .censusqa import CensusQaAlgorithm
 
     classes.append(CensusQaAlgorithm)
+    from .censusreconcile import CensusReconcileAlgorithm
+
+    classes.append(CensusReconcileAlgorithm)
     from .gridtopology import GridTopologyAlgorithm
 
     classes.append(GridTopologyAlgorithm)

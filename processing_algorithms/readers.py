@@ -767,25 +767,32 @@ def present_value(value: Any) -> Any:
     return None if value is None or (hasattr(value, "isNull") and value.isNull()) else value
 
 
-def workspace_classes(layer: QgsVectorLayer) -> dict[tuple[str, str], str] | None:
-    """The component_classes table next to ``layer`` (same GeoPackage or PostGIS schema)."""
+def _workspace_table(layer: QgsVectorLayer, table: str) -> QgsVectorLayer | None:
+    """The workspace table ``table`` next to ``layer`` (same GeoPackage or PostGIS schema);
+    None when the layer is not a workspace's or the table cannot be read."""
     from qgis.core import QgsDataSourceUri
 
     provider = layer.providerType()
-    try:
-        if provider == "ogr":
-            path = layer.source().split("|")[0]
-            if not path.lower().endswith(".gpkg"):
-                return None
-            table = QgsVectorLayer(f"{path}|layername=component_classes", "classes", "ogr")
-        elif provider == "postgres":
-            uri = QgsDataSourceUri(layer.source())
-            uri.setDataSource(uri.schema(), "component_classes", None)
-            uri.setKeyColumn("")
-            table = QgsVectorLayer(uri.uri(False), "classes", "postgres")
-        else:
+    if provider == "ogr":
+        path = layer.source().split("|")[0]
+        if not path.lower().endswith(".gpkg"):
             return None
-        if not table.isValid():
+        found = QgsVectorLayer(f"{path}|layername={table}", table, "ogr")
+    elif provider == "postgres":
+        uri = QgsDataSourceUri(layer.source())
+        uri.setDataSource(uri.schema(), table, None)
+        uri.setKeyColumn("")
+        found = QgsVectorLayer(uri.uri(False), table, "postgres")
+    else:
+        return None
+    return found if found.isValid() else None
+
+
+def workspace_classes(layer: QgsVectorLayer) -> dict[tuple[str, str], str] | None:
+    """The component_classes table next to ``layer`` (same GeoPackage or PostGIS schema)."""
+    try:
+        table = _workspace_table(layer, "component_classes")
+        if table is None:
             return None
         names = table.fields().names()
         if not {"scheme", "code", "geometry_kind"} <= set(names):
@@ -796,6 +803,34 @@ def workspace_classes(layer: QgsVectorLayer) -> dict[tuple[str, str], str] | Non
         return out or None
     except Exception:
         return None
+
+
+def workspace_setting(layer: QgsVectorLayer | None, key: str) -> str | None:
+    """A setting of the workspace ``layer`` belongs to; None when there is none."""
+    if layer is None:
+        return None
+    try:
+        table = _workspace_table(layer, "workspace_settings")
+        if table is None or not {"key", "value"} <= set(table.fields().names()):
+            return None
+        for f in table.getFeatures():
+            if f["key"] == key:
+                return python_value(f["value"])
+    except Exception:
+        return None
+    return None
+
+
+def _placeholder_literals() -> str:
+    """The census placeholders as SQL string literals (full-width forms too)."""
+    import unicodedata
+
+    from citymgmt_plugin.core.census.validation import PLACEHOLDERS
+
+    wide = {chr(c) for c in range(0xFF01, 0xFF5F)}
+    forms = set(PLACEHOLDERS)
+    forms |= {w for w in wide if unicodedata.normalize("NFKC", w) in PLACEHOLDERS}
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(forms))
 
 
 def _postgres_query(uri: Any, subset: str, fields: list[str]) -> Any:
@@ -820,10 +855,15 @@ def _postgres_query(uri: Any, subset: str, fields: list[str]) -> Any:
     }
     if uri.wkbType() != QgsWkbTypes.Unknown and gtype in kinds:
         where.append(sql.SQL("GeometryType({}) IN (" + kinds[gtype] + ")").format(geom))
-    # Only what the checks need crosses the wire: values of coded fields, and just
-    # "present or empty" for free-text mandatory fields; points as x/y, others as WKB.
+    # Only what the checks need crosses the wire: values of coded fields, and for
+    # free-text mandatory fields "present or empty", or the placeholder it holds ("未指定");
+    # points as x/y, others as WKB.
     flag_only = {"name", "dept_code", "dept_name", "initial_date"}
-    present = "CASE WHEN nullif(btrim({}::text), '') IS NULL THEN NULL ELSE '1' END"
+    present = (
+        "CASE WHEN nullif(btrim({0}::text), '') IS NULL THEN NULL "
+        f"WHEN btrim({{0}}::text) IN ({_placeholder_literals()}) THEN btrim({{0}}::text) "
+        "ELSE '1' END"
+    )
     exprs = [
         sql.SQL(present if f in flag_only else "{}::text").format(sql.Identifier(f)) for f in fields
     ]
@@ -1026,3 +1066,40 @@ def postgis_sources(
         for layer, u in uris
     ]
     return uris[0][1].connectionInfo(True), sources
+
+
+def _plain(value: Any) -> Any:
+    """A QGIS attribute as a plain value for core: dates and times as Python ones."""
+    value = python_value(value)
+    if isinstance(value, QDateTime):
+        return value.toPyDateTime() if value.isValid() else None
+    if isinstance(value, QDate):
+        return value.toPyDate() if value.isValid() else None
+    if isinstance(value, QTime):
+        return value.toString("HH:mm:ss") if value.isValid() else None
+    return value
+
+
+def census_table(
+    source: QgsFeatureSource, name: str, progress: Callable[[float], bool] | None = None
+) -> Any:
+    """A feature source as a census batch table (core's ``SourceTable``): every attribute
+    as a plain value, geometries as shapely in the source's CRS; None when cancelled."""
+    from qgis.core import QgsWkbTypes
+
+    from citymgmt_plugin.core.census.batch_read import SourceTable
+
+    columns = source.fields().names()
+    total = max(source.featureCount(), 1)
+    rows, wkbs = [], []
+    for k, f in enumerate(source.getFeatures()):
+        if progress is not None and k % 1000 == 0 and progress(k / total):
+            return None
+        rows.append({c: _plain(v) for c, v in zip(columns, f.attributes())})
+        g = f.geometry()
+        wkbs.append(None if g is None or g.isNull() else bytes(g.asWkb()))
+    geoms = list(shapely.from_wkb(np.array(wkbs, dtype=object))) if wkbs else []
+    has_geometry = source.wkbType() != QgsWkbTypes.NoGeometry
+    crs = source.sourceCrs()
+    crs_text = (crs.authid() or crs.toWkt()) if has_geometry and crs.isValid() else None
+    return SourceTable(name, None, columns, rows, geoms, crs_text, has_geometry)

@@ -59,13 +59,21 @@ def write_features(sink: QgsFeatureSink, fields: QgsFields, rows: Iterable[Row])
             f.setGeometry(geom if isinstance(geom, QgsGeometry) else wkb_geometry(geom))
         batch.append(f)
         if len(batch) >= _CHUNK:
-            sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+            _add(sink, batch)
             n += len(batch)
             batch = []
     if batch:
-        sink.addFeatures(batch, QgsFeatureSink.FastInsert)
+        _add(sink, batch)
         n += len(batch)
     return n
+
+
+def _add(sink: QgsFeatureSink, features: list[QgsFeature]) -> None:
+    """Add features; a sink that refuses them is an error, not a silently shorter output."""
+    if not sink.addFeatures(features, QgsFeatureSink.FastInsert):
+        from qgis.core import QgsProcessingException
+
+        raise QgsProcessingException(sink.lastError() or "features could not be written")
 
 
 def wkb_2d(geoms: Any) -> Any:

@@ -277,6 +277,28 @@ def track_points() -> None:
     _save(layer, "track_points")
 
 
+def pois() -> None:
+    """Points of interest: a star, closed ones grey and gone ones faded; named close up."""
+    layer = _layer("Point", "field=status:string&field=name:string")
+
+    def star(color: str) -> QgsMarkerSymbol:
+        return QgsMarkerSymbol.createSimple(
+            {"name": "star", "color": color, "size": "3.4", "outline_color": "#303030",
+             "outline_width": "0.2"}
+        )  # fmt: skip
+
+    layer.setRenderer(
+        _categorised(
+            "status",
+            [("正常", star("#e7298a"), "Open"), ("停业", star("#9e9e9e"), "Closed"),
+             ("移除", star("220,220,220,120"), "Gone")],
+        )
+    )  # fmt: skip
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8.0, min_scale=5000)))
+    layer.setLabelsEnabled(True)
+    _save(layer, "pois")
+
+
 def main_roads() -> None:
     layer = _layer("MultiLineString", "field=kind:string&field=name:string")
 
@@ -509,6 +531,7 @@ def main() -> int:
         resp_grids,
         components,
         track_points,
+        pois,
         main_roads,
         patrol_routes,
         submissions,

@@ -23,6 +23,8 @@ COMMAND_MODULES = [
     "citymgmt_plugin.cli.db",
     "citymgmt_plugin.demo.command",
     "citymgmt_plugin.cli.ingest",
+    "citymgmt_plugin.cli.census",
+    "citymgmt_plugin.cli.classes",
     "citymgmt_plugin.cli.cases",
 ]
 

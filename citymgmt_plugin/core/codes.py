@@ -91,6 +91,13 @@ def default_event_classes() -> tuple[ComponentClass, ...]:
     return tuple(read_class_table(resource("codes", "event_classes.csv")))
 
 
+@lru_cache(maxsize=1)
+def default_poi_categories() -> tuple[ComponentClass, ...]:
+    """Point-of-interest categories (兴趣点分类) shipped with the plugin (this project's
+    two-level list; a city may use its own)."""
+    return tuple(read_class_table(resource("codes", "poi_categories.csv")))
+
+
 def _digits_problem(code: str, what: str, lengths: tuple[int, ...]) -> str | None:
     if not code:
         return tr(_CTX, "{0} is empty.").format(what)

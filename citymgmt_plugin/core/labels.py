@@ -281,6 +281,7 @@ def _component_fields() -> dict[str, str]:
         "version": tr("CensusField", "Version"),
         "x": tr("CensusField", "X (east or longitude)"),
         "y": tr("CensusField", "Y (north or latitude)"),
+        "wkt": tr("CensusField", "Position (WKT)"),
     }
 
 
@@ -384,8 +385,23 @@ def _reconciliation_fields() -> dict[str, str]:
     }
 
 
+def _poi_fields() -> dict[str, str]:
+    """Point-of-interest attributes, as on the POI census form."""
+    component = _component_fields()
+    return {f: component[f] for f in ("status", "initial_date", "change_date", "data_source",
+                                      "version", "wkt", "x", "y")} | {
+        "identifier": tr("CensusField", "POI identifier"),
+        "category_code": tr("CensusField", "POI category"),
+        "name": tr("CensusField", "POI name"),
+        "address": tr("CensusField", "Address"),
+        "phone": tr("CensusField", "Phone"),
+        "door_number": tr("CensusField", "Door number"),
+    }  # fmt: skip
+
+
 _TABLE_FIELDS: dict[str, Callable[[], dict[str, str]]] = {
     "components": _component_fields,
+    "pois": _poi_fields,
     "admin_units": _admin_unit_fields,
     "unit_grids": _unit_grid_fields,
     "resp_grids": _resp_grid_fields,
@@ -446,6 +462,28 @@ def reconcile_kind_label(kind: str) -> str:
     }.get(kind, kind)
 
 
+def census_rule_label(rule: str) -> str:
+    """Why a census row or change is refused (the rule ids of ``census.errors.RULES``)."""
+    return {
+        "class_unknown": tr(_CTX, "class not in the class table"),
+        "mandatory": tr(_CTX, "mandatory attribute missing"),
+        "domain": tr(_CTX, "value outside its domain"),
+        "no_grid": tr(_CTX, "outside every unit grid"),
+        "geometry_kind": tr(_CTX, "wrong kind of geometry"),
+        "geometry_empty": tr(_CTX, "no position"),
+        "identifier": tr(_CTX, "malformed identifier"),
+        "identifier_county": tr(_CTX, "identifier of another county"),
+        "identifier_taken": tr(_CTX, "identifier used twice"),
+        "county_change": tr(_CTX, "move into another county"),
+        "date": tr(_CTX, "unreadable date"),
+        "retired": tr(_CTX, "retired"),
+        "identifier_number": tr(_CTX, "identifier turned into a number by a spreadsheet"),
+        "placeholder": tr(_CTX, "placeholder in a mandatory attribute"),
+        "value_unmapped": tr(_CTX, "value without a mapping"),
+        "phone": tr(_CTX, "not a telephone number"),
+    }.get(rule, rule)
+
+
 def scheme_label(scheme: str) -> str:
     """A component identifier scheme (``legacy16`` / ``std17``)."""
     return {
@@ -467,6 +505,7 @@ def qa_rule_label(rule: str) -> str:
         "outside_grids": tr(_CTX, "outside every grid"),
         "duplicate": tr(_CTX, "duplicate within tolerance"),
         "mandatory": tr(_CTX, "mandatory attribute missing"),
+        "placeholder": tr(_CTX, "placeholder in a mandatory attribute"),
         "domain": tr(_CTX, "value outside its domain"),
         "class_unknown": tr(_CTX, "unknown class"),
         "geometry_kind": tr(_CTX, "geometry kind vs class"),
@@ -485,6 +524,7 @@ def topology_error_label(error_type: str) -> str:
         "duplicate_code": tr(_CTX, "duplicate code"),
         "malformed_code": tr(_CTX, "malformed code"),
         "admin_mismatch": tr(_CTX, "code not matching its administrative unit"),
+        "numbering": tr(_CTX, "numbered out of order"),
     }.get(error_type, error_type)
 
 

@@ -156,6 +156,10 @@ class CensusDock(QDockWidget):
         self.actor_label.setObjectName("censusActor")
         self.actor_label.setToolTip(tr("Census", "Every change you save names this user."))
         tl.addWidget(self.actor_label)
+        self.table_note = QLabel("", top)  # the class table in use; provisional ones say so
+        self.table_note.setObjectName("censusClassTable")
+        self.table_note.setWordWrap(True)
+        tl.addWidget(self.table_note)
         self.search = QLineEdit(top)
         self.search.setObjectName("censusClassSearch")
         self.search.setPlaceholderText(tr("Census", "Search class by name or code…"))
@@ -346,6 +350,7 @@ class CensusDock(QDockWidget):
             return
         with ws.engine.connect() as c:
             self.classes = census.class_table(c, ws)
+            self._show_table_version(c, ws)
         majors: dict[str, QTreeWidgetItem] = {}
         for code, info in self.classes.items():
             parent = majors.get(info.major_code)
@@ -359,6 +364,16 @@ class CensusDock(QDockWidget):
         self.tree.resizeColumnToContents(0)
         for tool in self.tools.values():
             tool.set_srid(ws.srid)
+
+    def _show_table_version(self, conn: Any, ws: Workspace) -> None:
+        """Which class table is in use; a provisional one in the warning colour."""
+        from ..core.census.class_tables import component_table, current_version, notice
+
+        scheme = ws.setting("component_scheme", "legacy16")
+        text, detail, provisional = notice(current_version(conn, ws, component_table(scheme)))
+        self.table_note.setText(text)
+        self.table_note.setToolTip(detail)
+        self.table_note.setStyleSheet("color: #b35900; font-weight: bold" if provisional else "")
 
     def filter_classes(self, text: str) -> None:
         text = text.strip().lower()

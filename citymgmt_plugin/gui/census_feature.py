@@ -16,6 +16,7 @@ class CensusFeature:
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx  # no GUI work here
         self.dock: Any = None
+        self.poi_dock: Any = None
         self.dialog: Any = None
         self.action: QAction | None = None
         self.import_action: QAction | None = None
@@ -37,6 +38,7 @@ class CensusFeature:
         register_shortcuts(self.ctx, self.dock.shortcut_actions)
         self.action = self.ctx.dock_actions[self.dock.objectName()]
         self.dock.visibilityChanged.connect(self._shown)
+        self._init_poi_dock(iface)
         self.import_action = QAction(
             icon("census_import"),
             tr("Census", "Census import and reconciliation…"),
@@ -46,6 +48,25 @@ class CensusFeature:
         self.import_action.triggered.connect(self.show_reconcile)
         self.ctx.add_action(self.import_action, toolbar=False)
         self.ctx.workspace_changed.connect(self._workspace_changed)
+
+    def _init_poi_dock(self, iface: Any) -> None:
+        """The point-of-interest census: its dock beside the component census."""
+        from .poi_dock import PoiDock
+
+        self.poi_dock = PoiDock(
+            iface.mapCanvas(), lambda: self.ctx.workspace, parent=iface.mainWindow()
+        )
+        self.ctx.add_dock(
+            self.poi_dock,
+            Qt.RightDockWidgetArea,
+            toggle_action_text=tr("Census", "Points of interest"),
+            icon=icon("census"),
+        )
+        self.poi_dock.visibilityChanged.connect(self._poi_shown)
+
+    def _poi_shown(self, visible: bool) -> None:
+        if visible and self.poi_dock is not None and not self.poi_dock.categories:
+            self.poi_dock.refresh()
 
     def _shown(self, visible: bool) -> None:
         """Load the class tree when the dock first shows, and after a workspace change."""
@@ -57,6 +78,10 @@ class CensusFeature:
         self._stale = True
         if self.dock is not None and self.dock.isVisible():
             self._shown(True)
+        if self.poi_dock is not None:
+            self.poi_dock.categories = {}
+            if self.poi_dock.isVisible():
+                self.poi_dock.refresh()
 
     def show_reconcile(self) -> Any:
         from .census_reconcile import ReconcileDialog
@@ -78,10 +103,15 @@ class CensusFeature:
             with contextlib.suppress(TypeError, RuntimeError):
                 self.dock.visibilityChanged.disconnect(self._shown)
             self.dock.release_canvas()
+        if self.poi_dock is not None:
+            with contextlib.suppress(TypeError, RuntimeError):
+                self.poi_dock.visibilityChanged.disconnect(self._poi_shown)
+            self.poi_dock.deactivate_tools()
         if self.dialog is not None:
             self.dialog.close()
             self.dialog.deleteLater()
             self.dialog = None
         self.dock = None  # removed and deleted by ctx.unload
+        self.poi_dock = None
         self.action = None
         self.import_action = None

@@ -1,4 +1,5 @@
-"""A component's versions; the selected version is drawn on the map with a rubber band."""
+"""A component's (or a point of interest's) versions; the selected version is drawn on the
+map with a rubber band."""
 
 from __future__ import annotations
 
@@ -31,11 +32,34 @@ from ..core.labels import class_label, describe_changes, history_operation_label
 from ..core.workspace.store import Workspace
 
 
+def _versions(conn: Any, ws: Workspace, component_id: int) -> tuple[list, str, str, Any]:
+    """A component's versions, identifier, class code and class name."""
+    rec = census.get_component(conn, ws, component_id)
+    info = census.class_table(conn, ws, rec["scheme"]).get(rec["class_code"])
+    versions = census.component_history(conn, ws, component_id)
+    return versions, rec["identifier"], rec["class_code"], info.name if info else None
+
+
+def _poi_versions(conn: Any, ws: Workspace, poi_id: int) -> tuple[list, str, str, Any]:
+    """A point of interest's versions, identifier, category code and category name."""
+    from ..core.census import pois
+
+    rec = pois.get_poi(conn, ws, poi_id)
+    cat = pois.poi_categories(conn, ws).get(rec["category_code"])
+    versions = pois.poi_history(conn, ws, poi_id)
+    return versions, rec["identifier"], rec["category_code"], cat.name if cat else None
+
+
 class HistoryDialog(QDialog):
     COLUMNS = ("version", "operation", "changed_by", "changed_at", "reason", "changes")
 
     def __init__(
-        self, ws: Workspace, component_id: int, canvas: QgsMapCanvas, parent: QWidget | None = None
+        self,
+        ws: Workspace,
+        component_id: int,
+        canvas: QgsMapCanvas,
+        parent: QWidget | None = None,
+        poi: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("citymgmtCensusHistory")
@@ -43,13 +67,10 @@ class HistoryDialog(QDialog):
         self.canvas = canvas
         self.band: QgsRubberBand | None = None
         with ws.engine.connect() as c:
-            self.versions = census.component_history(c, ws, component_id)
-            rec = census.get_component(c, ws, component_id)
-            info = census.class_table(c, ws, rec["scheme"]).get(rec["class_code"])
+            loaded = _poi_versions(c, ws, component_id) if poi else _versions(c, ws, component_id)
+        self.versions, identifier, code, name = loaded
         self.setWindowTitle(
-            tr("Census", "History of {0} ({1})").format(
-                rec["identifier"], class_label(rec["class_code"], info.name if info else None)
-            )
+            tr("Census", "History of {0} ({1})").format(identifier, class_label(code, name))
         )
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(tr("Census", "Select a version to show it on the map."), self))

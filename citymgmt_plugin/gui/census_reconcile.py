@@ -41,7 +41,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import census
-from ..core.census.batch_mapping import TARGET_FIELDS, MappingStore
+from ..core.census.batch_mapping import MappingStore, target_fields
 from ..core.census.batch_read import list_layers, read_source
 from ..core.census.importer import prepare_batch
 from ..core.census.reconcile import ACTIONABLE, KINDS, Reconciliation, kind_label, reconcile
@@ -57,6 +57,7 @@ from ..core.labels import (
 )
 from ..core.qgis.layers import label_fields
 from ..core.workspace.store import Workspace, describe_actor
+from .census_values import ValueMapTable
 
 KIND_COLORS = {
     "new": "#1a9641",
@@ -66,6 +67,7 @@ KIND_COLORS = {
     "missing": "#d7191c",
     "duplicate": "#7b3294",
 }
+REFUSED = "refused"  # the filter's choice of refused batch rows (no reconciliation item)
 CRS_CHOICES = ("", "EPSG:4326", "EPSG:4490", "EPSG:4549")
 
 
@@ -158,21 +160,37 @@ class ReconcileDialog(QDialog):
             self.crs_box.addItem(crs_choice_label(code), code)
         self.crs_box.setEditable(True)
         top.addRow(tr("Census", "Coordinates"), self.crs_box)
+        self.target_box = QComboBox(self)
+        self.target_box.setObjectName("censusTarget")
+        self.target_box.addItem(tr("Census", "components"), "components")
+        self.target_box.addItem(tr("Census", "points of interest"), "pois")
+        self.target_box.currentIndexChanged.connect(self._target_changed)
+        top.addRow(tr("Census", "The batch surveys"), self.target_box)
         lay.addLayout(top)
         read = QPushButton(tr("Census", "Read columns"), self)
         read.clicked.connect(self.read_columns)
         lay.addWidget(read)
 
     def _build_mapping(self, lay: QVBoxLayout) -> None:
-        """Which column of the batch feeds which component field."""
-        self.mapping = QTableWidget(len(TARGET_FIELDS), 2, self)
+        """Which column of the batch feeds which field, and the value maps of coded fields."""
+        self.mapping = QTableWidget(0, 2, self)
+        self.mapping.setObjectName("censusFieldMapping")
         self.mapping.setHorizontalHeaderLabels([tr("Census", "Field"), tr("Census", "Column")])
-        for r, t in enumerate(TARGET_FIELDS):
-            self.mapping.setItem(r, 0, QTableWidgetItem(field_label(t)))
-            self.mapping.setCellWidget(r, 1, QComboBox(self))
         self.mapping.setMaximumHeight(220)
         self.mapping.horizontalHeader().setStretchLastSection(True)
-        lay.addWidget(self.mapping)
+        self._mapping_rows()
+        maps = QHBoxLayout()
+        maps.addWidget(self.mapping, 1)
+        values = QVBoxLayout()
+        find = QPushButton(tr("Census", "Find values to map"), self)
+        find.setObjectName("censusFindValues")
+        find.clicked.connect(self.find_values)
+        values.addWidget(find)
+        self.values_table = ValueMapTable(self)
+        self.values_table.setMaximumHeight(190)
+        values.addWidget(self.values_table)
+        maps.addLayout(values, 1)
+        lay.addLayout(maps)
         run = QPushButton(tr("Census", "Validate and reconcile"), self)
         run.setObjectName("censusReconcileRun")
         run.clicked.connect(self.run)
@@ -186,6 +204,7 @@ class ReconcileDialog(QDialog):
         self.kind_filter.addItem(tr("Census", "all"), "")
         for k in KINDS:
             self.kind_filter.addItem(kind_label(k), k)
+        self.kind_filter.addItem(tr("Census", "refused"), REFUSED)
         self.kind_filter.currentIndexChanged.connect(self._filter)
         filt.addWidget(self.kind_filter)
         self.summary = QLabel("", self)
@@ -254,6 +273,54 @@ class ReconcileDialog(QDialog):
             self.path.setText(path)
             self.read_columns()
 
+    # ---------------------------------------------------------------- target and values
+    def target(self) -> str:
+        return self.target_box.currentData() or "components"
+
+    def _mapping_rows(self) -> None:
+        """One row per field the target may map."""
+        fields = target_fields(self.target())
+        table = "pois" if self.target() == "pois" else "components"
+        self.mapping.setRowCount(len(fields))
+        for r, t in enumerate(fields):
+            self.mapping.setItem(r, 0, QTableWidgetItem(field_label(t, table)))
+            self.mapping.setCellWidget(r, 1, QComboBox(self))
+        self.mapping.resizeColumnToContents(0)
+
+    def _target_changed(self) -> None:
+        self._mapping_rows()
+        if self.table_src is not None:
+            self._fill_mapping()
+
+    def _plain_codes(self, conn: Any) -> Any:
+        """The coded fields' rules of the target, without value maps."""
+        from ..core.census.batch_codes import ValueCodes
+        from ..core.census.poi_batch import poi_codes
+        from ..core.census.pois import poi_categories
+
+        if self.target() == "pois":
+            return poi_codes(None, poi_categories(conn, self.ws))
+        return ValueCodes(None, census.class_table(conn, self.ws))
+
+    def find_values(self) -> None:
+        """List each printed value of a coded field the maps must cover, with its count."""
+        from ..core.census.batch_values import values_to_map
+        from .census_values import stored_choices
+
+        if self.table_src is None:
+            return
+        maps = self.values_table.value_maps() or (
+            self.store.get_values(self.table_src.columns, self.target()) or {}
+        )
+        with self.ws.engine.connect() as c:
+            plain = self._plain_codes(c)
+        found = values_to_map(self.table_src.rows, self.current_mapping(), plain)
+        table = "pois" if self.target() == "pois" else "components"
+        self.values_table.show_values(found, maps, stored_choices(plain), table)
+
+    def current_values(self) -> dict[str, dict[str, str]]:
+        return self.values_table.value_maps()
+
     def read_columns(self) -> None:
         path = self.path.text().strip()
         try:
@@ -265,26 +332,35 @@ class ReconcileDialog(QDialog):
         except census.CensusError as exc:
             self.status.setText(str(exc))
             return
-        mapping = self.store.mapping_for(self.table_src)
-        crs = self.store.get_crs(self.table_src.columns)
+        self._fill_mapping()
+        encoding = self.table_src.encoding
+        self.status.setText(
+            tr("Census", "{0} rows, {1} columns.").format(
+                len(self.table_src), len(self.table_src.columns)
+            )
+            + (parens(encoding) if encoding else "")
+        )
+
+    def _fill_mapping(self) -> None:
+        """The batch's columns offered for each field; the remembered or guessed ones chosen."""
+        assert self.table_src is not None
+        mapping = self.store.mapping_for(self.table_src, self.target())
+        crs = self.store.get_crs(self.table_src.columns, self.target())
         if crs:
             self.crs_box.setCurrentText(crs)
-        for r, t in enumerate(TARGET_FIELDS):
+        for r, t in enumerate(target_fields(self.target())):
             box: QComboBox = self.mapping.cellWidget(r, 1)
             box.clear()
             box.addItem("", "")
             for c in self.table_src.columns:
                 box.addItem(c, c)
             box.setCurrentText(mapping.get(t, ""))
-        self.status.setText(
-            tr("Census", "{0} rows, {1} columns.").format(
-                len(self.table_src), len(self.table_src.columns)
-            )
-        )
+        self.values_table.show_values({}, {}, {})
+        self.find_values()
 
     def current_mapping(self) -> dict[str, str]:
         out = {}
-        for r, t in enumerate(TARGET_FIELDS):
+        for r, t in enumerate(target_fields(self.target())):
             v = self.mapping.cellWidget(r, 1).currentText()
             if v:
                 out[t] = v
@@ -302,56 +378,90 @@ class ReconcileDialog(QDialog):
             self.read_columns()
         if self.table_src is None:
             return None
-        mapping, crs = self.current_mapping(), self.current_crs()
+        mapping, crs, values = self.current_mapping(), self.current_crs(), self.current_values()
+        target = self.target()
         try:
             with self.ws.engine.connect() as c:
-                batch = prepare_batch(c, self.ws, self.table_src, mapping, crs)
+                batch = prepare_batch(
+                    c, self.ws, self.table_src, mapping, crs, values=values, target=target
+                )
                 self.recon = reconcile(c, self.ws, batch)
-                self.class_names = {k: v.name for k, v in census.class_table(c, self.ws).items()}
+                self.class_names = {k: v.name for k, v in self._plain_codes(c).classes.items()}
         except census.CensusError as exc:
             self.status.setText(str(exc))
             return None
-        self.store.remember(self.table_src.columns, mapping, crs)
+        self.store.remember(self.table_src.columns, mapping, crs, values, target)
+        self._say_unmapped(batch)
         self._fill()
         self._map_layer()
         return self.recon
 
+    def _say_unmapped(self, batch: Any) -> None:
+        """The values the maps leave uncovered (their rows are refused), each once."""
+        from ..core.labels import join, labelled
+
+        table = "pois" if batch.target == "pois" else "components"
+        parts = [
+            labelled(field_label(f, table), join(v + parens(n) for v, n in seen.most_common()))
+            for f, seen in batch.unmapped.items()
+        ]
+        text = tr("Census", "Values without a mapping: {0}").format(join(parts, "; "))
+        self.status.setText(text if parts else "")
+
     # ---------------------------------------------------------------- table
     def _fill(self) -> None:
+        """One row per item, then one per refused batch row with its reasons."""
         assert self.recon is not None
         self.items.blockSignals(True)
-        self.items.setRowCount(len(self.recon.items))
+        failures = self.recon.batch.failures
+        self.items.setRowCount(len(self.recon.items) + len(failures))
         for r, it in enumerate(self.recon.items):
-            check = QTableWidgetItem()
-            if it.kind in ACTIONABLE and not it.problems:
-                check.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-                check.setCheckState(Qt.Checked if it.accepted else Qt.Unchecked)
-            else:
-                check.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-            check.setData(Qt.UserRole, it.seq)
-            self.items.setItem(r, 0, check)
-            kind = QTableWidgetItem(kind_label(it.kind))
-            kind.setBackground(QColor(KIND_COLORS[it.kind]).lighter(160))
-            self.items.setItem(r, 1, kind)
-            changes = describe_changes(it.changes)
-            note = it.duplicate_of or " ".join(p.message for p in it.problems)
-            for col, val in enumerate(
-                [
-                    str(it.row_no or ""),
-                    it.identifier or "",
-                    class_label(it.class_code, self.class_names.get(it.class_code)),
-                    "" if it.distance is None else f"{it.distance:.2f}",
-                    changes,
-                    note,
-                ],
-                start=2,
-            ):
-                cell = QTableWidgetItem(val)
-                cell.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-                self.items.setItem(r, col, cell)
+            self._fill_item(r, it)
+        for k, fail in enumerate(failures, start=len(self.recon.items)):
+            self._fill_refused(k, fail)
         self.items.blockSignals(False)
         self.items.resizeColumnsToContents()
         self._summary()
+
+    def _cells(self, r: int, start: int, values: list[str]) -> None:
+        for col, val in enumerate(values, start=start):
+            cell = QTableWidgetItem(val)
+            cell.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+            self.items.setItem(r, col, cell)
+
+    def _fill_item(self, r: int, it: Any) -> None:
+        check = QTableWidgetItem()
+        if it.kind in ACTIONABLE and not it.problems:
+            check.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+            check.setCheckState(Qt.Checked if it.accepted else Qt.Unchecked)
+        else:
+            check.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+        check.setData(Qt.UserRole, it.seq)
+        self.items.setItem(r, 0, check)
+        kind = QTableWidgetItem(kind_label(it.kind))
+        kind.setBackground(QColor(KIND_COLORS[it.kind]).lighter(160))
+        self.items.setItem(r, 1, kind)
+        note = it.duplicate_of or " ".join(p.message for p in it.problems)
+        self._cells(r, 2, [
+            str(it.row_no or ""),
+            it.identifier or "",
+            class_label(it.class_code, self.class_names.get(it.class_code)),
+            "" if it.distance is None else f"{it.distance:.2f}",
+            describe_changes(it.changes),
+            note,
+        ])  # fmt: skip
+
+    def _fill_refused(self, r: int, fail: Any) -> None:
+        """A refused batch row: not decidable, its reasons as the note."""
+        from ..core.labels import census_rule_label, join
+
+        self.items.setItem(r, 0, QTableWidgetItem())
+        self.items.item(r, 0).setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+        kind = QTableWidgetItem(tr("Census", "refused"))
+        kind.setBackground(QColor("#bdbdbd"))
+        kind.setToolTip(join(census_rule_label(p.rule) for p in fail.problems))
+        self.items.setItem(r, 1, kind)
+        self._cells(r, 2, [str(fail.row_no), fail.identifier or "", "", "", "", fail.reason])
 
     def _summary(self) -> None:
         assert self.recon is not None
@@ -366,8 +476,10 @@ class ReconcileDialog(QDialog):
         if self.recon is None:
             return
         want = self.kind_filter.currentData()
-        for r, it in enumerate(self.recon.items):
-            self.items.setRowHidden(r, bool(want) and it.kind != want)
+        kinds = [it.kind for it in self.recon.items]
+        kinds += [REFUSED] * len(self.recon.batch.failures)
+        for r, kind in enumerate(kinds):
+            self.items.setRowHidden(r, bool(want) and kind != want)
         if self.layer is not None:
             self.layer.setSubsetString(f"\"kind\" = '{want}'" if want else "")
 

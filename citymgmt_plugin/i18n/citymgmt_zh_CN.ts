@@ -645,6 +645,10 @@
   <context>
     <name>Census</name>
     <message>
+      <source>A point of interest is a point.</source>
+      <translation>兴趣点须为点。</translation>
+    </message>
+    <message>
       <source>Accept</source>
       <translation>接受</translation>
     </message>
@@ -705,6 +709,10 @@
       <translation>操作人</translation>
     </message>
     <message>
+      <source>By outcome:</source>
+      <translation>按比对结果：</translation>
+    </message>
+    <message>
       <source>CGCS2000 / 3-degree Gauss-Kruger CM 120E</source>
       <translation>CGCS2000 / 3 度带高斯-克吕格投影（中央经线 120°E）</translation>
     </message>
@@ -717,8 +725,20 @@
       <translation>无法打开 {0}。</translation>
     </message>
     <message>
-      <source>Cannot read the text encoding of {0}.</source>
-      <translation>无法识别 {0} 的文本编码。</translation>
+      <source>Cannot read the field mapping {0}: {1}</source>
+      <translation>无法读取字段映射文件 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>Cannot read the text encoding: {0}</source>
+      <translation>无法识别文本编码：{0}</translation>
+    </message>
+    <message>
+      <source>Cannot read the value mapping {0}: {1}</source>
+      <translation>无法读取值映射文件 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>类别</translation>
     </message>
     <message>
       <source>Census</source>
@@ -767,6 +787,22 @@
     <message>
       <source>Class</source>
       <translation>类别</translation>
+    </message>
+    <message>
+      <source>Class table not loaded: no column for {0}.</source>
+      <translation>类别表未载入：缺少 {0} 列。</translation>
+    </message>
+    <message>
+      <source>Class table not loaded: {0}</source>
+      <translation>类别表未载入：{0}</translation>
+    </message>
+    <message>
+      <source>Class table: as shipped (version {0}).</source>
+      <translation>类别表：插件自带（第 {0} 版）。</translation>
+    </message>
+    <message>
+      <source>Class table: version {0}, from {1}.</source>
+      <translation>类别表：第 {0} 版，来自 {1}。</translation>
     </message>
     <message>
       <source>Class {0} ({1}) is drawn as a {2}, not a {3}.</source>
@@ -853,6 +889,10 @@
       <translation>请填写必填项：{0}。</translation>
     </message>
     <message>
+      <source>Find values to map</source>
+      <translation>查找需映射的值</translation>
+    </message>
+    <message>
       <source>Forget the placement that is not saved yet</source>
       <translation>放弃尚未保存的放置</translation>
     </message>
@@ -885,6 +925,10 @@
       <translation>标识码 {0} 的区县代码为 {1}，但位置位于区县 {3} 的网格 {2}。</translation>
     </message>
     <message>
+      <source>Identifier {0} was turned into a number by a spreadsheet (scientific notation or decimals): its digits cannot be trusted. Export the identifier column as text.</source>
+      <translation>标识码 {0} 已被电子表格转换为数字（科学计数法或小数），其各位数字不可信。请将标识码列以文本格式导出。</translation>
+    </message>
+    <message>
       <source>Images (*.jpg *.jpeg *.png *.tif)</source>
       <translation>图片 (*.jpg *.jpeg *.png *.tif)</translation>
     </message>
@@ -909,8 +953,12 @@
       <translation>缺少必填属性：{0}。</translation>
     </message>
     <message>
-      <source>Map the coordinate columns (x and y) of a table without geometry.</source>
-      <translation>表格没有几何，请映射坐标列（x 和 y）。</translation>
+      <source>Mandatory attribute {0} holds a placeholder: '{1}'.</source>
+      <translation>必填属性“{0}”填写的是占位值“{1}”。</translation>
+    </message>
+    <message>
+      <source>Map the coordinate columns (x and y) or a WKT column of a table without geometry.</source>
+      <translation>无几何的表格须映射坐标列（X 和 Y）或 WKT 列。</translation>
     </message>
     <message>
       <source>Move</source>
@@ -923,6 +971,10 @@
     <message>
       <source>New component</source>
       <translation>新部件</translation>
+    </message>
+    <message>
+      <source>New point of interest</source>
+      <translation>新兴趣点</translation>
     </message>
     <message>
       <source>New status</source>
@@ -939,6 +991,18 @@
     <message>
       <source>No photo {0}.</source>
       <translation>没有照片 {0}。</translation>
+    </message>
+    <message>
+      <source>No point of interest here.</source>
+      <translation>此处没有兴趣点。</translation>
+    </message>
+    <message>
+      <source>No position.</source>
+      <translation>无位置。</translation>
+    </message>
+    <message>
+      <source>No position: '{0}'.</source>
+      <translation>无位置：“{0}”。</translation>
     </message>
     <message>
       <source>No serials left for county {0} and class {1} ({2}).</source>
@@ -961,12 +1025,36 @@
       <translation>操作</translation>
     </message>
     <message>
+      <source>POI category {0} is not in this workspace's category list.</source>
+      <translation>兴趣点类别 {0} 不在本工作空间的类别表中。</translation>
+    </message>
+    <message>
+      <source>POI identifier {0} carries category {1}, the POI is of category {2}.</source>
+      <translation>兴趣点编码 {0} 含类别 {1}，而该兴趣点的类别是 {2}。</translation>
+    </message>
+    <message>
+      <source>POI identifier {0} must be 16 digits.</source>
+      <translation>兴趣点编码 {0} 须为 16 位数字。</translation>
+    </message>
+    <message>
+      <source>POI identifier {0}: serial cannot be 0.</source>
+      <translation>兴趣点编码 {0}：序号不能为 0。</translation>
+    </message>
+    <message>
+      <source>Phone {0} is not a telephone number.</source>
+      <translation>电话“{0}”不是电话号码。</translation>
+    </message>
+    <message>
       <source>Photos</source>
       <translation>照片</translation>
     </message>
     <message>
       <source>Photos (drop image files here)</source>
       <translation>照片（可将图片文件拖放到此处）</translation>
+    </message>
+    <message>
+      <source>Pick a category first.</source>
+      <translation>请先选择类别。</translation>
     </message>
     <message>
       <source>Pick a class first.</source>
@@ -993,12 +1081,28 @@
       <translation>已放弃放置，未保存任何内容。</translation>
     </message>
     <message>
+      <source>Point of interest {0} is gone ({1}); restore its status first.</source>
+      <translation>兴趣点 {0} 已不存在（{1}），请先恢复其状态。</translation>
+    </message>
+    <message>
+      <source>Points of interest</source>
+      <translation>兴趣点</translation>
+    </message>
+    <message>
+      <source>Provisional class table (17 digits)</source>
+      <translation>暂定类别表（17 位）</translation>
+    </message>
+    <message>
       <source>Read columns</source>
       <translation>读取列</translation>
     </message>
     <message>
       <source>Reconciliation</source>
       <translation>比对结果</translation>
+    </message>
+    <message>
+      <source>Refused by reason:</source>
+      <translation>按拒收原因：</translation>
     </message>
     <message>
       <source>Reject selected</source>
@@ -1033,6 +1137,10 @@
       <translation>行</translation>
     </message>
     <message>
+      <source>Rows</source>
+      <translation>行数</translation>
+    </message>
+    <message>
       <source>Rows read: {0}; valid: {1}; invalid: {2}</source>
       <translation>读取 {0} 行；有效 {1}；无效 {2}</translation>
     </message>
@@ -1057,6 +1165,10 @@
       <translation>已保存 {0}，版本 {1}。</translation>
     </message>
     <message>
+      <source>Search category by name or code…</source>
+      <translation>按名称或代码搜索类别…</translation>
+    </message>
+    <message>
       <source>Search class by name or code…</source>
       <translation>按名称或代码搜索类别…</translation>
     </message>
@@ -1067,6 +1179,10 @@
     <message>
       <source>Show</source>
       <translation>显示</translation>
+    </message>
+    <message>
+      <source>Stored value</source>
+      <translation>入库值</translation>
     </message>
     <message>
       <source>Survey batch</source>
@@ -1085,32 +1201,60 @@
       <translation>拍摄于 {0}</translation>
     </message>
     <message>
+      <source>The 17-digit classes shipped with the plugin are derived from the 16-digit ones; the 2026 standard's own codes may differ. Load your city's table with python -m citymgmt_plugin classes load WORKSPACE FILE --scheme std17.</source>
+      <translation>插件自带的 17 位类别由 16 位类别推导而来，2026 版标准的实际代码可能不同。请用 python -m citymgmt_plugin classes load WORKSPACE FILE --scheme std17 载入本市类别表。</translation>
+    </message>
+    <message>
+      <source>The batch surveys</source>
+      <translation>普查对象</translation>
+    </message>
+    <message>
       <source>The component has no geometry.</source>
       <translation>部件没有几何图形。</translation>
+    </message>
+    <message>
+      <source>The field mapping {0} must map field names to column names.</source>
+      <translation>字段映射文件 {0} 须将字段名映射到列名。</translation>
     </message>
     <message>
       <source>The geometry is not valid.</source>
       <translation>几何图形无效。</translation>
     </message>
     <message>
+      <source>The new position is in county {0}.</source>
+      <translation>新位置在区县 {0}。</translation>
+    </message>
+    <message>
       <source>The new position is in county {0}; identifier {1} belongs to county {2}. Retire the component and place a new one there.</source>
       <translation>新位置位于区县 {0}；标识码 {1} 属于区县 {2}。请注销该部件并在新位置重新放置。</translation>
+    </message>
+    <message>
+      <source>The new position is in county {0}; point of interest {1} belongs to county {2}: retire it and place a new one there.</source>
+      <translation>新位置在区县 {0}，而兴趣点 {1} 属于区县 {2}：请将其注销，并在新位置新建。</translation>
     </message>
     <message>
       <source>The position is in no unit grid of this workspace.</source>
       <translation>该位置不在本工作空间的任何单元网格内。</translation>
     </message>
     <message>
-      <source>The row has no usable position.</source>
-      <translation>该行没有可用的位置。</translation>
+      <source>The value mapping {0} must give, for each field, source values and the stored values they stand for.</source>
+      <translation>值映射文件 {0} 须为每个字段给出源数据值及其对应的入库值。</translation>
     </message>
     <message>
       <source>This workspace stores photos as files but has no photo_dir setting: set it to a folder every editor can reach.</source>
       <translation>本工作空间以文件方式存储照片，但未设置 photo_dir：请设为所有编辑人员都能访问的目录。</translation>
     </message>
     <message>
+      <source>Unit grids numbered west to east, north to south (checked)</source>
+      <translation>单元网格按自西向东、自北向南编号（检查）</translation>
+    </message>
+    <message>
       <source>Unknown coordinate reference system: {0}</source>
       <translation>未知坐标参考系：{0}</translation>
+    </message>
+    <message>
+      <source>Unknown identifier scheme {0}.</source>
+      <translation>未知的标识码方案 {0}。</translation>
     </message>
     <message>
       <source>Unknown scheme {0}.</source>
@@ -1119,6 +1263,18 @@
     <message>
       <source>Validate and reconcile</source>
       <translation>校验并比对</translation>
+    </message>
+    <message>
+      <source>Value in the batch</source>
+      <translation>批次中的值</translation>
+    </message>
+    <message>
+      <source>Values without a mapping:</source>
+      <translation>未映射的值：</translation>
+    </message>
+    <message>
+      <source>Values without a mapping: {0}</source>
+      <translation>未映射的值：{0}</translation>
     </message>
     <message>
       <source>Version</source>
@@ -1169,8 +1325,36 @@
       <translation>类别</translation>
     </message>
     <message>
+      <source>class name</source>
+      <translation>类别名称</translation>
+    </message>
+    <message>
+      <source>class table</source>
+      <translation>类别表</translation>
+    </message>
+    <message>
+      <source>class {0} is drawn by {1} components as another kind than {2}</source>
+      <translation>类别 {0} 有 {1} 个部件的几何类型不是{2}</translation>
+    </message>
+    <message>
+      <source>class {0} is given twice</source>
+      <translation>类别 {0} 重复出现</translation>
+    </message>
+    <message>
+      <source>class {0} is used by {1} components and cannot be dropped</source>
+      <translation>类别 {0} 有 {1} 个部件在用，不能删除</translation>
+    </message>
+    <message>
       <source>component class</source>
       <translation>部件类别</translation>
+    </message>
+    <message>
+      <source>component classes</source>
+      <translation>部件类别</translation>
+    </message>
+    <message>
+      <source>components</source>
+      <translation>部件</translation>
     </message>
     <message>
       <source>decision</source>
@@ -1183,6 +1367,14 @@
     <message>
       <source>duplicate of</source>
       <translation>重复于</translation>
+    </message>
+    <message>
+      <source>event classes</source>
+      <translation>事件类别</translation>
+    </message>
+    <message>
+      <source>from {0}</source>
+      <translation>来自 {0}</translation>
     </message>
     <message>
       <source>given when saved</source>
@@ -1209,8 +1401,64 @@
       <translation>条目数</translation>
     </message>
     <message>
+      <source>line {0}: class code '{1}' must have {2} digits</source>
+      <translation>第 {0} 行：类别代码“{1}”应为 {2} 位数字</translation>
+    </message>
+    <message>
+      <source>line {0}: class {1} is not in major class {2}</source>
+      <translation>第 {0} 行：类别 {1} 不属于大类 {2}</translation>
+    </message>
+    <message>
+      <source>line {0}: geometry kind must be point, line or polygon</source>
+      <translation>第 {0} 行：几何类型须为点、线或面</translation>
+    </message>
+    <message>
+      <source>line {0}: give both time limits (verify and check) or none</source>
+      <translation>第 {0} 行：核实和核查时限须同时给出或都不给出</translation>
+    </message>
+    <message>
+      <source>line {0}: time limits must be hours above 0</source>
+      <translation>第 {0} 行：时限须为大于 0 的小时数</translation>
+    </message>
+    <message>
+      <source>line {0}: {1} is empty</source>
+      <translation>第 {0} 行：{1} 为空</translation>
+    </message>
+    <message>
+      <source>loaded {0} by {1}</source>
+      <translation>{0} 由 {1} 载入</translation>
+    </message>
+    <message>
+      <source>major class name</source>
+      <translation>大类名称</translation>
+    </message>
+    <message>
       <source>moved on the map</source>
       <translation>在地图上移动</translation>
+    </message>
+    <message>
+      <source>off</source>
+      <translation>关</translation>
+    </message>
+    <message>
+      <source>on</source>
+      <translation>开</translation>
+    </message>
+    <message>
+      <source>points of interest</source>
+      <translation>兴趣点</translation>
+    </message>
+    <message>
+      <source>provisional</source>
+      <translation>暂定</translation>
+    </message>
+    <message>
+      <source>reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <source>refused</source>
+      <translation>拒收</translation>
     </message>
     <message>
       <source>rejected</source>
@@ -1225,16 +1473,36 @@
       <translation>第 {0} 行</translation>
     </message>
     <message>
+      <source>rows</source>
+      <translation>行数</translation>
+    </message>
+    <message>
+      <source>shipped with the plugin</source>
+      <translation>插件自带</translation>
+    </message>
+    <message>
       <source>state before the first recorded change</source>
       <translation>首次记录变更前的状态</translation>
+    </message>
+    <message>
+      <source>the table has no classes</source>
+      <translation>表中没有类别</translation>
     </message>
     <message>
       <source>tolerance (m)</source>
       <translation>限差（米）</translation>
     </message>
     <message>
+      <source>{0} '{1}' has no value mapping.</source>
+      <translation>{0}“{1}”没有值映射。</translation>
+    </message>
+    <message>
       <source>{0} '{1}' is not one of: {2}.</source>
       <translation>{0}“{1}”不在取值范围内：{2}。</translation>
+    </message>
+    <message>
+      <source>{0} added, {1} dropped, {2} changed</source>
+      <translation>新增 {0}，删除 {1}，修改 {2}</translation>
     </message>
     <message>
       <source>{0} cannot be changed: retire the component and place a new one.</source>
@@ -1253,8 +1521,16 @@
       <translation>{0} 不是可读取的图片。</translation>
     </message>
     <message>
+      <source>{0} of a point of interest cannot be changed.</source>
+      <translation>兴趣点的{0}不能修改。</translation>
+    </message>
+    <message>
       <source>{0} rows, {1} columns.</source>
       <translation>{0} 行，{1} 列。</translation>
+    </message>
+    <message>
+      <source>{0}, version {1}: {2} classes</source>
+      <translation>{0}，第 {1} 版：{2} 个类别</translation>
     </message>
     <message>
       <source>{0}: draw a {1}.</source>
@@ -1266,6 +1542,10 @@
     <message>
       <source>Accuracy class</source>
       <translation>精度等级</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
     </message>
     <message>
       <source>Change date</source>
@@ -1294,6 +1574,10 @@
     <message>
       <source>Department name</source>
       <translation>主管部门名称</translation>
+    </message>
+    <message>
+      <source>Door number</source>
+      <translation>门牌号</translation>
     </message>
     <message>
       <source>Geometry</source>
@@ -1334,6 +1618,26 @@
     <message>
       <source>Owner name</source>
       <translation>权属单位名称</translation>
+    </message>
+    <message>
+      <source>POI category</source>
+      <translation>兴趣点类别</translation>
+    </message>
+    <message>
+      <source>POI identifier</source>
+      <translation>兴趣点编码</translation>
+    </message>
+    <message>
+      <source>POI name</source>
+      <translation>兴趣点名称</translation>
+    </message>
+    <message>
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <source>Position (WKT)</source>
+      <translation>位置（WKT）</translation>
     </message>
     <message>
       <source>Status</source>
@@ -1419,12 +1723,24 @@
       <translation>{0}“{1}”不允许。</translation>
     </message>
     <message>
+      <source>{0} holds a placeholder: '{1}'.</source>
+      <translation>{0}填写的是占位值“{1}”。</translation>
+    </message>
+    <message>
       <source>{0} is empty.</source>
       <translation>{0} 为空。</translation>
     </message>
   </context>
   <context>
     <name>CityMgmtAlgorithm</name>
+    <message>
+      <source>Accept</source>
+      <translation>接受</translation>
+    </message>
+    <message>
+      <source>Accepted items</source>
+      <translation>已接受条目</translation>
+    </message>
     <message>
       <source>Administrative unit code field</source>
       <translation>行政区划代码字段</translation>
@@ -1444,6 +1760,10 @@
     <message>
       <source>Allow legacy 14-digit grid codes</source>
       <translation>允许旧版14位网格代码</translation>
+    </message>
+    <message>
+      <source>Apply the accepted items to the workspace</source>
+      <translation>将已接受的条目写入工作空间</translation>
     </message>
     <message>
       <source>Area balance</source>
@@ -1470,6 +1790,10 @@
       <translation>类别字段</translation>
     </message>
     <message>
+      <source>Census</source>
+      <translation>部件普查</translation>
+    </message>
+    <message>
       <source>Census QA (components)</source>
       <translation>部件普查质检</translation>
     </message>
@@ -1478,8 +1802,28 @@
       <translation>普查质检错误</translation>
     </message>
     <message>
+      <source>Census batch</source>
+      <translation>普查批次</translation>
+    </message>
+    <message>
+      <source>Census batch file</source>
+      <translation>普查批次文件</translation>
+    </message>
+    <message>
+      <source>Census import (batch file)</source>
+      <translation>普查导入（批次文件）</translation>
+    </message>
+    <message>
+      <source>Census reconciliation (batch layer)</source>
+      <translation>普查比对（批次图层）</translation>
+    </message>
+    <message>
       <source>Check (核查)</source>
       <translation>核查</translation>
+    </message>
+    <message>
+      <source>Check the numbering order (west to east, north to south)</source>
+      <translation>检查编号顺序（自西向东、自北向南）</translation>
     </message>
     <message>
       <source>Checking {0} components…</source>
@@ -1529,6 +1873,7 @@ Each error in the output layer has its name in the field 'label' and its type in
 - Area out of range ('area'): a grid area outside the minimum–maximum range.
 - Duplicate code ('duplicate_code'), malformed code ('malformed_code'): a code has 15 digits, county (6) + street (3) + community (3) + sequence (3); legacy 14-digit codes only when they are allowed.
 - Code not matching its administrative unit ('admin_mismatch'): the code of the administrative unit the grid lies in (at its point on surface) does not begin the grid code (use community polygons with 12-digit codes, or street polygons with 9-digit codes).
+- Numbered out of order ('numbering'): inside a community the grids are not numbered west to east, north to south. Checked when asked for, or when the grids' workspace says so (the command line's census settings with --grid-numbering on).
 
 Gaps, overlaps and outside parts smaller than the area tolerance are ignored. The grids must be in a projected coordinate system in metres. The result also gives the count of each error type.</source>
       <translation>按 GB/T 30428.1 检查单元网格：封闭的面，无缝隙、无重叠地覆盖辖区，每个约 10,000 平方米，代码格式正确并与所在行政区划一致。
@@ -1542,6 +1887,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
 - 面积超出范围（'area'）：网格面积超出最小–最大面积范围。
 - 代码重复（'duplicate_code'）、代码格式错误（'malformed_code'）：代码为 15 位，即区县（6 位）+ 街道（3 位）+ 社区（3 位）+ 序号（3 位）；仅在允许时接受旧版 14 位代码。
 - 代码与所在行政区划不符（'admin_mismatch'）：网格（按其面内点）所在行政区划的代码不是网格代码的开头部分（请使用 12 位代码的社区面，或 9 位代码的街道面）。
+- 编号顺序错误（'numbering'）：同一社区内的网格未按自西向东、自北向南的顺序编号。在要求检查时，或网格所在工作空间的设置要求时检查（命令行 census settings 加 --grid-numbering on）。
 
 小于面积容差的缝隙、重叠和超出部分将被忽略。网格须采用以米为单位的投影坐标系。结果中还给出各类错误的数量。</translation>
     </message>
@@ -1572,6 +1918,10 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     <message>
       <source>Components checked</source>
       <translation>已检查部件数</translation>
+    </message>
+    <message>
+      <source>Coordinate system of a table's coordinates</source>
+      <translation>表格坐标所用的坐标系</translation>
     </message>
     <message>
       <source>Coordinate system of the thematic layer (outside a workspace)</source>
@@ -1632,6 +1982,10 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>各规则错误数（JSON）</translation>
     </message>
     <message>
+      <source>Field mapping (JSON)</source>
+      <translation>字段映射（JSON）</translation>
+    </message>
+    <message>
       <source>Fixes skipped (null)</source>
       <translation>已跳过轨迹点数（空值）</translation>
     </message>
@@ -1668,6 +2022,10 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>请指定工作空间，或专题图层的输出位置。</translation>
     </message>
     <message>
+      <source>Give the census batch file.</source>
+      <translation>请指定普查批次文件。</translation>
+    </message>
+    <message>
       <source>Grid code field</source>
       <translation>网格编码字段</translation>
     </message>
@@ -1692,12 +2050,20 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>未达标网格数</translation>
     </message>
     <message>
+      <source>Grids numbered out of order</source>
+      <translation>编号顺序错误的网格</translation>
+    </message>
+    <message>
       <source>Identifier scheme when the layer has no 'scheme' field</source>
       <translation>图层没有“scheme”字段时使用的标识码方案</translation>
     </message>
     <message>
       <source>Ignore gaps and overlaps smaller than (m²)</source>
       <translation>忽略小于此面积的缝隙和重叠（平方米）</translation>
+    </message>
+    <message>
+      <source>Imports a census batch file as python -m citymgmt_plugin census import does: the file is read as it comes (CSV in UTF-8, UTF-8 with a byte-order mark or GBK/GB18030; Excel; GeoPackage, Shapefile or GeoJSON), with dates as older platforms and spreadsheets print them, positions from x and y or a WKT column (empty markers such as POINT EMPTY, NULL or 0 0 refused as no position), identifiers a spreadsheet turned into numbers refused; then reconciled with the workspace as Census reconciliation (batch layer) does, with the same parameters and outputs.</source>
+      <translation>与 python -m citymgmt_plugin census import 相同地导入一个普查批次文件：按文件原样读取（UTF-8、带字节顺序标记的 UTF-8 或 GBK/GB18030 编码的 CSV；Excel；GeoPackage、Shapefile 或 GeoJSON），识别旧平台和电子表格输出的各种日期格式，位置取自 X、Y 列或 WKT 列（POINT EMPTY、NULL、0 0 等空位置标记按“无位置”拒收），被电子表格转成数字的标识码予以拒收；然后与“普查比对（批次图层）”一样与工作空间比对，参数和输出相同。</translation>
     </message>
     <message>
       <source>Invalid geometries</source>
@@ -1718,6 +2084,10 @@ A template file, when given, is used instead of the template chosen in the list.
     <message>
       <source>Kind field (component / event)</source>
       <translation>类型字段（部件 / 事件）</translation>
+    </message>
+    <message>
+      <source>Layer or sheet (default: the first)</source>
+      <translation>图层或工作表（默认：第一个）</translation>
     </message>
     <message>
       <source>Main roads</source>
@@ -1786,6 +2156,10 @@ A template file, when given, is used instead of the template chosen in the list.
     <message>
       <source>No usable fixes: every grid with roads is uncovered.</source>
       <translation>没有可用的轨迹点：所有含道路的网格均未覆盖。</translation>
+    </message>
+    <message>
+      <source>Nothing was applied: {0}</source>
+      <translation>未入库任何内容：{0}</translation>
     </message>
     <message>
       <source>Off-route stretches</source>
@@ -1864,6 +2238,42 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>正在读取单元网格…</translation>
     </message>
     <message>
+      <source>Reading {0}…</source>
+      <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+      <source>Reconciles a census batch with the component inventory of a workspace: each row of the batch is mapped to the component fields, checked and compared with the stored components (new, unchanged, attributes changed, moved, duplicate), and the stored components of the surveyed unit grids that the batch lacks are found (missing). Rows that cannot be taken are refused, each with its reasons.
+
+Field mapping: a JSON file {"target field": "source column"}; value mapping: {"target field": {"source value": "stored value"}} for coded fields (status, data source, accuracy class, department, class). Without them, what the reconciliation dialog remembered for the same columns is used, else known column names. Coordinate system: of a table without geometry (x and y or WKT columns); found from the numbers when not given.
+
+The batch surveys components, or points of interest (name, category, address, phone, door number; matched by identifier, else by name within 30 m).
+
+Accept: the kinds of item applied. Apply: write the accepted items into the workspace in one transaction, with history and audit rows (nothing is written when one cannot be applied, or when cancelled). Outputs: the items (a point each, kind and decision), the refused rows with their reasons, counts, and the report (CSV, text and HTML) in the report folder.</source>
+      <translation>将一个普查批次与工作空间的部件清单比对：批次的每一行映射到部件字段，经检查后与已入库部件比较（新增、未变、属性变更、移位、重复），并找出所普查单元网格中批次缺少的已入库部件（缺失）。不能接收的行予以拒收，并逐一给出原因。
+
+字段映射：JSON 文件 {"目标字段": "源数据列"}；值映射：对编码字段（状态、数据来源、精度等级、主管部门、类别）给出 {"目标字段": {"源数据值": "入库值"}}。未给出时，使用比对对话框为相同列记住的映射，否则按常见列名识别。坐标系：用于无几何表格（X、Y 列或 WKT 列）的坐标；未给出时根据数值判断。
+
+普查对象为部件，或兴趣点（名称、类别、地址、电话、门牌号；按编码匹配，无编码时按 30 米内同名匹配）。
+
+接受：要入库的条目类别。入库：在一个事务中将已接受的条目写入工作空间，并写入历史和审计记录（任一条目无法入库或取消时，不写入任何内容）。输出：比对条目（每条一个点，含类别和决定）、拒收的行及原因、各项计数，以及报告文件夹中的报告（CSV、文本和 HTML）。</translation>
+    </message>
+    <message>
+      <source>Reconciliation items</source>
+      <translation>比对条目</translation>
+    </message>
+    <message>
+      <source>Refused rows</source>
+      <translation>拒收的行</translation>
+    </message>
+    <message>
+      <source>Refused rows by reason (JSON)</source>
+      <translation>按原因统计的拒收行（JSON）</translation>
+    </message>
+    <message>
+      <source>Report folder</source>
+      <translation>报告文件夹</translation>
+    </message>
+    <message>
       <source>Reporting KPIs</source>
       <translation>上报考核指标</translation>
     </message>
@@ -1904,6 +2314,10 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>路线采集员字段</translation>
     </message>
     <message>
+      <source>Rows read</source>
+      <translation>读取行数</translation>
+    </message>
+    <message>
       <source>Run in PostGIS (inputs in one PostGIS database)</source>
       <translation>在 PostGIS 中运行（输入位于同一 PostGIS 数据库）</translation>
     </message>
@@ -1936,6 +2350,10 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>上报（提交记录）</translation>
     </message>
     <message>
+      <source>Survey data (*.csv *.txt *.xlsx *.gpkg *.shp *.geojson *.json)</source>
+      <translation>普查数据 (*.csv *.txt *.xlsx *.gpkg *.shp *.geojson *.json)</translation>
+    </message>
+    <message>
       <source>Table name in the workspace (default from template)</source>
       <translation>工作空间中的表名（默认取自模板）</translation>
     </message>
@@ -1958,6 +2376,10 @@ A template file, when given, is used instead of the template chosen in the list.
     <message>
       <source>Template id</source>
       <translation>模板标识</translation>
+    </message>
+    <message>
+      <source>The batch surveys</source>
+      <translation>普查对象</translation>
     </message>
     <message>
       <source>The components and the grids must be in the same CRS.</source>
@@ -2096,8 +2518,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>每年有效上报数</translation>
     </message>
     <message>
+      <source>Valid rows</source>
+      <translation>有效行数</translation>
+    </message>
+    <message>
       <source>Valid-report rate</source>
       <translation>有效上报率</translation>
+    </message>
+    <message>
+      <source>Value mapping of coded fields (JSON)</source>
+      <translation>编码字段的值映射（JSON）</translation>
+    </message>
+    <message>
+      <source>Values without a mapping (JSON)</source>
+      <translation>未映射的值（JSON）</translation>
     </message>
     <message>
       <source>Verification and check tasks</source>
@@ -2106,6 +2540,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Verify (核实)</source>
       <translation>核实</translation>
+    </message>
+    <message>
+      <source>What applying did (JSON)</source>
+      <translation>入库结果（JSON）</translation>
     </message>
     <message>
       <source>Working day ends at hour</source>
@@ -2132,8 +2570,28 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>行政区划</translation>
     </message>
     <message>
+      <source>as the grids' workspace says</source>
+      <translation>按网格所在工作空间的设置</translation>
+    </message>
+    <message>
+      <source>check</source>
+      <translation>检查</translation>
+    </message>
+    <message>
+      <source>components</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>do not check</source>
+      <translation>不检查</translation>
+    </message>
+    <message>
       <source>grid</source>
       <translation>网格</translation>
+    </message>
+    <message>
+      <source>points of interest</source>
+      <translation>兴趣点</translation>
     </message>
     <message>
       <source>responsibility grid</source>
@@ -2210,8 +2668,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>自动匹配：{0}</translation>
     </message>
     <message>
+      <source>CRS of the source, e.g. EPSG:4490 (default: found from the data)</source>
+      <translation>源数据的坐标系，如 EPSG:4490（默认：根据数据判断）</translation>
+    </message>
+    <message>
       <source>CRS: EPSG:{0}</source>
       <translation>坐标系：EPSG:{0}</translation>
+    </message>
+    <message>
+      <source>CSV or Excel class table</source>
+      <translation>CSV 或 Excel 格式的类别表</translation>
+    </message>
+    <message>
+      <source>CSV, Excel, GeoPackage, Shapefile</source>
+      <translation>CSV、Excel、GeoPackage、Shapefile 文件</translation>
     </message>
     <message>
       <source>Component identifiers</source>
@@ -2220,6 +2690,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Digital city management (数字城管) workspaces: schema, demo, intake.</source>
       <translation>数字城管工作空间：数据库结构、演示、数据接入。</translation>
+    </message>
+    <message>
+      <source>No such file: {0}</source>
+      <translation>文件不存在：{0}</translation>
     </message>
     <message>
       <source>ODK Central account e-mail (password: CITYMGMT_ODK_PASSWORD)</source>
@@ -2278,6 +2752,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>全部辖区</translation>
     </message>
     <message>
+      <source>apply the accepted items (one transaction)</source>
+      <translation>将已接受的条目入库（一个事务）</translation>
+    </message>
+    <message>
       <source>apply the results of verification forms received</source>
       <translation>应用已收到的核实核查表单结果</translation>
     </message>
@@ -2298,12 +2776,24 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>未注明来源的行所用的问题来源</translation>
     </message>
     <message>
+      <source>check that unit grids are numbered west to east, north to south</source>
+      <translation>检查单元网格是否按自西向东、自北向南的顺序编号</translation>
+    </message>
+    <message>
+      <source>class tables: load a city's own, history</source>
+      <translation>类别表：载入本市类别表、查看历史版本</translation>
+    </message>
+    <message>
       <source>close finished tasks' entities by update (status) or delete</source>
       <translation>已结束任务的实体以更新状态或删除的方式关闭</translation>
     </message>
     <message>
       <source>comma-separated steps to run (default: all): {0}</source>
       <translation>要运行的步骤，以逗号分隔（默认全部运行）：{0}</translation>
+    </message>
+    <message>
+      <source>component census: batch import, settings</source>
+      <translation>部件普查：批量导入、设置</translation>
     </message>
     <message>
       <source>component identifier scheme</source>
@@ -2358,6 +2848,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>错误：{0}</translation>
     </message>
     <message>
+      <source>error: {0} (nothing was saved)</source>
+      <translation>错误：{0}（未保存任何内容）</translation>
+    </message>
+    <message>
       <source>error: {0} (the next run goes on from here)</source>
       <translation>错误：{0}（下次运行将从此处继续）</translation>
     </message>
@@ -2374,6 +2868,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>完成时限（小时，默认：该类别的时限）</translation>
     </message>
     <message>
+      <source>identifier scheme of the component classes (default: the workspace's)</source>
+      <translation>部件类别的标识码方案（默认：工作空间所用方案）</translation>
+    </message>
+    <message>
       <source>import cases from a file or PostGIS table</source>
       <translation>从文件或 PostGIS 表导入案件</translation>
     </message>
@@ -2386,8 +2884,16 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>未注明类型的行所用的问题类型</translation>
     </message>
     <message>
+      <source>kinds of item to accept (default: new,changed,moved,missing)</source>
+      <translation>要接受的条目类别（默认：new,changed,moved,missing）</translation>
+    </message>
+    <message>
       <source>language of messages, e.g. zh_CN or en (default: from LANG)</source>
       <translation>消息语言，如 zh_CN 或 en（默认取自 LANG 环境变量）</translation>
+    </message>
+    <message>
+      <source>layer or sheet (default: the first)</source>
+      <translation>图层或工作表（默认：第一个）</translation>
     </message>
     <message>
       <source>layer or sheet of the file</source>
@@ -2396,6 +2902,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>limit the login to this district (6 digits) or street (9 digits); repeat for more; replaces the login's earlier list</source>
       <translation>将该登录名限制在此区县（6位）或街道（9位）；可重复指定多个；替换该登录名原有的辖区列表</translation>
+    </message>
+    <message>
+      <source>load a city's class table as a new version</source>
+      <translation>将本市类别表载入为新版本</translation>
     </message>
     <message>
       <source>load the city's time limits (CSV)</source>
@@ -2430,6 +2940,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>输出文件夹（默认 ./demo-output）</translation>
     </message>
     <message>
+      <source>per coded field: source value -&gt; stored value</source>
+      <translation>各编码字段：源数据值 -&gt; 入库值</translation>
+    </message>
+    <message>
       <source>photo folder or zip of a device export</source>
       <translation>设备导出的照片文件夹或 zip</translation>
     </message>
@@ -2442,12 +2956,24 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>生成演示城区所用的随机种子（种子相同，数据相同）</translation>
     </message>
     <message>
+      <source>read, check and reconcile a survey batch; apply it if asked</source>
+      <translation>读取、检查并比对一批普查数据；需要时入库</translation>
+    </message>
+    <message>
+      <source>reason recorded in the history</source>
+      <translation>记入历史的原因</translation>
+    </message>
+    <message>
       <source>send open tasks to ODK Central</source>
       <translation>将未完成任务推送到 ODK Central</translation>
     </message>
     <message>
       <source>send the ODK password over unencrypted http (not recommended)</source>
       <translation>通过未加密的 http 发送 ODK 密码（不建议）</translation>
+    </message>
+    <message>
+      <source>show or change the census settings</source>
+      <translation>查看或修改普查设置</translation>
     </message>
     <message>
       <source>show schema version and row counts</source>
@@ -2462,12 +2988,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>收回登录名的工作空间角色</translation>
     </message>
     <message>
+      <source>target field -&gt; source column</source>
+      <translation>目标字段 -&gt; 源数据列</translation>
+    </message>
+    <message>
       <source>the city's time limits (CSV, as the shipped table)</source>
       <translation>本市的时限表（CSV，格式同随插件提供的表）</translation>
     </message>
     <message>
       <source>the database login</source>
       <translation>数据库登录名</translation>
+    </message>
+    <message>
+      <source>the event classes</source>
+      <translation>事件类别表</translation>
     </message>
     <message>
       <source>the platform's export: CSV, Excel, GeoJSON or table:schema.name</source>
@@ -2480,6 +3014,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>the role: {0}</source>
       <translation>角色：{0}</translation>
+    </message>
+    <message>
+      <source>the versions of a class table</source>
+      <translation>类别表的各个版本</translation>
     </message>
     <message>
       <source>the workspace: a GeoPackage path, a postgresql:// URL (?schema=NAME, default citymgmt) or service=NAME; passwords come from the pg_service file, ~/.pgpass or PGPASSWORD</source>
@@ -2498,6 +3036,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>派给责任网格，或同时派给其采集员</translation>
     </message>
     <message>
+      <source>unknown kind of item: {0}</source>
+      <translation>未知的条目类别：{0}</translation>
+    </message>
+    <message>
       <source>unknown steps: {0}; the steps are: {1}</source>
       <translation>未知的步骤：{0}；可用的步骤：{1}</translation>
     </message>
@@ -2510,6 +3052,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>verify（核实）或 check（核查）</translation>
     </message>
     <message>
+      <source>what the batch surveys: components (default) or points of interest</source>
+      <translation>该批数据的普查对象：部件（默认）或兴趣点</translation>
+    </message>
+    <message>
       <source>what to do (COMMAND --help: more)</source>
       <translation>要执行的命令（COMMAND --help 查看详情）</translation>
     </message>
@@ -2518,12 +3064,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>选取哪些案件（默认：该任务类型的规则）</translation>
     </message>
     <message>
+      <source>why the table changes (kept with the version)</source>
+      <translation>类别表变更的原因（随版本保存）</translation>
+    </message>
+    <message>
       <source>workspace CRS when creating (default 4549)</source>
       <translation>创建时的工作空间坐标系（默认 4549）</translation>
     </message>
     <message>
       <source>workspace schema</source>
       <translation>工作空间数据库结构</translation>
+    </message>
+    <message>
+      <source>write the report into DIR</source>
+      <translation>将报告写入 DIR 目录</translation>
     </message>
     <message>
       <source>{0} cases made of accepted reports</source>
@@ -3578,6 +4132,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>含无法存储的字符（已替换）</translation>
     </message>
     <message>
+      <source>class not in the class table</source>
+      <translation>类别不在类别表中</translation>
+    </message>
+    <message>
       <source>code not matching its administrative unit</source>
       <translation>代码与所在行政区划不符</translation>
     </message>
@@ -3654,8 +4212,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>标识码不唯一</translation>
     </message>
     <message>
+      <source>identifier of another county</source>
+      <translation>标识码属于其他区县</translation>
+    </message>
+    <message>
       <source>identifier structure</source>
       <translation>标识码结构</translation>
+    </message>
+    <message>
+      <source>identifier turned into a number by a spreadsheet</source>
+      <translation>标识码被电子表格转成了数字</translation>
+    </message>
+    <message>
+      <source>identifier used twice</source>
+      <translation>标识码重复</translation>
     </message>
     <message>
       <source>impossible time</source>
@@ -3702,12 +4272,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>代码格式错误</translation>
     </message>
     <message>
+      <source>malformed identifier</source>
+      <translation>标识码格式错误</translation>
+    </message>
+    <message>
       <source>mandatory attribute missing</source>
       <translation>缺少必填属性</translation>
     </message>
     <message>
       <source>missing</source>
       <translation>缺失</translation>
+    </message>
+    <message>
+      <source>move into another county</source>
+      <translation>移入其他区县</translation>
     </message>
     <message>
       <source>moved</source>
@@ -3734,12 +4312,24 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>不是 JPEG 图片</translation>
     </message>
     <message>
+      <source>not a telephone number</source>
+      <translation>不是电话号码</translation>
+    </message>
+    <message>
       <source>not declared (checked as WGS84)</source>
       <translation>未声明（按 WGS84 检查偏移）</translation>
     </message>
     <message>
+      <source>numbered out of order</source>
+      <translation>编号顺序错误</translation>
+    </message>
+    <message>
       <source>outside every grid</source>
       <translation>不在任何网格内</translation>
+    </message>
+    <message>
+      <source>outside every unit grid</source>
+      <translation>不在任何单元网格内</translation>
     </message>
     <message>
       <source>outside the administrative units</source>
@@ -3776,6 +4366,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>photo too large</source>
       <translation>照片过大</translation>
+    </message>
+    <message>
+      <source>placeholder in a mandatory attribute</source>
+      <translation>必填属性为占位值</translation>
     </message>
     <message>
       <source>point</source>
@@ -3870,6 +4464,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>JSON 无法读取</translation>
     </message>
     <message>
+      <source>unreadable date</source>
+      <translation>日期无法识别</translation>
+    </message>
+    <message>
       <source>unreadable photo</source>
       <translation>照片无法读取</translation>
     </message>
@@ -3882,8 +4480,16 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>取值超出值域</translation>
     </message>
     <message>
+      <source>value without a mapping</source>
+      <translation>值未映射</translation>
+    </message>
+    <message>
       <source>window area</source>
       <translation>窗口地区</translation>
+    </message>
+    <message>
+      <source>wrong kind of geometry</source>
+      <translation>几何类型不符</translation>
     </message>
     <message>
       <source>yes</source>
@@ -3919,6 +4525,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>City management</source>
       <translation>数字城管</translation>
+    </message>
+    <message>
+      <source>Closed down</source>
+      <translation>停业</translation>
     </message>
     <message>
       <source>Communities</source>
@@ -3969,6 +4579,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>重复</translation>
     </message>
     <message>
+      <source>Gone</source>
+      <translation>已移除</translation>
+    </message>
+    <message>
+      <source>In business</source>
+      <translation>正常营业</translation>
+    </message>
+    <message>
       <source>Load the workspace layers</source>
       <translation>加载工作空间图层</translation>
     </message>
@@ -4015,6 +4633,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Pending review</source>
       <translation>待审核</translation>
+    </message>
+    <message>
+      <source>Points of interest</source>
+      <translation>兴趣点</translation>
     </message>
     <message>
       <source>Quarantined</source>
@@ -5572,6 +6194,14 @@ Rules: {3}.</source>
     <message>
       <source>Grid has no geometry.</source>
       <translation>网格没有几何图形。</translation>
+    </message>
+    <message>
+      <source>Grid {0} is numbered after {1} but lies north of it (rows are numbered north to south).</source>
+      <translation>网格 {0} 编号在 {1} 之后，却位于其北侧（各行应自北向南编号）。</translation>
+    </message>
+    <message>
+      <source>Grid {0} is numbered after {1} in the same row but lies west of it (grids are numbered west to east).</source>
+      <translation>网格 {0} 与 {1} 同行且编号在其后，却位于其西侧（应自西向东编号）。</translation>
     </message>
     <message>
       <source>Grid {0} lies in no administrative unit.</source>

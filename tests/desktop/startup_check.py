@@ -49,12 +49,22 @@ def _citymgmt_check():
                 modules[name] = [module.__version__, module.__file__]
             result["modules"] = modules
             docks = {}
-            for name in ("citymgmtCensusDock", "citymgmtThematicDock", "citymgmtReviewDock"):
+            for name in (
+                "citymgmtCensusDock",
+                "citymgmtThematicDock",
+                "citymgmtReviewDock",
+                "citymgmtPoiDock",
+            ):
                 dock = window.findChild(QDockWidget, name)
                 docks[name] = None if dock is None else {"hidden_at_start": dock.isHidden()}
             result["docks"] = docks
             result["window_at_start"] = _rect(window.frameGeometry())
-            for name in ("citymgmtReviewAction", "citymgmtCensusAction", "citymgmtThematicAction"):
+            for name in (
+                "citymgmtPoiAction",
+                "citymgmtReviewAction",
+                "citymgmtCensusAction",
+                "citymgmtThematicAction",
+            ):
                 action = window.findChild(QAction, name)
                 if action is not None:
                     action.trigger()  # open every dock; the last one stays in front

@@ -102,7 +102,12 @@ def test_plugin_in_the_real_qgis_desktop(tmp_path, plugin_zip, artifacts):
     # the docks: hidden at first start, then all open they share one tab group on the right
     # and the window still fits the 1024 x 768 screen
     docks = result["docks"]
-    assert set(docks) == {"citymgmtCensusDock", "citymgmtThematicDock", "citymgmtReviewDock"}
+    assert set(docks) == {
+        "citymgmtCensusDock",
+        "citymgmtThematicDock",
+        "citymgmtReviewDock",
+        "citymgmtPoiDock",
+    }
     for name, info in docks.items():
         assert info["hidden_at_start"], name
         assert info["open"] and info["area"] == result["right_area"], (name, info)

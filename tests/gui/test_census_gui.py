@@ -291,3 +291,27 @@ def test_place_edit_move_retire_history(setup, artifacts, tmp_path):
     dlg.close()
     assert dlg.band is None
     dlg.deleteLater()
+
+
+def test_the_17_digit_class_table_is_shown_as_provisional(setup_std17, tmp_path, artifacts):
+    """The shipped 17-digit table is derived from the 16-digit one: the dock says so until
+    the city loads its own."""
+    from citymgmt_plugin.core.census.class_tables import component_table, load_class_table
+    from citymgmt_plugin.core.codes import default_component_classes
+
+    ws, _canvas, dock, _comps = setup_std17
+    dock.refresh()
+    assert "Provisional class table" in dock.table_note.text()
+    assert "classes load" in dock.table_note.toolTip()
+    dock.grab().save(str(artifacts / "census_dock_std17_provisional.png"))
+    city = tmp_path / "city17.csv"
+    lines = ["code,major_code,major_name,name,geometry_kind"]
+    lines += [
+        f"{c.code},{c.major_code},{c.major_name},{c.name},{c.geometry_kind}"
+        for c in default_component_classes("std17")
+    ]
+    city.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_class_table(ws, city, component_table("std17"), ws.actor)
+    dock.refresh()
+    assert "Provisional" not in dock.table_note.text()
+    assert "version 2" in dock.table_note.text() and "city17.csv" in dock.table_note.text()

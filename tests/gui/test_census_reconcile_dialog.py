@@ -116,3 +116,78 @@ def test_dialog_reconciles_and_applies(qgis_new_project, gpkg_workspace, tmp_pat
         assert c.execute(select(func.count()).select_from(ws.schema.components)).scalar() == 4
     dlg.close()
     dlg.deleteLater()
+
+
+def test_dialog_takes_the_legacy_export_on_both_backends(
+    qgis_new_project, workspace, tmp_path, artifacts
+):
+    """The older platform's GBK export through the dialog: its columns mapped by hand,
+    each printed value of a coded field listed once with its count and mapped to a stored
+    value, then every good row in and every bad one refused; applied in the background."""
+    import json
+
+    from tests.fixtures import legacy_export as L
+
+    ws = workspace
+    L.rows(L.seed(ws))
+    dlg = ReconcileDialog(ws, store=MappingStore(tmp_path / "m.json"))
+    dlg.path.setText(str(L.HERE / L.CSV_NAME))
+    dlg.read_columns()
+    assert "gb18030" in dlg.status.text()
+    mapping = json.loads((L.HERE / "mapping.json").read_text(encoding="utf-8"))
+    from citymgmt_plugin.core.census.batch_mapping import TARGET_FIELDS
+
+    for r, t in enumerate(TARGET_FIELDS):
+        dlg.mapping.cellWidget(r, 1).setCurrentText(mapping.get(t, ""))
+    dlg.find_values()
+    listed = {
+        (f, v): int(dlg.values_table.item(r, 2).text())
+        for r, (f, v) in enumerate(dlg.values_table.keys)
+    }
+    assert listed[("status", "正常")] == 58 and listed[("status", "待核实")] == 1
+    assert listed[("data_source", "实地测量")] == 59
+    assert listed[("dept_code", "水务")] == listed[("dept_name", "水务")]
+    assert ("class_code", "上水井盖") not in listed  # a class by its name needs no map
+    assert listed[("class_code", "不明设施")] == 1
+    for f, pairs in json.loads((L.HERE / "values.json").read_text(encoding="utf-8")).items():
+        for printed, stored in pairs.items():
+            if (f, printed) in listed:
+                assert dlg.values_table.choose(f, printed, stored)
+    dlg.resize(1200, 900)
+    dlg.show()
+    dlg.grab().save(str(artifacts / f"census_reconcile_legacy_{ws.dialect}.png"))
+    recon = dlg.run()
+    assert recon is not None
+    assert (len(recon.batch.records), len(recon.batch.failures)) == (40, 20)
+    assert recon.counts() == {
+        "new": 19, "unchanged": 17, "changed": 2, "moved": 1, "missing": 2, "duplicate": 1
+    }  # fmt: skip
+    assert "待核实 (1)" in dlg.status.text()
+    # the refused rows are in the table too, each with its reasons
+    assert dlg.items.rowCount() == len(recon.items) + 20
+    refused = {
+        int(dlg.items.item(r, 2).text()): dlg.items.item(r, 7).text()
+        for r in range(len(recon.items), dlg.items.rowCount())
+    }
+    assert set(refused) == set(L.DEFECTS)
+    assert "No position: 'POINT EMPTY'" in refused[15]
+    assert "spreadsheet" in refused[3]
+    dlg.kind_filter.setCurrentIndex(dlg.kind_filter.findData("refused"))
+    shown = [r for r in range(dlg.items.rowCount()) if not dlg.items.isRowHidden(r)]
+    assert len(shown) == 20
+    # the maps are remembered with the field mapping for the next batch of the same shape
+    assert dlg.store.get_values(dlg.table_src.columns)["status"]["正常"] == "完好"
+    outcomes = []
+    dlg.applied.connect(outcomes.append)
+    assert dlg.apply() is not None
+    deadline = time.monotonic() + 60
+    while not outcomes and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    assert outcomes and outcomes[0] is not None, dlg.status.text()
+    assert outcomes[0].as_dict()["created"] == 19
+    dlg.grab().save(str(artifacts / f"census_reconcile_legacy_applied_{ws.dialect}.png"))
+    with ws.engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(ws.schema.components)).scalar() == 41
+    dlg.close()
+    dlg.deleteLater()

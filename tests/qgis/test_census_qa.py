@@ -150,6 +150,7 @@ def test_qa_rules_exact_counts(processing, gpkg_workspace, tmp_path):
         "outside_grids": 1,
         "duplicate": 2,
         "mandatory": 2,
+        "placeholder": 0,
         "domain": 2,
         "class_unknown": 1,
         "geometry_kind": 1,

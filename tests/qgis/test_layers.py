@@ -31,6 +31,7 @@ LAYER_COUNTS = {
     "components_point",
     "components_line",
     "components_polygon",
+    "pois",
     "main_roads",
     "patrol_routes",
     "track_points",
@@ -253,8 +254,8 @@ def test_load_task_opens_in_run_and_adds_in_finished(qgis_app, workspace):
     assert all(p.layer is not None and p.layer.isValid() for p in task.plans)
     assert task.extent.width() == pytest.approx(300)
     task.finished(True)
-    assert results == [(True, "16 layers loaded.")]
-    assert len(project.mapLayers()) == 16 and set(task.layers) == set(LAYER_COUNTS)
+    assert results == [(True, "17 layers loaded.")]
+    assert len(project.mapLayers()) == 17 and set(task.layers) == set(LAYER_COUNTS)
     assert project.crs().authid() == "EPSG:4549"
     project.clear()
 

@@ -284,8 +284,9 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         assert actions["citymgmtReviewDock"].isChecked()
         actions["citymgmtThematicDock"].trigger()
         _flush()
-        # one tab group (Qt lists tabs only while they are open)
-        assert set(window.tabifiedDockWidgets(census)) == {thematic, review, task}
+        # one tab group (Qt lists tabs only while they are open); the POI census docks there too
+        poi = window.findChild(QDockWidget, "citymgmtPoiDock")
+        assert set(window.tabifiedDockWidgets(census)) == {thematic, review, task, poi}
         assert _in_front(thematic) and not _in_front(review)
         actions["citymgmtThematicDock"].trigger()  # checked: closes it
         _flush()
@@ -308,7 +309,8 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         assert checked[1] is False and (checked[0] or checked[2])  # one tab is in front
         task = window.findChild(QDockWidget, "citymgmtTaskDock")
         assert task.isHidden()  # never opened: stays closed
-        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2], task}
+        poi = window.findChild(QDockWidget, "citymgmtPoiDock")
+        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2], task, poi}
         plugin.unload()
         del plugin
     finally:

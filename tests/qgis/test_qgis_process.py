@@ -309,7 +309,72 @@ def _stats_check(results, out, ws):
     assert float(rows[0]["area_m2"]) == pytest.approx(40 * 30)  # CSV: text
 
 
+def _census_batch(out: Path, kind: str) -> str:
+    """A three-row census batch beside the outputs: a stored component, a new one and a row
+    whose identifier a spreadsheet turned into a number; CSV or a GeoPackage layer."""
+    rows = [
+        ("3205080101000001", "0101", X0 + 20, Y0 + 150, "上水井盖"),
+        ("", "0118", X0 + 250, Y0 + 20, "路灯"),
+        ("3.20508E+15", "0101", X0 + 260, Y0 + 60, "上水井盖"),
+    ]
+    if kind == "csv":
+        path = out / "batch.csv"
+        lines = ["标识码,类别代码,X坐标,Y坐标,部件名称,部件状态,主管部门名称,主管部门代码"]
+        lines += [f"{i},{c},{x},{y},{n},完好,市政,001" for i, c, x, y, n in rows]
+        path.write_text("\n".join(lines) + "\n", encoding="gbk")
+        return str(path)
+    from osgeo import ogr, osr
+
+    path = out / "batch.gpkg"
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4549)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    lyr = ds.CreateLayer("survey", srs, ogr.wkbPoint)
+    names = ("BSM", "LBDM", "MC", "BJZT", "ZGBMMC", "ZGBMDM")
+    for name in names:
+        lyr.CreateField(ogr.FieldDefn(name, ogr.OFTString))
+    for ident, cls, x, y, name in rows:
+        feat = ogr.Feature(lyr.GetLayerDefn())
+        for k, v in zip(names, (ident, cls, name, "完好", "市政", "001")):
+            feat.SetField(k, v)
+        feat.SetGeometry(ogr.CreateGeometryFromWkt(f"POINT ({x} {y})"))
+        lyr.CreateFeature(feat)
+    ds = None
+    return f"{path}|layername=survey"
+
+
+def _census_check(results, out, ws):
+    assert (results["ROWS"], results["VALID"], results["INVALID"]) == (3, 2, 1)
+    assert results["NEW"] == 1 and results["UNCHANGED"] == 1
+    assert json.loads(results["REFUSALS"]) == {"identifier_number": 1}
+    _names, refused = _read(results["REFUSED"])
+    assert [(int(r["row_no"]), r["rules"]) for r in refused] == [(3, "identifier_number")]
+    _names, items = _read(results["ITEMS"])
+    assert {r["kind"] for r in items} >= {"new", "unchanged"}
+
+
 CASES = {
+    "censusimport": Case(
+        "citymgmt:censusimport",
+        lambda ws, out, pg: {
+            "WORKSPACE": str(ws),
+            "FILE": _census_batch(out, "csv"),
+            "CRS": "EPSG:4549",
+            "ITEMS": str(out / "items.gpkg"),
+            "REFUSED": str(out / "refused.csv"),
+        },
+        _census_check,
+    ),
+    "censusreconcile": Case(
+        "citymgmt:censusreconcile",
+        lambda ws, out, pg: {
+            "WORKSPACE": str(ws),
+            "INPUT": _census_batch(out, "gpkg"),
+            "ITEMS": str(out / "items.gpkg"),
+            "REFUSED": str(out / "refused.gpkg"),
+        },
+        _census_check,
+    ),
     "gridtopology": Case(
         "citymgmt:gridtopology",
         lambda ws, out, pg: {

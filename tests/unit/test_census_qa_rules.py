@@ -114,3 +114,15 @@ def test_a_rule_added_to_the_registry_runs_and_counts():
     assert _found(result) == [(2, "placeholder_value", "Name is a placeholder.")]
     assert rule_label("identifier_format") == "identifier structure"
     assert rule_label("no_such_rule") == "no_such_rule"
+
+
+def test_placeholders_in_mandatory_attributes():
+    rows = [
+        _row(dept_name="未指定"),
+        _row(Point(60, 60), identifier="3205080101000002", name="无", dept_code="000"),
+        _row(Point(70, 70), identifier="3205080101000003", note="/"),  # not mandatory
+    ]
+    found = [(fid, rule) for fid, rule, _ in _found(_qa(rows)) if rule == "placeholder"]
+    assert found == [(1, "placeholder"), (2, "placeholder"), (2, "placeholder")]
+    assert "'未指定'" in next(e.message for e in _qa(rows).errors if e.rule == "placeholder")
+    assert rule_label("placeholder") != "placeholder"

@@ -76,6 +76,7 @@ def test_each_error_type_exactly():
         "duplicate_code": 2,
         "malformed_code": 2,
         "admin_mismatch": 0,
+        "numbering": 0,  # checked only when asked for
     }
     (inv,) = by_type(res, "invalid")
     assert inv.grid_code == code(9) and "Self-intersection" in inv.message
@@ -324,3 +325,30 @@ def test_fast_code_check_agrees_with_validate_grid_code(c, legacy14):
 
     fast = _plainly_valid(c, (14, 15) if legacy14 else (15,))
     assert fast == (validate_grid_code(c, legacy14=legacy14) == [])
+
+
+def _lattice(order: list[int]) -> tuple[list, list[str]]:
+    """A community of 3 × 2 grids of 100 m; ``order[k]``: the sequence number given to the
+    k-th grid in reading order (west→east, north→south)."""
+    geoms, codes = [], []
+    for k, seq in enumerate(order):
+        row, col = divmod(k, 3)
+        x0, y0 = col * 100.0, (1 - row) * 100.0
+        geoms.append(shapely.box(x0, y0, x0 + 100, y0 + 100))
+        codes.append(f"320508001001{seq:03d}")
+    return geoms, codes
+
+
+def test_numbering_order_when_asked():
+    geoms, codes = _lattice([1, 2, 3, 4, 5, 6])
+    assert check_grids(geoms, codes, GridRules(numbering=True)).counts["numbering"] == 0
+    geoms, codes = _lattice([1, 3, 2, 4, 5, 6])  # 2 and 3 swapped in the first row
+    res = check_grids(geoms, codes, GridRules(numbering=True))
+    errors = [e for e in res.errors if e.type == "numbering"]
+    assert [(e.grid_code, e.other_code) for e in errors] == [("320508001001003", "320508001001002")]
+    assert "west" in errors[0].message
+    geoms, codes = _lattice([4, 5, 6, 1, 2, 3])  # the rows numbered south first
+    errors = [e for e in check_grids(geoms, codes, GridRules(numbering=True)).errors
+              if e.type == "numbering"]  # fmt: skip
+    assert [e.grid_code for e in errors] == ["320508001001004"] and "north" in errors[0].message
+    assert check_grids(geoms, codes, GridRules()).counts["numbering"] == 0  # not asked

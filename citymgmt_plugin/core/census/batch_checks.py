@@ -9,17 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from shapely.geometry.base import BaseGeometry
-
 from ..i18n import tr
-from ..labels import field_label, scheme_label
+from ..labels import field_label, geometry_kind_label, scheme_label
 from .errors import Problem
-from .geo import geometry_kind
 from .validation import (
     DOMAINS,
     MANDATORY_FIELDS,
     ClassInfo,
     check_identifier,
+    is_placeholder,
     no_grid_problem,
 )
 
@@ -47,10 +45,25 @@ def class_problems(cls: str | None, info: ClassInfo | None, scheme: str) -> list
     return []
 
 
+def placeholder_problem(f: str, value: Any) -> Problem:
+    return Problem(
+        "placeholder",
+        f,
+        tr("Census", "Mandatory attribute {0} holds a placeholder: '{1}'.").format(
+            field_label(f), value
+        ),
+    )
+
+
 def attribute_problems(vals: dict[str, Any], fields: set[str]) -> list[Problem]:
-    """Mandatory attributes the batch carries are filled, values in their domains, the
-    initial date a date."""
+    """Mandatory attributes the batch carries are filled (not with a placeholder such as
+    "未指定"), values in their domains, the initial date a date."""
     ps = [_missing(f) for f in MANDATORY_FIELDS if f in fields and vals.get(f) in (None, "")]
+    ps += [
+        placeholder_problem(f, vals[f])
+        for f in MANDATORY_FIELDS
+        if f in fields and is_placeholder(vals.get(f))
+    ]
     for f, domain in DOMAINS.items():
         v = vals.get(f)
         if v and v not in domain:
@@ -76,20 +89,29 @@ def attribute_problems(vals: dict[str, Any], fields: set[str]) -> list[Problem]:
     return ps
 
 
-def position_problems(
-    geom: BaseGeometry | None, info: ClassInfo | None, grid_code: str | None
-) -> list[Problem]:
-    """A usable geometry (``None``: none), of the class's kind, inside a unit grid."""
-    kind = geometry_kind(geom) if geom is not None else None
+def no_position_problem(shown: str | None = None) -> Problem:
+    """The row has no position: no geometry, an empty one, or a marker an export writes
+    for none (``POINT EMPTY``, ``NULL``, ``(null)``, ``0 0`` …), shown when there is one."""
+    if shown:
+        return Problem("geometry_empty", "geom", tr("Census", "No position: '{0}'.").format(shown))
+    return Problem("geometry_empty", "geom", tr("Census", "No position."))
+
+
+def position_problems(kind: str | None, info: ClassInfo | None, grid_code: str | None) -> list:
+    """A usable geometry of ``kind`` (point/line/polygon; None: none), the class's kind,
+    inside a unit grid."""
     if kind is None:
-        return [Problem("geometry_empty", "geom", tr("Census", "The row has no usable position."))]
+        return [no_position_problem()]
     if info is not None and kind != info.geometry_kind:
         return [
             Problem(
                 "geometry_kind",
                 "geom",
                 tr("Census", "Class {0} ({1}) is drawn as a {2}, not a {3}.").format(
-                    info.code, info.name, info.geometry_kind, kind
+                    info.code,
+                    info.name,
+                    geometry_kind_label(info.geometry_kind),
+                    geometry_kind_label(kind),
                 ),
             )
         ]
@@ -112,9 +134,9 @@ class RowChecks:
         self, row_no: int, ident: str | None, cls: str | None, grid_code: str | None
     ) -> list[Problem]:
         """The identifier fits the scheme, class and grid, and no earlier row has it."""
-        if not (ident and cls):
+        if not ident:
             return []
-        ps = check_identifier(ident, self.scheme, cls, grid_code)
+        ps = check_identifier(ident, self.scheme, cls or "", grid_code) if cls else []
         if ident in self.seen_ids:
             ps.append(
                 Problem(
@@ -130,13 +152,22 @@ class RowChecks:
         return ps
 
     def row(
-        self, row_no: int, vals: dict[str, Any], geom: BaseGeometry | None, grid_code: str | None
+        self,
+        row_no: int,
+        vals: dict[str, Any],
+        kind: str | None,
+        grid_code: str | None,
+        no_position: str | None = None,
     ) -> list[Problem]:
-        """Every problem of one parsed row (``geom``: None when it has no usable one)."""
+        """Every problem of one parsed row (``kind``: point, line or polygon, None when it
+        has no usable geometry; ``no_position``: the marker the row gave instead)."""
         cls = vals.get("class_code")
         info = self.classes.get(cls or "")
         ps = class_problems(cls, info, self.scheme)
         ps += attribute_problems(vals, self.fields)
-        ps += position_problems(geom, info, grid_code)
+        if kind is None:
+            ps.append(no_position_problem(no_position))
+        else:
+            ps += position_problems(kind, info, grid_code)
         ps += self.identifier_problems(row_no, vals.get("identifier"), cls, grid_code)
         return ps

@@ -6,7 +6,9 @@ geometries in the source CRS; nothing is mapped or checked here.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ class SourceTable:
     geoms: list[BaseGeometry | None]
     crs: str | None  # "EPSG:4326", a WKT, or None (tables: decided from coordinates)
     has_geometry: bool
+    encoding: str | None = None  # text files: the encoding found (utf-8, utf-8-sig, gb18030 …)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -70,25 +73,34 @@ def read_source(path: str | Path, layer: str | None = None) -> SourceTable:
     return _read_ogr(path, layer)
 
 
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """(text, encoding) of a text file: UTF-8 with or without a byte-order mark, UTF-16 with
+    one (Excel's "Unicode text"), else GB18030, which reads GBK and GB2312 exports too."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw.decode("utf-8-sig"), "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:  # pragma: no cover - gb18030 decodes nearly anything
+        raise CensusError(tr("Census", "Cannot read the text encoding: {0}").format(exc)) from exc
+
+
 def _read_csv(path: Path) -> SourceTable:
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise CensusError(tr("Census", "Cannot read the text encoding of {0}.").format(path))
+    text, encoding = decode_text(path.read_bytes())
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(text.splitlines(), dialect=dialect)
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     rows = [dict(r) for r in reader]
     columns = [c for c in (reader.fieldnames or []) if c is not None]
-    return SourceTable(str(path), None, columns, rows, [None] * len(rows), None, False)
+    return SourceTable(str(path), None, columns, rows, [None] * len(rows), None, False, encoding)
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> SourceTable:

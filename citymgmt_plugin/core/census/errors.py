@@ -20,6 +20,10 @@ RULES = (
     "county_change",  # a move would put the component in another county
     "date",  # a date that cannot be read or is out of order
     "retired",  # the component is retired and cannot be changed this way
+    "identifier_number",  # a spreadsheet turned the identifier into a number (3.20508E+15)
+    "placeholder",  # a mandatory attribute holds a placeholder ("未指定", "无", "/" …)
+    "value_unmapped",  # a coded value the batch's value maps do not cover
+    "phone",  # a point of interest's phone is no telephone number
 )
 
 

@@ -32,6 +32,28 @@ def geometry_kind(geom: BaseGeometry | None) -> str | None:
     return KIND_OF_TYPE.get(geom.geom_type)
 
 
+_KIND_OF_TYPE_ID = {
+    0: "point",
+    4: "point",
+    1: "line",
+    2: "line",
+    5: "line",
+    3: "polygon",
+    6: "polygon",
+}
+
+
+def geometry_kinds(geoms: np.ndarray) -> list[str | None]:
+    """Vectorised :func:`geometry_kind` (None for missing, empty and other geometries)."""
+    geoms = np.asarray(geoms, dtype=object)
+    types = np.full(len(geoms), -1)
+    present = ~shapely.is_missing(geoms)
+    present[present] = ~shapely.is_empty(geoms[present])
+    if present.any():
+        types[present] = shapely.get_type_id(geoms[present])
+    return [_KIND_OF_TYPE_ID.get(int(t)) for t in types]
+
+
 def anchor(geom: BaseGeometry) -> shapely.Point:
     """The point that stands for a component: itself, the middle of a line, inside a polygon."""
     kind = geometry_kind(geom)

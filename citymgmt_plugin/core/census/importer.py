@@ -1,15 +1,19 @@
 """Census import: a survey batch read, mapped, transformed to the workspace CRS and checked.
 
 The steps, each in its own module so each can change alone: reading the source
-(:mod:`.batch_read`: GeoPackage, Shapefile, GeoJSON, CSV with coordinate columns, Excel),
-mapping its columns (:mod:`.batch_mapping`, remembered per set of column names), parsing
-the values (:mod:`.batch_values`), placing the rows (the CRS below, then the unit grid) and
-checking them (:mod:`.batch_checks`). A row that fails is reported with every reason and
-the rest of the batch goes on. :mod:`.reconcile` then compares the batch with the store.
+(:mod:`.batch_read`: GeoPackage, Shapefile, GeoJSON, CSV in UTF-8 or GBK with coordinate or
+WKT columns, Excel), mapping its columns (:mod:`.batch_mapping`, remembered per set of column
+names), parsing the values (:mod:`.batch_values`: identifiers, :mod:`.batch_dates`, coded
+values through the value maps of :mod:`.batch_codes`), finding the positions
+(:mod:`.batch_geometry`), placing the rows (the CRS below, then the unit grid) and checking
+them (:mod:`.batch_checks`). A row that fails is reported with every reason and the rest of
+the batch goes on. :mod:`.reconcile` then compares the batch with the store;
+:mod:`.batch_run` runs the whole way without a dialog.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,13 +27,17 @@ from .. import projection
 from ..i18n import tr
 from ..workspace.store import Workspace
 from .batch_checks import RowChecks
+from .batch_codes import ValueCodes, ValueMaps
+from .batch_geometry import SourceGeometries, source_geometries
 from .batch_mapping import MappingStore, mapped_fields
 from .batch_read import SourceTable, read_source
-from .batch_values import parse_float, parse_row
+from .batch_values import RowParser
 from .errors import CensusError, Problem
-from .geo import anchors
+from .geo import anchors, geometry_kinds
 from .grids import load_grid_index
 from .validation import class_table
+
+TZ = "Asia/Shanghai"  # the office zone when the workspace names none
 
 
 @dataclass
@@ -65,17 +73,16 @@ class Batch:
     source_crs: str | None
     read_rows: int = 0
     surveyed_grids: set[str] = field(default_factory=set)
+    unmapped: dict[str, Counter] = field(default_factory=dict)  # field -> {value: rows}
+    encoding: str | None = None  # of a text source, as detected
+    target: str = "components"  # what the batch surveys: components or pois
+
+    def refusals(self) -> Counter:
+        """How many refused rows break each rule (a row may break several)."""
+        return Counter(rule for f in self.failures for rule in sorted({p.rule for p in f.problems}))
 
 
 # ---------------------------------------------------------------------------------- CRS
-
-
-def guess_crs(xs: np.ndarray, ys: np.ndarray, ws_srid: int) -> str:
-    """Geographic-looking coordinates → CGCS2000 geographic (EPSG:4490), else the workspace."""
-    ok = np.isfinite(xs) & np.isfinite(ys)
-    if ok.any() and np.all(np.abs(xs[ok]) <= 180) and np.all(np.abs(ys[ok]) <= 90):
-        return "EPSG:4490"
-    return f"EPSG:{ws_srid}"
 
 
 def transform_geoms(geoms: np.ndarray, src: str, dst_srid: int) -> np.ndarray:
@@ -91,32 +98,12 @@ def transform_geoms(geoms: np.ndarray, src: str, dst_srid: int) -> np.ndarray:
 # ---------------------------------------------------------------------------------- placing
 
 
-def _source_geometries(
-    table: SourceTable, mapping: dict[str, str], source_crs: str | None, ws_srid: int
-) -> tuple[np.ndarray, str]:
-    """The rows' geometries in the source CRS, and that CRS: the layer's own geometry, or
-    points from the mapped x and y columns (CRS guessed from the numbers if not given)."""
-    has_xy = {"x", "y"} <= set(mapping)
-    if table.has_geometry and not has_xy:
-        return np.array(table.geoms, dtype=object), source_crs or table.crs or f"EPSG:{ws_srid}"
-    if not has_xy:
-        raise CensusError(
-            tr("Census", "Map the coordinate columns (x and y) of a table without geometry.")
-        )
-    xs = np.array([parse_float(r.get(mapping["x"])) for r in table.rows], dtype=float)
-    ys = np.array([parse_float(r.get(mapping["y"])) for r in table.rows], dtype=float)
-    crs = source_crs or guess_crs(xs, ys, ws_srid)
-    ok = np.isfinite(xs) & np.isfinite(ys)
-    geoms = np.full(len(table.rows), None, dtype=object)
-    if ok.any():
-        geoms[ok] = shapely.points(xs[ok], ys[ok])
-    return geoms, crs
-
-
 def _locate(conn: Connection, ws: Workspace, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which rows have a usable geometry, and the unit grid each lies in (None: none)."""
     n = len(geoms)
-    present = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
+    geoms = np.asarray(geoms, dtype=object)
+    present = ~shapely.is_missing(geoms)
+    present[present] = ~shapely.is_empty(geoms[present])
     grid_codes = np.full(n, None, dtype=object)
     if present.any():
         pts = anchors(geoms[present])
@@ -129,6 +116,69 @@ def _locate(conn: Connection, ws: Workspace, geoms: np.ndarray) -> tuple[np.ndar
 # ---------------------------------------------------------------------------------- preparing
 
 
+def _shown_identifier(raw: dict[str, Any], mapping: dict[str, str]) -> str | None:
+    """The identifier as the source printed it (for the report of a refused row)."""
+    column = mapping.get("identifier")
+    v = raw.get(column) if column else None
+    return None if v is None or str(v).strip() == "" else str(v).strip()
+
+
+def _check_rows(
+    table: SourceTable,
+    parser: RowParser,
+    checks: RowChecks,
+    where: SourceGeometries,
+    grid_codes: np.ndarray,
+) -> tuple[list[BatchRecord], list[RowFailure]]:
+    """Every row parsed and checked: good rows become records, the others failures."""
+    records: list[BatchRecord] = []
+    failures: list[RowFailure] = []
+    kinds = geometry_kinds(where.geoms)
+    for i, raw in enumerate(table.rows):
+        vals, ps = parser.parse(raw)
+        geom = where.geoms[i]
+        ps += checks.row(i + 1, vals, kinds[i], grid_codes[i], where.markers.get(i))
+        if ps:
+            shown = vals.get("identifier") or _shown_identifier(raw, parser.mapping)
+            failures.append(RowFailure(i + 1, shown, ps))
+        else:
+            records.append(BatchRecord(i + 1, vals, geom, grid_codes[i]))
+    return records, failures
+
+
+def build_batch(
+    conn: Connection,
+    ws: Workspace,
+    table: SourceTable,
+    source_crs: str | None,
+    parser: RowParser,
+    checks: Any,
+    target: str = "components",
+) -> Batch:
+    """Place and check every row of ``table`` with ``parser`` and ``checks`` (whose
+    ``row(row_no, values, kind, grid_code, no_position)`` lists a row's problems)."""
+    where = source_geometries(table, parser.mapping, source_crs, ws.srid)
+    if len(table.rows):
+        where.geoms = transform_geoms(where.geoms, where.crs, ws.srid)
+    _present, grid_codes = _locate(conn, ws, where.geoms)
+    records, failures = _check_rows(table, parser, checks, where, grid_codes)
+    codes = parser.codes
+    batch = Batch(
+        source=table.path + (f"|{table.layer}" if table.layer else ""),
+        scheme=parser.scheme,
+        fields=set(checks.fields),
+        records=records,
+        failures=failures,
+        source_crs=where.crs,
+        read_rows=len(table.rows),
+        unmapped={f: parser.unmapped[f] for f in codes.coded if f in parser.unmapped},
+        encoding=table.encoding,
+        target=target,
+    )
+    batch.surveyed_grids = {r.grid_code for r in records}
+    return batch
+
+
 def prepare_batch(
     conn: Connection,
     ws: Workspace,
@@ -136,35 +186,22 @@ def prepare_batch(
     mapping: dict[str, str],
     source_crs: str | None = None,
     scheme: str | None = None,
+    values: ValueMaps | None = None,
+    target: str = "components",
 ) -> Batch:
-    """Map, transform and validate every row; good rows become records, bad rows failures."""
+    """Map, transform and validate every row; good rows become records, bad rows failures.
+    ``values``: the value maps of coded fields (``{field: {source value: stored value}}``);
+    ``target``: components, or points of interest (``pois``)."""
+    if target == "pois":
+        from .poi_batch import prepare_poi_batch
+
+        return prepare_poi_batch(conn, ws, table, mapping, source_crs, values)
     scheme = scheme or ws.setting("component_scheme", "legacy16")
-    checks = RowChecks(scheme, class_table(conn, ws, scheme), mapped_fields(mapping))
-    geoms, crs = _source_geometries(table, mapping, source_crs, ws.srid)
-    n = len(table.rows)
-    if n:
-        geoms = transform_geoms(geoms, crs, ws.srid)
-    present, grid_codes = _locate(conn, ws, geoms)
-    records: list[BatchRecord] = []
-    failures: list[RowFailure] = []
-    for i, raw in enumerate(table.rows):
-        vals = parse_row(raw, mapping, checks.fields, scheme)
-        ps = checks.row(i + 1, vals, geoms[i] if present[i] else None, grid_codes[i])
-        if ps:
-            failures.append(RowFailure(i + 1, vals.get("identifier"), ps))
-        else:
-            records.append(BatchRecord(i + 1, vals, geoms[i], grid_codes[i]))
-    batch = Batch(
-        source=table.path + (f"|{table.layer}" if table.layer else ""),
-        scheme=scheme,
-        fields=checks.fields,
-        records=records,
-        failures=failures,
-        source_crs=crs,
-        read_rows=n,
-    )
-    batch.surveyed_grids = {r.grid_code for r in records}
-    return batch
+    classes = class_table(conn, ws, scheme)
+    checks = RowChecks(scheme, classes, mapped_fields(mapping))
+    codes = ValueCodes(values, classes)
+    parser = RowParser(mapping, checks.fields, scheme, codes, ws.setting("timezone", TZ))
+    return build_batch(conn, ws, table, source_crs, parser, checks)
 
 
 def import_batch(
@@ -175,13 +212,21 @@ def import_batch(
     mapping: dict[str, str] | None = None,
     source_crs: str | None = None,
     store: MappingStore | None = None,
+    values: ValueMaps | None = None,
+    remember: bool = True,
+    target: str = "components",
 ) -> Batch:
-    """Read + map (given, remembered or guessed) + validate; remembers the mapping used."""
+    """Read + map (given, remembered or guessed) + validate. The field mapping, value maps and
+    CRS not given come from what was remembered for the same columns; what was used is
+    remembered again unless ``remember`` is False (a scheduled job)."""
     table = read_source(path, layer)
     store = store or MappingStore()
     if mapping is None:
-        mapping = store.mapping_for(table)
-        source_crs = source_crs or store.get_crs(table.columns)
-    batch = prepare_batch(conn, ws, table, mapping, source_crs)
-    store.remember(table.columns, mapping, source_crs)
+        mapping = store.mapping_for(table, target)
+        source_crs = source_crs or store.get_crs(table.columns, target)
+    if values is None:
+        values = store.get_values(table.columns, target)
+    batch = prepare_batch(conn, ws, table, mapping, source_crs, values=values, target=target)
+    if remember:
+        store.remember(table.columns, mapping, source_crs, values, target)
     return batch

@@ -101,6 +101,8 @@ class Reconciliation:
 
 
 def _same(a: Any, b: Any) -> bool:
+    if a == b:
+        return True
     if isinstance(a, str):
         a = a.strip() or None
     if isinstance(b, str):
@@ -141,16 +143,29 @@ def _load_stored(
             )
         )
         result = conn.execute(q, {"grids": sorted(grids), "idents": identifiers})
-        rows = [dict(r._mapping) for r in result]
-        return rows
+        keys = list(result.keys())
+        return [dict(zip(keys, r)) for r in result]
     for key, values in (("grid_code", sorted(grids)), ("identifier", identifiers)):
         for chunk in chunked(values):
-            q = select(*cols).where(c.c[key].in_(chunk))
-            for r in conn.execute(q):
-                if r.id not in seen:
-                    seen.add(r.id)
-                    rows.append(dict(r._mapping))
+            result = conn.execute(select(*cols).where(c.c[key].in_(chunk)))
+            keys = list(result.keys())
+            for r in result:
+                if r[0] not in seen:
+                    seen.add(r[0])
+                    rows.append(dict(zip(keys, r)))
     return rows
+
+
+def _geometries(wkbs: list[Any]) -> np.ndarray:
+    """Shapely geometries of WKB values as the database returns them, in one call."""
+    out = np.full(len(wkbs), None, dtype=object)
+    if not wkbs:
+        return out
+    raw = [bytes(w) if isinstance(w, (bytes, bytearray, memoryview)) else w for w in wkbs]
+    if all(isinstance(w, bytes) or w is None for w in raw):
+        out[:] = shapely.from_wkb(np.array(raw, dtype=object))
+        return out
+    return np.array([from_db(w) for w in wkbs], dtype=object)
 
 
 @dataclass
@@ -168,7 +183,7 @@ class _Stored:
 
     @classmethod
     def of(cls, rows: list[dict[str, Any]]) -> _Stored:
-        geom = np.array([from_db(r["wkb"]) for r in rows], dtype=object)
+        geom = _geometries([r["wkb"] for r in rows])
         return cls(
             rows=rows,
             geom=geom,
@@ -236,20 +251,28 @@ def _match_identifiers(
     if has.any():
         dist[has] = shapely.distance(surveyed.anchor[has], stored.anchor[match[has]])
     unmatched: list[int] = []
+    claimed: list[int] = []
+    # plain lists: a Python loop reads them faster than numpy scalars
+    match_l, dist_l, own_tol, stored_tol = (
+        match.tolist(),
+        dist.tolist(),
+        surveyed.tol.tolist(),
+        stored.tol.tolist(),
+    )
     for i, r in enumerate(recs):
-        j = match[i]
+        j = match_l[i]
         if j < 0:
             unmatched.append(i)
             continue
-        stored.claimed[j] = True
+        claimed.append(j)
         srow = stored.rows[j]
-        tol = surveyed.tol[i] if not np.isnan(surveyed.tol[i]) else stored.tol[j]
+        tol = own_tol[i] if own_tol[i] == own_tol[i] else stored_tol[j]  # NaN: none of its own
         changes = {
             f: [_jsonable(srow.get(f)), _jsonable(r.values.get(f))]
             for f in compare
             if not _same(srow.get(f), r.values.get(f))
         }
-        moved = bool(dist[i] > tol)
+        moved = dist_l[i] > tol
         out.add(
             kind="moved" if moved else ("changed" if changes else "unchanged"),
             row_no=r.row_no,
@@ -257,13 +280,14 @@ def _match_identifiers(
             class_code=srow["class_code"],
             component_id=srow["id"],
             version=srow["version"],
-            distance=float(dist[i]),
+            distance=dist_l[i],
             tolerance=float(tol),
             changes=changes,
             geom=r.geom,
             old_geom=stored.geom[j],
             values=r.values,
         )
+    stored.claimed[claimed] = True
     return unmatched
 
 
@@ -395,7 +419,12 @@ def _missing_items(out: _Items, stored: _Stored, grids: set[str]) -> None:
 def reconcile(
     conn: Connection, ws: Workspace, batch: Batch, surveyed_grids: set[str] | None = None
 ) -> Reconciliation:
-    """Classify every batch record and every stored component of the surveyed grids."""
+    """Classify every batch record and every stored component of the surveyed grids (of a
+    point-of-interest batch: every POI, :mod:`.poi_reconcile`)."""
+    if batch.target == "pois":
+        from .poi_reconcile import reconcile_pois
+
+        return reconcile_pois(conn, ws, batch, surveyed_grids)
     grids = set(surveyed_grids) if surveyed_grids is not None else set(batch.surveyed_grids)
     compare = [f for f in COMPARED if f in batch.fields]
     idents = sorted({r.identifier for r in batch.records if r.identifier})

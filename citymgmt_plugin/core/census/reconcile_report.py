@@ -11,7 +11,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..i18n import tr
-from ..labels import describe_changes, pad, text_width
+from ..labels import (
+    census_rule_label,
+    describe_changes,
+    field_label,
+    join,
+    labelled,
+    pad,
+    parens,
+    text_width,
+)
 from ..private_files import open_private, private_dir, write_private_text
 from .reconcile import ACTIONABLE, KINDS, Reconciliation, ReconItem, kind_label
 from .reconcile_apply import ApplyResult
@@ -74,7 +83,7 @@ def _write_csv(path: Path, recon: Reconciliation) -> None:
             )  # fmt: skip
 
 
-def _applied_line(result: ApplyResult) -> str:
+def applied_line(result: ApplyResult) -> str:
     r = result.as_dict()
     return tr(
         "Census", "Applied: {0} created, {1} updated, {2} moved, {3} retired, {4} not accepted"
@@ -106,12 +115,38 @@ def _summary_lines(recon: Reconciliation, result: ApplyResult | None, zone: tzin
     lines += [f"  {pad(kind_label(k), width)} {counts[k]:>7}" for k in KINDS]
     lines += ["", tr("Census", "Accepted items: {0}").format(accepted)]
     if result is not None:
-        lines.append(_applied_line(result))
+        lines.append(applied_line(result))
+    lines += _refusal_lines(batch)
     if batch.failures:
         lines += ["", tr("Census", "Invalid rows:")]
         for fail in batch.failures[:200]:
             lines.append(f"  {fail.row_no:>6}  {fail.identifier or '-':<18} {fail.reason}")
     return lines
+
+
+def _refusal_lines(batch: Any) -> list[str]:
+    """Refused rows by reason, and each value without a mapping once with its count."""
+    lines: list[str] = []
+    if batch.failures:
+        lines += ["", tr("Census", "Refused by reason:")]
+        lines += [
+            "  " + labelled(census_rule_label(rule), n)
+            for rule, n in batch.refusals().most_common()
+        ]
+    if batch.unmapped:
+        lines += ["", tr("Census", "Values without a mapping:")]
+        for f, seen in batch.unmapped.items():
+            shown = join(v + parens(n) for v, n in seen.most_common())
+            lines.append("  " + labelled(field_label(f), shown))
+    return lines
+
+
+def _reason_rows(batch: Any) -> str:
+    """HTML table rows: each refusal reason with its count."""
+    return "".join(
+        f"<tr><td>{html.escape(census_rule_label(rule))}</td><td>{n}</td></tr>"
+        for rule, n in batch.refusals().most_common()
+    )
 
 
 def _th(text: str) -> str:
@@ -140,6 +175,9 @@ def _html(recon: Reconciliation, lines: list[str], applied: str | None) -> str:
         f"<table><tr>{_th(tr('Census', 'class'))}{_th(tr('Census', 'items'))}</tr>"
         f"{rows_html}</table>"
         f"{applied_html}"
+        f"<h2>{html.escape(tr('Census', 'Refused by reason:'))}</h2>"
+        f"<table><tr>{_th(tr('Census', 'reason'))}{_th(tr('Census', 'rows'))}</tr>"
+        f"{_reason_rows(recon.batch)}</table>"
         f"<h2>{html.escape(tr('Census', 'Invalid rows:'))}</h2>"
         f"<table><tr>{_th(tr('Census', 'batch row'))}{_th(tr('Census', 'identifier'))}"
         f"{_th(tr('Census', 'result / reason'))}</tr>{fails_html}</table>"
@@ -163,6 +201,6 @@ def write_report(
     _write_csv(csv_path, recon)
     lines = _summary_lines(recon, result, zone or ZoneInfo("Asia/Shanghai"))
     write_private_text(txt_path, "\n".join(lines) + "\n")
-    applied = _applied_line(result) if result is not None else None
+    applied = applied_line(result) if result is not None else None
     write_private_text(html_path, _html(recon, lines, applied))
     return {"csv": csv_path, "txt": txt_path, "html": html_path}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
@@ -33,6 +35,23 @@ EDITABLE_FIELDS = (
     "note",
 )
 MANDATORY_FIELDS = ("name", "dept_code", "dept_name", "status", "initial_date")
+# What exports put in a mandatory field that was never filled in ("unspecified", "none" …);
+# compared after full-width forms are made plain, so "／" is "/" too.
+PLACEHOLDERS = (
+    "000",
+    "未指定",
+    "未知",
+    "无",
+    "暂无",
+    "空",
+    "/",
+    "-",
+    "--",
+    "—",
+    "null",
+    "NULL",
+    "(null)",
+)
 DOMAINS: dict[str, tuple[str, ...]] = {
     "status": COMPONENT_STATUSES,
     "data_source": DATA_SOURCES,
@@ -87,6 +106,16 @@ def get_class(conn: Connection, ws: Workspace, scheme: str, code: str) -> ClassI
         r.department_code,
         r.department_name,
     )
+
+
+def is_placeholder(value: Any) -> bool:
+    """Whether a value is one of :data:`PLACEHOLDERS` (a filled-in "nothing")."""
+    return isinstance(value, str) and _placeholder_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _placeholder_text(value: str) -> bool:
+    return unicodedata.normalize("NFKC", value).strip() in PLACEHOLDERS
 
 
 def _blank(value: Any) -> bool:

@@ -93,6 +93,7 @@ LAYERS: tuple[LayerDef, ...] = (
         "components_polygon",
         geometry_type="Polygon",
     ),
+    LayerDef("pois", "pois", "components", "pois"),
     LayerDef("track_points", "track_points", "patrol", "track_points"),
     LayerDef("patrol_routes", "patrol_routes", "patrol", "patrol_routes"),
     LayerDef("main_roads", "main_roads", "patrol", "main_roads"),
@@ -125,6 +126,7 @@ def layer_names() -> dict[str, str]:
         "components_point": tr("Layers", "Components (points)"),
         "components_line": tr("Layers", "Components (lines)"),
         "components_polygon": tr("Layers", "Components (polygons)"),
+        "pois": tr("Layers", "Points of interest"),
         "track_points": tr("Layers", "Track points"),
         "patrol_routes": tr("Layers", "Patrol routes"),
         "main_roads": tr("Layers", "Main roads and window areas"),
@@ -157,6 +159,11 @@ def category_labels() -> dict[str, dict[str, str]]:
         "components_point": other,
         "components_line": other,
         "components_polygon": other,
+        "pois": {
+            "正常": tr("Layers", "In business"),
+            "停业": tr("Layers", "Closed down"),
+            "移除": tr("Layers", "Gone"),
+        },
     }
 
 

@@ -5,7 +5,8 @@ Rules (stable ids used in the error layer and the counts; :data:`RULES` in
 ``identifier_format`` structure, length, digits, class part, serial; ``identifier_unique``;
 ``identifier_county`` county prefix vs the stored grid; ``grid_mismatch`` stored grid code
 vs the grid the component lies in; ``outside_grids``; ``duplicate`` same class within the
-accuracy tolerance; ``mandatory`` attributes; ``domain`` values; ``class_unknown``;
+accuracy tolerance; ``mandatory`` attributes; ``placeholder`` in them ("000", "未指定",
+"无", "/", "-" …); ``domain`` values; ``class_unknown``;
 ``geometry_kind`` point/line/polygon vs the class.
 """
 

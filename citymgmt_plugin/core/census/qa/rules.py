@@ -17,7 +17,7 @@ from ...codes import id_schemes
 from ...i18n import tr
 from ...labels import field_label, geometry_kind_label, scheme_label
 from ...workspace.schema.census import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
-from ..validation import DOMAINS
+from ..validation import DOMAINS, is_placeholder
 from .inputs import QaInput
 
 Finding = tuple[int, str]  # (row index, message)
@@ -151,6 +151,18 @@ def mandatory(data: QaInput) -> Iterator[Finding]:
             yield i, tr("CensusQA", "{0} is empty.").format(field_label(f))
 
 
+def placeholder(data: QaInput) -> Iterator[Finding]:
+    """Mandatory attributes filled with a placeholder ("000", "未指定", "无", "/", "-" …)."""
+    for f in QA_MANDATORY:
+        col = data.get[f]
+        hits = np.fromiter((is_placeholder(v) for v in col.tolist()), dtype=bool, count=data.n)
+        for i in np.nonzero(hits)[0]:
+            yield (
+                i,
+                tr("CensusQA", "{0} holds a placeholder: '{1}'.").format(field_label(f), col[i]),
+            )
+
+
 def domain(data: QaInput) -> Iterator[Finding]:
     for f, allowed_values in DOMAINS.items():
         col = data.get[f]
@@ -197,6 +209,7 @@ RULES: tuple[QaRule, ...] = (
     QaRule("outside_grids", outside_grids),
     QaRule("duplicate", duplicate),
     QaRule("mandatory", mandatory),
+    QaRule("placeholder", placeholder),
     QaRule("domain", domain),
     QaRule("class_unknown", class_unknown),
     QaRule("geometry_kind", geometry_kind),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from geoalchemy2 import Geometry  # noqa: F401
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -27,11 +28,18 @@ DATA_SOURCES = ("实测", "地形图", "基础地理数据", "其他")
 ACCURACY_CLASSES = ("A", "B", "C")
 ACCURACY_TOLERANCE_M = {"A": 0.5, "B": 1.0, "C": 10.0}
 COMPONENT_SCHEMES = ("legacy16", "std17")
+# Class tables by kind: component classes per identifier scheme, event classes
+CLASS_TABLE_KINDS = ("component", "event")
+POI_STATUSES = ("正常", "停业", "移除")  # open, closed, gone
+POI_RETIRED = ("移除",)
+HISTORY_OPERATIONS = ("create", "update", "move", "status", "retire", "import")
 
 
 def add_tables(md: MetaData, srid: int) -> None:
     _class_tables(md)
+    _class_versions(md)
     _component_tables(md, srid)
+    _poi_tables(md, srid)
 
 
 def _class_tables(md: MetaData) -> None:
@@ -46,6 +54,8 @@ def _class_tables(md: MetaData) -> None:
         Column("geometry_kind", Text, nullable=False, default="point"),
         Column("department_code", Text),
         Column("department_name", Text),
+        Column("filing_standard", Text),  # 立案标准: when a problem with it is filed
+        Column("closing_standard", Text),  # 结案标准: when a case is closed
         CheckConstraint(one_of("scheme", COMPONENT_SCHEMES), name="scheme"),
         CheckConstraint(one_of("geometry_kind", GEOMETRY_KINDS), name="geometry_kind"),
         CheckConstraint(
@@ -62,7 +72,36 @@ def _class_tables(md: MetaData) -> None:
         Column("major_code", Text, nullable=False),
         Column("major_name", Text, nullable=False),
         Column("name", Text, nullable=False),
+        Column("department_code", Text),
+        Column("department_name", Text),
+        Column("filing_standard", Text),
+        Column("closing_standard", Text),
         CheckConstraint(digits("code", 4), name="code_format"),
+    )
+
+
+def _class_versions(md: MetaData) -> None:
+    # Each class table a workspace has had: the shipped defaults (version 1) and every
+    # city table loaded since, with its rows and what it changed.
+    Table(
+        "class_table_versions",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("kind", Text, nullable=False),
+        Column("scheme", Text, nullable=False),  # legacy16 / std17; "event" for events
+        Column("version", Integer, nullable=False),
+        Column("loaded_at", UtcDateTime, nullable=False),
+        Column("loaded_by", Text, nullable=False),
+        Column("source", Text),
+        Column("sha256", Text),
+        Column("is_default", Boolean, nullable=False, default=False),
+        Column("provisional", Boolean, nullable=False, default=False),
+        Column("class_count", Integer, nullable=False),
+        Column("note", Text),
+        Column("classes", JsonText, nullable=False),
+        Column("changes", JsonText),
+        UniqueConstraint("kind", "scheme", "version"),
+        CheckConstraint(one_of("kind", CLASS_TABLE_KINDS), name="kind"),
     )
 
 
@@ -160,8 +199,70 @@ def _component_tables(md: MetaData, srid: int) -> None:
         Column("changes", JsonText),  # {field: [old, new]}
         geom_column("GEOMETRY", srid, nullable=True),
         UniqueConstraint("component_id", "version"),
+        CheckConstraint(one_of("operation", HISTORY_OPERATIONS), name="operation"),
+    )
+
+
+def _poi_tables(md: MetaData, srid: int) -> None:
+    # Points of interest (兴趣点): identifier = county (6) + category (4) + serial (6).
+    Table(
+        "poi_categories",
+        md,
+        Column("code", Text, primary_key=True),
+        Column("major_code", Text, nullable=False),
+        Column("major_name", Text, nullable=False),
+        Column("name", Text, nullable=False),
+        CheckConstraint(digits("code", 4), name="code_format"),
+        CheckConstraint("substr(code, 1, 2) = major_code", name="code_in_major"),
+    )
+    Table(
+        "pois",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("identifier", Text, nullable=False, unique=True),
+        Column("category_code", Text, ForeignKey("poi_categories.code"), nullable=False),
+        Column("name", Text, nullable=False),
+        Column("address", Text),
+        Column("phone", Text),
+        Column("door_number", Text),  # 门牌号
+        Column("grid_code", Text, ForeignKey("unit_grids.code"), nullable=False),
+        Column("street_code", Text),
+        Column("street_name", Text),
+        Column("community_code", Text),
+        Column("community_name", Text),
+        Column("status", Text, nullable=False, default="正常"),
+        Column("initial_date", Date, nullable=False),
+        Column("change_date", Date),
+        Column("data_source", Text, nullable=False, default="实测"),
+        Column("note", Text),
+        Column("version", Integer, nullable=False, default=1),
+        Column("updated_at", UtcDateTime),
+        Column("updated_by", Text),
+        geom_column("POINT", srid),
+        CheckConstraint(one_of("status", POI_STATUSES), name="status"),
+        CheckConstraint(one_of("data_source", DATA_SOURCES), name="data_source"),
+        CheckConstraint(digits("identifier", 16), name="identifier_format"),
+        CheckConstraint("substr(identifier, 7, 4) = category_code", name="identifier_category"),
         CheckConstraint(
-            one_of("operation", ("create", "update", "move", "status", "retire", "import")),
-            name="operation",
+            "substr(identifier, 1, 6) = substr(grid_code, 1, 6)", name="identifier_county"
         ),
+        CheckConstraint("change_date IS NULL OR change_date >= initial_date", name="dates"),
+        Index("ix_pois_grid_code", "grid_code"),
+        Index("ix_pois_category", "category_code"),
+    )
+    Table(
+        "poi_history",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("poi_id", Integer, ForeignKey("pois.id"), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("operation", Text, nullable=False),
+        Column("changed_at", UtcDateTime, nullable=False),
+        Column("changed_by", Text, nullable=False),
+        Column("reason", Text),
+        Column("attributes", JsonText, nullable=False),
+        Column("changes", JsonText),
+        geom_column("POINT", srid, nullable=True),
+        UniqueConstraint("poi_id", "version"),
+        CheckConstraint(one_of("operation", HISTORY_OPERATIONS), name="operation"),
     )
