@@ -40,7 +40,9 @@ def test_a_new_break_on_a_component_stored_broken_is_not_a_duplicate(workspace, 
         conn.execute(
             update(s.components).where(s.components.c.id == comp["id"]).values(status="破损")
         )
-    rec = _rec(city, "break", comp["x"] - city.x0 + 1.0, comp["y"] - city.y0, cat=comp["class_code"])
+    rec = _rec(
+        city, "break", comp["x"] - city.x0 + 1.0, comp["y"] - city.y0, cat=comp["class_code"]
+    )
     rec["status"] = "破损"
     rec["component_identifier"] = comp["identifier"]
     _ingest(ws, tmp_path, [rec])

@@ -127,9 +127,7 @@ def test_valid_means_filed_or_accepted(processing_ready, tmp_path):
     assert kpi["valid_rate"]["value"] == pytest.approx(0.9)
 
 
-def test_volumes_are_an_annual_total_and_a_monthly_floor_from_month_two(
-    processing_ready, tmp_path
-):
+def test_volumes_are_an_annual_total_and_a_monthly_floor_from_month_two(processing_ready, tmp_path):
     """Seed 000: 「项目服务期内有效上报事件问题总量不少于15万件，项目服务期第二个月起，每月不少
     于1万件」 — two rules: the year's total, and 10,000 a month from the second month of
     the service period (2021-01-01); nothing is spread over days."""
