@@ -29,6 +29,9 @@ def algorithm_classes() -> list[type]:
     from .routedeviation import RouteDeviationAlgorithm
 
     classes.append(RouteDeviationAlgorithm)
+    from .patrolyear import PatrolYearAlgorithm
+
+    classes.append(PatrolYearAlgorithm)
     from .reportingkpi import ReportingKpiAlgorithm
 
     classes.append(ReportingKpiAlgorithm)
