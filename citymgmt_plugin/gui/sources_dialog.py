@@ -2,8 +2,8 @@
 
 The workspace keeps what the office shares (:func:`..core.submissions.save_source_config`);
 which QGIS authentication configuration an ODK source uses stays on this computer
-(:class:`..core.submissions.accounts.AccountBindings`). Talking to a server or reading a folder
-runs in a background task, one at a time, so the dialog never freezes.
+(:class:`..core.submissions.sources.accounts.AccountBindings`). Talking to a server or
+reading a folder runs in a background task, one at a time, so the dialog never freezes.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from qgis.PyQt.QtWidgets import (
 from ..core.i18n import tr
 from ..core.labels import source_label
 from ..core.submissions import remove_source_config, save_source_config, source_configs
-from ..core.submissions.accounts import AccountBindings, check_binding
-from ..core.submissions.discovery import DiscoveryError
-from ..core.submissions.sources import SourceConfigError, source_key
+from ..core.submissions.sources.accounts import AccountBindings, check_binding
+from ..core.submissions.sources.configs import SourceConfigError, source_key
+from ..core.submissions.sources.discovery import DiscoveryError
 from ..core.workspace.store import Workspace
 from .intake_tasks import CallTask
 from .source_editors import FolderEditor, OdkEditor

@@ -1993,6 +1993,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
       <translation>正在拉取 {0}（第 {1}/{2} 个数据源）：第 {3} 页，已读取 {4} 条。</translation>
     </message>
     <message>
+      <source>QGIS authentication configuration {0} can only be read inside QGIS.</source>
+      <translation>QGIS 认证配置 {0} 只能在 QGIS 中读取。</translation>
+    </message>
+    <message>
       <source>QGIS authentication configuration {0} has no user name: give your ODK Central e-mail as the user name.</source>
       <translation>QGIS 认证配置 {0} 没有用户名：请将您的 ODK Central 邮箱填为用户名。</translation>
     </message>
@@ -2059,6 +2063,10 @@ Outputs: the overall KPI table; the grids with reports, valid reports per major 
     <message>
       <source>{0}: read {1}, new {2}, edited {3}, unchanged {4}, quarantined {5}, suspected GCJ-02 {6}, photos downloaded {7} (unchanged {8}).</source>
       <translation>{0}：读取 {1}，新增 {2}，已编辑 {3}，未变 {4}，隔离 {5}，疑似 GCJ-02 {6}，下载照片 {7}（未变 {8}）。</translation>
+    </message>
+    <message>
+      <source>{0}: {1} earlier decisions written back.</source>
+      <translation>{0}：已回写 {1} 条此前的审核结论。</translation>
     </message>
     <message>
       <source>{0}: {1} submissions; photos: {2}.</source>

@@ -17,8 +17,8 @@ from qgis.PyQt.QtWidgets import QApplication, QMenu, QMessageBox, QToolBar
 from sqlalchemy import func, select
 
 from citymgmt_plugin.core.submissions import load_cursor, save_source_config, source_configs
-from citymgmt_plugin.core.submissions.accounts import AccountBindings, workspace_identity
-from citymgmt_plugin.core.submissions.sources import odk_config, source_key
+from citymgmt_plugin.core.submissions.sources.accounts import AccountBindings, workspace_identity
+from citymgmt_plugin.core.submissions.sources.configs import odk_config, source_key
 from citymgmt_plugin.gui.context import PluginContext
 from citymgmt_plugin.gui.review_dock import ReviewDock
 from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer

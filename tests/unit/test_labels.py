@@ -9,8 +9,7 @@ from zh_translator import zh_cn
 
 from citymgmt_plugin.core import labels as L
 from citymgmt_plugin.core import paths
-from citymgmt_plugin.core.submissions.crsguard import describe_flag
-from citymgmt_plugin.core.submissions.normalise import describe_reason
+from citymgmt_plugin.core.submissions.states import describe_flag, describe_reason
 
 
 @pytest.fixture
