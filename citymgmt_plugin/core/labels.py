@@ -169,6 +169,7 @@ def quarantine_reason_label(code: str) -> str:
         "no_position": tr(_CTX, "no position"),
         "outside_city": tr(_CTX, "outside the city"),
         "unknown_category": tr(_CTX, "unknown category"),
+        "no_kind": tr(_CTX, "no kind (component or event)"),
         "unreadable_json": tr(_CTX, "unreadable JSON"),
         "unreadable_photo": tr(_CTX, "unreadable photo"),
         "impossible_time": tr(_CTX, "impossible time"),

@@ -18,13 +18,14 @@ from typing import Any
 
 from ..i18n import tr
 from ..paths import resource
+from ..workspace.schema.census import PROBLEM_STATUSES as CENSUS_PROBLEM_STATUSES
 from .sheet import ScoringSheet, SheetError
 from .worktime import WorkingTime, WorkTimeError
 
 _CTX = "Kpi"
 DEFAULT_PROFILE = "suzhou-2021"
 VALID_STATES = ("accepted", "updated")  # filed / accepted (立案): DOMAIN.md
-PROBLEM_STATUSES = ("破损", "丢失")
+PROBLEM_STATUSES = CENSUS_PROBLEM_STATUSES
 
 
 class ProfileError(ValueError):

@@ -97,6 +97,7 @@ class QuarantineReason(_Code):
     NO_POSITION = "no_position"
     OUTSIDE_CITY = "outside_city"
     UNKNOWN_CATEGORY = "unknown_category"
+    NO_KIND = "no_kind"  # neither the record nor its code says component or event
     UNREADABLE_JSON = "unreadable_json"
     UNREADABLE_PHOTO = "unreadable_photo"
     IMPOSSIBLE_TIME = "impossible_time"
