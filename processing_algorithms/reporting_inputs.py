@@ -19,6 +19,7 @@ from citymgmt_plugin.core.reporting.profile import (
 from citymgmt_plugin.core.reporting.reports import NULL_TIME, Reports
 from citymgmt_plugin.core.reporting.roster import read_roster_rows
 from citymgmt_plugin.core.reporting.worktime import WorkingTime, WorkTimeError
+from citymgmt_plugin.core.submissions.review.candidates import payload_value
 
 from .readers import (
     python_value,

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "citymgmt_plugin.cli.ingest",
     "citymgmt_plugin.cli.tracks",
     "citymgmt_plugin.cli.kpi",
+    "citymgmt_plugin.cli.figures",
 ]
 
 

@@ -111,6 +111,18 @@ def decision_label(decision: str) -> str:
     }.get(decision, decision)
 
 
+def reject_reason_label(code: str | None) -> str:
+    """A coded reject reason (错报), as the review dock offers it."""
+    return {
+        "wrong_class": tr(_CTX, "wrong class"),
+        "wrong_position": tr(_CTX, "wrong position"),
+        "below_standard": tr(_CTX, "below the filing standard"),
+        "repeat": tr(_CTX, "repeat report"),
+        "not_a_problem": tr(_CTX, "not a problem"),
+        "other": tr(_CTX, "other reason"),
+    }.get(code or "", code or "")
+
+
 def source_label(key: str | None) -> str:
     """A submission source key: ``device``, ``odk:host/project/form``, ``inbox:schema.table``;
     other keys are names the office chose and are shown as they are."""

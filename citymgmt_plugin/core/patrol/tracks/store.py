@@ -103,14 +103,9 @@ def to_fixes(reads: Sequence[TrackRead], srid: int, report: ImportReport) -> Fix
 
 
 def _project(lon: np.ndarray, lat: np.ndarray, srid: int) -> tuple[np.ndarray, np.ndarray]:
-    import warnings
+    from ...projection import Projector
 
-    with warnings.catch_warnings():  # Debian's pyproj warns about its data folder
-        warnings.simplefilter("ignore")
-        from pyproj import Transformer
-
-        tf = Transformer.from_crs(4326, srid, always_xy=True)
-    x, y = tf.transform(lon, lat)
+    x, y = Projector(srid).forward(lon, lat)
     return np.asarray(x, float), np.asarray(y, float)
 
 
