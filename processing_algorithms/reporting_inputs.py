@@ -148,9 +148,7 @@ def _statuses(attrs: dict[str, np.ndarray], f: ReportFields) -> list[str | None]
             data = json.loads(v) if isinstance(v, str) else v
         except ValueError:
             data = None
-        status = (
-            data.get("status") or data.get("component_status") if isinstance(data, dict) else None
-        )
+        status = payload_value(data, "status", "component_status")
         out.append(None if status is None else str(status).strip())
     return out
 
