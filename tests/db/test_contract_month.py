@@ -36,7 +36,7 @@ def _reports(ws, tmp_path, city):
         r = _rec(city, f"c01-{k}", 1000 + 40 * k, 300, kind="event", cat="0102", minutes=10 * k)
         recs.append(r)
     for k in range(3):  # C02: 3 broken components elsewhere
-        r = _rec(city, f"c02-{k}", 2000, 1500 + 40 * k, collector="C02", device="dev-02",
+        r = _rec(city, f"c02-{k}", 1990, 1500 + 40 * k, collector="C02", device="dev-02",
                  minutes=5 * k)  # fmt: skip
         r["status"] = "破损"
         recs.append(r)
@@ -162,4 +162,3 @@ def test_kpi_command_in_chinese(gpkg_workspace, tmp_path):
     ]
     head = (out / "payment.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "应付" in head or "支付" in head
-

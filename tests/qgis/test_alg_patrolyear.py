@@ -108,9 +108,10 @@ def test_streamed_from_partitioned_track_points(processing_ready, district, pg_w
     d, path = district
     ws = pg_workspace
     ok = d.ft != np.iinfo(np.int64).min
+    n = int(ok.sum())
     fixes = Fixes(
-        np.asarray(d.fcol[ok], dtype=object), np.full(int(ok.sum()), None, dtype=object),
-        d.ft[ok], d.fx[ok], d.fy[ok], np.full(int(ok.sum()), np.nan), np.full(int(ok.sum()), np.nan),
+        np.asarray(d.fcol[ok], dtype=object), np.full(n, None, dtype=object),
+        d.ft[ok], d.fx[ok], d.fy[ok], np.full(n, np.nan), np.full(n, np.nan),
     )  # fmt: skip
     report = ImportReport()
     fixes = clean(fixes, report, now=int(datetime(2030, 1, 1).timestamp()))

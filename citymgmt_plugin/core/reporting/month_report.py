@@ -124,7 +124,7 @@ def district_table(mf: MonthFigures) -> Table:
         rows.append(
             [
                 d,
-                mf.districts.get(d, ""),
+                mf.districts.get(d, "") if d else tr(_CTX, "outside every grid"),
                 w.reports if w else 0,
                 w.wrong if w else 0,
                 _num(w.rate) if w else None,
