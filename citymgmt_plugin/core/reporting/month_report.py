@@ -215,12 +215,24 @@ def _value(v: Any) -> str:
     return str(v)
 
 
+_SHARES = ("valid_rate", "component_share", "closure_rate", "on_time_verify", "on_time_check",
+           "channel_share")  # fmt: skip
+
+
+def _shown(kpi: str, v: Any) -> str:
+    """A KPI value for people: rates and shares in per cent."""
+    if v is not None and kpi.split(":")[0] in _SHARES:
+        return f"{100.0 * float(v):.1f} %"
+    return _value(v)
+
+
 def lines(mf: MonthFigures) -> list[str]:
     """The month in words: KPIs, 错报, 漏报, spot checks, scores and payment."""
     out = [tr(_CTX, "Contract figures of {0} ({1})").format(f"{mf.month:%Y-%m}", mf.profile.name)]
     for r in mf.kpis.overall:
-        limit = f" / {_value(r.threshold)}" if r.threshold is not None else ""
-        out.append("  " + labelled(kpi_name(r.kpi), f"{_value(r.value)}{limit} {_mark(r.passed)}"))
+        limit = f" / {_shown(r.kpi, r.threshold)}" if r.threshold is not None else ""
+        shown = f"{_shown(r.kpi, r.value)}{limit} {_mark(r.passed)}".rstrip()
+        out.append("  " + labelled(kpi_name(r.kpi), shown))
     reasons = [f"{reject_reason_label(k)} {v}" for k, v in sorted(mf.wrong.by_reason.items())]
     out.append(
         labelled(tr(_CTX, "Wrong reports (错报)"), mf.wrong.total)

@@ -132,7 +132,8 @@ def clean(fixes: Fixes, report: ImportReport, now: int | None = None) -> Fixes:
     import out (duplicates)."""
     now = int(time.time()) if now is None else now
     ok = (fixes.t >= MIN_TIME) & (fixes.t <= now + 86400)
-    report.bad[IMPOSSIBLE_TIME] += int((~ok).sum())
+    if (~ok).any():
+        report.bad[IMPOSSIBLE_TIME] += int((~ok).sum())
     fixes = fixes.take(np.flatnonzero(ok))
     if not len(fixes):
         return fixes
