@@ -3,7 +3,6 @@ missed reports to decide and the month's figures (:mod:`.figures_tabs`)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +18,6 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -35,10 +33,11 @@ from ..core.reporting.profile import (
     shipped_profiles,
 )
 from ..core.reporting.profile_store import load_profile, save_profile
-from ..core.reporting.sheet import ScoringSheet, SheetError
+from ..core.reporting.sheet import SheetError
 from ..core.reporting.worktime import WorkingTime, WorkTimeError
 from ..core.workspace.store import Workspace
-from .widgets import iso_dates
+from .sheet_editor import SheetEditor
+from .widgets import iso_dates, scrolling
 
 _CTX = "Figures"
 
@@ -85,9 +84,8 @@ class ProfileTab(QWidget):
         self._figures(form)
         self._time(form)
         lay.addLayout(form)
-        lay.addWidget(QLabel(tr(_CTX, "Scoring sheet (deductions, caps, payment bands; JSON):")))
-        self.sheet = QPlainTextEdit(objectName="sheetEdit")
-        self.sheet.setMinimumHeight(90)
+        lay.addWidget(QLabel(tr(_CTX, "Scoring sheet (考核):")))
+        self.sheet = SheetEditor(self)
         lay.addWidget(self.sheet, 1)
         self.message = QLabel(objectName="profileMessage")
         self.message.setWordWrap(True)
@@ -103,8 +101,8 @@ class ProfileTab(QWidget):
     def _example_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.examples = QComboBox(objectName="profileExamples")
-        for key in shipped_profiles():
-            self.examples.addItem(key, key)
+        for key, path in shipped_profiles().items():
+            self.examples.addItem(load_profile_file(path).name or key, key)
         use = QPushButton(tr(_CTX, "Use example"), objectName="useExample")
         use.clicked.connect(self.use_example)
         imp = QPushButton(tr(_CTX, "Open JSON…"), objectName="openProfile")
@@ -171,7 +169,7 @@ class ProfileTab(QWidget):
         self.periods.setText(", ".join(p.working_time.texts))
         self.weekends.setChecked(p.working_time.weekends)
         self.holidays.setChecked(p.working_time.holidays)
-        self.sheet.setPlainText(json.dumps(p.sheet.to_dict(), ensure_ascii=False, indent=1))
+        self.sheet.show_sheet(p.sheet)
 
     def form_profile(self) -> ContractProfile:
         """The profile the form shows; ProfileError (translated) when a part is wrong."""
@@ -184,13 +182,9 @@ class ProfileTab(QWidget):
                 p.working_time.holiday_dates,
                 p.working_time.workday_dates,
             )
-            sheet = ScoringSheet.from_dict(json.loads(self.sheet.toPlainText() or "{}"))
+            sheet = self.sheet.sheet()
         except (WorkTimeError, SheetError) as exc:
             raise ProfileError(str(exc)) from exc
-        except json.JSONDecodeError as exc:
-            raise ProfileError(
-                tr(_CTX, "The scoring sheet is not valid JSON (line {0}).").format(exc.lineno)
-            ) from exc
         return replace(
             p.with_rates(
                 per_collector_day=_value(self.per_day),
@@ -273,7 +267,7 @@ class ContractDialog(QDialog):
         self.missed_tab = MissedTab(ws, self)
         self.month_tab = MonthTab(ws, self)
         for tab, label in (
-            (self.profile_tab, tr(_CTX, "Contract")),
+            (scrolling(self.profile_tab), tr(_CTX, "Contract")),
             (self.roster_tab, tr(_CTX, "Duty roster")),
             (self.missed_tab, tr(_CTX, "Missed reports (漏报)")),
             (self.month_tab, tr(_CTX, "Month: scores and payment")),

@@ -81,7 +81,7 @@ def test_contract_dialog_roster_missed_and_month(city_ws, tmp_path, shots):
     p.periods.setText("18:00-08:00")
     p.save()
     assert "must end after it starts" in p.message.text()  # nothing saved
-    dlg.tabs.setCurrentWidget(p)
+    dlg.tabs.setCurrentIndex(0)
     dlg.grab().save(str(shots / "contract_profile.png"))
     _roster(dlg, tmp_path, shots)
     _missed_and_month(dlg, ws, city, tmp_path, shots)
@@ -148,23 +148,46 @@ def _missed_and_month(dlg, ws, city, tmp_path, shots) -> None:
 
 
 def test_dialogs_in_chinese(city_ws, tmp_path, shots):
+    """Every tab with data in it, walked for untranslated text (zh_walker)."""
     from zh_translator import zh_cn
+    from zh_walker import problems
 
     from citymgmt_plugin.gui.contract_dialog import ContractDialog
     from citymgmt_plugin.gui.tracks_dialog import TracksDialog
 
-    ws, _city = city_ws
+    ws, city = city_ws
+    data = ("C01", "C02", "SC1", "320508001001053", "张伟", "李娜")
     with zh_cn(tmp_path):
         dlg = ContractDialog(ws)
         dlg.show()
         assert dlg.windowTitle() == "合同考核指标"
         assert dlg.tabs.tabText(2) == "漏报"
-        dlg.grab().save(str(shots / "contract_profile_zh.png"))
-        dlg.tabs.setCurrentIndex(3)
-        dlg.grab().save(str(shots / "contract_month_zh.png"))
+        dlg.roster_tab.month.setDate(QDate(2026, 3, 1))
+        dlg.roster_tab.import_path(_roster_csv(tmp_path))
+        rows = _reports(ws, tmp_path, city)
+        _decide(ws, rows, "c01-2", "accept_new")
+        _decide(ws, rows, "c01-0", "reject", reason_code="repeat")
+        month = dlg.month_tab
+        month.month.setDate(QDate(2026, 3, 1))
+        month.compute_button.click()
+        wait_for(month.task.done)
+        assert "有效上报率" in month.text.toPlainText() and "重复上报" in month.text.toPlainText()
+        for k, name in enumerate(("profile", "roster", "missed", "month")):
+            dlg.tabs.setCurrentIndex(k)
+            settle()
+            dlg.grab().save(str(shots / f"contract_{name}_zh.png"))
+            found = problems(dlg.tabs.currentWidget(), data=(*data, ws.actor))
+            assert not found, "untranslated in Chinese:\n" + "\n".join(dict.fromkeys(found))
         dlg.close()
         t = TracksDialog(ws)
         t.show()
         assert t.windowTitle() == "导入GPS轨迹"
         t.grab().save(str(shots / "tracks_dialog_zh.png"))
+        assert not problems(t, data=(*data, "GPX", "audit.csv"))  # a format and a file name
         t.close()
+
+
+def _roster_csv(tmp_path) -> str:
+    path = tmp_path / "r.csv"
+    path.write_text("collector,date,status\nC01,2026-03-02,on_duty\nC02,2026-03-02,absent\n")
+    return str(path)

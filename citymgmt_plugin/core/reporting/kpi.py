@@ -112,7 +112,7 @@ def _volume_rows(
     rows = [
         reports_row(period, res.days),
         valid_reports_row(period),
-        annual_row(reports, res.end, profile),
+        annual_row(reports, res.start, res.end, profile),
         monthly_row(res.months, profile),
     ]
     if len(res.months) > 1:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
-from ..labels import join, labelled, reject_reason_label
+from ..labels import join, labelled, parens, reject_reason_label
 from .kpi import kpi_name
 from .monthly import MonthFigures
 
@@ -236,7 +236,7 @@ def lines(mf: MonthFigures) -> list[str]:
     reasons = [f"{reject_reason_label(k)} {v}" for k, v in sorted(mf.wrong.by_reason.items())]
     out.append(
         labelled(tr(_CTX, "Wrong reports (错报)"), mf.wrong.total)
-        + (f" ({join(reasons)})" if reasons else "")
+        + (parens(join(reasons)) if reasons else "")
     )
     out.append(
         labelled(
@@ -262,7 +262,8 @@ def _score_lines(mf: MonthFigures) -> list[str]:
     out = [tr(_CTX, "Scores (base {0:g}):").format(mf.profile.sheet.base_score)]
     for s in mf.scores:
         off = [f"{_item(k)} −{v:.4g}" for k, v in s.deductions.items() if v]
-        out.append(f"  {s.collector} {s.name}: {s.score:.1f}" + (f" ({join(off)})" if off else ""))
+        who = labelled(f"  {s.collector} {s.name}", f"{s.score:.1f}")
+        out.append(who + (parens(join(off)) if off else ""))
     for c in mf.contractors:
         out.append(
             tr(

@@ -120,7 +120,7 @@ def _why_not_judged(months: list[MonthRow], profile: ContractProfile) -> str:
     return tr(_CTX, "Not judged: the month is outside the service period.")
 
 
-def annual_row(reports: Reports, end: int, profile: ContractProfile) -> KpiRow:
+def annual_row(reports: Reports, start: int, end: int, profile: ContractProfile) -> KpiRow:
     """*annual valid*: valid problem reports from the first day of service to the end of
     the period (at most to the last day of service) against the annual total; judged once
     the service period has ended."""
@@ -133,6 +133,13 @@ def annual_row(reports: Reports, end: int, profile: ContractProfile) -> KpiRow:
         )  # fmt: skip
     t0 = local_epoch(s, profile.timezone)
     t_end = local_epoch(e + timedelta(days=1), profile.timezone) if e else end
+    if end <= t0 or start >= t_end:
+        return KpiRow(
+            "annual_valid", None, target, None,
+            tr(_CTX, "Not judged: the period is outside the service period {0} – {1}.").format(
+                s.isoformat(), e.isoformat() if e else "—"
+            ),
+        )  # fmt: skip
     t1 = min(end, t_end)
     so_far = in_period(
         reports, t0, max(t0, t1), profile.valid_states, profile.problem_statuses, profile.timezone
