@@ -120,14 +120,23 @@ _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 
 def gpkg_points(blobs) -> tuple[np.ndarray, np.ndarray]:
-    """x, y of GeoPackage point blobs (header, optional envelope, WKB point)."""
-    x = np.full(len(blobs), np.nan)
-    y = np.full(len(blobs), np.nan)
-    for i, b in enumerate(blobs):
-        if b is None or len(b) < 29:
+    """x, y of GeoPackage point blobs (header, optional envelope, WKB point), parsed with
+    numpy for each blob length at once (a workspace writes them all alike)."""
+    n = len(blobs)
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    lengths = np.fromiter((0 if b is None else len(b) for b in blobs), np.int64, n)
+    for size in np.unique(lengths):
+        if size < 29:
             continue
-        flags = b[3]
-        off = 8 + _ENVELOPE_BYTES.get((flags >> 1) & 7, 0)
-        order = "<" if b[off] == 1 else ">"
-        x[i], y[i] = np.frombuffer(b, dtype=f"{order}f8", count=2, offset=off + 5)
+        idx = np.flatnonzero(lengths == size)
+        raw = np.frombuffer(b"".join(blobs[i] for i in idx), np.uint8).reshape(len(idx), size)
+        env = np.vectorize(_ENVELOPE_BYTES.get)((raw[:, 3] >> 1) & 7, 0)
+        for off in np.unique(8 + env):
+            rows = np.flatnonzero(8 + env == off)
+            little = raw[rows, off] == 1
+            for order, sel in (("<f8", rows[little]), (">f8", rows[~little])):
+                if len(sel):
+                    xy = raw[sel, off + 5 : off + 21].copy().view(order)
+                    x[idx[sel]], y[idx[sel]] = xy[:, 0], xy[:, 1]
     return x, y
