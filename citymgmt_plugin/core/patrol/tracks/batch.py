@@ -25,31 +25,55 @@ _ISO = re.compile(
 )
 
 
+_FIELDS = ("collector", "device", "time", "a", "b", "accuracy", "speed")
+
+
 @dataclass
 class TrackRows:
-    """Fixes of one file, as read (lists; the importer makes arrays)."""
+    """Fixes of one file, as read: rows added one by one (lists) or in blocks (arrays);
+    :meth:`arrays` gives them all as arrays. ``a``/``b``: lon/lat or x/y; ``time``: epoch
+    seconds; ``accuracy`` (m) and ``speed`` (km/h): NaN unknown."""
 
-    collector: list[str | None] = field(default_factory=list)
-    device: list[str | None] = field(default_factory=list)
-    time: list[int] = field(default_factory=list)  # epoch seconds, NULL_TIME unknown
-    a: list[float] = field(default_factory=list)  # lon or x
-    b: list[float] = field(default_factory=list)  # lat or y
-    accuracy: list[float] = field(default_factory=list)  # NaN unknown
-    speed: list[float] = field(default_factory=list)  # km/h, NaN unknown
-    line: list[int] = field(default_factory=list)  # line / point number in the file
+    pending: dict[str, list] = field(default_factory=lambda: {f: [] for f in _FIELDS})
+    blocks: list[dict[str, np.ndarray]] = field(default_factory=list)
 
     def add(self, line, collector, device, t, a, b, accuracy=np.nan, speed=np.nan) -> None:
-        self.line.append(line)
-        self.collector.append(collector)
-        self.device.append(device)
-        self.time.append(t)
-        self.a.append(a)
-        self.b.append(b)
-        self.accuracy.append(accuracy)
-        self.speed.append(speed)
+        for name, value in zip(_FIELDS, (collector, device, t, a, b, accuracy, speed)):
+            self.pending[name].append(value)
+
+    def extend(self, **columns: np.ndarray) -> None:
+        """A block of fixes, every field an array of the same length."""
+        self.blocks.append({f: columns[f] for f in _FIELDS})
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        if self.pending["time"]:
+            self.blocks.append(_as_arrays(self.pending))
+            self.pending = {f: [] for f in _FIELDS}
+        if not self.blocks:
+            return _as_arrays({f: [] for f in _FIELDS})
+        if len(self.blocks) > 1:
+            self.blocks = [{f: np.concatenate([b[f] for b in self.blocks]) for f in _FIELDS}]
+        return self.blocks[0]
 
     def __len__(self) -> int:
-        return len(self.time)
+        return len(self.pending["time"]) + sum(len(b["time"]) for b in self.blocks)
+
+
+def _as_arrays(cols: dict[str, list]) -> dict[str, np.ndarray]:
+    def objects(values: list) -> np.ndarray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+
+    return {
+        "collector": objects(cols["collector"]),
+        "device": objects(cols["device"]),
+        "time": np.asarray(cols["time"], dtype=np.int64),
+        "a": np.asarray(cols["a"], dtype=float),
+        "b": np.asarray(cols["b"], dtype=float),
+        "accuracy": np.asarray(cols["accuracy"], dtype=float),
+        "speed": np.asarray(cols["speed"], dtype=float),
+    }
 
 
 @dataclass

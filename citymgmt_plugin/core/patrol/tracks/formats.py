@@ -22,14 +22,18 @@ the caller says GCJ02, BD09 or CGCS2000.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from .batch import (
     BAD_ACCURACY,
@@ -67,9 +71,26 @@ class ReadOptions:
     instances: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic collector paused while millions of rows become lists and tuples (it would
+    walk them again and again: 3× the parse time), restored afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def read_track_file(path: str | Path, opts: ReadOptions) -> TrackRead:
     """Read one file by its extension (``.csv`` is a track table or an ODK audit log)."""
-    path = Path(path)
+    with _no_gc():
+        return _read(Path(path), opts)
+
+
+def _read(path: Path, opts: ReadOptions) -> TrackRead:
     read = TrackRead(str(path), crs=opts.crs)
     try:
         suffix = path.suffix.lower()
@@ -155,7 +176,10 @@ def _csv(text: str, opts: ReadOptions, read: TrackRead) -> None:
         raise ValueError("no time or position columns")
     read.projected = "lon" not in idx
     ka, kb = ("x", "y") if read.projected else ("lon", "lat")
-    for line, row in enumerate(rows, start=2):
+    body = list(rows)
+    if _by_columns(body, len(header), idx, ka, kb, opts, read):
+        return
+    for line, row in enumerate(body, start=2):
         if not any(c.strip() for c in row):
             continue
 
@@ -166,6 +190,30 @@ def _csv(text: str, opts: ReadOptions, read: TrackRead) -> None:
         values = {k: cell(k) for k in ("collector", "device", "time", "accuracy", "speed")}
         values.update(a=cell(ka), b=cell(kb))
         _accept(read, opts, line, values)
+
+
+def _by_columns(body, width, idx, ka, kb, opts, read) -> bool:
+    """The rows read column by column with numpy (every row as wide as the header; blank
+    lines skipped); False when that cannot be done and the rows are to be read one by one."""
+    from .csv_columns import accept_columns
+
+    widths = np.fromiter(map(len, body), np.int64, len(body))
+    lines = np.flatnonzero(widths) + 2
+    if not len(lines) or (widths[widths > 0] != width).any():
+        return False
+    cols = list(zip(*(body if len(lines) == len(body) else [r for r in body if r])))
+
+    def col(key: str, strip: bool = True) -> np.ndarray:
+        i = idx.get(key)
+        if i is None:
+            return np.full(len(lines), "", dtype="U1")
+        values = np.array(cols[i], dtype=str)
+        return np.char.strip(values) if strip else values
+
+    values = {k: col(k) for k in ("collector", "device", "time")}
+    values.update({k: col(k, strip=False) for k in ("accuracy", "speed")})
+    values.update(a=col(ka, strip=False), b=col(kb, strip=False), line=lines)
+    return accept_columns(read, values, opts)
 
 
 def _audit(header: list[str], rows, opts: ReadOptions, read: TrackRead) -> None:

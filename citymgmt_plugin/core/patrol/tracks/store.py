@@ -94,12 +94,17 @@ def to_fixes(reads: Sequence[TrackRead], srid: int, report: ImportReport) -> Fix
             report.bad_files.append(r.path)
         if not len(r.rows):
             continue
-        a, b = np.asarray(r.rows.a, float), np.asarray(r.rows.b, float)
+        cols = r.rows.arrays()
+        a, b = cols["a"], cols["b"]
         if not r.projected:
             lon, lat = chinacrs.to_wgs84(r.crs, a, b)
             a, b = _project(np.asarray(lon), np.asarray(lat), srid)
-        parts.append((r.rows, a, b))
-    return _concat(parts)
+        parts.append(Fixes(cols["collector"], cols["device"], cols["time"], a, b,
+                           cols["accuracy"], cols["speed"]))  # fmt: skip
+    if not parts:
+        e = np.zeros(0)
+        return Fixes(np.zeros(0, object), np.zeros(0, object), np.zeros(0, np.int64), e, e, e, e)
+    return Fixes(*(np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS))
 
 
 def _project(lon: np.ndarray, lat: np.ndarray, srid: int) -> tuple[np.ndarray, np.ndarray]:
@@ -107,24 +112,6 @@ def _project(lon: np.ndarray, lat: np.ndarray, srid: int) -> tuple[np.ndarray, n
 
     x, y = Projector(srid).forward(lon, lat)
     return np.asarray(x, float), np.asarray(y, float)
-
-
-def _concat(parts: list) -> Fixes:
-    def objs(values: list) -> np.ndarray:
-        out = np.empty(len(values), dtype=object)
-        out[:] = values
-        return out
-
-    rows = [p[0] for p in parts]
-    return Fixes(
-        objs([c for r in rows for c in r.collector]),
-        objs([d for r in rows for d in r.device]),
-        np.asarray([t for r in rows for t in r.time], dtype=np.int64),
-        np.concatenate([p[1] for p in parts]) if parts else np.zeros(0),
-        np.concatenate([p[2] for p in parts]) if parts else np.zeros(0),
-        np.asarray([v for r in rows for v in r.accuracy], dtype=float),
-        np.asarray([v for r in rows for v in r.speed], dtype=float),
-    )
 
 
 def clean(fixes: Fixes, report: ImportReport, now: int | None = None) -> Fixes:
@@ -213,16 +200,16 @@ def _store_weeks(
 
         def load(table: str, has_rows: bool, part=part, sel=sel) -> dict[str, int]:
             if has_rows:
-                return _insert_new(conn, raw, part, ids[sel], srid, table)
+                return _insert_week(conn, raw, part, ids[sel], srid, table)
             _copy(raw, table, part, ids[sel], srid)
-            codes, counts = np.unique(part.collector.astype(str), return_counts=True)
-            return dict(zip(codes.tolist(), counts.tolist()))
+            return _per_collector(part)
 
         added = partitions.bulk_week(conn, monday, tz, load)
         if added is not None:
             report.weeks_created.append(monday)
         else:
-            added = _insert_new(conn, raw, part, ids[sel], srid)
+            table = partitions.week_name(monday)
+            added = _insert_week(conn, raw, part, ids[sel], srid, table)
         n = sum(added.values())
         report.duplicates += len(part) - n
         report.imported += n
@@ -273,6 +260,44 @@ def _copy(raw, table: str, fixes: Fixes, ids: np.ndarray, srid: int) -> None:
             ChunkReader(chunks),
             size=1 << 20,
         )
+
+
+def _per_collector(fixes: Fixes) -> dict[str, int]:
+    codes, counts = np.unique(fixes.collector.astype(str), return_counts=True)
+    return dict(zip(codes.tolist(), counts.tolist()))
+
+
+def _insert_week(
+    conn: Connection, raw, fixes: Fixes, ids: np.ndarray, srid: int, table: str
+) -> dict[str, int]:
+    """Fixes of a week whose table has rows: a fix outside the stored time span of its
+    collector cannot repeat one and goes in by COPY; the others are staged and inserted
+    unless stored (:func:`_insert_new`). The fixes added per collector."""
+    codes = sorted(set(fixes.collector.tolist()))
+    spans = conn.execute(
+        text(
+            f'SELECT c, (SELECT min(fix_time) FROM "{table}" WHERE collector_code = c), '
+            f'(SELECT max(fix_time) FROM "{table}" WHERE collector_code = c) '
+            "FROM unnest(CAST(:codes AS text[])) AS c"
+        ),
+        {"codes": codes},
+    ).all()
+    risky = np.zeros(len(fixes), dtype=bool)
+    for code, lo, hi in spans:
+        if lo is not None:
+            mine = fixes.collector == code
+            risky |= mine & (fixes.t >= int(lo.timestamp())) & (fixes.t <= int(hi.timestamp()))
+    safe = np.flatnonzero(~risky)
+    added = {}
+    if len(safe):
+        part = fixes.take(safe)
+        _copy(raw, table, part, ids[safe], srid)
+        added = _per_collector(part)
+    if risky.any():
+        idx = np.flatnonzero(risky)
+        for code, n in _insert_new(conn, raw, fixes.take(idx), ids[idx], srid, table).items():
+            added[code] = added.get(code, 0) + n
+    return added
 
 
 def _insert_new(

@@ -43,8 +43,9 @@ def add_tables(md: MetaData, srid: int) -> None:
         geom_column("MULTILINESTRING", srid),
     )
     # On PostGIS (migration 0005) partitioned by week of fix_time (track_points_wYYYYMMDD
-    # and a default partition), primary key (collector_code, fix_time, id); id is bigint
-    # from track_points_id_seq. :mod:`..patrol.partitions` creates weeks on demand.
+    # and a default partition), primary key (collector_code, fix_time, id), a BRIN spatial
+    # index; id is bigint from track_points_id_seq. :mod:`..patrol.partitions` creates
+    # weeks on demand.
     Table(
         "track_points",
         md,
