@@ -1954,6 +1954,14 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
       <translation>   普查批次：{0} 行（预设：{1}）</translation>
     </message>
     <message>
+      <source>   contract: Suzhou 2021 (seed 000), service from {0}</source>
+      <translation>   合同：苏州 2021（资料 000），服务期自 {0} 起</translation>
+    </message>
+    <message>
+      <source>   desk: {0} pending reports filed</source>
+      <translation>   坐席：立案待审上报 {0} 条</translation>
+    </message>
+    <message>
       <source>   failing responsibility grids: {0}</source>
       <translation>   未达标的责任网格：{0}</translation>
     </message>
@@ -1994,8 +2002,16 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
       <translation>   每小时上报数：{0}</translation>
     </message>
     <message>
+      <source>   roster: {0} absences; desk: {1} wrong reports (错报) by coded reason</source>
+      <translation>   排班表：缺勤 {0} 人次；坐席：按编码原因退回错报 {1} 条</translation>
+    </message>
+    <message>
       <source>   route deviation per collector and day in {0:.1f} s; most off-route:</source>
       <translation>   按采集员和日期统计偏离路线（{0:.1f} 秒）；偏离最多的：</translation>
+    </message>
+    <message>
+      <source>   spot checks: {0} grids, {1} findings; {2} missed-report (漏报) candidates, {3} confirmed</source>
+      <translation>   现场检查：{0} 个网格，发现问题 {1} 个；漏报疑似 {2} 条，已认定 {3} 条</translation>
     </message>
     <message>
       <source>   unit grid checks: {0} grids, {1} errors in {2:.1f} s</source>
@@ -2124,6 +2140,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     <message>
       <source>repeats of earlier submissions</source>
       <translation>与先前上报重复</translation>
+    </message>
+    <message>
+      <source>reported to the desk by phone</source>
+      <translation>已电话报告坐席</translation>
     </message>
     <message>
       <source>review queue: {0}</source>
