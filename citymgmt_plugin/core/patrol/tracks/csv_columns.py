@@ -102,8 +102,10 @@ def _cut_zone(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     codes[rows[utc], length[utc] - 1] = 0
     at = np.maximum(length - 6, 0)
     sign = codes[rows, at]
-    off = (length > 19) & ((sign == ord("+")) | (sign == ord("-"))) & (
-        codes[rows, np.maximum(length - 3, 0)] == ord(":")
+    off = (
+        (length > 19)
+        & ((sign == ord("+")) | (sign == ord("-")))
+        & (codes[rows, np.maximum(length - 3, 0)] == ord(":"))
     )
     east = np.zeros(n, np.int64)
     if off.any():
