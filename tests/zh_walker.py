@@ -50,6 +50,7 @@ ALLOWED_WORDS = {
     "JSON",
     "EXIF",
     "GeoJSON",
+    "GPX",  # the GPS exchange format tracks come in
     "uuid",  # ODK instance ids ("uuid:…") are data
     "SDK",
     "http",  # the protocol, named where unencrypted access is allowed
