@@ -178,7 +178,10 @@ class SourcesDialog(QDialog):
             self._show_editor(FOLDER)
         else:
             self._show_editor(EMPTY)
-            self.say(tr(_CTX, "{0} is configured with the ingest command.").format(key), True)
+            self.say(
+                tr(_CTX, "{0} is configured with the ingest command.").format(source_label(key)),
+                True,
+            )
 
     def _show_editor(self, page: int) -> None:
         self.stack.setCurrentIndex(page)
@@ -219,14 +222,14 @@ class SourcesDialog(QDialog):
         except SourceConfigError as exc:
             self.say(str(exc), False)
             return None
-        message = tr(_CTX, "Saved {0}.").format(key)
+        message = tr(_CTX, "Saved {0}.").format(source_label(key))
         old = self.editing
         if old is not None and old != key:
             remove_source_config(self.ws, old, self.actor)
             self.bindings.forget(old)
             message += " " + tr(
                 _CTX, "It replaces {0}; submissions already stored under that name stay."
-            ).format(old)
+            ).format(source_label(old))
         self.editing = key
         self.refresh_list(select=key)
         self._show_editor(self.stack.currentIndex())
@@ -245,7 +248,7 @@ class SourcesDialog(QDialog):
                 tr(
                     _CTX,
                     "Remove {0}? Submissions already stored stay; it is no longer pulled.",
-                ).format(key),
+                ).format(source_label(key)),
             )
             if answer != QMessageBox.Yes:
                 return False
@@ -254,7 +257,9 @@ class SourcesDialog(QDialog):
         self.editing = None
         self.refresh_list()
         self._show_editor(EMPTY)
-        self.say(tr(_CTX, "Removed {0}; its stored submissions stay.").format(key), True)
+        self.say(
+            tr(_CTX, "Removed {0}; its stored submissions stay.").format(source_label(key)), True
+        )
         self.changed.emit()
         return True
 

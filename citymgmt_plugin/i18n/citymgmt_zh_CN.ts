@@ -764,10 +764,6 @@
       <translation>正在将上报分配到网格……</translation>
     </message>
     <message>
-      <source>CRS of OUTPUT</source>
-      <translation>OUTPUT 的坐标系</translation>
-    </message>
-    <message>
       <source>Cancelled: no output was written.</source>
       <translation>已取消：未写出任何结果。</translation>
     </message>
@@ -808,32 +804,32 @@
       <translation>检查采集员是否按规定路线巡查（未经批准不得变更路线）。&lt;br&gt;GPS 轨迹点的清洗方式与覆盖率检查相同（跳过时间或位置为空的轨迹点，剔除速度超过最大速度的 GPS 跳点，在时间间隔超过最大间隔处断开轨迹）。与该采集员路线的距离大于容差的轨迹点视为偏离路线；两端均偏离路线的线段全部计为偏离，仅一端偏离的线段按比例计入。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：按采集员和日期（中国标准时间）统计的表，包含巡查时长和距离、偏离路线的时长和距离及其占比；以及偏离路段（线要素），包含其长度和持续时间。没有路线的采集员也会列出，其偏离值为空。&lt;br&gt;距离在轨迹的投影坐标系中量算（轨迹为经纬度时，在路线的坐标系中量算）；二者中至少有一个必须使用以米为单位的投影坐标系。</translation>
     </message>
     <message>
-      <source>Checks unit grids (单元网格) against GB/T 30428.1: closed polygons that cover the area without gaps or overlaps, about 10,000 m² each, with well-formed codes that agree with the administrative units.
+      <source>Checks unit grids against GB/T 30428.1: closed polygons that cover the area without gaps or overlaps, about 10,000 m² each, with well-formed codes that agree with the administrative units.
 
-Error types in the output layer (field 'type'):
-- invalid: missing, non-polygon or invalid geometry (reason from GEOS); the other checks use a repaired copy.
-- overlap: the area shared by two grids (grid_code and other_code).
-- gap: an area covered by no grid inside the outer boundary of the grids or, when an administrative layer is given, inside its units.
-- outside: the part of a grid outside every administrative unit.
-- sliver: thinness 4πA/P² below the sliver ratio (1 = disc, 0.785 = square, 0.26 = 10:1 rectangle).
-- area: grid area outside the minimum–maximum range.
-- duplicate_code, malformed_code: 15 digits = county (6) + street (3) + community (3) + sequence (3); 14-digit legacy codes only when allowed.
-- admin_mismatch: the administrative unit the grid lies in (by its point on surface) has a code that does not begin the grid code (use community polygons with 12-digit codes, or streets with 9-digit codes).
+Each error in the output layer has its name in the field 'label' and its type in the field 'type':
+- Invalid geometry ('invalid'): missing, not a polygon or not valid (the reason comes from GEOS); the other checks use a repaired copy.
+- Overlap ('overlap'): the area two grids share (their codes in the fields 'grid_code' and 'other_code').
+- Gap ('gap'): an area no grid covers, inside the outer boundary of the grids or, when administrative units are given, inside them.
+- Outside the administrative units ('outside'): the part of a grid outside every administrative unit.
+- Sliver ('sliver'): thinness 4πA/P² below the sliver ratio (1 for a disc, 0.785 for a square, 0.26 for a 10:1 rectangle).
+- Area out of range ('area'): a grid area outside the minimum–maximum range.
+- Duplicate code ('duplicate_code'), malformed code ('malformed_code'): a code has 15 digits, county (6) + street (3) + community (3) + sequence (3); legacy 14-digit codes only when they are allowed.
+- Code not matching its administrative unit ('admin_mismatch'): the code of the administrative unit the grid lies in (at its point on surface) does not begin the grid code (use community polygons with 12-digit codes, or street polygons with 9-digit codes).
 
-Gaps, overlaps and outside parts smaller than the area tolerance are ignored. The grids must be in a projected CRS in metres. The result also gives the count of each error type.</source>
+Gaps, overlaps and outside parts smaller than the area tolerance are ignored. The grids must be in a projected coordinate system in metres. The result also gives the count of each error type.</source>
       <translation>按 GB/T 30428.1 检查单元网格：封闭的面，无缝隙、无重叠地覆盖辖区，每个约 10,000 平方米，代码格式正确并与所在行政区划一致。
 
-输出图层中的错误类型（字段 'type'）：
-- invalid：几何缺失、不是面或无效（原因来自 GEOS）；其余检查使用修复后的副本。
-- overlap：两个网格共有的区域（grid_code 与 other_code）。
-- gap：网格外边界以内（若给出行政区划图层，则为其区划以内）没有任何网格覆盖的区域。
-- outside：网格位于所有行政区划之外的部分。
-- sliver：紧凑度 4πA/P² 低于碎面阈值（圆为 1，正方形为 0.785，10:1 矩形为 0.26）。
-- area：网格面积超出最小–最大范围。
-- duplicate_code、malformed_code：15 位 = 区县（6）+ 街道（3）+ 社区（3）+ 序号（3）；仅在允许时接受旧版 14 位代码。
-- admin_mismatch：网格（按其面内点）所在行政区划的代码不是网格代码的前缀（请使用 12 位代码的社区面，或 9 位代码的街道面）。
+输出图层中每个错误的名称在字段 'label' 中，类型在字段 'type' 中：
+- 几何无效（'invalid'）：几何缺失、不是面或无效（原因来自 GEOS）；其余检查使用修复后的副本。
+- 重叠（'overlap'）：两个网格共有的区域（两个网格的代码在字段 'grid_code' 和 'other_code' 中）。
+- 缝隙（'gap'）：没有任何网格覆盖的区域，范围为网格外边界以内，给出行政区划时为行政区划以内。
+- 超出行政区划（'outside'）：网格位于所有行政区划之外的部分。
+- 狭长碎面（'sliver'）：紧凑度 4πA/P² 低于碎面阈值（圆为 1，正方形为 0.785，10:1 的矩形为 0.26）。
+- 面积超出范围（'area'）：网格面积超出最小–最大面积范围。
+- 代码重复（'duplicate_code'）、代码格式错误（'malformed_code'）：代码为 15 位，即区县（6 位）+ 街道（3 位）+ 社区（3 位）+ 序号（3 位）；仅在允许时接受旧版 14 位代码。
+- 代码与所在行政区划不符（'admin_mismatch'）：网格（按其面内点）所在行政区划的代码不是网格代码的开头部分（请使用 12 位代码的社区面，或 9 位代码的街道面）。
 
-小于面积容差的缝隙、重叠和超出部分将被忽略。网格须为以米为单位的投影坐标系。结果中还给出各类错误的数量。</translation>
+小于面积容差的缝隙、重叠和超出部分将被忽略。网格须采用以米为单位的投影坐标系。结果中还给出各类错误的数量。</translation>
     </message>
     <message>
       <source>Choose the unit grid code and responsibility grid code fields.</source>
@@ -888,6 +884,10 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>服务单位：得分与支付</translation>
     </message>
     <message>
+      <source>Coordinate system of the thematic layer (outside a workspace)</source>
+      <translation>专题图层的坐标系（不写入工作空间时）</translation>
+    </message>
+    <message>
       <source>Count days off the prescribed route</source>
       <translation>统计偏离规定路线的天数</translation>
     </message>
@@ -920,8 +920,14 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>已新建 {0}（{1}）</translation>
     </message>
     <message>
-      <source>Creates an empty thematic layer (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template) with the template's fields, choices, defaults and rules. With WORKSPACE (a .gpkg path, postgresql:// URL or service=NAME) the layer is a table of the workspace with its constraints in the database and is registered there; otherwise it is written to OUTPUT. The main roads, window areas and patrol routes templates make no table in a workspace: their layer is the workspace's own main_roads (by kind) or patrol_routes table, which the coverage and route deviation checks read. TEMPLATE_FILE overrides TEMPLATE with a template file.</source>
-      <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。指定 WORKSPACE（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为工作空间中的表，约束写入数据库并在工作空间中登记；否则写入 OUTPUT。主要道路、窗口地区和巡查路线模板不在工作空间中新建表：其图层即工作空间自身的 main_roads 表（按 kind 区分）或 patrol_routes 表，覆盖率检查和路线偏离检查读取这些表。TEMPLATE_FILE 可用模板文件代替 TEMPLATE。</translation>
+      <source>Creates an empty thematic layer from a template (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template), with the template's fields, lists of values, defaults and rules.
+When a workspace is given (a .gpkg path, a postgresql:// URL or service=NAME), the layer is a new table of that workspace, with its rules in the database, and is listed among the workspace's thematic layers. Otherwise it is written to the output “Thematic layer”, in the coordinate system chosen for it.
+The main roads, window areas and patrol routes templates make no new table in a workspace: their layer is the workspace's own main roads or patrol routes, which the patrol coverage and route deviation checks read.
+A template file, when given, is used instead of the template chosen in the list. In scripts and on the command line the template may also be given by its id, such as 'construction_zones'.</source>
+      <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。
+给出工作空间（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为该工作空间中新建的表，规则写入数据库，并登记为工作空间的专题图层；否则写入输出“专题图层”，采用为其选择的坐标系。
+主要道路、窗口地区和巡查路线模板不在工作空间中新建表：其图层就是工作空间自身的主要道路表或巡查路线表，巡查覆盖率检查和路线偏离检查读取这些表。
+给出模板文件时，使用该文件而不是列表中选择的模板。在脚本和命令行中，模板也可以用其标识给出，例如 'construction_zones'。</translation>
     </message>
     <message>
       <source>Deadline field (closure due)</source>
@@ -976,8 +982,8 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>已使用轨迹点数</translation>
     </message>
     <message>
-      <source>For each unit or responsibility grid: how many features of a thematic layer it holds by category, and their length (lines) or area (polygons) inside the grid. Points count in the grid that holds them; lines and areas are cut by the grid boundaries. Measures are in the grid layer's CRS (use a projected CRS such as EPSG:4549). CATEGORY_FIELD defaults to the template's category field of a thematic layer.</source>
-      <translation>按单元网格或责任网格，分类别统计专题图层要素的个数，以及网格内的长度（线）或面积（面）。点计入其所在网格；线和面按网格边界切分。量算采用网格图层的坐标系（请使用投影坐标系，如 EPSG:4549）。专题图层未指定 CATEGORY_FIELD 时取模板的类别字段。</translation>
+      <source>For each unit or responsibility grid: how many features of a thematic layer it holds by category, and their length (lines) or area (polygons) inside the grid. Points count in the grid that holds them; lines and areas are cut by the grid boundaries. Measures are in the grid layer's coordinate system (use a projected one such as EPSG:4549). Without a category field, a thematic layer made from a template is counted by the template's category field.</source>
+      <translation>按单元网格或责任网格，分类别统计专题图层要素的个数，以及网格内的长度（线）或面积（面）。点计入其所在网格；线和面按网格边界切分。量算采用网格图层的坐标系（请使用投影坐标系，如 EPSG:4549）。未指定类别字段时，由模板生成的专题图层按模板的类别字段统计。</translation>
     </message>
     <message>
       <source>GPS jumps dropped</source>
@@ -992,12 +998,16 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>缝隙</translation>
     </message>
     <message>
-      <source>Give WORKSPACE or OUTPUT.</source>
-      <translation>请指定 WORKSPACE 或 OUTPUT。</translation>
-    </message>
-    <message>
       <source>Give a components layer and a grids layer.</source>
       <translation>请提供部件图层和网格图层。</translation>
+    </message>
+    <message>
+      <source>Give a thematic layer and the grids.</source>
+      <translation>请指定专题图层和网格图层。</translation>
+    </message>
+    <message>
+      <source>Give a workspace, or an output for the thematic layer.</source>
+      <translation>请指定工作空间，或专题图层的输出位置。</translation>
     </message>
     <message>
       <source>Grid code field</source>
@@ -1032,8 +1042,8 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>有漏报的网格</translation>
     </message>
     <message>
-      <source>Identifier scheme when the layer has no scheme field</source>
-      <translation>图层无 scheme 字段时使用的标识码方案</translation>
+      <source>Identifier scheme when the layer has no 'scheme' field</source>
+      <translation>图层没有“scheme”字段时使用的标识码方案</translation>
     </message>
     <message>
       <source>Ignore gaps and overlaps smaller than (m²)</source>
@@ -1302,10 +1312,6 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     <message>
       <source>Submissions (reports)</source>
       <translation>上报（提交记录）</translation>
-    </message>
-    <message>
-      <source>THEMATIC and GRIDS are required.</source>
-      <translation>必须指定 THEMATIC 和 GRIDS。</translation>
     </message>
     <message>
       <source>Table name in the workspace (default from template)</source>
@@ -1640,12 +1646,20 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
       <translation>PostGIS 收件表（模式.表）</translation>
     </message>
     <message>
+      <source>PostgreSQL refused: {0}</source>
+      <translation>PostgreSQL 拒绝：{0}</translation>
+    </message>
+    <message>
       <source>QGIS authentication configuration with the ODK account</source>
       <translation>保存 ODK 账号的 QGIS 认证配置</translation>
     </message>
     <message>
       <source>Quarantined by reason: {0}</source>
       <translation>按原因隔离：{0}</translation>
+    </message>
+    <message>
+      <source>Roles of {0}: {1}</source>
+      <translation>{0} 的角色：{1}</translation>
     </message>
     <message>
       <source>Roster: {0} days stored, {1} rows not usable.</source>
@@ -1678,6 +1692,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     <message>
       <source>accept legacy 14-digit unit grid codes</source>
       <translation>允许旧版14位单元网格代码</translation>
+    </message>
+    <message>
+      <source>all districts</source>
+      <translation>全部辖区</translation>
     </message>
     <message>
       <source>build the demo district and run the tools</source>
@@ -1714,6 +1732,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     <message>
       <source>create or upgrade the schema</source>
       <translation>创建或升级数据库结构</translation>
+    </message>
+    <message>
+      <source>create the workspace's roles, grants and district limits (PostGIS)</source>
+      <translation>创建工作空间的角色、授权和辖区限制（PostGIS）</translation>
     </message>
     <message>
       <source>data volume factor (1 = about 100 km², 10,000 grids)</source>
@@ -1764,6 +1786,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
       <translation>CSV 表格的保存文件夹</translation>
     </message>
     <message>
+      <source>give a database login a workspace role</source>
+      <translation>为数据库登录名授予工作空间角色</translation>
+    </message>
+    <message>
       <source>import GPX, CSV, GeoJSON tracks and ODK audit logs</source>
       <translation>导入 GPX、CSV、GeoJSON 轨迹和 ODK 审计日志</translation>
     </message>
@@ -1780,6 +1806,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
       <translation>消息语言，如 zh_CN 或 en（默认取自 LANG 环境变量）</translation>
     </message>
     <message>
+      <source>limit the login to this district (6 digits) or street (9 digits); repeat for more; replaces the login's earlier list</source>
+      <translation>将该登录名限制在此区县（6位）或街道（9位）；可重复指定多个；替换该登录名原有的辖区列表</translation>
+    </message>
+    <message>
       <source>list the candidates still to decide</source>
       <translation>列出待认定的漏报疑似</translation>
     </message>
@@ -1794,6 +1824,14 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     <message>
       <source>name of a file source (default: device)</source>
       <translation>文件数据源名称（默认：device）</translation>
+    </message>
+    <message>
+      <source>no role</source>
+      <translation>无角色</translation>
+    </message>
+    <message>
+      <source>note: the source configuration was not saved: only a workspace admin may change it. The pull goes on with the arguments given.</source>
+      <translation>提示：数据源配置未保存：只有工作空间管理员可以修改。本次拉取按命令行参数继续。</translation>
     </message>
     <message>
       <source>output folder (default ./demo-output)</source>
@@ -1836,6 +1874,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
       <translation>每页上报数</translation>
     </message>
     <message>
+      <source>take workspace roles from a login</source>
+      <translation>收回登录名的工作空间角色</translation>
+    </message>
+    <message>
       <source>the collectors' duty roster</source>
       <translation>采集员排班表</translation>
     </message>
@@ -1874,6 +1916,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     <message>
       <source>{0}: schema at revision {1}</source>
       <translation>{0}：数据库结构版本 {1}</translation>
+    </message>
+    <message>
+      <source>{0}: {1} ({2})</source>
+      <translation>{0}：{1}（{2}）</translation>
     </message>
     <message>
       <source>{0}: {1} {2} {3} found {4} in grid {5}; {6} patrolled it at {7}</source>
@@ -2666,8 +2712,8 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
       <translation>ODK Central 拒绝了 {0} 的登录（HTTP {1}）。</translation>
     </message>
     <message>
-      <source>ODK Central sent a next-page link to another host: {0}</source>
-      <translation>ODK Central 返回的下一页链接指向其他主机：{0}</translation>
+      <source>ODK Central sent a next-page link to another server or scheme: {0} (the account is for {1}); nothing was sent there.</source>
+      <translation>ODK Central 返回的下一页链接指向其他服务器或协议：{0}（该账号用于 {1}）；未向其发送任何内容。</translation>
     </message>
     <message>
       <source>ODK Central sent a page that is not JSON: {0}</source>
@@ -3516,6 +3562,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
       <translation>新增</translation>
     </message>
     <message>
+      <source>no</source>
+      <translation>否</translation>
+    </message>
+    <message>
       <source>no kind (component or event)</source>
       <translation>未注明类型（部件或事件）</translation>
     </message>
@@ -3675,6 +3725,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
       <source>wrong position</source>
       <translation>位置错误</translation>
     </message>
+    <message>
+      <source>yes</source>
+      <translation>是</translation>
+    </message>
   </context>
   <context>
     <name>Layers</name>
@@ -3695,6 +3749,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
       <translation>社区</translation>
     </message>
     <message>
+      <source>Community</source>
+      <translation>社区</translation>
+    </message>
+    <message>
       <source>Components</source>
       <translation>部件</translation>
     </message>
@@ -3709,6 +3767,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     <message>
       <source>Components (polygons)</source>
       <translation>部件（面）</translation>
+    </message>
+    <message>
+      <source>District</source>
+      <translation>区</translation>
     </message>
     <message>
       <source>Districts</source>
@@ -3777,6 +3839,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     <message>
       <source>Sent back (has issues)</source>
       <translation>已退回（有问题）</translation>
+    </message>
+    <message>
+      <source>Street</source>
+      <translation>街道</translation>
     </message>
     <message>
       <source>Streets</source>
@@ -4116,6 +4182,49 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     </message>
   </context>
   <context>
+    <name>Security</name>
+    <message>
+      <source>No login {0} in this database: create it first (CREATE ROLE … LOGIN, with its password or other authentication).</source>
+      <translation>数据库中没有登录名 {0}：请先创建（CREATE ROLE … LOGIN，并设置密码或其他认证方式）。</translation>
+    </message>
+    <message>
+      <source>No role {0}: choose one of {1}.</source>
+      <translation>没有角色 {0}：请从 {1} 中选择。</translation>
+    </message>
+    <message>
+      <source>Not a district (6 digits) or street (9 digits) of this workspace: {0}</source>
+      <translation>不是本工作空间的区县（6位）或街道（9位）代码：{0}</translation>
+    </message>
+    <message>
+      <source>Role name</source>
+      <translation>角色名</translation>
+    </message>
+    <message>
+      <source>Roles and districts are PostgreSQL's: a GeoPackage is one person's file, protected by the file's own permissions.</source>
+      <translation>角色和辖区限制仅适用于 PostgreSQL：GeoPackage 是个人文件，由文件本身的权限保护。</translation>
+    </message>
+    <message>
+      <source>The schema name is too long for its role names: {0}</source>
+      <translation>模式名过长，无法生成其角色名：{0}</translation>
+    </message>
+    <message>
+      <source>The workspace has no roles yet: run db roles first.</source>
+      <translation>工作空间尚无角色：请先运行 db roles。</translation>
+    </message>
+    <message>
+      <source>The {0} role works for every district; it cannot be limited.</source>
+      <translation>{0} 角色面向全部辖区，不能限制辖区。</translation>
+    </message>
+    <message>
+      <source>This workspace's schema is too old for roles: run db upgrade first.</source>
+      <translation>本工作空间的数据库结构版本过旧，不支持角色：请先运行 db upgrade。</translation>
+    </message>
+    <message>
+      <source>{0} is an admin, who works for every district.</source>
+      <translation>{0} 是管理员，面向全部辖区。</translation>
+    </message>
+  </context>
+  <context>
     <name>Sources</name>
     <message>
       <source>A QGIS authentication configuration of the Basic method: user name = your ODK Central e-mail. It stays on this computer; the workspace never stores it.</source>
@@ -4339,7 +4448,7 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     </message>
     <message>
       <source>e.g. device-north</source>
-      <translation>例如 device-north</translation>
+      <translation>例如 北区设备</translation>
     </message>
     <message>
       <source>no account on this computer</source>
@@ -4356,6 +4465,25 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     <message>
       <source>{0} is configured with the ingest command.</source>
       <translation>{0} 是通过 ingest 命令配置的。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SqlNames</name>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>{0} {1} is not allowed: names starting with pg_ are reserved.</source>
+      <translation>{0} {1} 不可用：以 pg_ 开头的名称为系统保留。</translation>
+    </message>
+    <message>
+      <source>{0} {1} is not allowed: use lower-case letters a-z, digits and _, starting with a letter or _.</source>
+      <translation>{0} {1} 不可用：只能使用小写字母 a-z、数字和下划线 _，并以字母或 _ 开头。</translation>
+    </message>
+    <message>
+      <source>{0} {1} is too long: at most {2} characters.</source>
+      <translation>{0} {1} 过长：最多 {2} 个字符。</translation>
     </message>
   </context>
   <context>
@@ -4546,6 +4674,10 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     <message>
       <source>Rules</source>
       <translation>规则</translation>
+    </message>
+    <message>
+      <source>Table name</source>
+      <translation>表名</translation>
     </message>
     <message>
       <source>Table {0} already exists in the workspace.</source>
@@ -5184,8 +5316,8 @@ Rules: {3}.</source>
       <translation>数据库结构版本为 {0}。</translation>
     </message>
     <message>
-      <source>Schema name must be lower-case letters, digits and _: {0}</source>
-      <translation>模式名只能包含小写字母、数字和下划线：{0}</translation>
+      <source>Schema name</source>
+      <translation>模式名</translation>
     </message>
     <message>
       <source>Schema revision {0} is newer than this plugin knows ({1}): update the plugin.</source>
@@ -5294,6 +5426,173 @@ Rules: {3}.</source>
     <message>
       <source>{0} has no city-management schema yet: create it first.</source>
       <translation>{0} 中还没有数字城管数据库结构，请先创建。</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorkspaceField</name>
+    <message>
+      <source>Accuracy (m)</source>
+      <translation>定位精度（米）</translation>
+    </message>
+    <message>
+      <source>Area (m²)</source>
+      <translation>面积（平方米）</translation>
+    </message>
+    <message>
+      <source>Attachments</source>
+      <translation>附件</translation>
+    </message>
+    <message>
+      <source>Category code</source>
+      <translation>类别代码</translation>
+    </message>
+    <message>
+      <source>Collector code</source>
+      <translation>采集员编号</translation>
+    </message>
+    <message>
+      <source>Collector name</source>
+      <translation>采集员姓名</translation>
+    </message>
+    <message>
+      <source>Coordinate shift flag</source>
+      <translation>坐标偏移标记</translation>
+    </message>
+    <message>
+      <source>Coordinate system sent</source>
+      <translation>上报坐标系</translation>
+    </message>
+    <message>
+      <source>Decided at</source>
+      <translation>审核时间</translation>
+    </message>
+    <message>
+      <source>Decided by</source>
+      <translation>审核人</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>问题描述</translation>
+    </message>
+    <message>
+      <source>Device ID</source>
+      <translation>设备编号</translation>
+    </message>
+    <message>
+      <source>Division code</source>
+      <translation>区划代码</translation>
+    </message>
+    <message>
+      <source>Fix time</source>
+      <translation>定位时间</translation>
+    </message>
+    <message>
+      <source>Instance ID</source>
+      <translation>实例编号</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <source>Level</source>
+      <translation>级别</translation>
+    </message>
+    <message>
+      <source>Observed at</source>
+      <translation>发现时间</translation>
+    </message>
+    <message>
+      <source>Parent division code</source>
+      <translation>上级区划代码</translation>
+    </message>
+    <message>
+      <source>Quarantine reason</source>
+      <translation>隔离原因</translation>
+    </message>
+    <message>
+      <source>Received at</source>
+      <translation>接收时间</translation>
+    </message>
+    <message>
+      <source>Record as received</source>
+      <translation>原始记录</translation>
+    </message>
+    <message>
+      <source>Report kind</source>
+      <translation>上报类型</translation>
+    </message>
+    <message>
+      <source>Responsibility grid code</source>
+      <translation>责任网格代码</translation>
+    </message>
+    <message>
+      <source>Responsible party</source>
+      <translation>责任主体</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>比对结果</translation>
+    </message>
+    <message>
+      <source>Review state</source>
+      <translation>审核状态</translation>
+    </message>
+    <message>
+      <source>Road kind</source>
+      <translation>道路类型</translation>
+    </message>
+    <message>
+      <source>Road name</source>
+      <translation>道路名称</translation>
+    </message>
+    <message>
+      <source>Row in the file</source>
+      <translation>文件行号</translation>
+    </message>
+    <message>
+      <source>Row version</source>
+      <translation>记录版本</translation>
+    </message>
+    <message>
+      <source>Server version</source>
+      <translation>服务器版本</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Speed (km/h)</source>
+      <translation>速度（千米/小时）</translation>
+    </message>
+    <message>
+      <source>Unit grid code</source>
+      <translation>单元网格代码</translation>
+    </message>
+    <message>
+      <source>Updated at</source>
+      <translation>更新时间</translation>
+    </message>
+    <message>
+      <source>Updated by</source>
+      <translation>更新人</translation>
+    </message>
+    <message>
+      <source>Updated on the server at</source>
+      <translation>服务器更新时间</translation>
+    </message>
+    <message>
+      <source>Valid from</source>
+      <translation>生效日期</translation>
+    </message>
+    <message>
+      <source>X as sent</source>
+      <translation>上报 X 坐标</translation>
+    </message>
+    <message>
+      <source>Y as sent</source>
+      <translation>上报 Y 坐标</translation>
     </message>
   </context>
 </TS>

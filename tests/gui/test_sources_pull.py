@@ -371,6 +371,10 @@ def test_dialog_in_chinese(dock, central, accounts, tmp_path, artifacts):
         dlg.test_button.click()
         idle(dlg)
         assert dlg.status.text().startswith("测试通过：已以 reviewer@example.org 登录")
+        dlg.save_button.click()  # the source by its label, not its stored key
+        host = central.url.split("//")[1]
+        assert dlg.status.text() == f"已保存 ODK Central {host}，项目 7，表单 city_report。"
+        assert dlg.folder.name_edit.placeholderText() == "例如 北区设备"
         settle()
         dlg.grab().save(str(artifacts / "sources_dialog_zh.png"))
         dlg.close()

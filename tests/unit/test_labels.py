@@ -78,6 +78,27 @@ def test_chinese_punctuation_in_composed_messages(chinese):
     )
 
 
+def test_change_values_for_people(qgis_app, tmp_path):
+    """Booleans (as PostGIS returns them) read yes / no, nothing reads (empty)."""
+    assert L.describe_changes({"note": [False, True]}) == "Note: no → yes"
+    assert L.value_text(None) == "(empty)" and L.value_text(0) == "0"
+    with zh_cn(tmp_path):
+        assert L.describe_changes({"note": [True, None]}) == "备注：是 → （空）"
+
+
+def test_columns_are_labelled_per_table(chinese):
+    assert L.field_label("code", "unit_grids") == "单元网格代码"
+    assert L.field_label("code", "admin_units") == "区划代码"
+    assert L.field_label("kind", "main_roads") == "道路类型"
+    assert L.field_label("kind", "submissions") == "上报类型"
+    assert L.field_label("kind", "reconciliation") == "比对结果"
+    assert L.field_label("name", "resp_grids") == "名称"
+    assert L.field_label("collector_code", "track_points") == "采集员编号"
+    assert L.field_label("status") == "部件状态"  # a component attribute by default
+    assert L.field_label("status", "thematic_zones") == "status"  # unknown: as it is
+    assert L.field_label("level", "components") == "level"
+
+
 def test_class_names_beside_codes():
     names = L.ClassNames({"0101": "上水井盖"}, {"0101": "私搭乱建"})
     assert names.component("0101") == "0101 上水井盖"

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
+from ..labels import chinese
 from ..paths import resource
 from ..workspace.schema.patrol import ROAD_KINDS
 
@@ -47,8 +48,9 @@ SNAP_UNITS = ("pixels", "meters")
 RESERVED_FIELDS = ("id", "geom")
 SETTINGS_KEY_DIR = "citymgmt/thematic/template_dir"
 ENV_DIRS = "CITYMGMT_TEMPLATE_DIRS"
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,54}$")
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# \Z, not $: "$" also matches before a trailing newline, which would reach SQL names
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,54}\Z", re.ASCII)
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}\Z", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,10 @@ class Text2:
 
     def get(self, lang: str = "zh") -> str:
         return self.zh if lang.startswith("zh") and self.zh else self.en
+
+    def local(self) -> str:
+        """The text in the user's language: Chinese when the plugin speaks Chinese."""
+        return self.get("zh" if chinese() else "en")
 
     def both(self) -> str:
         return f"{self.zh} {self.en}" if self.zh and self.zh != self.en else self.en

@@ -2,7 +2,7 @@
 contractors, and GPS track points partitioned by week on PostGIS.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-30
 
 On PostGIS ``track_points`` becomes a table partitioned by range of ``fix_time``, one
@@ -40,7 +40,7 @@ from sqlalchemy import (
 from citymgmt_plugin.core.workspace.types import UtcDateTime
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
