@@ -81,15 +81,28 @@ def _codes(text: np.ndarray) -> np.ndarray:
 
 
 def _iso_shape(codes: np.ndarray) -> np.ndarray:
-    """Rows shaped like ``YYYY-MM-DD[T ]HH:MM…``."""
-    ok = codes[:, 15] != 0  # at least 16 characters
+    """Rows shaped exactly like ``YYYY-MM-DD[T ]HH:MM[:SS[.f…]]`` once a zone is cut off;
+    the fraction is dropped in place (the row-by-row reader ignores it too)."""
+    length = (codes != 0).sum(axis=1)
+    ok = length >= 16
     for k in (4, 7):
         ok &= codes[:, k] == ord("-")
     ok &= (codes[:, 10] == ord("T")) | (codes[:, 10] == ord(" "))
     ok &= codes[:, 13] == ord(":")
-    digits = codes[:, [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15]]
-    ok &= ((digits >= ord("0")) & (digits <= ord("9"))).all(axis=1)
+    ok &= _digits(codes, [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15])
+    seconds = (length >= 19) & (codes[:, 16] == ord(":")) & _digits(codes, [17, 18])
+    fraction = (length >= 21) & (codes[:, 19] == ord("."))
+    tail = codes[:, 20:]
+    past = np.arange(20, _WIDTH)[None, :] >= length[:, None]
+    fraction &= (((tail >= ord("0")) & (tail <= ord("9"))) | past).all(axis=1)
+    ok &= (length == 16) | (seconds & ((length == 19) | fraction))
+    codes[ok & fraction, 19:] = 0
     return ok
+
+
+def _digits(codes: np.ndarray, at: list[int]) -> np.ndarray:
+    picked = codes[:, at]
+    return ((picked >= ord("0")) & (picked <= ord("9"))).all(axis=1)
 
 
 def _cut_zone(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,13 +134,17 @@ def _cut_zone(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _iso_times(values: np.ndarray, present: np.ndarray, zone: ZoneInfo) -> np.ndarray:
     """Epoch seconds of ISO 8601 texts (-1 where unreadable): ``Z`` and offsets as given,
-    none: ``zone``."""
-    codes = _codes(values.astype(str))
-    ok = present & _iso_shape(codes)
+    none: ``zone``. Texts of another shape (epoch numbers among dates, ``2026/3/1 8:00``,
+    ``+0800`` …) are read one by one with the row-by-row reader's rules."""
+    texts = values.astype(str)
+    codes = _codes(texts)
     aware, east = _cut_zone(codes)
+    ok = present & _iso_shape(codes) & (np.char.str_len(texts) <= _WIDTH)  # none cut short
     codes[:, 10] = np.where(codes[:, 10] == ord(" "), ord("T"), codes[:, 10])
     text = codes.view(f"U{_WIDTH}").reshape(len(codes))
     sec = np.full(len(text), -1, np.int64)
+    other = np.flatnonzero(present & ~ok)
+    sec[other] = [_one(v, zone) for v in values[other]]
     if not ok.any():
         return sec
     try:
