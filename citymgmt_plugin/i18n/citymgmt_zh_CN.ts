@@ -1123,7 +1123,7 @@ A template file, when given, is used instead of the template chosen in the list.
     </message>
     <message>
       <source>Month (YYYY-MM)</source>
-      <translation>月份（YYYY-MM）</translation>
+      <translation>月份（年-月，如 2021-03）</translation>
     </message>
     <message>
       <source>Monthly assessment (考核) and payment</source>
@@ -1339,7 +1339,7 @@ A template file, when given, is used instead of the template chosen in the list.
     </message>
     <message>
       <source>The contract rule 「每个工作责任网格内所有主要道路、窗口地区每周必须巡查到位」 (seed 000: every main road and window area of every grid patrolled every week), checked for every week of a year in one run.&lt;br&gt;The weeks are local (Monday 00:00 to Monday 00:00, China Standard Time) that start in the year (52 or 53), or in START–END when given. Each week is computed exactly as citymgmt:patrolcoverage computes one week (same cleaning of the fixes, same tolerance, exact lengths); the roads are cut by the grids only once.&lt;br&gt;When the fixes are a PostGIS table (the workspace's track_points, partitioned by week) they are read week by week, one week in memory at a time, the next week read while the current one is computed; other sources are read whole first.&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: coverage per grid and week (grid_code, week, road_m, covered_m, coverage, passed); per grid over the year (weeks, weeks passed and failed, lowest and mean coverage) with the grid polygons; and one row per week (fixes used, grids failing, covered length, seconds).</source>
-      <translation>合同规定「每个工作责任网格内所有主要道路、窗口地区每周必须巡查到位」（资料 000），一次运行即可逐周检查全年。&lt;br&gt;周按本地时间计（北京时间周一 0:00 至下周一 0:00），取开始于该年内的各周（52 或 53 周），或给定 START–END 时取其间的各周。每一周的计算与 citymgmt:patrolcoverage 计算一周完全相同（相同的定位点清洗、相同的容差、精确长度）；道路只按网格切分一次。&lt;br&gt;定位点为 PostGIS 表（工作空间中按周分区的 track_points）时逐周读取，内存中每次只有一周，计算当前周时同时读取下一周；其他数据源先整体读入。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：各网格逐周覆盖率（grid_code、week、road_m、covered_m、coverage、passed）；各网格全年情况（周数、达标与未达标周数、最低和平均覆盖率）及网格多边形；每周一行（使用的定位点、未达标网格、覆盖长度、用时）。</translation>
+      <translation>合同规定「每个工作责任网格内所有主要道路、窗口地区每周必须巡查到位」（资料 000），一次运行即可逐周检查全年。&lt;br&gt;周按本地时间计（北京时间周一 0:00 至下周一 0:00），取开始于该年内的各周（52 或 53 周），或给定“起始日”和“结束日”时取其间的各周。每一周的计算与“citymgmt:patrolcoverage”计算一周完全相同（相同的定位点清洗、相同的容差、精确长度）；道路只按网格切分一次。&lt;br&gt;定位点为 PostGIS 表（工作空间中按周分区的“track_points”）时逐周读取，内存中每次只有一周，计算当前周时同时读取下一周；其他数据源先整体读入。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：各网格逐周覆盖率（“grid_code”、“week”、“road_m”、“covered_m”、“coverage”、“passed”）；各网格全年情况（周数、达标与未达标周数、最低和平均覆盖率）及网格多边形；每周一行（使用的定位点、未达标网格、覆盖长度、用时）。</translation>
     </message>
     <message>
       <source>The duty roster could not be read.</source>
@@ -1356,7 +1356,7 @@ A template file, when given, is used instead of the template chosen in the list.
     <message>
       <source>The figures the contract pays by, from the reports of a period, as the contracts define them: overall, per unit grid and per collector, each compared with the threshold of the contract profile (CONTRACT, a JSON file; default the Suzhou 2021 contract, seed 000; a threshold given here overrides it).
 
-A report is in the period when START ≤ time &lt; END (local time; without START/END: the local days the valid reports span). Valid = filed or accepted (立案; states accepted, updated): pending and sent-back reports are not valid. A problem = an event, or a component reported with a problem status (破损, 丢失; STATUS_FIELD, or the workspace payload's status): census records and components checked fine are not problems. Without a kind (or a code prefix such as 部件/事件) a report is neither (event and component codes share numbers).
+A report is in the period when its time is at or after START and before END (local time; without START/END: the local days the valid reports span). Valid = filed or accepted (立案; states accepted, updated): pending and sent-back reports are not valid. A problem = an event, or a component reported with a problem status (破损, 丢失; STATUS_FIELD, or the workspace payload's status): census records and components checked fine are not problems. Without a kind (or a code prefix such as 部件/事件) a report is neither (event and component codes share numbers).
 - annual_valid: valid problems since the first service day, judged after the last (seed 000: 「项目服务期内有效上报事件问题总量不少于15万件」); monthly_valid: valid problems of each whole month from the second service month (「项目服务期第二个月起，每月不少于1万件」); nothing is spread over days.
 - valid_rate = valid problems / problems (「事部件问题上报有效率 =90%」); component_share = valid component problems / valid problems (「其中部件类问题占比不少于20%」); closure_rate = closed / due (已结案/应结案, seed 004 「应解决问题数…已解决…解决率」): valid problems whose deadline (DUE_FIELD) falls in the period, closed (CLOSURE_FIELD: a flag or a time) by its end.
 - reports_per_collector_day = valid problems / scheduled days (seed 003 「每人每天6条」): from the duty roster (ROSTER: collector_code, day, status on_duty / absent / leave / off; an absence counts), else every working day of the period; collectors_on_duty: the fewest on duty on a day (seed 002 「每天安排不低于53名」).
@@ -1364,16 +1364,16 @@ A report is in the period when START ≤ time &lt; END (local time; without STAR
 - Balance = 1 − Gini coefficient of the counts (1: perfectly even). area_balance: valid problems per grid; time_balance: per slot of the working time with breaks, weekends and holidays as the contract says (seed 000: 8:30–17:30, lunch 12:00–13:00, weekends and holidays worked; WORKING_TIME overrides the periods); outside_working_time: valid problems outside it; category_balance (for information): per major class. The contracts ask for balance without a figure: 0.5 is a local choice.
 
 Outputs: the overall KPI table; the grids with reports, valid problems per major class (comp_01… components, event_01… events), valid rate, component share and passed; the collectors with reports, valid problems, scheduled and absent days, per scheduled day and per period day, reports per 4-hour bucket and passed; and the 24 hourly counts.</source>
-      <translation>合同据以支付的指标，按合同的定义从统计期内的上报计算：总体、按单元网格和按采集员，分别与合同配置的目标值比较（CONTRACT 为 JSON 文件；默认为资料 000 的苏州 2021 年合同；此处给出的目标值优先）。
+      <translation>合同据以支付的指标，按合同的定义从统计期内的上报计算：总体、按单元网格和按采集员，分别与合同配置的目标值比较（“合同配置（JSON）”参数；默认为资料 000 的苏州 2021 年合同；此处给出的目标值优先）。
 
-上报时间满足 START ≤ 时间 &lt; END 即在统计期内（本地时间；未给 START/END 时取有效上报覆盖的各个自然日）。有效 = 已立案或受理（状态 accepted、updated）：待审和退回补充的上报不算有效。问题 = 事件，或报告了问题状态（破损、丢失；STATUS_FIELD，或工作空间 payload 中的状态）的部件：普查记录和核查完好的部件不是问题。未注明类型（且代码无“部件/事件”等前缀）的上报两者都不算（事件与部件代码编号重合）。
-- annual_valid：自服务期第一天起的有效问题数，服务期结束后考核（资料 000：「项目服务期内有效上报事件问题总量不少于15万件」）；monthly_valid：自服务期第二个月起每个完整月的有效问题数（「项目服务期第二个月起，每月不少于1万件」）；不按天分摊。
-- valid_rate = 有效问题数 / 问题数（「事部件问题上报有效率 =90%」）；component_share = 有效部件问题数 / 有效问题数（「其中部件类问题占比不少于20%」）；closure_rate = 已结案 / 应结案（资料 004「应解决问题数…已解决…解决率」）：处置时限（DUE_FIELD）落在统计期内的有效问题，及其中到期末已结案的（CLOSURE_FIELD：标志或结案时间）。
-- reports_per_collector_day = 有效问题数 / 应出勤天数（资料 003「每人每天6条」）：取自排班表（ROSTER：collector_code、day、status 为 on_duty / absent / leave / off；缺勤计入），无排班表时取统计期内每个工作日；collectors_on_duty：一天中在岗人数的最小值（资料 002「每天安排不低于53名」）。
-- channel_share:…：各上报渠道的问题数占比（CHANNEL_FIELD；资料 004「采集人员上报…占99.21%，其他渠道上报…」）。
-- 均衡性 = 1 − 计数的基尼系数（1：完全均衡）。area_balance：按网格统计的有效问题；time_balance：按合同规定的工作时间（含午休、双休日和节假日）各时段统计（资料 000：8:30–17:30，午餐 12:00–13:00，双休日和节假日照常工作；WORKING_TIME 可覆盖时段）；outside_working_time：工作时间以外的有效问题；category_balance（仅供参考）：按大类统计。合同只要求均衡而无具体数值：0.5 为本地设定。
+上报时间不早于“统计期开始”且早于“统计期结束”即在统计期内（本地时间；未给出两者时取有效上报覆盖的各个自然日）。有效 = 已立案或受理（状态“accepted”、“updated”）：待审和退回补充的上报不算有效。问题 = 事件，或报告了问题状态（破损、丢失；“部件状态字段”，或工作空间上报内容中的状态）的部件：普查记录和核查完好的部件不是问题。未注明类型（且代码无“部件/事件”等前缀）的上报两者都不算（事件与部件代码编号重合）。
+- “annual_valid”：自服务期第一天起的有效问题数，服务期结束后考核（资料 000：「项目服务期内有效上报事件问题总量不少于15万件」）；“monthly_valid”：自服务期第二个月起每个完整月的有效问题数（「项目服务期第二个月起，每月不少于1万件」）；不按天分摊。
+- “valid_rate” = 有效问题数 / 问题数（「事部件问题上报有效率 =90%」）；“component_share” = 有效部件问题数 / 有效问题数（「其中部件类问题占比不少于20%」）；“closure_rate” = 已结案 / 应结案（资料 004「应解决问题数…已解决…解决率」）：处置时限（“处置时限字段”）落在统计期内的有效问题，及其中到期末已结案的（“结案字段”：标志或结案时间）。
+- “reports_per_collector_day” = 有效问题数 / 应出勤天数（资料 003「每人每天6条」）：取自排班表（“排班表”参数：字段“collector_code”、“day”、“status”，状态为“on_duty”、“absent”、“leave”或“off”；缺勤计入），无排班表时取统计期内每个工作日；“collectors_on_duty”：一天中在岗人数的最小值（资料 002「每天安排不低于53名」）。
+- “channel_share:…”：各上报渠道的问题数占比（“上报渠道字段”；资料 004「采集人员上报…占99.21%，其他渠道上报…」）。
+- 均衡性 = 1 − 计数的基尼系数（1：完全均衡）。“area_balance”：按网格统计的有效问题；“time_balance”：按合同规定的工作时间（含午休、双休日和节假日）各时段统计（资料 000：8:30–17:30，午餐 12:00–13:00，双休日和节假日照常工作；“工作时间”参数可覆盖时段）；“outside_working_time”：工作时间以外的有效问题；“category_balance”（仅供参考）：按大类统计。合同只要求均衡而无具体数值：0.5 为本地设定。
 
-输出：总体指标表；有上报的网格，各大类的有效问题数（comp_01… 为部件，event_01… 为事件）、有效上报率、部件问题占比及是否达标；采集员的上报数、有效问题数、应出勤和缺勤天数、每应出勤日和每统计日的有效问题数、每 4 小时时段的上报数及是否达标；以及 24 个小时的上报数。</translation>
+输出：总体指标表；有上报的网格，各大类的有效问题数（“comp_01”等为部件，“event_01”等为事件）、有效上报率、部件问题占比及是否达标；采集员的上报数、有效问题数、应出勤和缺勤天数、每应出勤日和每统计日的有效问题数、每 4 小时时段的上报数及是否达标；以及 24 个小时的上报数。</translation>
     </message>
     <message>
       <source>The fixes are not a PostGIS table: they are read whole.</source>
@@ -1397,11 +1397,11 @@ Outputs: the overall KPI table; the grids with reports, valid problems per major
     </message>
     <message>
       <source>The month a contract is assessed and paid by (seed 002: 「月度考核与年度履约验收相结合」, 「按照考核结果支付相应支付项目进度款项」), from a workspace (a .gpkg path, a postgresql:// URL or service=NAME) and its contract profile (or CONTRACT, a JSON file).&lt;br&gt;&lt;b&gt;KPIs&lt;/b&gt; as the contracts define them (see citymgmt:reportingkpi), over the workspace's reports, duty roster and, when the case loop exists, its cases and 核实/核查 tasks. &lt;b&gt;错报&lt;/b&gt;: reports rejected for a coded reason, per collector and district. &lt;b&gt;漏报&lt;/b&gt;: the confirmed candidates (found by the missed detect command or the Contract figures dialog and decided by a reviewer), per collector, grid and district, rate = confirmed / (valid problems + confirmed); spot checks per district.&lt;br&gt;&lt;b&gt;Scores&lt;/b&gt;: the profile's scoring sheet: each collector starts at the base score and loses points per confirmed 漏报, 错报, late task, day off the prescribed route (with patrol routes and GPS fixes), absence and report shortfall, each capped; the contractor's score is its collectors' mean minus points for the month's volume and rate shortfalls; the payment is the monthly fee times the share of the band the score reaches.&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: tables of the KPIs, the collectors, the districts, the grids with 漏报 and the payment.</source>
-      <translation>合同据以考核和支付的月度结果（资料 002：「月度考核与年度履约验收相结合」、「按照考核结果支付相应支付项目进度款项」），依据工作空间（.gpkg 路径、postgresql:// 地址或 service=名称）及其合同配置（或 CONTRACT 指定的 JSON 文件）计算。&lt;br&gt;&lt;b&gt;考核指标&lt;/b&gt;按合同的定义计算（见 citymgmt:reportingkpi），依据工作空间的上报、排班表，以及案件闭环存在时的案件和核实、核查任务。&lt;b&gt;错报&lt;/b&gt;：因编码原因被退回的上报，按采集员和区县统计。&lt;b&gt;漏报&lt;/b&gt;：已认定的漏报疑似（由 missed detect 命令或“合同考核指标”对话框查找、由审核人员认定），按采集员、网格和区县统计，漏报率 = 已认定漏报 /（有效问题数 + 已认定漏报）；现场检查按区县统计。&lt;br&gt;&lt;b&gt;得分&lt;/b&gt;：按合同配置中的考核评分表：每名采集员从基础分起，按已认定漏报、错报、超时任务、偏离规定路线的天数（需有巡查路线和 GPS 定位点）、缺勤和上报不足扣分，每项有上限；服务单位得分为其采集员平均分减去当月上报量和各项比率不足的扣分；支付金额为月服务费乘以该得分所在档次的支付比例。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：考核指标、采集员、区县、有漏报的网格和支付情况的表格。</translation>
+      <translation>合同据以考核和支付的月度结果（资料 002：「月度考核与年度履约验收相结合」、「按照考核结果支付相应支付项目进度款项」），依据工作空间（.gpkg 路径、postgresql:// 地址或 service=名称）及其合同配置（或“合同配置”参数指定的 JSON 文件）计算。&lt;br&gt;&lt;b&gt;考核指标&lt;/b&gt;按合同的定义计算（见“citymgmt:reportingkpi”），依据工作空间的上报、排班表，以及案件闭环存在时的案件和核实、核查任务。&lt;b&gt;错报&lt;/b&gt;：因编码原因被退回的上报，按采集员和区县统计。&lt;b&gt;漏报&lt;/b&gt;：已认定的漏报疑似（由命令行的漏报检测或“合同考核指标”对话框查找、由审核人员认定），按采集员、网格和区县统计，漏报率 = 已认定漏报 /（有效问题数 + 已认定漏报）；现场检查按区县统计。&lt;br&gt;&lt;b&gt;得分&lt;/b&gt;：按合同配置中的考核评分表：每名采集员从基础分起，按已认定漏报、错报、超时任务、偏离规定路线的天数（需有巡查路线和 GPS 定位点）、缺勤和上报不足扣分，每项有上限；服务单位得分为其采集员平均分减去当月上报量和各项比率不足的扣分；支付金额为月服务费乘以该得分所在档次的支付比例。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：考核指标、采集员、区县、有漏报的网格和支付情况的表格。</translation>
     </message>
     <message>
       <source>The month is written YYYY-MM, e.g. 2021-03.</source>
-      <translation>月份请写作 YYYY-MM，例如 2021-03。</translation>
+      <translation>月份请按“年-月”书写，例如 2021-03。</translation>
     </message>
     <message>
       <source>The period end must be after its start.</source>
