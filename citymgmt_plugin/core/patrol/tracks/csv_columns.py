@@ -80,10 +80,10 @@ def _codes(text: np.ndarray) -> np.ndarray:
     return text.astype(f"U{_WIDTH}").view(np.uint32).reshape(len(text), _WIDTH).copy()
 
 
-def _iso_shape(codes: np.ndarray) -> np.ndarray:
-    """Rows shaped exactly like ``YYYY-MM-DD[T ]HH:MM[:SS[.f…]]`` once a zone is cut off;
-    the fraction is dropped in place (the row-by-row reader ignores it too)."""
-    length = (codes != 0).sum(axis=1)
+def _iso_shape(codes: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Rows shaped exactly like ``YYYY-MM-DD[T ]HH:MM[:SS[.f…]]`` once a zone is cut off
+    (``length``: characters left); the fraction is dropped in place (the row-by-row reader
+    ignores it too)."""
     ok = length >= 16
     for k in (4, 7):
         ok &= codes[:, k] == ord("-")
@@ -91,13 +91,15 @@ def _iso_shape(codes: np.ndarray) -> np.ndarray:
     ok &= codes[:, 13] == ord(":")
     ok &= _digits(codes, [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15])
     seconds = (length >= 19) & (codes[:, 16] == ord(":")) & _digits(codes, [17, 18])
-    fraction = (length >= 21) & (codes[:, 19] == ord("."))
-    tail = codes[:, 20:]
-    past = np.arange(20, _WIDTH)[None, :] >= length[:, None]
-    fraction &= (((tail >= ord("0")) & (tail <= ord("9"))) | past).all(axis=1)
-    ok &= (length == 16) | (seconds & ((length == 19) | fraction))
-    codes[ok & fraction, 19:] = 0
-    return ok
+    fraction = np.flatnonzero(ok & seconds & (length >= 21) & (codes[:, 19] == ord(".")))
+    if len(fraction):
+        tail = codes[fraction, 20:]
+        past = np.arange(20, _WIDTH)[None, :] >= length[fraction, None]
+        good = (((tail >= ord("0")) & (tail <= ord("9"))) | past).all(axis=1)
+        codes[fraction[good], 19:] = 0
+        length = length.copy()
+        length[fraction[good]] = 19
+    return ok & ((length == 16) | (seconds & (length == 19)))
 
 
 def _digits(codes: np.ndarray, at: list[int]) -> np.ndarray:
@@ -105,14 +107,16 @@ def _digits(codes: np.ndarray, at: list[int]) -> np.ndarray:
     return ((picked >= ord("0")) & (picked <= ord("9"))).all(axis=1)
 
 
-def _cut_zone(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop a trailing ``Z`` or ``±HH:MM`` in place: (zone given, seconds east of UTC)."""
+def _cut_zone(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drop a trailing ``Z`` or ``±HH:MM`` in place: (zone given, seconds east of UTC,
+    characters left)."""
     n = len(codes)
     length = (codes != 0).sum(axis=1)
     rows = np.arange(n)
     last = codes[rows, np.maximum(length - 1, 0)]
     utc = last == ord("Z")
     codes[rows[utc], length[utc] - 1] = 0
+    left = length - utc
     at = np.maximum(length - 6, 0)
     sign = codes[rows, at]
     off = (
@@ -129,17 +133,18 @@ def _cut_zone(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         east[off] = np.where(sign[off] == ord("+"), 1, -1) * (hh * 3600 + mm * 60)
         for k in range(6):
             codes[r, a + k] = 0
-    return utc | off, east
+        left[off] -= 6
+    return utc | off, east, left
 
 
 def _iso_times(values: np.ndarray, present: np.ndarray, zone: ZoneInfo) -> np.ndarray:
     """Epoch seconds of ISO 8601 texts (-1 where unreadable): ``Z`` and offsets as given,
     none: ``zone``. Texts of another shape (epoch numbers among dates, ``2026/3/1 8:00``,
     ``+0800`` …) are read one by one with the row-by-row reader's rules."""
-    texts = values.astype(str)
-    codes = _codes(texts)
-    aware, east = _cut_zone(codes)
-    ok = present & _iso_shape(codes) & (np.char.str_len(texts) <= _WIDTH)  # none cut short
+    codes = _codes(values.astype(str))
+    whole = codes[:, _WIDTH - 1] == 0  # none cut short at 40 characters
+    aware, east, length = _cut_zone(codes)
+    ok = present & whole & _iso_shape(codes, length)
     codes[:, 10] = np.where(codes[:, 10] == ord(" "), ord("T"), codes[:, 10])
     text = codes.view(f"U{_WIDTH}").reshape(len(codes))
     sec = np.full(len(text), -1, np.int64)
