@@ -18,6 +18,7 @@ FEATURES = [
     "citymgmt_plugin.gui.thematic_feature:ThematicFeature",
     "citymgmt_plugin.gui.review_feature:ReviewFeature",
     "citymgmt_plugin.gui.task_feature:TaskFeature",
+    "citymgmt_plugin.gui.figures_feature:FiguresFeature",
     "citymgmt_plugin.gui.snapping_feature:SnappingFeature",
     "citymgmt_plugin.gui.help_feature:HelpFeature",
 ]

@@ -47,15 +47,16 @@ def field(
 def number(
     name: str,
     label: str,
-    default: float,
+    default: float | None,
     minimum: float | None = None,
     maximum: float | None = None,
     *,
     integer: bool = False,
     advanced: bool = False,
+    optional: bool = False,
 ) -> QgsProcessingParameterNumber:
     kind = QgsProcessingParameterNumber.Integer if integer else QgsProcessingParameterNumber.Double
-    p = QgsProcessingParameterNumber(name, label, kind, defaultValue=default)
+    p = QgsProcessingParameterNumber(name, label, kind, defaultValue=default, optional=optional)
     if minimum is not None:
         p.setMinimum(minimum)
     if maximum is not None:

@@ -35,6 +35,9 @@ def algorithm_classes() -> list[type]:
     from .routedeviation import RouteDeviationAlgorithm
 
     classes.append(RouteDeviationAlgorithm)
+    from .patrolyear import PatrolYearAlgorithm
+
+    classes.append(PatrolYearAlgorithm)
     from .reportingkpi import ReportingKpiAlgorithm
 
     classes.append(ReportingKpiAlgorithm)
@@ -47,6 +50,9 @@ def algorithm_classes() -> list[type]:
     from .taskstatus import TaskStatusAlgorithm
 
     classes.append(TaskStatusAlgorithm)
+    from .assessment import AssessmentAlgorithm
+
+    classes.append(AssessmentAlgorithm)
     return classes
 
 

@@ -16,15 +16,16 @@ from qgis.core import (
     QgsProcessingOutputBoolean,
     QgsProcessingOutputString,
     QgsProcessingParameterDateTime,
+    QgsProcessingParameterFile,
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
 from citymgmt_plugin.core.labels import labelled
-from citymgmt_plugin.core.reporting.kpi import compute_kpis, kpi_names
-from citymgmt_plugin.core.reporting.reports import NULL_TIME, Reports, assign_to_grids
-from citymgmt_plugin.core.reporting.results import HOUR_BUCKETS, KpiResult, KpiRow, Thresholds
+from citymgmt_plugin.core.reporting.kpi import compute_kpis, kpi_name
+from citymgmt_plugin.core.reporting.reports import Reports, assign_to_grids
+from citymgmt_plugin.core.reporting.results import HOUR_BUCKETS, KpiResult, KpiRow
 
 from .base import CityMgmtAlgorithm
 from .params import POINT, POLYGON, field, number, sink, source
@@ -37,8 +38,13 @@ from .readers import (
     read_columns,
     require_fields,
     require_source,
-    text_values,
-    truthy_values,
+)
+from .reporting_inputs import (
+    ReportFields,
+    contract_profile,
+    reports_from_columns,
+    roster_from_source,
+    shift_times,
 )
 from .writers import make_fields, wkb_geometry, write_features
 
@@ -57,35 +63,45 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
     ALG_GROUP = "Quality checks"
     ALG_GROUP_ID = "checks"
     ALG_HELP = (
-        "The figures the contract pays by, from the submissions (reports) of a period: "
-        "overall, per unit grid and per collector, each compared with its threshold.\n\n"
-        "A report belongs to the period when its time (local time, Asia/Shanghai) is not "
-        "before the period start and before the period end; without them, the period is the "
-        "local days the valid reports span. A report is valid unless its state is one of the "
-        "states that make a report invalid (by default 'rejected', 'quarantined' and "
-        "'duplicate').\n"
-        "- Valid reports: at least the larger of the yearly target / 365 and 12 × the monthly "
-        "target / 365, times the days of the period (by default 150,000 a year and 10,000 a "
-        "month).\n"
-        "- Valid-report rate = valid reports / reports, at least 90 %. Component problem "
-        "share = valid component reports / valid reports, at least 20 %. Closure rate = "
-        "closed valid reports / valid reports, at least 90 %, worked out only when a closure "
-        "field is given (true, non-zero, a date, 'closed' or '结案' count as closed).\n"
-        "- Valid reports per collector per day = valid reports / collector-days, at least 6 "
-        "(Jinzhong); a collector-day is a local day on which the collector reported.\n"
-        "- Balance = 1 − the Gini coefficient of the counts (1: perfectly even; the least "
-        "possible value is 1/n for n groups). Area balance: valid reports per grid, over all "
-        "grids. Time-of-day balance: valid reports per local hour of the working day (by "
-        "default 08:00–18:00). Category balance (for information only): valid reports per "
-        "major class. The contract asks for balance without a figure: the default threshold "
+        "The figures the contract pays by, from the reports of a period, as the contracts "
+        "define them: overall, per unit grid and per collector, each compared with the "
+        "threshold of the contract profile (CONTRACT, a JSON file; default the Suzhou 2021 "
+        "contract, seed 000; a threshold given here overrides it).\n\n"
+        "A report is in the period when its time is at or after START and before END (local "
+        "time; without START/END: the local days the valid reports span). Valid = filed or "
+        "accepted (立案; states "
+        "accepted, updated): pending and sent-back reports are not valid. A problem = an "
+        "event, or a component reported with a problem status (破损, 丢失; STATUS_FIELD, or "
+        "the workspace payload's status): census records and components checked fine are "
+        "not problems. Without a kind (or a code prefix such as 部件/事件) a report is neither "
+        "(event and component codes share numbers).\n"
+        "- annual_valid: valid problems since the first service day, judged after the last "
+        "(seed 000: 「项目服务期内有效上报事件问题总量不少于15万件」); monthly_valid: valid "
+        "problems of each whole month from the second service month (「项目服务期第二个月起，"
+        "每月不少于1万件」); nothing is spread over days.\n"
+        "- valid_rate = valid problems / problems (「事部件问题上报有效率 =90%」); "
+        "component_share = valid component problems / valid problems (「其中部件类问题占比不"
+        "少于20%」); closure_rate = closed / due (已结案/应结案, seed 004 「应解决问题数…已解"
+        "决…解决率」): valid problems whose deadline (DUE_FIELD) falls in the period, closed "
+        "(CLOSURE_FIELD: a flag or a time) by its end.\n"
+        "- reports_per_collector_day = valid problems / scheduled days (seed 003 「每人每天6"
+        "条」): from the duty roster (ROSTER: collector_code, day, status on_duty / absent / "
+        "leave / off; an absence counts), else every working day of the period; "
+        "collectors_on_duty: the fewest on duty on a day (seed 002 「每天安排不低于53名」).\n"
+        "- channel_share:…: problems per reporting channel (CHANNEL_FIELD; seed 004 「采集人"
+        "员上报…占99.21%，其他渠道上报…」).\n"
+        "- Balance = 1 − Gini coefficient of the counts (1: perfectly even). area_balance: "
+        "valid problems per grid; time_balance: per slot of the working time with breaks, "
+        "weekends and holidays as the contract says (seed 000: 8:30–17:30, lunch 12:00–13:00, "
+        "weekends and holidays worked; WORKING_TIME overrides the periods); "
+        "outside_working_time: valid problems outside it; category_balance (for "
+        "information): per major class. The contracts ask for balance without a figure: "
         "0.5 is a local choice.\n\n"
-        "Outputs: the KPIs (one row per figure, with its value, its threshold and whether it "
-        "passed); the KPIs per grid: reports, valid reports per major class (columns "
-        "'comp_01'… for components, 'event_01'… for events), valid-report rate, component "
-        "problem share and whether the grid passed; the KPIs per collector: reports, valid "
-        "reports, valid reports per day worked and per day of the period, reports in each "
-        "4-hour part of the day and whether the collector passed; and the reports per hour of "
-        "day."
+        "Outputs: the overall KPI table; the grids with reports, valid problems per major "
+        "class (comp_01… components, event_01… events), valid rate, component share and "
+        "passed; the collectors with reports, valid problems, scheduled and absent days, per "
+        "scheduled day and per period day, reports per 4-hour bucket and passed; and the 24 "
+        "hourly counts."
     )
 
     # TIME_FIELD, COLLECTOR_FIELD, GRIDS, GRID_CODE_FIELD, START, END: see CityMgmtAlgorithm
@@ -93,8 +109,13 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
     KIND_FIELD = "KIND_FIELD"
     CATEGORY_FIELD = "CATEGORY_FIELD"
     STATE_FIELD = "STATE_FIELD"
-    INVALID_STATES = "INVALID_STATES"
+    VALID_STATES = "VALID_STATES"
+    STATUS_FIELD = "STATUS_FIELD"
+    CHANNEL_FIELD = "CHANNEL_FIELD"
+    DUE_FIELD = "DUE_FIELD"
     CLOSURE_FIELD = "CLOSURE_FIELD"
+    CONTRACT = "CONTRACT"
+    ROSTER = "ROSTER"
     ANNUAL_TARGET = "ANNUAL_TARGET"
     MONTHLY_TARGET = "MONTHLY_TARGET"
     MIN_COMPONENT_SHARE = "MIN_COMPONENT_SHARE"
@@ -102,8 +123,7 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
     MIN_CLOSURE_RATE = "MIN_CLOSURE_RATE"
     MIN_PER_COLLECTOR_DAY = "MIN_PER_COLLECTOR_DAY"
     MIN_BALANCE = "MIN_BALANCE"
-    WORK_START_HOUR = "WORK_START_HOUR"
-    WORK_END_HOUR = "WORK_END_HOUR"
+    WORKING_TIME = "WORKING_TIME"
     OUTPUT_OVERALL = "OUTPUT_OVERALL"
     OUTPUT_GRIDS = "OUTPUT_GRIDS"
     OUTPUT_COLLECTORS = "OUTPUT_COLLECTORS"
@@ -127,39 +147,54 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
                 self.END, self.tr("Period end (exclusive)"), optional=True
             )
         )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.CONTRACT, self.tr("Contract profile (JSON)"), extension="json", optional=True
+            )
+        )
+        self.addParameter(
+            source(
+                self.ROSTER,
+                self.tr("Duty roster (collector_code, day, status)"),
+                [QgsProcessing.TypeVector],
+                optional=True,
+            )
+        )
         self._add_thresholds()
         self._add_outputs()
 
     def _add_report_fields(self) -> None:
-        """The submission fields (optional, with the workspace column name as default, see
-        params.field) and the invalid states."""
+        """The report fields (optional, with the workspace column name as default, see
+        params.field) and the valid states."""
         for name, label, default in (
             (self.TIME_FIELD, self.tr("Time field"), "observed_at"),
             (self.COLLECTOR_FIELD, self.tr("Collector field"), "collector_code"),
             (self.KIND_FIELD, self.tr("Kind field (component / event)"), "kind"),
             (self.CATEGORY_FIELD, self.tr("Category code field"), "category_code"),
             (self.STATE_FIELD, self.tr("State field"), "state"),
-            (self.CLOSURE_FIELD, self.tr("Closure field (closed when true)"), None),
+            (self.STATUS_FIELD, self.tr("Component status field (破损, 丢失 …)"), None),
+            (self.CHANNEL_FIELD, self.tr("Reporting channel field"), None),
+            (self.DUE_FIELD, self.tr("Deadline field (closure due)"), None),
+            (self.CLOSURE_FIELD, self.tr("Closure field (a flag or the closing time)"), None),
         ):
             self.addParameter(field(name, label, self.SUBMISSIONS, default, optional=True))
         self.addParameter(
             QgsProcessingParameterString(
-                self.INVALID_STATES,
-                self.tr("States that make a report invalid (comma-separated)"),
-                defaultValue="rejected,quarantined,duplicate",
+                self.VALID_STATES,
+                self.tr("States of a valid (filed or accepted) report, comma-separated"),
+                defaultValue="accepted,updated",
             )
         )
 
     def _add_thresholds(self) -> None:
-        """The contract figures (defaults from core's Thresholds) and the working day."""
-        th = Thresholds()
-        targets = (
-            (self.ANNUAL_TARGET, self.tr("Valid reports a year"), th.annual_valid),
-            (self.MONTHLY_TARGET, self.tr("Valid reports a month"), th.monthly_valid),
-        )
-        for name, label, default in targets:
-            self.addParameter(number(name, label, default, 0, None, integer=True))
-        minima = (
+        """Thresholds over the contract profile's (empty: the profile's figure) and the
+        working time."""
+        for name, label in (
+            (self.ANNUAL_TARGET, self.tr("Valid problem reports a year (empty: contract)")),
+            (self.MONTHLY_TARGET, self.tr("Valid problem reports a month (empty: contract)")),
+        ):
+            self.addParameter(number(name, label, None, 0, None, integer=True, optional=True))
+        for name, label, maximum in (
             (self.MIN_COMPONENT_SHARE, self.tr("Minimum component share (0-1)"), 1.0),
             (self.MIN_VALID_RATE, self.tr("Minimum valid-report rate (0-1)"), 1.0),
             (self.MIN_CLOSURE_RATE, self.tr("Minimum closure rate (0-1)"), 1.0),
@@ -169,17 +204,15 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
                 None,
             ),
             (self.MIN_BALANCE, self.tr("Minimum balance (1 − Gini, 0-1)"), 1.0),
-        )
-        defaults = (
-            th.component_share, th.valid_rate, th.closure_rate, th.per_collector_day, th.balance
-        )  # fmt: skip
-        for (name, label, maximum), default in zip(minima, defaults):
-            self.addParameter(number(name, label, default, 0, maximum))
-        for name, label, default in (
-            (self.WORK_START_HOUR, self.tr("Working day starts at hour"), th.work_start_hour),
-            (self.WORK_END_HOUR, self.tr("Working day ends at hour"), th.work_end_hour),
         ):
-            self.addParameter(number(name, label, default, 0, 24, integer=True, advanced=True))
+            self.addParameter(number(name, label, None, 0, maximum, optional=True))
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.WORKING_TIME,
+                self.tr("Working time, e.g. 08:30-12:00,13:00-17:30 (empty: contract)"),
+                optional=True,
+            )
+        )
 
     def _add_outputs(self) -> None:
         self.addParameter(sink(self.OUTPUT_OVERALL, self.tr("KPIs"), QgsProcessing.TypeVector))
@@ -226,8 +259,8 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         subs = self.source(parameters, self.SUBMISSIONS, context, POINT, self.tr("submissions"))
         fields = self._report_fields(parameters, context, subs)
         start, end = self._period(parameters, context)
-        invalid_states = self._invalid_states(parameters, context)
-        th = self._thresholds(parameters, context)
+        profile = contract_profile(self, parameters, context)
+        roster = self._roster(parameters, context, feedback)
         grids = self._read_grids(parameters, context, feedback, subs)
         feedback.setProgress(10)
         if feedback.isCanceled():
@@ -237,7 +270,7 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             return self.cancelled(feedback)
         feedback.setProgress(70)
         try:
-            result = compute_kpis(reports, start, end, th, grids.codes, invalid_states)
+            result = compute_kpis(reports, start, end, profile, grids.codes, roster)
         except ValueError as exc:
             raise QgsProcessingException(str(exc)) from exc
         if result.in_period == 0:
@@ -256,19 +289,28 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
 
     def _report_fields(
         self, parameters: dict[str, Any], context: QgsProcessingContext, subs: Any
-    ) -> _ReportFields:
-        """The submission fields, checked against the layer. Without a state field every
-        report is valid; "state" is used when the layer has it."""
-        state = field_name(self, parameters, self.STATE_FIELD, context)
-        if not state and subs.fields().lookupField("state") >= 0:
-            state = "state"
-        fields = _ReportFields(
+    ) -> ReportFields:
+        """The report fields, checked against the layer. Without a state field every report
+        is valid; "state" and "status" are used when the layer has them, else the status is
+        read from a workspace's "payload"."""
+        names = subs.fields().names()
+
+        def given(name: str, usual: str = "") -> str:
+            value = field_name(self, parameters, name, context)
+            return value or (usual if usual in names else "")
+
+        status = given(self.STATUS_FIELD, "status")
+        fields = ReportFields(
             time=field_name(self, parameters, self.TIME_FIELD, context, "observed_at"),
             collector=field_name(self, parameters, self.COLLECTOR_FIELD, context, "collector_code"),
             kind=field_name(self, parameters, self.KIND_FIELD, context, "kind"),
             category=field_name(self, parameters, self.CATEGORY_FIELD, context, "category_code"),
-            state=state,
-            closed=field_name(self, parameters, self.CLOSURE_FIELD, context),
+            state=given(self.STATE_FIELD, "state"),
+            status=status,
+            channel=given(self.CHANNEL_FIELD),
+            due=given(self.DUE_FIELD),
+            closed=given(self.CLOSURE_FIELD),
+            payload="payload" if not status and "payload" in names else "",
         )
         require_fields(subs, fields.wanted, self.tr("submissions"))
         return fields
@@ -282,30 +324,14 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             raise QgsProcessingException(self.tr("The period end must be after its start."))
         return start, end
 
-    def _invalid_states(self, parameters: dict[str, Any], context: QgsProcessingContext) -> list:
-        text = self.parameterAsString(parameters, self.INVALID_STATES, context)
-        return [s.strip() for s in text.split(",") if s.strip()]
-
-    def _thresholds(self, parameters: dict[str, Any], context: QgsProcessingContext) -> Thresholds:
-        def number(name: str) -> float:
-            return self.parameterAsDouble(parameters, name, context)
-
-        th = Thresholds(
-            annual_valid=number(self.ANNUAL_TARGET),
-            monthly_valid=number(self.MONTHLY_TARGET),
-            component_share=number(self.MIN_COMPONENT_SHARE),
-            valid_rate=number(self.MIN_VALID_RATE),
-            closure_rate=number(self.MIN_CLOSURE_RATE),
-            per_collector_day=number(self.MIN_PER_COLLECTOR_DAY),
-            balance=number(self.MIN_BALANCE),
-            work_start_hour=self.parameterAsInt(parameters, self.WORK_START_HOUR, context),
-            work_end_hour=self.parameterAsInt(parameters, self.WORK_END_HOUR, context),
-        )
-        if th.work_end_hour <= th.work_start_hour:
-            raise QgsProcessingException(
-                self.tr("The working day must end after it starts (hours 0-24).")
-            )
-        return th
+    def _roster(self, parameters, context, feedback):
+        """The duty roster (None when not given); unreadable rows are named in the log."""
+        roster, problems = roster_from_source(self, parameters, context)
+        for p in problems[:20]:
+            feedback.pushWarning(self.tr("Roster row {0}: {1}").format(p.line, p.reason))
+        if len(problems) > 20:
+            feedback.pushWarning(self.tr("… and {0} more roster rows").format(len(problems) - 20))
+        return roster
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -335,7 +361,7 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
         subs: Any,
-        fields: _ReportFields,
+        fields: ReportFields,
         grids: _Grids,
     ) -> Reports | None:
         """The reports as core's columns (None when cancelled); GeoPackage times with a zone
@@ -348,20 +374,10 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         feedback.setProgress(50)
         if feedback.isCanceled():
             return None
-        a = cols.attrs
-        times = np.asarray(a[fields.time], dtype=np.int64)
         layer = self.parameterAsVectorLayer(parameters, self.SUBMISSIONS, context)
         shift = gpkg_time_shift(layer, fields.time, LOCAL_OFFSET_S)
-        if shift:
-            times = np.where(times == NULL_TIME, NULL_TIME, times + shift)
-        reports = Reports(
-            time=times,
-            collector=text_values(a[fields.collector]),
-            kind=text_values(a[fields.kind]),
-            category=text_values(a[fields.category]),
-            state=text_values(a[fields.state]) if fields.state else [None] * len(cols),
-            closed=truthy_values(a[fields.closed]) if fields.closed else None,
-        )
+        times = shift_times(np.asarray(cols.attrs[fields.time], dtype=np.int64), shift)
+        reports = reports_from_columns(cols.attrs, len(cols), fields, times)
         if grids.wkb is not None:
             feedback.setProgressText(self.tr("Assigning reports to grids…"))
             x, y = points_xy(cols.wkb)
@@ -380,10 +396,9 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         sink, dest = self.sink(
             parameters, self.OUTPUT_OVERALL, context, fields, QgsWkbTypes.NoGeometry, crs
         )
-        names = kpi_names()
         rows = []
         for row in result.overall:
-            name = names.get(row.kpi, row.kpi)
+            name = kpi_name(row.kpi)
             rows.append(([row.kpi, name, _num(row.value), _num(row.threshold), row.passed,
                           row.comment], None))  # fmt: skip
             feedback.pushInfo(labelled(name, _log_value(row)))
@@ -428,7 +443,8 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             [("collector", QVariant.String)]
             + [(name, QVariant.Int) for name in ("reports", "valid", "component")]
             + [("valid_rate", QVariant.Double), ("comp_share", QVariant.Double),
-               ("active_days", QVariant.Int), ("per_day", QVariant.Double),
+               ("active_days", QVariant.Int), ("scheduled_days", QVariant.Int),
+               ("absent_days", QVariant.Int), ("per_day", QVariant.Double),
                ("per_period_day", QVariant.Double)]
             + [(f"h{lo:02d}_{hi:02d}", QVariant.Int) for lo, hi in HOUR_BUCKETS]
             + [("passed", QVariant.Bool)]
@@ -441,7 +457,8 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             fields,
             (
                 ([row.collector_code, row.reports, row.valid, row.component, row.valid_rate,
-                  row.component_share, row.active_days, row.per_day, row.per_period_day,
+                  row.component_share, row.active_days, row.scheduled_days, row.absent_days,
+                  row.per_day, row.per_period_day,
                   *row.buckets, row.passed], None)
                 for row in result.collectors
             ),
@@ -466,23 +483,6 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
             (([h, int(a), int(v), int(c)], None) for h, (a, v, c) in enumerate(hourly)),
         )
         return {self.OUTPUT_HOURS: dest}
-
-
-@dataclass(frozen=True)
-class _ReportFields:
-    """The submission fields the KPIs read ('' for a field not given)."""
-
-    time: str
-    collector: str
-    kind: str
-    category: str
-    state: str
-    closed: str
-
-    @property
-    def wanted(self) -> list[str]:
-        names = (self.time, self.collector, self.kind, self.category, self.state, self.closed)
-        return [f for f in dict.fromkeys(names) if f]
 
 
 @dataclass(frozen=True)

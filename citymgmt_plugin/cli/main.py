@@ -26,6 +26,9 @@ COMMAND_MODULES = [
     "citymgmt_plugin.cli.census",
     "citymgmt_plugin.cli.classes",
     "citymgmt_plugin.cli.cases",
+    "citymgmt_plugin.cli.tracks",
+    "citymgmt_plugin.cli.kpi",
+    "citymgmt_plugin.cli.figures",
 ]
 
 

@@ -133,6 +133,18 @@ def auto_match_text(matched: Mapping[str, int]) -> str:
     return join(f"{names.get(k) or decision_label(k)} {v}" for k, v in sorted(matched.items()))
 
 
+def reject_reason_label(code: str | None) -> str:
+    """A coded reject reason (错报), as the review dock offers it."""
+    return {
+        "wrong_class": tr(_CTX, "wrong class"),
+        "wrong_position": tr(_CTX, "wrong position"),
+        "below_standard": tr(_CTX, "below the filing standard"),
+        "repeat": tr(_CTX, "repeat report"),
+        "not_a_problem": tr(_CTX, "not a problem"),
+        "other": tr(_CTX, "other reason"),
+    }.get(code or "", code or "")
+
+
 def source_label(key: str | None) -> str:
     """A submission source key: ``device``, ``odk:host/project/form``, ``inbox:schema.table``;
     other keys are names the office chose and are shown as they are."""
@@ -191,6 +203,7 @@ def quarantine_reason_label(code: str) -> str:
         "no_position": tr(_CTX, "no position"),
         "outside_city": tr(_CTX, "outside the city"),
         "unknown_category": tr(_CTX, "unknown category"),
+        "no_kind": tr(_CTX, "no kind (component or event)"),
         "unreadable_json": tr(_CTX, "unreadable JSON"),
         "unreadable_photo": tr(_CTX, "unreadable photo"),
         "impossible_time": tr(_CTX, "impossible time"),

@@ -24,6 +24,7 @@ STEPS: list[tuple[str, str]] = [
     ("thematic", "citymgmt_plugin.demo.thematic_demo:step_thematic"),
     ("overview", "citymgmt_plugin.demo.overview:step_overview"),
     ("kpi", "citymgmt_plugin.demo.checks_demo:step_kpi"),
+    ("figures", "citymgmt_plugin.demo.figures_demo:step_figures"),
 ]
 
 

@@ -46,11 +46,14 @@ from ..core.labels import (
     labelled,
     parens,
     photo_problem_label,
+    reject_reason_label,
     source_label,
     workspace_class_names,
 )
 from ..core.submissions import review
 from ..core.submissions.states import (
+    REJECT_REASONS,
+    RejectReason,
     ReviewDecision,
     SubmissionState,
     describe_flag,
@@ -287,6 +290,14 @@ class ReviewDock(QDockWidget):
         return self.cand_table
 
     def _build_decisions(self, root: QWidget, lay: QVBoxLayout) -> None:
+        self.reject_reason_combo = QComboBox(objectName="rejectReasonCombo")
+        self.reject_reason_combo.setToolTip(
+            tr(_CTX, "Why a report is rejected: counted as a wrong report (错报) of its collector")
+        )
+        for code in REJECT_REASONS:
+            self.reject_reason_combo.addItem(reject_reason_label(code), code.value)
+        self.reject_reason_combo.setCurrentIndex(len(REJECT_REASONS) - 1)  # other
+        lay.addWidget(self.reject_reason_combo)
         self.reason_edit = QLineEdit(objectName="reasonEdit")
         self.reason_edit.setPlaceholderText(tr(_CTX, "reason (needed to reject or send back)"))
         lay.addWidget(self.reason_edit)
@@ -678,13 +689,19 @@ class ReviewDock(QDockWidget):
             self.status_label.setText(tr(_CTX, "Select submissions first."))
             return
         reason = self.reason_edit.text().strip() or None
-        if ReviewDecision(decision).needs_reason and not reason:
+        code = None
+        if decision == ReviewDecision.REJECT.value:
+            code = self.reject_reason_combo.currentData()
+        coded = code not in (None, RejectReason.OTHER.value)
+        if ReviewDecision(decision).needs_reason and not reason and not coded:
             self.status_label.setText(tr(_CTX, "Give a reason to reject or send back."))
             self.reason_edit.setFocus()
             return
         picked = [review.Pick(it.id, it.row_version) for it in items]
         chosen = self.chosen_match() if len(items) == 1 else None
-        decisions, skipped = review.batch_decisions(self.ws, picked, decision, reason, chosen)
+        decisions, skipped = review.batch_decisions(
+            self.ws, picked, decision, reason, chosen, reason_code=code
+        )
         done, refused = review.decide_many(
             self.ws, decisions, self.reviewer, self.writer_for or self._bound_writer()
         )

@@ -1896,8 +1896,8 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>请选择单元网格代码字段和责任网格代码字段。</translation>
     </message>
     <message>
-      <source>Closure field (closed when true)</source>
-      <translation>结案字段（为真表示已结案）</translation>
+      <source>Closure field (a flag or the closing time)</source>
+      <translation>结案字段（标志或结案时间）</translation>
     </message>
     <message>
       <source>Codes not matching admin unit</source>
@@ -1908,8 +1908,16 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>采集员字段</translation>
     </message>
     <message>
+      <source>Collectors: figures and scores</source>
+      <translation>采集员：指标与得分</translation>
+    </message>
+    <message>
       <source>Component problem share</source>
       <translation>部件问题占比</translation>
+    </message>
+    <message>
+      <source>Component status field (破损, 丢失 …)</source>
+      <translation>部件状态字段（破损、丢失……）</translation>
     </message>
     <message>
       <source>Components</source>
@@ -1920,12 +1928,44 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>已检查部件数</translation>
     </message>
     <message>
+      <source>Contract profile (JSON)</source>
+      <translation>合同配置（JSON）</translation>
+    </message>
+    <message>
+      <source>Contract profile (JSON; empty: the workspace's)</source>
+      <translation>合同配置（JSON；留空：使用工作空间中的配置）</translation>
+    </message>
+    <message>
+      <source>Contractor score</source>
+      <translation>服务单位得分</translation>
+    </message>
+    <message>
+      <source>Contractors: scores and payment</source>
+      <translation>服务单位：得分与支付</translation>
+    </message>
+    <message>
       <source>Coordinate system of a table's coordinates</source>
       <translation>表格坐标所用的坐标系</translation>
     </message>
     <message>
       <source>Coordinate system of the thematic layer (outside a workspace)</source>
       <translation>专题图层的坐标系（不写入工作空间时）</translation>
+    </message>
+    <message>
+      <source>Count days off the prescribed route</source>
+      <translation>统计偏离规定路线的天数</translation>
+    </message>
+    <message>
+      <source>Coverage per grid and week</source>
+      <translation>各网格逐周覆盖率</translation>
+    </message>
+    <message>
+      <source>Coverage per grid over the year</source>
+      <translation>各网格全年覆盖情况</translation>
+    </message>
+    <message>
+      <source>Coverage per week</source>
+      <translation>逐周覆盖情况</translation>
     </message>
     <message>
       <source>Covered length (m)</source>
@@ -1954,6 +1994,10 @@ A template file, when given, is used instead of the template chosen in the list.
 给出模板文件时，使用该文件而不是列表中选择的模板。在脚本和命令行中，模板也可以用其标识给出，例如 'construction_zones'。</translation>
     </message>
     <message>
+      <source>Deadline field (closure due)</source>
+      <translation>处置时限字段（应结案时间）</translation>
+    </message>
+    <message>
       <source>Deviation from prescribed patrol routes</source>
       <translation>偏离规定巡查路线</translation>
     </message>
@@ -1962,12 +2006,20 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>按采集员和日期统计的偏离情况</translation>
     </message>
     <message>
+      <source>Districts: wrong and missed reports, spot checks</source>
+      <translation>区县：错报、漏报与现场检查</translation>
+    </message>
+    <message>
       <source>Duplicate codes</source>
       <translation>重复代码</translation>
     </message>
     <message>
       <source>Duplicate tolerance in metres (0: the accuracy class of each component)</source>
       <translation>重复限差（米；0 表示按各部件精度等级）</translation>
+    </message>
+    <message>
+      <source>Duty roster (collector_code, day, status)</source>
+      <translation>排班表（采集员、日期、状态）</translation>
     </message>
     <message>
       <source>End time</source>
@@ -1984,6 +2036,10 @@ A template file, when given, is used instead of the template chosen in the list.
     <message>
       <source>Field mapping (JSON)</source>
       <translation>字段映射（JSON）</translation>
+    </message>
+    <message>
+      <source>First day (instead of the year)</source>
+      <translation>开始日期（代替年份）</translation>
     </message>
     <message>
       <source>Fixes skipped (null)</source>
@@ -2038,6 +2094,10 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>网格错误</translation>
     </message>
     <message>
+      <source>Grid-weeks failing</source>
+      <translation>未达标的网格周数</translation>
+    </message>
+    <message>
       <source>Grids</source>
       <translation>网格数</translation>
     </message>
@@ -2052,6 +2112,10 @@ A template file, when given, is used instead of the template chosen in the list.
     <message>
       <source>Grids numbered out of order</source>
       <translation>编号顺序错误的网格</translation>
+    </message>
+    <message>
+      <source>Grids with missed reports</source>
+      <translation>有漏报的网格</translation>
     </message>
     <message>
       <source>Identifier scheme when the layer has no 'scheme' field</source>
@@ -2074,6 +2138,10 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>考核指标</translation>
     </message>
     <message>
+      <source>KPIs of the month</source>
+      <translation>月度考核指标</translation>
+    </message>
+    <message>
       <source>KPIs per collector</source>
       <translation>各采集员考核指标</translation>
     </message>
@@ -2084,6 +2152,10 @@ A template file, when given, is used instead of the template chosen in the list.
     <message>
       <source>Kind field (component / event)</source>
       <translation>类型字段（部件 / 事件）</translation>
+    </message>
+    <message>
+      <source>Last day (instead of the year)</source>
+      <translation>结束日期（代替年份）</translation>
     </message>
     <message>
       <source>Layer or sheet (default: the first)</source>
@@ -2134,6 +2206,14 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>有效上报率下限（0-1）</translation>
     </message>
     <message>
+      <source>Month (YYYY-MM)</source>
+      <translation>月份（年-月，如 2021-03）</translation>
+    </message>
+    <message>
+      <source>Monthly assessment (考核) and payment</source>
+      <translation>月度考核与支付</translation>
+    </message>
+    <message>
       <source>No field {0} in the grids</source>
       <translation>网格图层中没有字段 {0}</translation>
     </message>
@@ -2156,6 +2236,10 @@ A template file, when given, is used instead of the template chosen in the list.
     <message>
       <source>No usable fixes: every grid with roads is uncovered.</source>
       <translation>没有可用的轨迹点：所有含道路的网格均未覆盖。</translation>
+    </message>
+    <message>
+      <source>No week starts in the period.</source>
+      <translation>该期间内没有周开始。</translation>
     </message>
     <message>
       <source>Nothing was applied: {0}</source>
@@ -2198,8 +2282,16 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>巡查 GPS 轨迹点</translation>
     </message>
     <message>
+      <source>Patrol coverage of a year, week by week</source>
+      <translation>全年逐周巡查覆盖率</translation>
+    </message>
+    <message>
       <source>Patrol coverage of main roads</source>
       <translation>主要道路巡查覆盖率</translation>
+    </message>
+    <message>
+      <source>Payable</source>
+      <translation>应支付</translation>
     </message>
     <message>
       <source>Period end (exclusive)</source>
@@ -2232,6 +2324,10 @@ A template file, when given, is used instead of the template chosen in the list.
     <message>
       <source>Reading submissions…</source>
       <translation>正在读取上报……</translation>
+    </message>
+    <message>
+      <source>Reading the fixes from PostGIS week by week.</source>
+      <translation>正在从 PostGIS 逐周读取定位点。</translation>
     </message>
     <message>
       <source>Reading unit grids…</source>
@@ -2278,6 +2374,10 @@ Accept: the kinds of item applied. Apply: write the accepted items into the work
       <translation>上报考核指标</translation>
     </message>
     <message>
+      <source>Reporting channel field</source>
+      <translation>上报渠道字段</translation>
+    </message>
+    <message>
       <source>Reports</source>
       <translation>上报数</translation>
     </message>
@@ -2310,6 +2410,10 @@ Accept: the kinds of item applied. Apply: write the accepted items into the work
       <translation>道路长度（米）</translation>
     </message>
     <message>
+      <source>Roster row {0}: {1}</source>
+      <translation>排班表第 {0} 行：{1}</translation>
+    </message>
+    <message>
       <source>Route collector field</source>
       <translation>路线采集员字段</translation>
     </message>
@@ -2338,8 +2442,8 @@ Accept: the kinds of item applied. Apply: write the accepted items into the work
       <translation>状态字段</translation>
     </message>
     <message>
-      <source>States that make a report invalid (comma-separated)</source>
-      <translation>视为无效上报的状态（逗号分隔）</translation>
+      <source>States of a valid (filed or accepted) report, comma-separated</source>
+      <translation>有效（已立案或受理）上报的状态，以逗号分隔</translation>
     </message>
     <message>
       <source>Statistics per grid</source>
@@ -2378,6 +2482,10 @@ Accept: the kinds of item applied. Apply: write the accepted items into the work
       <translation>模板标识</translation>
     </message>
     <message>
+      <source>The PostGIS fixes must be in the grid layer's CRS.</source>
+      <translation>PostGIS 中的定位点必须与网格图层使用同一坐标系。</translation>
+    </message>
+    <message>
       <source>The batch surveys</source>
       <translation>普查对象</translation>
     </message>
@@ -2386,28 +2494,46 @@ Accept: the kinds of item applied. Apply: write the accepted items into the work
       <translation>部件与网格必须使用相同坐标系。</translation>
     </message>
     <message>
+      <source>The contract rule 「每个工作责任网格内所有主要道路、窗口地区每周必须巡查到位」 (seed 000: every main road and window area of every grid patrolled every week), checked for every week of a year in one run.&lt;br&gt;The weeks are local (Monday 00:00 to Monday 00:00, China Standard Time) that start in the year (52 or 53), or in START–END when given. Each week is computed exactly as citymgmt:patrolcoverage computes one week (same cleaning of the fixes, same tolerance, exact lengths); the roads are cut by the grids only once.&lt;br&gt;When the fixes are a PostGIS table (the workspace's track_points, partitioned by week) they are read week by week, one week in memory at a time, the next week read while the current one is computed; other sources are read whole first.&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: coverage per grid and week (grid_code, week, road_m, covered_m, coverage, passed); per grid over the year (weeks, weeks passed and failed, lowest and mean coverage) with the grid polygons; and one row per week (fixes used, grids failing, covered length, seconds).</source>
+      <translation>合同规定「每个工作责任网格内所有主要道路、窗口地区每周必须巡查到位」（资料 000），一次运行即可逐周检查全年。&lt;br&gt;周按本地时间计（北京时间周一 0:00 至下周一 0:00），取开始于该年内的各周（52 或 53 周），或给定“起始日”和“结束日”时取其间的各周。每一周的计算与“citymgmt:patrolcoverage”计算一周完全相同（相同的定位点清洗、相同的容差、精确长度）；道路只按网格切分一次。&lt;br&gt;定位点为 PostGIS 表（工作空间中按周分区的“track_points”）时逐周读取，内存中每次只有一周，计算当前周时同时读取下一周；其他数据源先整体读入。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：各网格逐周覆盖率（“grid_code”、“week”、“road_m”、“covered_m”、“coverage”、“passed”）；各网格全年情况（周数、达标与未达标周数、最低和平均覆盖率）及网格多边形；每周一行（使用的定位点、未达标网格、覆盖长度、用时）。</translation>
+    </message>
+    <message>
+      <source>The duty roster could not be read.</source>
+      <translation>无法读取排班表。</translation>
+    </message>
+    <message>
+      <source>The duty roster needs a field named one of: {0}</source>
+      <translation>排班表需要一个名为以下之一的字段：{0}</translation>
+    </message>
+    <message>
       <source>The end time is before the start time.</source>
       <translation>结束时间早于开始时间。</translation>
     </message>
     <message>
-      <source>The figures the contract pays by, from the submissions (reports) of a period: overall, per unit grid and per collector, each compared with its threshold.
+      <source>The figures the contract pays by, from the reports of a period, as the contracts define them: overall, per unit grid and per collector, each compared with the threshold of the contract profile (CONTRACT, a JSON file; default the Suzhou 2021 contract, seed 000; a threshold given here overrides it).
 
-A report belongs to the period when its time (local time, Asia/Shanghai) is not before the period start and before the period end; without them, the period is the local days the valid reports span. A report is valid unless its state is one of the states that make a report invalid (by default 'rejected', 'quarantined' and 'duplicate').
-- Valid reports: at least the larger of the yearly target / 365 and 12 × the monthly target / 365, times the days of the period (by default 150,000 a year and 10,000 a month).
-- Valid-report rate = valid reports / reports, at least 90 %. Component problem share = valid component reports / valid reports, at least 20 %. Closure rate = closed valid reports / valid reports, at least 90 %, worked out only when a closure field is given (true, non-zero, a date, 'closed' or '结案' count as closed).
-- Valid reports per collector per day = valid reports / collector-days, at least 6 (Jinzhong); a collector-day is a local day on which the collector reported.
-- Balance = 1 − the Gini coefficient of the counts (1: perfectly even; the least possible value is 1/n for n groups). Area balance: valid reports per grid, over all grids. Time-of-day balance: valid reports per local hour of the working day (by default 08:00–18:00). Category balance (for information only): valid reports per major class. The contract asks for balance without a figure: the default threshold 0.5 is a local choice.
+A report is in the period when its time is at or after START and before END (local time; without START/END: the local days the valid reports span). Valid = filed or accepted (立案; states accepted, updated): pending and sent-back reports are not valid. A problem = an event, or a component reported with a problem status (破损, 丢失; STATUS_FIELD, or the workspace payload's status): census records and components checked fine are not problems. Without a kind (or a code prefix such as 部件/事件) a report is neither (event and component codes share numbers).
+- annual_valid: valid problems since the first service day, judged after the last (seed 000: 「项目服务期内有效上报事件问题总量不少于15万件」); monthly_valid: valid problems of each whole month from the second service month (「项目服务期第二个月起，每月不少于1万件」); nothing is spread over days.
+- valid_rate = valid problems / problems (「事部件问题上报有效率 =90%」); component_share = valid component problems / valid problems (「其中部件类问题占比不少于20%」); closure_rate = closed / due (已结案/应结案, seed 004 「应解决问题数…已解决…解决率」): valid problems whose deadline (DUE_FIELD) falls in the period, closed (CLOSURE_FIELD: a flag or a time) by its end.
+- reports_per_collector_day = valid problems / scheduled days (seed 003 「每人每天6条」): from the duty roster (ROSTER: collector_code, day, status on_duty / absent / leave / off; an absence counts), else every working day of the period; collectors_on_duty: the fewest on duty on a day (seed 002 「每天安排不低于53名」).
+- channel_share:…: problems per reporting channel (CHANNEL_FIELD; seed 004 「采集人员上报…占99.21%，其他渠道上报…」).
+- Balance = 1 − Gini coefficient of the counts (1: perfectly even). area_balance: valid problems per grid; time_balance: per slot of the working time with breaks, weekends and holidays as the contract says (seed 000: 8:30–17:30, lunch 12:00–13:00, weekends and holidays worked; WORKING_TIME overrides the periods); outside_working_time: valid problems outside it; category_balance (for information): per major class. The contracts ask for balance without a figure: 0.5 is a local choice.
 
-Outputs: the KPIs (one row per figure, with its value, its threshold and whether it passed); the KPIs per grid: reports, valid reports per major class (columns 'comp_01'… for components, 'event_01'… for events), valid-report rate, component problem share and whether the grid passed; the KPIs per collector: reports, valid reports, valid reports per day worked and per day of the period, reports in each 4-hour part of the day and whether the collector passed; and the reports per hour of day.</source>
-      <translation>合同考核所依据的指标，根据一个统计期内的上报（提交记录）计算：总体、各单元网格和各采集员，每项与其阈值比较。
+Outputs: the overall KPI table; the grids with reports, valid problems per major class (comp_01… components, event_01… events), valid rate, component share and passed; the collectors with reports, valid problems, scheduled and absent days, per scheduled day and per period day, reports per 4-hour bucket and passed; and the 24 hourly counts.</source>
+      <translation>合同据以支付的指标，按合同的定义从统计期内的上报计算：总体、按单元网格和按采集员，分别与合同配置的目标值比较（“合同配置（JSON）”参数；默认为资料 000 的苏州 2021 年合同；此处给出的目标值优先）。
 
-上报时间（本地时间 Asia/Shanghai）不早于统计期开始、且早于统计期结束的上报属于该统计期；未给出开始和结束时，统计期为有效上报覆盖的本地日期。上报的状态不属于“视为无效上报的状态”时即为有效上报（默认为 'rejected'、'quarantined' 和 'duplicate'，即已驳回、已隔离和重复）。
-- 有效上报数：不少于“每年有效上报数 / 365”与“12 × 每月有效上报数 / 365”中的较大者乘以统计期天数（默认每年 150,000 条、每月 10,000 条）。
-- 有效上报率 = 有效上报数 / 上报数，不低于 90%；部件问题占比 = 有效部件上报数 / 有效上报数，不低于 20%；结案率 = 已结案有效上报数 / 有效上报数，不低于 90%，仅在给出结案字段时计算（真值、非零、日期、'closed' 或“结案”视为已结案）。
-- 采集员人均日有效上报数 = 有效上报数 / 采集员工作日数，不少于 6（晋中）；采集员工作日指该采集员有上报的本地日。
-- 均衡性 = 1 − 各组计数的基尼系数（1 表示完全均匀；n 个分组时最小值为 1/n）。区域均衡性：全部网格中各网格的有效上报数；上报时间均衡性：工作时段（默认 08:00–18:00）内各本地小时的有效上报数；类别均衡性（仅供参考）：各大类的有效上报数。合同要求均衡但未给出数值：默认阈值 0.5 为本地设定。
+上报时间不早于“统计期开始”且早于“统计期结束”即在统计期内（本地时间；未给出两者时取有效上报覆盖的各个自然日）。有效 = 已立案或受理（状态“accepted”、“updated”）：待审和退回补充的上报不算有效。问题 = 事件，或报告了问题状态（破损、丢失；“部件状态字段”，或工作空间上报内容中的状态）的部件：普查记录和核查完好的部件不是问题。未注明类型（且代码无“部件/事件”等前缀）的上报两者都不算（事件与部件代码编号重合）。
+- “annual_valid”：自服务期第一天起的有效问题数，服务期结束后考核（资料 000：「项目服务期内有效上报事件问题总量不少于15万件」）；“monthly_valid”：自服务期第二个月起每个完整月的有效问题数（「项目服务期第二个月起，每月不少于1万件」）；不按天分摊。
+- “valid_rate” = 有效问题数 / 问题数（「事部件问题上报有效率 =90%」）；“component_share” = 有效部件问题数 / 有效问题数（「其中部件类问题占比不少于20%」）；“closure_rate” = 已结案 / 应结案（资料 004「应解决问题数…已解决…解决率」）：处置时限（“处置时限字段”）落在统计期内的有效问题，及其中到期末已结案的（“结案字段”：标志或结案时间）。
+- “reports_per_collector_day” = 有效问题数 / 应出勤天数（资料 003「每人每天6条」）：取自排班表（“排班表”参数：字段“collector_code”、“day”、“status”，状态为“on_duty”、“absent”、“leave”或“off”；缺勤计入），无排班表时取统计期内每个工作日；“collectors_on_duty”：一天中在岗人数的最小值（资料 002「每天安排不低于53名」）。
+- “channel_share:…”：各上报渠道的问题数占比（“上报渠道字段”；资料 004「采集人员上报…占99.21%，其他渠道上报…」）。
+- 均衡性 = 1 − 计数的基尼系数（1：完全均衡）。“area_balance”：按网格统计的有效问题；“time_balance”：按合同规定的工作时间（含午休、双休日和节假日）各时段统计（资料 000：8:30–17:30，午餐 12:00–13:00，双休日和节假日照常工作；“工作时间”参数可覆盖时段）；“outside_working_time”：工作时间以外的有效问题；“category_balance”（仅供参考）：按大类统计。合同只要求均衡而无具体数值：0.5 为本地设定。
 
-输出：考核指标（每项指标一行，含数值、阈值和是否达标）；各网格考核指标：上报数、各大类有效上报数（'comp_01'… 列为部件，'event_01'… 列为事件）、有效上报率、部件问题占比和该网格是否达标；各采集员考核指标：上报数、有效上报数、按出勤日和按统计期日计的日均有效上报数、一天中每 4 小时的上报数和该采集员是否达标；以及各小时上报数。</translation>
+输出：总体指标表；有上报的网格，各大类的有效问题数（“comp_01”等为部件，“event_01”等为事件）、有效上报率、部件问题占比及是否达标；采集员的上报数、有效问题数、应出勤和缺勤天数、每应出勤日和每统计日的有效问题数、每 4 小时时段的上报数及是否达标；以及 24 个小时的上报数。</translation>
+    </message>
+    <message>
+      <source>The fixes are not a PostGIS table: they are read whole.</source>
+      <translation>定位点不是 PostGIS 表：一次全部读取。</translation>
     </message>
     <message>
       <source>The grid CRS is not in metres: areas are in its own units.</source>
@@ -2426,6 +2552,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>网格最大面积小于最小面积。</translation>
     </message>
     <message>
+      <source>The month a contract is assessed and paid by (seed 002: 「月度考核与年度履约验收相结合」, 「按照考核结果支付相应支付项目进度款项」), from a workspace (a .gpkg path, a postgresql:// URL or service=NAME) and its contract profile (or CONTRACT, a JSON file).&lt;br&gt;&lt;b&gt;KPIs&lt;/b&gt; as the contracts define them (see citymgmt:reportingkpi), over the workspace's reports, duty roster and, when the case loop exists, its cases and 核实/核查 tasks. &lt;b&gt;错报&lt;/b&gt;: reports rejected for a coded reason, per collector and district. &lt;b&gt;漏报&lt;/b&gt;: the confirmed candidates (found by the missed detect command or the Contract figures dialog and decided by a reviewer), per collector, grid and district, rate = confirmed / (valid problems + confirmed); spot checks per district.&lt;br&gt;&lt;b&gt;Scores&lt;/b&gt;: the profile's scoring sheet: each collector starts at the base score and loses points per confirmed 漏报, 错报, late task, day off the prescribed route (with patrol routes and GPS fixes), absence and report shortfall, each capped; the contractor's score is its collectors' mean minus points for the month's volume and rate shortfalls; the payment is the monthly fee times the share of the band the score reaches.&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: tables of the KPIs, the collectors, the districts, the grids with 漏报 and the payment.</source>
+      <translation>合同据以考核和支付的月度结果（资料 002：「月度考核与年度履约验收相结合」、「按照考核结果支付相应支付项目进度款项」），依据工作空间（.gpkg 路径、postgresql:// 地址或 service=名称）及其合同配置（或“合同配置”参数指定的 JSON 文件）计算。&lt;br&gt;&lt;b&gt;考核指标&lt;/b&gt;按合同的定义计算（见“citymgmt:reportingkpi”），依据工作空间的上报、排班表，以及案件闭环存在时的案件和核实、核查任务。&lt;b&gt;错报&lt;/b&gt;：因编码原因被退回的上报，按采集员和区县统计。&lt;b&gt;漏报&lt;/b&gt;：已认定的漏报疑似（由命令行的漏报检测或“合同考核指标”对话框查找、由审核人员认定），按采集员、网格和区县统计，漏报率 = 已认定漏报 /（有效问题数 + 已认定漏报）；现场检查按区县统计。&lt;br&gt;&lt;b&gt;得分&lt;/b&gt;：按合同配置中的考核评分表：每名采集员从基础分起，按已认定漏报、错报、超时任务、偏离规定路线的天数（需有巡查路线和 GPS 定位点）、缺勤和上报不足扣分，每项有上限；服务单位得分为其采集员平均分减去当月上报量和各项比率不足的扣分；支付金额为月服务费乘以该得分所在档次的支付比例。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：考核指标、采集员、区县、有漏报的网格和支付情况的表格。</translation>
+    </message>
+    <message>
+      <source>The month is written YYYY-MM, e.g. 2021-03.</source>
+      <translation>月份请按“年-月”书写，例如 2021-03。</translation>
+    </message>
+    <message>
       <source>The period end must be after its start.</source>
       <translation>统计期结束时间必须晚于开始时间。</translation>
     </message>
@@ -2442,8 +2576,8 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>容差必须大于零。</translation>
     </message>
     <message>
-      <source>The working day must end after it starts (hours 0-24).</source>
-      <translation>工作时段的结束必须晚于开始（0-24时）。</translation>
+      <source>The working day must end after it starts: {0}</source>
+      <translation>工作日的结束必须晚于开始：{0}</translation>
     </message>
     <message>
       <source>The 核实 (verify) and 核查 (check) tasks of a workspace that are due in a period (from the period start up to, not including, its end; without them: all), one point per task at its case, with its state, whether it was done on time, late, is overdue or not due yet (pending), the hours past its deadline (negative: in time) and the outcome.
@@ -2506,16 +2640,16 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>未知的标识码方案 {0}；可用的方案：{1}。</translation>
     </message>
     <message>
+      <source>Valid problem reports a month (empty: contract)</source>
+      <translation>每月有效问题上报数（留空：按合同）</translation>
+    </message>
+    <message>
+      <source>Valid problem reports a year (empty: contract)</source>
+      <translation>每年有效问题上报数（留空：按合同）</translation>
+    </message>
+    <message>
       <source>Valid reports</source>
       <translation>有效上报数</translation>
-    </message>
-    <message>
-      <source>Valid reports a month</source>
-      <translation>每月有效上报数</translation>
-    </message>
-    <message>
-      <source>Valid reports a year</source>
-      <translation>每年有效上报数</translation>
     </message>
     <message>
       <source>Valid rows</source>
@@ -2542,20 +2676,28 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>核实</translation>
     </message>
     <message>
+      <source>Week of {0}: {1} fixes, {2} grids failing.</source>
+      <translation>{0} 这一周：定位点 {1} 个，未达标网格 {2} 个。</translation>
+    </message>
+    <message>
+      <source>Weeks</source>
+      <translation>周数</translation>
+    </message>
+    <message>
       <source>What applying did (JSON)</source>
       <translation>入库结果（JSON）</translation>
     </message>
     <message>
-      <source>Working day ends at hour</source>
-      <translation>工作时段结束（时）</translation>
-    </message>
-    <message>
-      <source>Working day starts at hour</source>
-      <translation>工作时段开始（时）</translation>
+      <source>Working time, e.g. 08:30-12:00,13:00-17:30 (empty: contract)</source>
+      <translation>工作时间，例如 08:30-12:00,13:00-17:30（留空：按合同）</translation>
     </message>
     <message>
       <source>Workspace (.gpkg, postgresql:// URL or service=NAME)</source>
       <translation>工作空间（.gpkg、postgresql:// URL 或 service=NAME）</translation>
+    </message>
+    <message>
+      <source>Workspace (GeoPackage path, postgresql:// URL, service=)</source>
+      <translation>工作空间（GeoPackage 路径、postgresql:// 地址或 service=）</translation>
     </message>
     <message>
       <source>Workspace (none: the layer goes to the output below)</source>
@@ -2564,6 +2706,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Workspace table</source>
       <translation>工作空间表</translation>
+    </message>
+    <message>
+      <source>Year</source>
+      <translation>年份</translation>
     </message>
     <message>
       <source>administrative units</source>
@@ -2630,12 +2776,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>任务 {0} 个，超时 {1} 个</translation>
     </message>
     <message>
+      <source>{0} weeks in {1:.1f} s.</source>
+      <translation>{0} 周，用时 {1:.1f} 秒。</translation>
+    </message>
+    <message>
       <source>{} fixes were dropped as GPS jumps.</source>
       <translation>已将 {} 个轨迹点作为 GPS 跳点剔除。</translation>
     </message>
     <message>
       <source>{} fixes without time, position or collector were skipped.</source>
       <translation>已跳过 {} 个缺少时间、位置或采集员的轨迹点。</translation>
+    </message>
+    <message>
+      <source>… and {0} more roster rows</source>
+      <translation>……另有 {0} 行排班记录</translation>
     </message>
   </context>
   <context>
@@ -2647,6 +2801,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
   </context>
   <context>
     <name>Cli</name>
+    <message>
+      <source>  line {0}: {1}</source>
+      <translation>  第 {0} 行：{1}</translation>
+    </message>
     <message>
       <source>  page {0}: {1} read</source>
       <translation>  第 {0} 页：已读取 {1}</translation>
@@ -2662,6 +2820,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>  {0}: {1}</source>
       <translation>  {0}：{1}</translation>
+    </message>
+    <message>
+      <source>(no profile saved: the shipped default)</source>
+      <translation>（尚未保存合同配置：使用随附的默认配置）</translation>
     </message>
     <message>
       <source>Auto-match: {0}</source>
@@ -2688,12 +2850,32 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>部件标识码</translation>
     </message>
     <message>
+      <source>Contract profile kept: {0}</source>
+      <translation>已保存合同配置：{0}</translation>
+    </message>
+    <message>
       <source>Digital city management (数字城管) workspaces: schema, demo, intake.</source>
       <translation>数字城管工作空间：数据库结构、演示、数据接入。</translation>
     </message>
     <message>
+      <source>GPS tracks from devices</source>
+      <translation>来自终端设备的 GPS 轨迹</translation>
+    </message>
+    <message>
+      <source>Missed reports (漏报): {0} problems found by other channels, {1} new candidates, {2} already known.</source>
+      <translation>漏报：其他渠道发现问题 {0} 个，新增疑似 {1} 条，已有 {2} 条。</translation>
+    </message>
+    <message>
+      <source>No candidate to decide.</source>
+      <translation>没有待认定的漏报疑似。</translation>
+    </message>
+    <message>
       <source>No such file: {0}</source>
       <translation>文件不存在：{0}</translation>
+    </message>
+    <message>
+      <source>Not collectors of this workspace: {0}</source>
+      <translation>不是本工作空间的采集员：{0}</translation>
     </message>
     <message>
       <source>ODK Central account e-mail (password: CITYMGMT_ODK_PASSWORD)</source>
@@ -2736,12 +2918,36 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>{0} 的角色：{1}</translation>
     </message>
     <message>
+      <source>Roster: {0} days stored, {1} rows not usable.</source>
+      <translation>排班表：已保存 {0} 天，{1} 行无法使用。</translation>
+    </message>
+    <message>
+      <source>Roster: {0} days stored.</source>
+      <translation>排班表：已保存 {0} 天。</translation>
+    </message>
+    <message>
       <source>Rows per table:</source>
       <translation>各表行数：</translation>
     </message>
     <message>
+      <source>Spot checks planned for {0}: {1}</source>
+      <translation>{0} 计划现场检查的网格：{1}</translation>
+    </message>
+    <message>
+      <source>Spot checks recorded: {0} grids, {1} findings.</source>
+      <translation>已登记现场检查：{0} 个网格，发现问题 {1} 个。</translation>
+    </message>
+    <message>
+      <source>Tables: {0}</source>
+      <translation>表格：{0}</translation>
+    </message>
+    <message>
       <source>Workspace: {0}</source>
       <translation>工作空间：{0}</translation>
+    </message>
+    <message>
+      <source>a month's contract figures, scores and payment</source>
+      <translation>某月的合同考核指标、得分和支付</translation>
     </message>
     <message>
       <source>accept legacy 14-digit unit grid codes</source>
@@ -2788,6 +2994,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>已结束任务的实体以更新状态或删除的方式关闭</translation>
     </message>
     <message>
+      <source>collector code for files that name none (GPX, audit.csv)</source>
+      <translation>文件中未注明采集员时使用的采集员编号（GPX、audit.csv）</translation>
+    </message>
+    <message>
       <source>comma-separated steps to run (default: all): {0}</source>
       <translation>要运行的步骤，以逗号分隔（默认全部运行）：{0}</translation>
     </message>
@@ -2798,6 +3008,18 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>component identifier scheme</source>
       <translation>部件标识码方案</translation>
+    </message>
+    <message>
+      <source>confirm or dismiss candidates by id</source>
+      <translation>按编号认定或排除漏报疑似</translation>
+    </message>
+    <message>
+      <source>contract profile (JSON) instead of the workspace's</source>
+      <translation>使用该合同配置（JSON）代替工作空间中的配置</translation>
+    </message>
+    <message>
+      <source>coordinate system of longitude/latitude (default: WGS84)</source>
+      <translation>经纬度所用坐标系（默认：WGS84）</translation>
     </message>
     <message>
       <source>coordinate system of the source (files default: unknown, checked against roads)</source>
@@ -2832,8 +3054,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>设备导出：GeoJSON 或 CSV 文件，或其所在文件夹</translation>
     </message>
     <message>
+      <source>device id for files that name none</source>
+      <translation>文件中未注明设备时使用的设备编号</translation>
+    </message>
+    <message>
       <source>do not download photos</source>
       <translation>不下载照片</translation>
+    </message>
+    <message>
+      <source>draw grids to check on a day</source>
+      <translation>抽取某天要检查的网格</translation>
+    </message>
+    <message>
+      <source>enter one status for a collector over days</source>
+      <translation>为一名采集员的若干天设定同一状态</translation>
     </message>
     <message>
       <source>entity list (dataset) name</source>
@@ -2842,6 +3076,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>error: --odk needs --project and --form</source>
       <translation>错误：--odk 需要 --project 和 --form</translation>
+    </message>
+    <message>
+      <source>error: no such file: {0}</source>
+      <translation>错误：文件不存在：{0}</translation>
     </message>
     <message>
       <source>error: {0}</source>
@@ -2860,6 +3098,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>错误：{0}（下次运行将从此处继续）</translation>
     </message>
     <message>
+      <source>find the candidates of a month</source>
+      <translation>查找某月的漏报疑似</translation>
+    </message>
+    <message>
+      <source>folder for the CSV tables</source>
+      <translation>CSV 表格的保存文件夹</translation>
+    </message>
+    <message>
       <source>give a database login a workspace role</source>
       <translation>为数据库登录名授予工作空间角色</translation>
     </message>
@@ -2872,12 +3118,24 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>部件类别的标识码方案（默认：工作空间所用方案）</translation>
     </message>
     <message>
+      <source>import GPX, CSV, GeoJSON tracks and ODK audit logs</source>
+      <translation>导入 GPX、CSV、GeoJSON 轨迹和 ODK 审计日志</translation>
+    </message>
+    <message>
+      <source>import a roster CSV (collector, day, status)</source>
+      <translation>导入排班表 CSV（采集员、日期、状态）</translation>
+    </message>
+    <message>
       <source>import cases from a file or PostGIS table</source>
       <translation>从文件或 PostGIS 表导入案件</translation>
     </message>
     <message>
       <source>import or from-reports (ACTION --help: more)</source>
       <translation>import（导入）或 from-reports（由上报生成）（ACTION --help 查看详情）</translation>
+    </message>
+    <message>
+      <source>keep a profile (JSON file) in the workspace</source>
+      <translation>将合同配置（JSON 文件）保存到工作空间</translation>
     </message>
     <message>
       <source>kind of rows that do not say it</source>
@@ -2904,6 +3162,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>将该登录名限制在此区县（6位）或街道（9位）；可重复指定多个；替换该登录名原有的辖区列表</translation>
     </message>
     <message>
+      <source>list the candidates still to decide</source>
+      <translation>列出待认定的漏报疑似</translation>
+    </message>
+    <message>
+      <source>list the shipped seed contracts</source>
+      <translation>列出随附的合同示例</translation>
+    </message>
+    <message>
       <source>load a city's class table as a new version</source>
       <translation>将本市类别表载入为新版本</translation>
     </message>
@@ -2914,6 +3180,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>make cases of the collectors' accepted event reports</source>
       <translation>将采集员已受理的事件上报生成案件</translation>
+    </message>
+    <message>
+      <source>missed reports (漏报): find and decide</source>
+      <translation>漏报：查找与认定</translation>
     </message>
     <message>
       <source>name of a file source (default: device)</source>
@@ -2948,6 +3218,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>设备导出的照片文件夹或 zip</translation>
     </message>
     <message>
+      <source>print the profile (JSON)</source>
+      <translation>输出合同配置（JSON）</translation>
+    </message>
+    <message>
       <source>pull field-device submissions into a workspace</source>
       <translation>将外业设备上报拉取到工作空间</translation>
     </message>
@@ -2962,6 +3236,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>reason recorded in the history</source>
       <translation>记入历史的原因</translation>
+    </message>
+    <message>
+      <source>record checks and findings from a CSV</source>
+      <translation>从 CSV 登记检查及发现的问题</translation>
     </message>
     <message>
       <source>send open tasks to ODK Central</source>
@@ -2980,6 +3258,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>显示数据库结构版本和各表记录数</translation>
     </message>
     <message>
+      <source>skip the route deviation (reads the month's GPS fixes)</source>
+      <translation>不计算路线偏离（需读取当月的 GPS 定位点）</translation>
+    </message>
+    <message>
+      <source>spot checks (现场检查) of sampled grids</source>
+      <translation>抽样网格的现场检查</translation>
+    </message>
+    <message>
       <source>submissions per page</source>
       <translation>每页上报数</translation>
     </message>
@@ -2996,12 +3282,24 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>本市的时限表（CSV，格式同随插件提供的表）</translation>
     </message>
     <message>
+      <source>the collectors' duty roster</source>
+      <translation>采集员排班表</translation>
+    </message>
+    <message>
       <source>the database login</source>
       <translation>数据库登录名</translation>
     </message>
     <message>
       <source>the event classes</source>
       <translation>事件类别表</translation>
+    </message>
+    <message>
+      <source>the month</source>
+      <translation>月份</translation>
+    </message>
+    <message>
+      <source>the month is written YYYY-MM, e.g. 2021-03</source>
+      <translation>月份请写作 YYYY-MM，例如 2021-03</translation>
     </message>
     <message>
       <source>the platform's export: CSV, Excel, GeoJSON or table:schema.name</source>
@@ -3020,6 +3318,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>类别表的各个版本</translation>
     </message>
     <message>
+      <source>the workspace's contract profile</source>
+      <translation>工作空间的合同配置</translation>
+    </message>
+    <message>
       <source>the workspace: a GeoPackage path, a postgresql:// URL (?schema=NAME, default citymgmt) or service=NAME; passwords come from the pg_service file, ~/.pgpass or PGPASSWORD</source>
       <translation>工作空间：GeoPackage 路径、postgresql:// URL（？schema=NAME，默认 citymgmt）或 service=NAME；密码来自 pg_service 文件、~/.pgpass 或 PGPASSWORD</translation>
     </message>
@@ -3034,6 +3336,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>to the responsibility grid, or also to its collector</source>
       <translation>派给责任网格，或同时派给其采集员</translation>
+    </message>
+    <message>
+      <source>track files or folders</source>
+      <translation>轨迹文件或文件夹</translation>
     </message>
     <message>
       <source>unknown kind of item: {0}</source>
@@ -3084,6 +3390,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>已由受理的上报生成 {0} 件案件</translation>
     </message>
     <message>
+      <source>{0} of {1} decided (the others were no longer open).</source>
+      <translation>已认定 {1} 条中的 {0} 条（其余已不再待认定）。</translation>
+    </message>
+    <message>
       <source>{0} time limits loaded</source>
       <translation>已载入 {0} 条时限</translation>
     </message>
@@ -3094,6 +3404,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>{0}: {1} ({2})</source>
       <translation>{0}：{1}（{2}）</translation>
+    </message>
+    <message>
+      <source>{0}: {1} {2} {3} found {4} in grid {5}; {6} patrolled it at {7}</source>
+      <translation>{0}：{1} {2} {3}，{4} 发现于网格 {5}；{6} 于 {7} 巡查过该网格</translation>
     </message>
     <message>
       <source>核实/核查 tasks for the collectors</source>
@@ -3178,6 +3492,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>   普查批次：{0} 行（预设：{1}）</translation>
     </message>
     <message>
+      <source>   contract: Suzhou 2021 (seed 000), service from {0}</source>
+      <translation>   合同：苏州 2021（资料 000），服务期自 {0} 起</translation>
+    </message>
+    <message>
+      <source>   desk: {0} pending reports filed</source>
+      <translation>   坐席：立案待审上报 {0} 条</translation>
+    </message>
+    <message>
       <source>   failing responsibility grids: {0}</source>
       <translation>   未达标的责任网格：{0}</translation>
     </message>
@@ -3218,8 +3540,16 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>   每小时上报数：{0}</translation>
     </message>
     <message>
+      <source>   roster: {0} absences; desk: {1} wrong reports (错报) by coded reason</source>
+      <translation>   排班表：缺勤 {0} 人次；坐席：按编码原因退回错报 {1} 条</translation>
+    </message>
+    <message>
       <source>   route deviation per collector and day in {0:.1f} s; most off-route:</source>
       <translation>   按采集员和日期统计偏离路线（{0:.1f} 秒）；偏离最多的：</translation>
+    </message>
+    <message>
+      <source>   spot checks: {0} grids, {1} findings; {2} missed-report (漏报) candidates, {3} confirmed</source>
+      <translation>   现场检查：{0} 个网格，发现问题 {1} 个；漏报疑似 {2} 条，已认定 {3} 条</translation>
     </message>
     <message>
       <source>   unit grid checks: {0} grids, {1} errors in {2:.1f} s</source>
@@ -3498,6 +3828,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>按原因隔离：{0}</translation>
     </message>
     <message>
+      <source>reported to the desk by phone</source>
+      <translation>已电话报告坐席</translation>
+    </message>
+    <message>
       <source>review queue: {0}</source>
       <translation>审核队列：{0}</translation>
     </message>
@@ -3579,6 +3913,369 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Install the City management zip built for this system (it carries shapely built against this system's GEOS), or build shapely against it: install the GEOS development package (Debian/Ubuntu: libgeos-dev) and run python3 -m pip install --no-binary shapely "shapely&gt;=2.0" for QGIS's Python, then restart QGIS.</source>
       <translation>请安装为本系统构建的数字城管插件压缩包（其中的 shapely 基于本系统的 GEOS 构建），或针对本系统的 GEOS 自行构建 shapely：先安装 GEOS 开发包（Debian/Ubuntu：libgeos-dev），再为 QGIS 的 Python 运行 python3 -m pip install --no-binary shapely "shapely&gt;=2.0"，然后重启 QGIS。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Figures</name>
+    <message>
+      <source>Base score</source>
+      <translation>基础分</translation>
+    </message>
+    <message>
+      <source>Cannot read the payment band {0!r}: write 90=98%.</source>
+      <translation>无法识别支付档次 {0!r}：请写作 90=98%。</translation>
+    </message>
+    <message>
+      <source>Cap a month</source>
+      <translation>每月上限</translation>
+    </message>
+    <message>
+      <source>City management</source>
+      <translation>数字城管</translation>
+    </message>
+    <message>
+      <source>Class</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>Closure rate</source>
+      <translation>结案率</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Collectors on duty every day</source>
+      <translation>每天在岗采集员人数</translation>
+    </message>
+    <message>
+      <source>Component problem share</source>
+      <translation>部件问题占比</translation>
+    </message>
+    <message>
+      <source>Compute</source>
+      <translation>计算</translation>
+    </message>
+    <message>
+      <source>Computing…</source>
+      <translation>正在计算…</translation>
+    </message>
+    <message>
+      <source>Confirm 漏报</source>
+      <translation>认定漏报</translation>
+    </message>
+    <message>
+      <source>Connect a workspace first.</source>
+      <translation>请先连接工作空间。</translation>
+    </message>
+    <message>
+      <source>Contract</source>
+      <translation>合同</translation>
+    </message>
+    <message>
+      <source>Contract figures</source>
+      <translation>合同考核指标</translation>
+    </message>
+    <message>
+      <source>Contract figures of the month</source>
+      <translation>月度合同考核指标</translation>
+    </message>
+    <message>
+      <source>Contract figures…</source>
+      <translation>合同考核指标…</translation>
+    </message>
+    <message>
+      <source>Contract profile</source>
+      <translation>合同配置</translation>
+    </message>
+    <message>
+      <source>Contract profile, duty roster, missed reports and the month's scores</source>
+      <translation>合同配置、排班表、漏报和月度考核得分</translation>
+    </message>
+    <message>
+      <source>Deduction</source>
+      <translation>扣分项</translation>
+    </message>
+    <message>
+      <source>Dismiss</source>
+      <translation>排除</translation>
+    </message>
+    <message>
+      <source>Duty roster</source>
+      <translation>排班表</translation>
+    </message>
+    <message>
+      <source>Find candidates</source>
+      <translation>查找疑似漏报</translation>
+    </message>
+    <message>
+      <source>Find missed reports</source>
+      <translation>查找漏报</translation>
+    </message>
+    <message>
+      <source>Folder for the tables</source>
+      <translation>表格的保存文件夹</translation>
+    </message>
+    <message>
+      <source>Found</source>
+      <translation>发现时间</translation>
+    </message>
+    <message>
+      <source>Import GPS tracks…</source>
+      <translation>导入GPS轨迹…</translation>
+    </message>
+    <message>
+      <source>Import GPX, CSV, GeoJSON tracks and ODK audit logs into the workspace</source>
+      <translation>将 GPX、CSV、GeoJSON 轨迹和 ODK 审计日志导入工作空间</translation>
+    </message>
+    <message>
+      <source>Import roster CSV…</source>
+      <translation>导入排班表 CSV…</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Last patrolled</source>
+      <translation>最近巡查时间</translation>
+    </message>
+    <message>
+      <source>Loaded; save to keep it in the workspace.</source>
+      <translation>已载入；保存后才会存入工作空间。</translation>
+    </message>
+    <message>
+      <source>Looking for problems other channels found…</source>
+      <translation>正在查找其他渠道发现的问题…</translation>
+    </message>
+    <message>
+      <source>Missed reports (漏报)</source>
+      <translation>漏报</translation>
+    </message>
+    <message>
+      <source>Month</source>
+      <translation>月份</translation>
+    </message>
+    <message>
+      <source>Month: scores and payment</source>
+      <translation>月度考核与支付</translation>
+    </message>
+    <message>
+      <source>Monthly fee</source>
+      <translation>月服务费</translation>
+    </message>
+    <message>
+      <source>Monthly floor from service month</source>
+      <translation>月度下限起始服务月</translation>
+    </message>
+    <message>
+      <source>Not collectors of this workspace: {0}</source>
+      <translation>不是本工作空间的采集员：{0}</translation>
+    </message>
+    <message>
+      <source>Off route above (share of the day's patrol)</source>
+      <translation>偏离路线阈值（占当天巡查的比例）</translation>
+    </message>
+    <message>
+      <source>On-time check rate</source>
+      <translation>核查按时率</translation>
+    </message>
+    <message>
+      <source>On-time verification rate</source>
+      <translation>核实按时率</translation>
+    </message>
+    <message>
+      <source>Open JSON…</source>
+      <translation>打开 JSON…</translation>
+    </message>
+    <message>
+      <source>Payment bands (score=share paid)</source>
+      <translation>支付档次（得分=支付比例）</translation>
+    </message>
+    <message>
+      <source>Points</source>
+      <translation>扣分</translation>
+    </message>
+    <message>
+      <source>Save JSON…</source>
+      <translation>另存为 JSON…</translation>
+    </message>
+    <message>
+      <source>Save tables…</source>
+      <translation>保存表格…</translation>
+    </message>
+    <message>
+      <source>Save to the workspace</source>
+      <translation>保存到工作空间</translation>
+    </message>
+    <message>
+      <source>Saved: {0}</source>
+      <translation>已保存：{0}</translation>
+    </message>
+    <message>
+      <source>Scoring sheet (考核):</source>
+      <translation>考核评分表：</translation>
+    </message>
+    <message>
+      <source>Seed contracts:</source>
+      <translation>合同示例：</translation>
+    </message>
+    <message>
+      <source>Select candidates first.</source>
+      <translation>请先选择疑似漏报。</translation>
+    </message>
+    <message>
+      <source>Service from</source>
+      <translation>服务期开始</translation>
+    </message>
+    <message>
+      <source>Service to (last day)</source>
+      <translation>服务期结束（最后一天）</translation>
+    </message>
+    <message>
+      <source>Set days</source>
+      <translation>设定</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>The contract profile is saved in the workspace.</source>
+      <translation>合同配置已保存到工作空间。</translation>
+    </message>
+    <message>
+      <source>The seeds give no deduction figures: the shipped ones are examples; enter the city's own.</source>
+      <translation>资料中没有扣分标准：随附的扣分值仅为示例，请填写本市的标准。</translation>
+    </message>
+    <message>
+      <source>Unit grid</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Use example</source>
+      <translation>使用示例</translation>
+    </message>
+    <message>
+      <source>Valid problem reports a month</source>
+      <translation>每月有效问题上报数</translation>
+    </message>
+    <message>
+      <source>Valid problem reports a year</source>
+      <translation>每年有效问题上报数</translation>
+    </message>
+    <message>
+      <source>Valid reports per collector per day</source>
+      <translation>每人每天有效上报数</translation>
+    </message>
+    <message>
+      <source>Valid-report rate</source>
+      <translation>有效上报率</translation>
+    </message>
+    <message>
+      <source>Working time</source>
+      <translation>工作时间</translation>
+    </message>
+    <message>
+      <source>Written to {0}</source>
+      <translation>已写入 {0}</translation>
+    </message>
+    <message>
+      <source>absent</source>
+      <translation>缺勤</translation>
+    </message>
+    <message>
+      <source>collector code</source>
+      <translation>采集员编号</translation>
+    </message>
+    <message>
+      <source>component</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>confirmed</source>
+      <translation>已认定</translation>
+    </message>
+    <message>
+      <source>contractor: per % short of the monthly floor</source>
+      <translation>服务单位：月度下限每差 1%</translation>
+    </message>
+    <message>
+      <source>contractor: per percentage point a rate falls short</source>
+      <translation>服务单位：比率指标每差 1 个百分点</translation>
+    </message>
+    <message>
+      <source>day off</source>
+      <translation>休息</translation>
+    </message>
+    <message>
+      <source>dismissed</source>
+      <translation>已排除</translation>
+    </message>
+    <message>
+      <source>event</source>
+      <translation>事件</translation>
+    </message>
+    <message>
+      <source>note (optional)</source>
+      <translation>备注（可选）</translation>
+    </message>
+    <message>
+      <source>on duty</source>
+      <translation>在岗</translation>
+    </message>
+    <message>
+      <source>on leave</source>
+      <translation>请假</translation>
+    </message>
+    <message>
+      <source>per confirmed missed report (漏报)</source>
+      <translation>每条已认定漏报</translation>
+    </message>
+    <message>
+      <source>per day absent</source>
+      <translation>每缺勤一天</translation>
+    </message>
+    <message>
+      <source>per day off the prescribed route</source>
+      <translation>每天偏离规定路线</translation>
+    </message>
+    <message>
+      <source>per late check task (核查)</source>
+      <translation>每个超时的核查任务</translation>
+    </message>
+    <message>
+      <source>per late verification task (核实)</source>
+      <translation>每个超时的核实任务</translation>
+    </message>
+    <message>
+      <source>per valid report short of the daily rate</source>
+      <translation>每少一条有效上报（相对每日指标）</translation>
+    </message>
+    <message>
+      <source>per wrong report (错报)</source>
+      <translation>每条错报</translation>
+    </message>
+    <message>
+      <source>public holidays worked</source>
+      <translation>法定节假日照常工作</translation>
+    </message>
+    <message>
+      <source>weekends worked</source>
+      <translation>双休日照常工作</translation>
+    </message>
+    <message>
+      <source>{0} days stored, {1} rows not usable.</source>
+      <translation>已保存 {0} 天，{1} 行无法使用。</translation>
+    </message>
+    <message>
+      <source>{0} days stored.</source>
+      <translation>已保存 {0} 天。</translation>
+    </message>
+    <message>
+      <source>{0} problems found by other channels: {1} new candidates, {2} known.</source>
+      <translation>其他渠道发现问题 {0} 个：新增疑似 {1} 条，已有 {2} 条。</translation>
     </message>
   </context>
   <context>
@@ -3837,92 +4534,396 @@ The on-time rates (optional) give per collector, responsibility grid and distric
   <context>
     <name>Kpi</name>
     <message>
-      <source>1 − Gini coefficient of valid reports per grid over {0} grids; {1} grids have reports.</source>
-      <translation>1 − 各网格有效上报数的基尼系数（共 {0} 个网格）；{1} 个网格有上报。</translation>
+      <source>1 − Gini coefficient of valid problem reports per grid over {0} grids; {1} grids have reports.</source>
+      <translation>按网格统计有效问题上报数的 1 − 基尼系数（共 {0} 个网格）；有上报的网格 {1} 个。</translation>
     </message>
     <message>
-      <source>1 − Gini coefficient of valid reports per hour of the working day ({0:02d}:00–{1:02d}:00 local); {2} valid reports outside those hours.</source>
-      <translation>1 − 工作时段（本地 {0:02d}:00–{1:02d}:00）各小时有效上报数的基尼系数；该时段外有效上报 {2} 条。</translation>
+      <source>1 − Gini coefficient of valid problem reports per major class ({0} classes).</source>
+      <translation>按大类统计有效问题上报数的 1 − 基尼系数（{0} 个大类）。</translation>
     </message>
     <message>
-      <source>1 − Gini coefficient of valid reports per major class ({0} classes).</source>
-      <translation>1 − 各大类有效上报数的基尼系数（{0} 个大类）。</translation>
+      <source>1 − Gini coefficient of valid problem reports per {0}-minute slot of the working time ({1}).</source>
+      <translation>按工作时间内每 {0} 分钟时段统计有效问题上报数的 1 − 基尼系数（{1}）。</translation>
+    </message>
+    <message>
+      <source>12345 hotline</source>
+      <translation>12345热线</translation>
+    </message>
+    <message>
+      <source>A contract profile is a JSON object.</source>
+      <translation>合同配置应为一个 JSON 对象。</translation>
+    </message>
+    <message>
+      <source>A finding is a component or an event problem.</source>
+      <translation>发现的问题应为部件问题或事件问题。</translation>
+    </message>
+    <message>
+      <source>A payment band's share must be between 0 and 1.5.</source>
+      <translation>支付档次的支付比例应在 0 到 1.5 之间。</translation>
+    </message>
+    <message>
+      <source>Absent days</source>
+      <translation>缺勤天数</translation>
     </message>
     <message>
       <source>Area balance</source>
       <translation>区域均衡性</translation>
     </message>
     <message>
+      <source>Cannot read the contract profile {0}: {1}</source>
+      <translation>无法读取合同配置 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>Cannot read the working period {0!r}: write it as 08:30-12:00.</source>
+      <translation>无法识别工作时段 {0!r}：请写作 08:30-12:00。</translation>
+    </message>
+    <message>
       <source>Category balance</source>
       <translation>类别均衡性</translation>
     </message>
     <message>
-      <source>Closed valid reports / valid reports ({0} / {1}).</source>
-      <translation>已结案有效上报 / 有效上报（{0} / {1}）。</translation>
+      <source>Closed / due ({0} / {1}): valid problems whose deadline falls in the period.</source>
+      <translation>已结案 / 应结案（{0} / {1}）：处置时限落在统计期内的有效问题。</translation>
     </message>
     <message>
       <source>Closure rate</source>
       <translation>结案率</translation>
     </message>
     <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
       <source>Collectors</source>
       <translation>采集员数</translation>
+    </message>
+    <message>
+      <source>Collectors on duty (fewest in a day)</source>
+      <translation>每日在岗采集员（最少一天）</translation>
     </message>
     <message>
       <source>Component problem share</source>
       <translation>部件问题占比</translation>
     </message>
     <message>
+      <source>Confirmed missed (漏报)</source>
+      <translation>已认定漏报</translation>
+    </message>
+    <message>
+      <source>Contract figures of {0} ({1})</source>
+      <translation>{0} 合同考核指标（{1}）</translation>
+    </message>
+    <message>
+      <source>Contractor</source>
+      <translation>服务单位</translation>
+    </message>
+    <message>
+      <source>Contractor deductions</source>
+      <translation>服务单位扣分</translation>
+    </message>
+    <message>
+      <source>Contractor {0}: score {1:.1f}, {2:.0%} of the fee: {3:,.2f} payable, {4:,.2f} withheld</source>
+      <translation>服务单位 {0}：得分 {1:.1f}，按服务费的 {2:.0%} 支付：应支付 {3:,.2f}，扣减 {4:,.2f}</translation>
+    </message>
+    <message>
+      <source>Days off route</source>
+      <translation>偏离路线天数</translation>
+    </message>
+    <message>
+      <source>Deductions</source>
+      <translation>扣分</translation>
+    </message>
+    <message>
+      <source>Deductions and caps cannot be negative ({0}).</source>
+      <translation>扣分及上限不能为负（{0}）。</translation>
+    </message>
+    <message>
+      <source>District</source>
+      <translation>区县</translation>
+    </message>
+    <message>
+      <source>Done by the deadline / due in the period ({0} / {1}).</source>
+      <translation>按时完成 / 统计期内到期（{0} / {1}）。</translation>
+    </message>
+    <message>
+      <source>Fewest on duty: {0} on {1}; {2} days below the floor.</source>
+      <translation>在岗人数最少：{1} 为 {0} 人；低于下限的有 {2} 天。</translation>
+    </message>
+    <message>
       <source>Grids passed</source>
       <translation>达标网格数</translation>
+    </message>
+    <message>
+      <source>Grids spot-checked</source>
+      <translation>现场检查网格数</translation>
     </message>
     <message>
       <source>Grids with reports whose valid rate and component share reach the thresholds, of {0}.</source>
       <translation>有效率和部件占比均达标的有上报网格数（共 {0} 个有上报网格）。</translation>
     </message>
     <message>
-      <source>Not computed: no closure field was given.</source>
-      <translation>未计算：没有指定结案字段。</translation>
+      <source>How it was computed</source>
+      <translation>计算方法</translation>
+    </message>
+    <message>
+      <source>KPI</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <source>Late tasks</source>
+      <translation>超时任务</translation>
+    </message>
+    <message>
+      <source>Lowest whole month {0}; floor {1:,} a month from service month {2}.</source>
+      <translation>最低的整月为 {0}；自服务期第 {2} 个月起每月不少于 {1:,} 件。</translation>
+    </message>
+    <message>
+      <source>Mean collector score</source>
+      <translation>采集员平均得分</translation>
+    </message>
+    <message>
+      <source>Missed reports (漏报)</source>
+      <translation>漏报</translation>
+    </message>
+    <message>
+      <source>Missed, to decide</source>
+      <translation>待认定漏报</translation>
+    </message>
+    <message>
+      <source>Missed-report rate</source>
+      <translation>漏报率</translation>
+    </message>
+    <message>
+      <source>Monthly fee</source>
+      <translation>月服务费</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>No collector {0} in this workspace.</source>
+      <translation>本工作空间中没有采集员 {0}。</translation>
+    </message>
+    <message>
+      <source>Not computed: closure needs each case's deadline and whether it was closed.</source>
+      <translation>未计算：结案率需要每个案件的处置时限及是否已结案。</translation>
+    </message>
+    <message>
+      <source>Not computed: no duty roster was given.</source>
+      <translation>未计算：没有排班表。</translation>
     </message>
     <message>
       <source>Not computed: no grids layer was given.</source>
       <translation>未计算：没有指定网格图层。</translation>
     </message>
     <message>
+      <source>Not computed: no 核实/核查 tasks.</source>
+      <translation>未计算：没有核实、核查任务。</translation>
+    </message>
+    <message>
+      <source>Not computed: the contract profile has no service period.</source>
+      <translation>未计算：合同配置中没有服务期。</translation>
+    </message>
+    <message>
+      <source>Not computed: the reports carry no component status (破损, 丢失 …).</source>
+      <translation>未计算：上报中没有部件状态（破损、丢失……）。</translation>
+    </message>
+    <message>
+      <source>Not judged: service month {0} is exempt (the floor of {1:,} applies from service month {2}).</source>
+      <translation>不考核：服务期第 {0} 个月免于考核（每月 {1:,} 件的下限自服务期第 {2} 个月起执行）。</translation>
+    </message>
+    <message>
+      <source>Not judged: the month is outside the service period.</source>
+      <translation>不考核：该月不在服务期内。</translation>
+    </message>
+    <message>
+      <source>Not judged: the monthly floor is judged on whole calendar months.</source>
+      <translation>不考核：月度下限按完整自然月考核。</translation>
+    </message>
+    <message>
+      <source>Not judged: the period is outside the service period {0} – {1}.</source>
+      <translation>不考核：统计期不在服务期 {0} 至 {1} 内。</translation>
+    </message>
+    <message>
+      <source>Not on the roster (left out): {0}.</source>
+      <translation>不在排班表中（未计入）：{0}。</translation>
+    </message>
+    <message>
+      <source>On-time check (核查) rate</source>
+      <translation>核查按时率</translation>
+    </message>
+    <message>
+      <source>On-time verification (核实) rate</source>
+      <translation>核实按时率</translation>
+    </message>
+    <message>
+      <source>Passed</source>
+      <translation>达标</translation>
+    </message>
+    <message>
+      <source>Payable</source>
+      <translation>应支付</translation>
+    </message>
+    <message>
+      <source>Problem reports filed or accepted ({0}); judged by the annual and monthly rows.</source>
+      <translation>已立案或受理的问题上报（{0}）；由年度和月度指标考核。</translation>
+    </message>
+    <message>
       <source>Reports</source>
       <translation>上报数</translation>
     </message>
     <message>
-      <source>Reports in the period ({0:.2f} days); {1} outside it and {2} without a time were left out.</source>
-      <translation>统计期内的上报（{0:.2f} 天）；未计入期外 {1} 条、无时间 {2} 条。</translation>
+      <source>Reports in the period ({0:.2f} days): {1} problems, {2} component reports that are not problems (census records, checked fine), {3} without a kind; {4} outside the period and {5} without a time were left out.</source>
+      <translation>统计期内的上报（{0:.2f} 天）：问题 {1} 条，非问题的部件上报（普查记录、核查完好）{2} 条，未注明类型 {3} 条；期外 {4} 条、无时间 {5} 条未计入。</translation>
     </message>
     <message>
-      <source>Target: {0:,.0f} a year and {1:,.0f} a month, scaled to {2:.2f} days (the larger of the two).</source>
-      <translation>目标：每年 {0:,.0f} 条、每月 {1:,.0f} 条，按 {2:.2f} 天折算（取两者较大值）。</translation>
+      <source>Reports outside the working time</source>
+      <translation>工作时间以外的上报</translation>
+    </message>
+    <message>
+      <source>Scheduled days</source>
+      <translation>应出勤天数</translation>
+    </message>
+    <message>
+      <source>Score</source>
+      <translation>得分</translation>
+    </message>
+    <message>
+      <source>Scores (base {0:g}):</source>
+      <translation>得分（基础分 {0:g}）：</translation>
+    </message>
+    <message>
+      <source>Share paid</source>
+      <translation>支付比例</translation>
+    </message>
+    <message>
+      <source>Share reported by {0}</source>
+      <translation>{0}上报占比</translation>
+    </message>
+    <message>
+      <source>Spot checks</source>
+      <translation>现场检查</translation>
+    </message>
+    <message>
+      <source>Spot-check findings</source>
+      <translation>现场检查发现问题数</translation>
+    </message>
+    <message>
+      <source>The contract profile is not valid JSON (line {0}: {1}).</source>
+      <translation>合同配置不是有效的 JSON（第 {0} 行：{1}）。</translation>
+    </message>
+    <message>
+      <source>The contract profile's {0} is not valid.</source>
+      <translation>合同配置中的 {0} 无效。</translation>
+    </message>
+    <message>
+      <source>The contract sets no monthly floor.</source>
+      <translation>合同未规定月度下限。</translation>
+    </message>
+    <message>
+      <source>The last day is before the first.</source>
+      <translation>结束日期早于开始日期。</translation>
     </message>
     <message>
       <source>The period ends before it starts.</source>
       <translation>统计期的结束时间早于开始时间。</translation>
     </message>
     <message>
+      <source>The rate {0} is a share between 0 and 1 (90 % is 0.9).</source>
+      <translation>比率 {0} 应为 0 到 1 之间的小数（90% 写作 0.9）。</translation>
+    </message>
+    <message>
+      <source>The roster has no {0} column (one of: {1}).</source>
+      <translation>排班表缺少 {0} 列（可用列名：{1}）。</translation>
+    </message>
+    <message>
+      <source>The scoring sheet has a value that is not a number.</source>
+      <translation>考核评分表中有一个值不是数字。</translation>
+    </message>
+    <message>
+      <source>The service period ends before it starts.</source>
+      <translation>服务期的结束早于开始。</translation>
+    </message>
+    <message>
+      <source>The spot-check file needs grid_code and day columns.</source>
+      <translation>现场检查文件需要网格（grid_code）和日期（day）列。</translation>
+    </message>
+    <message>
+      <source>The working day needs at least one period.</source>
+      <translation>工作日至少需要一个工作时段。</translation>
+    </message>
+    <message>
+      <source>The working period {0!r} must end after it starts, within the day.</source>
+      <translation>工作时段 {0!r} 必须在同一天内且结束晚于开始。</translation>
+    </message>
+    <message>
+      <source>The working periods overlap.</source>
+      <translation>工作时段相互重叠。</translation>
+    </message>
+    <message>
+      <source>Threshold</source>
+      <translation>目标值</translation>
+    </message>
+    <message>
       <source>Time-of-day balance</source>
       <translation>上报时间均衡性</translation>
     </message>
     <message>
-      <source>Valid component reports / valid reports ({0} / {1}).</source>
-      <translation>有效部件上报 / 有效上报（{0} / {1}）。</translation>
+      <source>Unit grid</source>
+      <translation>单元网格</translation>
     </message>
     <message>
-      <source>Valid reports</source>
-      <translation>有效上报数</translation>
+      <source>Unknown deduction {0!r} in the scoring sheet; known: {1}.</source>
+      <translation>考核评分表中有未知扣分项 {0!r}；可用的扣分项：{1}。</translation>
     </message>
     <message>
-      <source>Valid reports / collector-days ({0} / {1}); a collector-day is a local day with at least one report of that collector.</source>
-      <translation>有效上报 / 采集员工作日（{0} / {1}）；采集员工作日指该采集员至少上报一条的本地日。</translation>
+      <source>Unknown duty status {0}.</source>
+      <translation>未知的出勤状态 {0}。</translation>
     </message>
     <message>
-      <source>Valid reports / reports; not valid: {0}.</source>
-      <translation>有效上报 / 上报；无效状态：{0}。</translation>
+      <source>Valid component problems / valid problem reports ({0} / {1}).</source>
+      <translation>有效部件问题数 / 有效问题上报数（{0} / {1}）。</translation>
+    </message>
+    <message>
+      <source>Valid per scheduled day</source>
+      <translation>每应出勤日有效问题数</translation>
+    </message>
+    <message>
+      <source>Valid problem reports</source>
+      <translation>有效问题上报数</translation>
+    </message>
+    <message>
+      <source>Valid problem reports / problem reports ({0} / {1}); {2} still pending or sent back count as not valid.</source>
+      <translation>有效问题上报数 / 问题上报数（{0} / {1}）；仍待审或被退回补充的 {2} 条计为无效。</translation>
+    </message>
+    <message>
+      <source>Valid problem reports / scheduled days ({0} / {1}); {2}.</source>
+      <translation>有效问题上报数 / 应出勤天数（{0} / {1}）；{2}。</translation>
+    </message>
+    <message>
+      <source>Valid problem reports of the month</source>
+      <translation>当月有效问题上报数</translation>
+    </message>
+    <message>
+      <source>Valid problem reports of the service period {0} – {1}.</source>
+      <translation>服务期 {0} 至 {1} 的有效问题上报数。</translation>
+    </message>
+    <message>
+      <source>Valid problem reports of the service year</source>
+      <translation>服务期累计有效问题上报数</translation>
+    </message>
+    <message>
+      <source>Valid problem reports of {0}</source>
+      <translation>{0} 有效问题上报数</translation>
+    </message>
+    <message>
+      <source>Valid problem reports outside the working time ({0}).</source>
+      <translation>工作时间（{0}）以外的有效问题上报数。</translation>
+    </message>
+    <message>
+      <source>Valid problems</source>
+      <translation>有效问题数</translation>
     </message>
     <message>
       <source>Valid reports per collector per day</source>
@@ -3933,8 +4934,144 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>有效上报率</translation>
     </message>
     <message>
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <source>Withheld</source>
+      <translation>扣减</translation>
+    </message>
+    <message>
+      <source>Wrong reports (错报)</source>
+      <translation>错报</translation>
+    </message>
+    <message>
+      <source>Wrong-report rate</source>
+      <translation>错报率</translation>
+    </message>
+    <message>
+      <source>Year to date: valid problem reports since {0}; judged after {1}.</source>
+      <translation>年度累计：自 {0} 起的有效问题上报数；{1} 之后考核。</translation>
+    </message>
+    <message>
+      <source>absence</source>
+      <translation>缺勤</translation>
+    </message>
+    <message>
+      <source>cannot read the day {0!r}</source>
+      <translation>无法识别日期 {0!r}</translation>
+    </message>
+    <message>
+      <source>collectors</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>every day</source>
+      <translation>每天</translation>
+    </message>
+    <message>
+      <source>kind is component (部件) or event (事件)</source>
+      <translation>类型应为部件或事件</translation>
+    </message>
+    <message>
+      <source>late check</source>
+      <translation>核查超时</translation>
+    </message>
+    <message>
+      <source>late verification</source>
+      <translation>核实超时</translation>
+    </message>
+    <message>
+      <source>leaders</source>
+      <translation>领导交办</translation>
+    </message>
+    <message>
+      <source>missed</source>
+      <translation>漏报</translation>
+    </message>
+    <message>
+      <source>no collector</source>
+      <translation>无采集员</translation>
+    </message>
+    <message>
+      <source>no grid or day</source>
+      <translation>无网格或日期</translation>
+    </message>
+    <message>
+      <source>no position</source>
+      <translation>无位置</translation>
+    </message>
+    <message>
+      <source>no roster: every working day of the period is scheduled</source>
+      <translation>无排班表：统计期内每个工作日均计为应出勤</translation>
+    </message>
+    <message>
+      <source>off route</source>
+      <translation>偏离路线</translation>
+    </message>
+    <message>
+      <source>other channels</source>
+      <translation>其他渠道</translation>
+    </message>
+    <message>
+      <source>outside every grid</source>
+      <translation>不在任何网格内</translation>
+    </message>
+    <message>
+      <source>scheduled days from the duty roster, {0} of them absences</source>
+      <translation>应出勤天数取自排班表，其中缺勤 {0} 天</translation>
+    </message>
+    <message>
+      <source>shortfall</source>
+      <translation>上报不足</translation>
+    </message>
+    <message>
+      <source>spot checks</source>
+      <translation>现场检查</translation>
+    </message>
+    <message>
+      <source>the public</source>
+      <translation>公众</translation>
+    </message>
+    <message>
+      <source>time not readable</source>
+      <translation>时间无法识别</translation>
+    </message>
+    <message>
+      <source>unknown duty status {0!r}</source>
+      <translation>未知的出勤状态 {0!r}</translation>
+    </message>
+    <message>
+      <source>video surveillance</source>
+      <translation>视频监控</translation>
+    </message>
+    <message>
+      <source>working days</source>
+      <translation>工作日</translation>
+    </message>
+    <message>
+      <source>wrong</source>
+      <translation>错报</translation>
+    </message>
+    <message>
+      <source>{0} confirmed, {1} to decide</source>
+      <translation>已认定 {0} 条，待认定 {1} 条</translation>
+    </message>
+    <message>
+      <source>{0} grids checked, {1} findings</source>
+      <translation>检查网格 {0} 个，发现问题 {1} 个</translation>
+    </message>
+    <message>
       <source>{0} of them reach the per-day rate and the valid rate.</source>
       <translation>其中 {0} 人达到日均上报量和有效率要求。</translation>
+    </message>
+    <message>
+      <source>{0} of {1} problem reports.</source>
+      <translation>问题上报 {1} 条中的 {0} 条。</translation>
+    </message>
+    <message>
+      <source>{0}, {1}</source>
+      <translation>{0}，{1}</translation>
     </message>
   </context>
   <context>
@@ -4124,6 +5261,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>自动识别</translation>
     </message>
     <message>
+      <source>below the filing standard</source>
+      <translation>未达立案标准</translation>
+    </message>
+    <message>
       <source>census import</source>
       <translation>普查导入</translation>
     </message>
@@ -4304,12 +5445,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>否</translation>
     </message>
     <message>
+      <source>no kind (component or event)</source>
+      <translation>未注明类型（部件或事件）</translation>
+    </message>
+    <message>
       <source>no position</source>
       <translation>无位置</translation>
     </message>
     <message>
       <source>not a JPEG</source>
       <translation>不是 JPEG 图片</translation>
+    </message>
+    <message>
+      <source>not a problem</source>
+      <translation>不是问题</translation>
     </message>
     <message>
       <source>not a telephone number</source>
@@ -4322,6 +5471,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>numbered out of order</source>
       <translation>编号顺序错误</translation>
+    </message>
+    <message>
+      <source>other reason</source>
+      <translation>其他原因</translation>
     </message>
     <message>
       <source>outside every grid</source>
@@ -4394,6 +5547,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>rejected</source>
       <translation>已驳回</translation>
+    </message>
+    <message>
+      <source>repeat report</source>
+      <translation>重复上报</translation>
     </message>
     <message>
       <source>repeats of earlier submissions</source>
@@ -4488,8 +5645,16 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>窗口地区</translation>
     </message>
     <message>
+      <source>wrong class</source>
+      <translation>类别错误</translation>
+    </message>
+    <message>
       <source>wrong kind of geometry</source>
       <translation>几何类型不符</translation>
+    </message>
+    <message>
+      <source>wrong position</source>
+      <translation>位置错误</translation>
     </message>
     <message>
       <source>yes</source>
@@ -4846,12 +6011,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>未知审核结论 {0}。</translation>
     </message>
     <message>
+      <source>Unknown reject reason {0}.</source>
+      <translation>未知的退回原因 {0}。</translation>
+    </message>
+    <message>
       <source>You may not change submission {0}: {1}</source>
       <translation>您无权修改上报 {0}：{1}</translation>
     </message>
     <message>
       <source>auto-match: {0} {1:.1f} m away, status as reported</source>
       <translation>自动匹配：{0}，相距 {1:.1f} 米，状态按上报更新</translation>
+    </message>
+    <message>
+      <source>auto-match: {0} {1:.1f} m away, stored as {2} already: a report of the problem, not a duplicate</source>
+      <translation>自动匹配：{0}，相距 {1:.1f} 米，库中已记为{2}：属于该问题的上报，不是重复</translation>
     </message>
     <message>
       <source>duplicate of submission {0} ({1:.0f} m, {2:.0f} min later)</source>
@@ -5115,6 +6288,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Wheel: zoom; drag: move; double-click: all photos</source>
       <translation>滚轮缩放，拖动平移，双击查看全部照片</translation>
+    </message>
+    <message>
+      <source>Why a report is rejected: counted as a wrong report (错报) of its collector</source>
+      <translation>退回原因：计为该采集员的错报</translation>
     </message>
     <message>
       <source>edited after the decision</source>
@@ -6222,6 +7399,149 @@ Rules: {3}.</source>
     <message>
       <source>{0:,.1f} m² of the grid lie outside every administrative unit.</source>
       <translation>该网格有 {0:,.1f} 平方米位于所有行政区划之外。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Tracks</name>
+    <message>
+      <source>Add files…</source>
+      <translation>添加文件…</translation>
+    </message>
+    <message>
+      <source>Add folder…</source>
+      <translation>添加文件夹…</translation>
+    </message>
+    <message>
+      <source>Add track files first.</source>
+      <translation>请先添加轨迹文件。</translation>
+    </message>
+    <message>
+      <source>BD-09</source>
+      <translation>BD-09（百度坐标）</translation>
+    </message>
+    <message>
+      <source>Bad rows by reason: {0}</source>
+      <translation>无效行（按原因）：{0}</translation>
+    </message>
+    <message>
+      <source>CGCS2000</source>
+      <translation>CGCS2000</translation>
+    </message>
+    <message>
+      <source>Cancel import</source>
+      <translation>取消导入</translation>
+    </message>
+    <message>
+      <source>Cancelled: nothing was imported.</source>
+      <translation>已取消：未导入任何数据。</translation>
+    </message>
+    <message>
+      <source>Clear</source>
+      <translation>清空</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Device</source>
+      <translation>设备</translation>
+    </message>
+    <message>
+      <source>Fixes per collector: {0}</source>
+      <translation>各采集员定位点数：{0}</translation>
+    </message>
+    <message>
+      <source>Folder of track files</source>
+      <translation>轨迹文件所在文件夹</translation>
+    </message>
+    <message>
+      <source>GCJ-02</source>
+      <translation>GCJ-02（火星坐标）</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>Import GPS tracks</source>
+      <translation>导入GPS轨迹</translation>
+    </message>
+    <message>
+      <source>Importing…</source>
+      <translation>正在导入…</translation>
+    </message>
+    <message>
+      <source>Longitude/latitude in</source>
+      <translation>经纬度坐标系</translation>
+    </message>
+    <message>
+      <source>Not collectors of this workspace (imported all the same): {0}</source>
+      <translation>不是本工作空间的采集员（仍已导入）：{0}</translation>
+    </message>
+    <message>
+      <source>Not readable as a track file: {0}</source>
+      <translation>无法作为轨迹文件读取：{0}</translation>
+    </message>
+    <message>
+      <source>The import failed, nothing was imported: {0}</source>
+      <translation>导入失败，未导入任何数据：{0}</translation>
+    </message>
+    <message>
+      <source>Track files</source>
+      <translation>轨迹文件</translation>
+    </message>
+    <message>
+      <source>Tracks (*.gpx *.csv *.geojson *.json);;All files (*)</source>
+      <translation>轨迹 (*.gpx *.csv *.geojson *.json)；；所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>WGS84 (GPS)</source>
+      <translation>WGS84（GPS）</translation>
+    </message>
+    <message>
+      <source>Weeks: {0} ({1} new).</source>
+      <translation>周：{0}（新建 {1} 周）。</translation>
+    </message>
+    <message>
+      <source>file not readable</source>
+      <translation>文件无法读取</translation>
+    </message>
+    <message>
+      <source>for files that name none (GPX, audit.csv)</source>
+      <translation>用于未注明采集员的文件（GPX、audit.csv）</translation>
+    </message>
+    <message>
+      <source>negative or unreadable accuracy</source>
+      <translation>精度为负或无法识别</translation>
+    </message>
+    <message>
+      <source>no collector</source>
+      <translation>无采集员</translation>
+    </message>
+    <message>
+      <source>no position</source>
+      <translation>无位置</translation>
+    </message>
+    <message>
+      <source>no time</source>
+      <translation>无时间</translation>
+    </message>
+    <message>
+      <source>position not readable or out of range</source>
+      <translation>位置无法识别或超出范围</translation>
+    </message>
+    <message>
+      <source>time before 2000 or in the future</source>
+      <translation>时间早于 2000 年或在未来</translation>
+    </message>
+    <message>
+      <source>time not readable</source>
+      <translation>时间无法识别</translation>
+    </message>
+    <message>
+      <source>{0} files: {1} fixes imported, {2} duplicates skipped, {3} bad rows ({4:.1f} s).</source>
+      <translation>{0} 个文件：导入定位点 {1} 个，跳过重复 {2} 个，无效行 {3} 行（{4:.1f} 秒）。</translation>
     </message>
   </context>
   <context>

@@ -35,7 +35,7 @@ def test_geojson_export_quarantines_every_reason_and_flags_gcj02(city_ws, tmp_pa
     recs, truth = make_submissions(city, 20, broken=BROKEN_KINDS)
     write_device_export(tmp_path / "exp", recs)
     report = ingest(ws, DeviceExportSource(tmp_path / "exp"))
-    assert report.inserted == 27 and report.read == 27
+    assert report.inserted == 28 and report.read == 28
     rows = _rows(ws)
     for kind in QUARANTINE_REASONS:
         if kind not in BROKEN_KINDS:  # the sanitiser's, photos' and store's own reasons:
@@ -69,10 +69,10 @@ def test_geojson_export_quarantines_every_reason_and_flags_gcj02(city_ws, tmp_pa
     assert gcj_problem is None  # the corrected position is where the photo was taken
     # pulling again stores nothing new
     again = ingest(ws, DeviceExportSource(tmp_path / "exp"))
-    assert (again.inserted, again.edited, again.unchanged) == (0, 0, 27)
+    assert (again.inserted, again.edited, again.unchanged) == (0, 0, 28)
     with ws.engine.connect() as c:
-        assert c.execute(select(func.count()).select_from(ws.schema.submissions)).scalar() == 27
-        assert c.execute(select(func.count()).select_from(a)).scalar() == 27
+        assert c.execute(select(func.count()).select_from(ws.schema.submissions)).scalar() == 28
+        assert c.execute(select(func.count()).select_from(a)).scalar() == 28
 
 
 def test_csv_with_zipped_photos_and_declared_gcj02(city_ws, tmp_path):

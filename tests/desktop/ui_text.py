@@ -29,6 +29,7 @@ ALLOWED_WORDS = frozenset(
         "PostgreSQL",
         "GeoPackage",
         "GeoJSON",
+        "GPX",  # the GPS exchange format tracks come in
         "JSON",
         "CSV",
         "Excel",

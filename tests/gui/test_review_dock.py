@@ -72,10 +72,10 @@ def select_ids(d, ids):
 
 def test_filters_counts_selection_and_decisions(dock, artifacts):
     d, ws, truth, canvas = dock
-    assert d.model.rowCount() == 27
-    assert "27" in d.counts_label.text()
+    assert d.model.rowCount() == 28
+    assert "28" in d.counts_label.text()
     d.state_combo.setCurrentIndex(d.state_combo.findData("quarantined"))
-    assert d.proxy.rowCount() == 6
+    assert d.proxy.rowCount() == 7
     d.state_combo.setCurrentIndex(d.state_combo.findData("pending"))
     assert d.proxy.rowCount() == 21
     d.collector_combo.setCurrentIndex(d.collector_combo.findData("C01"))

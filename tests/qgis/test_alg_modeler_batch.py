@@ -134,17 +134,33 @@ def _local(hour: int, minute: int = 0) -> QDateTime:
 
 
 def submissions() -> QgsVectorLayer:
-    """Four reports on 2026-11-16: three valid (two in grid 1, one in grid 2), one rejected;
-    two components, two events."""
+    """Four problem reports on 2026-11-16: three valid (two in grid 1, one in grid 2), one
+    rejected; two components (reported broken), two events."""
     rows = [
-        (f"POINT({X0 + 100} {Y0 + 50})", _local(9), "A001", "component", "0101", "accepted"),
-        (f"POINT({X0 + 200} {Y0 + 50})", _local(10), "A001", "event", "0501", "accepted"),
-        (f"POINT({X0 + 700} {Y0 + 50})", _local(11), "B002", "component", "0102", "rejected"),
-        (f"POINT({X0 + 800} {Y0 + 50})", _local(14), "B002", "event", "0201", "accepted"),
+        (
+            f"POINT({X0 + 100} {Y0 + 50})",
+            _local(9),
+            "A001",
+            "component",
+            "0101",
+            "accepted",
+            "破损",
+        ),
+        (f"POINT({X0 + 200} {Y0 + 50})", _local(10), "A001", "event", "0501", "accepted", None),
+        (
+            f"POINT({X0 + 700} {Y0 + 50})",
+            _local(11),
+            "B002",
+            "component",
+            "0102",
+            "rejected",
+            "破损",
+        ),
+        (f"POINT({X0 + 800} {Y0 + 50})", _local(14), "B002", "event", "0201", "accepted", None),
     ]
     return _layer(
         "Point?crs=EPSG:4549&field=observed_at:datetime&field=collector_code:string"
-        "&field=kind:string&field=category_code:string&field=state:string",
+        "&field=kind:string&field=category_code:string&field=state:string&field=status:string",
         rows,
     )
 

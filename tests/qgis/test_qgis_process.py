@@ -258,14 +258,35 @@ def _deviation_check(results, out, ws):
 
 
 def _kpi_check(results, out, ws):
-    assert results["REPORTS"] == 4 and results["VALID_REPORTS"] == 2
+    # pending, accepted, rejected, quarantined broken components: only the accepted is valid
+    assert results["REPORTS"] == 4 and results["VALID_REPORTS"] == 1
     _names, overall = _read(results["OUTPUT_OVERALL"])
     kpis = {r["kpi"]: r for r in overall}
-    assert kpis["valid_rate"]["value"] == pytest.approx(0.5)
+    assert kpis["valid_rate"]["value"] == pytest.approx(0.25)
+    assert kpis["component_share"]["value"] == pytest.approx(1.0)  # status from the payload
     _names, collectors = _read(results["OUTPUT_COLLECTORS"])
     assert [r["collector"] for r in collectors] == ["C01"]
     _names, hours = _read(results["OUTPUT_HOURS"])
     assert len(hours) == 24
+
+
+def _year_check(results, out, ws):
+    assert results["weeks"] == 1 and results["fixes_used"] == 25
+    _names, rows = _read(results["OUTPUT"])
+    assert len(rows) == 7 and {r["week"] for r in rows} == {"2026-11-02"}
+    _names, grids = _read(results["OUTPUT_GRIDS"])
+    assert len(grids) == 7 and all(int(g["weeks"]) == 1 for g in grids)
+    _names, weeks = _read(results["OUTPUT_WEEKS"])
+    assert [int(w["fixes_used"]) for w in weeks] == [25]
+
+
+def _assessment_check(results, out, ws):
+    _names, kpis = _read(results["OUTPUT_KPIS"])
+    assert {r["kpi"] for r in kpis} >= {"valid_rate", "monthly_valid", "annual_valid"}
+    _names, collectors = _read(results["OUTPUT_COLLECTORS"])
+    assert [r["collector"] for r in collectors] == ["C01"]
+    _names, pay = _read(results["OUTPUT_PAYMENT"])
+    assert len(pay) == 1 and float(pay[0]["payable"]) == pytest.approx(results["PAYABLE"])
 
 
 def _qa_check(results, out, ws, checked=6):
@@ -425,6 +446,36 @@ CASES = {
             "OUTPUT_HOURS": str(out / "kpi_hours.csv"),
         },
         _kpi_check,
+    ),
+    "patrolyear": Case(
+        "citymgmt:patrolyear",
+        lambda ws, out, pg: {
+            "GRIDS": _layer(ws, "unit_grids"),
+            "GRID_CODE_FIELD": "code",
+            "ROADS": _layer(ws, "main_roads"),
+            "TRACKS": _layer(ws, "track_points"),
+            "COLLECTOR_FIELD": "collector_code",
+            "TIME_FIELD": "fix_time",
+            "START": "2026-11-02",
+            "END": "2026-11-08",
+            "OUTPUT": str(out / "year.csv"),
+            "OUTPUT_GRIDS": str(out / "year_grids.gpkg"),
+            "OUTPUT_WEEKS": str(out / "year_weeks.gpkg"),
+        },
+        _year_check,
+    ),
+    "assessment": Case(
+        "citymgmt:assessment",
+        lambda ws, out, pg: {
+            "WORKSPACE": str(ws),
+            "MONTH": "2026-11",
+            "OUTPUT_KPIS": str(out / "kpis.gpkg"),
+            "OUTPUT_COLLECTORS": str(out / "collectors.csv"),
+            "OUTPUT_DISTRICTS": str(out / "districts.gpkg"),
+            "OUTPUT_GRIDS": str(out / "grids.gpkg"),
+            "OUTPUT_PAYMENT": str(out / "payment.xlsx"),
+        },
+        _assessment_check,
     ),
     "censusqa": Case(
         "citymgmt:censusqa",

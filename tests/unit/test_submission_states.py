@@ -12,6 +12,7 @@ from citymgmt_plugin.core.submissions.states import (
     PositionSystem,
     Problem,
     QuarantineReason,
+    RejectReason,
     ReviewDecision,
     SubmissionState,
     decode_flag,
@@ -24,12 +25,17 @@ from citymgmt_plugin.core.submissions.states import (
     reason_codes,
     values,
 )
-from citymgmt_plugin.core.workspace.schema.submissions import REVIEW_DECISIONS, SUBMISSION_STATES
+from citymgmt_plugin.core.workspace.schema.submissions import (
+    REJECT_REASONS,
+    REVIEW_DECISIONS,
+    SUBMISSION_STATES,
+)
 
 
 def test_enums_are_the_values_the_schema_allows():
     assert values(SubmissionState) == SUBMISSION_STATES
     assert values(ReviewDecision) == REVIEW_DECISIONS
+    assert values(RejectReason) == REJECT_REASONS  # 错报 reason codes, migration 0007
     assert [s.value for s in DECIDABLE_STATES] == ["pending", "quarantined", "has_issues"]
     assert SubmissionState.PENDING == "pending" and f"{SubmissionState.PENDING}" == "pending"
     assert {SubmissionState.QUARANTINED: 1} == {"quarantined": 1}  # counts keyed either way

@@ -325,12 +325,17 @@ def compute_coverage(
     tolerance: float,
     *,
     progress: Progress | None = None,
+    roads: RoadSegments | None = None,
+    gaps: bool = True,
 ) -> CoverageResult:
     """Covered and uncovered road length per grid.
 
     ``lines``: road LineStrings already cut by grid (see :func:`.clip.clip_roads_to_grids`),
     ``line_grid``: the grid index of each. ``progress(fraction) -> bool`` may return True
-    to cancel (then ``InterruptedError`` is raised).
+    to cancel (then ``InterruptedError`` is raised). ``roads``: the segments of ``lines``
+    when the caller made them already (:func:`.clip.road_segments` with ``max_len`` the
+    tolerance; a run over many weeks makes them once); without ``gaps`` the uncovered
+    stretches are not built.
     """
     if tolerance <= 0:
         raise ValueError("tolerance must be positive")
@@ -343,7 +348,7 @@ def compute_coverage(
         return CoverageResult(
             road_m, covered_m, np.zeros(0, object), np.zeros(0, np.int64), np.zeros(0)
         )
-    rs = road_segments(lines, max_len=r)
+    rs = roads if roads is not None else road_segments(lines, max_len=r)
     np.add.at(road_m, line_grid, rs.piece_len)
     covered = _Covered(np.zeros(0), np.zeros(0))
     if len(segments) and len(rs.length):
@@ -354,6 +359,10 @@ def compute_coverage(
     piece_of = np.searchsorted(rs.piece_start, starts, side="right") - 1
     np.add.at(covered_m, line_grid[piece_of], ends - starts)
     covered_m = np.minimum(covered_m, road_m)
+    if not gaps:
+        e = np.zeros(0)
+        return CoverageResult(road_m, covered_m, np.zeros(0, object), e.astype(np.int64), e,
+                              covered.pairs_tested)  # fmt: skip
     gap_lines, gap_grid, gap_len = _gaps(rs, line_grid, starts, ends)
     return CoverageResult(road_m, covered_m, gap_lines, gap_grid, gap_len, covered.pairs_tested)
 

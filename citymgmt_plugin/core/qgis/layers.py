@@ -260,6 +260,12 @@ def layer_source(
     uri = postgis_uri(ws.spec)
     uri.setDataSource(ws.spec.schema, table, GEOMETRY_COLUMN, subset, KEY_COLUMN)
     uri.setSrid(str(ws.srid))
+    if table == "track_points":
+        # Partitioned by week (migration 0007): its id, from one sequence, is unique but has
+        # no index of its own, and a year holds tens of millions of fixes; without these
+        # QGIS counts the distinct ids and scans every fix for the extent when it opens.
+        uri.setParam("checkPrimaryKeyUnicity", "0")
+        uri.setUseEstimatedMetadata(True)
     if geometry_type:
         uri.setWkbType(_WKB[geometry_type])
     return uri.uri(False), "postgres"

@@ -1,7 +1,10 @@
 """KPIs per unit grid, and the area measures built on them (area balance, grids passed).
 
-A grid passes when it has reports and both its valid rate and its component share reach
-the thresholds; grids without reports have no verdict.
+Counts are of valid problem reports (:mod:`.period`); the valid rate is valid problems /
+problems of the grid. A grid passes when it has reports and neither its valid rate nor its
+component share falls short of the profile's thresholds; grids without reports have no
+verdict. *Area balance* (seed 000: 「区域均衡性」) = 1 − Gini of valid problem reports per
+grid, over every grid.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ import numpy as np
 from ..i18n import tr
 from .balance import balance, known
 from .period import PeriodReports
+from .profile import ContractProfile
 from .reports import text_of
-from .results import GridRow, KpiRow, Thresholds, ratio, reaches
+from .results import GridRow, KpiRow, ratio, reaches
 
 _CTX = "Kpi"
 
@@ -36,32 +40,35 @@ def grid_table(
     grid_codes: Sequence[str | None],
     columns: list[str],
     column_of: np.ndarray,
-    th: Thresholds,
+    profile: ContractProfile,
 ) -> GridTable:
     """Reports, valid, component and event reports and valid reports per major-class
     column of each grid (in ``grid_codes`` order), with valid rate, component share and
     verdict."""
     n_grids = len(grid_codes)
     g = period.grid if period.grid is not None else np.full(len(period), -1, dtype=np.int64)
-    valid = period.valid
+    valid = period.valid_problem
     in_grid = g >= 0
 
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(g[in_grid & mask], minlength=n_grids)
 
     g_rep = np.bincount(g[in_grid], minlength=n_grids)
+    g_prob = count(period.problem)
     g_val = count(valid)
     g_comp = count(valid & period.is_component)
     g_event = count(valid & period.is_event)
     g_major = {c: count(valid & (column_of == c)) for c in columns}
+    th = profile.rates
     table = GridTable()
     for k in range(n_grids):
-        vr = ratio(int(g_val[k]), int(g_rep[k]))
-        cs = ratio(int(g_comp[k]), int(g_val[k]))
+        vr = ratio(int(g_val[k]), int(g_prob[k]))
+        cs = ratio(int(g_comp[k]), int(g_val[k])) if period.status_known else None
         passed = None
         if g_rep[k]:
             table.with_reports += 1
-            passed = bool(reaches(vr, th.valid_rate) and (reaches(cs, th.component_share) or False))
+            verdicts = (reaches(vr, th.valid_rate), reaches(cs, th.component_share))
+            passed = False not in verdicts
             table.passed += passed
         table.rows.append(
             GridRow(
@@ -80,9 +87,10 @@ def grid_table(
     return table
 
 
-def area_balance_row(table: GridTable | None, th: Thresholds) -> KpiRow:
-    """*area balance* = 1 − Gini of valid reports per grid over all grids; not computed
-    without grids."""
+def area_balance_row(table: GridTable | None, profile: ContractProfile) -> KpiRow:
+    """*area balance* (seed 000: 「区域均衡性」) = 1 − Gini of valid problem reports per grid
+    over all grids; not computed without grids."""
+    th = profile.rates
     if table is None:
         return KpiRow(
             "area_balance",
@@ -99,15 +107,15 @@ def area_balance_row(table: GridTable | None, th: Thresholds) -> KpiRow:
         reaches(ab, th.balance),
         tr(
             _CTX,
-            "1 − Gini coefficient of valid reports per grid over {0} grids; "
+            "1 − Gini coefficient of valid problem reports per grid over {0} grids; "
             "{1} grids have reports.",
         ).format(len(table.rows), table.with_reports),
     )
 
 
 def grids_passed_row(table: GridTable) -> KpiRow:
-    """*grids passed*: grids with reports whose valid rate and component share reach the
-    thresholds (no threshold of its own)."""
+    """*grids passed*: grids with reports whose valid rate and component share do not fall
+    short of the thresholds (no threshold of its own)."""
     return KpiRow(
         "grids_passed",
         table.passed,

@@ -3,6 +3,17 @@
 A report is *in the period* when its time is known and ``start <= time < end``. Without a
 start or an end, the period is the local days spanned by the valid reports (a quarantined
 "1970" or "2027" time must not stretch the period, and the target with it).
+
+What each report is, as the contracts count it (DOMAIN.md, "Figures as the contracts
+define them"):
+
+- *valid*: filed or accepted by the desk (立案): its state is one of the profile's
+  ``valid_states`` (default accepted, updated). Pending, sent back (has_issues), rejected,
+  duplicate and quarantined reports are not valid;
+- *problem*: an event report, or a component report whose reported status is one of the
+  profile's ``problem_statuses`` (default 破损, 丢失). A new component recorded for the
+  census and a component checked and found fine (完好) are reports, not problems (seed
+  000: 「有效上报事件问题总量 … 其中部件类问题占比不少于20%」 counts problems).
 """
 
 from __future__ import annotations
@@ -18,11 +29,12 @@ from .reports import (
     EVENT,
     NULL_TIME,
     Reports,
-    invalid_state_set,
-    local_day_hour,
+    kind_of,
     local_midnight,
+    local_seconds,
     major_of,
-    normalise_kind,
+    normalise_channel,
+    state_set,
     text_of,
 )
 
@@ -38,15 +50,22 @@ DEFAULT_EVENT_MAJORS = ("01", "02", "03", "04", "05")
 class PeriodReports:
     """The reports in the period, one entry per report, and what was left out."""
 
+    index: np.ndarray  # positions in the Reports
     collector: list[str]  # '' when unknown
-    kind: np.ndarray  # normalised: COMPONENT, EVENT or other text
+    kind: np.ndarray  # normalised: COMPONENT, EVENT, or '' (no kind)
     major: list[str | None]  # major class (two digits) of the category code
-    valid: np.ndarray  # bool
+    state: np.ndarray  # the state as text, lower case
+    valid: np.ndarray  # bool: filed / accepted
+    problem: np.ndarray  # bool: an event, or a component problem
+    status_known: bool  # the reports carry the component status reported
     closed: np.ndarray | None  # bool; None without a closure field
     grid: np.ndarray | None  # grid index (-1: in none); None when the reports have none
+    channel: np.ndarray  # normalised channel of each report
+    time: np.ndarray  # epoch seconds
     day: np.ndarray  # local day number
     hour: np.ndarray  # local hour 0-23
-    invalid_states: set[str]
+    minute: np.ndarray  # local minute of the day 0-1439
+    valid_states: set[str]
     no_time: int = 0
     outside_period: int = 0
 
@@ -62,19 +81,50 @@ class PeriodReports:
         return self.kind == EVENT
 
     @property
+    def valid_problem(self) -> np.ndarray:
+        return self.valid & self.problem
+
+    @property
+    def n_problems(self) -> int:
+        return int(self.problem.sum())
+
+    @property
     def n_valid(self) -> int:
-        return int(self.valid.sum())
+        """Valid problem reports: what the volumes and rates count."""
+        return int(self.valid_problem.sum())
 
     @property
     def n_valid_component(self) -> int:
-        return int((self.valid & self.is_component).sum())
+        return int((self.valid_problem & self.is_component).sum())
+
+
+def valid_mask(reports: Reports, idx: np.ndarray, valid_states: Sequence[str]) -> np.ndarray:
+    good = state_set(valid_states)
+    return np.fromiter(
+        (text_of(reports.state[i]).lower() in good for i in idx), dtype=bool, count=len(idx)
+    )
+
+
+def problem_mask(
+    reports: Reports, idx: np.ndarray, kind: np.ndarray, problem_statuses: Sequence[str]
+) -> np.ndarray:
+    """Events, and components whose reported status is a problem status. Without a status
+    column no component report is known to be a problem."""
+    problem = kind == EVENT
+    if reports.status is not None:
+        bad = {s.strip() for s in problem_statuses}
+        status = np.fromiter(
+            (text_of(reports.status[i]) in bad for i in idx), dtype=bool, count=len(idx)
+        )
+        problem = problem | ((kind == COMPONENT) & status)
+    return problem
 
 
 def report_period(
     reports: Reports,
     start: int | None,
     end: int | None,
-    invalid_states: Sequence[str],
+    valid_states: Sequence[str],
     tz: str,
 ) -> tuple[int, int]:
     """[start, end) in epoch seconds; a missing bound from the local days of the valid
@@ -83,10 +133,7 @@ def report_period(
     t = np.asarray(reports.time, dtype=np.int64)
     has_time = t != NULL_TIME
     if start is None or end is None:
-        bad = invalid_state_set(invalid_states)
-        ok = np.fromiter(
-            (text_of(v).lower() not in bad for v in reports.state), dtype=bool, count=len(t)
-        )
+        ok = valid_mask(reports, np.arange(len(t)), valid_states)
         known = t[has_time & ok] if (has_time & ok).any() else t[has_time]
         if len(known):
             if start is None:
@@ -102,40 +149,61 @@ def report_period(
 
 
 def in_period(
-    reports: Reports, start: int, end: int, invalid_states: Sequence[str], tz: str
+    reports: Reports,
+    start: int,
+    end: int,
+    valid_states: Sequence[str],
+    problem_statuses: Sequence[str],
+    tz: str,
 ) -> PeriodReports:
     """The reports in [start, end), their values read once (see :class:`PeriodReports`)."""
     t = np.asarray(reports.time, dtype=np.int64)
     has_time = t != NULL_TIME
     idx = np.flatnonzero(has_time & (t >= start) & (t < end))
-    bad = invalid_state_set(invalid_states)
-    day, hour = local_day_hour(t[idx], tz)
-    closed = None
-    if reports.closed is not None:
-        closed = np.fromiter((bool(reports.closed[i]) for i in idx), dtype=bool, count=len(idx))
+    local = local_seconds(t[idx], tz)
+    kind = np.array([kind_of(reports.kind[i], reports.category[i]) for i in idx], dtype=object)
+    channel = (
+        np.full(len(idx), "collector", dtype=object)
+        if reports.channel is None
+        else np.array([normalise_channel(reports.channel[i]) for i in idx], dtype=object)
+    )
     no_time = int((~has_time).sum())
     return PeriodReports(
+        index=idx,
         collector=[text_of(reports.collector[i]) for i in idx],
-        kind=np.array([normalise_kind(reports.kind[i]) for i in idx], dtype=object),
+        kind=kind,
         major=[major_of(reports.category[i]) for i in idx],
-        valid=np.fromiter(
-            (text_of(reports.state[i]).lower() not in bad for i in idx),
-            dtype=bool,
-            count=len(idx),
-        ),
-        closed=closed,
+        state=np.array([text_of(reports.state[i]).lower() for i in idx], dtype=object),
+        valid=valid_mask(reports, idx, valid_states),
+        problem=problem_mask(reports, idx, kind, problem_statuses),
+        status_known=reports.status is not None,
+        closed=closed_by(reports, idx, end),
         grid=None if reports.grid is None else np.asarray(reports.grid, dtype=np.int64)[idx],
-        day=day,
-        hour=hour,
-        invalid_states=bad,
+        channel=channel,
+        time=t[idx],
+        day=local // 86400,
+        hour=(local % 86400) // 3600,
+        minute=(local % 86400) // 60,
+        valid_states=state_set(valid_states),
         no_time=no_time,
         outside_period=len(t) - len(idx) - no_time,
     )
 
 
+def closed_by(reports: Reports, idx: np.ndarray, end: int) -> np.ndarray | None:
+    """Whether each report (positions ``idx``) was closed by ``end``; None when the reports
+    say nothing about closure."""
+    if reports.closed_at is not None:
+        at = np.asarray(reports.closed_at, dtype=np.int64)[idx]
+        return (at != NULL_TIME) & (at < end)
+    if reports.closed is not None:
+        return np.fromiter((bool(reports.closed[i]) for i in idx), dtype=bool, count=len(idx))
+    return None
+
+
 def major_columns(period: PeriodReports) -> list[str]:
-    """Columns of valid reports per major class: comp_01… for components, event_01… for
-    events; the shipped classes always, and any other class a report has."""
+    """Columns of valid problem reports per major class: comp_01… for components,
+    event_01… for events; the shipped classes always, and any other class a report has."""
     comp_majors = set(DEFAULT_COMPONENT_MAJORS)
     event_majors = set(DEFAULT_EVENT_MAJORS)
     for k, m in zip(period.kind, period.major):

@@ -1,4 +1,4 @@
-"""The contract figures the KPIs are compared with, and the rows of a KPI result."""
+"""The rows of a KPI result (overall, per grid, per collector, per month)."""
 
 from __future__ import annotations
 
@@ -9,26 +9,6 @@ import numpy as np
 
 # Hour-of-day buckets of the collector table: (first hour, last hour + 1).
 HOUR_BUCKETS = ((0, 4), (4, 8), (8, 12), (12, 16), (16, 20), (20, 24))
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Contract figures (seed 000: Suzhou; seed 003: Jinzhong for the per-collector rate)."""
-
-    annual_valid: float = 150_000
-    monthly_valid: float = 10_000
-    component_share: float = 0.20
-    valid_rate: float = 0.90
-    closure_rate: float = 0.90
-    per_collector_day: float = 6.0
-    balance: float = 0.5  # no contract figure: the contract only asks for "balance"
-    work_start_hour: int = 8
-    work_end_hour: int = 18  # exclusive
-
-    def target(self, days: float) -> float:
-        """Valid reports the period asks for: yearly and monthly targets scaled to ``days``."""
-        per_day = max(self.annual_valid / 365.0, 12.0 * self.monthly_valid / 365.0)
-        return math.ceil(per_day * days - 1e-9)
 
 
 @dataclass
@@ -44,10 +24,10 @@ class KpiRow:
 class GridRow:
     grid_code: str | None
     reports: int
-    valid: int
-    component: int
-    event: int
-    majors: dict[str, int]  # column name -> valid reports
+    valid: int  # valid problem reports
+    component: int  # valid component problems
+    event: int  # valid event reports
+    majors: dict[str, int]  # column name -> valid problem reports
     valid_rate: float | None
     component_share: float | None
     passed: bool | None
@@ -57,14 +37,28 @@ class GridRow:
 class CollectorRow:
     collector_code: str | None
     reports: int
-    valid: int
-    component: int
+    valid: int  # valid problem reports
+    component: int  # valid component problems
     valid_rate: float | None
     component_share: float | None
-    active_days: int
-    per_day: float | None  # valid reports per active day
-    per_period_day: float | None  # valid reports per day of the period
+    active_days: int  # days with at least one report
+    per_day: float | None  # valid problem reports per scheduled day
+    per_period_day: float | None  # valid problem reports per day of the period
     buckets: list[int]  # all reports per HOUR_BUCKETS
+    passed: bool | None
+    scheduled_days: int = 0  # on the roster (on duty or absent), or the working days
+    absent_days: int = 0
+
+
+@dataclass
+class MonthRow:
+    """One calendar month of the period against the monthly floor."""
+
+    month: str  # YYYY-MM
+    service_month: int | None  # 1 = the month the service starts in; None: outside service
+    whole: bool  # the period covers the whole month
+    valid: int
+    threshold: float | None
     passed: bool | None
 
 
@@ -76,6 +70,8 @@ class KpiResult:
     overall: list[KpiRow] = field(default_factory=list)
     grids: list[GridRow] = field(default_factory=list)
     collectors: list[CollectorRow] = field(default_factory=list)
+    months: list[MonthRow] = field(default_factory=list)
+    channels: dict[str, int] = field(default_factory=dict)
     major_columns: list[str] = field(default_factory=list)
     hourly: np.ndarray = field(default_factory=lambda: np.zeros(24, dtype=np.int64))
     hourly_valid: np.ndarray = field(default_factory=lambda: np.zeros(24, dtype=np.int64))
@@ -89,6 +85,13 @@ class KpiResult:
             if r.kpi == kpi:
                 return r
         raise KeyError(kpi)
+
+    def value(self, kpi: str) -> float | None:
+        """A KPI's value, None when the result has no such row or it has no value."""
+        try:
+            return self.row(kpi).value
+        except KeyError:
+            return None
 
     @property
     def passed(self) -> bool:

@@ -85,6 +85,21 @@ class ReviewDecision(_Code):
         return self in (ReviewDecision.UPDATE_EXISTING, ReviewDecision.DUPLICATE)
 
 
+class RejectReason(_Code):
+    """Why a report was rejected: the coded reasons 错报 are counted by (seed 002:
+    「案件漏报、错报等被考核事项」). ``review_decisions.reason_code`` holds the value."""
+
+    WRONG_CLASS = "wrong_class"  # 类别错误
+    WRONG_POSITION = "wrong_position"  # 位置错误
+    BELOW_STANDARD = "below_standard"  # 未达立案标准
+    REPEAT = "repeat"  # 重复上报
+    NOT_A_PROBLEM = "not_a_problem"  # 不是问题
+    OTHER = "other"
+
+
+REJECT_REASONS = tuple(RejectReason)
+
+
 _STATE_OF = {
     ReviewDecision.ACCEPT_NEW: SubmissionState.ACCEPTED,
     ReviewDecision.UPDATE_EXISTING: SubmissionState.UPDATED,
@@ -98,6 +113,7 @@ class QuarantineReason(_Code):
     NO_POSITION = "no_position"
     OUTSIDE_CITY = "outside_city"
     UNKNOWN_CATEGORY = "unknown_category"
+    NO_KIND = "no_kind"  # neither the record nor its code says component or event
     UNREADABLE_JSON = "unreadable_json"
     UNREADABLE_PHOTO = "unreadable_photo"
     IMPOSSIBLE_TIME = "impossible_time"

@@ -65,6 +65,12 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "cases": {"editor": WRITE, "reviewer": WRITE, "intake": WRITE},
     "case_history": {"editor": ADD, "reviewer": ADD, "intake": ADD},
     "tasks": {"editor": WRITE, "reviewer": WRITE, "intake": WRITE},
+    # contract figures (migration 0005): the office keeps the roster and the spot checks,
+    # reviewers decide the 漏报 candidates
+    "duty_roster": {"editor": EDIT, "reviewer": EDIT},
+    "spot_checks": {"editor": WRITE, "reviewer": WRITE},
+    "spot_check_findings": {"editor": ADD, "reviewer": ADD},
+    "missed_reports": {"editor": ADD, "reviewer": WRITE},
 }
 THEMATIC_GRANTS = {"editor": EDIT}  # every thematic layer's own table
 ADMIN_ONLY = ("role_districts",)  # not even read by others (they ask the functions below)

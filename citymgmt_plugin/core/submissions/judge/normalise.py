@@ -7,6 +7,11 @@ Worked out a page at a time and vectorised where it matters (projection, grid lo
   nothing is in fact GCJ-02/BD-09-shifted is decided later, with the photos' EXIF in hand
   (:mod:`.position`);
 - the unit grid containing it, and whether it is inside the city at all;
+- the kind (component / event) from the record, or from its code when the code carries it
+  (a 部件/事件 or C/E prefix; under the 17-digit scheme a 5-digit code is a component class,
+  a 4-digit one an event class). Otherwise the record is held back (no kind): 40 of the 54
+  shipped event codes share their number with a component code (0101 私搭乱建 / 0101
+  上水井盖), so the code alone never decides;
 - the category code against the component class table of the workspace scheme or the
   event class table;
 - times: ISO 8601 with or without offset (without: the office zone, default Asia/Shanghai),
@@ -79,20 +84,33 @@ def _parse_or_none(value: Any, zone: Any) -> datetime | None:
 
 
 def _category(rec: RawSubmission, ctx: IntakeContext) -> tuple[str | None, str | None, bool]:
-    """(kind, code, known) — the kind is inferred from the code when the record has none."""
+    """(kind, code, known): the kind from the record, else from the code when it carries it
+    (see the module docstring); None when neither says."""
     code = (rec.category_code or "").strip() or None
     kind = _KINDS.get((rec.kind or "").strip().lower())
-    if code is None:
-        return kind, None, False
+    if kind is None and code is not None:
+        kind, code = _kind_from_code(code, ctx)
+    if code is None or kind is None:
+        return kind, code, False
     if kind == "component":
         return kind, code, code in ctx.component_codes
-    if kind == "event":
-        return kind, code, code in ctx.event_codes
-    if code in ctx.component_codes:
-        return "component", code, True
-    if code in ctx.event_codes:
-        return "event", code, True
-    return None, code, False
+    return kind, code, code in ctx.event_codes
+
+
+def _kind_from_code(code: str, ctx: IntakeContext) -> tuple[str | None, str]:
+    """(kind, code without its prefix) when the code carries the kind, else (None, code)."""
+    low = code.lower()
+    for prefix, kind in (("部件", "component"), ("事件", "event"), ("c", "component"),
+                         ("e", "event")):  # fmt: skip
+        rest = code[len(prefix) :].lstrip(":：-_ ")
+        if low.startswith(prefix) and rest[:1].isdigit():
+            return kind, rest
+    if ctx.scheme == "std17" and code.isdigit():
+        if len(code) == 5 and code in ctx.component_codes:
+            return "component", code
+        if len(code) == 4 and code in ctx.event_codes:
+            return "event", code
+    return None, code
 
 
 def _crs_name(value: str | None) -> str:
@@ -190,7 +208,9 @@ def _content_problems(
         v.quarantine(Q.NO_POSITION, f"{rec.lon!r}, {rec.lat!r}")
     elif not pos.inside:
         v.quarantine(Q.OUTSIDE_CITY, f"{pos.wgs[0]:.6f}, {pos.wgs[1]:.6f}")
-    if not known:
+    if v.values.get("kind") is None:
+        v.quarantine(Q.NO_KIND, code or "-")
+    elif not known:
         v.quarantine(Q.UNKNOWN_CATEGORY, code or "-")
     observed = v.observed_utc
     if observed is not None and (observed > latest or observed < EARLIEST):

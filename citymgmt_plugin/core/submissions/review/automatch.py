@@ -9,6 +9,7 @@ from sqlalchemy import and_, select
 
 from ...i18n import tr
 from ...workspace.chunks import chunked
+from ...workspace.schema.census import PROBLEM_STATUSES
 from ...workspace.store import Workspace
 from ..judge.duplicates import DuplicateLink, DuplicateRules, find_duplicates
 from ..states import ReviewDecision, SubmissionState, flag_corrected_or_none
@@ -87,7 +88,20 @@ def _auto_duplicates(
 
 def _component_decision(sid: int, version: int, best: Match) -> Decision:
     """A duplicate of the stored component when every compared attribute agrees, else an
-    update of its status (without moving it)."""
+    update of its status (without moving it). A problem (破损, 丢失) reported on a component
+    already stored with it is a report of that problem, matched to the component, never a
+    duplicate of the census record: a duplicate counts against the collector (issue #14)."""
+    if best.agreement == 1.0 and best.status in PROBLEM_STATUSES:
+        return Decision(
+            sid,
+            version,
+            ReviewDecision.UPDATE_EXISTING.value,
+            tr(_CTX, "auto-match: {0} {1:.1f} m away, stored as {2} already: a report of the "
+               "problem, not a duplicate").format(best.identifier, best.distance_m, best.status),
+            best.component_id,
+            move=False,
+            auto=True,
+        )  # fmt: skip
     if best.agreement == 1.0:
         return Decision(
             sid,
@@ -143,8 +157,10 @@ def auto_match(
     ``duplicate`` of it, unless that one was rejected or is in quarantine; the reason names
     it, with distance and delay. Then a pending component report whose best candidate lies
     within ``max_distance_m`` with every compared attribute agreeing is a duplicate of that
-    stored component; when it reports a different status it updates that component's status
-    (without moving it). Positions flagged as shifted take part only when they were
+    stored component — unless both say 破损 or 丢失: a new report of a problem the census
+    already knows is matched to the component as a report (update, status unchanged), not
+    counted as a duplicate; when it reports a different status it updates that component's
+    status (without moving it). Positions flagged as shifted take part only when they were
     corrected (EXIF evidence). The decisions name ``reviewer`` (default: the workspace's
     actor, the person who ran it) and carry ``"auto": true`` in their audit detail and a
     reason that says why.

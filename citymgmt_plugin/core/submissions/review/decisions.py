@@ -13,7 +13,7 @@ when a writer is at hand; otherwise, or when that fails, the outbox keeps it for
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -21,11 +21,11 @@ from sqlalchemy import Connection, and_, select, update
 
 from ... import census
 from ...i18n import tr
-from ...labels import labelled
+from ...labels import labelled, reject_reason_label
 from ...workspace.schema.census import COMPONENT_STATUSES
 from ...workspace.store import Workspace, audit
 from .. import writeback
-from ..states import DECIDABLE_STATES, ReviewDecision
+from ..states import DECIDABLE_STATES, REJECT_REASONS, RejectReason, ReviewDecision
 from .candidates import Match, candidates, point, reported_status, submission
 from .errors import AlreadyDecided, ReviewError
 from .queue import office_zone
@@ -51,6 +51,7 @@ class Decision:
     attributes: dict[str, Any] = field(default_factory=dict)  # update_existing: more changes
     duplicate_of: int | None = None  # duplicate: the earlier submission it repeats
     auto: bool = False  # decided by auto-match (marked in the audit row), not by hand
+    reason_code: str | None = None  # reject: a RejectReason (错报); default "other"
 
 
 @dataclass
@@ -65,13 +66,26 @@ class Outcome:
 
 
 def _checked(d: Decision) -> ReviewDecision:
+    """The decision's kind; a reject needs a coded reason other than "other" or words, and
+    a send-back needs words."""
     try:
         kind = ReviewDecision(d.decision)
     except ValueError:
         raise ReviewError(tr(_CTX, "Unknown decision {0}.").format(d.decision)) from None
-    if kind.needs_reason and not (d.reason or "").strip():
+    code = reject_code(d)
+    if code is not None and code not in REJECT_REASONS:
+        raise ReviewError(tr(_CTX, "Unknown reject reason {0}.").format(code))
+    coded = code not in (None, RejectReason.OTHER.value)
+    if kind.needs_reason and not coded and not (d.reason or "").strip():
         raise ReviewError(tr(_CTX, "Give a reason to reject or send back a submission."))
     return kind
+
+
+def reject_code(d: Decision) -> str | None:
+    """The stored reject reason code of a decision (None unless it rejects)."""
+    if d.decision != ReviewDecision.REJECT.value:
+        return None
+    return d.reason_code or RejectReason.OTHER.value
 
 
 def _claim(
@@ -137,12 +151,16 @@ def _record(
     """The decision row, its census change, the outbox row and the audit entry."""
     component_id = _census_change(conn, ws, row, d, kind, by)
     rd = ws.schema.review_decisions
+    code = reject_code(d)
+    reason = d.reason if (d.reason or "").strip() or code is None else reject_reason_label(code)
+    d = replace(d, reason=reason)
     decision_id = conn.execute(
         rd.insert()
         .values(
             submission_id=d.submission_id,
             decision=kind.value,
             reason=d.reason,
+            reason_code=code,
             component_id=component_id,
             reviewer=by,
             decided_at=now,
@@ -157,6 +175,7 @@ def _record(
         "source": row.source,
         "component_id": component_id,
         "reason": d.reason,
+        **({"reason_code": code} if code is not None else {}),
         **({"duplicate_of": d.duplicate_of} if d.duplicate_of is not None else {}),
         **({"auto": True} if d.auto else {}),
     }
@@ -222,6 +241,7 @@ def batch_decisions(
     decision: str,
     reason: str | None = None,
     chosen: Match | None = None,
+    reason_code: str | None = None,
 ) -> tuple[list[Decision], int]:
     """The decisions for the selected submissions, and how many were skipped.
 
@@ -241,7 +261,7 @@ def batch_decisions(
                 match = found[0] if found else None
             if match is None and kind == ReviewDecision.UPDATE_EXISTING:
                 continue
-        d = Decision(p.id, p.row_version, kind.value, reason)
+        d = Decision(p.id, p.row_version, kind.value, reason, reason_code=reason_code)
         if match is not None:  # the component as the reviewer saw it
             d.component_id, d.component_version = match.component_id, match.version
         out.append(d)

@@ -92,6 +92,7 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("resp_grid_code", Text, ForeignKey("resp_grids.code")),
         Column("device_id", Text),
         Column("active", Boolean, nullable=False, default=True),
+        Column("contractor", Text),  # the outsourcing company the collector works for
     )
     Table(
         "audit_events",

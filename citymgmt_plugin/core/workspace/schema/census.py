@@ -24,6 +24,7 @@ from .columns import GEOMETRY_KINDS, digits, geom_column, one_of
 
 COMPONENT_STATUSES = ("完好", "破损", "丢失", "废弃", "移除")
 RETIRED_STATUSES = ("废弃", "移除")
+PROBLEM_STATUSES = ("破损", "丢失")  # a report of these is a problem, not a census record
 DATA_SOURCES = ("实测", "地形图", "基础地理数据", "其他")
 ACCURACY_CLASSES = ("A", "B", "C")
 ACCURACY_TOLERANCE_M = {"A": 0.5, "B": 1.0, "C": 10.0}

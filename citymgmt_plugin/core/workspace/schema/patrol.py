@@ -42,6 +42,10 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("valid_from", Date),
         geom_column("MULTILINESTRING", srid),
     )
+    # On PostGIS (migration 0007) partitioned by week of fix_time (track_points_wYYYYMMDD
+    # and a default partition), primary key (collector_code, fix_time, id), a BRIN spatial
+    # index; id is bigint from track_points_id_seq. :mod:`..patrol.partitions` creates
+    # weeks on demand.
     Table(
         "track_points",
         md,

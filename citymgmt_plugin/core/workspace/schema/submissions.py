@@ -32,6 +32,15 @@ SUBMISSION_STATES = (
     "has_issues",  # sent back to the collector
 )
 REVIEW_DECISIONS = ("accept_new", "update_existing", "duplicate", "reject", "has_issues")
+# Why a report was rejected (错报, counted against the collector): migration 0007.
+REJECT_REASONS = (
+    "wrong_class",
+    "wrong_position",
+    "below_standard",
+    "repeat",
+    "not_a_problem",
+    "other",
+)
 
 
 def add_tables(md: MetaData, srid: int) -> None:
@@ -147,7 +156,11 @@ def _review_tables(md: MetaData) -> None:
         Column("reviewer", Text, nullable=False),
         Column("decided_at", UtcDateTime, nullable=False),
         Column("written_back", Boolean, nullable=False, default=False),
+        Column("reason_code", Text),  # a REJECT_REASONS value for reject decisions
         CheckConstraint(one_of("decision", REVIEW_DECISIONS), name="decision"),
+        CheckConstraint(
+            "reason_code IS NULL OR " + one_of("reason_code", REJECT_REASONS), name="reason_code"
+        ),
     )
     Table(
         "submission_links",  # revision 0002: likely repeats, judged at ingest
