@@ -24,6 +24,7 @@ from citymgmt_plugin.core.census.class_tables import (
 from citymgmt_plugin.core.codes import default_component_classes, default_event_classes
 from citymgmt_plugin.core.workspace.store import Workspace, current_revision, upgrade
 from citymgmt_plugin.demo.lattice import seed_lattice
+from tests.fixtures.migrations import downgrade as _downgrade
 
 X0, Y0 = 500000.0, 3500000.0
 KIND_ZH = {"point": "点", "line": "线", "polygon": "面"}
@@ -230,7 +231,7 @@ def test_migration_0006_on_a_workspace_with_components(any_spec):
             )
     finally:
         ws.close()
-    assert upgrade(any_spec) == "0006"
+    assert upgrade(any_spec, revision="0006") == "0006"
     ws = Workspace.open(any_spec)
     try:
         with ws.engine.connect() as c:
@@ -259,33 +260,6 @@ def _revision_before(revision: str) -> str:
     down = ScriptDirectory(str(MIGRATIONS_DIR)).get_revision(revision).down_revision
     assert isinstance(down, str)
     return down
-
-
-def _downgrade(spec: str, revision: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import text
-
-    from citymgmt_plugin.core.workspace.store import (
-        MIGRATIONS_DIR,
-        UpgradeOptions,
-        WorkspaceSpec,
-        create_workspace_engine,
-    )
-
-    parsed = WorkspaceSpec.parse(spec)
-    engine = create_workspace_engine(parsed)
-    try:
-        with engine.begin() as conn:
-            if parsed.kind == "postgres":
-                conn.execute(text(f'SET search_path TO "{parsed.schema}", public'))
-            cfg = Config()
-            cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-            cfg.attributes["connection"] = conn
-            cfg.attributes["options"] = UpgradeOptions()
-            command.downgrade(cfg, revision)
-    finally:
-        engine.dispose()
 
 
 def test_census_settings_command(workspace, any_spec, capsys):

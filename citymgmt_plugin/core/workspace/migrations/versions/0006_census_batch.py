@@ -308,8 +308,10 @@ def upgrade() -> None:
     if bind.dialect.name == "postgresql":
         _run(bind, _PG_STATEMENT_HISTORY.format(**_pg_names(bind)))
     for table, columns in ADDED_COLUMNS.items():
+        kept = {c["name"] for c in sa.inspect(bind).get_columns(table)}  # a GeoPackage's, below
         for name in columns:
-            op.add_column(table, sa.Column(name, sa.Text))
+            if name not in kept:
+                op.add_column(table, sa.Column(name, sa.Text))
     md = sa.MetaData(naming_convention=convention)
     versions = _versions_table(md)
     _poi_tables(md, _workspace_srid(bind))
@@ -333,7 +335,8 @@ def downgrade() -> None:
     if bind.dialect.name != "postgresql":
         # A GeoPackage keeps the added columns (empty, nullable, unknown to 0002): SQLite's
         # ALTER TABLE re-reads the whole schema, and the GeoPackage metadata triggers
-        # SpatiaLite writes do not parse, so DROP COLUMN fails there.
+        # SpatiaLite writes do not parse, so DROP COLUMN fails there. Upgrading again
+        # takes them as they are.
         return
     for table, columns in ADDED_COLUMNS.items():
         for name in columns:
