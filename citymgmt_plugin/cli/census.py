@@ -24,17 +24,22 @@ import sys
 from pathlib import Path
 
 from ..core.i18n import tr
+from .common import add_workspace_argument
 
 KIND_CHOICES = ("new", "changed", "moved", "missing", "duplicate")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("census", help=tr("Cli", "component census: batch import, settings"))
-    csub = p.add_subparsers(dest="census_command", metavar="ACTION")
+    csub = p.add_subparsers(
+        dest="census_command",
+        metavar="ACTION",
+        help=tr("Cli", "import or settings (ACTION --help: more)"),
+    )
     csub.required = True
     _register_import(csub)
     st = csub.add_parser("settings", help=tr("Cli", "show or change the census settings"))
-    st.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(st)
     st.add_argument(
         "--grid-numbering",
         choices=("on", "off"),
@@ -47,7 +52,7 @@ def _register_import(csub: argparse._SubParsersAction) -> None:
     imp = csub.add_parser(
         "import", help=tr("Cli", "read, check and reconcile a survey batch; apply it if asked")
     )
-    imp.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(imp)
     imp.add_argument("file", metavar="FILE", help=tr("Cli", "CSV, Excel, GeoPackage, Shapefile"))
     imp.add_argument("--layer", help=tr("Cli", "layer or sheet (default: the first)"))
     imp.add_argument(

@@ -16,19 +16,24 @@ import argparse
 import sys
 
 from ..core.i18n import tr
+from .common import add_workspace_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("classes", help=tr("Cli", "class tables: load a city's own, history"))
-    csub = p.add_subparsers(dest="classes_command", metavar="ACTION")
+    csub = p.add_subparsers(
+        dest="classes_command",
+        metavar="ACTION",
+        help=tr("Cli", "load or history (ACTION --help: more)"),
+    )
     csub.required = True
     load = csub.add_parser("load", help=tr("Cli", "load a city's class table as a new version"))
-    load.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(load)
     load.add_argument("file", metavar="FILE", help=tr("Cli", "CSV or Excel class table"))
     load.add_argument("--note", help=tr("Cli", "why the table changes (kept with the version)"))
     load.set_defaults(func=cmd_load)
     hist = csub.add_parser("history", help=tr("Cli", "the versions of a class table"))
-    hist.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(hist)
     hist.set_defaults(func=cmd_history)
     for sp in (load, hist):
         sp.add_argument(

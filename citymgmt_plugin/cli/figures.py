@@ -19,6 +19,7 @@ import sys
 from datetime import date
 
 from ..core.i18n import tr
+from .common import add_workspace_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,53 +30,87 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _roster(sub) -> None:
     r = sub.add_parser("roster", help=tr("Cli", "the collectors' duty roster"))
-    rs = r.add_subparsers(dest="roster_command", metavar="COMMAND")
+    rs = r.add_subparsers(
+        dest="roster_command",
+        metavar="ACTION",
+        help=tr("Cli", "import or set (ACTION --help: more)"),
+    )
     rs.required = True
     imp = rs.add_parser("import", help=tr("Cli", "import a roster CSV (collector, day, status)"))
-    imp.add_argument("workspace", metavar="WORKSPACE")
-    imp.add_argument("file", metavar="FILE")
+    add_workspace_argument(imp)
+    imp.add_argument(
+        "file", metavar="FILE", help=tr("Cli", "the roster (CSV: collector_code, day, status)")
+    )
     imp.set_defaults(func=cmd_roster_import)
     put = rs.add_parser("set", help=tr("Cli", "enter one status for a collector over days"))
-    put.add_argument("workspace", metavar="WORKSPACE")
-    put.add_argument("collector")
-    put.add_argument("first", type=date.fromisoformat, metavar="FIRST")
-    put.add_argument("last", type=date.fromisoformat, metavar="LAST")
-    put.add_argument("status", choices=["on_duty", "absent", "leave", "off"])
+    add_workspace_argument(put)
+    put.add_argument("collector", help=tr("Cli", "the collector's code"))
+    put.add_argument(
+        "first", type=date.fromisoformat, metavar="FIRST", help=tr("Cli", "first day (YYYY-MM-DD)")
+    )
+    put.add_argument(
+        "last", type=date.fromisoformat, metavar="LAST", help=tr("Cli", "last day (YYYY-MM-DD)")
+    )
+    put.add_argument(
+        "status",
+        choices=["on_duty", "absent", "leave", "off"],
+        help=tr("Cli", "on duty, absent, on leave or off"),
+    )
     put.set_defaults(func=cmd_roster_set)
 
 
 def _spotcheck(sub) -> None:
     s = sub.add_parser("spotcheck", help=tr("Cli", "spot checks (现场检查) of sampled grids"))
-    ss = s.add_subparsers(dest="spot_command", metavar="COMMAND")
+    ss = s.add_subparsers(
+        dest="spot_command",
+        metavar="ACTION",
+        help=tr("Cli", "sample or record (ACTION --help: more)"),
+    )
     ss.required = True
     smp = ss.add_parser("sample", help=tr("Cli", "draw grids to check on a day"))
-    smp.add_argument("workspace", metavar="WORKSPACE")
-    smp.add_argument("--day", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD")
-    smp.add_argument("--per-district", type=int, default=5)
+    add_workspace_argument(smp)
+    smp.add_argument(
+        "--day",
+        required=True,
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help=tr("Cli", "the day of the checks"),
+    )
+    smp.add_argument(
+        "--per-district", type=int, default=5, help=tr("Cli", "grids drawn per district")
+    )
     smp.set_defaults(func=cmd_spot_sample)
     rec = ss.add_parser("record", help=tr("Cli", "record checks and findings from a CSV"))
-    rec.add_argument("workspace", metavar="WORKSPACE")
-    rec.add_argument("file", metavar="FILE")
-    rec.add_argument("--inspector")
+    add_workspace_argument(rec)
+    rec.add_argument("file", metavar="FILE", help=tr("Cli", "the checks and their findings (CSV)"))
+    rec.add_argument("--inspector", help=tr("Cli", "who checked (default: you)"))
     rec.set_defaults(func=cmd_spot_record)
 
 
 def _missed(sub) -> None:
     m = sub.add_parser("missed", help=tr("Cli", "missed reports (漏报): find and decide"))
-    ms = m.add_subparsers(dest="missed_command", metavar="COMMAND")
+    ms = m.add_subparsers(
+        dest="missed_command",
+        metavar="ACTION",
+        help=tr("Cli", "detect, list, confirm or dismiss (ACTION --help: more)"),
+    )
     ms.required = True
     det = ms.add_parser("detect", help=tr("Cli", "find the candidates of a month"))
-    det.add_argument("workspace", metavar="WORKSPACE")
-    det.add_argument("--month", required=True, metavar="YYYY-MM")
+    add_workspace_argument(det)
+    det.add_argument(
+        "--month", required=True, metavar="YYYY-MM", help=tr("Cli", "the month to search")
+    )
     det.set_defaults(func=cmd_missed_detect)
     lst = ms.add_parser("list", help=tr("Cli", "list the candidates still to decide"))
-    lst.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(lst)
     lst.set_defaults(func=cmd_missed_list)
     for name, confirm in (("confirm", True), ("dismiss", False)):
         d = ms.add_parser(name, help=tr("Cli", "confirm or dismiss candidates by id"))
-        d.add_argument("workspace", metavar="WORKSPACE")
-        d.add_argument("ids", nargs="+", type=int, metavar="ID")
-        d.add_argument("--note")
+        add_workspace_argument(d)
+        d.add_argument(
+            "ids", nargs="+", type=int, metavar="ID", help=tr("Cli", "candidate ids (missed list)")
+        )
+        d.add_argument("--note", help=tr("Cli", "why (kept with the decision)"))
         d.set_defaults(func=cmd_missed_decide, confirm=confirm)
 
 

@@ -16,11 +16,12 @@ import argparse
 import sys
 
 from ..core.i18n import tr
+from .common import add_workspace_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("kpi", help=tr("Cli", "a month's contract figures, scores and payment"))
-    p.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(p)
     p.add_argument("--month", required=True, metavar="YYYY-MM", help=tr("Cli", "the month"))
     p.add_argument("--out", metavar="DIR", help=tr("Cli", "folder for the CSV tables"))
     p.add_argument(
@@ -35,14 +36,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=cmd_kpi)
     c = sub.add_parser("contract", help=tr("Cli", "the workspace's contract profile"))
-    csub = c.add_subparsers(dest="contract_command", metavar="COMMAND")
+    csub = c.add_subparsers(
+        dest="contract_command",
+        metavar="ACTION",
+        help=tr("Cli", "show, set or examples (ACTION --help: more)"),
+    )
     csub.required = True
     show = csub.add_parser("show", help=tr("Cli", "print the profile (JSON)"))
-    show.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(show)
     show.set_defaults(func=cmd_show)
     put = csub.add_parser("set", help=tr("Cli", "keep a profile (JSON file) in the workspace"))
-    put.add_argument("workspace", metavar="WORKSPACE")
-    put.add_argument("file", metavar="FILE")
+    add_workspace_argument(put)
+    put.add_argument("file", metavar="FILE", help=tr("Cli", "the contract profile (JSON)"))
     put.set_defaults(func=cmd_set)
     ex = csub.add_parser("examples", help=tr("Cli", "list the shipped seed contracts"))
     ex.set_defaults(func=cmd_examples)

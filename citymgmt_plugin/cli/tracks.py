@@ -15,18 +15,21 @@ import sys
 from pathlib import Path
 
 from ..core.i18n import tr
+from .common import add_workspace_argument
 
 SUFFIXES = (".gpx", ".csv", ".geojson", ".json")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tracks", help=tr("Cli", "GPS tracks from devices"))
-    tsub = p.add_subparsers(dest="tracks_command", metavar="COMMAND")
+    tsub = p.add_subparsers(
+        dest="tracks_command", metavar="ACTION", help=tr("Cli", "import (ACTION --help: more)")
+    )
     tsub.required = True
     imp = tsub.add_parser(
         "import", help=tr("Cli", "import GPX, CSV, GeoJSON tracks and ODK audit logs")
     )
-    imp.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(imp)
     imp.add_argument("paths", metavar="PATH", nargs="+", help=tr("Cli", "track files or folders"))
     imp.add_argument(
         "--collector", help=tr("Cli", "collector code for files that name none (GPX, audit.csv)")

@@ -159,6 +159,7 @@ class CensusDock(QDockWidget):
         self.table_note = QLabel("", top)  # the class table in use; provisional ones say so
         self.table_note.setObjectName("censusClassTable")
         self.table_note.setWordWrap(True)
+        self.table_note.setVisible(False)  # shown for a provisional or a city's own table
         tl.addWidget(self.table_note)
         self.search = QLineEdit(top)
         self.search.setObjectName("censusClassSearch")
@@ -370,10 +371,15 @@ class CensusDock(QDockWidget):
         from ..core.census.class_tables import component_table, current_version, notice
 
         scheme = ws.setting("component_scheme", "legacy16")
-        text, detail, provisional = notice(current_version(conn, ws, component_table(scheme)))
+        version = current_version(conn, ws, component_table(scheme))
+        text, detail, provisional = notice(version)
         self.table_note.setText(text)
         self.table_note.setToolTip(detail)
         self.table_note.setStyleSheet("color: #b35900; font-weight: bold" if provisional else "")
+        # the shipped table says so in the class tree's tooltip, leaving the dock its room
+        shipped = version is not None and version.is_default and not provisional
+        self.table_note.setVisible(bool(text) and not shipped)
+        self.tree.setToolTip(text if shipped else "")
 
     def filter_classes(self, text: str) -> None:
         text = text.strip().lower()

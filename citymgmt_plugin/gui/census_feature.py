@@ -60,7 +60,7 @@ class CensusFeature:
             self.poi_dock,
             Qt.RightDockWidgetArea,
             toggle_action_text=tr("Census", "Points of interest"),
-            icon=icon("census"),
+            icon=icon("poi"),
         )
         self.poi_dock.visibilityChanged.connect(self._poi_shown)
 

@@ -21,15 +21,18 @@ class FiguresFeature:
 
     def init_gui(self) -> None:
         main = self.ctx.iface.mainWindow()
-        icon = QIcon(str(icon_path("citymgmt.svg")))
-        self.tracks_action = QAction(icon, tr("Figures", "Import GPS tracks…"), main)
+        self.tracks_action = QAction(
+            QIcon(str(icon_path("tracks_import.svg"))), tr("Figures", "Import GPS tracks…"), main
+        )
         self.tracks_action.setObjectName("citymgmtTracksAction")
         self.tracks_action.setToolTip(
             tr("Figures", "Import GPX, CSV, GeoJSON tracks and ODK audit logs into the workspace")
         )
         self.tracks_action.triggered.connect(lambda: self._show("tracks"))
         self.ctx.add_action(self.tracks_action, toolbar=False)
-        self.figures_action = QAction(icon, tr("Figures", "Contract figures…"), main)
+        self.figures_action = QAction(
+            QIcon(str(icon_path("contract_figures.svg"))), tr("Figures", "Contract figures…"), main
+        )
         self.figures_action.setObjectName("citymgmtFiguresAction")
         self.figures_action.setToolTip(
             tr("Figures", "Contract profile, duty roster, missed reports and the month's scores")

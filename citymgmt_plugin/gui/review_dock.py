@@ -297,10 +297,12 @@ class ReviewDock(QDockWidget):
         for code in REJECT_REASONS:
             self.reject_reason_combo.addItem(reject_reason_label(code), code.value)
         self.reject_reason_combo.setCurrentIndex(len(REJECT_REASONS) - 1)  # other
-        lay.addWidget(self.reject_reason_combo)
         self.reason_edit = QLineEdit(objectName="reasonEdit")
         self.reason_edit.setPlaceholderText(tr(_CTX, "reason (needed to reject or send back)"))
-        lay.addWidget(self.reason_edit)
+        why = QHBoxLayout()  # one row: the queue keeps its room on a small screen
+        why.addWidget(self.reject_reason_combo)
+        why.addWidget(self.reason_edit, 1)
+        lay.addLayout(why)
         buttons = QGridLayout()  # two columns: the dock stays narrow
         self.decision_buttons: dict[str, QPushButton] = {}
         for n, decision in enumerate(SHORTCUTS):

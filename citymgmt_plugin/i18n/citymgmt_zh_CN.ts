@@ -2990,6 +2990,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>生成演示城区并运行各项工具</translation>
     </message>
     <message>
+      <source>candidate ids (missed list)</source>
+      <translation>疑似漏报编号（见 missed list）</translation>
+    </message>
+    <message>
       <source>cases from the command centre's platform</source>
       <translation>来自指挥中心平台的案件</translation>
     </message>
@@ -3066,6 +3070,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>数据量系数（1 = 约100平方公里、10000个网格）</translation>
     </message>
     <message>
+      <source>detect, list, confirm or dismiss (ACTION --help: more)</source>
+      <translation>detect（查找）、list（列出）、confirm（认定）或 dismiss（排除）（ACTION --help 查看详情）</translation>
+    </message>
+    <message>
       <source>device export: GeoJSON or CSV file, or its folder</source>
       <translation>设备导出：GeoJSON 或 CSV 文件，或其所在文件夹</translation>
     </message>
@@ -3118,6 +3126,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>查找某月的漏报疑似</translation>
     </message>
     <message>
+      <source>first day (YYYY-MM-DD)</source>
+      <translation>第一天（YYYY-MM-DD）</translation>
+    </message>
+    <message>
       <source>folder for the CSV tables</source>
       <translation>CSV 表格的保存文件夹</translation>
     </message>
@@ -3126,12 +3138,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>为数据库登录名授予工作空间角色</translation>
     </message>
     <message>
+      <source>grids drawn per district</source>
+      <translation>每个区抽取的网格数</translation>
+    </message>
+    <message>
       <source>hours to finish (default: the class's limit)</source>
       <translation>完成时限（小时，默认：该类别的时限）</translation>
     </message>
     <message>
       <source>identifier scheme of the component classes (default: the workspace's)</source>
       <translation>部件类别的标识码方案（默认：工作空间所用方案）</translation>
+    </message>
+    <message>
+      <source>import (ACTION --help: more)</source>
+      <translation>import（导入）（ACTION --help 查看详情）</translation>
     </message>
     <message>
       <source>import GPX, CSV, GeoJSON tracks and ODK audit logs</source>
@@ -3150,6 +3170,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>import（导入）或 from-reports（由上报生成）（ACTION --help 查看详情）</translation>
     </message>
     <message>
+      <source>import or set (ACTION --help: more)</source>
+      <translation>import（导入）或 set（设置）（ACTION --help 查看详情）</translation>
+    </message>
+    <message>
+      <source>import or settings (ACTION --help: more)</source>
+      <translation>import（导入）或 settings（设置）（ACTION --help 查看详情）</translation>
+    </message>
+    <message>
       <source>keep a profile (JSON file) in the workspace</source>
       <translation>将合同配置（JSON 文件）保存到工作空间</translation>
     </message>
@@ -3164,6 +3192,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>language of messages, e.g. zh_CN or en (default: from LANG)</source>
       <translation>消息语言，如 zh_CN 或 en（默认取自 LANG 环境变量）</translation>
+    </message>
+    <message>
+      <source>last day (YYYY-MM-DD)</source>
+      <translation>最后一天（YYYY-MM-DD）</translation>
     </message>
     <message>
       <source>layer or sheet (default: the first)</source>
@@ -3188,6 +3220,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>load a city's class table as a new version</source>
       <translation>将本市类别表载入为新版本</translation>
+    </message>
+    <message>
+      <source>load or history (ACTION --help: more)</source>
+      <translation>load（载入）或 history（历史）（ACTION --help 查看详情）</translation>
     </message>
     <message>
       <source>load the city's time limits (CSV)</source>
@@ -3220,6 +3256,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>note: the source configuration was not saved: only a workspace admin may change it. The pull goes on with the arguments given.</source>
       <translation>提示：数据源配置未保存：只有工作空间管理员可以修改。本次拉取按命令行参数继续。</translation>
+    </message>
+    <message>
+      <source>on duty, absent, on leave or off</source>
+      <translation>on_duty（在岗）、absent（缺勤）、leave（请假）或 off（休息）</translation>
     </message>
     <message>
       <source>output folder (default ./demo-output)</source>
@@ -3258,6 +3298,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>从 CSV 登记检查及发现的问题</translation>
     </message>
     <message>
+      <source>sample or record (ACTION --help: more)</source>
+      <translation>sample（抽取）或 record（记录）（ACTION --help 查看详情）</translation>
+    </message>
+    <message>
       <source>send open tasks to ODK Central</source>
       <translation>将未完成任务推送到 ODK Central</translation>
     </message>
@@ -3272,6 +3316,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>show schema version and row counts</source>
       <translation>显示数据库结构版本和各表记录数</translation>
+    </message>
+    <message>
+      <source>show, set or examples (ACTION --help: more)</source>
+      <translation>show（显示）、set（设置）或 examples（示例）（ACTION --help 查看详情）</translation>
     </message>
     <message>
       <source>skip the route deviation (reads the month's GPS fixes)</source>
@@ -3294,16 +3342,32 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>目标字段 -&gt; 源数据列</translation>
     </message>
     <message>
+      <source>the checks and their findings (CSV)</source>
+      <translation>抽查及其发现的问题（CSV）</translation>
+    </message>
+    <message>
       <source>the city's time limits (CSV, as the shipped table)</source>
       <translation>本市的时限表（CSV，格式同随插件提供的表）</translation>
+    </message>
+    <message>
+      <source>the collector's code</source>
+      <translation>采集员编号</translation>
     </message>
     <message>
       <source>the collectors' duty roster</source>
       <translation>采集员排班表</translation>
     </message>
     <message>
+      <source>the contract profile (JSON)</source>
+      <translation>合同参数（JSON）</translation>
+    </message>
+    <message>
       <source>the database login</source>
       <translation>数据库登录名</translation>
+    </message>
+    <message>
+      <source>the day of the checks</source>
+      <translation>抽查日期</translation>
     </message>
     <message>
       <source>the event classes</source>
@@ -3318,6 +3382,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>月份请写作 YYYY-MM，例如 2021-03</translation>
     </message>
     <message>
+      <source>the month to search</source>
+      <translation>要查找的月份</translation>
+    </message>
+    <message>
       <source>the platform's export: CSV, Excel, GeoJSON or table:schema.name</source>
       <translation>平台导出的文件：CSV、Excel、GeoJSON 或 table：模式名.表名</translation>
     </message>
@@ -3328,6 +3396,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>the role: {0}</source>
       <translation>角色：{0}</translation>
+    </message>
+    <message>
+      <source>the roster (CSV: collector_code, day, status)</source>
+      <translation>排班表（CSV：collector_code、day、status）</translation>
     </message>
     <message>
       <source>the versions of a class table</source>
@@ -3384,6 +3456,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>which cases (default: the rule of the kind)</source>
       <translation>选取哪些案件（默认：该任务类型的规则）</translation>
+    </message>
+    <message>
+      <source>who checked (default: you)</source>
+      <translation>检查人（默认：当前用户）</translation>
+    </message>
+    <message>
+      <source>why (kept with the decision)</source>
+      <translation>理由（随决定保存）</translation>
     </message>
     <message>
       <source>why the table changes (kept with the version)</source>
@@ -5129,6 +5209,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>案件</translation>
     </message>
     <message>
+      <source>Class table versions</source>
+      <translation>类别表版本</translation>
+    </message>
+    <message>
       <source>Collectors</source>
       <translation>信息采集员</translation>
     </message>
@@ -5161,6 +5245,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>判为重复</translation>
     </message>
     <message>
+      <source>Duty roster</source>
+      <translation>排班表</translation>
+    </message>
+    <message>
       <source>Event classes</source>
       <translation>事件类别</translation>
     </message>
@@ -5189,6 +5277,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>主要道路和窗口地区</translation>
     </message>
     <message>
+      <source>Missed reports (漏报) found and decided</source>
+      <translation>已查找和认定的漏报</translation>
+    </message>
+    <message>
       <source>NaN or Infinity instead of a number</source>
       <translation>数值为 NaN 或无穷大</translation>
     </message>
@@ -5197,8 +5289,20 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>ODK Central {0}，项目 {1}，表单 {2}</translation>
     </message>
     <message>
+      <source>POI categories</source>
+      <translation>兴趣点类别</translation>
+    </message>
+    <message>
+      <source>POI history</source>
+      <translation>兴趣点历史</translation>
+    </message>
+    <message>
       <source>Patrol routes</source>
       <translation>巡查路线</translation>
+    </message>
+    <message>
+      <source>Points of interest</source>
+      <translation>兴趣点</translation>
     </message>
     <message>
       <source>Reject</source>
@@ -5211,6 +5315,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Review decisions</source>
       <translation>审核决定</translation>
+    </message>
+    <message>
+      <source>Spot check findings</source>
+      <translation>抽查发现的问题</translation>
+    </message>
+    <message>
+      <source>Spot checks</source>
+      <translation>现场抽查</translation>
     </message>
     <message>
       <source>Submission photos</source>
