@@ -33,6 +33,7 @@ from .readers import (
     source_layer,
     text_values,
 )
+from .writers import style_on_load
 
 
 class CityMgmtAlgorithm(QgsProcessingAlgorithm):
@@ -48,6 +49,9 @@ class CityMgmtAlgorithm(QgsProcessingAlgorithm):
     ALG_GROUP = "Quality checks"
     ALG_GROUP_ID = "checks"
     ALG_HELP = ""
+    # Output parameter name -> style stem (core.qgis.output_styles): how each output looks
+    # when Processing loads it into the project.
+    OUTPUT_STYLES: dict[str, str] = {}
 
     # Parameter names used by more than one algorithm (and by the add_* helpers below).
     GRIDS = "GRIDS"
@@ -88,6 +92,13 @@ class CityMgmtAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self) -> QgsProcessingAlgorithm:
         return type(self)()
+
+    def postProcessAlgorithm(
+        self, context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        """Styles for the outputs that will be loaded (main thread, after the run)."""
+        style_on_load(context, self.OUTPUT_STYLES)
+        return {}
 
     # -- shared parameter declarations ---------------------------------------------------------
 

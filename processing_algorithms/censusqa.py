@@ -43,6 +43,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
     # GRIDS, GRID_CODE_FIELD, TOLERANCE, OUTPUT: see CityMgmtAlgorithm
     INPUT = "INPUT"
     SCHEME = "SCHEME"
+    OUTPUT_STYLES = {"OUTPUT": "census_qa_errors"}
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         from citymgmt_plugin.core.census.qa import QA_RULES

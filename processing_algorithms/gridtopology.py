@@ -68,6 +68,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
     SLIVER_RATIO = "SLIVER_RATIO"
     AREA_TOLERANCE = "AREA_TOLERANCE"
     LEGACY14 = "LEGACY14"
+    OUTPUT_STYLES = {"OUTPUT": "grid_errors"}
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.add_grid_parameters()

@@ -80,6 +80,11 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
     PG_MODE = "PG_MODE"
     GAPS = "GAPS"
     RESP_OUTPUT = "RESP_OUTPUT"
+    OUTPUT_STYLES = {
+        "OUTPUT": "coverage_grids",
+        GAPS: "coverage_gaps",
+        RESP_OUTPUT: "resp_grid_coverage",
+    }
 
     def initAlgorithm(self, config=None) -> None:
         self.add_grid_parameters(code_default=None, code_optional=False)

@@ -102,6 +102,12 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
     OUTPUT_GRIDS = "OUTPUT_GRIDS"
     OUTPUT_COLLECTORS = "OUTPUT_COLLECTORS"
     OUTPUT_HOURS = "OUTPUT_HOURS"
+    OUTPUT_STYLES = {
+        OUTPUT_OVERALL: "kpi_overall",
+        OUTPUT_GRIDS: "kpi_grids",
+        OUTPUT_COLLECTORS: "kpi_collectors",
+        OUTPUT_HOURS: "kpi_hours",
+    }
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(

@@ -39,6 +39,7 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
     # GRIDS, GRID_CODE_FIELD, OUTPUT: see CityMgmtAlgorithm
     THEMATIC = "THEMATIC"
     CATEGORY_FIELD = "CATEGORY_FIELD"
+    OUTPUT_STYLES = {"OUTPUT": "thematic_stats"}
 
     def initAlgorithm(self, config: Any = None) -> None:
         self.addParameter(
