@@ -223,6 +223,7 @@ def style_output_layer(layer: QgsVectorLayer, stem: str) -> bool:
     if layer is None or not layer.isValid():
         return False
     _set_titles(layer, field_titles(stem))
+    layer.setCustomProperty(STYLE_PROPERTY, stem)  # what kind of output it is
     path = resource("styles", f"{stem}.qml")
     wanted = STYLE_FIELDS.get(stem)
     if wanted is None or not path.is_file() or not layer.isSpatial():
@@ -239,7 +240,6 @@ def style_output_layer(layer: QgsVectorLayer, stem: str) -> bool:
     if stem == "kpi_grids":
         classify_counts(layer, "valid")
     translate_legend(layer, legend_labels(stem))
-    layer.setCustomProperty(STYLE_PROPERTY, stem)
     layer.triggerRepaint()
     return True
 
