@@ -19,6 +19,7 @@ from qgis.core import (
     QgsApplication,
     QgsCategorizedSymbolRenderer,
     QgsFillSymbol,
+    QgsGeometryGeneratorSymbolLayer,
     QgsGraduatedSymbolRenderer,
     QgsLineSymbol,
     QgsMapLayer,
@@ -30,6 +31,7 @@ from qgis.core import (
     QgsRuleBasedLabeling,
     QgsRuleBasedRenderer,
     QgsSingleSymbolRenderer,
+    QgsSymbol,
     QgsSymbolLayer,
     QgsTextBufferSettings,
     QgsTextFormat,
@@ -451,22 +453,37 @@ def coverage_gaps() -> None:
     _save(layer, "coverage_gaps")
 
 
-def resp_grid_coverage() -> None:
-    """The report's responsibility grids: failing ones hatched red, code and name labelled."""
-    layer = _layer("MultiPolygon", "field=code:string&field=name:string&field=passed:boolean")
-    fail = outline("#a50f15", 0.7, fill="215,25,28,40")
-    hatch = QgsFillSymbol.createSimple(
-        {"color": "215,25,28,120", "style": "f_diagonal", "outline_style": "no"}
+def _closed_outline(color: str, width: float) -> QgsFillSymbol:
+    """An outline drawn around the grid closed by 1 m: the slivers and pinholes left
+    where unit grids were joined into a responsibility grid do not show as lines."""
+    generator = QgsGeometryGeneratorSymbolLayer.create(
+        {"geometryModifier": "buffer(buffer($geometry, 1), -1)", "SymbolType": "Fill"}
     )
-    fail.appendSymbolLayer(hatch.symbolLayer(0).clone())
+    generator.setSymbolType(QgsSymbol.Fill)
+    generator.setSubSymbol(outline(color, width))
+    symbol = QgsFillSymbol()
+    symbol.changeSymbolLayer(0, generator)
+    return symbol
+
+
+def resp_grid_coverage() -> None:
+    """The report's responsibility grids: failing ones red, names labelled; on an atlas
+    page the page's grid outlined."""
+    layer = _layer("MultiPolygon", "field=code:string&field=name:string&field=passed:boolean")
+    fail = outline("#a50f15", 0.8, "dash", fill="215,25,28,25")
+    highlight = _closed_outline("#08306b", 1.1)
+    highlight.symbolLayer(0).setRenderingPass(1)  # over the neighbours' shared edges
     layer.setRenderer(
         _rules(
             [
                 (fail, FAILS, "Responsibility grid fails the weekly rule"),
                 (outline("#e07b39", 0.45, "dash"), "NOT (" + FAILS + ")", "Responsibility grid"),
+                # on an atlas page: the page's own grid (no atlas: never drawn)
+                (highlight, "$id = @atlas_featureid", "This responsibility grid"),
             ]
         )
     )
+    layer.renderer().setUsingSymbolLevels(True)
     layer.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8, "#b35a1f", min_scale=60000)))
     layer.setLabelsEnabled(True)
     _save(layer, "resp_grid_coverage")
@@ -570,6 +587,23 @@ def kpi_grids() -> None:
     _save(layer, "kpi_grids")
 
 
+def report_roads() -> None:
+    """Main roads under a report's district map: thin, so what failed stands out."""
+    layer = _layer("MultiLineString", "field=kind:string")
+    layer.setRenderer(
+        _categorised(
+            "kind",
+            [
+                ("main_road", QgsLineSymbol.createSimple(
+                    {"line_color": "#6b7785", "line_width": "0.5"}), "Main road"),
+                ("window_area", QgsLineSymbol.createSimple(
+                    {"line_color": "#8e44ad", "line_width": "0.6"}), "Window area"),
+            ],
+        )
+    )  # fmt: skip
+    _save(layer, "report_roads")
+
+
 def main(only: list[str]) -> int:
     """Write every style, or only those whose function names are given."""
     QgsApplication.setPrefixPath("/usr", True)
@@ -593,6 +627,7 @@ def main(only: list[str]) -> int:
         grid_errors,
         census_qa_errors,
         kpi_grids,
+        report_roads,
     ):
         if not only or make.__name__ in only:
             make()

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "citymgmt_plugin.cli.db",
     "citymgmt_plugin.demo.command",
     "citymgmt_plugin.cli.ingest",
+    "citymgmt_plugin.cli.report",
 ]
 
 

@@ -22,6 +22,8 @@ STEPS: list[tuple[str, str]] = [
     ("thematic", "citymgmt_plugin.demo.thematic_demo:step_thematic"),
     ("overview", "citymgmt_plugin.demo.overview:step_overview"),
     ("kpi", "citymgmt_plugin.demo.checks_demo:step_kpi"),
+    ("report", "citymgmt_plugin.demo.report_demo:step_report"),
+    ("project", "citymgmt_plugin.demo.report_demo:step_project"),
 ]
 
 

@@ -44,6 +44,7 @@ def legend_labels(stem: str) -> dict[str, str]:
                 _CTX, "Responsibility grid fails the weekly rule"
             ),
             "Responsibility grid": tr(_CTX, "Responsibility grid"),
+            "This responsibility grid": tr(_CTX, "This responsibility grid"),
         },
         "offroute_stretches": lambda: {
             "up to 10 %": tr(_CTX, "up to 10 % of the day off route"),
@@ -54,6 +55,10 @@ def legend_labels(stem: str) -> dict[str, str]:
         "grid_errors": _topology_labels,
         "census_qa_errors": _qa_labels,
         "kpi_grids": lambda: {"No valid report": tr(_CTX, "No valid report")},
+        "report_roads": lambda: {
+            "main_road": tr(_CTX, "Main road"),
+            "window_area": tr(_CTX, "Window area"),
+        },
     }
     make = labels.get(stem)
     return make() if make else {}
@@ -127,6 +132,16 @@ def _patrol_titles() -> dict[str, dict[str, str]]:
             off_m=tr(_CTX, "Distance off route (m)"),
             off_time_share=tr(_CTX, "Share of time off route"),
             off_dist_share=tr(_CTX, "Share of distance off route"),
+        ),
+        "report_collectors": _pick(
+            "reports",
+            "valid",
+            code=tr(_CTX, "Collector code"),
+            name=tr(_CTX, "Name"),
+            resp_code=resp,
+            patrol_km=tr(_CTX, "Patrolled (km)"),
+            patrol_h=tr(_CTX, "Patrol time (h)"),
+            off_share=tr(_CTX, "Share off route"),
         ),
         "resp_grid_coverage": _pick(
             "road_m",
@@ -213,6 +228,7 @@ STYLE_FIELDS = {
     "grid_errors": ("type",),
     "census_qa_errors": ("rule",),
     "kpi_grids": ("valid",),
+    "report_roads": ("kind",),
 }
 
 
