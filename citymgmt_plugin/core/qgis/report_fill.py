@@ -15,7 +15,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..labels import labelled, parens
+from ..labels import chinese, labelled, parens
 from ..reporting.patrol_report import (
     MonthlyReport,
     WeeklyReport,
@@ -50,7 +50,10 @@ OFF_ROUTE_ALERT = 0.25  # a collector this much off route is shown in red
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
+    """A share as a percentage: "12.5 %" in English, "12.5%" in Chinese."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}" + ("%" if chinese() else " %")
 
 
 def _subtitle(place: str, today: date | None = None) -> str:

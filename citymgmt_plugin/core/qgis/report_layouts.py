@@ -244,6 +244,43 @@ def add_footers(layout: QgsPrintLayout, text: str) -> None:
         label.attemptMove(QgsLayoutPoint(12, size.height() - 8, MM), page=index)
 
 
+def _plain(font: QFont) -> QFont:
+    font = QFont(font)
+    font.setStyleStrategy(QFont.PreferNoShaping)
+    return font
+
+
+def _plain_format(fmt: Any) -> Any:
+    fmt = fmt.__class__(fmt)
+    fmt.setFont(_plain(fmt.font()))
+    return fmt
+
+
+def keep_digits_searchable(layout: QgsPrintLayout) -> None:
+    """Latin text without OpenType shaping in every label, table, legend and scale bar.
+
+    Shaped, the CJK font draws the digits of a mixed run ("CJ001", "2026-W46") with
+    alternate glyphs that Qt's PDF writer maps to no character: the PDF looks right but
+    its text (search, copy, pdftotext) loses those digits. Qt does not save the font's
+    strategy in a template or project, so it is set here, just before export.
+    """
+    from qgis.core import QgsLayoutItemScaleBar, QgsLayoutTable
+
+    for layout_item in layout.items():
+        if isinstance(layout_item, QgsLayoutItemLabel):
+            layout_item.setFont(_plain(layout_item.font()))
+        elif isinstance(layout_item, QgsLayoutItemScaleBar):
+            layout_item.setTextFormat(_plain_format(layout_item.textFormat()))
+        elif isinstance(layout_item, QgsLayoutItemLegend):
+            for part in (QgsLegendStyle.Title, QgsLegendStyle.Group, QgsLegendStyle.Subgroup,
+                         QgsLegendStyle.SymbolLabel):  # fmt: skip
+                layout_item.setStyleFont(part, _plain(layout_item.styleFont(part)))
+    for multi_frame in layout.multiFrames():
+        if isinstance(multi_frame, QgsLayoutTable):
+            multi_frame.setHeaderTextFormat(_plain_format(multi_frame.headerTextFormat()))
+            multi_frame.setContentTextFormat(_plain_format(multi_frame.contentTextFormat()))
+
+
 def _pdf_settings() -> QgsLayoutExporter.PdfExportSettings:
     settings = QgsLayoutExporter.PdfExportSettings()
     settings.dpi = 150
@@ -257,6 +294,7 @@ def _pdf_settings() -> QgsLayoutExporter.PdfExportSettings:
 
 def export_pdf(layout: QgsPrintLayout, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
+    keep_digits_searchable(layout)
     result = QgsLayoutExporter(layout).exportToPdf(str(path), _pdf_settings())
     if result != QgsLayoutExporter.Success:
         raise LayoutError(tr("Reports", "The PDF {0} could not be written.").format(path))
@@ -266,6 +304,7 @@ def export_pdf(layout: QgsPrintLayout, path: Path) -> Path:
 def export_atlas_pdf(layout: QgsPrintLayout, path: Path, feedback: Any = None) -> Path:
     """Every atlas page into one PDF."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    keep_digits_searchable(layout)
     result, error = QgsLayoutExporter.exportToPdf(
         layout.atlas(), str(path), _pdf_settings(), feedback
     )

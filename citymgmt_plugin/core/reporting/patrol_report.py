@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
-from ..labels import enumeration, labelled, parens
+from ..labels import chinese, enumeration, labelled, parens
 from .weeks import IsoWeek, Month
 
 _CTX = "Reports"
@@ -268,7 +268,10 @@ class ReportFacts:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
+    """A share as a percentage: "12.5 %" in English, "12.5%" in Chinese."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}" + ("%" if chinese() else " %")
 
 
 def weekly_summary(r: WeeklyReport) -> str:
