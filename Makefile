@@ -26,7 +26,7 @@ demo: setup translations
 
 # The session's QGIS authentication database is a throwaway one (tests set a master password
 # and store accounts in it), never the test profile's.
-test: setup translations
+test: setup translations lint
 	auth="$$(mktemp -d -t citymgmt-auth.XXXXXX)"; trap 'rm -rf "$$auth"' EXIT; \
 	CITYMGMT_TEST_PG="$$(bash scripts/pg_throwaway.sh)" \
 	QGIS_AUTH_DB_DIR_PATH="$${QGIS_AUTH_DB_DIR_PATH:-$$auth}" \

@@ -58,7 +58,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
         self.addParameter(
             QgsProcessingParameterString(
                 self.SCHEME,
-                self.tr("Identifier scheme when the layer has no scheme field"),
+                self.tr("Identifier scheme when the layer has no 'scheme' field"),
                 defaultValue="legacy16",
             )
         )

@@ -26,6 +26,17 @@ from .base import CityMgmtAlgorithm
 _POST_PROCESSORS: list[Any] = []  # Processing keeps only a pointer: keep them alive here
 
 
+def _template_text(value: Any) -> str:
+    """A template given as text (an id or a title), not as a list index."""
+    if isinstance(value, str) and not value.strip().isdigit():
+        return value.strip()
+    return ""
+
+
+def _index(ids: list[str], template_id: str) -> int:
+    return ids.index(template_id) if template_id in ids else -1
+
+
 class _ConfigureThematic(QgsProcessingLayerPostProcessorInterface):
     """Gives the loaded output layer the template's form and style."""
 
@@ -45,15 +56,20 @@ class CreateThematicLayerAlgorithm(CityMgmtAlgorithm):
     ALG_GROUP = "Thematic layers"
     ALG_GROUP_ID = "thematic"
     ALG_HELP = (
-        "Creates an empty thematic layer (management districts, construction zones, "
-        "waterlogging, garbage accumulation, street occupation, patrol routes, main roads, "
-        "window areas, or a city's own template) with the template's fields, choices, "
-        "defaults and rules. With WORKSPACE (a .gpkg path, postgresql:// URL or service=NAME) "
-        "the layer is a table of the workspace with its constraints in the database and is "
-        "registered there; otherwise it is written to OUTPUT. The main roads, window areas "
-        "and patrol routes templates make no table in a workspace: their layer is the "
-        "workspace's own main_roads (by kind) or patrol_routes table, which the coverage and "
-        "route deviation checks read. TEMPLATE_FILE overrides TEMPLATE with a template file."
+        "Creates an empty thematic layer from a template (management districts, construction "
+        "zones, waterlogging, garbage accumulation, street occupation, patrol routes, main "
+        "roads, window areas, or a city's own template), with the template's fields, lists "
+        "of values, defaults and rules.\n"
+        "When a workspace is given (a .gpkg path, a postgresql:// URL or service=NAME), the "
+        "layer is a new table of that workspace, with its rules in the database, and is listed "
+        "among the workspace's thematic layers. Otherwise it is written to the output "
+        "\u201cThematic layer\u201d, in the coordinate system chosen for it.\n"
+        "The main roads, window areas and patrol routes templates make no new table in a "
+        "workspace: their layer is the workspace's own main roads or patrol routes, which the "
+        "patrol coverage and route deviation checks read.\n"
+        "A template file, when given, is used instead of the template chosen in the list. In "
+        "scripts and on the command line the template may also be given by its id, such as "
+        "'construction_zones'."
     )
 
     TEMPLATE = "TEMPLATE"
@@ -64,12 +80,12 @@ class CreateThematicLayerAlgorithm(CityMgmtAlgorithm):
     OUTPUT = "OUTPUT"
 
     def initAlgorithm(self, config: Any = None) -> None:
-        ids = load_templates().ids()
-        param = QgsProcessingParameterEnum(
-            self.TEMPLATE, self.tr("Template"), options=ids, defaultValue=ids[0] if ids else None
+        titles = [t.title.local() for t in load_templates()]
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.TEMPLATE, self.tr("Template"), options=titles, defaultValue=0
+            )
         )
-        param.setUsesStaticStrings(True)
-        self.addParameter(param)
         self.addParameter(
             QgsProcessingParameterFile(
                 self.TEMPLATE_FILE,
@@ -94,7 +110,10 @@ class CreateThematicLayerAlgorithm(CityMgmtAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterCrs(
-                self.CRS, self.tr("CRS of OUTPUT"), defaultValue="EPSG:4549", optional=True
+                self.CRS,
+                self.tr("Coordinate system of the thematic layer (outside a workspace)"),
+                defaultValue="EPSG:4549",
+                optional=True,
             )
         )
         self.addParameter(
@@ -109,9 +128,31 @@ class CreateThematicLayerAlgorithm(CityMgmtAlgorithm):
         self.addOutput(QgsProcessingOutputString("TABLE", self.tr("Workspace table")))
         self.addOutput(QgsProcessingOutputString("TEMPLATE_ID", self.tr("Template id")))
 
+    def checkParameterValues(self, parameters: Any, context: Any) -> tuple[bool, str]:
+        """As QGIS checks them, with a template given by id or title (scripts, the command
+        line) taken for its place in the list."""
+        name = _template_text(parameters.get(self.TEMPLATE))
+        if name:
+            try:
+                template = get_template(name)
+            except ValueError as exc:
+                return False, str(exc)
+            ids = load_templates().ids()
+            parameters = {**parameters, self.TEMPLATE: max(_index(ids, template.id), 0)}
+        return super().checkParameterValues(parameters, context)
+
+    def _template_name(self, parameters: Any, context: Any) -> str:
+        """The template chosen: an id or title as given, else the one at the list index."""
+        name = _template_text(parameters.get(self.TEMPLATE))
+        if name:
+            return name
+        ids = load_templates().ids()
+        index = self.parameterAsEnum(parameters, self.TEMPLATE, context)
+        return ids[index] if 0 <= index < len(ids) else ""
+
     def processAlgorithm(self, parameters: Any, context: Any, feedback: Any) -> dict:
         path = self.parameterAsFile(parameters, self.TEMPLATE_FILE, context)
-        name = self.parameterAsEnumString(parameters, self.TEMPLATE, context)
+        name = self._template_name(parameters, context)
         try:
             template = get_template(path or name)
         except ValueError as exc:
@@ -133,11 +174,13 @@ class CreateThematicLayerAlgorithm(CityMgmtAlgorithm):
             crs,
         )
         if sink is None:
-            raise QgsProcessingException(self.tr("Give WORKSPACE or OUTPUT."))
+            raise QgsProcessingException(
+                self.tr("Give a workspace, or an output for the thematic layer.")
+            )
         sink.flushBuffer()
         del sink
         self._post_process(context, dest, template)
-        feedback.pushInfo(self.tr("Created {0} ({1})").format(template.title.both(), dest))
+        feedback.pushInfo(self.tr("Created {0} ({1})").format(template.title.local(), dest))
         return {self.OUTPUT: dest, "TABLE": "", "TEMPLATE_ID": template.id}
 
     def _in_workspace(

@@ -32,8 +32,9 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
         "For each unit or responsibility grid: how many features of a thematic layer it holds "
         "by category, and their length (lines) or area (polygons) inside the grid. Points "
         "count in the grid that holds them; lines and areas are cut by the grid boundaries. "
-        "Measures are in the grid layer's CRS (use a projected CRS such as EPSG:4549). "
-        "CATEGORY_FIELD defaults to the template's category field of a thematic layer."
+        "Measures are in the grid layer's coordinate system (use a projected one such as "
+        "EPSG:4549). Without a category field, a thematic layer made from a template is "
+        "counted by the template's category field."
     )
 
     # GRIDS, GRID_CODE_FIELD, OUTPUT: see CityMgmtAlgorithm
@@ -57,7 +58,7 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
         source = self.parameterAsSource(parameters, self.THEMATIC, context)
         grids = self.parameterAsSource(parameters, self.GRIDS, context)
         if source is None or grids is None:
-            raise QgsProcessingException(self.tr("THEMATIC and GRIDS are required."))
+            raise QgsProcessingException(self.tr("Give a thematic layer and the grids."))
         layer = self.parameterAsVectorLayer(parameters, self.THEMATIC, context)
         template = layer_template(layer) if layer is not None else None
         category, cat_idx = self._category(parameters, context, source, template)

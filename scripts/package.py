@@ -323,67 +323,88 @@ def _absolute_imports_of(source: str, name: str) -> list[int]:
 
 def check_zip(path: Path, require_wheels: bool = True) -> list[str]:
     """What would make the QGIS plugin repository or a user's QGIS reject the zip (empty: OK)."""
-    problems: list[str] = []
     with zipfile.ZipFile(path) as archive:
         names = [n for n in archive.namelist() if not n.endswith("/")]
         tops = {n.split("/")[0] for n in archive.namelist()}
         if len(tops) != 1:
             return [f"expected one top folder, found {sorted(tops)}"]
         top = tops.pop()
-        if not top.isidentifier():
-            problems.append(f"top folder {top!r} is not a Python identifier")
-        files = set(names)
 
         def read(rel: str) -> str:
             return archive.read(f"{top}/{rel}").decode("utf-8")
 
-        if f"{top}/__init__.py" not in files:
-            problems.append("no __init__.py in the top folder")
-        elif "def classFactory(" not in read("__init__.py"):
-            problems.append("__init__.py has no classFactory(iface)")
-        metadata_files = [n for n in names if n.endswith("metadata.txt")]
-        if metadata_files != [f"{top}/metadata.txt"]:
-            problems.append(f"expected exactly {top}/metadata.txt, found {metadata_files}")
-        else:
-            parser = configparser.ConfigParser(interpolation=None)
-            parser.optionxform = str  # keys are case sensitive (qgisMinimumVersion)
-            parser.read_string(read("metadata.txt"))
-            meta = dict(parser["general"]) if parser.has_section("general") else {}
-            problems += [f"metadata.txt: no {k}" for k in REQUIRED_METADATA if not meta.get(k)]
-            if meta.get("qgisMinimumVersion") != "3.22":
-                problems.append("metadata.txt: qgisMinimumVersion is not 3.22")
-            if meta.get("hasProcessingProvider", "").lower() != "yes":
-                problems.append("metadata.txt: hasProcessingProvider is not yes")
-            if not re.fullmatch(r"\d+\.\d+\.\d+", meta.get("version", "")):
-                problems.append("metadata.txt: version is not like 1.2.3")
-            icon = meta.get("icon")
-            if icon and f"{top}/{icon}" not in files:
-                problems.append(f"metadata.txt: icon {icon} is not in the zip")
-        if f"{top}/LICENSE" not in files:
-            problems.append("no LICENSE in the top folder")
-        for name in names:
-            parts = name.split("/")
-            if "__pycache__" in parts or name.endswith((".pyc", ".pyo")):
-                problems.append(f"compiled Python file: {name}")
-            if "tests" in parts[:-1]:
-                problems.append(f"test file: {name}")
-        for required in ("processing_algorithms/__init__.py", "processing_algorithms/provider.py"):
-            if f"{top}/{required}" not in files:
-                problems.append(f"no {required} inside the top folder")
-        if not any(n.startswith(f"{top}/resources/") for n in names):
-            problems.append("no resources/ inside the top folder")
-        if not any(n.startswith(f"{top}/i18n/") and n.endswith(".qm") for n in names):
-            problems.append("no compiled translations (i18n/*.qm)")
+        problems = _check_entry(top, set(names), read)
+        problems += _check_metadata(top, names, read)
+        problems += _check_layout(top, names)
         if require_wheels:
             problems += _check_wheels(names, top)
-        for name in names:  # the packaged algorithms are not a top-level package any more
-            if not name.endswith(".py"):
-                continue
-            for line in _absolute_imports_of(read(name[len(top) + 1 :]), "processing_algorithms"):
-                problems.append(
-                    f"{name}:{line}: absolute import of processing_algorithms "
-                    "(use a relative import: it is citymgmt_plugin.processing_algorithms here)"
-                )
+        problems += _check_imports(top, names, read)
+    return problems
+
+
+def _check_entry(top: str, files: set[str], read) -> list[str]:
+    problems = []
+    if not top.isidentifier():
+        problems.append(f"top folder {top!r} is not a Python identifier")
+    if f"{top}/__init__.py" not in files:
+        problems.append("no __init__.py in the top folder")
+    elif "def classFactory(" not in read("__init__.py"):
+        problems.append("__init__.py has no classFactory(iface)")
+    if f"{top}/LICENSE" not in files:
+        problems.append("no LICENSE in the top folder")
+    return problems
+
+
+def _check_metadata(top: str, names: list[str], read) -> list[str]:
+    metadata_files = [n for n in names if n.endswith("metadata.txt")]
+    if metadata_files != [f"{top}/metadata.txt"]:
+        return [f"expected exactly {top}/metadata.txt, found {metadata_files}"]
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keys are case sensitive (qgisMinimumVersion)
+    parser.read_string(read("metadata.txt"))
+    meta = dict(parser["general"]) if parser.has_section("general") else {}
+    problems = [f"metadata.txt: no {k}" for k in REQUIRED_METADATA if not meta.get(k)]
+    if meta.get("qgisMinimumVersion") != "3.22":
+        problems.append("metadata.txt: qgisMinimumVersion is not 3.22")
+    if meta.get("hasProcessingProvider", "").lower() != "yes":
+        problems.append("metadata.txt: hasProcessingProvider is not yes")
+    if not re.fullmatch(r"\d+\.\d+\.\d+", meta.get("version", "")):
+        problems.append("metadata.txt: version is not like 1.2.3")
+    icon = meta.get("icon")
+    if icon and f"{top}/{icon}" not in set(names):
+        problems.append(f"metadata.txt: icon {icon} is not in the zip")
+    return problems
+
+
+def _check_layout(top: str, names: list[str]) -> list[str]:
+    problems = []
+    for name in names:
+        parts = name.split("/")
+        if "__pycache__" in parts or name.endswith((".pyc", ".pyo")):
+            problems.append(f"compiled Python file: {name}")
+        if "tests" in parts[:-1]:
+            problems.append(f"test file: {name}")
+    for required in ("processing_algorithms/__init__.py", "processing_algorithms/provider.py"):
+        if f"{top}/{required}" not in names:
+            problems.append(f"no {required} inside the top folder")
+    if not any(n.startswith(f"{top}/resources/") for n in names):
+        problems.append("no resources/ inside the top folder")
+    if not any(n.startswith(f"{top}/i18n/") and n.endswith(".qm") for n in names):
+        problems.append("no compiled translations (i18n/*.qm)")
+    return problems
+
+
+def _check_imports(top: str, names: list[str], read) -> list[str]:
+    """The packaged algorithms are not a top-level package any more."""
+    problems = []
+    for name in names:
+        if not name.endswith(".py"):
+            continue
+        for line in _absolute_imports_of(read(name[len(top) + 1 :]), "processing_algorithms"):
+            problems.append(
+                f"{name}:{line}: absolute import of processing_algorithms "
+                "(use a relative import: it is citymgmt_plugin.processing_algorithms here)"
+            )
     return problems
 
 

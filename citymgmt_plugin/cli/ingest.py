@@ -68,12 +68,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ..core.qgis.accounts import odk_login
     from ..core.submissions import IngestError, ingest, save_source_config
-    from ..core.submissions.sources import (
+    from ..core.submissions.sources.configs import (
         SourceConfigError,
         folder_config,
         odk_config,
-        odk_login,
         open_source,
     )
     from ..core.workspace.store import Workspace

@@ -10,7 +10,7 @@ code from translated parts use :func:`punct`, :func:`join`, :func:`labelled` and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,11 +206,21 @@ def photo_problem_label(problem: str | None) -> str:
     return join(out, "; ")
 
 
-# -- component attributes and history ------------------------------------------------------
+# -- columns of the workspace tables -------------------------------------------------------
 
 
-def field_label(name: str) -> str:
-    """The label of a component attribute, as on the census form (translated)."""
+def field_label(name: str, table: str = "components") -> str:
+    """The label of column ``name`` of a workspace ``table``, as users read it: a component
+    attribute (the default table) as on the census form, the column titles of the workspace
+    layers, the reconciliation layer's columns (table ``reconciliation``). A column the table
+    does not label is returned as it is."""
+    own = _TABLE_FIELDS.get(table)
+    label = own().get(name) if own is not None else None
+    return label or _shared_fields().get(name, name)
+
+
+def _component_fields() -> dict[str, str]:
+    """Component attributes, as on the census form."""
     return {
         "identifier": tr("CensusField", "Identifier"),
         "scheme": tr("CensusField", "Identifier scheme"),
@@ -237,7 +247,122 @@ def field_label(name: str) -> str:
         "version": tr("CensusField", "Version"),
         "x": tr("CensusField", "X (east or longitude)"),
         "y": tr("CensusField", "Y (north or latitude)"),
-    }.get(name, name)
+    }
+
+
+_FIELD = "WorkspaceField"
+
+
+_SHARED_COMPONENT_FIELDS = (
+    "identifier",
+    "name",
+    "grid_code",
+    "street_code",
+    "street_name",
+    "community_code",
+    "community_name",
+    "note",
+    "geom",
+)
+
+
+def _shared_fields() -> dict[str, str]:
+    """Columns that mean the same in every table that has them."""
+    component = _component_fields()
+    return {name: component[name] for name in _SHARED_COMPONENT_FIELDS} | {
+        "collector_code": tr(_FIELD, "Collector code"),
+        "collector_name": tr(_FIELD, "Collector name"),
+        "device_id": tr(_FIELD, "Device ID"),
+        "resp_grid_code": tr(_FIELD, "Responsibility grid code"),
+        "updated_at": tr(_FIELD, "Updated at"),
+        "updated_by": tr(_FIELD, "Updated by"),
+    }
+
+
+def _admin_unit_fields() -> dict[str, str]:
+    return {
+        "level": tr(_FIELD, "Level"),
+        "code": tr(_FIELD, "Division code"),
+        "parent_code": tr(_FIELD, "Parent division code"),
+    }
+
+
+def _unit_grid_fields() -> dict[str, str]:
+    return {
+        "code": tr(_FIELD, "Unit grid code"),
+        "responsible": tr(_FIELD, "Responsible party"),
+        "area_m2": tr(_FIELD, "Area (m²)"),
+    }
+
+
+def _resp_grid_fields() -> dict[str, str]:
+    return {"code": tr(_FIELD, "Responsibility grid code")}
+
+
+def _main_road_fields() -> dict[str, str]:
+    return {"kind": tr(_FIELD, "Road kind"), "name": tr(_FIELD, "Road name")}
+
+
+def _patrol_route_fields() -> dict[str, str]:
+    return {"valid_from": tr(_FIELD, "Valid from")}
+
+
+def _track_point_fields() -> dict[str, str]:
+    return {
+        "fix_time": tr(_FIELD, "Fix time"),
+        "accuracy_m": tr(_FIELD, "Accuracy (m)"),
+        "speed_kmh": tr(_FIELD, "Speed (km/h)"),
+    }
+
+
+def _submission_fields() -> dict[str, str]:
+    return {
+        "source": tr(_FIELD, "Source"),
+        "instance_id": tr(_FIELD, "Instance ID"),
+        "server_version": tr(_FIELD, "Server version"),
+        "observed_at": tr(_FIELD, "Observed at"),
+        "received_at": tr(_FIELD, "Received at"),
+        "server_updated_at": tr(_FIELD, "Updated on the server at"),
+        "kind": tr(_FIELD, "Report kind"),
+        "category_code": tr(_FIELD, "Category code"),
+        "description": tr(_FIELD, "Description"),
+        "raw_x": tr(_FIELD, "X as sent"),
+        "raw_y": tr(_FIELD, "Y as sent"),
+        "raw_crs": tr(_FIELD, "Coordinate system sent"),
+        "crs_flag": tr(_FIELD, "Coordinate shift flag"),
+        "state": tr(_FIELD, "Review state"),
+        "quarantine_reason": tr(_FIELD, "Quarantine reason"),
+        "payload": tr(_FIELD, "Record as received"),
+        "attachments": tr(_FIELD, "Attachments"),
+        "row_version": tr(_FIELD, "Row version"),
+        "decided_at": tr(_FIELD, "Decided at"),
+        "decided_by": tr(_FIELD, "Decided by"),
+    }
+
+
+def _reconciliation_fields() -> dict[str, str]:
+    """The reconcile dialog's map layer (one point per item of a census batch)."""
+    return {
+        "seq": tr(_FIELD, "Item"),
+        "kind": tr(_FIELD, "Result"),
+        "row_no": tr(_FIELD, "Row in the file"),
+    }
+
+
+_TABLE_FIELDS: dict[str, Callable[[], dict[str, str]]] = {
+    "components": _component_fields,
+    "admin_units": _admin_unit_fields,
+    "unit_grids": _unit_grid_fields,
+    "resp_grids": _resp_grid_fields,
+    "main_roads": _main_road_fields,
+    "patrol_routes": _patrol_route_fields,
+    "track_points": _track_point_fields,
+    "submissions": _submission_fields,
+    "reconciliation": _reconciliation_fields,
+}
+
+
+# -- component history ---------------------------------------------------------------------
 
 
 def history_operation_label(operation: str) -> str:
@@ -253,9 +378,11 @@ def history_operation_label(operation: str) -> str:
 
 
 def value_text(value: Any) -> str:
-    """An attribute value in a change list; nothing is "(empty)"."""
+    """An attribute value in a change list; nothing is "(empty)", a boolean "yes" / "no"."""
     if value is None or value == "":
         return tr(_CTX, "(empty)")
+    if isinstance(value, bool):
+        return tr(_CTX, "yes") if value else tr(_CTX, "no")
     return str(value)
 
 

@@ -21,7 +21,7 @@ from ..core.workspace.store import Workspace
 def _ingest(ctx: Any, ws: Workspace, export: Path) -> Any:
     """The device export ingested, then pulled again (nothing new); prints what happened."""
     from ..core.submissions import ingest
-    from ..core.submissions.files import DeviceExportSource
+    from ..core.submissions.sources.files import DeviceExportSource
 
     report = ingest(ws, DeviceExportSource(export / "submissions.geojson", crs="unknown"))
     ctx.log("   " + report.summary())
@@ -136,7 +136,7 @@ def step_intake(ctx: Any) -> None:
 
 
 def _dup_rules(ws: Workspace) -> tuple[float, float]:
-    from ..core.submissions.duplicates import DuplicateRules
+    from ..core.submissions.judge.duplicates import DuplicateRules
 
     r = DuplicateRules.from_settings(ws.settings)
     return r.distance_m, r.window_h

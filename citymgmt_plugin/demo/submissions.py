@@ -31,6 +31,7 @@ import shapely
 
 from ..core import chinacrs
 from ..core.codes import default_component_classes, default_event_classes
+from ..core.projection import Projector
 from .tracks import UTC_OFFSET_H
 
 LOCAL = timezone(timedelta(hours=UTC_OFFSET_H))
@@ -48,25 +49,8 @@ _FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 
 def to_wgs84(x: np.ndarray, y: np.ndarray, srid: int = 4549) -> tuple[np.ndarray, np.ndarray]:
-    """Projected workspace coordinates to WGS84 lon/lat with QGIS's transform."""
-    from qgis.core import (
-        QgsCoordinateReferenceSystem,
-        QgsCoordinateTransform,
-        QgsPointXY,
-        QgsProject,
-    )
-
-    xf = QgsCoordinateTransform(
-        QgsCoordinateReferenceSystem(f"EPSG:{srid}"),
-        QgsCoordinateReferenceSystem("EPSG:4326"),
-        QgsProject.instance(),
-    )
-    lon = np.empty(len(x))
-    lat = np.empty(len(x))
-    for i, (a, b) in enumerate(zip(np.asarray(x, float), np.asarray(y, float))):
-        p = xf.transform(QgsPointXY(a, b))
-        lon[i], lat[i] = p.x(), p.y()
-    return lon, lat
+    """Projected workspace coordinates to WGS84 lon/lat."""
+    return Projector(srid).inverse(x, y)
 
 
 def _iso_local(t: float) -> str:

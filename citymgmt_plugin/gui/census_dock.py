@@ -122,7 +122,25 @@ class CensusDock(QDockWidget):
         outer = QVBoxLayout(body)
         split = QSplitter(Qt.Vertical, body)
         outer.addWidget(split)
-        top = QWidget(split)
+        split.addWidget(self._build_classes(split))
+        form_w = self._build_form(split)
+        split.addWidget(scrolling(form_w, split))  # only the long form scrolls
+        split.setSizes([300, 600])
+        split.setChildrenCollapsible(False)
+        self.tree.setMinimumHeight(100)
+        # map tools, actions and the status stay in view below the form at any dock height
+        outer.addLayout(self._build_tools(body))
+        outer.addLayout(self._build_actions(body))
+        self.status = QLabel("", body)
+        self.status.setObjectName("censusStatus")
+        self.status.setWordWrap(True)
+        outer.addWidget(self.status)
+        self.setWidget(body)
+        self._editing(False)
+
+    def _build_classes(self, parent: QWidget) -> QWidget:
+        """Who acts, and the class tree with its search field."""
+        top = QWidget(parent)
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         self.actor_label = QLabel(describe_actor(None), top)
@@ -139,7 +157,11 @@ class CensusDock(QDockWidget):
         self.tree.currentItemChanged.connect(self._class_changed)
         tl.addWidget(self.search)
         tl.addWidget(self.tree)
-        form_w = QWidget(split)
+        return top
+
+    def _build_form(self, parent: QWidget) -> QWidget:
+        """The attribute form and the photos of the component being placed or edited."""
+        form_w = QWidget(parent)
         fl = QVBoxLayout(form_w)
         fl.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(tr("Census", "New component"), form_w)
@@ -150,31 +172,7 @@ class CensusDock(QDockWidget):
         self.widgets: dict[str, QWidget] = {}
         self.identifier = QLabel("—", form_w)
         form.addRow(field_label("identifier"), self.identifier)
-        for f in ("name", "dept_code"):
-            self._line(form, f)
-        dept = QComboBox(form_w)
-        dept.setEditable(True)
-        dept.setObjectName("census_dept_name")
-        dept.activated.connect(self._dept_picked)
-        self.widgets["dept_name"] = dept
-        form.addRow(self._label("dept_name"), dept)
-        for f in ("owner_code", "owner_name", "maint_code", "maint_name"):
-            self._line(form, f)
-        for f, values in DOMAINS.items():
-            box = QComboBox(form_w)
-            box.setObjectName(f"census_{f}")
-            box.addItems(list(values))
-            self.widgets[f] = box
-            form.addRow(self._label(f), box)
-        self.widgets["accuracy_class"].setCurrentText("B")
-        d = QDateEdit(form_w)
-        d.setObjectName("census_initial_date")
-        d.setCalendarPopup(True)
-        iso_dates(d)
-        d.setDate(QDate.currentDate())
-        self.widgets["initial_date"] = d
-        form.addRow(self._label("initial_date"), d)
-        self._line(form, "note")
+        self._attribute_rows(form, form_w)
         self.grid_label = QLabel("—", form_w)
         form.addRow(field_label("grid_code"), self.grid_label)
         fl.addLayout(form)
@@ -188,44 +186,67 @@ class CensusDock(QDockWidget):
         self.btn_photo.clicked.connect(self._pick_photos)
         row.addWidget(self.btn_photo)
         fl.addLayout(row)
+        return form_w
+
+    def _attribute_rows(self, form: QFormLayout, parent: QWidget) -> None:
+        for f in ("name", "dept_code"):
+            self._line(form, f)
+        dept = QComboBox(parent)
+        dept.setEditable(True)
+        dept.setObjectName("census_dept_name")
+        dept.activated.connect(self._dept_picked)
+        self.widgets["dept_name"] = dept
+        form.addRow(self._label("dept_name"), dept)
+        for f in ("owner_code", "owner_name", "maint_code", "maint_name"):
+            self._line(form, f)
+        for f, values in DOMAINS.items():
+            box = QComboBox(parent)
+            box.setObjectName(f"census_{f}")
+            box.addItems(list(values))
+            self.widgets[f] = box
+            form.addRow(self._label(f), box)
+        self.widgets["accuracy_class"].setCurrentText("B")
+        d = QDateEdit(parent)
+        d.setObjectName("census_initial_date")
+        d.setCalendarPopup(True)
+        iso_dates(d)
+        d.setDate(QDate.currentDate())
+        self.widgets["initial_date"] = d
+        form.addRow(self._label("initial_date"), d)
+        self._line(form, "note")
+
+    def _build_tools(self, parent: QWidget) -> QHBoxLayout:
+        """The map tools: place, move, pick."""
         tools = QHBoxLayout()
-        self.btn_place = QPushButton(tr("Census", "Place"), form_w)
+        self.btn_place = QPushButton(tr("Census", "Place"), parent)
         self.btn_place.setObjectName("censusPlace")
         self.btn_place.setCheckable(True)
         self.btn_place.clicked.connect(self.activate_place)
-        self.btn_move = QPushButton(tr("Census", "Move"), form_w)
+        self.btn_move = QPushButton(tr("Census", "Move"), parent)
         self.btn_move.setCheckable(True)
         self.btn_move.clicked.connect(self.activate_move)
-        self.btn_pick = QPushButton(tr("Census", "Pick to edit"), form_w)
+        self.btn_pick = QPushButton(tr("Census", "Pick to edit"), parent)
         self.btn_pick.setCheckable(True)
         self.btn_pick.clicked.connect(self.activate_pick)
         for b in (self.btn_place, self.btn_move, self.btn_pick):
             tools.addWidget(b)
-        fl.addLayout(tools)
+        return tools
+
+    def _build_actions(self, parent: QWidget) -> QHBoxLayout:
+        """Save, retire, history, new."""
         acts = QHBoxLayout()
-        self.btn_save = QPushButton(tr("Census", "Save changes"), form_w)
+        self.btn_save = QPushButton(tr("Census", "Save changes"), parent)
         self.btn_save.setObjectName("censusSave")
         self.btn_save.clicked.connect(self.save_edit)
-        self.btn_retire = QPushButton(tr("Census", "Retire…"), form_w)
+        self.btn_retire = QPushButton(tr("Census", "Retire…"), parent)
         self.btn_retire.clicked.connect(self._ask_retire)
-        self.btn_history = QPushButton(tr("Census", "History…"), form_w)
+        self.btn_history = QPushButton(tr("Census", "History…"), parent)
         self.btn_history.clicked.connect(self.show_history)
-        self.btn_new = QPushButton(tr("Census", "New"), form_w)
+        self.btn_new = QPushButton(tr("Census", "New"), parent)
         self.btn_new.clicked.connect(self.clear_component)
         for b in (self.btn_save, self.btn_retire, self.btn_history, self.btn_new):
             acts.addWidget(b)
-        fl.addLayout(acts)
-        self.status = QLabel("", form_w)
-        self.status.setObjectName("censusStatus")
-        self.status.setWordWrap(True)
-        fl.addWidget(self.status)
-        split.addWidget(top)
-        split.addWidget(scrolling(form_w, split))  # the long form scrolls on small screens
-        split.setSizes([300, 600])
-        split.setChildrenCollapsible(False)
-        self.tree.setMinimumHeight(100)
-        self.setWidget(body)
-        self._editing(False)
+        return acts
 
     def _label(self, f: str) -> str:
         return field_label(f) + (" *" if f in MANDATORY_FIELDS else "")
@@ -545,6 +566,7 @@ class CensusDock(QDockWidget):
         self._editing(False)
 
     def save_edit(self, reason: str | None = None) -> census.ComponentRef | None:
+        reason = reason if isinstance(reason, str) else None  # the Save button's clicked(bool)
         ws, rec = self.ws, self.current
         if ws is None or rec is None:
             return None

@@ -9,6 +9,7 @@ from typing import Any
 from qgis.core import (
     QgsApplication,
     QgsCategorizedSymbolRenderer,
+    QgsEditorWidgetSetup,
     QgsFeature,
     QgsField,
     QgsGeometry,
@@ -53,6 +54,7 @@ from ..core.labels import (
     field_label,
     parens,
 )
+from ..core.qgis.layers import label_fields
 from ..core.workspace.store import Workspace, describe_actor
 
 KIND_COLORS = {
@@ -130,6 +132,15 @@ class ReconcileDialog(QDialog):
         self.layer: QgsVectorLayer | None = None
         self.class_names: dict[str, str] = {}  # the workspace's class names, by code
         lay = QVBoxLayout(self)
+        self._build_source(lay)
+        self._build_mapping(lay)
+        self._build_results(lay)
+        self._build_apply(lay)
+        self.task: ApplyTask | None = None
+        self.resize(900, 760)
+
+    def _build_source(self, lay: QVBoxLayout) -> None:
+        """The batch file, its layer or sheet, its coordinates."""
         top = QFormLayout()
         row = QHBoxLayout()
         self.path = QLineEdit(self)
@@ -150,6 +161,9 @@ class ReconcileDialog(QDialog):
         read = QPushButton(tr("Census", "Read columns"), self)
         read.clicked.connect(self.read_columns)
         lay.addWidget(read)
+
+    def _build_mapping(self, lay: QVBoxLayout) -> None:
+        """Which column of the batch feeds which component field."""
         self.mapping = QTableWidget(len(TARGET_FIELDS), 2, self)
         self.mapping.setHorizontalHeaderLabels([tr("Census", "Field"), tr("Census", "Column")])
         for r, t in enumerate(TARGET_FIELDS):
@@ -162,6 +176,9 @@ class ReconcileDialog(QDialog):
         run.setObjectName("censusReconcileRun")
         run.clicked.connect(self.run)
         lay.addWidget(run)
+
+    def _build_results(self, lay: QVBoxLayout) -> None:
+        """The reconciliation items, filtered by kind."""
         filt = QHBoxLayout()
         filt.addWidget(QLabel(tr("Census", "Show"), self))
         self.kind_filter = QComboBox(self)
@@ -190,6 +207,9 @@ class ReconcileDialog(QDialog):
         self.items.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.items.itemChanged.connect(self._check_changed)
         lay.addWidget(self.items, 1)
+
+    def _build_apply(self, lay: QVBoxLayout) -> None:
+        """Accept, reject, apply (in the background, cancellable), report."""
         buttons = QHBoxLayout()
         acc = QPushButton(tr("Census", "Accept selected"), self)
         acc.clicked.connect(lambda: self.decide_selected(True))
@@ -203,7 +223,7 @@ class ReconcileDialog(QDialog):
         for b in (acc, rej, self.apply_btn, rep):
             buttons.addWidget(b)
         lay.addLayout(buttons)
-        self.actor_label = QLabel(describe_actor(ws), self)
+        self.actor_label = QLabel(describe_actor(self.ws), self)
         self.actor_label.setObjectName("censusReconcileActor")
         lay.addWidget(self.actor_label)
         progress = QHBoxLayout()
@@ -220,8 +240,6 @@ class ReconcileDialog(QDialog):
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
-        self.task: ApplyTask | None = None
-        self.resize(900, 760)
 
     # ---------------------------------------------------------------- input
     def _browse(self) -> None:
@@ -385,6 +403,11 @@ class ReconcileDialog(QDialog):
             ]
         )
         layer.updateFields()
+        label_fields(layer, "reconciliation")
+        results = [{kind_label(k): k} for k in KINDS]  # the attribute table shows the labels
+        layer.setEditorWidgetSetup(
+            layer.fields().indexOf("kind"), QgsEditorWidgetSetup("ValueMap", {"map": results})
+        )
         feats = []
         for it in self.recon.items:
             if it.geom is None:

@@ -1,8 +1,9 @@
 """The review dock: the submission queue with filters and counts, photos, candidates on the
 map, and decisions by button, keyboard shortcut or for a whole selection.
 
-Thin over :mod:`..core.review`: the dock loads the queue once (Refresh), filters it in memory
-through a proxy, and every decision goes through ``review.decide`` (one transaction each).
+Thin over :mod:`..core.submissions.review`: the dock loads the queue once (Refresh), filters
+it in memory through a proxy, and every decision goes through ``review.decide_many`` (one
+transaction each; which candidate a batch decision names is ``review.batch_decisions``).
 Sources… opens the sources dialog; Pull sources pulls them all in a background task
 (:class:`.intake_tasks.PullTask`) with progress and cancel, then reloads the queue.
 """
@@ -58,9 +59,13 @@ from ..core.labels import (
     workspace_class_names,
 )
 from ..core.submissions import review
-from ..core.submissions.crsguard import describe_flag
-from ..core.submissions.normalise import describe_reason
-from ..core.workspace.schema.submissions import SUBMISSION_STATES
+from ..core.submissions.states import (
+    DECIDABLE_STATES,
+    ReviewDecision,
+    SubmissionState,
+    describe_flag,
+    describe_reason,
+)
 from ..core.workspace.store import describe_actor
 from .review_model import Filters, QueueModel, QueueProxy, state_label
 from .widgets import iso_dates, scrolling
@@ -94,10 +99,31 @@ class ReviewDock(QDockWidget):
         root = QWidget(self)
         lay = QVBoxLayout(root)
         grid = QGridLayout()
+        self._build_filters(grid)
+        self._build_pull_row(grid)
+        lay.addLayout(grid)
+        self.actor_label = QLabel(describe_actor(None), objectName="actorLabel")
+        self.actor_label.setToolTip(tr(_CTX, "Every decision you make names this user."))
+        lay.addWidget(self.actor_label)
+        self.counts_label = QLabel(objectName="countsLabel")
+        self.counts_label.setWordWrap(True)
+        lay.addWidget(self.counts_label)
+        split = QSplitter(Qt.Vertical, root)
+        split.addWidget(self._build_queue())
+        split.addWidget(self._build_detail())
+        lay.addWidget(split, 1)
+        self._build_decisions(root, lay)
+        self.status_label = QLabel(objectName="statusLabel")
+        self.status_label.setWordWrap(True)
+        lay.addWidget(self.status_label)
+        self.setWidget(scrolling(root, self))
+        self._connect()
+
+    def _build_filters(self, grid: QGridLayout) -> None:
         self.state_combo = QComboBox(objectName="stateFilter")
         self.state_combo.addItem(tr(_CTX, "All states"), None)
-        for s in SUBMISSION_STATES:
-            self.state_combo.addItem(state_label(s), s)
+        for s in SubmissionState:
+            self.state_combo.addItem(state_label(s.value), s.value)
         self.source_combo = QComboBox(objectName="sourceFilter")
         self.resp_combo = QComboBox(objectName="respFilter")
         self.collector_combo = QComboBox(objectName="collectorFilter")
@@ -124,6 +150,8 @@ class ReviewDock(QDockWidget):
         dates.addWidget(self.date_to)
         dates.addStretch(1)
         grid.addLayout(dates, 2, 0, 1, 3)
+
+    def _build_pull_row(self, grid: QGridLayout) -> None:
         self.refresh_button = QPushButton(tr(_CTX, "Refresh"), objectName="refreshButton")
         self.sources_button = QPushButton(tr(_CTX, "Sources…"), objectName="sourcesButton")
         self.pull_button = QPushButton(tr(_CTX, "Pull sources"), objectName="pullButton")
@@ -147,15 +175,8 @@ class ReviewDock(QDockWidget):
         self.pull_status.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.pull_status.hide()
         grid.addWidget(self.pull_status, 5, 0, 1, 3)
-        lay.addLayout(grid)
-        self.actor_label = QLabel(describe_actor(None), objectName="actorLabel")
-        self.actor_label.setToolTip(tr(_CTX, "Every decision you make names this user."))
-        lay.addWidget(self.actor_label)
-        self.counts_label = QLabel(objectName="countsLabel")
-        self.counts_label.setWordWrap(True)
-        lay.addWidget(self.counts_label)
 
-        split = QSplitter(Qt.Vertical, root)
+    def _build_queue(self) -> QTableView:
         self.model = QueueModel(parent=self)
         self.proxy = QueueProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -166,8 +187,9 @@ class ReviewDock(QDockWidget):
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(20)
-        split.addWidget(self.table)
+        return self.table
 
+    def _build_detail(self) -> QWidget:
         detail = QWidget()
         dl = QVBoxLayout(detail)
         dl.setContentsMargins(0, 0, 0, 0)
@@ -203,9 +225,9 @@ class ReviewDock(QDockWidget):
         self.cand_table.verticalHeader().setVisible(False)
         self.cand_table.setMaximumHeight(120)
         dl.addWidget(self.cand_table)
-        split.addWidget(detail)
-        lay.addWidget(split, 1)
+        return detail
 
+    def _build_decisions(self, root: QWidget, lay: QVBoxLayout) -> None:
         self.reason_edit = QLineEdit(objectName="reasonEdit")
         self.reason_edit.setPlaceholderText(tr(_CTX, "reason (needed to reject or send back)"))
         lay.addWidget(self.reason_edit)
@@ -226,11 +248,8 @@ class ReviewDock(QDockWidget):
             sc.setContext(Qt.WidgetWithChildrenShortcut)
             sc.activated.connect(lambda d=decision: self.decide_selected(d))
         lay.addLayout(buttons)
-        self.status_label = QLabel(objectName="statusLabel")
-        self.status_label.setWordWrap(True)
-        lay.addWidget(self.status_label)
-        self.setWidget(scrolling(root, self))
 
+    def _connect(self) -> None:
         for combo in (
             self.state_combo,
             self.source_combo,
@@ -271,7 +290,7 @@ class ReviewDock(QDockWidget):
             self.counts_label.setText(tr(_CTX, "No workspace open."))
             return
         keep = self.current.id if self.current else None
-        zone = review._zone(self.ws)
+        zone = review.office_zone(self.ws)
         self.model.zone = zone
         self.proxy.zone = zone
         self.model.class_names = workspace_class_names(self.ws)
@@ -334,7 +353,7 @@ class ReviewDock(QDockWidget):
     def apply_filters(self) -> None:
         self.proxy.set_filters(self.filters())
         counts = self.proxy.counts()
-        parts = [f"{state_label(s)} {counts[s]}" for s in SUBMISSION_STATES if counts.get(s)]
+        parts = [f"{state_label(s)} {counts[s]}" for s in SubmissionState if counts.get(s)]
         self.counts_label.setText(
             tr(_CTX, "Showing {0} of {1}. ").format(self.proxy.rowCount(), self.model.rowCount())
             + " · ".join(parts)
@@ -372,6 +391,21 @@ class ReviewDock(QDockWidget):
             self.info_label.clear()
             self._clear_markers()
             return
+        lines = self._info_lines(it)
+        self._photos = review.photos(self.ws, it.id)
+        lines += [
+            labelled(p.name, photo_problem_label(p.problem)) for p in self._photos if p.problem
+        ]
+        self._fill_thumbs()
+        self.info_label.setText("<br>".join(lines))
+        if self._photos:
+            self.thumbs.setCurrentRow(0)
+        self._fill_candidates(review.candidates(self.ws, it.id))
+        self.zoom_to_current()
+        self._draw()
+
+    def _info_lines(self, it: review.QueueItem) -> list[str]:
+        """What the selected submission is, its problems, flag and likely original (HTML)."""
         who = it.collector_name or it.collector_code or ""
         lines = [
             f"<b>{state_label(it.state)}</b> · {self.model.category_text(it)} · {it.instance_id}",
@@ -380,39 +414,30 @@ class ReviewDock(QDockWidget):
         if it.description:
             lines.append(it.description)
         if it.quarantine_reason:
-            lines.append(
-                "<span style='color:#b22222'>" + describe_reason(it.quarantine_reason) + "</span>"
-            )
+            reason = describe_reason(it.quarantine_reason)
+            lines.append(f"<span style='color:#b22222'>{reason}</span>")
         if it.crs_flag:
-            lines.append("<span style='color:#c77700'>" + describe_flag(it.crs_flag) + "</span>")
-        if it.duplicate_of is not None:
-            d = it.duplicate_of
-            lines.append(
-                "<span style='color:#6a3d9a'>"
-                + tr(
-                    _CTX,
-                    "Likely a repeat of submission {0} ({1:.0f} m away, {2:.0f} min later).",
-                ).format(d.original_instance_id, d.distance_m, d.minutes)
-                + "</span>"
-            )
-        self._photos = review.photos(self.ws, it.id)
+            lines.append(f"<span style='color:#c77700'>{describe_flag(it.crs_flag)}</span>")
+        d = it.duplicate_of
+        if d is not None:
+            text = tr(
+                _CTX, "Likely a repeat of submission {0} ({1:.0f} m away, {2:.0f} min later)."
+            ).format(d.original_instance_id, d.distance_m, d.minutes)
+            lines.append(f"<span style='color:#6a3d9a'>{text}</span>")
+        return lines
+
+    def _fill_thumbs(self) -> None:
         for p in self._photos:
-            if p.problem:
-                lines.append(labelled(p.name, photo_problem_label(p.problem)))
             pix = QPixmap()
             if p.content is not None:
                 pix.loadFromData(p.content)
-            entry = QListWidgetItem(
-                QIcon(pix.scaled(144, 108, Qt.KeepAspectRatio)) if not pix.isNull() else QIcon(),
-                p.name,
-            )
-            self.thumbs.addItem(entry)
-        self.info_label.setText("<br>".join(lines))
-        if self._photos:
-            self.thumbs.setCurrentRow(0)
-        self.matches = review.candidates(self.ws, it.id)
-        self.cand_table.setRowCount(len(self.matches))
-        for r, m in enumerate(self.matches):
+            icon = QIcon(pix.scaled(144, 108, Qt.KeepAspectRatio)) if not pix.isNull() else QIcon()
+            self.thumbs.addItem(QListWidgetItem(icon, p.name))
+
+    def _fill_candidates(self, matches: list[review.Match]) -> None:
+        self.matches = matches
+        self.cand_table.setRowCount(len(matches))
+        for r, m in enumerate(matches):
             cells = (
                 m.identifier,
                 self.model.class_names.component(m.class_code),
@@ -423,10 +448,8 @@ class ReviewDock(QDockWidget):
             for c, text in enumerate(cells):
                 self.cand_table.setItem(r, c, QTableWidgetItem(text))
         self.cand_table.resizeColumnsToContents()
-        if self.matches:
+        if matches:
             self.cand_table.selectRow(0)
-        self.zoom_to_current()
-        self._draw()
 
     def _show_photo(self, row: int) -> None:
         if row < 0 or row >= len(self._photos) or self._photos[row].content is None:
@@ -518,36 +541,17 @@ class ReviewDock(QDockWidget):
             self.status_label.setText(tr(_CTX, "Select submissions first."))
             return
         reason = self.reason_edit.text().strip() or None
-        if decision in review.NEEDS_REASON and not reason:
+        if ReviewDecision(decision).needs_reason and not reason:
             self.status_label.setText(tr(_CTX, "Give a reason to reject or send back."))
             self.reason_edit.setFocus()
             return
-        decisions = []
-        for it in items:
-            comp = None
-            if decision in ("update_existing", "duplicate"):
-                if len(items) == 1:
-                    m = self.chosen_match()
-                else:
-                    found = review.candidates(self.ws, it.id)
-                    m = found[0] if found else None
-                if m is None and decision == "update_existing":
-                    continue
-                comp = m.component_id if m else None
-            decisions.append(review.Decision(it.id, it.row_version, decision, reason, comp))
+        picked = [review.Pick(it.id, it.row_version) for it in items]
+        chosen = self.chosen_match() if len(items) == 1 else None
+        decisions, skipped = review.batch_decisions(self.ws, picked, decision, reason, chosen)
         done, refused = review.decide_many(
             self.ws, decisions, self.reviewer, self.writer_for or self._bound_writer()
         )
-        skipped = len(items) - len(decisions)
-        msg = tr(_CTX, "{0}: {1} decided.").format(decision_label(decision), len(done))
-        if skipped:
-            msg += " " + tr(_CTX, "{0} without a candidate skipped.").format(skipped)
-        if refused:
-            msg += " " + tr(_CTX, "{0} refused: {1}").format(len(refused), refused[0][1])
-        unsent = [o for o in done if o.write_back_error]
-        if unsent:
-            msg += " " + tr(_CTX, "{0} not yet written back to the server.").format(len(unsent))
-        self.status_label.setText(msg)
+        self.status_label.setText(_decided_text(decision, done, refused, skipped))
         self.reason_edit.clear()
         next_id = self._next_after(items)
         self.current = None
@@ -562,21 +566,24 @@ class ReviewDock(QDockWidget):
         for it in rows:
             if it.id in ids:
                 after = True
-            elif after and it.state in review.DECIDABLE_STATES:
+            elif after and it.state in DECIDABLE_STATES:
                 return it.id
         return None
 
     # -- sources and pulls ----------------------------------------------------------------
     def account_bindings(self) -> Any:
         """This computer's accounts for the workspace's sources (QgsSettings)."""
-        from ..core.submissions.accounts import AccountBindings, workspace_identity
+        from ..core.submissions.sources.accounts import AccountBindings, workspace_identity
 
         return AccountBindings(workspace_identity(self.ws.spec))
 
     def _bound_writer(self) -> Any:
+        from ..core.qgis.accounts import odk_login
         from ..core.submissions.pull import bound_writer_for
 
-        return bound_writer_for(self.ws, self.account_bindings()) if self.ws else None
+        if self.ws is None:
+            return None
+        return bound_writer_for(self.ws, self.account_bindings(), odk_login)
 
     def open_sources(self) -> Any:
         """The sources dialog (not modal: the queue stays usable)."""
@@ -596,12 +603,14 @@ class ReviewDock(QDockWidget):
 
     def pull(self) -> Any:
         """Pull every configured source in a background task; the queue reloads at the end."""
+        from ..core.qgis.accounts import odk_login
         from ..core.submissions.pull import plan_pull
         from .intake_tasks import PullTask
 
         if self.ws is None or self.pull_task is not None:
             return None
-        plans = plan_pull(self.ws, self.account_bindings())  # accounts read here, main thread
+        # accounts read here, on the main thread (QGIS may ask for its master password)
+        plans = plan_pull(self.ws, self.account_bindings(), odk_login)
         if not plans:
             self.say_pull(tr(_CTX, "No sources configured: add one with Sources…."))
             return None
@@ -649,3 +658,18 @@ class ReviewDock(QDockWidget):
         if task is not None:
             task.cancel()
             task.waitForFinished(wait_ms)
+
+
+def _decided_text(
+    decision: str, done: list[review.Outcome], refused: list[tuple[int, str]], skipped: int
+) -> str:
+    """What a batch decision did, for the status line."""
+    msg = tr(_CTX, "{0}: {1} decided.").format(decision_label(decision), len(done))
+    if skipped:
+        msg += " " + tr(_CTX, "{0} without a candidate skipped.").format(skipped)
+    if refused:
+        msg += " " + tr(_CTX, "{0} refused: {1}").format(len(refused), refused[0][1])
+    unsent = [o for o in done if o.write_back_error]
+    if unsent:
+        msg += " " + tr(_CTX, "{0} not yet written back to the server.").format(len(unsent))
+    return msg

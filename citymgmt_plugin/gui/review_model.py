@@ -13,8 +13,8 @@ from qgis.PyQt.QtGui import QBrush, QColor
 
 from ..core.i18n import tr
 from ..core.labels import ClassNames, source_label, submission_state_label
-from ..core.submissions.normalise import describe_reason
 from ..core.submissions.review import QueueItem
+from ..core.submissions.states import describe_reason
 from .widgets import OFFICE_ZONE, local_minutes
 
 STATE_COLOURS = {
@@ -86,36 +86,45 @@ class QueueModel(QAbstractTableModel):
         if role == self.ItemRole:
             return it
         if role == Qt.DisplayRole:
-            if col == "state":
-                return state_label(it.state)
-            if col == "observed":
-                return self.observed_text(it)
-            if col == "category":
-                return self.category_text(it)
-            if col == "collector":
-                return it.collector_name or it.collector_code or ""
-            if col == "grid":
-                return it.grid_code or ""
-            if col == "resp":
-                return it.resp_grid_code or ""
-            if col == "source":
-                return source_label(it.source)
-            if col == "flag":
-                if it.quarantine_reason:
-                    return describe_reason(it.quarantine_reason)
-                if it.crs_flag:
-                    if it.crs_flag.endswith(":corrected"):
-                        return tr("ReviewDock", "position corrected (GCJ-02/BD-09)")
-                    return tr("ReviewDock", "suspected GCJ-02/BD-09")
-                if it.duplicate_of is not None:
-                    return tr("ReviewDock", "likely repeat")
-                return ""
+            return self.display(it, col)
         if role == Qt.ForegroundRole and col == "state":
             return QBrush(QColor(STATE_COLOURS.get(it.state, "#000000")))
         if role == Qt.ToolTipRole:
             lines = (self.category_text(it), it.instance_id, it.description)
             return "\n".join(v for v in (*lines, describe_reason(it.quarantine_reason)) if v)
         return None
+
+    def display(self, it: QueueItem, col: str) -> str:
+        """The text of ``col`` for ``it``."""
+        if col == "state":
+            return state_label(it.state)
+        if col == "observed":
+            return self.observed_text(it)
+        if col == "category":
+            return self.category_text(it)
+        if col == "flag":
+            return flag_text(it)
+        values = {
+            "collector": it.collector_name or it.collector_code,
+            "grid": it.grid_code,
+            "resp": it.resp_grid_code,
+            "source": source_label(it.source),
+        }
+        return values.get(col) or ""
+
+
+def flag_text(it: QueueItem) -> str:
+    """The flag / reason column: the quarantine reasons, a shifted position, a likely repeat."""
+    if it.quarantine_reason:
+        return describe_reason(it.quarantine_reason)
+    flag = it.flag
+    if flag is not None:
+        if flag.corrected:
+            return tr("ReviewDock", "position corrected (GCJ-02/BD-09)")
+        return tr("ReviewDock", "suspected GCJ-02/BD-09")
+    if it.duplicate_of is not None:
+        return tr("ReviewDock", "likely repeat")
+    return ""
 
 
 @dataclass

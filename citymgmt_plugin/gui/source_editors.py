@@ -22,24 +22,24 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.i18n import tr
-from ..core.submissions.accounts import AccountBinding
-from ..core.submissions.discovery import (
-    OdkForm,
-    OdkProject,
-    check_folder,
-    check_odk,
-    odk_forms,
-    odk_projects,
-)
-from ..core.submissions.sources import (
+from ..core.qgis.accounts import odk_login
+from ..core.submissions.sources.accounts import AccountBinding
+from ..core.submissions.sources.configs import (
     DEFAULT_PAGE_SIZE,
     OdkLogin,
     SourceConfigError,
     check_server_url,
     folder_config,
     odk_config,
-    odk_login,
     server_origin,
+)
+from ..core.submissions.sources.discovery import (
+    OdkForm,
+    OdkProject,
+    check_folder,
+    check_odk,
+    odk_forms,
+    odk_projects,
 )
 
 _CTX = "Sources"

@@ -2,8 +2,8 @@
 
 The workspace keeps what the office shares (:func:`..core.submissions.save_source_config`);
 which QGIS authentication configuration an ODK source uses stays on this computer
-(:class:`..core.submissions.accounts.AccountBindings`). Talking to a server or reading a folder
-runs in a background task, one at a time, so the dialog never freezes.
+(:class:`..core.submissions.sources.accounts.AccountBindings`). Talking to a server or
+reading a folder runs in a background task, one at a time, so the dialog never freezes.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from qgis.PyQt.QtWidgets import (
 from ..core.i18n import tr
 from ..core.labels import source_label
 from ..core.submissions import remove_source_config, save_source_config, source_configs
-from ..core.submissions.accounts import AccountBindings, check_binding
-from ..core.submissions.discovery import DiscoveryError
-from ..core.submissions.sources import SourceConfigError, source_key
+from ..core.submissions.sources.accounts import AccountBindings, check_binding
+from ..core.submissions.sources.configs import SourceConfigError, source_key
+from ..core.submissions.sources.discovery import DiscoveryError
 from ..core.workspace.store import Workspace
 from .intake_tasks import CallTask
 from .source_editors import FolderEditor, OdkEditor
@@ -178,7 +178,10 @@ class SourcesDialog(QDialog):
             self._show_editor(FOLDER)
         else:
             self._show_editor(EMPTY)
-            self.say(tr(_CTX, "{0} is configured with the ingest command.").format(key), True)
+            self.say(
+                tr(_CTX, "{0} is configured with the ingest command.").format(source_label(key)),
+                True,
+            )
 
     def _show_editor(self, page: int) -> None:
         self.stack.setCurrentIndex(page)
@@ -219,14 +222,14 @@ class SourcesDialog(QDialog):
         except SourceConfigError as exc:
             self.say(str(exc), False)
             return None
-        message = tr(_CTX, "Saved {0}.").format(key)
+        message = tr(_CTX, "Saved {0}.").format(source_label(key))
         old = self.editing
         if old is not None and old != key:
             remove_source_config(self.ws, old, self.actor)
             self.bindings.forget(old)
             message += " " + tr(
                 _CTX, "It replaces {0}; submissions already stored under that name stay."
-            ).format(old)
+            ).format(source_label(old))
         self.editing = key
         self.refresh_list(select=key)
         self._show_editor(self.stack.currentIndex())
@@ -245,7 +248,7 @@ class SourcesDialog(QDialog):
                 tr(
                     _CTX,
                     "Remove {0}? Submissions already stored stay; it is no longer pulled.",
-                ).format(key),
+                ).format(source_label(key)),
             )
             if answer != QMessageBox.Yes:
                 return False
@@ -254,7 +257,9 @@ class SourcesDialog(QDialog):
         self.editing = None
         self.refresh_list()
         self._show_editor(EMPTY)
-        self.say(tr(_CTX, "Removed {0}; its stored submissions stay.").format(key), True)
+        self.say(
+            tr(_CTX, "Removed {0}; its stored submissions stay.").format(source_label(key)), True
+        )
         self.changed.emit()
         return True
 

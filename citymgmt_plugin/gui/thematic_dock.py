@@ -22,7 +22,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.i18n import tr
-from ..core.labels import binding_label, binding_parts, chinese, enumeration, join, parens
+from ..core.labels import binding_label, binding_parts, enumeration, join, parens
 from ..core.qgis.thematic_layer import SURVEYOR_VARIABLE, TABLE_PROPERTY, thematic_layer
 from ..core.thematic.tables import ThematicLayerInfo, create_thematic_table, thematic_layers
 from ..core.thematic.templates import SETTINGS_KEY_DIR, Template, load_templates, rule_title
@@ -41,7 +41,7 @@ def layer_text(info: ThematicLayerInfo) -> str:
 
 
 class ThematicDock(QDockWidget):
-    """Lists templates (Chinese title first) and the workspace's layers made from them."""
+    """Lists templates (in the user's language) and the workspace's layers made from them."""
 
     layer_ready = pyqtSignal(object)  # QgsVectorLayer set up for digitising
 
@@ -106,11 +106,10 @@ class ThematicDock(QDockWidget):
         found = load_templates()
         self.templates = found.templates
         self.template_list.clear()
-        zh = chinese()
         for t in found:
-            item = QListWidgetItem(t.title.zh if zh else f"{t.title.zh}  {t.title.en}")
+            item = QListWidgetItem(t.title.local())
             item.setData(ROLE_ID, t.id)
-            item.setToolTip(f"{t.title.en}\n{t.description.zh}\n{t.description.en}")
+            item.setToolTip(t.description.local())
             self.template_list.addItem(item)
         if self.template_list.count():
             self.template_list.setCurrentRow(0)
@@ -145,10 +144,10 @@ class ThematicDock(QDockWidget):
             "line": tr("ThematicDock", "lines"),
             "polygon": tr("ThematicDock", "areas"),
         }
-        mandatory = enumeration(f.alias.zh for f in t.mandatory_fields)
+        mandatory = enumeration(f.alias.local() for f in t.mandatory_fields)
         rules = enumeration(rule_title(r.id) for r in t.rules)
         text = tr("ThematicDock", "{0}\nGeometry: {1}. Mandatory: {2}.\nRules: {3}.").format(
-            t.description.zh, kinds[t.geometry], mandatory, rules
+            t.description.local(), kinds[t.geometry], mandatory, rules
         )
         if t.core_table:
             text += "\n" + tr(

@@ -174,9 +174,19 @@ class WorkspaceDialog(QDialog):
         self.bar = QgsMessageBar(self)
         self.bar.setSizePolicy(QSizePolicy.Minimum, QSizePolicy.Fixed)
         layout.addWidget(self.bar)
-
         where = QGroupBox(tr("Workspace", "Where the workspace is"))
         where_layout = QVBoxLayout(where)
+        where_layout.addLayout(self._build_kinds())
+        where_layout.addWidget(self._build_gpkg_page())
+        where_layout.addWidget(self._build_pg_page())
+        where_layout.addLayout(self._build_status_row())
+        layout.addWidget(where)
+        layout.addWidget(self._build_options())
+        self._build_buttons(layout)
+        self._connect_signals()
+
+    def _build_kinds(self) -> QHBoxLayout:
+        """GeoPackage file or PostGIS database."""
         kinds = QHBoxLayout()
         self.gpkg_radio = QRadioButton(tr("Workspace", "GeoPackage file"))
         self.pg_radio = QRadioButton(tr("Workspace", "PostGIS database"))
@@ -186,8 +196,10 @@ class WorkspaceDialog(QDialog):
             self.kind_group.addButton(b)
             kinds.addWidget(b)
         kinds.addStretch(1)
-        where_layout.addLayout(kinds)
 
+        return kinds
+
+    def _build_gpkg_page(self) -> QWidget:
         gpkg_page = QWidget()
         gpkg_form = QFormLayout(gpkg_page)
         self.file_widget = QgsFileWidget()
@@ -208,9 +220,11 @@ class WorkspaceDialog(QDialog):
             )
         )
         gpkg_form.addRow(tr("Workspace", "Sign in as"), self.gpkg_auth_select)
-        where_layout.addWidget(gpkg_page)
         self.gpkg_page = gpkg_page
 
+        return gpkg_page
+
+    def _build_pg_page(self) -> QWidget:
         pg_page = QWidget()
         pg_form = QFormLayout(pg_page)
         modes = QHBoxLayout()
@@ -247,10 +261,12 @@ class WorkspaceDialog(QDialog):
         pg_form.addRow(tr("Workspace", "Authentication"), self.auth_select)
         self.schema_edit = QLineEdit(DEFAULT_PG_SCHEMA)
         pg_form.addRow(tr("Workspace", "Schema"), self.schema_edit)
-        where_layout.addWidget(pg_page)
         self.pg_page = pg_page
         self._host_rows = [self.host_edit, self.port_spin, self.db_edit, self.user_edit]
 
+        return pg_page
+
+    def _build_status_row(self) -> QHBoxLayout:
         status_row = QHBoxLayout()
         self.status_label = GrowingLabel()
         self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -259,9 +275,10 @@ class WorkspaceDialog(QDialog):
         status_row.addWidget(QLabel(tr("Workspace", "Schema:")))
         status_row.addWidget(self.status_label, 1)
         status_row.addWidget(self.check_button)
-        where_layout.addLayout(status_row)
-        layout.addWidget(where)
+        return status_row
 
+    def _build_options(self) -> QGroupBox:
+        """Settings fixed when a schema is created: CRS, grid codes, identifier scheme."""
         self.options_box = QGroupBox(tr("Workspace", "New schema options (fixed at creation)"))
         options = QFormLayout(self.options_box)
         self.crs_widget = QgsProjectionSelectionWidget()
@@ -282,8 +299,10 @@ class WorkspaceDialog(QDialog):
         self.scheme_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.scheme_combo.setMinimumContentsLength(16)
         options.addRow(tr("Workspace", "Component identifiers"), self.scheme_combo)
-        layout.addWidget(self.options_box)
 
+        return self.options_box
+
+    def _build_buttons(self, layout: QVBoxLayout) -> None:
         buttons = QHBoxLayout()
         self.upgrade_button = QPushButton(tr("Workspace", "Create or upgrade schema"))
         self.connect_button = QPushButton(tr("Workspace", "Connect"))
@@ -305,6 +324,7 @@ class WorkspaceDialog(QDialog):
         self.progress.hide()
         self.cancel_button.hide()
 
+    def _connect_signals(self) -> None:
         self.kind_group.buttonToggled.connect(self._update_kind)
         self.mode_group.buttonToggled.connect(self._update_kind)
         for edit in (

@@ -834,10 +834,6 @@
       <translation>正在将上报分配到网格……</translation>
     </message>
     <message>
-      <source>CRS of OUTPUT</source>
-      <translation>OUTPUT 的坐标系</translation>
-    </message>
-    <message>
       <source>Cancelled: no output was written.</source>
       <translation>已取消：未写出任何结果。</translation>
     </message>
@@ -878,32 +874,32 @@
       <translation>检查采集员是否按规定路线巡查（未经批准不得变更路线）。&lt;br&gt;GPS 轨迹点的清洗方式与覆盖率检查相同（跳过时间或位置为空的轨迹点，剔除速度超过最大速度的 GPS 跳点，在时间间隔超过最大间隔处断开轨迹）。与该采集员路线的距离大于容差的轨迹点视为偏离路线；两端均偏离路线的线段全部计为偏离，仅一端偏离的线段按比例计入。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：按采集员和日期（中国标准时间）统计的表，包含巡查时长和距离、偏离路线的时长和距离及其占比；以及偏离路段（线要素），包含其长度和持续时间。没有路线的采集员也会列出，其偏离值为空。&lt;br&gt;距离在轨迹的投影坐标系中量算（轨迹为经纬度时，在路线的坐标系中量算）；二者中至少有一个必须使用以米为单位的投影坐标系。</translation>
     </message>
     <message>
-      <source>Checks unit grids (单元网格) against GB/T 30428.1: closed polygons that cover the area without gaps or overlaps, about 10,000 m² each, with well-formed codes that agree with the administrative units.
+      <source>Checks unit grids against GB/T 30428.1: closed polygons that cover the area without gaps or overlaps, about 10,000 m² each, with well-formed codes that agree with the administrative units.
 
-Error types in the output layer (field 'type'):
-- invalid: missing, non-polygon or invalid geometry (reason from GEOS); the other checks use a repaired copy.
-- overlap: the area shared by two grids (grid_code and other_code).
-- gap: an area covered by no grid inside the outer boundary of the grids or, when an administrative layer is given, inside its units.
-- outside: the part of a grid outside every administrative unit.
-- sliver: thinness 4πA/P² below the sliver ratio (1 = disc, 0.785 = square, 0.26 = 10:1 rectangle).
-- area: grid area outside the minimum–maximum range.
-- duplicate_code, malformed_code: 15 digits = county (6) + street (3) + community (3) + sequence (3); 14-digit legacy codes only when allowed.
-- admin_mismatch: the administrative unit the grid lies in (by its point on surface) has a code that does not begin the grid code (use community polygons with 12-digit codes, or streets with 9-digit codes).
+Each error in the output layer has its name in the field 'label' and its type in the field 'type':
+- Invalid geometry ('invalid'): missing, not a polygon or not valid (the reason comes from GEOS); the other checks use a repaired copy.
+- Overlap ('overlap'): the area two grids share (their codes in the fields 'grid_code' and 'other_code').
+- Gap ('gap'): an area no grid covers, inside the outer boundary of the grids or, when administrative units are given, inside them.
+- Outside the administrative units ('outside'): the part of a grid outside every administrative unit.
+- Sliver ('sliver'): thinness 4πA/P² below the sliver ratio (1 for a disc, 0.785 for a square, 0.26 for a 10:1 rectangle).
+- Area out of range ('area'): a grid area outside the minimum–maximum range.
+- Duplicate code ('duplicate_code'), malformed code ('malformed_code'): a code has 15 digits, county (6) + street (3) + community (3) + sequence (3); legacy 14-digit codes only when they are allowed.
+- Code not matching its administrative unit ('admin_mismatch'): the code of the administrative unit the grid lies in (at its point on surface) does not begin the grid code (use community polygons with 12-digit codes, or street polygons with 9-digit codes).
 
-Gaps, overlaps and outside parts smaller than the area tolerance are ignored. The grids must be in a projected CRS in metres. The result also gives the count of each error type.</source>
+Gaps, overlaps and outside parts smaller than the area tolerance are ignored. The grids must be in a projected coordinate system in metres. The result also gives the count of each error type.</source>
       <translation>按 GB/T 30428.1 检查单元网格：封闭的面，无缝隙、无重叠地覆盖辖区，每个约 10,000 平方米，代码格式正确并与所在行政区划一致。
 
-输出图层中的错误类型（字段 'type'）：
-- invalid：几何缺失、不是面或无效（原因来自 GEOS）；其余检查使用修复后的副本。
-- overlap：两个网格共有的区域（grid_code 与 other_code）。
-- gap：网格外边界以内（若给出行政区划图层，则为其区划以内）没有任何网格覆盖的区域。
-- outside：网格位于所有行政区划之外的部分。
-- sliver：紧凑度 4πA/P² 低于碎面阈值（圆为 1，正方形为 0.785，10:1 矩形为 0.26）。
-- area：网格面积超出最小–最大范围。
-- duplicate_code、malformed_code：15 位 = 区县（6）+ 街道（3）+ 社区（3）+ 序号（3）；仅在允许时接受旧版 14 位代码。
-- admin_mismatch：网格（按其面内点）所在行政区划的代码不是网格代码的前缀（请使用 12 位代码的社区面，或 9 位代码的街道面）。
+输出图层中每个错误的名称在字段 'label' 中，类型在字段 'type' 中：
+- 几何无效（'invalid'）：几何缺失、不是面或无效（原因来自 GEOS）；其余检查使用修复后的副本。
+- 重叠（'overlap'）：两个网格共有的区域（两个网格的代码在字段 'grid_code' 和 'other_code' 中）。
+- 缝隙（'gap'）：没有任何网格覆盖的区域，范围为网格外边界以内，给出行政区划时为行政区划以内。
+- 超出行政区划（'outside'）：网格位于所有行政区划之外的部分。
+- 狭长碎面（'sliver'）：紧凑度 4πA/P² 低于碎面阈值（圆为 1，正方形为 0.785，10:1 的矩形为 0.26）。
+- 面积超出范围（'area'）：网格面积超出最小–最大面积范围。
+- 代码重复（'duplicate_code'）、代码格式错误（'malformed_code'）：代码为 15 位，即区县（6 位）+ 街道（3 位）+ 社区（3 位）+ 序号（3 位）；仅在允许时接受旧版 14 位代码。
+- 代码与所在行政区划不符（'admin_mismatch'）：网格（按其面内点）所在行政区划的代码不是网格代码的开头部分（请使用 12 位代码的社区面，或 9 位代码的街道面）。
 
-小于面积容差的缝隙、重叠和超出部分将被忽略。网格须为以米为单位的投影坐标系。结果中还给出各类错误的数量。</translation>
+小于面积容差的缝隙、重叠和超出部分将被忽略。网格须采用以米为单位的投影坐标系。结果中还给出各类错误的数量。</translation>
     </message>
     <message>
       <source>Choose the unit grid code and responsibility grid code fields.</source>
@@ -934,6 +930,10 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>已检查部件数</translation>
     </message>
     <message>
+      <source>Coordinate system of the thematic layer (outside a workspace)</source>
+      <translation>专题图层的坐标系（不写入工作空间时）</translation>
+    </message>
+    <message>
       <source>Covered length (m)</source>
       <translation>已覆盖长度（米）</translation>
     </message>
@@ -950,8 +950,14 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>已新建 {0}（{1}）</translation>
     </message>
     <message>
-      <source>Creates an empty thematic layer (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template) with the template's fields, choices, defaults and rules. With WORKSPACE (a .gpkg path, postgresql:// URL or service=NAME) the layer is a table of the workspace with its constraints in the database and is registered there; otherwise it is written to OUTPUT. The main roads, window areas and patrol routes templates make no table in a workspace: their layer is the workspace's own main_roads (by kind) or patrol_routes table, which the coverage and route deviation checks read. TEMPLATE_FILE overrides TEMPLATE with a template file.</source>
-      <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。指定 WORKSPACE（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为工作空间中的表，约束写入数据库并在工作空间中登记；否则写入 OUTPUT。主要道路、窗口地区和巡查路线模板不在工作空间中新建表：其图层即工作空间自身的 main_roads 表（按 kind 区分）或 patrol_routes 表，覆盖率检查和路线偏离检查读取这些表。TEMPLATE_FILE 可用模板文件代替 TEMPLATE。</translation>
+      <source>Creates an empty thematic layer from a template (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template), with the template's fields, lists of values, defaults and rules.
+When a workspace is given (a .gpkg path, a postgresql:// URL or service=NAME), the layer is a new table of that workspace, with its rules in the database, and is listed among the workspace's thematic layers. Otherwise it is written to the output “Thematic layer”, in the coordinate system chosen for it.
+The main roads, window areas and patrol routes templates make no new table in a workspace: their layer is the workspace's own main roads or patrol routes, which the patrol coverage and route deviation checks read.
+A template file, when given, is used instead of the template chosen in the list. In scripts and on the command line the template may also be given by its id, such as 'construction_zones'.</source>
+      <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。
+给出工作空间（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为该工作空间中新建的表，规则写入数据库，并登记为工作空间的专题图层；否则写入输出“专题图层”，采用为其选择的坐标系。
+主要道路、窗口地区和巡查路线模板不在工作空间中新建表：其图层就是工作空间自身的主要道路表或巡查路线表，巡查覆盖率检查和路线偏离检查读取这些表。
+给出模板文件时，使用该文件而不是列表中选择的模板。在脚本和命令行中，模板也可以用其标识给出，例如 'construction_zones'。</translation>
     </message>
     <message>
       <source>Deviation from prescribed patrol routes</source>
@@ -990,8 +996,8 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>已使用轨迹点数</translation>
     </message>
     <message>
-      <source>For each unit or responsibility grid: how many features of a thematic layer it holds by category, and their length (lines) or area (polygons) inside the grid. Points count in the grid that holds them; lines and areas are cut by the grid boundaries. Measures are in the grid layer's CRS (use a projected CRS such as EPSG:4549). CATEGORY_FIELD defaults to the template's category field of a thematic layer.</source>
-      <translation>按单元网格或责任网格，分类别统计专题图层要素的个数，以及网格内的长度（线）或面积（面）。点计入其所在网格；线和面按网格边界切分。量算采用网格图层的坐标系（请使用投影坐标系，如 EPSG:4549）。专题图层未指定 CATEGORY_FIELD 时取模板的类别字段。</translation>
+      <source>For each unit or responsibility grid: how many features of a thematic layer it holds by category, and their length (lines) or area (polygons) inside the grid. Points count in the grid that holds them; lines and areas are cut by the grid boundaries. Measures are in the grid layer's coordinate system (use a projected one such as EPSG:4549). Without a category field, a thematic layer made from a template is counted by the template's category field.</source>
+      <translation>按单元网格或责任网格，分类别统计专题图层要素的个数，以及网格内的长度（线）或面积（面）。点计入其所在网格；线和面按网格边界切分。量算采用网格图层的坐标系（请使用投影坐标系，如 EPSG:4549）。未指定类别字段时，由模板生成的专题图层按模板的类别字段统计。</translation>
     </message>
     <message>
       <source>GPS jumps dropped</source>
@@ -1006,12 +1012,16 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>缝隙</translation>
     </message>
     <message>
-      <source>Give WORKSPACE or OUTPUT.</source>
-      <translation>请指定 WORKSPACE 或 OUTPUT。</translation>
-    </message>
-    <message>
       <source>Give a components layer and a grids layer.</source>
       <translation>请提供部件图层和网格图层。</translation>
+    </message>
+    <message>
+      <source>Give a thematic layer and the grids.</source>
+      <translation>请指定专题图层和网格图层。</translation>
+    </message>
+    <message>
+      <source>Give a workspace, or an output for the thematic layer.</source>
+      <translation>请指定工作空间，或专题图层的输出位置。</translation>
     </message>
     <message>
       <source>Grid code field</source>
@@ -1042,8 +1052,8 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>ISO 周，例如 2026-W46（留空：上一个完整周）</translation>
     </message>
     <message>
-      <source>Identifier scheme when the layer has no scheme field</source>
-      <translation>图层无 scheme 字段时使用的标识码方案</translation>
+      <source>Identifier scheme when the layer has no 'scheme' field</source>
+      <translation>图层没有“scheme”字段时使用的标识码方案</translation>
     </message>
     <message>
       <source>Ignore gaps and overlaps smaller than (m²)</source>
@@ -1302,10 +1312,6 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
       <translation>上报（提交记录）</translation>
     </message>
     <message>
-      <source>THEMATIC and GRIDS are required.</source>
-      <translation>必须指定 THEMATIC 和 GRIDS。</translation>
-    </message>
-    <message>
       <source>Table name in the workspace (default from template)</source>
       <translation>工作空间中的表名（默认取自模板）</translation>
     </message>
@@ -1332,22 +1338,22 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     <message>
       <source>The figures the contract pays by, from the submissions (reports) of a period: overall, per unit grid and per collector, each compared with its threshold.
 
-A report is in the period when START ≤ time &lt; END (local time, Asia/Shanghai; without START/END: the local days the valid reports span). It is valid unless its state is one of the invalid states (default rejected, quarantined, duplicate).
-- valid_reports ≥ max(annual target / 365, 12 × monthly target / 365) × days of the period (defaults 150,000 a year, 10,000 a month).
-- valid_rate = valid / reports ≥ 90 %; component_share = valid component reports / valid reports ≥ 20 %; closure_rate = closed valid reports / valid reports ≥ 90 % (only with a closure field: true, non-zero, a date, 'closed' or '结案' count as closed).
-- reports_per_collector_day = valid reports / collector-days ≥ 6 (Jinzhong), a collector-day being a local day on which the collector reported.
-- Balance = 1 − Gini coefficient of the counts (1: perfectly even; the least possible value is 1/n for n buckets). area_balance: valid reports per grid, over all grids; time_balance: valid reports per local hour over the working hours (default 08:00–18:00); category_balance (for information): valid reports per major class. The contract asks for balance without a figure: the default threshold 0.5 is a local choice.
+A report belongs to the period when its time (local time, Asia/Shanghai) is not before the period start and before the period end; without them, the period is the local days the valid reports span. A report is valid unless its state is one of the states that make a report invalid (by default 'rejected', 'quarantined' and 'duplicate').
+- Valid reports: at least the larger of the yearly target / 365 and 12 × the monthly target / 365, times the days of the period (by default 150,000 a year and 10,000 a month).
+- Valid-report rate = valid reports / reports, at least 90 %. Component problem share = valid component reports / valid reports, at least 20 %. Closure rate = closed valid reports / valid reports, at least 90 %, worked out only when a closure field is given (true, non-zero, a date, 'closed' or '结案' count as closed).
+- Valid reports per collector per day = valid reports / collector-days, at least 6 (Jinzhong); a collector-day is a local day on which the collector reported.
+- Balance = 1 − the Gini coefficient of the counts (1: perfectly even; the least possible value is 1/n for n groups). Area balance: valid reports per grid, over all grids. Time-of-day balance: valid reports per local hour of the working day (by default 08:00–18:00). Category balance (for information only): valid reports per major class. The contract asks for balance without a figure: the default threshold 0.5 is a local choice.
 
-Outputs: the overall KPI table; the grids with reports, valid reports per major class (comp_01… components, event_01… events), valid rate, component share and passed; the collectors with reports, valid, per active day and per period day, reports per 4-hour bucket of the day and passed; and the 24 hourly counts.</source>
+Outputs: the KPIs (one row per figure, with its value, its threshold and whether it passed); the KPIs per grid: reports, valid reports per major class (columns 'comp_01'… for components, 'event_01'… for events), valid-report rate, component problem share and whether the grid passed; the KPIs per collector: reports, valid reports, valid reports per day worked and per day of the period, reports in each 4-hour part of the day and whether the collector passed; and the reports per hour of day.</source>
       <translation>合同考核所依据的指标，根据一个统计期内的上报（提交记录）计算：总体、各单元网格和各采集员，每项与其阈值比较。
 
-上报时间满足 START ≤ 时间 &lt; END（本地时间 Asia/Shanghai；未给出 START/END 时取有效上报覆盖的本地日期）即属于统计期。状态不属于无效状态（默认 rejected、quarantined、duplicate）的上报为有效上报。
-- valid_reports ≥ max（年度目标 / 365, 12 × 月度目标 / 365）× 统计期天数（默认每年 150,000 条、每月 10,000 条）。
-- valid_rate = 有效 / 上报 ≥ 90 %；component_share = 有效部件上报 / 有效上报 ≥ 20 %；closure_rate = 已结案有效上报 / 有效上报 ≥ 90 %（仅在给出结案字段时计算：真值、非零、日期、'closed' 或 '结案' 视为已结案）。
-- reports_per_collector_day = 有效上报 / 采集员工作日 ≥ 6（晋中），采集员工作日指该采集员有上报的本地日。
-- 均衡性 = 1 − 计数的基尼系数（1 表示完全均匀；n 个分组时最小值为 1/n）。area_balance：全部网格的各网格有效上报数；time_balance：工作时段（默认 08:00–18:00）内各本地小时的有效上报数；category_balance（仅供参考）：各大类的有效上报数。合同要求均衡但未给出数值：默认阈值 0.5 为本地设定。
+上报时间（本地时间 Asia/Shanghai）不早于统计期开始、且早于统计期结束的上报属于该统计期；未给出开始和结束时，统计期为有效上报覆盖的本地日期。上报的状态不属于“视为无效上报的状态”时即为有效上报（默认为 'rejected'、'quarantined' 和 'duplicate'，即已驳回、已隔离和重复）。
+- 有效上报数：不少于“每年有效上报数 / 365”与“12 × 每月有效上报数 / 365”中的较大者乘以统计期天数（默认每年 150,000 条、每月 10,000 条）。
+- 有效上报率 = 有效上报数 / 上报数，不低于 90%；部件问题占比 = 有效部件上报数 / 有效上报数，不低于 20%；结案率 = 已结案有效上报数 / 有效上报数，不低于 90%，仅在给出结案字段时计算（真值、非零、日期、'closed' 或“结案”视为已结案）。
+- 采集员人均日有效上报数 = 有效上报数 / 采集员工作日数，不少于 6（晋中）；采集员工作日指该采集员有上报的本地日。
+- 均衡性 = 1 − 各组计数的基尼系数（1 表示完全均匀；n 个分组时最小值为 1/n）。区域均衡性：全部网格中各网格的有效上报数；上报时间均衡性：工作时段（默认 08:00–18:00）内各本地小时的有效上报数；类别均衡性（仅供参考）：各大类的有效上报数。合同要求均衡但未给出数值：默认阈值 0.5 为本地设定。
 
-输出：总体指标表；各网格的上报数、各大类有效上报数（comp_01… 为部件，event_01… 为事件）、有效率、部件占比和是否达标；各采集员的上报数、有效数、按出勤日和按统计期日的日均数、一天中每 4 小时的上报数和是否达标；以及 24 小时各小时上报数。</translation>
+输出：考核指标（每项指标一行，含数值、阈值和是否达标）；各网格考核指标：上报数、各大类有效上报数（'comp_01'… 列为部件，'event_01'… 列为事件）、有效上报率、部件问题占比和该网格是否达标；各采集员考核指标：上报数、有效上报数、按出勤日和按统计期日计的日均有效上报数、一天中每 4 小时的上报数和该采集员是否达标；以及各小时上报数。</translation>
     </message>
     <message>
       <source>The grid CRS is not in metres: areas are in its own units.</source>
@@ -2173,6 +2179,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>正在拉取 {0}（第 {1}/{2} 个数据源）：第 {3} 页，已读取 {4} 条。</translation>
     </message>
     <message>
+      <source>QGIS authentication configuration {0} can only be read inside QGIS.</source>
+      <translation>QGIS 认证配置 {0} 只能在 QGIS 中读取。</translation>
+    </message>
+    <message>
       <source>QGIS authentication configuration {0} has no user name: give your ODK Central e-mail as the user name.</source>
       <translation>QGIS 认证配置 {0} 没有用户名：请将您的 ODK Central 邮箱填为用户名。</translation>
     </message>
@@ -2239,6 +2249,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>{0}: read {1}, new {2}, edited {3}, unchanged {4}, quarantined {5}, suspected GCJ-02 {6}, photos downloaded {7} (unchanged {8}).</source>
       <translation>{0}：读取 {1}，新增 {2}，已编辑 {3}，未变 {4}，隔离 {5}，疑似 GCJ-02 {6}，下载照片 {7}（未变 {8}）。</translation>
+    </message>
+    <message>
+      <source>{0}: {1} earlier decisions written back.</source>
+      <translation>{0}：已回写 {1} 条此前的审核结论。</translation>
     </message>
     <message>
       <source>{0}: {1} submissions; photos: {2}.</source>
@@ -2547,6 +2561,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>新增</translation>
     </message>
     <message>
+      <source>no</source>
+      <translation>否</translation>
+    </message>
+    <message>
       <source>no position</source>
       <translation>无位置</translation>
     </message>
@@ -2682,6 +2700,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <source>window area</source>
       <translation>窗口地区</translation>
     </message>
+    <message>
+      <source>yes</source>
+      <translation>是</translation>
+    </message>
   </context>
   <context>
     <name>Layers</name>
@@ -2702,6 +2724,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>社区</translation>
     </message>
     <message>
+      <source>Community</source>
+      <translation>社区</translation>
+    </message>
+    <message>
       <source>Components</source>
       <translation>部件</translation>
     </message>
@@ -2716,6 +2742,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>Components (polygons)</source>
       <translation>部件（面）</translation>
+    </message>
+    <message>
+      <source>District</source>
+      <translation>区</translation>
     </message>
     <message>
       <source>Districts</source>
@@ -2784,6 +2814,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>Sent back (has issues)</source>
       <translation>已退回（有问题）</translation>
+    </message>
+    <message>
+      <source>Street</source>
+      <translation>街道</translation>
     </message>
     <message>
       <source>Streets</source>
@@ -3632,7 +3666,7 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     </message>
     <message>
       <source>e.g. device-north</source>
-      <translation>例如 device-north</translation>
+      <translation>例如 北区设备</translation>
     </message>
     <message>
       <source>no account on this computer</source>
@@ -4834,6 +4868,173 @@ Rules: {3}.</source>
     <message>
       <source>{0} has no city-management schema yet: create it first.</source>
       <translation>{0} 中还没有数字城管数据库结构，请先创建。</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorkspaceField</name>
+    <message>
+      <source>Accuracy (m)</source>
+      <translation>定位精度（米）</translation>
+    </message>
+    <message>
+      <source>Area (m²)</source>
+      <translation>面积（平方米）</translation>
+    </message>
+    <message>
+      <source>Attachments</source>
+      <translation>附件</translation>
+    </message>
+    <message>
+      <source>Category code</source>
+      <translation>类别代码</translation>
+    </message>
+    <message>
+      <source>Collector code</source>
+      <translation>采集员编号</translation>
+    </message>
+    <message>
+      <source>Collector name</source>
+      <translation>采集员姓名</translation>
+    </message>
+    <message>
+      <source>Coordinate shift flag</source>
+      <translation>坐标偏移标记</translation>
+    </message>
+    <message>
+      <source>Coordinate system sent</source>
+      <translation>上报坐标系</translation>
+    </message>
+    <message>
+      <source>Decided at</source>
+      <translation>审核时间</translation>
+    </message>
+    <message>
+      <source>Decided by</source>
+      <translation>审核人</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>问题描述</translation>
+    </message>
+    <message>
+      <source>Device ID</source>
+      <translation>设备编号</translation>
+    </message>
+    <message>
+      <source>Division code</source>
+      <translation>区划代码</translation>
+    </message>
+    <message>
+      <source>Fix time</source>
+      <translation>定位时间</translation>
+    </message>
+    <message>
+      <source>Instance ID</source>
+      <translation>实例编号</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <source>Level</source>
+      <translation>级别</translation>
+    </message>
+    <message>
+      <source>Observed at</source>
+      <translation>发现时间</translation>
+    </message>
+    <message>
+      <source>Parent division code</source>
+      <translation>上级区划代码</translation>
+    </message>
+    <message>
+      <source>Quarantine reason</source>
+      <translation>隔离原因</translation>
+    </message>
+    <message>
+      <source>Received at</source>
+      <translation>接收时间</translation>
+    </message>
+    <message>
+      <source>Record as received</source>
+      <translation>原始记录</translation>
+    </message>
+    <message>
+      <source>Report kind</source>
+      <translation>上报类型</translation>
+    </message>
+    <message>
+      <source>Responsibility grid code</source>
+      <translation>责任网格代码</translation>
+    </message>
+    <message>
+      <source>Responsible party</source>
+      <translation>责任主体</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>比对结果</translation>
+    </message>
+    <message>
+      <source>Review state</source>
+      <translation>审核状态</translation>
+    </message>
+    <message>
+      <source>Road kind</source>
+      <translation>道路类型</translation>
+    </message>
+    <message>
+      <source>Road name</source>
+      <translation>道路名称</translation>
+    </message>
+    <message>
+      <source>Row in the file</source>
+      <translation>文件行号</translation>
+    </message>
+    <message>
+      <source>Row version</source>
+      <translation>记录版本</translation>
+    </message>
+    <message>
+      <source>Server version</source>
+      <translation>服务器版本</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Speed (km/h)</source>
+      <translation>速度（千米/小时）</translation>
+    </message>
+    <message>
+      <source>Unit grid code</source>
+      <translation>单元网格代码</translation>
+    </message>
+    <message>
+      <source>Updated at</source>
+      <translation>更新时间</translation>
+    </message>
+    <message>
+      <source>Updated by</source>
+      <translation>更新人</translation>
+    </message>
+    <message>
+      <source>Updated on the server at</source>
+      <translation>服务器更新时间</translation>
+    </message>
+    <message>
+      <source>Valid from</source>
+      <translation>生效日期</translation>
+    </message>
+    <message>
+      <source>X as sent</source>
+      <translation>上报 X 坐标</translation>
+    </message>
+    <message>
+      <source>Y as sent</source>
+      <translation>上报 Y 坐标</translation>
     </message>
   </context>
 </TS>

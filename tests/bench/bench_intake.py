@@ -32,8 +32,8 @@ from citymgmt_plugin.core.submissions import (  # noqa: E402
     ingest,
     review,
 )
-from citymgmt_plugin.core.submissions.files import DeviceExportSource  # noqa: E402
-from citymgmt_plugin.core.submissions.odk import OdkClient, OdkSource  # noqa: E402
+from citymgmt_plugin.core.submissions.sources.files import DeviceExportSource  # noqa: E402
+from citymgmt_plugin.core.submissions.sources.odk import OdkClient, OdkSource  # noqa: E402
 from citymgmt_plugin.core.workspace.store import Workspace, upgrade  # noqa: E402
 from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer  # noqa: E402
 from tests.fixtures.synthetic_submissions import (  # noqa: E402

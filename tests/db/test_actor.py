@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from citymgmt_plugin.core import census
 from citymgmt_plugin.core.submissions import ingest, review
-from citymgmt_plugin.core.submissions.files import DeviceExportSource
+from citymgmt_plugin.core.submissions.sources.files import DeviceExportSource
 from citymgmt_plugin.core.workspace.connection import spec_to_string
 from citymgmt_plugin.core.workspace.store import (
     ACTOR_DATABASE,

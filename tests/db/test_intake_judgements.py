@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from citymgmt_plugin.core import chinacrs
 from citymgmt_plugin.core.submissions import ingest, review
-from citymgmt_plugin.core.submissions.duplicates import DuplicateRules
-from citymgmt_plugin.core.submissions.files import DeviceExportSource
+from citymgmt_plugin.core.submissions.judge.duplicates import DuplicateRules
+from citymgmt_plugin.core.submissions.sources.files import DeviceExportSource
 from tests.fixtures.synthetic_submissions import (
     SHANGHAI,
     make_jpeg,

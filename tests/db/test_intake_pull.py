@@ -20,20 +20,13 @@ from citymgmt_plugin.core.submissions import (
     save_source_config,
     source_configs,
 )
-from citymgmt_plugin.core.submissions.accounts import (
+from citymgmt_plugin.core.submissions.pull import PullProgress, plan_pull, pull_sources
+from citymgmt_plugin.core.submissions.sources.accounts import (
     AccountBindings,
     check_binding,
     workspace_identity,
 )
-from citymgmt_plugin.core.submissions.discovery import (
-    DiscoveryError,
-    check_folder,
-    check_odk,
-    odk_forms,
-    odk_projects,
-)
-from citymgmt_plugin.core.submissions.pull import PullProgress, plan_pull, pull_sources
-from citymgmt_plugin.core.submissions.sources import (
+from citymgmt_plugin.core.submissions.sources.configs import (
     OdkLogin,
     SourceConfigError,
     check_server_url,
@@ -42,6 +35,13 @@ from citymgmt_plugin.core.submissions.sources import (
     open_source,
     server_origin,
     source_key,
+)
+from citymgmt_plugin.core.submissions.sources.discovery import (
+    DiscoveryError,
+    check_folder,
+    check_odk,
+    odk_forms,
+    odk_projects,
 )
 from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer
 from tests.fixtures.synthetic_submissions import (

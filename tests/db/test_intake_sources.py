@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from citymgmt_plugin.core.submissions import ingest
-from citymgmt_plugin.core.submissions.files import DeviceExportSource
-from citymgmt_plugin.core.submissions.inbox import InboxSource
-from citymgmt_plugin.core.submissions.records import QUARANTINE_REASONS, reason_code
+from citymgmt_plugin.core.submissions.sources.files import DeviceExportSource
+from citymgmt_plugin.core.submissions.sources.inbox import InboxSource
+from citymgmt_plugin.core.submissions.states import QUARANTINE_REASONS, reason_code
 from tests.fixtures.synthetic_submissions import (
     BROKEN_KINDS,
     make_submissions,

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from citymgmt_plugin.core.submissions import IngestError, ingest, load_cursor
-from citymgmt_plugin.core.submissions.odk import OdkClient, OdkSource
+from citymgmt_plugin.core.submissions.sources.odk import OdkClient, OdkSource
 from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer
 from tests.fixtures.synthetic_submissions import make_submissions, odata_row, seed_city
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from citymgmt_plugin.core.submissions import ingest, review
-from citymgmt_plugin.core.submissions.files import DeviceExportSource
+from citymgmt_plugin.core.submissions.sources.files import DeviceExportSource
 from tests.fixtures.synthetic_submissions import make_submissions, seed_city, write_device_export
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from citymgmt_plugin.core.submissions import source_configs
-from citymgmt_plugin.core.submissions.odk import PASSWORD_ENV
+from citymgmt_plugin.core.submissions.sources.odk import PASSWORD_ENV
 from citymgmt_plugin.core.thematic.templates import get_template
 from citymgmt_plugin.core.workspace.store import Workspace, upgrade
 from tests.fixtures.odk_server import EMAIL, PASSWORD

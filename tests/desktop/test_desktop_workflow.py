@@ -30,7 +30,7 @@ from scenario_data import prepare
 from sqlalchemy import create_engine, select, text
 from workflow_steps import STEPS
 
-from citymgmt_plugin.core.submissions.odk import PASSWORD_ENV
+from citymgmt_plugin.core.submissions.sources.odk import PASSWORD_ENV
 from citymgmt_plugin.core.workspace.store import Workspace
 from tests.fixtures.odk_server import PASSWORD, CentralServer
 

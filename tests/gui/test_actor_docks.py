@@ -13,7 +13,7 @@ from sqlalchemy import select
 from zh_translator import zh_cn
 
 from citymgmt_plugin.core.submissions import ingest
-from citymgmt_plugin.core.submissions.files import DeviceExportSource
+from citymgmt_plugin.core.submissions.sources.files import DeviceExportSource
 from citymgmt_plugin.core.workspace.store import Workspace
 from citymgmt_plugin.gui.census_dock import CensusDock
 from citymgmt_plugin.gui.context import PluginContext

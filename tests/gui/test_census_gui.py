@@ -259,6 +259,9 @@ def test_place_edit_move_retire_history(setup, artifacts, tmp_path):
     # history: four versions, version 1 shown on the map
     dlg = dock.show_history()
     assert dlg.table.rowCount() == 4
+    # the Save button gives no reason (its clicked(bool) is not taken for one)
+    reasons = [dlg.table.item(r, 4).text() for r in range(4)]
+    assert reasons == ["", "", "moved on the map", "道路改造拆除"]
     dlg.table.selectRow(0)
     band = dlg.band
     assert band is not None

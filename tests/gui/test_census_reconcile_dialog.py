@@ -81,6 +81,14 @@ def test_dialog_reconciles_and_applies(qgis_new_project, gpkg_workspace, tmp_pat
     assert dlg.items.rowCount() == 4
     assert dlg.layer is not None and dlg.layer.featureCount() == 4
     assert QgsProject.instance().mapLayer(dlg.layer.id()) is dlg.layer
+    # the attribute table's titles, and the result by its label
+    titles = [f.displayName() for f in dlg.layer.fields()]
+    assert titles == ["Item", "Result", "Identifier", "Row in the file"]
+    result = dlg.layer.editorWidgetSetup(dlg.layer.fields().indexOf("kind"))
+    assert (
+        result.type() == "ValueMap"
+        and {"attributes changed": "changed"} in (result.config()["map"])
+    )
     # untick the missing one in the table
     row = next(i for i, it in enumerate(recon.items) if it.kind == "missing")
     dlg.items.item(row, 0).setCheckState(Qt.Unchecked)

@@ -11,7 +11,7 @@ from qgis.PyQt.QtWidgets import QMenu, QToolBar
 from sqlalchemy import select
 
 from citymgmt_plugin.core.submissions import ingest
-from citymgmt_plugin.core.submissions.files import DeviceExportSource
+from citymgmt_plugin.core.submissions.sources.files import DeviceExportSource
 from citymgmt_plugin.gui.context import PluginContext
 from citymgmt_plugin.gui.review_dock import ReviewDock
 from tests.fixtures.synthetic_submissions import (

@@ -17,8 +17,8 @@ from qgis.PyQt.QtWidgets import QApplication, QMenu, QMessageBox, QToolBar
 from sqlalchemy import func, select
 
 from citymgmt_plugin.core.submissions import load_cursor, save_source_config, source_configs
-from citymgmt_plugin.core.submissions.accounts import AccountBindings, workspace_identity
-from citymgmt_plugin.core.submissions.sources import odk_config, source_key
+from citymgmt_plugin.core.submissions.sources.accounts import AccountBindings, workspace_identity
+from citymgmt_plugin.core.submissions.sources.configs import odk_config, source_key
 from citymgmt_plugin.gui.context import PluginContext
 from citymgmt_plugin.gui.review_dock import ReviewDock
 from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer
@@ -371,6 +371,10 @@ def test_dialog_in_chinese(dock, central, accounts, tmp_path, artifacts):
         dlg.test_button.click()
         idle(dlg)
         assert dlg.status.text().startswith("测试通过：已以 reviewer@example.org 登录")
+        dlg.save_button.click()  # the source by its label, not its stored key
+        host = central.url.split("//")[1]
+        assert dlg.status.text() == f"已保存 ODK Central {host}，项目 7，表单 city_report。"
+        assert dlg.folder.name_edit.placeholderText() == "例如 北区设备"
         settle()
         dlg.grab().save(str(artifacts / "sources_dialog_zh.png"))
         dlg.close()

@@ -7,6 +7,7 @@ import pytest
 from qgis.core import QgsEditorWidgetSetup, QgsFieldConstraints, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
+from zh_translator import zh_cn
 
 from citymgmt_plugin.core.qgis.layers import load_workspace_layers
 from citymgmt_plugin.core.qgis.thematic_layer import TEMPLATE_PROPERTY
@@ -36,9 +37,13 @@ def test_dock_lists_templates_creates_and_readies_a_layer(plugin, artifacts):
     _ctx, feature = plugin
     dock = feature.dock
     items = [dock.template_list.item(i).text() for i in range(dock.template_list.count())]
-    assert len(items) == 10 and items[0].startswith("管理辖区")
-    assert any(t.startswith("施工作业区域") for t in items)
-    row = next(i for i, t in enumerate(items) if t.startswith("施工作业区域"))
+    # the user's language only (English here; Chinese in test_dock_speaks_chinese)
+    assert len(items) == 10 and items[0] == "Management districts"
+    assert "Construction zones" in items
+    row = items.index("Construction zones")
+    assert dock.template_list.item(row).toolTip() == (
+        "Fenced construction and road-works areas; two zones may not overlap."
+    )
     dock.template_list.setCurrentRow(row)
     assert "no overlap" in dock.details.text()
     info = dock.create_selected()
@@ -93,7 +98,7 @@ def test_bound_templates_show_the_workspace_tables(plugin):
     row = next(
         i
         for i in range(dock.template_list.count())
-        if dock.template_list.item(i).text().startswith("主要道路")
+        if dock.template_list.item(i).text() == "Main roads"
     )
     dock.template_list.setCurrentRow(row)
     assert "main roads table (kind: main road)" in dock.details.text()
@@ -114,3 +119,30 @@ def test_bound_templates_show_the_workspace_tables(plugin):
     assert dock.digitise_selected() is layer and layer.isEditable()
     assert tree.findLayer(layer.id()).isVisible()
     assert guard_for(layer) is not None
+
+
+def test_dock_speaks_chinese(plugin, tmp_path, artifacts):
+    """Under zh_CN the templates, their tooltips and details are Chinese only."""
+    _ctx, feature = plugin
+    dock = feature.dock
+    with zh_cn(tmp_path):
+        dock.reload_templates()
+        items = [dock.template_list.item(i) for i in range(dock.template_list.count())]
+        row = [i.text() for i in items].index("施工作业区域")
+        dock.template_list.setCurrentRow(row)
+        details = dock.details.text()
+    assert items[0].text() == "管理辖区"
+    assert items[row].toolTip() == "施工围挡及道路施工作业范围，区域之间不得重叠。"
+    assert details.startswith("施工围挡及道路施工作业范围") and "必填：名称、施工类型" in details
+    latin = [
+        t
+        for i in items
+        for t in (i.text(), i.toolTip())
+        if any(c.isascii() and c.isalpha() for c in t)
+    ]
+    assert latin == []
+    dock.show()
+    dock.resize(460, 720)
+    for _ in range(5):
+        QCoreApplication.processEvents()
+    dock.grab().save(str(artifacts / "thematic_dock_zh.png"))

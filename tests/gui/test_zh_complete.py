@@ -163,7 +163,11 @@ def test_review_dock_in_chinese(ctx, zh_ws, qgis_canvas, artifacts):
 
 def test_sources_dialog_in_chinese(ctx, zh_ws, tmp_path, artifacts):
     from citymgmt_plugin.core.submissions import save_source_config
-    from citymgmt_plugin.core.submissions.sources import folder_config, odk_config, source_key
+    from citymgmt_plugin.core.submissions.sources.configs import (
+        folder_config,
+        odk_config,
+        source_key,
+    )
     from citymgmt_plugin.gui.review_dock import ReviewDock
 
     url = "https://10.0.0.8"

@@ -111,9 +111,10 @@ import json, sys
 from citymgmt_plugin.headless import start_qgis
 start_qgis()
 from qgis.core import QgsApplication, QgsAuthMethodConfig
-from citymgmt_plugin.core.submissions.odk import OdkError
-from citymgmt_plugin.core.submissions.sources import (
-    SourceConfigError, odk_config, odk_login, open_source,
+from citymgmt_plugin.core.submissions.sources.odk import OdkError
+from citymgmt_plugin.core.qgis.accounts import odk_login
+from citymgmt_plugin.core.submissions.sources.configs import (
+    SourceConfigError, odk_config, open_source,
 )
 from tests.fixtures.odk_server import EMAIL, PASSWORD, CentralServer
 

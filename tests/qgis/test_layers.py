@@ -259,3 +259,75 @@ def test_load_task_cancelled_leaves_the_project_as_it_was(qgis_app, gpkg_workspa
     assert results and not results[0][0] and "cancelled" in results[0][1]
     assert not project.mapLayers() and not project.layerTreeRoot().children()
     assert project.crs().authid() == "EPSG:4326"
+
+
+def test_columns_and_legends_are_titled_in_chinese(qgis_app, workspace, tmp_path):
+    """Attribute-table column titles and legend labels of every workspace layer are the
+    user's language: each column but the key has a translated alias, on both backends."""
+    seed_small_workspace(workspace)
+    project = QgsProject()
+    with zh_cn(tmp_path):
+        layers = L.load_workspace_layers(workspace, project)
+        legends = {
+            key: [item.label() for item in layer.renderer().legendSymbolItems()]
+            for key, layer in layers.items()
+        }
+    untitled = {
+        key: [f.name() for f in layer.fields() if f.name() != "id" and not f.alias()]
+        for key, layer in layers.items()
+    }
+    assert {key: names for key, names in untitled.items() if names} == {}
+    titles = {key: [f.displayName() for f in layer.fields()] for key, layer in layers.items()}
+    assert titles["admin_street"] == ["id", "级别", "区划代码", "名称", "上级区划代码"]
+    assert titles["unit_grids"] == [
+        "id",
+        "单元网格代码",
+        "所在社区代码",
+        "责任主体",
+        "面积（平方米）",
+    ]
+    assert "审核状态" in titles["submissions"] and "隔离原因" in titles["quarantine"]
+    assert titles["components_point"][1:3] == ["标识码", "标识码方案"]
+    assert "道路类型" in titles["main_roads"] and "定位时间" in titles["track_points"]
+    assert legends["admin_district"] == ["区", "街道", "社区"]
+    assert "待审核" in legends["submissions"] and "窗口地区" in legends["main_roads"]
+    latin = {
+        key: [text for text in texts if any(c.isascii() and c.isalpha() for c in text)]
+        for key, texts in legends.items()
+    }
+    assert {key: texts for key, texts in latin.items() if texts} == {}
+    project.clear()
+
+
+def test_columns_are_titled_in_english(qgis_app, gpkg_workspace):
+    seed_small_workspace(gpkg_workspace)
+    project = QgsProject()
+    layers = L.load_workspace_layers(gpkg_workspace, project)
+    names = [f.displayName() for f in layers["track_points"].fields()]
+    assert names == [
+        "id",
+        "Collector code",
+        "Device ID",
+        "Fix time",
+        "Accuracy (m)",
+        "Speed (km/h)",
+    ]
+    legend = [i.label() for i in layers["admin_district"].renderer().legendSymbolItems()]
+    assert legend == ["District", "Street", "Community"]
+    project.clear()
+
+
+def test_thematic_style_legend_follows_the_form_language(qgis_app, gpkg_workspace):
+    """A thematic layer's QML legend (written in Chinese) takes the template's labels in
+    the language of its form."""
+    from citymgmt_plugin.core.qgis.thematic_layer import thematic_layer
+    from citymgmt_plugin.core.thematic.tables import create_thematic_table
+
+    info = create_thematic_table(gpkg_workspace, "construction_zones")
+    english = thematic_layer(gpkg_workspace, info, lang="en")
+    chinese = thematic_layer(gpkg_workspace, info, lang="zh")
+    labels = [c.label() for c in english.renderer().categories()]
+    assert english.customProperty("citymgmt/style") == "thematic_construction_zones"
+    assert labels[:2] == ["Road works", "Building site"]
+    assert [c.label() for c in chinese.renderer().categories()][:2] == ["道路施工", "建筑工地"]
+    assert english.fields().field("permit_no").displayName() == "Permit number"

@@ -257,3 +257,30 @@ def test_headless_qgis_process(installed_profile, tmp_path):
         assert [r.template for r in thematic_layers(ws)] == ["garbage_accumulation"]
     finally:
         ws.close()
+
+
+def test_template_list_shows_titles_and_takes_ids_titles_and_indexes(processing, tmp_path):
+    """The Template list reads as titles; scripts may give an id, a title or a list index."""
+    from qgis.core import QgsApplication
+
+    from citymgmt_plugin.core.thematic.templates import load_templates
+
+    alg = QgsApplication.processingRegistry().algorithmById("citymgmt:createthematiclayer")
+    param = alg.parameterDefinition("TEMPLATE")
+    ids = load_templates().ids()
+    assert param.options()[ids.index("construction_zones")] == "Construction zones"
+    assert "construction_zones" not in param.options()
+    for n, value in enumerate(["waterlogging_points", "Waterlogging spots", "雨水积聚点"]):
+        out = str(tmp_path / f"wl{n}.gpkg")
+        res = processing.run("citymgmt:createthematiclayer", {"TEMPLATE": value, "OUTPUT": out})
+        assert res["TEMPLATE_ID"] == "waterlogging_points", value
+    index = ids.index("garbage_accumulation")
+    res = processing.run(
+        "citymgmt:createthematiclayer", {"TEMPLATE": index, "OUTPUT": str(tmp_path / "g.gpkg")}
+    )
+    assert res["TEMPLATE_ID"] == "garbage_accumulation"
+    with pytest.raises(Exception, match="no_such_template"):
+        processing.run(
+            "citymgmt:createthematiclayer",
+            {"TEMPLATE": "no_such_template", "OUTPUT": str(tmp_path / "x.gpkg")},
+        )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import processing
@@ -111,3 +112,37 @@ def test_grid_topology_in_chinese(processing_ready, tmp_path):
     rows = _rows(res["OUTPUT"], "type", "label")
     assert ("overlap", "重叠") in rows and ("duplicate_code", "代码重复") in rows
     assert not _bad(label for _, label in rows)
+
+
+_TAGS = re.compile(r"</?(?:p|b|i|br)\s*/?>")  # the markup the help texts use
+_ENTITY = re.compile(r"&(?:[a-z]+|#\d+);")
+
+
+def _helps() -> dict[str, str]:
+    provider = QgsApplication.processingRegistry().providerById("citymgmt")
+    return {alg.id(): alg.create().shortHelpString() for alg in provider.algorithms()}
+
+
+def _html_problems(helps: dict[str, str]) -> list[str]:
+    """Help the Processing dialog would garble: it shows each line as an HTML paragraph,
+    so a literal "<" starts a tag and swallows the text after it ("START ≤ time < END"
+    lost a sentence), and "&" starts an entity."""
+    out = []
+    for alg_id, text in helps.items():
+        for line in text.split("\n"):
+            rest = _ENTITY.sub("", _TAGS.sub("", line))
+            if "<" in rest or "&" in rest:
+                out.append(f"{alg_id}: {line[:80]!r}")
+    return out
+
+
+def test_help_is_well_formed_html_in_english_and_chinese(processing_ready, tmp_path):
+    english = _helps()
+    with zh_cn(tmp_path):
+        chinese = _helps()
+    assert all(english.values()) and chinese != english
+    assert _html_problems(english) == []
+    assert _html_problems(chinese) == []
+    # plain words: parameters by their displayed names, no parameter ids
+    ids = re.compile(r"\b(START|END|OUTPUT|WORKSPACE|TEMPLATE_FILE|CATEGORY_FIELD)\b")
+    assert [k for k, v in {**english, **chinese}.items() if ids.search(v)] == []

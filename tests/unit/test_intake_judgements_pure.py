@@ -7,9 +7,10 @@ from types import SimpleNamespace
 import numpy as np
 
 from citymgmt_plugin.core import chinacrs
-from citymgmt_plugin.core.submissions import crsguard
-from citymgmt_plugin.core.submissions.duplicates import DuplicateRules, link_duplicates
-from citymgmt_plugin.core.submissions.normalise import Rules
+from citymgmt_plugin.core.submissions import states
+from citymgmt_plugin.core.submissions.judge import position as crsguard
+from citymgmt_plugin.core.submissions.judge.context import Rules
+from citymgmt_plugin.core.submissions.judge.duplicates import DuplicateRules, link_duplicates
 
 
 def test_exif_verdicts():
@@ -25,13 +26,13 @@ def test_exif_verdicts():
 
 
 def test_flags_round_trip_and_read_for_people():
-    flag = crsguard.make_flag("GCJ02", ["exif", "roads"], corrected=True)
+    flag = states.encode_flag(states.PositionFlag("GCJ02", ("exif", "roads"), corrected=True))
     assert flag == "suspected_gcj02:exif+roads:corrected"
-    assert crsguard.parse_flag(flag) == crsguard.CrsFlag("GCJ02", ("exif", "roads"), True)
-    assert crsguard.parse_flag("suspected_bd09:exif:corrected").system == "BD09"
-    assert crsguard.parse_flag("suspected_gcj02") == crsguard.CrsFlag("GCJ02", ("roads",), False)
-    assert crsguard.parse_flag(None) is None
-    assert "GCJ-02" in crsguard.describe_flag("suspected_gcj02:device")
+    assert states.decode_flag(flag) == states.PositionFlag("GCJ02", ("exif", "roads"), True)
+    assert states.decode_flag("suspected_bd09:exif:corrected").system == "BD09"
+    assert states.decode_flag("suspected_gcj02") == states.PositionFlag("GCJ02", ("roads",), False)
+    assert states.decode_flag(None) is None
+    assert "GCJ-02" in states.describe_flag("suspected_gcj02:device")
 
 
 def test_device_verdict_needs_consistent_evidence():

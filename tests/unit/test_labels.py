@@ -9,8 +9,7 @@ from zh_translator import zh_cn
 
 from citymgmt_plugin.core import labels as L
 from citymgmt_plugin.core import paths
-from citymgmt_plugin.core.submissions.crsguard import describe_flag
-from citymgmt_plugin.core.submissions.normalise import describe_reason
+from citymgmt_plugin.core.submissions.states import describe_flag, describe_reason
 
 
 @pytest.fixture
@@ -77,6 +76,27 @@ def test_chinese_punctuation_in_composed_messages(chinese):
     assert describe_flag("suspected_gcj02:exif+roads:corrected") == (
         "GCJ-02 坐标，已纠正（照片GPS位置经偏移后即为上报位置；远离主要道路，纠偏后位于道路上）。"
     )
+
+
+def test_change_values_for_people(qgis_app, tmp_path):
+    """Booleans (as PostGIS returns them) read yes / no, nothing reads (empty)."""
+    assert L.describe_changes({"note": [False, True]}) == "Note: no → yes"
+    assert L.value_text(None) == "(empty)" and L.value_text(0) == "0"
+    with zh_cn(tmp_path):
+        assert L.describe_changes({"note": [True, None]}) == "备注：是 → （空）"
+
+
+def test_columns_are_labelled_per_table(chinese):
+    assert L.field_label("code", "unit_grids") == "单元网格代码"
+    assert L.field_label("code", "admin_units") == "区划代码"
+    assert L.field_label("kind", "main_roads") == "道路类型"
+    assert L.field_label("kind", "submissions") == "上报类型"
+    assert L.field_label("kind", "reconciliation") == "比对结果"
+    assert L.field_label("name", "resp_grids") == "名称"
+    assert L.field_label("collector_code", "track_points") == "采集员编号"
+    assert L.field_label("status") == "部件状态"  # a component attribute by default
+    assert L.field_label("status", "thematic_zones") == "status"  # unknown: as it is
+    assert L.field_label("level", "components") == "level"
 
 
 def test_class_names_beside_codes():

@@ -9,6 +9,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, and_, func, literal_column, select, text
 from sqlalchemy.orm import aliased
 
+from ..workspace.chunks import chunked
 from ..workspace.store import Workspace
 from .geo import GridIndex, GridRef, anchor, from_db
 
@@ -69,8 +70,7 @@ def grid_refs(conn: Connection, ws: Workspace, codes: Iterable[str]) -> dict[str
     community = aliased(s.admin_units)
     wanted = sorted(set(codes))
     out: dict[str, GridRef] = {}
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
+    for chunk in chunked(wanted):
         rows = conn.execute(
             select(
                 g.c.code,

@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection
 
+from .. import projection
 from ..i18n import tr
 from ..workspace.store import Workspace
 from .batch_checks import RowChecks
@@ -77,35 +78,14 @@ def guess_crs(xs: np.ndarray, ys: np.ndarray, ws_srid: int) -> str:
     return f"EPSG:{ws_srid}"
 
 
-def _srs(crs: str):
-    from osgeo import osr
-
-    srs = osr.SpatialReference()
-    if srs.SetFromUserInput(crs) != 0:
-        raise CensusError(tr("Census", "Unknown coordinate reference system: {0}").format(crs))
-    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    return srs
-
-
 def transform_geoms(geoms: np.ndarray, src: str, dst_srid: int) -> np.ndarray:
     """Reproject an array of shapely geometries (OGR/PROJ), None stays None."""
-    dst = f"EPSG:{dst_srid}"
-    if src.upper() == dst:
-        return geoms
-    from osgeo import osr
-
-    s, d = _srs(src), _srs(dst)
-    if s.IsSame(d):
-        return geoms
-    ct = osr.CoordinateTransformation(s, d)
-
-    def fn(coords: np.ndarray) -> np.ndarray:
-        if len(coords) == 0:
-            return coords
-        out = np.asarray(ct.TransformPoints(coords[:, :2].tolist()))
-        return out[:, :2]
-
-    return shapely.transform(geoms, fn)
+    try:
+        return projection.transform_geoms(geoms, src, dst_srid)
+    except projection.UnknownCrs as exc:
+        raise CensusError(
+            tr("Census", "Unknown coordinate reference system: {0}").format(exc.crs)
+        ) from exc
 
 
 # ---------------------------------------------------------------------------------- placing

@@ -13,11 +13,10 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
+from .. import photos_exif
 from ..i18n import tr
 from ..workspace.store import Workspace, audit
 from .errors import CensusError
@@ -41,51 +40,12 @@ class PhotoInfo:
     exif_lat: float | None
 
 
-def _rational(v: Any) -> float:
-    num, den = v
-    return num / den if den else 0.0
-
-
-def _dms(values: Any, ref: bytes | str | None) -> float | None:
-    if not values:
-        return None
-    deg = _rational(values[0]) + _rational(values[1]) / 60 + _rational(values[2]) / 3600
-    ref = ref.decode() if isinstance(ref, bytes) else (ref or "")
-    return -deg if ref.upper() in ("S", "W") else deg
-
-
 def read_exif(data: bytes, office_zone: str = "Asia/Shanghai") -> Exif:
     """Time taken (camera local time read in the office zone, unless the photo gives an
-    offset) and GPS position from the EXIF of a JPEG; empty when there is none."""
-    try:
-        import piexif
-
-        d = piexif.load(data)
-    except Exception:
-        return Exif()
-    exif, gps = d.get("Exif", {}), d.get("GPS", {})
-    taken = None
-    raw = exif.get(piexif.ExifIFD.DateTimeOriginal) or d.get("0th", {}).get(
-        piexif.ImageIFD.DateTime
-    )
-    if raw:
-        try:
-            naive = datetime.strptime(raw.decode(), "%Y:%m:%d %H:%M:%S")
-            offset = exif.get(36881)  # OffsetTimeOriginal, e.g. b"+08:00"
-            if offset:
-                aware = datetime.fromisoformat(naive.isoformat() + offset.decode().strip("\x00"))
-            else:
-                aware = naive.replace(tzinfo=ZoneInfo(office_zone))
-            taken = aware.astimezone(timezone.utc)
-        except (ValueError, UnicodeDecodeError):
-            taken = None
-    lon = lat = None
-    try:
-        lat = _dms(gps.get(piexif.GPSIFD.GPSLatitude), gps.get(piexif.GPSIFD.GPSLatitudeRef))
-        lon = _dms(gps.get(piexif.GPSIFD.GPSLongitude), gps.get(piexif.GPSIFD.GPSLongitudeRef))
-    except (TypeError, ValueError, ZeroDivisionError, IndexError):
-        lon = lat = None
-    return Exif(taken, lon, lat)
+    offset), in UTC, and GPS position from the EXIF of a JPEG; empty when there is none."""
+    info = photos_exif.read_exif(data, office_zone)
+    taken = info.taken_at.astimezone(timezone.utc) if info.taken_at else None
+    return Exif(taken, info.lon, info.lat)
 
 
 def photo_root(ws: Workspace) -> Path:

@@ -28,6 +28,7 @@ from sqlalchemy import ARRAY, Connection, Text, any_, bindparam, func, or_, sele
 
 from ..i18n import tr
 from ..labels import reconcile_kind_label
+from ..workspace.chunks import chunked
 from ..workspace.schema.census import RETIRED_STATUSES
 from ..workspace.store import Workspace
 from .components import office_today
@@ -143,8 +144,8 @@ def _load_stored(
         rows = [dict(r._mapping) for r in result]
         return rows
     for key, values in (("grid_code", sorted(grids)), ("identifier", identifiers)):
-        for i in range(0, len(values), 500):
-            q = select(*cols).where(c.c[key].in_(values[i : i + 500]))
+        for chunk in chunked(values):
+            q = select(*cols).where(c.c[key].in_(chunk))
             for r in conn.execute(q):
                 if r.id not in seen:
                     seen.add(r.id)

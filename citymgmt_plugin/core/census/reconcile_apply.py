@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 
 from ..i18n import tr
+from ..workspace.chunks import chunked
 from ..workspace.schema.census import RETIRED_STATUSES
 from ..workspace.store import Workspace, audit
 from .components import ComponentDraft, create_component, update_component
@@ -30,9 +31,9 @@ def _history_versions(conn: Connection, ws: Workspace, ids: list[int]) -> set[tu
     apply instead of once per item."""
     h = ws.schema.component_history
     out: set[tuple[int, int]] = set()
-    for a in range(0, len(ids), 1000):
+    for chunk in chunked(ids):
         rows = conn.execute(
-            select(h.c.component_id, h.c.version).where(h.c.component_id.in_(ids[a : a + 1000]))
+            select(h.c.component_id, h.c.version).where(h.c.component_id.in_(chunk))
         )
         out.update((r[0], r[1]) for r in rows)
     return out

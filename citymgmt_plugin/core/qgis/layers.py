@@ -24,6 +24,7 @@ from qgis.core import (
     QgsMessageLog,
     QgsProject,
     QgsRectangle,
+    QgsRuleBasedRenderer,
     QgsVectorLayer,
     QgsWkbTypes,
 )
@@ -31,6 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from ..i18n import tr
+from ..labels import field_label
 from ..paths import resource
 from ..workspace.store import Workspace, WorkspaceError, WorkspaceSpec
 
@@ -149,6 +151,16 @@ def category_labels() -> dict[str, dict[str, str]]:
     }
 
 
+def rule_labels() -> dict[str, dict[str, str]]:
+    """Legend labels of rule-based styles, by QML stem then the rule's (English) label."""
+    levels = {
+        "District": tr("Layers", "District"),
+        "Street": tr("Layers", "Street"),
+        "Community": tr("Layers", "Community"),
+    }
+    return {"admin_units": levels}
+
+
 def default_root_name() -> str:
     return tr("Layers", "City management")
 
@@ -233,7 +245,7 @@ def style_path(stem: str) -> Path:
 
 
 def apply_style(layer: QgsVectorLayer, stem: str) -> bool:
-    """Load ``resources/styles/<stem>.qml`` and translate its category labels."""
+    """Load ``resources/styles/<stem>.qml`` and translate its legend labels."""
     path = style_path(stem)
     if not path.is_file():
         return False
@@ -244,15 +256,36 @@ def apply_style(layer: QgsVectorLayer, stem: str) -> bool:
             "citymgmt",
         )
         return False
-    labels = category_labels().get(stem)
+    translate_legend(layer, stem)
+    layer.setCustomProperty("citymgmt/style", stem)
+    return True
+
+
+def translate_legend(layer: QgsVectorLayer, stem: str) -> None:
+    """Legend labels of the style ``stem`` in the user's language: categories by value,
+    rules by the label the QML gives them."""
     renderer = layer.renderer()
-    if labels and isinstance(renderer, QgsCategorizedSymbolRenderer):
+    if isinstance(renderer, QgsCategorizedSymbolRenderer):
+        labels = category_labels().get(stem, {})
         for index, category in enumerate(renderer.categories()):
             label = labels.get(str(category.value()))
             if label:
                 renderer.updateCategoryLabel(index, label)
-    layer.setCustomProperty("citymgmt/style", stem)
-    return True
+    elif isinstance(renderer, QgsRuleBasedRenderer):
+        labels = rule_labels().get(stem, {})
+        for rule in renderer.rootRule().descendants():
+            label = labels.get(rule.label())
+            if label:
+                rule.setLabel(label)
+
+
+def label_fields(layer: QgsVectorLayer, table: str) -> None:
+    """Give each column of ``layer`` (over workspace ``table``) its translated title, as
+    the attribute table, the identify results and the forms show it."""
+    for index, f in enumerate(layer.fields()):
+        label = field_label(f.name(), table)
+        if label != f.name():
+            layer.setFieldAlias(index, label)
 
 
 # -- layers ------------------------------------------------------------------------------
@@ -281,6 +314,7 @@ def workspace_layer(
     layer = QgsVectorLayer(source, name or table, provider)
     layer.setCustomProperty(LAYER_KEY_PROPERTY, key or table)
     if layer.isValid():
+        label_fields(layer, table)
         apply_style(layer, style or table)
     return layer
 
@@ -380,6 +414,7 @@ def finish_layer(plan: PlannedLayer) -> None:
     layer = plan.layer
     if layer is None or not layer.isValid():
         return
+    label_fields(layer, plan.table)
     apply_style(layer, plan.style)
     if plan.template is not None:
         from .thematic_layer import finish_thematic_layer

@@ -135,10 +135,29 @@ def finish_thematic_layer(
 ) -> None:
     """Form, constraints and (unless its QML style was applied) the template's renderer."""
     stem = f"thematic_{tpl.id}"
-    configure_layer(layer, tpl, lang=lang, style=layer.customProperty("citymgmt/style") != stem)
+    styled = layer.customProperty("citymgmt/style") == stem
+    configure_layer(layer, tpl, lang=lang, style=not styled)
+    if styled:
+        label_categories(layer, tpl, lang)
     layer.setCustomProperty(TABLE_PROPERTY, table_name)
     if tpl.core_table:
         layer.setCustomProperty(CORE_TABLE_PROPERTY, tpl.core_table)
+
+
+def label_categories(layer: QgsVectorLayer, template: Template, lang: str | None = None) -> None:
+    """Legend labels of a categorised QML style on a field with a list of values: the
+    template's labels of those values, in the language of the form."""
+    renderer = layer.renderer()
+    if not isinstance(renderer, QgsCategorizedSymbolRenderer):
+        return
+    try:
+        spec = template.field(renderer.classAttribute())
+    except KeyError:
+        return
+    lang = lang or label_language()
+    for index, category in enumerate(renderer.categories()):
+        if category.value() in spec.domain_values():
+            renderer.updateCategoryLabel(index, spec.domain_label(category.value(), lang))
 
 
 def template_fields(template: Template, lang: str | None = None) -> QgsFields:

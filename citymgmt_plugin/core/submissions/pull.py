@@ -9,7 +9,8 @@ Two steps, so the network and database work can run in a background task:
    reason instead and is not opened.
 2. :func:`pull_sources` (any thread): opens each source and ingests it; every page is
    stored with its cursor (:func:`.ingest.ingest`), so a cancelled or failed pull keeps
-   what was stored and the next one goes on from there.
+   what was stored and the next one goes on from there. A source that is told review
+   outcomes (ODK Central) then drains its outbox (:mod:`.writeback`) with the same account.
 """
 
 from __future__ import annotations
@@ -21,12 +22,19 @@ from typing import Any
 from ..i18n import tr
 from ..labels import join, source_label
 from ..workspace.store import Workspace
-from .accounts import AccountBindings, check_binding
-from .ingest import IngestError, IngestReport, ingest, source_configs
-from .sources import OdkLogin, SourceConfigError, odk_login, open_source
+from . import writeback
+from .ingest import IngestError, IngestReport, ingest
+from .records import SourceError
+from .sources.accounts import AccountBindings, check_binding
+from .sources.configs import (
+    OdkLogin,
+    SourceConfigError,
+    open_source,
+    source_configs,
+)
 
 _CTX = "Intake"
-Resolve = Callable[[str], OdkLogin]  # authcfg id -> account
+Resolve = Callable[[str], OdkLogin]  # authcfg id -> account (QGIS: qgis.accounts.odk_login)
 
 
 @dataclass
@@ -42,7 +50,7 @@ def plan_source(
     key: str,
     config: dict[str, Any],
     bindings: AccountBindings,
-    resolve: Resolve | None = None,
+    resolve: Resolve,
 ) -> PlannedSource:
     """``config`` with this computer's account, or the reason it cannot be pulled."""
     plan = PlannedSource(key, config)
@@ -52,16 +60,14 @@ def plan_source(
     try:
         check_binding(key, str(config.get("url") or ""), binding)  # refuses None
         if binding is not None:
-            plan.login = (resolve or odk_login)(binding.authcfg)
+            plan.login = resolve(binding.authcfg)
             plan.allow_http = binding.allow_http
     except SourceConfigError as exc:
         plan.problem = str(exc)
     return plan
 
 
-def plan_pull(
-    ws: Workspace, bindings: AccountBindings, resolve: Resolve | None = None
-) -> list[PlannedSource]:
+def plan_pull(ws: Workspace, bindings: AccountBindings, resolve: Resolve) -> list[PlannedSource]:
     """Every source configured in ``ws``, in key order, ready to pull or with its reason."""
     return [
         plan_source(key, config, bindings, resolve)
@@ -101,6 +107,7 @@ class PullOutcome:
     cancelled: bool = False
     not_reached: list[str] = field(default_factory=list)  # keys left out by a cancel
     error: str | None = None  # the pull itself failed (translated)
+    written_back: dict[str, int] = field(default_factory=dict)  # source -> decisions told
 
     @property
     def stored(self) -> int:
@@ -118,6 +125,11 @@ class PullOutcome:
         lines += [
             tr(_CTX, "{0}: not pulled. {1}").format(source_label(key), message)
             for key, message in self.problems
+        ]
+        lines += [
+            tr(_CTX, "{0}: {1} earlier decisions written back.").format(source_label(key), n)
+            for key, n in self.written_back.items()
+            if n
         ]
         if self.error:
             lines.append(self.error)
@@ -170,12 +182,9 @@ def _pull_one(
     stop: Callable[[], bool],
     outcome: PullOutcome,
 ) -> IngestReport | None:
-    from .files import ExportError
-    from .inbox import InboxError
-
     try:
         source = open_source(ws, plan.config, login=plan.login, allow_http=plan.allow_http)
-    except (SourceConfigError, ExportError, InboxError, OSError, KeyError, ValueError) as exc:
+    except (SourceConfigError, SourceError, OSError, KeyError, ValueError) as exc:
         outcome.problems.append((plan.key, str(exc)))
         return None
 
@@ -185,13 +194,18 @@ def _pull_one(
             progress(PullProgress(index, count, plan.key, report.pages, report.read, total))
 
     try:
-        return ingest(ws, source, actor=actor, progress=step, cancelled=stop)
+        report = ingest(ws, source, actor=actor, progress=step, cancelled=stop)
     except IngestError as exc:
         return exc.report
+    told = hasattr(source, "write_review") and not report.cancelled
+    if told and writeback.pending_count(ws, source.key):
+        drained = writeback.drain(ws, lambda _key: source, source=source.key)
+        outcome.written_back[source.key] = drained.written
+    return report
 
 
 def bound_writer_for(
-    ws: Workspace, bindings: AccountBindings, resolve: Resolve | None = None
+    ws: Workspace, bindings: AccountBindings, resolve: Resolve
 ) -> Callable[[str], Any]:
     """Write-back of review decisions through this computer's accounts (None: not possible,
     the decision is kept and written back later)."""

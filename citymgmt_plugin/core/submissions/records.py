@@ -1,8 +1,9 @@
 """What every source hands to intake: one :class:`RawSubmission` per instance, source-neutral.
 
 A source reads its own format (OData rows, GeoJSON features, CSV rows, inbox rows) into
-these records and does nothing else: checking, converting and storing is
-:mod:`.normalise` and :mod:`.ingest`, the same for every source.
+these records and does nothing else: judging, storing and reviewing is :mod:`.judge`,
+:mod:`.store` and :mod:`.review`, the same for every source. A source that can be told the
+review outcome (:class:`WriteBack`) drains the outbox (:mod:`.writeback`).
 """
 
 from __future__ import annotations
@@ -13,30 +14,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-# Quarantine reasons: a stable code first, then ": " and a detail (see quarantine_reason()).
-NO_POSITION = "no_position"
-OUTSIDE_CITY = "outside_city"
-UNKNOWN_CATEGORY = "unknown_category"
-UNREADABLE_JSON = "unreadable_json"
-UNREADABLE_PHOTO = "unreadable_photo"
-IMPOSSIBLE_TIME = "impossible_time"
-QUARANTINE_REASONS = (
-    NO_POSITION,
-    OUTSIDE_CITY,
-    UNKNOWN_CATEGORY,
-    UNREADABLE_JSON,
-    UNREADABLE_PHOTO,
-    IMPOSSIBLE_TIME,
-)
-
-SUSPECTED_GCJ02 = "suspected_gcj02"
+from .states import ReviewDecision
 
 # Which systems a source may declare; "unknown" means WGS84 is assumed and shifted points flagged.
 SOURCE_CRS = ("WGS84", "GCJ02", "BD09", "CGCS2000", "unknown")
+# Sources whose review outcome is written back (ODK Central): their keys start so.
+WRITE_BACK_PREFIXES = ("odk:",)
 
 
-def reason_code(reason: str | None) -> str:
-    return (reason or "").split(":", 1)[0].strip()
+def writes_back(source_key: str) -> bool:
+    """Whether decisions on submissions of ``source_key`` go back to the source."""
+    return source_key.startswith(WRITE_BACK_PREFIXES)
+
+
+class SourceError(Exception):
+    """A source could not be read (network, server, file); what was stored before stays."""
 
 
 @dataclass
@@ -101,9 +93,11 @@ class Source(Protocol):
 
 
 class WriteBack(Protocol):
-    """A source that can be told the review outcome (ODK Central)."""
+    """A source that can be told the review outcome (ODK Central): it drains the outbox."""
 
-    def write_review(self, instance_id: str, review_state: str, comment: str | None) -> None: ...
+    def write_review(
+        self, instance_id: str, decision: ReviewDecision, comment: str | None
+    ) -> None: ...
 
 
 def content_version(payload: Any) -> str:
@@ -218,7 +212,7 @@ def record_from_row(
     instance_id = (
         text_or_none(pick_("instance_id"))
         or fallback_id
-        or "h-" + content_version(row).split(":", 1)[1]
+        or "h-" + content_version(row).removeprefix("sha1:")
     )
     version = text_or_none(pick_("version")) or content_version(row)
     return RawSubmission(

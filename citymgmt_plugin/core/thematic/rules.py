@@ -16,8 +16,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..i18n import tr
-from ..labels import join
-from .templates import Template, rule_title
+from ..labels import enumeration, join, parens
+from .templates import FieldSpec, Template, rule_title
 
 # Overlaps smaller than this (m² for areas, m for lines) are snapping noise on shared edges.
 OVERLAP_TOLERANCE = 1e-6
@@ -132,12 +132,22 @@ def _as_python(value: Any) -> Any:
     return value
 
 
+def _quoted(name: str) -> str:
+    """A column name as it is stored, quoted: what to look for in the table."""
+    return f"'{name}'"
+
+
+def _field_text(f: FieldSpec) -> str:
+    """A field for people: its label in the user's language and its quoted column name."""
+    return f.alias.local() + parens(_quoted(f.name))
+
+
 def check_attributes(template: Template, attrs: Mapping[str, Any]) -> list[Violation]:
     out: list[Violation] = []
     if template.has_rule("mandatory_fields"):
         missing = [f for f in template.mandatory_fields if is_blank(attrs.get(f.name))]
         if missing:
-            names = ", ".join(f"{f.alias.zh} ({f.name})" for f in missing)
+            names = enumeration(_field_text(f) for f in missing)
             out.append(
                 Violation(
                     "mandatory_fields",
@@ -156,7 +166,7 @@ def check_attributes(template: Template, attrs: Mapping[str, Any]) -> list[Viola
                         "domain_values",
                         tr(
                             "ThematicRules", "{0} ({1}): {2!r} is not one of the listed values"
-                        ).format(f.alias.zh, f.name, value),
+                        ).format(f.alias.local(), _quoted(f.name), value),
                     )
                 )
             elif (
@@ -168,8 +178,8 @@ def check_attributes(template: Template, attrs: Mapping[str, Any]) -> list[Viola
                     Violation(
                         "domain_values",
                         tr("ThematicRules", "{0} ({1}): {2} is outside {3:g} … {4:g}").format(
-                            f.alias.zh,
-                            f.name,
+                            f.alias.local(),
+                            _quoted(f.name),
                             value,
                             f.min if f.min is not None else float("-inf"),
                             f.max if f.max is not None else float("inf"),

@@ -290,7 +290,7 @@ def _bind_core_table(
             tr(
                 "Thematic",
                 "{0} is saved in the workspace table {1}; it cannot have a table of its own.",
-            ).format(tpl.title.zh, binding_label(tpl.core_table))
+            ).format(tpl.title.local(), binding_label(tpl.core_table))
         )
     reg = ws.schema.thematic_layers
     layer_title = title or tpl.title.zh
@@ -302,13 +302,21 @@ def _bind_core_table(
             raise ThematicError(
                 tr("Thematic", "The workspace already has a layer on {0} (template {1}).").format(
                     binding_label(tpl.core_table, tpl.fixed),
-                    tpl.title.zh if taken == tpl.id else taken,
+                    _template_title(tpl if taken == tpl.id else taken),
                 )
             )
         row_id = _register(conn, ws, tpl, name, layer_title, actor, audited_table=tpl.core_table)
     return ThematicLayerInfo(
         row_id, tpl.id, name, layer_title, tpl.geometry, tpl.core_table, tpl.fixed
     )
+
+
+def _template_title(template: Template | str) -> str:
+    """A template's title in the user's language (an unknown id as it is)."""
+    try:
+        return get_template(template).title.local()
+    except ValueError:
+        return str(template)
 
 
 def thematic_layers(ws: Workspace) -> list[ThematicLayerInfo]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
+from ..labels import chinese
 from ..paths import resource
 from ..workspace.schema.patrol import ROAD_KINDS
 
@@ -90,6 +91,10 @@ class Text2:
 
     def get(self, lang: str = "zh") -> str:
         return self.zh if lang.startswith("zh") and self.zh else self.en
+
+    def local(self) -> str:
+        """The text in the user's language: Chinese when the plugin speaks Chinese."""
+        return self.get("zh" if chinese() else "en")
 
     def both(self) -> str:
         return f"{self.zh} {self.en}" if self.zh and self.zh != self.en else self.en

@@ -1,4 +1,5 @@
-"""Field-device submissions: the submissions, their earlier versions, photos, decisions."""
+"""Field-device submissions: the submissions, their earlier versions, photos, duplicate
+links, decisions and the write-back outbox."""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ REVIEW_DECISIONS = ("accept_new", "update_existing", "duplicate", "reject", "has
 
 
 def add_tables(md: MetaData, srid: int) -> None:
+    _received_tables(md, srid)
+    _review_tables(md)
+
+
+def _received_tables(md: MetaData, srid: int) -> None:
+    """What came in: the submissions, their earlier versions, their photos."""
     Table(
         "submissions",
         md,
@@ -96,6 +103,10 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("problem", Text),  # unreadable, EXIF disagrees with the submission, ...
         UniqueConstraint("submission_id", "name"),
     )
+
+
+def _review_tables(md: MetaData) -> None:
+    """What reviewers decided, the links judged at ingest, and the write-back outbox."""
     Table(
         "review_decisions",
         md,
@@ -108,4 +119,30 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("decided_at", UtcDateTime, nullable=False),
         Column("written_back", Boolean, nullable=False, default=False),
         CheckConstraint(one_of("decision", REVIEW_DECISIONS), name="decision"),
+    )
+    Table(
+        "submission_links",  # revision 0002: likely repeats, judged at ingest
+        md,
+        Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+        Column("original_id", Integer, ForeignKey("submissions.id"), nullable=False),
+        Column("distance_m", Float, nullable=False),
+        Column("minutes", Float, nullable=False),
+        Index("ix_submission_links_original_id", "original_id"),
+    )
+    Table(
+        "submission_outbox",  # revision 0002: decisions to write back, drained by the source
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("decision_id", Integer, ForeignKey("review_decisions.id"), nullable=False),
+        Column("source", Text, nullable=False),
+        Column("instance_id", Text, nullable=False),
+        Column("decision", Text, nullable=False),
+        Column("comment", Text),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text),
+        Column("sent_at", UtcDateTime),
+        UniqueConstraint("decision_id"),
+        CheckConstraint(one_of("decision", REVIEW_DECISIONS), name="decision"),
+        Index("ix_submission_outbox_sent_at", "sent_at"),
     )

@@ -109,7 +109,7 @@ def _geom(kind: str, srid: int, nullable: bool = False) -> Column:
     return Column("geom", Geometry(kind, srid=srid, spatial_index=True), nullable=nullable)
 
 
-def _tables_0001(srid: int) -> MetaData:
+def _tables_0001(srid: int) -> MetaData:  # long: a frozen snapshot of the schema, kept whole
     md = MetaData(naming_convention=convention)
 
     Table(

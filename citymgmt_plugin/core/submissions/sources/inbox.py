@@ -17,14 +17,14 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from ..i18n import tr
-from .records import Page, record_from_row
+from ...i18n import tr
+from ..records import Page, SourceError, record_from_row
 
 _CTX = "Intake"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
-class InboxError(Exception):
+class InboxError(SourceError):
     pass
 
 

@@ -16,10 +16,9 @@ Three kinds of evidence, strongest first:
   on one. Weak on its own (a dense network leaves many corrected points near *some* road),
   so it only flags the point for the reviewer.
 
-The decision is stored in ``submissions.crs_flag`` as ``suspected_gcj02:<evidence>[+…]``
-(``suspected_bd09:…`` for Baidu), with ``:corrected`` appended when the geometry is the
-corrected position (EXIF evidence only); the declared position always stays in
-``raw_x``/``raw_y``. Without ``:corrected`` the geometry is the declared position.
+The decision is the verdict's :class:`~..states.PositionFlag` (stored by the codec of
+:mod:`..states`); ``corrected`` only for EXIF evidence, when the geometry becomes the
+corrected position. The declared position always stays in ``raw_x``/``raw_y``.
 """
 
 from __future__ import annotations
@@ -32,53 +31,14 @@ from typing import Any
 import numpy as np
 import shapely
 
-from .. import chinacrs
-from ..i18n import tr
-from ..labels import crs_evidence_label, join
-from .records import OUTSIDE_CITY, SUSPECTED_GCJ02, reason_code
+from ... import chinacrs
+from ...projection import metres
+from ..states import Evidence, PositionFlag, PositionSystem
+from .normalise import locate
 
-_CTX = "Intake"
-SUSPECTED_BD09 = "suspected_bd09"
-EXIF, DEVICE, ROADS = "exif", "device", "roads"
-CORRECTED = "corrected"
+EXIF, DEVICE, ROADS = Evidence.EXIF, Evidence.DEVICE, Evidence.ROADS
 CHECKED_CRS = ("unknown", "WGS84")  # declared systems whose positions are checked
 _FAR = 1000.0  # road distances are searched up to this far (metres)
-
-
-def make_flag(system: str, evidence: Sequence[str], corrected: bool = False) -> str:
-    """``suspected_gcj02:exif+roads:corrected`` and the like."""
-    verdict = SUSPECTED_BD09 if system == "BD09" else SUSPECTED_GCJ02
-    flag = f"{verdict}:{'+'.join(evidence)}"
-    return f"{flag}:{CORRECTED}" if corrected else flag
-
-
-@dataclass(frozen=True)
-class CrsFlag:
-    system: str  # GCJ02 | BD09
-    evidence: tuple[str, ...]
-    corrected: bool
-
-
-def parse_flag(flag: str | None) -> CrsFlag | None:
-    """The parts of a stored ``crs_flag`` (a bare ``suspected_gcj02`` reads as roads)."""
-    if not flag:
-        return None
-    parts = flag.split(":")
-    system = "BD09" if parts[0] == SUSPECTED_BD09 else "GCJ02"
-    evidence = tuple(e for e in (parts[1].split("+") if len(parts) > 1 else [ROADS]) if e)
-    return CrsFlag(system, evidence, CORRECTED in parts[2:])
-
-
-def describe_flag(flag: str | None) -> str:
-    """The flag for people (translated)."""
-    parsed = parse_flag(flag)
-    if parsed is None:
-        return ""
-    name = "BD-09" if parsed.system == "BD09" else "GCJ-02"
-    why = join((crs_evidence_label(e) for e in parsed.evidence), "; ")
-    if parsed.corrected:
-        return tr(_CTX, "{0} position, corrected ({1}).").format(name, why)
-    return tr(_CTX, "Position looks {0}-shifted ({1}); kept as declared.").format(name, why)
 
 
 @dataclass
@@ -117,14 +77,6 @@ def device_key(device_id: str | None, collector_code: str | None) -> str | None:
     return "@" + collector_code if collector_code else None
 
 
-def _metres(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
-    lon1, lat1 = np.asarray(lon1, float), np.asarray(lat1, float)
-    k = 111_320.0 * np.cos(np.radians(lat1))
-    return np.hypot(
-        (np.asarray(lon2, float) - lon1) * k, (np.asarray(lat2, float) - lat1) * 110_574.0
-    )
-
-
 def exif_verdicts(
     lon: np.ndarray, lat: np.ndarray, exif_lon: np.ndarray, exif_lat: np.ndarray, rules: Any
 ) -> np.ndarray:
@@ -134,9 +86,9 @@ def exif_verdicts(
         return out
     glon, glat = chinacrs.wgs84_to_gcj02(exif_lon, exif_lat)
     blon, blat = chinacrs.gcj02_to_bd09(glon, glat)
-    d_raw = _metres(exif_lon, exif_lat, lon, lat)
-    d_gcj = _metres(glon, glat, lon, lat)
-    d_bd = _metres(blon, blat, lon, lat)
+    d_raw = metres(exif_lon, exif_lat, lon, lat)
+    d_gcj = metres(glon, glat, lon, lat)
+    d_bd = metres(blon, blat, lon, lat)
     near, apart = rules.exif_match_m, rules.exif_shift_min_m
     out[(d_gcj <= near) & (d_raw >= apart)] = "GCJ02"
     out[(d_bd <= near) & (d_raw >= apart) & (d_gcj >= apart)] = "BD09"
@@ -200,51 +152,105 @@ def _device_verdicts(
     return out
 
 
-def settle(
-    items: Sequence[Any],
-    exif: dict[int, list[tuple[float, float]]],
-    ctx: Any,
-    history: History | None = None,
-) -> Settlement:
-    """Decide, for the normalised ``items`` of a page, which positions are shifted; set
-    ``crs_flag``, and for conclusive (EXIF) evidence the corrected geometry, grid and
-    inside-the-city check. ``exif``: item index -> the EXIF positions of its photos."""
-    from .normalise import locate
-
-    rules = ctx.rules
-    sel = [
+def _checked(items: Sequence[Any]) -> list[int]:
+    """Indexes of the items whose declared position is checked (WGS84 or nothing, in China)."""
+    return [
         i
         for i, it in enumerate(items)
         if it.crs in CHECKED_CRS
         and it.declared is not None
         and bool(chinacrs.in_china(*it.declared))
     ]
+
+
+def _exif_votes(
+    lon: np.ndarray, lat: np.ndarray, exif: list[Sequence[tuple[float, float]]], rules: Any
+) -> list[str]:
+    """One EXIF verdict per submission: its photos' verdicts when they do not disagree."""
+    pairs = [(k, e) for k, found in enumerate(exif) for e in found]
+    votes = [""] * len(lon)
+    if not pairs:
+        return votes
+    pk = np.array([k for k, _ in pairs])
+    per_photo = exif_verdicts(
+        lon[pk],
+        lat[pk],
+        np.array([e[0] for _, e in pairs]),
+        np.array([e[1] for _, e in pairs]),
+        rules,
+    )
+    seen: dict[int, set[str]] = defaultdict(set)
+    for k, v in zip(pk, per_photo):
+        if v:
+            seen[int(k)].add(v)
+    for k, found in seen.items():
+        if len(found) == 1:
+            votes[k] = found.pop()
+    return votes
+
+
+def _flag(vote: str, device: DeviceVerdict | None, on_road: bool) -> PositionFlag | None:
+    """The flag of one point from its EXIF vote, its device's verdict and the roads."""
+    if vote == "WGS84":
+        return None  # confirmed by its photo: outweighs the rest
+    evidence = []
+    system = PositionSystem.GCJ02
+    if vote in ("GCJ02", "BD09"):
+        evidence.append(EXIF)
+        system = PositionSystem(vote)
+    if system == PositionSystem.GCJ02 and device is not None and device.gcj02:
+        evidence.append(DEVICE)
+    if system == PositionSystem.GCJ02 and on_road:
+        evidence.append(ROADS)
+    if not evidence:
+        return None
+    return PositionFlag(system, tuple(evidence), corrected=EXIF in evidence)
+
+
+def _apply(
+    it: Any, flag: PositionFlag, declared: tuple[float, float], fixed: Any, ctx: Any
+) -> None:
+    """Set the flag; a corrected flag moves the geometry, grid and city check with it.
+
+    ``fixed``: the GCJ-02-corrected position in the workspace CRS (a flag kept as declared
+    is checked there: shifted out of the city but inside once corrected is for the reviewer,
+    not quarantine)."""
+    it.flag = flag
+    if flag.corrected:
+        lon, lat = np.array([declared[0]]), np.array([declared[1]])
+        wlon, wlat = chinacrs.to_wgs84(str(flag.system), lon, lat)
+        x, y = ctx.projector.forward(wlon, wlat)
+        fx, fy = float(x[0]), float(y[0])
+        it.wgs84 = (float(wlon[0]), float(wlat[0]))
+    else:
+        fx, fy = fixed
+    inside, grid = locate(ctx, np.array([fx]), np.array([fy]))
+    if flag.corrected:
+        it.xy = (fx, fy)
+        it.values["geom"] = f"SRID={ctx.srid};POINT({fx!r} {fy!r})"
+        it.values["grid_code"] = grid[0]
+        it.set_outside(not inside[0])
+    elif inside[0]:
+        it.set_outside(False)
+
+
+def settle(
+    items: Sequence[Any],
+    exif: dict[int, list[tuple[float, float]]],
+    ctx: Any,
+    history: History | None = None,
+) -> Settlement:
+    """Decide, for the ``items`` (verdicts) of a page, which positions are shifted; set their
+    ``flag``, and for conclusive (EXIF) evidence the corrected geometry, grid and
+    inside-the-city check. ``exif``: item index -> the EXIF positions of its photos."""
+    rules = ctx.rules
+    sel = _checked(items)
     result = Settlement({}, [])
     if not sel:
         return result
     lon = np.array([items[i].declared[0] for i in sel])
     lat = np.array([items[i].declared[1] for i in sel])
-
-    # EXIF: one verdict per photo, then per submission (photos must not disagree).
-    pairs = [(k, e) for k, i in enumerate(sel) for e in exif.get(i, ())]
-    votes = [""] * len(sel)
-    if pairs:
-        pk = np.array([k for k, _ in pairs])
-        per_photo = exif_verdicts(
-            lon[pk],
-            lat[pk],
-            np.array([e[0] for _, e in pairs]),
-            np.array([e[1] for _, e in pairs]),
-            rules,
-        )
-        seen: dict[int, set[str]] = defaultdict(set)
-        for k, v in zip(pk, per_photo):
-            if v:
-                seen[int(k)].add(v)
-        for k, found in seen.items():
-            if len(found) == 1:
-                votes[k] = found.pop()
-
+    votes = _exif_votes(lon, lat, [exif.get(i, ()) for i in sel], rules)
     # Roads: this page and the devices' history, in one vectorised pass.
     h = history or History()
     all_lon = np.concatenate([lon, np.asarray(h.lon, float)])
@@ -252,56 +258,15 @@ def settle(
     raw, fixed, cx, cy = road_distances(all_lon, all_lat, ctx)
     keys = [items[i].device for i in sel] + list(h.keys)
     all_votes = votes + ["GCJ02" if g else "" for g in h.exif_gcj]
-    devices = _device_verdicts(keys, raw, fixed, all_votes, rules)
-    result.devices = devices
-    result.gcj_devices = sorted(k for k, v in devices.items() if v.gcj02)
-    point_roads = (raw[: len(sel)] > rules.gcj_far_m) & (fixed[: len(sel)] <= rules.gcj_near_m)
-
+    result.devices = _device_verdicts(keys, raw, fixed, all_votes, rules)
+    result.gcj_devices = sorted(k for k, v in result.devices.items() if v.gcj02)
+    on_road = (raw[: len(sel)] > rules.gcj_far_m) & (fixed[: len(sel)] <= rules.gcj_near_m)
     for k, i in enumerate(sel):
         it = items[i]
-        vote = votes[k]
-        if vote == "WGS84":
+        device = result.devices.get(it.device) if it.device else None
+        flag = _flag(votes[k], device, bool(on_road[k]))
+        if flag is None:
             continue
-        evidence = []
-        system = "GCJ02"
-        if vote in ("GCJ02", "BD09"):
-            evidence.append(EXIF)
-            system = vote
-        dev = devices.get(it.device) if it.device else None
-        if system == "GCJ02" and dev is not None and dev.gcj02:
-            evidence.append(DEVICE)
-        if system == "GCJ02" and point_roads[k]:
-            evidence.append(ROADS)
-        if not evidence:
-            continue
-        corrected = EXIF in evidence
-        it.values["crs_flag"] = make_flag(system, evidence, corrected)
-        if corrected:
-            wlon, wlat = chinacrs.to_wgs84(system, lon[k : k + 1], lat[k : k + 1])
-            x, y = ctx.projector.forward(wlon, wlat)
-            fx, fy = float(x[0]), float(y[0])
-            it.wgs84 = (float(wlon[0]), float(wlat[0]))
-            result.corrected += 1
-        else:
-            fx, fy = float(cx[k]), float(cy[k])
-        inside, grid = locate(ctx, np.array([fx]), np.array([fy]))
-        if corrected:
-            it.values["geom"] = f"SRID={ctx.srid};POINT({fx!r} {fy!r})"
-            it.values["grid_code"] = grid[0]
-            _outside(it, not inside[0])
-        elif inside[0]:
-            # Shifted out of the city but corrected inside: for the reviewer, not quarantine.
-            _outside(it, False)
+        _apply(it, flag, (lon[k], lat[k]), (float(cx[k]), float(cy[k])), ctx)
+        result.corrected += int(flag.corrected)
     return result
-
-
-def _outside(item: Any, outside: bool) -> None:
-    """Set or clear the item's ``outside_city`` quarantine reason."""
-    parts = [p for p in (item.reason or "").split("; ") if p]
-    has = any(reason_code(p) == OUTSIDE_CITY for p in parts)
-    if outside and not has:
-        parts.append(f"{OUTSIDE_CITY}: {item.wgs84[0]:.6f}, {item.wgs84[1]:.6f}")
-    elif not outside and has:
-        parts = [p for p in parts if reason_code(p) != OUTSIDE_CITY]
-    item.reason = "; ".join(parts) or None
-    item.state = "quarantined" if parts else "pending"

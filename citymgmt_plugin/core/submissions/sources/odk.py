@@ -27,7 +27,6 @@ the token is shared, and a 401 leads to one re-login at a time across threads.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -35,17 +34,19 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
-from ..i18n import tr
-from .records import (
+from ...i18n import tr
+from ..records import (
     AttachmentMissing,
     AttachmentRef,
     Page,
     RawSubmission,
+    SourceError,
     float_or_none,
     photo_names,
     pick,
     text_or_none,
 )
+from ..states import ReviewDecision
 
 _CTX = "Intake"
 PASSWORD_ENV = "CITYMGMT_ODK_PASSWORD"
@@ -55,15 +56,15 @@ _T = TypeVar("_T")
 
 # Our decisions as ODK Central review states.
 REVIEW_STATES = {
-    "accept_new": "approved",
-    "update_existing": "approved",
-    "duplicate": "rejected",
-    "reject": "rejected",
-    "has_issues": "hasIssues",
+    ReviewDecision.ACCEPT_NEW: "approved",
+    ReviewDecision.UPDATE_EXISTING: "approved",
+    ReviewDecision.DUPLICATE: "rejected",
+    ReviewDecision.REJECT: "rejected",
+    ReviewDecision.HAS_ISSUES: "hasIssues",
 }
 
 
-class OdkError(Exception):
+class OdkError(SourceError):
     """ODK Central could not be reached or refused (message translated); ``detail`` is the
     server's own message, when it sent one."""
 
@@ -81,22 +82,6 @@ def server_message(resp: Any) -> str | None:
         return None
     message = body.get("message") if isinstance(body, dict) else None
     return str(message) if message else None
-
-
-def password_from(
-    authcfg: str | None = None, env: str = PASSWORD_ENV
-) -> tuple[str | None, str | None]:
-    """(user, password) from a QGIS authentication configuration, else the environment.
-
-    A named configuration that cannot be read is an error (translated), not a silent
-    fall-back to the environment: the user chose it and must learn why it failed.
-    """
-    if authcfg:
-        from ..qgis.auth import resolve_authcfg
-
-        creds = resolve_authcfg(authcfg)  # WorkspaceError with the reason
-        return creds.username or None, creds.password or None
-    return None, os.environ.get(env)
 
 
 class OdkClient:
@@ -472,7 +457,9 @@ class OdkSource:
                     cursor["since"] = high
             yield Page(records, dict(cursor, resumed=resumed), done=not url)
 
-    def write_review(self, instance_id: str, review_state: str, comment: str | None) -> None:
-        self.client.set_review_state(self.project, self.form, instance_id, review_state)
+    def write_review(self, instance_id: str, decision: ReviewDecision, comment: str | None) -> None:
+        """Drain one outbox entry: the review state, then the comment (ODK Central)."""
+        state = REVIEW_STATES[ReviewDecision(decision)]
+        self.client.set_review_state(self.project, self.form, instance_id, state)
         if comment:
             self.client.add_comment(self.project, self.form, instance_id, comment)

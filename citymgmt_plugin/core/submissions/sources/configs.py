@@ -13,12 +13,15 @@ Passwords go over https only, unless the person allows unencrypted http for a so
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..i18n import tr
-from ..workspace.store import Workspace, WorkspaceError
+from ...i18n import tr
+from ...workspace.store import Workspace, WorkspaceError, audit
+from ..settings import SOURCE_PREFIX, delete_key, put_json, with_prefix
 
 _CTX = "Intake"
 
@@ -90,6 +93,50 @@ def source_key(config: dict[str, Any]) -> str:
     raise SourceConfigError(tr(_CTX, "Unknown source type {0}.").format(kind))
 
 
+# -- stored in the workspace ------------------------------------------------------------------
+def save_source_config(
+    ws: Workspace, source_key: str, config: dict[str, Any], actor: str = "intake"
+) -> dict[str, Any]:
+    """Remember how to reach a source for the dock and write-back: only what the office
+    shares (:func:`shared_config`; never an account or a password). Returns it."""
+    shared = shared_config(config)
+    with ws.begin() as conn:
+        put_json(conn, ws, SOURCE_PREFIX + source_key, shared)
+        audit(
+            conn,
+            ws.schema,
+            actor,
+            "intake.source_saved",
+            "workspace_settings",
+            None,
+            {"source": source_key, "config": shared},
+        )
+    return shared
+
+
+def remove_source_config(ws: Workspace, source_key: str, actor: str = "intake") -> bool:
+    """Forget a source's configuration; its stored submissions and cursor stay."""
+    with ws.begin() as conn:
+        done = delete_key(conn, ws, SOURCE_PREFIX + source_key)
+        if done:
+            audit(
+                conn,
+                ws.schema,
+                actor,
+                "intake.source_removed",
+                "workspace_settings",
+                None,
+                {"source": source_key},
+            )
+    return done
+
+
+def source_configs(ws: Workspace) -> dict[str, dict[str, Any]]:
+    """Every source configuration of the workspace, by source key."""
+    with ws.engine.connect() as conn:
+        return with_prefix(conn, ws, SOURCE_PREFIX)
+
+
 # -- where passwords may go -------------------------------------------------------------------
 def server_origin(url: str) -> str:
     """``scheme://host:port`` of ``url`` (lower case, default port written out)."""
@@ -145,18 +192,44 @@ class OdkLogin:
     password: str = field(repr=False)
 
 
-def odk_login(authcfg: str | None = None, email: str | None = None) -> OdkLogin:
-    """The account of a QGIS authentication configuration (user name = e-mail), else
-    ``email`` with the ``CITYMGMT_ODK_PASSWORD`` environment variable.
+Credentials = Callable[[str], "tuple[str | None, str | None]"]  # authcfg id -> (user, password)
+
+
+def _account(authcfg: str | None, credentials: Credentials | None) -> tuple[Any, Any]:
+    """(user, password) of the named configuration, else (None, the environment's password).
+
+    A named configuration that cannot be read is an error (translated), not a silent
+    fall-back to the environment: the user chose it and must learn why it failed.
+    """
+    from .odk import PASSWORD_ENV
+
+    if not authcfg:
+        return None, os.environ.get(PASSWORD_ENV)
+    if credentials is None:
+        raise SourceConfigError(
+            tr(_CTX, "QGIS authentication configuration {0} can only be read inside QGIS.").format(
+                authcfg
+            )
+        )
+    try:
+        user, password = credentials(authcfg)
+    except WorkspaceError as exc:  # the authentication configuration's own message
+        raise SourceConfigError(str(exc)) from exc
+    return user or None, password or None
+
+
+def odk_login(
+    authcfg: str | None = None, email: str | None = None, credentials: Credentials | None = None
+) -> OdkLogin:
+    """The account of an authentication configuration (user name = e-mail), read by
+    ``credentials`` (inside QGIS: :func:`...qgis.accounts.odk_login`), else ``email`` with the
+    ``CITYMGMT_ODK_PASSWORD`` environment variable.
 
     Call on the main thread: QGIS may ask for its master password.
     """
-    from .odk import PASSWORD_ENV, password_from
+    from .odk import PASSWORD_ENV
 
-    try:
-        user, password = password_from(authcfg)
-    except WorkspaceError as exc:  # the authentication configuration's own message
-        raise SourceConfigError(str(exc)) from exc
+    user, password = _account(authcfg, credentials)
     if authcfg and not user:
         raise SourceConfigError(
             tr(

@@ -22,12 +22,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..i18n import tr
-from .records import (
+from ...i18n import tr
+from ..records import (
     AttachmentMissing,
     AttachmentRef,
     Page,
     RawSubmission,
+    SourceError,
     content_version,
     photo_names,
     pick,
@@ -38,7 +39,7 @@ _CTX = "Intake"
 _ID_IN_TEXT = re.compile(r'"(?:instance_?id|instanceID|__id|uuid|id)"\s*:\s*"([^"]+)"', re.I)
 
 
-class ExportError(Exception):
+class ExportError(SourceError):
     """The export cannot be read at all (message translated)."""
 
 
@@ -106,6 +107,39 @@ def _broken(text: str, error: str, where: str) -> RawSubmission:
         server_version=content_version(text),
         parse_error=f"{where}: {error}",
     )
+
+
+def _in_string(ch: str, escaped: bool) -> tuple[bool, bool]:
+    """Inside a JSON string, after ``ch``: (still inside, next character escaped)."""
+    if escaped:
+        return True, False
+    if ch == "\\":
+        return True, True
+    return ch != '"', False
+
+
+def _top_objects(text: str, start: int) -> Iterator[tuple[int, int | None]]:
+    """(begin, end) of each ``{…}`` directly inside the JSON array opened at ``start``; an
+    object the text breaks off in ends at None."""
+    depth, begin, in_str, esc = 0, None, False, False
+    for pos in range(start + 1, len(text)):
+        ch = text[pos]
+        if in_str:
+            in_str, esc = _in_string(ch, esc)
+        elif ch == '"':
+            in_str = True
+        elif ch == "{":
+            begin = pos if depth == 0 else begin
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0 and begin is not None:
+                yield begin, pos + 1
+                begin = None
+        elif ch == "]" and depth == 0:
+            return
+    if begin is not None:
+        yield begin, None
 
 
 class DeviceExportSource:
@@ -189,34 +223,8 @@ class DeviceExportSource:
         if start < 0:
             yield _broken(text, "not a GeoJSON document", "file")
             return
-        depth, begin, in_str, esc = 0, None, False, False
-        n = 0
-        for pos in range(start + 1, len(text)):
-            ch = text[pos]
-            if in_str:
-                if esc:
-                    esc = False
-                elif ch == "\\":
-                    esc = True
-                elif ch == '"':
-                    in_str = False
-                continue
-            if ch == '"':
-                in_str = True
-            elif ch == "{":
-                if depth == 0:
-                    begin = pos
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0 and begin is not None:
-                    n += 1
-                    yield self._parse_piece(text[begin : pos + 1], f"feature {n}")
-                    begin = None
-            elif ch == "]" and depth == 0:
-                return
-        if begin is not None:
-            yield self._parse_piece(text[begin:], f"feature {n + 1}")
+        for n, (begin, end) in enumerate(_top_objects(text, start), 1):
+            yield self._parse_piece(text[begin:end], f"feature {n}")
 
     def _parse_piece(self, piece: str, where: str) -> RawSubmission:
         try:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..i18n import tr
-from .sources import OdkLogin, SourceConfigError, check_server_url
+from ...i18n import tr
+from .configs import OdkLogin, SourceConfigError, check_server_url
 
 _CTX = "Intake"
 

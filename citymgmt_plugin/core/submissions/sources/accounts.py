@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..i18n import tr
-from ..workspace.store import WorkspaceSpec
-from .sources import SourceConfigError, check_server_url, server_origin
+from ...i18n import tr
+from ...workspace.store import WorkspaceSpec
+from .configs import SourceConfigError, check_server_url, server_origin
 
 _CTX = "Intake"
 SETTINGS_GROUP = "citymgmt/intake/accounts"
