@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qgis.core import QgsProject, QgsVectorLayer
+from qgis.core import QgsGeometry, QgsProject, QgsVectorLayer
 
 from ..i18n import tr
 from ..reporting import charts as charts_mod
@@ -158,19 +158,36 @@ def build_monthly(ws: Workspace, month: Month, checks: CheckLayers, facts: Repor
     return report
 
 
-def write_data(ws: Workspace, path: Path, report: WeeklyReport, checks: CheckLayers) -> Path:
-    """The report GeoPackage: coverage, stretches, responsibility grids, collectors."""
+def write_data(ws: Workspace, path: Path, report: WeeklyReport, checks: CheckLayers,
+               resp_of: dict[str, str]) -> Path:  # fmt: skip
+    """The report GeoPackage: coverage, stretches, responsibility grids, collectors
+    (``resp_of``: unit grid -> responsibility grid)."""
     path.unlink(missing_ok=True)
     for layer, name in ((checks.grids, "grid_coverage"), (checks.gaps, "coverage_gaps"),
                         (checks.offroute, "offroute_stretches")):  # fmt: skip
         if layer is not None:
             write_layer(layer, path, name)
-    crs = checks.grids.crs() if checks.grids is not None else None
     resp_grids = workspace_layer(ws, "resp_grids")
-    write_layer(resp_layer(report.resp, geometries_by_code(resp_grids), crs or resp_grids.crs()),
-                path, "resp_grid_coverage")  # fmt: skip
-    write_layer(collectors_layer(report.collectors, resp_grids.crs()), path, "collectors")
+    crs = checks.grids.crs() if checks.grids is not None else resp_grids.crs()
+    shapes = resp_geometries(resp_grids, checks.grids, resp_of)
+    write_layer(resp_layer(report.resp, shapes, crs), path, "resp_grid_coverage")
+    write_layer(collectors_layer(report.collectors, crs), path, "collectors")
     return path
+
+
+def resp_geometries(resp_grids: QgsVectorLayer, grids: QgsVectorLayer | None,
+                    resp_of: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+    """Each responsibility grid's outline: its own geometry, else the union of its unit
+    grids (workspaces that keep only the grid lists)."""
+    shapes = {k: g for k, g in geometries_by_code(resp_grids).items() if not g.isEmpty()}
+    missing: dict[str, list] = {}
+    for code, g in geometries_by_code(grids, "grid_code").items():
+        resp = resp_of.get(code)
+        if resp and resp not in shapes:
+            missing.setdefault(resp, []).append(g)
+    for resp, parts in missing.items():
+        shapes[resp] = QgsGeometry.unaryUnion(parts)
+    return shapes
 
 
 def draw_charts(report: WeeklyReport | MonthlyReport, folder: Path,
@@ -234,7 +251,7 @@ def write_reports(
     out.notes += notes
     facts = report_facts(ws)
     report = build_weekly(ws, week, checks, facts, notes)
-    out.data = write_data(ws, folder / names["data"], report, checks)
+    out.data = write_data(ws, folder / names["data"], report, checks, facts.resp_of)
     out.json.append(save_report(report, folder / names["weekly_json"]))
     project = QgsProject()
     layers = open_report_layers(out.data)
