@@ -252,10 +252,10 @@ def weekly() -> QgsPrintLayout:
     layout.setName("Weekly patrol report")
     header(layout, "Weekly patrol report")
     label(layout, "summary", "Summary", (12, 31, 186, 22), size=9.5)
-    map_item(layout, "map_overview", (12, 54, 186, 148))
+    map_item(layout, "map_overview", (12, 54, 186, 138))
     north_arrow(layout, (188, 56, 8, 12))
-    legend(layout, (14, 150, 60, 50))
-    scalebar(layout, (120, 191, 70, 9))
+    legend(layout, (14, 140, 60, 50))
+    scalebar(layout, (128, 193, 70, 9))  # under the map: nothing of the map hidden
     heading(layout, "heading_resp", "Responsibility grids failing the weekly rule", 12, 206, 186)
     manual_table(layout, "table_resp", (12, 214, 186, 70))
     label(layout, "more_resp", "", (12, 285, 186, 6), size=7.5, color=MUTED)

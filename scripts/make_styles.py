@@ -484,7 +484,7 @@ def resp_grid_coverage() -> None:
         )
     )
     layer.renderer().setUsingSymbolLevels(True)
-    layer.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8, "#b35a1f", min_scale=60000)))
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8, "#b35a1f", min_scale=25000)))
     layer.setLabelsEnabled(True)
     _save(layer, "resp_grid_coverage")
 
@@ -494,10 +494,11 @@ def offroute_stretches() -> None:
     layer = _layer("LineString", "field=collector:string&field=day_off_share:double")
     ranges = []
     for lo, hi, color, width, label in (
-        (0.0, 0.1, "#fdcc8a", 0.6, "up to 10 %"),
-        (0.1, 0.25, "#fc8d59", 0.9, "10 – 25 %"),
-        (0.25, 0.5, "#e34a33", 1.2, "25 – 50 %"),
-        (0.5, 1.0, "#b30000", 1.6, "over 50 %"),
+        # orange to brown: apart from the red of what failed the coverage rule
+        (0.0, 0.1, "#fed98e", 0.35, "up to 10 %"),
+        (0.1, 0.25, "#fe9929", 0.5, "10 – 25 %"),
+        (0.25, 0.5, "#d95f0e", 0.7, "25 – 50 %"),
+        (0.5, 1.0, "#993404", 1.0, "over 50 %"),
     ):
         symbol = QgsLineSymbol.createSimple(
             {"line_color": color, "line_width": str(width), "capstyle": "round"}

@@ -57,9 +57,8 @@ THEMES = {
     "census": ("components_point", "components_line", "components_polygon", "unit_grids",
                "admin_street", "admin_district"),
     "review": ("submissions", "quarantine", "components_point", "unit_grids", "admin_district"),
-    "patrol": ("report:coverage_gaps", "report:failing_grids", "report:offroute_stretches",
-               "report:resp_grid_coverage", "patrol_routes", "main_roads", "admin_street",
-               "admin_district"),
+    "patrol": ("report:coverage_gaps", "report:failing_grids", "report:failing_resp",
+               "patrol_routes", "report:roads_thin", "admin_street", "admin_district"),
     "thematic": ("thematic:", "unit_grids", "admin_street", "admin_district"),
 }  # fmt: skip
 
@@ -117,7 +116,9 @@ def _thin_roads(base: Mapping[str, QgsVectorLayer]) -> QgsVectorLayer | None:
     return thin
 
 
-HIDDEN = ("report:grid_coverage", "report:resp_grid_coverage", "report:roads_thin")
+# in the layouts (or the heavy one of the week), not drawn when the project opens
+HIDDEN = ("report:grid_coverage", "report:resp_grid_coverage", "report:roads_thin",
+          "report:offroute_stretches")  # fmt: skip
 
 
 def _report_layers(report: ReportLayers) -> list[tuple[str, QgsVectorLayer]]:

@@ -331,6 +331,7 @@ def monthly_summary(r: MonthlyReport) -> str:
     failed = [k.name for k in known if not k.passed]
     if failed:
         text += " " + labelled(tr(_CTX, "Not met"), enumeration(failed))
+        text += "。" if chinese() else "."
     return " ".join([text, *r.notes])
 
 
