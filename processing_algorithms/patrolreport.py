@@ -76,7 +76,7 @@ class PatrolReportAlgorithm(CityMgmtAlgorithm):
         )  # fmt: skip
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.REPORTS, self.tr("Reports"), options=self._report_names(),
+                self.REPORTS, self.tr("Reports to write"), options=self._report_names(),
                 allowMultiple=True, defaultValue=[0, 1, 2],
             )
         )  # fmt: skip

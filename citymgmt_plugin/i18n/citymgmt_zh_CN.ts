@@ -1248,6 +1248,10 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>各小时上报数</translation>
     </message>
     <message>
+      <source>Reports to write</source>
+      <translation>要生成的报告</translation>
+    </message>
+    <message>
       <source>Required coverage share</source>
       <translation>要求覆盖率</translation>
     </message>
@@ -3906,6 +3910,14 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>Unit grids failing</source>
       <translation>未达标单元网格数</translation>
+    </message>
+    <message>
+      <source>Valid component reports: {0}</source>
+      <translation>有效部件上报：{0}</translation>
+    </message>
+    <message>
+      <source>Valid event reports: {0}</source>
+      <translation>有效事件上报：{0}</translation>
     </message>
     <message>
       <source>Valid reports</source>

@@ -10,6 +10,7 @@ attribute table read like the rest of QGIS. Graduated styles whose classes depen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -262,10 +263,36 @@ def style_output_layer(layer: QgsVectorLayer, stem: str) -> bool:
 
 def _set_titles(layer: QgsVectorLayer, titles: dict[str, str]) -> None:
     fields = layer.fields()
+    titles = {**titles, **major_class_titles(fields.names())}
     for name, title in titles.items():
         index = fields.indexOf(name)
         if index >= 0:
             layer.setFieldAlias(index, title)
+
+
+_MAJOR_COLUMN = re.compile(r"^(comp|event)_(\d{2})$")
+
+
+def major_class_titles(names: list[str]) -> dict[str, str]:
+    """Titles of the KPI outputs' columns of valid reports per major class (``comp_01``,
+    ``event_03``): the kind and the class as the shipped code tables name it."""
+    from ..codes import default_component_classes, default_event_classes
+
+    majors = {
+        "comp": {c.major_code: c.major_name for c in default_component_classes()},
+        "event": {c.major_code: c.major_name for c in default_event_classes()},
+    }
+    kinds = {
+        "comp": tr(_CTX, "Valid component reports: {0}"),
+        "event": tr(_CTX, "Valid event reports: {0}"),
+    }
+    out = {}
+    for name in names:
+        m = _MAJOR_COLUMN.match(name)
+        if m:
+            kind, code = m.groups()
+            out[name] = kinds[kind].format(f"{code} {majors[kind].get(code, '')}".strip())
+    return out
 
 
 def translate_legend(layer: QgsVectorLayer, labels: dict[str, str]) -> None:
