@@ -798,10 +798,60 @@ def workspace_classes(layer: QgsVectorLayer) -> dict[tuple[str, str], str] | Non
         return None
 
 
+def _postgres_query(uri: Any, subset: str, fields: list[str]) -> Any:
+    """The one query of :func:`read_postgres`; every name from the layer's URI (schema,
+    table, key, geometry column) and every field is a quoted Identifier.
+
+    The layer's own filter (its URI's sql and its subset string) is SQL by definition: it is
+    applied as QGIS applies it, in the same login's session.
+    """
+    from psycopg2 import sql
+    from qgis.core import QgsWkbTypes
+
+    geom = sql.Identifier(uri.geometryColumn())
+    where = [sql.SQL("({})").format(sql.SQL(uri.sql()))] if uri.sql() else []
+    if subset and subset != uri.sql():
+        where.append(sql.SQL("({})").format(sql.SQL(subset)))
+    gtype = QgsWkbTypes.geometryType(uri.wkbType())
+    kinds = {
+        QgsWkbTypes.PointGeometry: "'POINT','MULTIPOINT'",
+        QgsWkbTypes.LineGeometry: "'LINESTRING','MULTILINESTRING'",
+        QgsWkbTypes.PolygonGeometry: "'POLYGON','MULTIPOLYGON'",
+    }
+    if uri.wkbType() != QgsWkbTypes.Unknown and gtype in kinds:
+        where.append(sql.SQL("GeometryType({}) IN (" + kinds[gtype] + ")").format(geom))
+    # Only what the checks need crosses the wire: values of coded fields, and just
+    # "present or empty" for free-text mandatory fields; points as x/y, others as WKB.
+    flag_only = {"name", "dept_code", "dept_name", "initial_date"}
+    present = "CASE WHEN nullif(btrim({}::text), '') IS NULL THEN NULL ELSE '1' END"
+    exprs = [
+        sql.SQL(present if f in flag_only else "{}::text").format(sql.Identifier(f)) for f in fields
+    ]
+    is_point = sql.SQL("GeometryType({}) = 'POINT'").format(geom)
+    if uri.schema():
+        table = sql.Identifier(uri.schema(), uri.table())
+    else:
+        table = sql.Identifier(uri.table())
+    query = sql.SQL(
+        "SELECT {key}, {cols}, CASE WHEN {pt} THEN ST_X({g}) END, "
+        "CASE WHEN {pt} THEN ST_Y({g}) END, CASE WHEN {pt} THEN NULL ELSE ST_AsBinary({g}) END "
+        "FROM {table}"
+    ).format(
+        key=sql.Identifier(uri.keyColumn()),
+        cols=sql.SQL(", ").join(exprs),
+        pt=is_point,
+        g=geom,
+        table=table,
+    )
+    if where:
+        query = query + sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
+    return query
+
+
 def read_postgres(layer: QgsVectorLayer, fields: list[str]) -> tuple[list, list, list] | None:
     """Fast path for a PostGIS layer: one SQL query instead of QgsFeature iteration.
     None when the layer cannot be read this way (auth config, no key column, …)."""
-    from qgis.core import QgsDataSourceUri, QgsWkbTypes
+    from qgis.core import QgsDataSourceUri
 
     if layer.providerType() != "postgres":
         return None
@@ -812,41 +862,10 @@ def read_postgres(layer: QgsVectorLayer, fields: list[str]) -> tuple[list, list,
         import psycopg2
     except ImportError:
         return None
-    geom = '"' + uri.geometryColumn().replace('"', '""') + '"'
-    where = [f"({uri.sql()})"] if uri.sql() else []
-    if layer.subsetString() and layer.subsetString() != uri.sql():
-        where.append(f"({layer.subsetString()})")
-    gtype = QgsWkbTypes.geometryType(uri.wkbType())
-    kinds = {
-        QgsWkbTypes.PointGeometry: "'POINT','MULTIPOINT'",
-        QgsWkbTypes.LineGeometry: "'LINESTRING','MULTILINESTRING'",
-        QgsWkbTypes.PolygonGeometry: "'POLYGON','MULTIPOLYGON'",
-    }
-    if uri.wkbType() != QgsWkbTypes.Unknown and gtype in kinds:
-        where.append(f"GeometryType({geom}) IN ({kinds[gtype]})")
-    # Only what the checks need crosses the wire: values of coded fields, and just
-    # "present or empty" for free-text mandatory fields; points as x/y, others as WKB.
-    flag_only = {"name", "dept_code", "dept_name", "initial_date"}
-    exprs = []
-    for f in fields:
-        q = '"' + f + '"'
-        if f in flag_only:
-            exprs.append(f"CASE WHEN nullif(btrim({q}::text), '') IS NULL THEN NULL ELSE '1' END")
-        else:
-            exprs.append(f"{q}::text")
-    cols = ", ".join(exprs)
-    is_point = f"GeometryType({geom}) = 'POINT'"
-    table = f'"{uri.schema()}"."{uri.table()}"' if uri.schema() else f'"{uri.table()}"'
-    sql = (
-        f'SELECT "{uri.keyColumn()}", {cols}, '
-        f"CASE WHEN {is_point} THEN ST_X({geom}) END, CASE WHEN {is_point} THEN ST_Y({geom}) END, "
-        f"CASE WHEN {is_point} THEN NULL ELSE ST_AsBinary({geom}) END FROM {table}"
-    )
-    if where:
-        sql += " WHERE " + " AND ".join(where)
     try:
+        query = _postgres_query(uri, layer.subsetString(), fields)
         with psycopg2.connect(uri.connectionInfo(False)) as conn, conn.cursor() as cur:
-            cur.execute(sql)
+            cur.execute(query)
             rows = cur.fetchall()
     except Exception:
         return None

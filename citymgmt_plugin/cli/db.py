@@ -1,14 +1,26 @@
-"""``db`` sub-commands: create/upgrade a workspace schema and show what it holds."""
+"""``db`` sub-commands: create/upgrade a workspace schema, show what it holds, and set up who
+may do what in a PostGIS workspace (roles, grants, districts)."""
 
 from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from ..core.i18n import tr
+from ..core.sqlnames import quote
+from ..core.workspace.members import Member, grant_role, members, revoke_role
 from ..core.workspace.schema import DEFAULT_SRID
-from ..core.workspace.store import UpgradeOptions, Workspace, WorkspaceSpec, describe_actor, upgrade
+from ..core.workspace.security import ROLES, create_roles
+from ..core.workspace.store import (
+    UpgradeOptions,
+    Workspace,
+    WorkspaceError,
+    WorkspaceSpec,
+    describe_actor,
+    upgrade,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +48,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     info = dbsub.add_parser("info", help=tr("Cli", "show schema version and row counts"))
     info.add_argument("workspace", metavar="WORKSPACE")
     info.set_defaults(func=cmd_info)
+    _register_security(dbsub)
+
+
+def _register_security(dbsub: argparse._SubParsersAction) -> None:
+    roles = dbsub.add_parser(
+        "roles",
+        help=tr("Cli", "create the workspace's roles, grants and district limits (PostGIS)"),
+    )
+    roles.add_argument("workspace", metavar="WORKSPACE")
+    roles.set_defaults(func=cmd_roles)
+    grant = dbsub.add_parser("grant", help=tr("Cli", "give a database login a workspace role"))
+    grant.add_argument("workspace", metavar="WORKSPACE")
+    grant.add_argument("login", metavar="LOGIN")
+    grant.add_argument("role", metavar="ROLE", choices=ROLES)
+    grant.add_argument(
+        "--district",
+        action="append",
+        metavar="CODE",
+        help=tr(
+            "Cli",
+            "limit the login to this district (6 digits) or street (9 digits); repeat for "
+            "more; replaces the login's earlier list",
+        ),
+    )
+    grant.set_defaults(func=cmd_grant)
+    revoke = dbsub.add_parser("revoke", help=tr("Cli", "take workspace roles from a login"))
+    revoke.add_argument("workspace", metavar="WORKSPACE")
+    revoke.add_argument("login", metavar="LOGIN")
+    revoke.add_argument("role", metavar="ROLE", nargs="?", choices=ROLES)
+    revoke.set_defaults(func=cmd_revoke)
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
@@ -56,8 +98,71 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(describe_actor(ws))
         with ws.engine.connect() as conn:
             for name, table in sorted(ws.schema.metadata.tables.items()):
+                if not _may_read(conn, ws, name):  # a role that may not (the district list)
+                    print(f"  {name:<24} {'-':>10}")
+                    continue
                 n = conn.execute(select(func.count()).select_from(table)).scalar()
                 print(f"  {name:<24} {n:>10}")
+    finally:
+        ws.close()
+    return 0
+
+
+def _may_read(conn: Connection, ws: Workspace, table: str) -> bool:
+    if not ws.is_postgres:
+        return True
+    return bool(
+        conn.execute(
+            text("SELECT has_table_privilege(:t, 'SELECT')"),
+            {"t": f"{quote(ws.spec.schema)}.{quote(table)}"},
+        ).scalar()
+    )
+
+
+def _refused(exc: DBAPIError) -> WorkspaceError:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return WorkspaceError(
+        tr("Cli", "PostgreSQL refused: {0}").format(lines[0] if lines else type(exc).__name__)
+    )
+
+
+def _describe(m: Member) -> str:
+    where = ", ".join(m.districts) if m.districts else tr("Cli", "all districts")
+    roles = ", ".join(m.roles) if m.roles else tr("Cli", "no role")
+    return tr("Cli", "{0}: {1} ({2})").format(m.login, roles, where)
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    ws = Workspace.open(args.workspace)
+    try:
+        names = create_roles(ws)
+        print(tr("Cli", "Roles of {0}: {1}").format(ws.spec.display(), ", ".join(names)))
+        for m in members(ws):
+            print("  " + _describe(m))
+    except DBAPIError as exc:
+        raise _refused(exc) from exc
+    finally:
+        ws.close()
+    return 0
+
+
+def cmd_grant(args: argparse.Namespace) -> int:
+    ws = Workspace.open(args.workspace)
+    try:
+        print(_describe(grant_role(ws, args.login, args.role, args.district)))
+    except DBAPIError as exc:
+        raise _refused(exc) from exc
+    finally:
+        ws.close()
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    ws = Workspace.open(args.workspace)
+    try:
+        print(_describe(revoke_role(ws, args.login, args.role)))
+    except DBAPIError as exc:
+        raise _refused(exc) from exc
     finally:
         ws.close()
     return 0

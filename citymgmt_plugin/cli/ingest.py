@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any
 
 from ..core.i18n import tr
+
+if TYPE_CHECKING:
+    from ..core.workspace.store import Workspace
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,9 +71,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_ingest)
 
 
+def _remember_source(ws: Workspace, key: str, config: dict[str, Any]) -> None:
+    """Keep the source's shared configuration for the dock and write-back, when it is new or
+    changed and this login may (on PostGIS only an admin changes source configurations; a
+    pull service goes on with its own arguments and says it did not save them)."""
+    from sqlalchemy.exc import DBAPIError
+
+    from ..core.submissions import save_source_config, source_configs
+    from ..core.submissions.sources.configs import shared_config
+
+    if source_configs(ws).get(key) == shared_config(config):
+        return
+    try:
+        save_source_config(ws, key, config, actor="cli")
+    except DBAPIError as exc:
+        if getattr(exc.orig, "pgcode", None) != "42501":
+            raise
+        print(
+            tr(
+                "Cli",
+                "note: the source configuration was not saved: only a workspace admin may "
+                "change it. The pull goes on with the arguments given.",
+            ),
+            file=sys.stderr,
+        )
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ..core.qgis.accounts import odk_login
-    from ..core.submissions import IngestError, ingest, save_source_config
+    from ..core.submissions import IngestError, ingest
     from ..core.submissions.sources.configs import (
         SourceConfigError,
         folder_config,
@@ -102,7 +132,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(tr("Cli", "error: {0}").format(exc), file=sys.stderr)
             return 2
         if config["type"] != "file":
-            save_source_config(ws, source.key, config, actor="cli")
+            _remember_source(ws, source.key, config)
 
         def progress(r):
             print(tr("Cli", "  page {0}: {1} read").format(r.pages, r.read), flush=True)

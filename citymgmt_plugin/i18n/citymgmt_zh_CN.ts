@@ -1616,6 +1616,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>PostGIS 收件表（模式.表）</translation>
     </message>
     <message>
+      <source>PostgreSQL refused: {0}</source>
+      <translation>PostgreSQL 拒绝：{0}</translation>
+    </message>
+    <message>
       <source>QGIS authentication configuration with the ODK account</source>
       <translation>保存 ODK 账号的 QGIS 认证配置</translation>
     </message>
@@ -1624,12 +1628,20 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>按原因隔离：{0}</translation>
     </message>
     <message>
+      <source>Roles of {0}: {1}</source>
+      <translation>{0} 的角色：{1}</translation>
+    </message>
+    <message>
       <source>Workspace: {0}</source>
       <translation>工作空间：{0}</translation>
     </message>
     <message>
       <source>accept legacy 14-digit unit grid codes</source>
       <translation>允许旧版14位单元网格代码</translation>
+    </message>
+    <message>
+      <source>all districts</source>
+      <translation>全部辖区</translation>
     </message>
     <message>
       <source>build the demo district and run the tools</source>
@@ -1650,6 +1662,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>create or upgrade the schema</source>
       <translation>创建或升级数据库结构</translation>
+    </message>
+    <message>
+      <source>create the workspace's roles, grants and district limits (PostGIS)</source>
+      <translation>创建工作空间的角色、授权和辖区限制（PostGIS）</translation>
     </message>
     <message>
       <source>data volume factor (1 = about 100 km², 10,000 grids)</source>
@@ -1676,12 +1692,28 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>错误：{0}（下次运行将从此处继续）</translation>
     </message>
     <message>
+      <source>give a database login a workspace role</source>
+      <translation>为数据库登录名授予工作空间角色</translation>
+    </message>
+    <message>
       <source>language of messages, e.g. zh_CN or en (default: from LANG)</source>
       <translation>消息语言，如 zh_CN 或 en（默认取自 LANG 环境变量）</translation>
     </message>
     <message>
+      <source>limit the login to this district (6 digits) or street (9 digits); repeat for more; replaces the login's earlier list</source>
+      <translation>将该登录名限制在此区县（6位）或街道（9位）；可重复指定多个；替换该登录名原有的辖区列表</translation>
+    </message>
+    <message>
       <source>name of a file source (default: device)</source>
       <translation>文件数据源名称（默认：device）</translation>
+    </message>
+    <message>
+      <source>no role</source>
+      <translation>无角色</translation>
+    </message>
+    <message>
+      <source>note: the source configuration was not saved: only a workspace admin may change it. The pull goes on with the arguments given.</source>
+      <translation>提示：数据源配置未保存：只有工作空间管理员可以修改。本次拉取按命令行参数继续。</translation>
     </message>
     <message>
       <source>output folder (default ./demo-output)</source>
@@ -1712,6 +1744,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>每页上报数</translation>
     </message>
     <message>
+      <source>take workspace roles from a login</source>
+      <translation>收回登录名的工作空间角色</translation>
+    </message>
+    <message>
       <source>then decide obvious matches</source>
       <translation>随后自动处理明显匹配</translation>
     </message>
@@ -1738,6 +1774,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>{0}: schema at revision {1}</source>
       <translation>{0}：数据库结构版本 {1}</translation>
+    </message>
+    <message>
+      <source>{0}: {1} ({2})</source>
+      <translation>{0}：{1}（{2}）</translation>
     </message>
   </context>
   <context>
@@ -2159,8 +2199,8 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>ODK Central 拒绝了 {0} 的登录（HTTP {1}）。</translation>
     </message>
     <message>
-      <source>ODK Central sent a next-page link to another host: {0}</source>
-      <translation>ODK Central 返回的下一页链接指向其他主机：{0}</translation>
+      <source>ODK Central sent a next-page link to another server or scheme: {0} (the account is for {1}); nothing was sent there.</source>
+      <translation>ODK Central 返回的下一页链接指向其他服务器或协议：{0}（该账号用于 {1}）；未向其发送任何内容。</translation>
     </message>
     <message>
       <source>ODK Central sent a page that is not JSON: {0}</source>
@@ -3447,6 +3487,49 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     </message>
   </context>
   <context>
+    <name>Security</name>
+    <message>
+      <source>No login {0} in this database: create it first (CREATE ROLE … LOGIN, with its password or other authentication).</source>
+      <translation>数据库中没有登录名 {0}：请先创建（CREATE ROLE … LOGIN，并设置密码或其他认证方式）。</translation>
+    </message>
+    <message>
+      <source>No role {0}: choose one of {1}.</source>
+      <translation>没有角色 {0}：请从 {1} 中选择。</translation>
+    </message>
+    <message>
+      <source>Not a district (6 digits) or street (9 digits) of this workspace: {0}</source>
+      <translation>不是本工作空间的区县（6位）或街道（9位）代码：{0}</translation>
+    </message>
+    <message>
+      <source>Role name</source>
+      <translation>角色名</translation>
+    </message>
+    <message>
+      <source>Roles and districts are PostgreSQL's: a GeoPackage is one person's file, protected by the file's own permissions.</source>
+      <translation>角色和辖区限制仅适用于 PostgreSQL：GeoPackage 是个人文件，由文件本身的权限保护。</translation>
+    </message>
+    <message>
+      <source>The schema name is too long for its role names: {0}</source>
+      <translation>模式名过长，无法生成其角色名：{0}</translation>
+    </message>
+    <message>
+      <source>The workspace has no roles yet: run db roles first.</source>
+      <translation>工作空间尚无角色：请先运行 db roles。</translation>
+    </message>
+    <message>
+      <source>The {0} role works for every district; it cannot be limited.</source>
+      <translation>{0} 角色面向全部辖区，不能限制辖区。</translation>
+    </message>
+    <message>
+      <source>This workspace's schema is too old for roles: run db upgrade first.</source>
+      <translation>本工作空间的数据库结构版本过旧，不支持角色：请先运行 db upgrade。</translation>
+    </message>
+    <message>
+      <source>{0} is an admin, who works for every district.</source>
+      <translation>{0} 是管理员，面向全部辖区。</translation>
+    </message>
+  </context>
+  <context>
     <name>Sources</name>
     <message>
       <source>A QGIS authentication configuration of the Basic method: user name = your ODK Central e-mail. It stays on this computer; the workspace never stores it.</source>
@@ -3687,6 +3770,25 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>{0} is configured with the ingest command.</source>
       <translation>{0} 是通过 ingest 命令配置的。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SqlNames</name>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>{0} {1} is not allowed: names starting with pg_ are reserved.</source>
+      <translation>{0} {1} 不可用：以 pg_ 开头的名称为系统保留。</translation>
+    </message>
+    <message>
+      <source>{0} {1} is not allowed: use lower-case letters a-z, digits and _, starting with a letter or _.</source>
+      <translation>{0} {1} 不可用：只能使用小写字母 a-z、数字和下划线 _，并以字母或 _ 开头。</translation>
+    </message>
+    <message>
+      <source>{0} {1} is too long: at most {2} characters.</source>
+      <translation>{0} {1} 过长：最多 {2} 个字符。</translation>
     </message>
   </context>
   <context>
@@ -4140,6 +4242,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>Rules</source>
       <translation>规则</translation>
+    </message>
+    <message>
+      <source>Table name</source>
+      <translation>表名</translation>
     </message>
     <message>
       <source>Table {0} already exists in the workspace.</source>
@@ -4770,8 +4876,8 @@ Rules: {3}.</source>
       <translation>数据库结构版本为 {0}。</translation>
     </message>
     <message>
-      <source>Schema name must be lower-case letters, digits and _: {0}</source>
-      <translation>模式名只能包含小写字母、数字和下划线：{0}</translation>
+      <source>Schema name</source>
+      <translation>模式名</translation>
     </message>
     <message>
       <source>Schema revision {0} is newer than this plugin knows ({1}): update the plugin.</source>

@@ -79,6 +79,8 @@ def build(url: str):
     try:
         cur = raw.cursor()
         cur.execute(f"SET search_path TO {SCHEMA}, public")
+        # a bulk load by the admin: no history rows (the first change records the baseline)
+        cur.execute("SET citymgmt.bulk_load = on")
         cur.copy_expert(
             "COPY components (identifier, scheme, class_code, name, dept_code, dept_name, "
             "grid_code, street_code, community_code, status, initial_date, data_source, "

@@ -33,14 +33,14 @@ def test_help_lists_the_commands():
 def test_db_upgrade_and_info_on_geopackage(tmp_path):
     gpkg = tmp_path / "office.gpkg"
     out = cli("db", "upgrade", str(gpkg)).stdout
-    assert "revision 0002" in out
+    assert "revision 0003" in out
     info = cli("db", "info", str(gpkg)).stdout
     assert "EPSG:4549" in info and "component_classes" in info and "170" in info
 
 
 def test_db_upgrade_on_postgis_url_with_schema(pg_spec):
     out = cli("db", "upgrade", pg_spec, "--legacy14", "--scheme", "std17").stdout
-    assert "revision 0002" in out and "***" not in out
+    assert "revision 0003" in out and "***" not in out
     from citymgmt_plugin.core.workspace.store import Workspace
 
     ws = Workspace.open(pg_spec)
@@ -60,7 +60,7 @@ def test_db_upgrade_via_pg_service(tmp_path, pg_url, pg_spec):
     os.environ["PGSERVICEFILE"] = str(service_file)
     try:
         out = cli("db", "upgrade", f"service=office schema={schema}").stdout
-        assert "service=office" in out and "revision 0002" in out
+        assert "service=office" in out and "revision 0003" in out
     finally:
         del os.environ["PGSERVICEFILE"]
 
@@ -85,5 +85,5 @@ def test_messages_in_chinese_for_a_chinese_locale(tmp_path):
     )
     assert r.returncode == 2 and "GeoPackage 文件不存在" in r.stderr
     out = cli("--lang", "zh_CN", "db", "upgrade", str(tmp_path / "w.gpkg")).stdout
-    assert "数据库结构版本 0002" in out
+    assert "数据库结构版本 0003" in out
     assert "Workspace" in cli("--lang", "en", "db", "info", str(tmp_path / "w.gpkg")).stdout

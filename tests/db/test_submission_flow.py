@@ -250,7 +250,7 @@ def test_migration_0002_on_a_workspace_with_data(any_spec):
             ],
         )
     ws.close()
-    assert upgrade(any_spec) == "0002"
+    assert upgrade(any_spec, revision="0002") == "0002"  # this revision on data (0003 follows)
     ws = Workspace.open(any_spec)
     try:
         with ws.engine.connect() as c:

@@ -8,7 +8,7 @@ audit or decision rows to it. Nothing here ever deletes a component.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,10 +18,12 @@ from sqlalchemy import Connection, func, select
 
 from ..i18n import tr
 from ..workspace.schema.census import ACCURACY_TOLERANCE_M, RETIRED_STATUSES
-from ..workspace.store import Workspace, audit
+from ..workspace.store import Workspace
+from . import history
 from .errors import NotFound, Problem, ValidationFailed, VersionConflict
 from .geo import MAX_TOLERANCE_M, GridRef, anchor, from_db, to_ewkt
 from .grids import find_grid, within_box
+from .history import json_value
 from .identifiers import allocate_identifier, reserve_identifier
 from .validation import (
     EDITABLE_FIELDS,
@@ -31,31 +33,6 @@ from .validation import (
     check_values,
     get_class,
     no_grid_problem,
-)
-
-SNAPSHOT_FIELDS = (
-    "identifier",
-    "scheme",
-    "class_code",
-    "name",
-    "dept_code",
-    "dept_name",
-    "owner_code",
-    "owner_name",
-    "maint_code",
-    "maint_name",
-    "grid_code",
-    "street_code",
-    "street_name",
-    "community_code",
-    "community_name",
-    "status",
-    "initial_date",
-    "change_date",
-    "data_source",
-    "accuracy_class",
-    "note",
-    "version",
 )
 
 
@@ -124,20 +101,6 @@ def office_today(ws: Workspace) -> date:
     return datetime.now(ZoneInfo(ws.setting("timezone", "Asia/Shanghai"))).date()
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _json_value(v: Any) -> Any:
-    if isinstance(v, (date, datetime)):
-        return v.isoformat()
-    return v
-
-
-def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: _json_value(values.get(k)) for k in SNAPSHOT_FIELDS}
-
-
 def _grid_problem_or(
     conn: Connection, ws: Workspace, geom: BaseGeometry | None, grid: GridRef | None
 ) -> tuple[GridRef | None, list[Problem]]:
@@ -194,38 +157,26 @@ def validate_draft(
     return problems, grid
 
 
-def create_component(
-    conn: Connection,
-    ws: Workspace,
-    draft: ComponentDraft,
-    actor: str,
-    reason: str | None = None,
-    operation: str = "create",
-    grid: GridRef | None = None,
-) -> ComponentRef:
-    """Store a new component: grid from its position, identifier allocated (or the given one
-    reserved), history version 1. Raises :class:`ValidationFailed` naming every rule broken.
-    ``grid`` may be passed by callers that already looked it up (bulk import)."""
-    scheme = draft.scheme or ws.setting("component_scheme", "legacy16")
+def _create_problems(
+    conn: Connection, ws: Workspace, draft: ComponentDraft, scheme: str, grid: GridRef | None
+) -> tuple[list[Problem], GridRef | None]:
+    """Every rule ``draft`` breaks; the grid is looked up unless the caller knows it."""
     if grid is None:
-        problems, grid = validate_draft(conn, ws, draft)
-    else:
-        info = get_class(conn, ws, scheme, draft.class_code)
-        values = draft.values()
-        values["initial_date"] = values["initial_date"] or office_today(ws)
-        problems = check_class(info, scheme, draft.class_code) + check_values(values)
-        problems += check_geometry(info, draft.geom)
-        if draft.identifier:
-            problems += check_identifier(draft.identifier, scheme, draft.class_code, grid.code)
-    if problems:
-        raise ValidationFailed(problems)
-    assert grid is not None and draft.geom is not None
+        return validate_draft(conn, ws, draft)
+    info = get_class(conn, ws, scheme, draft.class_code)
+    values = draft.values()
+    values["initial_date"] = values["initial_date"] or office_today(ws)
+    problems = check_class(info, scheme, draft.class_code) + check_values(values)
+    problems += check_geometry(info, draft.geom)
     if draft.identifier:
-        identifier = draft.identifier
-        reserve_identifier(conn, ws, identifier, scheme)
-    else:
-        identifier = allocate_identifier(conn, ws, grid.county, scheme, draft.class_code)
-    now = _now()
+        problems += check_identifier(draft.identifier, scheme, draft.class_code, grid.code)
+    return problems, grid
+
+
+def _new_values(
+    ws: Workspace, draft: ComponentDraft, identifier: str, scheme: str, grid: GridRef
+) -> dict[str, Any]:
+    """The stored attributes of a new component (version 1, blanks as NULL)."""
     values = draft.values()
     values.update(
         identifier=identifier,
@@ -242,27 +193,42 @@ def create_component(
     for k in ("owner_code", "owner_name", "maint_code", "maint_name", "note"):
         if isinstance(values.get(k), str) and not values[k].strip():
             values[k] = None
+    return values
+
+
+def create_component(
+    conn: Connection,
+    ws: Workspace,
+    draft: ComponentDraft,
+    actor: str,
+    reason: str | None = None,
+    operation: str = "create",
+    grid: GridRef | None = None,
+) -> ComponentRef:
+    """Store a new component: grid from its position, identifier allocated (or the given one
+    reserved), history version 1. Raises :class:`ValidationFailed` naming every rule broken.
+    ``grid`` may be passed by callers that already looked it up (bulk import)."""
+    scheme = draft.scheme or ws.setting("component_scheme", "legacy16")
+    problems, grid = _create_problems(conn, ws, draft, scheme, grid)
+    if problems:
+        raise ValidationFailed(problems)
+    assert grid is not None and draft.geom is not None
+    if draft.identifier:
+        identifier = draft.identifier
+        reserve_identifier(conn, ws, identifier, scheme)
+    else:
+        identifier = allocate_identifier(conn, ws, grid.county, scheme, draft.class_code)
+    at = history.now()
+    values = _new_values(ws, draft, identifier, scheme, grid)
     c = ws.schema.components
     ewkt = to_ewkt(draft.geom, ws.srid)
+    if history.kept_by_database(ws):
+        history.name_change(conn, operation, reason, actor)
     cid = conn.execute(
-        c.insert().values(**values, updated_at=now, updated_by=actor, geom=ewkt).returning(c.c.id)
+        c.insert().values(**values, updated_at=at, updated_by=actor, geom=ewkt).returning(c.c.id)
     ).scalar_one()
-    conn.execute(
-        ws.schema.component_history.insert().values(
-            component_id=cid,
-            version=1,
-            operation=operation,
-            changed_at=now,
-            changed_by=actor,
-            reason=reason,
-            attributes=_snapshot(values),
-            changes=None,
-            geom=ewkt,
-        )
-    )
-    audit(
-        conn, ws.schema, actor, "census." + operation, "components", cid, {"identifier": identifier}
-    )
+    if not history.kept_by_database(ws):
+        history.record_create(conn, ws, cid, values, ewkt, actor, operation, reason, at)
     return ComponentRef(cid, identifier, grid.code, 1)
 
 
@@ -332,7 +298,7 @@ def _attribute_diff(
             continue
         v = _normalise(f, v)
         if v != attrs.get(f):
-            diff[f] = [_json_value(attrs.get(f)), _json_value(v)]
+            diff[f] = [json_value(attrs.get(f)), json_value(v)]
             new_values[f] = v
     return new_values, diff
 
@@ -419,10 +385,19 @@ def _write_version(
     operation: str,
     actor: str,
     reason: str | None,
+    has_baseline: bool | None = None,
 ) -> int:
     """The component row updated (only if still at the version read), its history version
-    and audit row written; returns the new version."""
-    now = _now()
+    and audit row written - by the database's triggers on PostGIS (told the operation, reason
+    and person), here in a GeoPackage (after a baseline row when there is none); returns the
+    new version."""
+    by_database = history.kept_by_database(ws)
+    if by_database:
+        history.name_change(conn, operation, reason, actor)
+    else:
+        history.ensure_baseline(conn, ws, current.id, current.attributes, current.geom,
+                                has_baseline)  # fmt: skip
+    now = history.now()
     version = current.version + 1
     c = ws.schema.components
     upd = {f: new_values[f] for f in diff if f != "geom"}
@@ -438,30 +413,9 @@ def _write_version(
     if res.rowcount != 1:  # GeoPackage: a writer slipped in between read and write
         raise VersionConflict(current.id, current.version, None, None)
     new_values["version"] = version
-    conn.execute(
-        ws.schema.component_history.insert(),
-        {
-            "component_id": current.id,
-            "version": version,
-            "operation": operation,
-            "changed_at": now,
-            "changed_by": actor,
-            "reason": reason,
-            "attributes": _snapshot(new_values),
-            "changes": diff,
-            "geom": geom_ewkt,
-        },
-    )
-    identifier = current.attributes["identifier"]
-    audit(
-        conn,
-        ws.schema,
-        actor,
-        "census." + operation,
-        "components",
-        current.id,
-        {"identifier": identifier, "version": version, "fields": sorted(diff)},
-    )
+    if not by_database:
+        history.record_update(conn, ws, current.id, new_values, diff, geom_ewkt, actor, operation,
+                              reason, now)  # fmt: skip
     return version
 
 
@@ -484,6 +438,7 @@ def update_component(
     identifier is permanent). Class and identifier cannot change: retire and place anew.
     ``has_baseline``: whether a history row of the stored version exists, when the caller
     already knows (bulk work asks once for all); None looks it up.
+    On PostGIS the version, history and audit rows are written by the database's triggers.
     """
     current = get_component(conn, ws, component_id, lock=True)
     if expected_version is not None and current.version != expected_version:
@@ -512,44 +467,12 @@ def update_component(
         raise ValidationFailed(problems)
     if expected_version is None or current.version != expected_version:
         has_baseline = None  # what the caller knew was about another version
-    _ensure_baseline(conn, ws, current, has_baseline)
     if operation is None:
         operation = _operation_of(diff, new_values)
     version = _write_version(
-        conn, ws, current, new_values, diff, new_geom, operation, actor, reason
+        conn, ws, current, new_values, diff, new_geom, operation, actor, reason, has_baseline
     )
     return ComponentRef(component_id, attrs["identifier"], new_values["grid_code"], version)
-
-
-def _ensure_baseline(
-    conn: Connection, ws: Workspace, current: ComponentRecord, known: bool | None = None
-) -> None:
-    """Components loaded in bulk have no history: keep their state before the first change."""
-    h = ws.schema.component_history
-    if known is None:
-        known = (
-            conn.execute(
-                select(h.c.id).where(h.c.component_id == current.id, h.c.version == current.version)
-            ).first()
-            is not None
-        )
-    if known:
-        return
-    attrs = dict(current.attributes)
-    conn.execute(
-        h.insert(),
-        {
-            "component_id": current.id,
-            "version": current.version,
-            "operation": "import",
-            "changed_at": attrs.get("updated_at") or _now(),
-            "changed_by": attrs.get("updated_by") or "?",
-            "reason": tr("Census", "state before the first recorded change"),
-            "attributes": _snapshot(attrs),
-            "changes": None,
-            "geom": to_ewkt(current.geom, ws.srid) if current.geom is not None else None,
-        },
-    )
 
 
 def move_component(

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 
 from .. import photos_exif
 from ..i18n import tr
+from ..private_files import private_dir, write_private_bytes
 from ..workspace.store import Workspace, audit
 from .errors import CensusError
 
@@ -101,10 +102,10 @@ def add_photo(
         suffix = Path(filename).suffix.lower() or ".jpg"
         rel = f"{sha[:2]}/{sha}{suffix}"
         target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)  # photos are personal data: owner-only folders and files
         if not target.exists():
             tmp = target.with_suffix(target.suffix + ".part")
-            tmp.write_bytes(data)
+            write_private_bytes(tmp, data)
             tmp.replace(target)
         content = None
     pid = conn.execute(

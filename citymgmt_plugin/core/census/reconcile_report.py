@@ -11,6 +11,7 @@ from typing import Any
 
 from ..i18n import tr
 from ..labels import describe_changes
+from ..private_files import open_private, private_dir, write_private_text
 from .reconcile import ACTIONABLE, KINDS, Reconciliation, ReconItem, kind_label
 from .reconcile_apply import ApplyResult
 
@@ -60,7 +61,7 @@ def _item_row(it: ReconItem) -> list[Any]:
 
 
 def _write_csv(path: Path, recon: Reconciliation) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+    with open_private(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(_csv_header())
         for it in recon.items:
@@ -145,13 +146,13 @@ def write_report(
     result: ApplyResult | None = None,
 ) -> dict[str, Path]:
     """Write ``<stem>.csv`` (one line per item and per failed row), ``<stem>.txt`` and
-    ``<stem>.html`` (summary); returns their paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    ``<stem>.html`` (summary); returns their paths. Owner-only files (0600, new folders
+    0700): they hold positions and identifiers."""
+    out = private_dir(out_dir)
     csv_path, txt_path, html_path = (out / f"{stem}.{ext}" for ext in ("csv", "txt", "html"))
     _write_csv(csv_path, recon)
     lines = _summary_lines(recon, result)
-    txt_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_private_text(txt_path, "\n".join(lines) + "\n")
     applied = _applied_line(result) if result is not None else None
-    html_path.write_text(_html(recon, lines, applied), encoding="utf-8")
+    write_private_text(html_path, _html(recon, lines, applied))
     return {"csv": csv_path, "txt": txt_path, "html": html_path}

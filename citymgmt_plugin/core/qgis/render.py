@@ -18,6 +18,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
 
+from ..private_files import make_private, private_dir
+
 TITLE_FONT = "Noto Sans CJK SC"
 
 
@@ -41,7 +43,7 @@ def render_layers_png(
     ``project`` (default: the current one) and map settings scopes. Returns the written path.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # maps show positions: owner-only, like the workspace
     layers = [layer for layer in layers if layer is not None and layer.isValid()]
     settings = QgsMapSettings()
     settings.setLayers(layers)
@@ -81,7 +83,7 @@ def render_layers_png(
         painter.end()
     if not image.save(str(path), "PNG"):
         raise OSError(str(path))
-    return path
+    return make_private(path)
 
 
 def _title_px(height: int) -> int:

@@ -1,14 +1,15 @@
-"""Submission settings kept in ``workspace_settings``: the cursor of each source and the
-configuration the office shares for it, as JSON under a key prefix."""
+"""Submission settings: the configuration the office shares for each source, as JSON under a
+key prefix in ``workspace_settings`` (which only an admin may change on PostGIS), and each
+source's cursor in ``intake_cursors`` (which intake writes with every stored page)."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-CURSOR_PREFIX = "intake.cursor."
 SOURCE_PREFIX = "intake.source."
 
 
@@ -36,3 +37,16 @@ def with_prefix(conn: Connection, ws: Any, prefix: str) -> dict[str, Any]:
     t = ws.schema.workspace_settings
     rows = conn.execute(select(t.c.key, t.c.value).where(t.c.key.like(prefix + "%"))).all()
     return {k[len(prefix) :]: json.loads(v) for k, v in rows}
+
+
+def get_cursor(conn: Connection, ws: Any, source_key: str) -> dict[str, Any] | None:
+    """Where the next pull of ``source_key`` goes on from, or None."""
+    t = ws.schema.intake_cursors
+    return conn.execute(select(t.c.cursor).where(t.c.source_key == source_key)).scalar() or None
+
+
+def put_cursor(conn: Connection, ws: Any, source_key: str, cursor: dict[str, Any]) -> None:
+    t = ws.schema.intake_cursors
+    row = {"cursor": cursor, "updated_at": datetime.now(timezone.utc)}
+    if not conn.execute(update(t).where(t.c.source_key == source_key).values(**row)).rowcount:
+        conn.execute(t.insert().values(source_key=source_key, **row))

@@ -31,7 +31,7 @@ from ..workspace.chunks import chunked
 from ..workspace.store import Workspace, audit
 from .judge.position import CHECKED_CRS
 from .judge.verdict import CheckedPhoto, Link, PageVerdict, Verdict
-from .settings import CURSOR_PREFIX, get_json, put_json
+from .settings import get_cursor, put_cursor
 from .states import (
     Evidence,
     PositionFlag,
@@ -87,7 +87,7 @@ def existing_etags(
 
 def load_cursor(ws: Workspace, source_key: str) -> dict[str, Any] | None:
     with ws.engine.connect() as conn:
-        return get_json(conn, ws, CURSOR_PREFIX + source_key)
+        return get_cursor(conn, ws, source_key)
 
 
 # -- rows ------------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def store_page(
             out.reflagged = _flag_devices(conn, ws, judged.gcj_devices)
         if cursor is not None:
             kept = {k: v for k, v in cursor.items() if k != "resumed"}
-            put_json(conn, ws, CURSOR_PREFIX + key, kept)
+            put_cursor(conn, ws, key, kept)
         changed = out.inserted + out.edited
         if changed:
             quarantined = sum(1 for v in changed if v.state == SubmissionState.QUARANTINED)

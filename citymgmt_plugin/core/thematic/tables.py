@@ -39,11 +39,15 @@ from sqlalchemy import (
 
 from ..i18n import tr
 from ..labels import binding_label
+from ..sqlnames import SqlNameError, check_name, qualified, quote
 from ..workspace.schema.columns import convention
+from ..workspace.security import secure_new_table
 from ..workspace.store import Workspace, audit
 from ..workspace.types import UtcDateTime
 from .templates import Template, get_template
 
+# ck_<table>_geom_valid is the longest name derived from a table's name: 14 more characters
+MAX_TABLE_NAME = 63 - len("ck__geom_valid")
 GEOMETRY_SQL = {"point": "POINT", "line": "LINESTRING", "polygon": "POLYGON"}
 _SQL_TYPES: dict[str, Any] = {
     "text": Text,
@@ -104,7 +108,20 @@ def _literal(value: Any) -> str:
 
 
 def _quote(name: str) -> str:
-    return '"' + name + '"'
+    return quote(name)
+
+
+def check_table_name(name: object) -> str:
+    """``name`` when it may name a thematic table, else :class:`ThematicError` saying why.
+
+    Lower-case ASCII letters, digits and _ only, at most :data:`MAX_TABLE_NAME` characters
+    so the names PostGIS derives from it (constraints, trigger, spatial index) fit in
+    PostgreSQL's 63 and are not silently cut.
+    """
+    try:
+        return check_name(name, tr("Thematic", "Table name"), MAX_TABLE_NAME)
+    except SqlNameError as exc:
+        raise ThematicError(str(exc)) from None
 
 
 def build_table(template: Template, srid: int, table_name: str | None = None) -> Table:
@@ -151,9 +168,9 @@ def build_table(template: Template, srid: int, table_name: str | None = None) ->
     return Table(name, md, *columns, *checks)
 
 
-def _pg_geometry_rules(conn: Connection, template: Template, table: str) -> None:
+def _pg_geometry_rules(conn: Connection, template: Template, schema: str, table: str) -> None:
     """Geometry rules as PostGIS constraints: validity, and no overlap by trigger."""
-    q = _quote(table)
+    q = qualified(schema, table)
     if template.has_rule("valid_geometry") or template.has_rule("no_self_intersection"):
         conn.execute(
             text(
@@ -201,11 +218,11 @@ def existing_tables(ws: Workspace) -> set[str]:
 def free_table_name(ws: Workspace, base: str) -> str:
     taken = existing_tables(ws)
     if base not in taken:
-        return base
+        return check_table_name(base)
     n = 2
     while f"{base}_{n}" in taken:
         n += 1
-    return f"{base}_{n}"
+    return check_table_name(f"{base}_{n}")
 
 
 def create_thematic_table(
@@ -224,7 +241,7 @@ def create_thematic_table(
         return _bind_core_table(ws, tpl, table_name, title, actor)
     if table_name is None:
         table_name = free_table_name(ws, tpl.table)
-    elif table_name in existing_tables(ws):
+    elif check_table_name(table_name) in existing_tables(ws):
         raise ThematicError(
             tr("Thematic", "Table {0} already exists in the workspace.").format(table_name)
         )
@@ -233,7 +250,8 @@ def create_thematic_table(
     with ws.begin() as conn:
         table.create(conn)
         if ws.is_postgres:
-            _pg_geometry_rules(conn, tpl, table_name)
+            _pg_geometry_rules(conn, tpl, ws.spec.schema, table_name)
+            secure_new_table(conn, ws, table_name)  # the office's grants and districts
         row_id = _register(conn, ws, tpl, table_name, layer_title, actor)
     return ThematicLayerInfo(row_id, tpl.id, table_name, layer_title, tpl.geometry)
 

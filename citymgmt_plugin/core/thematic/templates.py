@@ -48,8 +48,9 @@ SNAP_UNITS = ("pixels", "meters")
 RESERVED_FIELDS = ("id", "geom")
 SETTINGS_KEY_DIR = "citymgmt/thematic/template_dir"
 ENV_DIRS = "CITYMGMT_TEMPLATE_DIRS"
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,54}$")
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# \Z, not $: "$" also matches before a trailing newline, which would reach SQL names
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,54}\Z", re.ASCII)
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}\Z", re.ASCII)
 
 
 @dataclass(frozen=True)

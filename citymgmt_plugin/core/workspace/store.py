@@ -21,6 +21,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 
 from ..i18n import tr
+from ..private_files import private_dir, private_file
+from ..sqlnames import SqlNameError, check_name, quote
 from .schema import DEFAULT_SRID, Schema, build_metadata
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -29,7 +31,17 @@ DEFAULT_PG_SCHEMA = "citymgmt"
 ACTOR_DATABASE = "database"  # the PostgreSQL login (session_user)
 ACTOR_QGIS_AUTH = "qgis_auth"  # the user name of the QGIS authentication configuration
 ACTOR_SYSTEM = "system"  # the operating-system login
-_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+# The search path of a workspace connection: its schema, then the schema of the PostGIS
+# extension (for PostGIS's functions and types; usually public) and nothing else. Text SQL
+# and triggers find the workspace's tables first; SQLAlchemy statements are qualified anyway.
+SEARCH_PATH_SQL = """
+SELECT set_config('search_path', format('%%I, %%I', %(schema)s, coalesce(
+  (SELECT n.nspname FROM pg_catalog.pg_extension e
+     JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'postgis'),
+  'public')), false)
+"""
 
 
 class WorkspaceError(Exception):
@@ -98,13 +110,11 @@ class WorkspaceSpec:
 
 
 def _check_schema(name: str) -> str:
-    if not _IDENT.match(name):
-        raise WorkspaceError(
-            tr("Workspace", "Schema name must be lower-case letters, digits and _: {0}").format(
-                name
-            )
-        )
-    return name
+    """``name`` when it is a safe schema name (no quotes, newlines, look-alikes, ≤ 63)."""
+    try:
+        return check_name(name, tr("Workspace", "Schema name"))
+    except SqlNameError as exc:
+        raise WorkspaceError(str(exc)) from None
 
 
 def _hide_password(url: str) -> str:
@@ -143,13 +153,20 @@ def create_workspace_engine(spec: WorkspaceSpec, password: str | None = None, **
         url = spec.url
     if password is not None:
         connect_args["password"] = password
-    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True, **kw)
+    # Every table SQLAlchemy names is qualified with the workspace schema, so nothing
+    # resolves through another schema of the search path (public may hold another
+    # workspace or another application's tables of the same names).
+    options = dict(kw.pop("execution_options", None) or {})
+    options["schema_translate_map"] = {None: spec.schema}
+    engine = create_engine(
+        url, connect_args=connect_args, pool_pre_ping=True, execution_options=options, **kw
+    )
     schema = spec.schema
 
     @event.listens_for(engine, "connect")
     def _search_path(dbapi_conn: Any, record: Any) -> None:
         with dbapi_conn.cursor() as cur:
-            cur.execute(f'SET search_path TO "{schema}", public')
+            cur.execute(SEARCH_PATH_SQL, {"schema": schema})
         dbapi_conn.commit()
 
     return engine
@@ -165,7 +182,7 @@ class Workspace:
     def __init__(self, spec: WorkspaceSpec, engine: Engine, auth_user: str = "") -> None:
         self.spec = spec
         self.engine = engine
-        self.settings = read_settings(engine)
+        self.settings = read_settings(engine, spec.schema if spec.kind == "postgres" else None)
         if not self.settings:
             raise WorkspaceError(
                 tr("Workspace", "{0} has no city-management schema yet: create it first.").format(
@@ -208,10 +225,11 @@ class Workspace:
         self.engine.dispose()
 
 
-def read_settings(engine: Engine) -> dict[str, str]:
+def read_settings(engine: Engine, schema: str | None = None) -> dict[str, str]:
+    """The workspace's settings; {} when ``schema`` (PostgreSQL) holds no workspace."""
     from sqlalchemy import inspect
 
-    if "workspace_settings" not in inspect(engine).get_table_names():
+    if "workspace_settings" not in inspect(engine).get_table_names(schema=schema):
         return {}
     md = build_metadata(DEFAULT_SRID)
     with engine.connect() as conn:
@@ -304,19 +322,23 @@ def upgrade(
     if isinstance(spec, str):
         spec = WorkspaceSpec.parse(spec)
     options = options or UpgradeOptions()
-    if spec.kind == "gpkg":
-        Path(spec.path).parent.mkdir(parents=True, exist_ok=True)
+    if spec.kind == "gpkg" and not Path(spec.path).exists():
+        # positions, photos and collector ids: the owner's to read (0600 in a 0700 folder)
+        private_dir(Path(spec.path).parent)
+        private_file(spec.path)
     engine = create_workspace_engine(spec, password)
     try:
         with engine.begin() as conn:
             if spec.kind == "postgres":
                 conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{spec.schema}"'))
-                conn.execute(text(f'SET search_path TO "{spec.schema}", public'))
+                conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {quote(spec.schema)}"))
+                conn.exec_driver_sql(SEARCH_PATH_SQL, {"schema": spec.schema})
             cfg = Config()
             cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
             cfg.attributes["connection"] = conn
             cfg.attributes["options"] = options
+            # alembic's version table lives in the workspace schema, never in public
+            cfg.attributes["schema"] = spec.schema if spec.kind == "postgres" else None
             command.upgrade(cfg, revision)
             return current_revision(conn) or ""
     finally:
@@ -324,9 +346,12 @@ def upgrade(
 
 
 def current_revision(conn: Connection) -> str | None:
+    """The alembic revision of the workspace ``conn`` reaches (its own schema's table)."""
     from alembic.runtime.migration import MigrationContext
 
-    return MigrationContext.configure(conn).get_current_revision()
+    schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
+    opts = {"version_table_schema": schema} if schema else {}
+    return MigrationContext.configure(conn, opts=opts).get_current_revision()
 
 
 def with_schema(spec: WorkspaceSpec, schema: str) -> WorkspaceSpec:

@@ -10,7 +10,6 @@ or changed since the last one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -18,10 +17,10 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from ...i18n import tr
+from ...sqlnames import SqlNameError, check_foreign_name, qualified, quote
 from ..records import Page, SourceError, record_from_row
 
 _CTX = "Intake"
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
 class InboxError(SourceError):
@@ -32,9 +31,14 @@ def _quote_table(name: str) -> tuple[str, str, str]:
     parts = name.split(".")
     if len(parts) == 1:
         parts = ["public", parts[0]]
-    if len(parts) != 2 or not all(_NAME.match(p) for p in parts):
-        raise InboxError(tr(_CTX, "Not a table name: {0}").format(name))
-    return parts[0], parts[1], f'"{parts[0]}"."{parts[1]}"'
+    try:
+        if len(parts) != 2:
+            raise SqlNameError(name)
+        for part in parts:
+            check_foreign_name(part)
+    except SqlNameError:
+        raise InboxError(tr(_CTX, "Not a table name: {0}").format(repr(name))) from None
+    return parts[0], parts[1], qualified(parts[0], parts[1])
 
 
 class InboxSource:
@@ -77,22 +81,24 @@ class InboxSource:
             )
 
     def _select(self) -> str:
+        # Column names are the other system's, read from the catalogue: quoted, never pasted.
         cols = []
         for name, udt in self.columns.items():
+            q = quote(name)
             if udt == "geometry":
                 cols.append(
-                    f'ST_X(ST_Transform("{name}", 4326)) AS __lon, '
-                    f'ST_Y(ST_Transform("{name}", 4326)) AS __lat'
+                    f"ST_X(ST_Transform({q}, 4326)) AS __lon, "
+                    f"ST_Y(ST_Transform({q}, 4326)) AS __lat"
                 )
             elif udt in ("json", "jsonb"):
-                cols.append(f'"{name}"::text AS "{name}"')
+                cols.append(f"{q}::text AS {q}")
             else:
-                cols.append(f'"{name}"')
+                cols.append(q)
         return ", ".join(cols)
 
     def pages(self, cursor: dict[str, Any] | None) -> Iterator[Page]:
         after = (cursor or {}).get("after")
-        t, i = f'"{self.time_col}"', f'"{self.id_col}"'
+        t, i = quote(str(self.time_col)), quote(str(self.id_col))
         while True:
             where = ""
             params: dict[str, Any] = {"n": self.page_size}

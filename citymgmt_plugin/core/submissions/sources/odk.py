@@ -277,9 +277,15 @@ class OdkClient:
         return self.url(self.form_path(project, form) + ".svc/Submissions") + "?" + urlencode(query)
 
     def get_page(self, url: str) -> dict[str, Any]:
-        if urlsplit(url).netloc != urlsplit(self.base_url).netloc:
+        """A page of submissions. A next-page link (the server's, or a stored cursor's) must
+        keep the scheme, host and port the account was given for: the token goes with it."""
+        if _origin(url) != _origin(self.base_url):
             raise OdkError(
-                tr(_CTX, "ODK Central sent a next-page link to another host: {0}").format(url)
+                tr(
+                    _CTX,
+                    "ODK Central sent a next-page link to another server or scheme: {0} "
+                    "(the account is for {1}); nothing was sent there.",
+                ).format(url, "{}://{}:{}".format(*_origin(self.base_url)))
             )
         return self._json("GET", url)
 
@@ -323,6 +329,17 @@ class OdkClient:
         """The forms of ``project``, with submission counts (extended metadata)."""
         url = self.url(f"/projects/{quote(str(project), safe='')}/forms")
         return list(self._json("GET", url, headers={"X-Extended-Metadata": "true"}) or [])
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of ``url``, the default port filled in; a relative link has none."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"https": 443, "http": 80}.get(scheme, 0)
+    except ValueError:  # a port that is not a number
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
 
 
 def _flatten(data: dict[str, Any], out: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -13,6 +13,12 @@ class GeoPackageImpl(SQLiteImpl):
 
 
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, render_as_batch=True)
+# PostgreSQL: alembic_version in the workspace schema (not wherever the search path finds
+# one first: public may hold another workspace's or another application's).
+context.configure(
+    connection=connection,
+    render_as_batch=True,
+    version_table_schema=context.config.attributes.get("schema"),
+)
 with context.begin_transaction():
     context.run_migrations()

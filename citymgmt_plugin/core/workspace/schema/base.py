@@ -1,4 +1,5 @@
-"""Base tables: settings, administrative units, unit and responsibility grids, collectors, audit."""
+"""Base tables: settings, administrative units, unit and responsibility grids, collectors, audit,
+and which districts an office login is limited to."""
 
 from __future__ import annotations
 
@@ -102,4 +103,14 @@ def add_tables(md: MetaData, srid: int) -> None:
         Column("table_name", Text),
         Column("row_id", Integer),
         Column("detail", JsonText),
+    )
+    # The districts (6-digit) or streets (9-digit admin-unit codes) a database login is
+    # limited to; a login without rows is not limited. PostGIS only in effect (row-level
+    # security, see workspace/security.py); written by the workspace admin only.
+    Table(
+        "role_districts",
+        md,
+        Column("login", Text, primary_key=True),
+        Column("district_code", Text, primary_key=True),
+        CheckConstraint(digits("district_code", 6, 9), name="code_format"),
     )

@@ -1,5 +1,5 @@
 """Field-device submissions: the submissions, their earlier versions, photos, duplicate
-links, decisions and the write-back outbox."""
+links, decisions, the write-back outbox, and where each source's pull goes on from."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ REVIEW_DECISIONS = ("accept_new", "update_existing", "duplicate", "reject", "has
 def add_tables(md: MetaData, srid: int) -> None:
     _received_tables(md, srid)
     _review_tables(md)
+    _intake_tables(md)
 
 
 def _received_tables(md: MetaData, srid: int) -> None:
@@ -145,4 +146,16 @@ def _review_tables(md: MetaData) -> None:
         UniqueConstraint("decision_id"),
         CheckConstraint(one_of("decision", REVIEW_DECISIONS), name="decision"),
         Index("ix_submission_outbox_sent_at", "sent_at"),
+    )
+
+
+def _intake_tables(md: MetaData) -> None:
+    """Where the next pull of each source goes on from (revision 0003): written by intake
+    with every stored page, apart from workspace_settings, which only an admin may change."""
+    Table(
+        "intake_cursors",
+        md,
+        Column("source_key", Text, primary_key=True),
+        Column("cursor", JsonText, nullable=False),
+        Column("updated_at", UtcDateTime, nullable=False),
     )
