@@ -105,7 +105,6 @@ class PatrolReportAlgorithm(CityMgmtAlgorithm):
         week = self._week(parameters, context)
         which = [REPORTS[i] for i in self.parameterAsEnums(parameters, self.REPORTS, context)]
         folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
-        folder.mkdir(parents=True, exist_ok=True)
         ws = self._workspace(parameters, context)
         try:
             inputs = checks.workspace_inputs(ws)

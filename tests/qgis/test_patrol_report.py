@@ -173,6 +173,10 @@ def test_report_folder_holds_data_charts_and_json(reports):
             "kpi-report-2026-11.json"} <= names  # fmt: skip
     charts = {p.name for p in (folder / "charts").iterdir()}
     assert {"2026-W46-hourly.png", "2026-W46-trend.png", "2026-W46-collectors.png"} <= charts
+    # collectors' names and where they went: owner-only, like the workspace
+    written = [p for p in folder.rglob("*") if p.is_file()]
+    assert written and all(p.stat().st_mode & 0o077 == 0 for p in written), [
+        (p.name, oct(p.stat().st_mode)) for p in written if p.stat().st_mode & 0o077]  # fmt: skip
 
 
 def test_ready_project_opens_with_layers_themes_and_layouts(district, reports, tmp_path):

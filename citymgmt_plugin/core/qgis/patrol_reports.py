@@ -18,6 +18,7 @@ from typing import Any
 from qgis.core import QgsGeometry, QgsProject, QgsVectorLayer
 
 from ..i18n import tr
+from ..private_files import private_dir
 from ..reporting import charts as charts_mod
 from ..reporting.patrol_report import (
     DayDeviation,
@@ -244,6 +245,7 @@ def write_reports(
     """Every report of ``which`` for ``week`` (the monthly one for the week's month) into
     ``folder``; ``progress(percent, what)`` returns True to stop."""
     progress = progress or (lambda _p, _t: False)
+    private_dir(folder)  # positions and collectors: owner-only, like the workspace
     month = week.month()
     names = file_names(week, month)
     out = ReportFiles(folder)

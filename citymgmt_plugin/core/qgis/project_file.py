@@ -21,6 +21,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
+from ..private_files import make_private
 from ..reporting.patrol_report import load_monthly, load_weekly
 from ..workspace.store import Workspace
 from .layers import LAYER_KEY_PROPERTY, load_workspace_layers, workspace_crs, workspace_extent
@@ -92,7 +93,7 @@ def build_project(
     if not project.write():
         raise OSError(project.error())
     project.clear()
-    return path
+    return make_private(path)  # its layouts name collectors
 
 
 def _track_points_off(project: QgsProject, base: Mapping[str, QgsVectorLayer]) -> None:

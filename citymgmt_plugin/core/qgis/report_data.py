@@ -26,6 +26,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..i18n import tr
+from ..private_files import make_private
 from ..reporting.patrol_report import CollectorLine, RespLine
 from .output_styles import style_output_layer
 
@@ -90,6 +91,7 @@ def write_layer(layer: QgsVectorLayer, path: Path, name: str) -> None:
     )
     if error != QgsVectorFileWriter.NoError:
         raise OSError(tr("Reports", "{0} could not be written: {1}").format(name, message))
+    make_private(path)
 
 
 def resp_layer(

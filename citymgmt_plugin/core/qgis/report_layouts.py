@@ -41,6 +41,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from ..i18n import tr
 from ..paths import resource
+from ..private_files import make_private, private_dir
 
 FONT = "Noto Sans CJK SC"
 RED = QColor("#c0161a")
@@ -293,17 +294,18 @@ def _pdf_settings() -> QgsLayoutExporter.PdfExportSettings:
 
 
 def export_pdf(layout: QgsPrintLayout, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The layout as PDF, owner-only (reports name collectors and show where they went)."""
+    private_dir(path.parent)
     keep_digits_searchable(layout)
     result = QgsLayoutExporter(layout).exportToPdf(str(path), _pdf_settings())
     if result != QgsLayoutExporter.Success:
         raise LayoutError(tr("Reports", "The PDF {0} could not be written.").format(path))
-    return path
+    return make_private(path)
 
 
 def export_atlas_pdf(layout: QgsPrintLayout, path: Path, feedback: Any = None) -> Path:
-    """Every atlas page into one PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Every atlas page into one PDF, owner-only."""
+    private_dir(path.parent)
     keep_digits_searchable(layout)
     result, error = QgsLayoutExporter.exportToPdf(
         layout.atlas(), str(path), _pdf_settings(), feedback
@@ -312,4 +314,4 @@ def export_atlas_pdf(layout: QgsPrintLayout, path: Path, feedback: Any = None) -
         raise LayoutError(
             tr("Reports", "The PDF {0} could not be written.").format(path) + f" {error}"
         )
-    return path
+    return make_private(path)

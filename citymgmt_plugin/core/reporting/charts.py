@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
+from ..private_files import make_private, private_dir
 
 _CTX = "Charts"
 BLUE, BLUE_LIGHT, RED, GREY = "#2c7bb6", "#abd9e9", "#d7191c", "#5b6770"
@@ -82,10 +83,10 @@ def _figure(title: str) -> tuple[Any, Any, Any]:
 def _save(fig: Any, path: Path) -> Path:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     fig.tight_layout()
     FigureCanvasAgg(fig).print_png(str(path))
-    return path
+    return make_private(path)  # per collector: owner-only, like the reports
 
 
 def _legend(ax: Any, font: Any) -> None:

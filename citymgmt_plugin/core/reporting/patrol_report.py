@@ -17,6 +17,7 @@ from typing import Any
 
 from ..i18n import tr
 from ..labels import chinese, enumeration, labelled, parens
+from ..private_files import write_private_text
 from .weeks import IsoWeek, Month
 
 _CTX = "Reports"
@@ -343,8 +344,8 @@ def week_title(week: str, dates: str) -> str:
 
 
 def save_report(report: WeeklyReport | MonthlyReport, path: Path) -> Path:
-    path.write_text(json.dumps(asdict(report), ensure_ascii=False, indent=1), encoding="utf-8")
-    return path
+    """The report's data as JSON, owner-only (it names collectors)."""
+    return write_private_text(path, json.dumps(asdict(report), ensure_ascii=False, indent=1))
 
 
 def _rows(cls: type, items: list[dict]) -> list:
