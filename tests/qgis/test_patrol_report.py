@@ -253,3 +253,48 @@ def test_command_line_report(district, tmp_path):
     )  # fmt: skip
     assert bad.returncode == 2 and "not an ISO week" in bad.stderr
     assert not (tmp_path / "bad").exists()
+
+
+def test_report_in_a_modeler_model(district, tmp_path):
+    """A model with the week as its input and the report as its step, saved and reloaded
+    as the Modeler does; it inherits the algorithm's main-thread flag."""
+    import processing
+    from qgis.core import (
+        QgsProcessingAlgorithm,
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelChildParameterSource,
+        QgsProcessingModelOutput,
+        QgsProcessingModelParameter,
+        QgsProcessingParameterString,
+    )
+
+    model = QgsProcessingModelAlgorithm("Weekly reports", "citymgmt tests")
+    model.addModelParameter(
+        QgsProcessingParameterString("week", "Week"), QgsProcessingModelParameter("week")
+    )
+    child = QgsProcessingModelChildAlgorithm("citymgmt:patrolreport")
+    child.setChildId("report")
+    child.addParameterSources(
+        "WORKSPACE",
+        [QgsProcessingModelChildParameterSource.fromStaticValue(str(district.workspace_path))],
+    )
+    child.addParameterSources(
+        "WEEK", [QgsProcessingModelChildParameterSource.fromModelParameter("week")]
+    )
+    child.addParameterSources(
+        "REPORTS", [QgsProcessingModelChildParameterSource.fromStaticValue([0])]
+    )
+    out = QgsProcessingModelOutput("reports", "reports")
+    out.setChildId("report")
+    out.setChildOutputName("OUTPUT_FOLDER")
+    child.setModelOutputs({"reports": out})
+    model.addChildAlgorithm(child)
+    path = tmp_path / "reports.model3"
+    assert model.toFile(str(path))
+    reloaded = QgsProcessingModelAlgorithm()
+    assert reloaded.fromFile(str(path)) and reloaded.validate()[0], reloaded.validate()[1]
+    assert reloaded.flags() & QgsProcessingAlgorithm.FlagNoThreading
+    folder = tmp_path / "model-out"
+    processing.run(reloaded, {"week": WEEK, "report:reports": str(folder)})
+    assert "Weekly patrol report 2026-W46" in text(folder / "patrol-report-2026-W46.pdf", 1)
