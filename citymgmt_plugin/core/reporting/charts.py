@@ -22,6 +22,7 @@ _CTX = "Charts"
 BLUE, BLUE_LIGHT, RED, GREY = "#2c7bb6", "#abd9e9", "#d7191c", "#5b6770"
 SIZE = (6.4, 2.9)  # inches; 200 dpi
 DPI = 200
+FLAT_LABELS = 12  # up to this many collectors, their names stand upright under the bars
 _CJK_NAMES = (
     "Noto Sans CJK SC",
     "Noto Sans CJK",
@@ -68,6 +69,7 @@ def cjk_font() -> Any:
 
 def _figure(title: str) -> tuple[Any, Any, Any]:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     font = cjk_font()
     fig = Figure(figsize=SIZE, dpi=DPI)
@@ -77,6 +79,8 @@ def _figure(title: str) -> tuple[Any, Any, Any]:
         ax.spines[side].set_visible(False)
     ax.grid(axis="y", color="#e3e8ee", linewidth=0.8)
     ax.set_axisbelow(True)
+    # counts: whole numbers on round steps, never 2.5 reports
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     return fig, ax, font
 
 
@@ -90,7 +94,9 @@ def _save(fig: Any, path: Path) -> Path:
 
 
 def _legend(ax: Any, font: Any) -> None:
-    ax.legend(prop=font, fontsize=8, frameon=False, loc="upper right")
+    """Above the plot, right of the title, so it never covers a bar or a point."""
+    ax.legend(prop=font, fontsize=8, frameon=False, loc="lower right",
+              bbox_to_anchor=(1.0, 1.0), ncol=3, borderaxespad=0.2)  # fmt: skip
     for text in ax.get_legend().get_texts():
         text.set_fontsize(8)
 
@@ -125,8 +131,12 @@ def collector_chart(names: Sequence[str], valid: Sequence[int], invalid: Sequenc
         ax.axhline(target, color=RED, linewidth=1.0, linestyle="--", label=tr(_CTX, "Target"))
     step = max(1, len(xs) // 35)
     ax.set_xticks(xs[::step])
-    ax.set_xticklabels([names[i] for i in order][::step], rotation=90, fontproperties=font,
-                       fontsize=5.5)  # fmt: skip
+    labels = [names[i] for i in order][::step]
+    if len(xs) <= FLAT_LABELS:  # few collectors: name over code, read without turning the page
+        ax.set_xticklabels([n.replace(" ", "\n", 1) for n in labels], fontproperties=font,
+                           fontsize=7)  # fmt: skip
+    else:
+        ax.set_xticklabels(labels, rotation=90, fontproperties=font, fontsize=5.5)
     ax.set_xlim(-0.8, max(len(xs), 1) - 0.2)
     ax.tick_params(axis="y", labelsize=7)
     _legend(ax, font)
