@@ -23,6 +23,7 @@ from qgis.core import (
     QgsLayoutMultiFrame,
     QgsLayoutPoint,
     QgsLayoutSize,
+    QgsLayoutTable,
     QgsLayoutTableColumn,
     QgsLegendRenderer,
     QgsLegendStyle,
@@ -185,8 +186,23 @@ def set_table(
     table.setTableContents([list(r) for r in rows])
     if widths:
         table.setColumnWidths(widths)
+    # the manual table rebuilds its columns from the headings alone: align them afterwards
+    table.setColumns(_aligned(table.columns(), rows))
+    table.setHeaderHAlignment(QgsLayoutTable.FollowColumn)
     table.recalculateFrameSizes()
     return table
+
+
+def _aligned(
+    columns: Sequence[QgsLayoutTableColumn], rows: Sequence[Sequence[QgsTableCell]]
+) -> list[QgsLayoutTableColumn]:
+    """The columns with their headings aligned like their values (figures right)."""
+    for i, column in enumerate(columns):
+        right = bool(rows) and all(
+            i < len(r) and r[i].horizontalAlignment() & Qt.AlignRight for r in rows
+        )
+        column.setHAlignment(Qt.AlignRight if right else Qt.AlignLeft)
+    return list(columns)
 
 
 def fit_widths(widths: Sequence[float], frame_mm: float, margin_mm: float) -> list[float]:
@@ -265,7 +281,7 @@ def keep_digits_searchable(layout: QgsPrintLayout) -> None:
     its text (search, copy, pdftotext) loses those digits. Qt does not save the font's
     strategy in a template or project, so it is set here, just before export.
     """
-    from qgis.core import QgsLayoutItemScaleBar, QgsLayoutTable
+    from qgis.core import QgsLayoutItemScaleBar
 
     for layout_item in layout.items():
         if isinstance(layout_item, QgsLayoutItemLabel):
