@@ -129,7 +129,7 @@ def map_item(layout, item_id: str, box, page=0) -> QgsLayoutItemMap:
     return item
 
 
-def legend(layout, box, page=0, title="Legend") -> QgsLayoutItemLegend:
+def legend(layout, box, page=0, title="Legend", grow_down=False) -> QgsLayoutItemLegend:
     item = QgsLayoutItemLegend(layout)
     item.setId("legend")
     item.setTitle(title)
@@ -141,12 +141,13 @@ def legend(layout, box, page=0, title="Legend") -> QgsLayoutItemLegend:
                               ("symbolLabel", 7.5, False)):  # fmt: skip
         item.setStyleFont(_legend_style(style), _font(size, bold))
     item.setResizeToContents(True)
-    # it grows upwards from its lower-left corner: it stays inside the map it sits on
-    item.setReferencePoint(QgsLayoutItem.LowerLeft)
+    # on a map it grows upwards from its lower-left corner, so it stays inside the map;
+    # beside a map (grow_down) it hangs from its upper-left corner
+    item.setReferencePoint(QgsLayoutItem.UpperLeft if grow_down else QgsLayoutItem.LowerLeft)
     layout.addLayoutItem(item)
     x, y, w, h = box
     item.attemptResize(QgsLayoutSize(w, h, MM))
-    item.attemptMove(QgsLayoutPoint(x, y + h, MM), page=page)
+    item.attemptMove(QgsLayoutPoint(x, y if grow_down else y + h, MM), page=page)
     return item
 
 
@@ -252,10 +253,11 @@ def weekly() -> QgsPrintLayout:
     layout.setName("Weekly patrol report")
     header(layout, "Weekly patrol report")
     label(layout, "summary", "Summary", (12, 31, 186, 22), size=9.5)
-    map_item(layout, "map_overview", (12, 54, 186, 138))
-    north_arrow(layout, (188, 56, 8, 12))
-    legend(layout, (14, 140, 60, 50))
-    scalebar(layout, (128, 193, 70, 9))  # under the map: nothing of the map hidden
+    # the legend beside the map and the scale bar under it: nothing of the district hidden
+    map_item(layout, "map_overview", (12, 54, 125, 138))
+    north_arrow(layout, (127, 56, 8, 12))
+    legend(layout, (140, 54, 58, 50), grow_down=True)
+    scalebar(layout, (67, 193, 70, 9))
     heading(layout, "heading_resp", "Responsibility grids failing the weekly rule", 12, 206, 186)
     manual_table(layout, "table_resp", (12, 214, 186, 70))
     label(layout, "more_resp", "", (12, 285, 186, 6), size=7.5, color=MUTED)
