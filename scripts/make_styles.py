@@ -432,8 +432,12 @@ def coverage_grids() -> None:
         )
     )
     label = _label("grid_code", 8, "#7f0000", bold=True)
-    label.placement = QgsPalLayerSettings.OverPoint
-    label.displayAll = True  # every failing grid's code, even where labels crowd
+    # around the centroid: neighbouring failing grids' codes move apart instead of
+    # printing over each other; still every code, even where there is no room at all
+    label.placement = QgsPalLayerSettings.AroundPoint
+    label.dist = 0.5
+    label.priority = 10  # before street and grid names: these codes are what the map is for
+    label.displayAll = True
     layer.setLabeling(_rule_label(label, FAILS))
     layer.setLabelsEnabled(True)
     _save(layer, "coverage_grids")
