@@ -18,7 +18,9 @@ FEATURES = [
     "citymgmt_plugin.gui.thematic_feature:ThematicFeature",
     "citymgmt_plugin.gui.review_feature:ReviewFeature",
     "citymgmt_plugin.gui.patrol_feature:PatrolFeature",
+    "citymgmt_plugin.gui.task_feature:TaskFeature",
     "citymgmt_plugin.gui.snapping_feature:SnappingFeature",
+    "citymgmt_plugin.gui.help_feature:HelpFeature",
 ]
 
 MENU_OBJECT_NAME = "citymgmtMenu"

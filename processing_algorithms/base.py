@@ -22,7 +22,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from citymgmt_plugin.core.patrol.segments import NULL_TIME, TrackRules, TrackStats
+from citymgmt_plugin.core.qgis.session import current_workspace, workspace_layer_default
 
+from .help import help_html
 from .params import field, number, source
 from .readers import (
     points_xy,
@@ -52,6 +54,10 @@ class CityMgmtAlgorithm(QgsProcessingAlgorithm):
     # Output parameter name -> style stem (core.qgis.output_styles): how each output looks
     # when Processing loads it into the project.
     OUTPUT_STYLES: dict[str, str] = {}
+    # Inputs that default to the connected workspace's layers in QGIS: parameter name ->
+    # workspace layer key; and field parameters -> the workspace's column name.
+    WORKSPACE_LAYERS: dict[str, str] = {}
+    WORKSPACE_FIELDS: dict[str, str] = {}
 
     # Parameter names used by more than one algorithm (and by the add_* helpers below).
     GRIDS = "GRIDS"
@@ -88,7 +94,14 @@ class CityMgmtAlgorithm(QgsProcessingAlgorithm):
         return self.ALG_GROUP_ID
 
     def shortHelpString(self) -> str:
-        return self.tr(self.ALG_HELP)
+        """The help in the user's language, escaped for the dialog (see :mod:`.help`)."""
+        return help_html(self.tr(self.ALG_HELP))
+
+    def helpUrl(self) -> str:
+        """This algorithm's section of the shipped user guide (file URL)."""
+        from citymgmt_plugin.core.qgis.guide_link import guide_url
+
+        return guide_url(self.ALG_ID)
 
     def createInstance(self) -> QgsProcessingAlgorithm:
         return type(self)()
@@ -99,6 +112,20 @@ class CityMgmtAlgorithm(QgsProcessingAlgorithm):
         """Styles for the outputs that will be loaded (main thread, after the run)."""
         style_on_load(context, self.OUTPUT_STYLES)
         return {}
+
+    def addParameter(self, definition: Any, createOutput: bool = True) -> bool:
+        """As QGIS's, with the connected workspace's layer (or column) as the default of the
+        inputs named in ``WORKSPACE_LAYERS`` / ``WORKSPACE_FIELDS``: in a QGIS session with a
+        workspace open, the dialog starts with the workspace's layers, not the active one."""
+        name = definition.name()
+        default = None
+        if name in self.WORKSPACE_LAYERS:
+            default = workspace_layer_default(self.WORKSPACE_LAYERS[name])
+        elif name in self.WORKSPACE_FIELDS and current_workspace() is not None:
+            default = self.WORKSPACE_FIELDS[name]
+        if default is not None:
+            definition.setDefaultValue(default)
+        return super().addParameter(definition, createOutput)
 
     # -- shared parameter declarations ---------------------------------------------------------
 

@@ -14,17 +14,33 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputString,
-    QgsProcessingParameterString,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterVectorLayer,
     QgsVectorLayer,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
+from citymgmt_plugin.core.codes import id_schemes
+from citymgmt_plugin.core.labels import scheme_label
+from citymgmt_plugin.core.qgis.session import current_workspace
+
 from .base import CityMgmtAlgorithm, progress_callback
 from .params import number, sink
 from .readers import coded_wkb, present_value, read_features, read_postgres, workspace_classes
 from .writers import make_fields, write_features
+
+
+def scheme_ids() -> list[str]:
+    """The identifier schemes, in the order of the list (legacy16, std17)."""
+    return list(id_schemes())
+
+
+def workspace_scheme(ids: list[str]) -> str:
+    """The connected workspace's scheme (the first one without a workspace)."""
+    ws = current_workspace()
+    scheme = ws.setting("component_scheme", ids[0]) if ws is not None else ids[0]
+    return scheme if scheme in ids else ids[0]
 
 
 class CensusQaAlgorithm(CityMgmtAlgorithm):
@@ -44,6 +60,8 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
     INPUT = "INPUT"
     SCHEME = "SCHEME"
     OUTPUT_STYLES = {"OUTPUT": "census_qa_errors"}
+    WORKSPACE_LAYERS = {"INPUT": "components_point", "GRIDS": "unit_grids"}
+    WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code"}
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         from citymgmt_plugin.core.census.qa import QA_RULES
@@ -55,11 +73,13 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
             )
         )
         self.add_grid_parameters(vector_layer=True)
+        ids = scheme_ids()
         self.addParameter(
-            QgsProcessingParameterString(
+            QgsProcessingParameterEnum(
                 self.SCHEME,
                 self.tr("Identifier scheme when the layer has no 'scheme' field"),
-                defaultValue="legacy16",
+                options=[scheme_label(i) for i in ids],
+                defaultValue=ids.index(workspace_scheme(ids)),
             )
         )
         self.addParameter(
@@ -89,7 +109,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
         from citymgmt_plugin.core.census.qa import default_classes, run_qa
 
         layer, grids_layer, code_field = self._layers(parameters, context)
-        scheme = self.parameterAsString(parameters, self.SCHEME, context) or "legacy16"
+        scheme = self._scheme(parameters, context)
         tol = self.parameterAsDouble(parameters, self.TOLERANCE, context)
         feedback.pushInfo(self.tr("Reading unit grids…"))
         gcodes, gwkb = coded_wkb(grids_layer, code_field)
@@ -109,6 +129,28 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
         feedback.setProgress(85)
         dest = self._write(parameters, context, layer, result)
         return {self.OUTPUT: dest, **self._summary(feedback, result)}
+
+    def checkParameterValues(self, parameters: Any, context: Any) -> tuple[bool, str]:
+        """As QGIS checks them, with a scheme given by its id ("legacy16", scripts and the
+        command line) taken for its place in the list."""
+        given = parameters.get(self.SCHEME)
+        if isinstance(given, str) and not given.strip().isdigit():
+            ids = scheme_ids()
+            if given.strip() not in ids:
+                return False, self.tr("Unknown identifier scheme {0}; known: {1}.").format(
+                    given, ", ".join(ids)
+                )
+            parameters = {**parameters, self.SCHEME: ids.index(given.strip())}
+        return super().checkParameterValues(parameters, context)
+
+    def _scheme(self, parameters: dict[str, Any], context: QgsProcessingContext) -> str:
+        """The scheme chosen in the list, or given by its id."""
+        given = parameters.get(self.SCHEME)
+        ids = scheme_ids()
+        if isinstance(given, str) and given.strip() in ids:
+            return given.strip()
+        index = self.parameterAsEnum(parameters, self.SCHEME, context)
+        return ids[index] if 0 <= index < len(ids) else ids[0]
 
     def _layers(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple:
         """The components and grids layers (same CRS) and the grid code field."""

@@ -19,6 +19,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from citymgmt_plugin.core.qgis.session import workspace_spec_text
 from citymgmt_plugin.core.thematic.templates import Template, get_template, load_templates
 
 from .base import CityMgmtAlgorithm
@@ -60,7 +61,8 @@ class CreateThematicLayerAlgorithm(CityMgmtAlgorithm):
         "zones, waterlogging, garbage accumulation, street occupation, patrol routes, main "
         "roads, window areas, or a city's own template), with the template's fields, lists "
         "of values, defaults and rules.\n"
-        "When a workspace is given (a .gpkg path, a postgresql:// URL or service=NAME), the "
+        "When a workspace is chosen (the connected one, one used before, or a GeoPackage "
+        "file; in scripts a .gpkg path, a postgresql:// URL or service=NAME), the "
         "layer is a new table of that workspace, with its rules in the database, and is listed "
         "among the workspace's thematic layers. Otherwise it is written to the output "
         "\u201cThematic layer\u201d, in the coordinate system chosen for it.\n"
@@ -94,13 +96,16 @@ class CreateThematicLayerAlgorithm(CityMgmtAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.WORKSPACE,
-                self.tr("Workspace (.gpkg, postgresql:// URL or service=NAME)"),
-                optional=True,
-            )
+        workspace = QgsProcessingParameterString(
+            self.WORKSPACE,
+            self.tr("Workspace (none: the layer goes to the output below)"),
+            defaultValue=workspace_spec_text(),  # the connected one, in QGIS
+            optional=True,
         )
+        # a picker in the dialog (processing_algorithms/widgets.py); text everywhere else
+        wrapper = f"{__package__}.widgets.WorkspaceWidgetWrapper"
+        workspace.setMetadata({"widget_wrapper": {"class": wrapper}})
+        self.addParameter(workspace)
         self.addParameter(
             QgsProcessingParameterString(
                 self.TABLE_NAME,

@@ -74,6 +74,8 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
     AREA_TOLERANCE = "AREA_TOLERANCE"
     LEGACY14 = "LEGACY14"
     OUTPUT_STYLES = {"OUTPUT": "grid_errors"}
+    WORKSPACE_LAYERS = {"GRIDS": "unit_grids", "ADMIN": "admin_community"}
+    WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code", "ADMIN_CODE_FIELD": "code"}
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.add_grid_parameters()

@@ -50,23 +50,22 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
     ALG_GROUP_ID = "patrol"
     ALG_HELP = (
         "Checks the contract rule that every main road and window area of every grid is "
-        "patrolled (every week, for a one-week time window).<br>"
+        "patrolled (every week, for a one-week time window).\n"
         "Collector GPS fixes are sorted by collector and time; fixes with no time or "
         "position are skipped; a fix that could only be reached from the last kept fix "
         "faster than the maximum speed is a GPS jump and is dropped; the track is broken "
-        "where two kept fixes are more than the maximum gap apart.<br>"
+        "where two kept fixes are more than the maximum gap apart.\n"
         "A point of a road counts as covered when it lies within the tolerance of a track "
-        "segment of any collector. Lengths are exact (no sampling).<br>"
-        "<b>Outputs</b>: one feature per grid with road length, covered length, coverage "
-        "share and whether it reaches the required share (required minus its tolerance; "
-        "grids without roads pass); the uncovered road stretches; optionally sums per "
-        "responsibility grid from a table of unit grid code and responsibility grid "
-        "code.<br>"
+        "segment of any collector. Lengths are exact (no sampling).\n"
+        "Outputs: one feature per grid with road length, covered length, coverage share "
+        "and whether it reaches the required share (required minus its tolerance; grids "
+        "without roads pass); the uncovered road stretches; optionally sums per "
+        "responsibility grid from a table of unit grid code and responsibility grid code.\n"
         "The grid layer must be in a projected CRS in metres; the other layers are "
         "transformed to it. Times without a time zone are read as China Standard Time "
-        "(Asia/Shanghai).<br>"
-        "<b>Run in PostGIS</b>: when grids, roads and tracks are tables of one PostGIS "
-        "database, the whole computation can run in the database with one SQL script."
+        "(Asia/Shanghai).\n"
+        "Run in PostGIS: when grids, roads and tracks are tables of one PostGIS database, "
+        "the whole computation can run in the database with one SQL script."
     )
 
     # GRIDS, GRID_CODE_FIELD, TRACKS, COLLECTOR_FIELD, TIME_FIELD, TOLERANCE, MAX_GAP,
@@ -84,6 +83,12 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
         "OUTPUT": "coverage_grids",
         GAPS: "coverage_gaps",
         RESP_OUTPUT: "resp_grid_coverage",
+    }
+    WORKSPACE_LAYERS = {"GRIDS": "unit_grids", "ROADS": "main_roads", "TRACKS": "track_points"}
+    WORKSPACE_FIELDS = {
+        "GRID_CODE_FIELD": "code",
+        "COLLECTOR_FIELD": "collector_code",
+        "TIME_FIELD": "fix_time",
     }
 
     def initAlgorithm(self, config=None) -> None:

@@ -41,6 +41,9 @@ def algorithm_classes() -> list[type]:
     from .thematicstats import ThematicStatsAlgorithm
 
     classes.append(ThematicStatsAlgorithm)
+    from .taskstatus import TaskStatusAlgorithm
+
+    classes.append(TaskStatusAlgorithm)
     return classes
 
 

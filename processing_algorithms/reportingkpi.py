@@ -114,6 +114,8 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
         OUTPUT_COLLECTORS: "kpi_collectors",
         OUTPUT_HOURS: "kpi_hours",
     }
+    WORKSPACE_LAYERS = {"SUBMISSIONS": "submissions", "GRIDS": "unit_grids"}
+    WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code"}
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(

@@ -29,20 +29,20 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
     ALG_GROUP = "Patrol"
     ALG_GROUP_ID = "patrol"
     ALG_HELP = (
-        "Checks the rule that collectors patrol along their prescribed route (no change of "
-        "route without approval).<br>"
-        "GPS fixes are cleaned as in the coverage check (null time or position skipped, GPS "
-        "jumps faster than the maximum speed dropped, tracks broken at gaps longer than the "
-        "maximum gap). A fix is off-route when it is farther than the tolerance from the "
-        "collector's route; a segment between two off-route fixes counts wholly off-route, "
-        "a segment with one end off counts in proportion.<br>"
-        "<b>Outputs</b>: a table per collector and day (China Standard Time) with patrol "
-        "time and distance, time and distance off-route and their shares; and the off-route "
-        "stretches as lines with their length and duration. Collectors without a route are "
-        "reported with empty off-route values.<br>"
-        "Distances are measured in the tracks' projected CRS (or the routes' when the tracks "
-        "are in longitude/latitude); at least one of them must be in a projected CRS in "
-        "metres."
+        "Checks the rule that collectors patrol along their prescribed route (no change "
+        "of route without approval).\n"
+        "GPS fixes are cleaned as in the coverage check (null time or position skipped, "
+        "GPS jumps faster than the maximum speed dropped, tracks broken at gaps longer "
+        "than the maximum gap). A fix is off-route when it is farther than the tolerance "
+        "from the collector's route; a segment between two off-route fixes counts wholly "
+        "off-route, a segment with one end off counts in proportion.\n"
+        "Outputs: a table per collector and day (China Standard Time) with patrol time "
+        "and distance, time and distance off-route and their shares; and the off-route "
+        "stretches as lines with their length and duration. Collectors without a route "
+        "are reported with empty off-route values.\n"
+        "Distances are measured in the tracks' projected CRS (or the routes' when the "
+        "tracks are in longitude/latitude); at least one of them must be in a projected "
+        "CRS in metres."
     )
 
     # TRACKS, COLLECTOR_FIELD, TIME_FIELD, TOLERANCE, MAX_GAP, MAX_SPEED, OUTPUT: see
@@ -51,6 +51,12 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
     ROUTE_COLLECTOR_FIELD = "ROUTE_COLLECTOR_FIELD"
     OFFROUTE = "OFFROUTE"
     OUTPUT_STYLES = {"OUTPUT": "route_deviation", OFFROUTE: "offroute_stretches"}
+    WORKSPACE_LAYERS = {"TRACKS": "track_points", "ROUTES": "patrol_routes"}
+    WORKSPACE_FIELDS = {
+        "COLLECTOR_FIELD": "collector_code",
+        "TIME_FIELD": "fix_time",
+        "ROUTE_COLLECTOR_FIELD": "collector_code",
+    }
 
     def initAlgorithm(self, config=None) -> None:
         self.add_track_parameters()

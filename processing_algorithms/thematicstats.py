@@ -41,6 +41,8 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
     THEMATIC = "THEMATIC"
     CATEGORY_FIELD = "CATEGORY_FIELD"
     OUTPUT_STYLES = {"OUTPUT": "thematic_stats"}
+    WORKSPACE_LAYERS = {"GRIDS": "unit_grids"}
+    WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code"}
 
     def initAlgorithm(self, config: Any = None) -> None:
         self.addParameter(

@@ -1,6 +1,6 @@
 """Write the QML styles of the workspace layers to resources/styles/ (run after editing).
 
-    PYTHONPATH=. .venv/bin/python scripts/make_styles.py [coverage_grids kpi_grids …]
+    PYTHONPATH=. .venv/bin/python scripts/make_styles.py [coverage_grids tasks …]
 
 The QML files are the shipped artefact; this script is their source, so a change of colour or
 symbol is one edit here and a re-run. Category labels of submissions and roads are English
@@ -145,11 +145,12 @@ def admin_units() -> None:
 def unit_grids() -> None:
     layer = _layer("MultiPolygon", "field=code:string")
     layer.setRenderer(QgsSingleSymbolRenderer(outline("#9aa7b5", 0.15, fill="240,243,246,255")))
-    layer.setLabeling(
-        QgsVectorLayerSimpleLabeling(
-            _label('right("code", 3)', 7, "#7a8796", is_expression=True, min_scale=4000)
-        )
-    )
+    code = _label('right("code", 3)', 7, "#7a8796", is_expression=True, min_scale=4000)
+    # anywhere inside the grid, horizontal: the code moves off a component at the centre
+    # (components block labels) instead of covering it; labels are drawn over every layer
+    code.placement = QgsPalLayerSettings.Horizontal
+    code.priority = 2  # below everything else's labels
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(code))
     layer.setLabelsEnabled(True)
     _save(layer, "unit_grids")
 
@@ -186,6 +187,18 @@ def _categorised(expression: str, items: list[tuple[str, object, str]], fallback
     if fallback is not None:
         cats.append(QgsRendererCategory(None, fallback, "Other"))
     return QgsCategorizedSymbolRenderer(expression, cats)
+
+
+def blocking() -> QgsVectorLayerSimpleLabeling:
+    """QGIS's "Blocking" labels: no text, but other layers' labels keep off the features."""
+    s = QgsPalLayerSettings()
+    s.drawLabels = False
+    s.fieldName = "identifier"
+    obstacle = s.obstacleSettings()
+    obstacle.setIsObstacle(True)
+    obstacle.setFactor(2.0)  # the most a label is kept away
+    s.setObstacleSettings(obstacle)
+    return QgsVectorLayerSimpleLabeling(s)
 
 
 def components() -> None:
@@ -248,8 +261,11 @@ def components() -> None:
         ("LineString", lines, "components_line"),
         ("Polygon", polys, "components_polygon"),
     ):
-        layer = _layer(kind, "field=class_code:string&field=status:string")
+        layer = _layer(kind, "field=class_code:string&field=status:string&field=identifier:string")
         layer.setRenderer(_categorised(expr, items, fallback[kind]))
+        if kind != "Polygon":  # markers and lines: grid codes move off them
+            layer.setLabeling(blocking())
+            layer.setLabelsEnabled(True)
         _save(layer, stem)
 
 
@@ -348,6 +364,102 @@ def submissions() -> None:
         )
     )
     _save(layer, "submissions")
+
+
+# A task's standing: overdue, due within the hour, open, done on time / late, cancelled.
+TASK_STANDING = (
+    "CASE WHEN \"state\" = 'open' AND \"due_at\" < now() THEN 'overdue' "
+    "WHEN \"state\" = 'open' AND \"due_at\" < now() + to_interval('1 hour') THEN 'due_soon' "
+    "WHEN \"state\" = 'open' THEN 'open' "
+    'WHEN "state" = \'done\' AND "result_at" <= "due_at" THEN \'on_time\' '
+    "WHEN \"state\" = 'done' THEN 'late' ELSE 'cancelled' END"
+)
+# Verify tasks are circles, check tasks squares.
+TASK_SHAPE = "CASE WHEN \"kind\" = 'check' THEN 'square' ELSE 'circle' END"
+# Case number and, while open, the hours left (negative: overdue), when zoomed in.
+TASK_LABEL = (
+    '"case_no" || CASE WHEN "state" = \'open\' THEN '
+    "' ' || format_number(hour(\"due_at\" - now()), 1) || 'h' ELSE '' END"
+)
+
+
+def tasks() -> None:
+    layer = _layer("Point", "field=state:string&field=kind:string&field=case_no:string")
+
+    def mark(color: str, size: float, ring: str | None = None):
+        symbol = QgsMarkerSymbol.createSimple(
+            {
+                "name": "circle",
+                "color": color,
+                "size": str(size),
+                "outline_color": "#202020",
+                "outline_width": "0.3",
+            }
+        )
+        symbol.symbolLayer(0).setDataDefinedProperty(
+            QgsSymbolLayer.PropertyName, QgsProperty.fromExpression(TASK_SHAPE)
+        )
+        if ring:  # overdue: a red ring around the mark
+            outer = QgsMarkerSymbol.createSimple(
+                {
+                    "name": "circle",
+                    "color": "0,0,0,0",
+                    "size": str(size + 2.4),
+                    "outline_color": ring,
+                    "outline_width": "0.8",
+                }
+            )
+            halo = outer.symbolLayer(0).clone()
+            symbol.insertSymbolLayer(0, halo)
+        return symbol
+
+    layer.setRenderer(
+        _categorised(
+            TASK_STANDING,
+            [
+                ("overdue", mark("#d7191c", 3.6, ring="#d7191c"), "Overdue"),
+                ("due_soon", mark("#fdae61", 3.4), "Due within the hour"),
+                ("open", mark("#2c7bb6", 3.2), "Open"),
+                ("on_time", mark("#1a9850", 2.6), "Done on time"),
+                ("late", mark("#a6611a", 2.6), "Done late"),
+                ("cancelled", mark("#bdbdbd", 2.2), "Cancelled"),
+            ],
+        )
+    )
+    settings = _label(TASK_LABEL, 8.5, "#202040", is_expression=True, min_scale=6000)
+    settings.placement = QgsPalLayerSettings.AroundPoint  # beside the mark, not over it
+    settings.dist = 1.2
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+    _save(layer, "tasks")
+
+
+def cases() -> None:
+    layer = _layer("Point", "field=state:string")
+
+    def mark(color: str):
+        return QgsMarkerSymbol.createSimple(
+            {
+                "name": "diamond",
+                "color": color,
+                "size": "2.4",
+                "outline_color": "#ffffff",
+                "outline_width": "0.3",
+            }
+        )
+
+    states = [
+        ("reported", "#ffd700", "Reported"),
+        ("filed", "#fdae61", "Filed"),
+        ("dispatched", "#f46d43", "Dispatched"),
+        ("handled", "#74add1", "Handled"),
+        ("checked", "#4575b4", "Checked"),
+        ("closed", "#1a9850", "Closed"),
+        ("void", "#bdbdbd", "Void"),
+        ("on_hold", "#9e9ac8", "On hold"),
+    ]
+    layer.setRenderer(_categorised("state", [(v, mark(c), t) for v, c, t in states]))
+    _save(layer, "cases")
 
 
 def thematic() -> None:
@@ -624,6 +736,8 @@ def main(only: list[str]) -> int:
         main_roads,
         patrol_routes,
         submissions,
+        tasks,
+        cases,
         thematic,
         coverage_grids,
         coverage_gaps,

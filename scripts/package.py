@@ -7,6 +7,7 @@ Layout of the zip (one top folder, the Python package QGIS imports)::
       metadata.txt, LICENSE
       processing_algorithms/   the Processing provider, found as .processing_algorithms
       resources/               code tables, styles, templates, icons (core/paths.py looks here)
+      docs/                    the user guide, Markdown in English and Chinese (core/guide.py)
       i18n/citymgmt_*.qm       compiled translations (lrelease; the .ts stay in the repo)
       wheels/*.whl             runtime dependencies a stock QGIS lacks (see dependencies.py)
 
@@ -259,6 +260,7 @@ def stage(dst: Path, wheels: list[Path]) -> Path:
         stale.unlink()  # rebuilt below from the .ts
     _copy_tree(ROOT / "processing_algorithms", top / "processing_algorithms")
     _copy_tree(ROOT / "resources", top / "resources")
+    _copy_tree(ROOT / "docs", top / "docs")  # the user guide (core/guide.py)
     shutil.copy2(ROOT / "metadata.txt", top / "metadata.txt")
     shutil.copy2(ROOT / "LICENSE", top / "LICENSE")
     compile_translations(top / "i18n")

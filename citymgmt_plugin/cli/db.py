@@ -9,7 +9,16 @@ from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from ..core.i18n import tr
+from ..core.labels import (
+    chinese,
+    labelled,
+    pad,
+    scheme_label,
+    text_width,
+    workspace_table_label,
+)
 from ..core.sqlnames import quote
+from ..core.workspace.connection import schema_state
 from ..core.workspace.members import Member, grant_role, members, revoke_role
 from ..core.workspace.schema import DEFAULT_SRID
 from ..core.workspace.security import ROLES, create_roles
@@ -21,14 +30,17 @@ from ..core.workspace.store import (
     describe_actor,
     upgrade,
 )
+from .common import add_workspace_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     db = sub.add_parser("db", help=tr("Cli", "workspace schema"))
-    dbsub = db.add_subparsers(dest="db_command", metavar="ACTION")
+    dbsub = db.add_subparsers(
+        dest="db_command", metavar="ACTION", help=tr("Cli", "upgrade or info (ACTION --help: more)")
+    )
     dbsub.required = True
     up = dbsub.add_parser("upgrade", help=tr("Cli", "create or upgrade the schema"))
-    up.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(up)
     up.add_argument(
         "--srid",
         type=int,
@@ -46,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     up.set_defaults(func=cmd_upgrade)
     info = dbsub.add_parser("info", help=tr("Cli", "show schema version and row counts"))
-    info.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(info)
     info.set_defaults(func=cmd_info)
     _register_security(dbsub)
 
@@ -56,12 +68,17 @@ def _register_security(dbsub: argparse._SubParsersAction) -> None:
         "roles",
         help=tr("Cli", "create the workspace's roles, grants and district limits (PostGIS)"),
     )
-    roles.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(roles)
     roles.set_defaults(func=cmd_roles)
     grant = dbsub.add_parser("grant", help=tr("Cli", "give a database login a workspace role"))
-    grant.add_argument("workspace", metavar="WORKSPACE")
-    grant.add_argument("login", metavar="LOGIN")
-    grant.add_argument("role", metavar="ROLE", choices=ROLES)
+    add_workspace_argument(grant)
+    grant.add_argument("login", metavar="LOGIN", help=tr("Cli", "the database login"))
+    grant.add_argument(
+        "role",
+        metavar="ROLE",
+        choices=ROLES,
+        help=tr("Cli", "the role: {0}").format(", ".join(ROLES)),
+    )
     grant.add_argument(
         "--district",
         action="append",
@@ -74,9 +91,17 @@ def _register_security(dbsub: argparse._SubParsersAction) -> None:
     )
     grant.set_defaults(func=cmd_grant)
     revoke = dbsub.add_parser("revoke", help=tr("Cli", "take workspace roles from a login"))
-    revoke.add_argument("workspace", metavar="WORKSPACE")
-    revoke.add_argument("login", metavar="LOGIN")
-    revoke.add_argument("role", metavar="ROLE", nargs="?", choices=ROLES)
+    add_workspace_argument(revoke)
+    revoke.add_argument("login", metavar="LOGIN", help=tr("Cli", "the database login"))
+    revoke.add_argument(
+        "role",
+        metavar="ROLE",
+        nargs="?",
+        choices=ROLES,
+        help=tr("Cli", "the role to take (default: every workspace role): {0}").format(
+            ", ".join(ROLES)
+        ),
+    )
     revoke.set_defaults(func=cmd_revoke)
 
 
@@ -90,19 +115,41 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _table_text(name: str) -> str:
+    """A table by what it holds; in English with its name too, for SQL (in Chinese the
+    name would be an untranslated key)."""
+    label = workspace_table_label(name)
+    return label if chinese() or label == name else f"{label} ({name})"
+
+
 def cmd_info(args: argparse.Namespace) -> int:
+    """The workspace, its schema revision, settings that matter and the rows of each table
+    (tables by their names in the user's language)."""
     ws = Workspace.open(args.workspace)
     try:
         print(tr("Cli", "Workspace: {0}").format(ws.spec.display()))
+        print(schema_state(ws.spec).describe())
         print(tr("Cli", "CRS: EPSG:{0}").format(ws.srid))
+        print(
+            labelled(
+                tr("Cli", "Component identifiers"),
+                scheme_label(ws.setting("component_scheme", "legacy16")),
+            )
+        )
+        print(labelled(tr("Cli", "Office time zone"), ws.setting("timezone", "Asia/Shanghai")))
         print(describe_actor(ws))
+        rows = []
         with ws.engine.connect() as conn:
             for name, table in sorted(ws.schema.metadata.tables.items()):
                 if not _may_read(conn, ws, name):  # a role that may not (the district list)
-                    print(f"  {name:<24} {'-':>10}")
+                    rows.append((_table_text(name), "-"))
                     continue
                 n = conn.execute(select(func.count()).select_from(table)).scalar()
-                print(f"  {name:<24} {n:>10}")
+                rows.append((_table_text(name), n))
+        print(tr("Cli", "Rows per table:"))
+        width = max(text_width(label) for label, _ in rows)
+        for label, n in rows:
+            print(f"  {pad(label, width)} {n:>10}")
     finally:
         ws.close()
     return 0

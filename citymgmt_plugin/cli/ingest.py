@@ -19,6 +19,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ..core.i18n import tr
+from ..core.labels import auto_match_text, join, quarantine_reason_label
+from .common import add_workspace_argument
 
 if TYPE_CHECKING:
     from ..core.workspace.store import Workspace
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help=tr("Cli", "pull field-device submissions into a workspace"))
-    p.add_argument("workspace", metavar="WORKSPACE")
+    add_workspace_argument(p)
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--odk", metavar="URL", help=tr("Cli", "ODK Central server URL"))
     where.add_argument(
@@ -147,7 +149,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if report.reasons:
             print(
                 tr("Cli", "Quarantined by reason: {0}").format(
-                    ", ".join(f"{k} {v}" for k, v in sorted(report.reasons.items()))
+                    join(
+                        f"{quarantine_reason_label(k)} {v}"
+                        for k, v in sorted(report.reasons.items())
+                    )
                 )
             )
         if args.auto_match:
@@ -155,11 +160,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
             # decisions on this source are written back with this run's account
             writers = {source.key: source if hasattr(source, "write_review") else None}
-            print(
-                tr("Cli", "Auto-match: {0}").format(
-                    dict(auto_match(ws, writer_for=lambda key: writers.get(key)))
-                )
-            )
+            matched = auto_match(ws, writer_for=lambda key: writers.get(key))
+            print(tr("Cli", "Auto-match: {0}").format(auto_match_text(matched)))
+        from ..core.cases.intake import after_intake  # task results, cases of reports
+
+        loop = after_intake(ws).text()
+        if loop:
+            print(loop)
         return 0
     finally:
         ws.close()

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..core.i18n import tr
+from .argparse_texts import translated_argparse
 
 # Modules that add sub-commands: each has register(subparsers) -> None.
 COMMAND_MODULES = [
@@ -23,6 +24,7 @@ COMMAND_MODULES = [
     "citymgmt_plugin.demo.command",
     "citymgmt_plugin.cli.ingest",
     "citymgmt_plugin.cli.report",
+    "citymgmt_plugin.cli.cases",
 ]
 
 
@@ -33,13 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
             "Cli", "Digital city management (数字城管) workspaces: schema, demo, intake."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"citymgmt {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"citymgmt {__version__}",
+        help=tr("Argparse", "show program's version number and exit"),
+    )
     parser.add_argument(
         "--lang",
         metavar="LOCALE",
         help=tr("Cli", "language of messages, e.g. zh_CN or en (default: from LANG)"),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help=tr("Cli", "what to do (COMMAND --help: more)")
+    )
     sub.required = True
     for name in COMMAND_MODULES:
         if importlib.util.find_spec(name) is not None:  # the zip carries no demo
@@ -68,8 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..headless import install_translator
 
         install_translator(locale)  # before the parser: its help text is translated too
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with translated_argparse():  # argparse's own words in the user's language too
+        parser = build_parser()
+        args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

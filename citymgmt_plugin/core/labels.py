@@ -10,6 +10,7 @@ code from translated parts use :func:`punct`, :func:`join`, :func:`labelled` and
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,17 @@ def join(parts: Iterable[Any], mark: str = ", ") -> str:
 def enumeration(parts: Iterable[Any]) -> str:
     """A list of names: "a、b、c" in Chinese, "a, b, c" in English."""
     return ("、" if chinese() else ", ").join(str(p) for p in parts)
+
+
+def text_width(text: str) -> int:
+    """Terminal columns ``text`` takes (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` columns: plain-text tables line up with
+    Chinese in them."""
+    return text + " " * max(width - text_width(text), 0)
 
 
 def labelled(label: str, value: Any) -> str:
@@ -111,6 +123,16 @@ def decision_label(decision: str) -> str:
     }.get(decision, decision)
 
 
+def auto_match_text(matched: Mapping[str, int]) -> str:
+    """Auto-match counts for people: decisions by their label, then what was left."""
+    names = {
+        "left": tr(_CTX, "left for review"),
+        "ambiguous": tr(_CTX, "ambiguous"),
+        "duplicate_submission": tr(_CTX, "repeats of earlier submissions"),
+    }
+    return join(f"{names.get(k) or decision_label(k)} {v}" for k, v in sorted(matched.items()))
+
+
 def source_label(key: str | None) -> str:
     """A submission source key: ``device``, ``odk:host/project/form``, ``inbox:schema.table``;
     other keys are names the office chose and are shown as they are."""
@@ -172,6 +194,15 @@ def quarantine_reason_label(code: str) -> str:
         "unreadable_json": tr(_CTX, "unreadable JSON"),
         "unreadable_photo": tr(_CTX, "unreadable photo"),
         "impossible_time": tr(_CTX, "impossible time"),
+        "invalid_text": tr(_CTX, "characters that are not text (replaced)"),
+        "invalid_number": tr(_CTX, "NaN or Infinity instead of a number"),
+        "id_too_long": tr(_CTX, "instance id too long"),
+        "text_too_long": tr(_CTX, "text too long (shortened)"),
+        "record_too_large": tr(_CTX, "record too large"),
+        "nested_too_deep": tr(_CTX, "data nested too deeply"),
+        "photo_too_large": tr(_CTX, "photo too large"),
+        "photo_refused": tr(_CTX, "photo refused (link or outside the export folder)"),
+        "store_refused": tr(_CTX, "refused by the database"),
     }.get(code, code)
 
 
@@ -201,6 +232,9 @@ def photo_problem_label(problem: str | None) -> str:
             out.append(labelled(tr(_CTX, "not a JPEG"), detail))
         elif code == "unreadable":
             out.append(labelled(tr(_CTX, "unreadable"), detail))
+        elif code in ("photo_too_large", "photo_refused"):
+            label = quarantine_reason_label(code)
+            out.append(labelled(label, detail) if detail else label)
         else:
             out.append(item)
     return join(out, "; ")
@@ -337,6 +371,7 @@ def _submission_fields() -> dict[str, str]:
         "row_version": tr(_FIELD, "Row version"),
         "decided_at": tr(_FIELD, "Decided at"),
         "decided_by": tr(_FIELD, "Decided by"),
+        "late_edit_at": tr(_FIELD, "Edited after the decision at"),
     }
 
 
@@ -461,6 +496,38 @@ def table_label(table: str) -> str:
     return {
         "main_roads": tr(_CTX, "main roads table"),
         "patrol_routes": tr(_CTX, "patrol routes table"),
+    }.get(table, table)
+
+
+def workspace_table_label(table: str) -> str:
+    """Every table of a workspace by what it holds (``db info``); a table the plugin does not
+    know (a thematic layer's, another tool's) by its name."""
+    return {
+        "admin_units": tr(_CTX, "Administrative units"),
+        "audit_events": tr(_CTX, "Audit log"),
+        "collectors": tr(_CTX, "Collectors"),
+        "component_classes": tr(_CTX, "Component classes"),
+        "component_history": tr(_CTX, "Component history"),
+        "component_photos": tr(_CTX, "Component photos"),
+        "components": tr(_CTX, "Components"),
+        "event_classes": tr(_CTX, "Event classes"),
+        "identifier_counters": tr(_CTX, "Identifier counters"),
+        "intake_cursors": tr(_CTX, "Where each source's pulls stand"),
+        "main_roads": tr(_CTX, "Main roads and window areas"),
+        "patrol_routes": tr(_CTX, "Patrol routes"),
+        "resp_grid_units": tr(_CTX, "Unit grids of responsibility grids"),
+        "resp_grids": tr(_CTX, "Responsibility grids"),
+        "review_decisions": tr(_CTX, "Review decisions"),
+        "role_districts": tr(_CTX, "Districts of the logins' roles"),
+        "submission_attachments": tr(_CTX, "Submission photos"),
+        "submission_links": tr(_CTX, "Likely repeats"),
+        "submission_outbox": tr(_CTX, "Decisions to write back"),
+        "submission_versions": tr(_CTX, "Submission versions"),
+        "submissions": tr(_CTX, "Submissions"),
+        "thematic_layers": tr(_CTX, "Thematic layers"),
+        "track_points": tr(_CTX, "GPS fixes"),
+        "unit_grids": tr(_CTX, "Unit grids"),
+        "workspace_settings": tr(_CTX, "Workspace settings"),
     }.get(table, table)
 
 

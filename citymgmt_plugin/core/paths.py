@@ -21,6 +21,12 @@ def icon_path(name: str) -> Path:
     return resource("icons", name)
 
 
+def docs_dir() -> Path:
+    """``docs/`` (the user guide) inside the installed plugin, or at the top of a checkout."""
+    packaged = PACKAGE_DIR / "docs"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "docs"
+
+
 def metadata_path() -> Path:
     packaged = PACKAGE_DIR / "metadata.txt"
     return packaged if packaged.is_file() else PACKAGE_DIR.parent / "metadata.txt"

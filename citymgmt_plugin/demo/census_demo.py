@@ -7,6 +7,7 @@ import json
 import math
 import random
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import shapely
 from sqlalchemy import func, select
@@ -268,7 +269,8 @@ def step_census(ctx: DemoContext) -> None:
         )
         with write_transaction(ws) as c:
             result = apply_reconciliation(c, ws, recon, ws.actor)
-        paths = write_report(recon, ctx.out_dir, "census-reconciliation", result)
+        zone = ZoneInfo(ws.setting("timezone", "Asia/Shanghai"))  # the office's clock
+        paths = write_report(recon, ctx.out_dir, "census-reconciliation", result, zone)
         for key, p in paths.items():
             ctx.output(f"census_report_{key}", p)
         ctx.log(paths["txt"].read_text(encoding="utf-8").rstrip())

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.i18n import tr
-from ..core.labels import join, topology_error_label
+from ..core.labels import join, pad, text_width, topology_error_label
 from ..processing_provider import runnable
 
 
@@ -139,11 +139,13 @@ def step_kpi(ctx: Any) -> None:
     )
     marks = {"1": "✓", "true": "✓", "0": "✗", "false": "✗"}
     with open(tables["overall"], encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            value = f"{float(row['value']):.3g}" if row["value"] else "—"
-            limit = f" / {float(row['threshold']):.3g}" if row["threshold"] else ""
-            mark = marks.get(row["passed"].strip().lower(), "")
-            ctx.log(f"   {row['name']:<36} {value}{limit} {mark}")
+        rows = list(csv.DictReader(f))
+    width = max((text_width(row["name"]) for row in rows), default=0)
+    for row in rows:
+        value = f"{float(row['value']):.3g}" if row["value"] else "—"
+        limit = f" / {float(row['threshold']):.3g}" if row["threshold"] else ""
+        mark = marks.get(row["passed"].strip().lower(), "")
+        ctx.log(f"   {pad(row['name'], width)}  {value}{limit} {mark}")
     ctx.log(tr("Demo", "   reports per hour: {0}").format(res["HOURLY"]))
     ctx.facts["kpi"] = dict(
         reports=int(res["REPORTS"]),

@@ -30,6 +30,7 @@ from shapely.geometry import MultiLineString, MultiPolygon
 
 from ..core.codes import default_component_classes, id_schemes
 from ..core.i18n import tr
+from ..core.labels import join
 from ..core.workspace.schema import DEFAULT_SRID
 from ..core.workspace.store import Workspace, audit, upgrade
 from . import names as N
@@ -537,4 +538,22 @@ def _print_summary(ctx, c, digest, timings) -> None:
         ).format(sc["submissions"], sc["duplicates"], sc["gcj02"], sc["malformed"], sc["photos"])
     )
     log(tr("Demo", "Digest: {0}").format(digest[:16]))
-    log(tr("Demo", "Timings (s): {0}").format(", ".join(f"{k} {v}" for k, v in timings.items())))
+    log(
+        tr("Demo", "Timings (s): {0}").format(
+            join(f"{_lap_label(k)} {v}" for k, v in timings.items())
+        )
+    )
+
+
+def _lap_label(name: str) -> str:
+    """A part of the generation, for the timings line."""
+    return {
+        "geography": tr("Demo", "geography"),
+        "tracks": tr("Demo", "tracks"),
+        "create_workspace": tr("Demo", "workspace"),
+        "components": tr("Demo", "components"),
+        "write_layers": tr("Demo", "layers"),
+        "write_tracks": tr("Demo", "GPS fixes"),
+        "device_export": tr("Demo", "device export"),
+        "total": tr("Demo", "total"),
+    }.get(name, name)

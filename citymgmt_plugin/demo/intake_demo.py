@@ -9,8 +9,8 @@ from typing import Any
 
 from ..core.i18n import tr
 from ..core.labels import (
+    auto_match_text,
     crs_evidence_short_label,
-    decision_label,
     join,
     quarantine_reason_label,
     submission_state_label,
@@ -112,7 +112,7 @@ def step_intake(ctx: Any) -> None:
         report = _ingest(ctx, ws, export)
         links = _log_duplicates(ctx, ws)
         matched = auto_match(ws)
-        ctx.log("   " + tr("Demo", "auto-match: {0}").format(_outcomes(matched)))
+        ctx.log("   " + tr("Demo", "auto-match: {0}").format(auto_match_text(matched)))
         state = counts(ws)
         ctx.log(
             "   "
@@ -165,13 +165,3 @@ def _scores(ws: Workspace, truth: dict, links: dict) -> dict[str, float]:
         "duplicate_precision": ratio(right, len(links)),
         "duplicate_recall": ratio(right, len(dups)),
     }
-
-
-def _outcomes(matched: Any) -> str:
-    """Auto-match counts for people: decisions by their label, then what was left."""
-    names = {
-        "left": tr("Demo", "left for review"),
-        "ambiguous": tr("Demo", "ambiguous"),
-        "duplicate_submission": tr("Demo", "repeats of earlier submissions"),
-    }
-    return join(f"{names.get(k) or decision_label(k)} {v}" for k, v in sorted(matched.items()))

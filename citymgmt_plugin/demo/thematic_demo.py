@@ -21,6 +21,7 @@ from shapely.ops import substring
 from sqlalchemy import func, insert, select
 
 from ..core.i18n import tr
+from ..core.labels import binding_label, join
 from ..core.thematic.rules import check_feature, describe
 from ..core.thematic.stats import grid_stats
 from ..core.thematic.tables import (
@@ -29,7 +30,7 @@ from ..core.thematic.tables import (
     thematic_layers,
     thematic_table,
 )
-from ..core.thematic.templates import Template, load_templates
+from ..core.thematic.templates import Template, load_templates, rule_title
 from ..core.workspace.store import Workspace, upgrade
 
 X0, Y0 = 500000.0, 3500000.0  # where a district-less demo puts its own grids
@@ -208,7 +209,8 @@ def _kept_samples(ctx: Any, tpl: Template, good: list) -> list[tuple[Any, dict[s
         problems = check_feature(tpl, shape, attrs, others)
         ctx.log(
             tr("Demo", "   {0}: bad sample refused, rule {1}").format(
-                tpl.id, ", ".join(sorted({p.rule for p in problems})) or "-"
+                tpl.title.local(),
+                join(sorted(rule_title(r) for r in {p.rule for p in problems})) or "-",
             )
         )
     return kept
@@ -219,7 +221,9 @@ def _layer_rows(ctx: Any, ws: Workspace, tpl: Template, info: Any, table: Any, k
     its own gets the samples (once: an existing layer keeps what it has)."""
     if tpl.core_table:
         ctx.log(
-            tr("Demo", "   {0}: bound to the workspace table {1}").format(tpl.id, info.describe())
+            tr("Demo", "   {0}: kept in the workspace's {1}").format(
+                tpl.title.local(), binding_label(info.core_table, info.fixed)
+            )
         )
         return _core_rows(ws, tpl)
     with ws.begin() as conn:
@@ -238,9 +242,8 @@ def _log_layer(ctx: Any, tpl: Template, info: Any, kept: list, rows: list) -> No
     }[tpl.geometry]
     total = sum(r.length_m if tpl.geometry == "line" else r.area_m2 for r in rows)
     ctx.log(
-        tr("Demo", "  {0} {1}: {2} features in {3} grids{4}").format(
-            tpl.title.zh,
-            info.table_name,
+        tr("Demo", "  {0}: {1} features in {2} grids{3}").format(
+            tpl.title.local(),
             len(kept),
             len({r.grid_code for r in rows}),
             measure.format(total) if measure else "",
@@ -251,7 +254,9 @@ def _log_layer(ctx: Any, tpl: Template, info: Any, kept: list, rows: list) -> No
             tpl.field(tpl.category_field).domain_label(r.category) if tpl.category_field else "-"
         )
         ctx.log(
-            f"      {r.grid_code}  {label}  n={r.count}  {r.length_m:.1f} m  {r.area_m2:.1f} m²"
+            tr("Demo", "      {0}  {1}: {2} features, {3:.1f} m, {4:.1f} m²").format(
+                r.grid_code, label, r.count, r.length_m, r.area_m2
+            )
         )
 
 

@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -43,6 +44,10 @@ from ..core.i18n import tr
 from ..core.labels import class_label, enumeration, geometry_kind_label
 from ..core.workspace.store import Workspace, describe_actor
 from .census_maptools import MoveTool, PickTool, PlaceTool
+from .census_pending import PendingPlacement
+from .highlight import CanvasHighlight
+from .photo_viewer import PhotoItem, PhotoViewer
+from .shortcuts import button_tip, dock_action, icon
 from .widgets import iso_dates, local_minutes, scrolling
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".webp")
@@ -114,6 +119,9 @@ class CensusDock(QDockWidget):
         self.current: census.ComponentRecord | None = None
         self.pending_photos: list[str] = []
         self.tools: dict[str, Any] = {}
+        self.pending = PendingPlacement(canvas)  # placed on the map, not saved yet
+        self.highlight = CanvasHighlight(canvas)  # the component being edited
+        self.photo_viewer: PhotoViewer | None = None
         self._build()
 
     # ------------------------------------------------------------------ building
@@ -127,7 +135,7 @@ class CensusDock(QDockWidget):
         split.addWidget(scrolling(form_w, split))  # only the long form scrolls
         split.setSizes([300, 600])
         split.setChildrenCollapsible(False)
-        self.tree.setMinimumHeight(100)
+        self.tree.setMinimumHeight(72)
         # map tools, actions and the status stay in view below the form at any dock height
         outer.addLayout(self._build_tools(body))
         outer.addLayout(self._build_actions(body))
@@ -136,7 +144,8 @@ class CensusDock(QDockWidget):
         self.status.setWordWrap(True)
         outer.addWidget(self.status)
         self.setWidget(body)
-        self._editing(False)
+        self.shortcut_actions = self._build_shortcuts()
+        self._update_buttons()
 
     def _build_classes(self, parent: QWidget) -> QWidget:
         """Who acts, and the class tree with its search field."""
@@ -179,6 +188,8 @@ class CensusDock(QDockWidget):
         self.photos = PhotoList(form_w)
         self.photos.setObjectName("censusPhotos")
         self.photos.files_dropped.connect(self.add_photos)
+        self.photos.itemDoubleClicked.connect(self._view_photo)
+        self.photos.setToolTip(tr("Census", "Double-click a photo to see it large."))
         fl.addWidget(QLabel(tr("Census", "Photos (drop image files here)"), form_w))
         fl.addWidget(self.photos)
         row = QHBoxLayout()
@@ -215,38 +226,79 @@ class CensusDock(QDockWidget):
         form.addRow(self._label("initial_date"), d)
         self._line(form, "note")
 
+    def _button(
+        self, parent: QWidget, name: str, text: str, icon_name: str | None, slot: Callable[[], Any]
+    ) -> QPushButton:
+        """A button; the ones a key also works have the icon of their action."""
+        button = QPushButton(icon(icon_name) if icon_name else QIcon(), text, parent)
+        button.setObjectName(name)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
     def _build_tools(self, parent: QWidget) -> QHBoxLayout:
         """The map tools: place, move, pick."""
         tools = QHBoxLayout()
-        self.btn_place = QPushButton(tr("Census", "Place"), parent)
-        self.btn_place.setObjectName("censusPlace")
-        self.btn_place.setCheckable(True)
-        self.btn_place.clicked.connect(self.activate_place)
-        self.btn_move = QPushButton(tr("Census", "Move"), parent)
-        self.btn_move.setCheckable(True)
-        self.btn_move.clicked.connect(self.activate_move)
-        self.btn_pick = QPushButton(tr("Census", "Pick to edit"), parent)
-        self.btn_pick.setCheckable(True)
-        self.btn_pick.clicked.connect(self.activate_pick)
+        self.btn_place = self._button(
+            parent, "censusPlace", tr("Census", "Place"), "place", self.activate_place
+        )
+        self.btn_move = self._button(
+            parent, "censusMove", tr("Census", "Move"), "move", self.activate_move
+        )
+        self.btn_pick = self._button(
+            parent, "censusPick", tr("Census", "Pick to edit"), "pick", self.activate_pick
+        )
         for b in (self.btn_place, self.btn_move, self.btn_pick):
+            b.setCheckable(True)
             tools.addWidget(b)
         return tools
 
-    def _build_actions(self, parent: QWidget) -> QHBoxLayout:
-        """Save, retire, history, new."""
-        acts = QHBoxLayout()
-        self.btn_save = QPushButton(tr("Census", "Save changes"), parent)
-        self.btn_save.setObjectName("censusSave")
-        self.btn_save.clicked.connect(self.save_edit)
-        self.btn_retire = QPushButton(tr("Census", "Retire…"), parent)
-        self.btn_retire.clicked.connect(self._ask_retire)
-        self.btn_history = QPushButton(tr("Census", "History…"), parent)
-        self.btn_history.clicked.connect(self.show_history)
-        self.btn_new = QPushButton(tr("Census", "New"), parent)
-        self.btn_new.clicked.connect(self.clear_component)
-        for b in (self.btn_save, self.btn_retire, self.btn_history, self.btn_new):
-            acts.addWidget(b)
+    def _build_actions(self, parent: QWidget) -> QGridLayout:
+        """Save, discard, retire, history, new (two rows: the dock stays narrow)."""
+        acts = QGridLayout()
+        self.btn_save = self._button(
+            parent, "censusSave", tr("Census", "Save changes"), "save", self.save
+        )
+        self.btn_discard = self._button(
+            parent, "censusDiscard", tr("Census", "Discard"), "discard", self.discard_pending
+        )
+        self.btn_retire = self._button(
+            parent, "censusRetire", tr("Census", "Retire…"), None, self._ask_retire
+        )
+        self.btn_history = self._button(
+            parent, "censusHistory", tr("Census", "History…"), None, self.show_history
+        )
+        self.btn_new = self._button(
+            parent, "censusNew", tr("Census", "New"), None, self.clear_component
+        )
+        for n, b in enumerate(
+            (self.btn_save, self.btn_discard, self.btn_new, self.btn_retire, self.btn_history)
+        ):
+            acts.addWidget(b, n // 3, n % 3)
         return acts
+
+    def _build_shortcuts(self) -> list[Any]:
+        """Keys for the tools and for saving / discarding (focus in the dock; registered with
+        QGIS's shortcut manager by the feature). Enter and Esc work on the map too."""
+        made = []
+        for name, text, key, button, tip in (
+            ("Place", tr("Census", "Census: place a component"), "P", self.btn_place,
+             tr("Census", "Place a new component on the map")),
+            ("Move", tr("Census", "Census: move a component"), "M", self.btn_move,
+             tr("Census", "Click a component, then its new place")),
+            ("Pick", tr("Census", "Census: pick a component to edit"), "E", self.btn_pick,
+             tr("Census", "Click a component to edit it")),
+            ("Save", tr("Census", "Census: save"), "Ctrl+Return", self.btn_save,
+             tr("Census", "Save the new component or the changes")),
+            ("Discard", tr("Census", "Census: discard the placement"), "Esc", self.btn_discard,
+             tr("Census", "Forget the placement that is not saved yet")),
+        ):  # fmt: skip
+            action = dock_action(
+                self, f"citymgmtCensus{name}Action", text, key, button.click, name.lower()
+            )
+            button_tip(button, action, tip)
+            made.append(action)
+        self.save_action, self.discard_action = made[3], made[4]
+        return made
 
     def _label(self, f: str) -> str:
         return field_label(f) + (" *" if f in MANDATORY_FIELDS else "")
@@ -257,9 +309,20 @@ class CensusDock(QDockWidget):
         self.widgets[f] = w
         form.addRow(self._label(f), w)
 
-    def _editing(self, on: bool) -> None:
-        for b in (self.btn_save, self.btn_retire, self.btn_history):
-            b.setEnabled(on)
+    def _update_buttons(self) -> None:
+        """What can be done now: save a pending placement or the open component's changes,
+        discard a placement, retire or show the history of the open component."""
+        pending, editing = bool(self.pending), self.current is not None
+        self.btn_save.setText(
+            tr("Census", "Save new component") if pending else tr("Census", "Save changes")
+        )
+        self.btn_save.setEnabled(pending or editing)
+        self.btn_discard.setEnabled(pending)
+        for b in (self.btn_retire, self.btn_history):
+            b.setEnabled(editing and not pending)
+        if hasattr(self, "save_action"):
+            self.save_action.setEnabled(pending or editing)
+            self.discard_action.setEnabled(pending)
 
     # ------------------------------------------------------------------ workspace
     @property
@@ -357,6 +420,8 @@ class CensusDock(QDockWidget):
                 class_label(code, info.name), geometry_kind_label(info.geometry_kind)
             )
         )
+        if self.pending:  # the placement is now checked for this class
+            self._preview_pending()
 
     def _dept_picked(self, index: int) -> None:
         data = self.widgets["dept_name"].itemData(index)
@@ -418,13 +483,19 @@ class CensusDock(QDockWidget):
         self.status.setStyleSheet("color: #b00000;" if error else "color: #205020;")
         self.message.emit(text)
 
+    def clear_message(self) -> None:
+        """No status line: what it said was about another component or placement."""
+        self.show_message("")
+
     # ------------------------------------------------------------------ tools
     def _tool(self, name: str) -> Any:
         if name not in self.tools:
             srid = self.ws.srid if self.ws else 4549
             if name == "place":
                 tool = PlaceTool(self.canvas, srid)
-                tool.geometry_done.connect(self.save_new)
+                tool.geometry_done.connect(self.set_pending)
+                tool.confirmed.connect(self.save)
+                tool.discarded.connect(self.discard_pending)
             elif name == "move":
                 tool = MoveTool(self.canvas, srid)
                 tool.picked.connect(self.pick_at)
@@ -466,6 +537,76 @@ class CensusDock(QDockWidget):
         for b in (self.btn_place, self.btn_move, self.btn_pick):
             b.setChecked(False)
 
+    # ------------------------------------------------------------------ placing
+    def set_pending(self, geom: Any) -> None:
+        """A placement on the map (workspace CRS), shown and checked but not saved: the
+        editor saves it (Enter), places it again (another click) or discards it (Esc)."""
+        ws = self.ws
+        if ws is None or not self.selected_class():
+            self.show_message(tr("Census", "Pick a class first."), True)
+            return
+        self.pending.set(geom, ws.srid)
+        self._preview_pending()
+        self._update_buttons()
+
+    def _preview_pending(self) -> None:
+        """Where the pending placement lands and what would stop it being saved."""
+        ws, code = self.ws, self.selected_class()
+        if ws is None or not code or not self.pending:
+            return
+        v = self.form_values()
+        draft = self._draft(code, self.pending.geom, v)
+        with ws.engine.connect() as c:
+            problems, grid = census.validate_draft(c, ws, draft)
+        self.identifier.setText(tr("Census", "given when saved"))
+        self.grid_label.setText(grid.code if grid is not None else "—")
+        if problems:
+            self.show_message("\n".join(p.message for p in problems), True)
+            return
+        self.show_message(
+            tr(
+                "Census",
+                "Placed in grid {0}, not saved yet: check the form, then save (Enter) or "
+                "discard (Esc).",
+            ).format(grid.code)
+        )
+
+    def save(self) -> census.ComponentRef | None:
+        """The Save button: the pending placement, else the open component's changes."""
+        if self.pending:
+            return self.save_pending()
+        return self.save_edit()
+
+    def save_pending(self) -> census.ComponentRef | None:
+        """Store the pending placement; when refused it stays, to be corrected and saved."""
+        if not self.pending:
+            return None
+        ref = self.save_new(self.pending.geom)
+        if ref is not None:
+            self.pending.clear()
+            self.identifier.setText("—")
+            self.grid_label.setText("—")
+            self._update_buttons()
+        return ref
+
+    def discard_pending(self) -> None:
+        if not self.pending:
+            return
+        self.pending.clear()
+        self.identifier.setText("—")
+        self.grid_label.setText("—")
+        self._update_buttons()
+        self.show_message(tr("Census", "Placement discarded: nothing was saved."))
+
+    @staticmethod
+    def _draft(code: str, geom: Any, v: dict[str, Any]) -> census.ComponentDraft:
+        return census.ComponentDraft(
+            class_code=code,
+            geom=geom,
+            **{k: (val if val != "" else None) for k, val in v.items() if k != "name"},
+            name=v["name"],
+        )
+
     # ------------------------------------------------------------------ actions
     def save_new(self, geom: Any) -> census.ComponentRef | None:
         """Store a new component at ``geom`` (workspace CRS) from the form."""
@@ -484,12 +625,7 @@ class CensusDock(QDockWidget):
             )
             return None
         v = self.form_values()
-        draft = census.ComponentDraft(
-            class_code=code,
-            geom=geom,
-            **{k: (val if val != "" else None) for k, val in v.items() if k != "name"},
-            name=v["name"],
-        )
+        draft = self._draft(code, geom, v)
         try:
             with census.write_transaction(ws) as c:
                 ref = census.create_component(c, ws, draft, ws.actor)
@@ -532,7 +668,11 @@ class CensusDock(QDockWidget):
             with ws.engine.connect() as c:
                 return self.load_component(component_id, c)
         rec = census.get_component(conn, ws, component_id)
+        if self.current is None or self.current.id != rec.id:
+            self.clear_message()  # it was about another component or placement
+        self.pending.clear()
         self.current = rec
+        self.highlight.show(rec.geom, ws.srid)
         self.set_form(rec.attributes)
         self.identifier.setText(rec["identifier"])
         self.grid_label.setText(rec["grid_code"])
@@ -549,7 +689,7 @@ class CensusDock(QDockWidget):
         self.photos.clear()
         for p in census.list_photos(conn, ws, rec.id):
             self._thumb(census.photo_bytes(conn, ws, p.id), p.filename, p)
-        self._editing(True)
+        self._update_buttons()
 
     def select_class_silently(self, code: str) -> None:
         self.tree.blockSignals(True)
@@ -557,13 +697,29 @@ class CensusDock(QDockWidget):
         self.tree.blockSignals(False)
 
     def clear_component(self) -> None:
+        """Start a new component: nothing open, no placement waiting, no stale message."""
+        if self.current is not None or self.pending:
+            self.clear_message()
         self.current = None
+        self.pending.clear()
+        self.highlight.clear()
         self.identifier.setText("—")
         self.grid_label.setText("—")
         self.title.setText(tr("Census", "New component"))
         self.photos.clear()
         self.pending_photos = []
-        self._editing(False)
+        self._update_buttons()
+
+    def release_canvas(self) -> None:
+        """Take the placement and the highlight off the map (the dock closes, unload)."""
+        self.deactivate_tools()
+        self.pending.clear()
+        self.highlight.clear()
+        self._update_buttons()
+
+    def closeEvent(self, event: Any) -> None:
+        self.release_canvas()
+        super().closeEvent(event)
 
     def save_edit(self, reason: str | None = None) -> census.ComponentRef | None:
         reason = reason if isinstance(reason, str) else None  # the Save button's clicked(bool)
@@ -678,12 +834,26 @@ class CensusDock(QDockWidget):
         pix = QPixmap()
         pix.loadFromData(data)
         item = QListWidgetItem(QIcon(pix.scaled(96, 96, Qt.KeepAspectRatio)), name)
+        item.setData(Qt.UserRole, data)
         if info is not None and info.taken_at is not None:
             tip = tr("Census", "Taken {0}").format(local_minutes(info.taken_at))
             if info.exif_lon is not None:
                 tip += f" ({info.exif_lon:.6f}, {info.exif_lat:.6f})"
             item.setToolTip(tip)
         self.photos.addItem(item)
+
+    def _view_photo(self, item: QListWidgetItem) -> PhotoViewer:
+        """The photos of the component large, from the one double-clicked."""
+        photos = [
+            PhotoItem(it.text(), it.data(Qt.UserRole), it.toolTip())
+            for it in (self.photos.item(i) for i in range(self.photos.count()))
+        ]
+        if self.photo_viewer is not None:
+            self.photo_viewer.close()
+        title = self.identifier.text() if self.current is not None else ""
+        self.photo_viewer = PhotoViewer(photos, self.photos.row(item), title, self)
+        self.photo_viewer.show()
+        return self.photo_viewer
 
     # ------------------------------------------------------------------ map
     def _refresh_layers(self) -> None:

@@ -6,11 +6,10 @@ import contextlib
 from typing import Any
 
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from ..core.i18n import tr
-from ..core.paths import icon_path
+from .shortcuts import icon, register_shortcuts
 
 
 class CensusFeature:
@@ -33,12 +32,15 @@ class CensusFeature:
             self.dock,
             Qt.RightDockWidgetArea,
             toggle_action_text=tr("Census", "Component census"),
-            icon=QIcon(str(icon_path("citymgmt.svg"))),
+            icon=icon("census"),
         )
+        register_shortcuts(self.ctx, self.dock.shortcut_actions)
         self.action = self.ctx.dock_actions[self.dock.objectName()]
         self.dock.visibilityChanged.connect(self._shown)
         self.import_action = QAction(
-            tr("Census", "Census import and reconciliation…"), iface.mainWindow()
+            icon("census_import"),
+            tr("Census", "Census import and reconciliation…"),
+            iface.mainWindow(),
         )
         self.import_action.setObjectName("citymgmtCensusImportAction")
         self.import_action.triggered.connect(self.show_reconcile)
@@ -75,7 +77,7 @@ class CensusFeature:
         if self.dock is not None:
             with contextlib.suppress(TypeError, RuntimeError):
                 self.dock.visibilityChanged.disconnect(self._shown)
-            self.dock.deactivate_tools()
+            self.dock.release_canvas()
         if self.dialog is not None:
             self.dialog.close()
             self.dialog.deleteLater()

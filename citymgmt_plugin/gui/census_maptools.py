@@ -78,9 +78,14 @@ class _CensusTool(QgsMapTool):
 
 class PlaceTool(_CensusTool):
     """Click a point; or click the vertices of a line/polygon and right-click (or Enter) to
-    finish. Backspace drops the last vertex, Esc cancels. Emits the shapely geometry."""
+    finish. Backspace drops the last vertex, Esc cancels. Emits the shapely geometry.
+
+    With no line or polygon in progress, Enter asks to save the placement (``confirmed``)
+    and Esc to discard it (``discarded``)."""
 
     geometry_done = pyqtSignal(object)
+    confirmed = pyqtSignal()
+    discarded = pyqtSignal()
 
     def __init__(self, canvas: QgsMapCanvas, srid: int, kind: str = "point") -> None:
         super().__init__(canvas, srid)
@@ -138,13 +143,24 @@ class PlaceTool(_CensusTool):
         self._redraw()
 
     def keyPressEvent(self, e: Any) -> None:
+        drawing = bool(self.vertices)
         if e.key() in (Qt.Key_Return, Qt.Key_Enter):
-            self.finish()
+            if drawing:
+                self.finish()
+            else:
+                self.confirmed.emit()
         elif e.key() == Qt.Key_Escape:
-            self.reset()
-        elif e.key() == Qt.Key_Backspace and self.vertices:
+            if drawing:
+                self.reset()
+            else:
+                self.discarded.emit()
+        elif e.key() == Qt.Key_Backspace and drawing:
             self.vertices.pop()
             self._redraw()
+        else:
+            e.ignore()
+            return
+        e.accept()
 
     def finish(self) -> None:
         need = 3 if self.kind == "polygon" else 2

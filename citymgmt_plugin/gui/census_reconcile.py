@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from qgis.core import (
     QgsApplication,
@@ -482,5 +483,7 @@ class ReconcileDialog(QDialog):
             return
         folder = QFileDialog.getExistingDirectory(self, tr("Census", "Report folder"))
         if folder:
-            paths = write_report(self.recon, Path(folder), result=getattr(self, "result", None))
+            zone = ZoneInfo(self.ws.setting("timezone", "Asia/Shanghai"))
+            result = getattr(self, "result", None)
+            paths = write_report(self.recon, Path(folder), result=result, zone=zone)
             self.status.setText(tr("Census", "Report written: {0}").format(paths["html"]))

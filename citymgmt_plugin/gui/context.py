@@ -11,6 +11,7 @@ from qgis.PyQt.QtCore import QObject, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow, QMenu, QToolBar
 
+from ..core.qgis.session import set_current_workspace
 from ..core.workspace.store import Workspace
 
 DOCK_VISIBLE_SETTING = "citymgmt/docks/{0}/visible"  # per dock objectName, across sessions
@@ -53,6 +54,7 @@ class PluginContext(QObject):
         if self._workspace is not None and self._workspace is not workspace:
             self._workspace.close()
         self._workspace = workspace
+        set_current_workspace(workspace)  # Processing inputs default to its layers
         self.workspace_changed.emit(workspace)
 
     def add_action(self, action: QAction, menu: bool = True, toolbar: bool = True) -> QAction:
@@ -166,6 +168,7 @@ class PluginContext(QObject):
     def unload(self) -> None:
         while self._undo:
             self._undo.pop()()
+        set_current_workspace(None)
         if self._workspace is not None:
             self._workspace.close()
             self._workspace = None

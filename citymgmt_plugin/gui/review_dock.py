@@ -10,24 +10,16 @@ Sources… opens the sources dialog; Pull sources pulls them all in a background
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any
 
-from qgis.core import (
-    QgsApplication,
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsGeometry,
-    QgsPointXY,
-    QgsProject,
-    QgsRectangle,
-    QgsWkbTypes,
-)
-from qgis.gui import QgsRubberBand, QgsVertexMarker
+from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QDate, QSize, Qt
-from qgis.PyQt.QtGui import QColor, QIcon, QKeySequence, QPixmap
+from qgis.PyQt.QtGui import QIcon, QPixmap
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
+    QAction,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -40,11 +32,10 @@ from qgis.PyQt.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
-    QShortcut,
-    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -60,15 +51,17 @@ from ..core.labels import (
 )
 from ..core.submissions import review
 from ..core.submissions.states import (
-    DECIDABLE_STATES,
     ReviewDecision,
     SubmissionState,
     describe_flag,
     describe_reason,
 )
 from ..core.workspace.store import describe_actor
-from .review_model import Filters, QueueModel, QueueProxy, state_label
-from .widgets import iso_dates, scrolling
+from .photo_viewer import PhotoItem, PhotoViewer, ZoomView
+from .review_map import ReviewMap
+from .review_model import LATE_EDITS, Filters, QueueModel, QueueProxy, state_label
+from .shortcuts import button_tip, dock_action, icon, shortcut_text
+from .widgets import CompactSplitter, iso_dates, scrolling
 
 _CTX = "ReviewDock"
 SHORTCUTS = {
@@ -78,6 +71,8 @@ SHORTCUTS = {
     "reject": "R",
     "has_issues": "I",
 }
+NEXT_KEY, SELECT_ON_MAP_KEY = "N", "S"
+FILTERS_SETTING = "citymgmt/review/filtersShown"
 
 
 class ReviewDock(QDockWidget):
@@ -88,42 +83,83 @@ class ReviewDock(QDockWidget):
         self.writer_for = writer_for
         self.current: review.QueueItem | None = None
         self.matches: list[review.Match] = []
-        self.markers: list[Any] = []
+        self.map = ReviewMap(self._canvas())
         self._photos: list[review.Photo] = []
         self.pull_task: Any = None  # the running PullTask
         self.sources_dialog: Any = None
+        self.photo_viewer: PhotoViewer | None = None
         self._build()
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
+        """Filters, the queue and the detail scroll when the dock is short; the reason, the
+        decision buttons and the status line stay in view below them."""
         root = QWidget(self)
         lay = QVBoxLayout(root)
+        body = QWidget(root)
+        top = QVBoxLayout(body)
+        top.setContentsMargins(0, 0, 0, 0)
+        filters = self._build_filter_box(body)
         grid = QGridLayout()
-        self._build_filters(grid)
         self._build_pull_row(grid)
-        lay.addLayout(grid)
+        top.addLayout(grid)
+        top.addWidget(filters)
         self.actor_label = QLabel(describe_actor(None), objectName="actorLabel")
         self.actor_label.setToolTip(tr(_CTX, "Every decision you make names this user."))
-        lay.addWidget(self.actor_label)
+        top.addWidget(self.actor_label)
         self.counts_label = QLabel(objectName="countsLabel")
         self.counts_label.setWordWrap(True)
-        lay.addWidget(self.counts_label)
-        split = QSplitter(Qt.Vertical, root)
+        top.addWidget(self.counts_label)
+        split = CompactSplitter(Qt.Vertical, body)
+        split.setObjectName("reviewSplitter")
         split.addWidget(self._build_queue())
-        split.addWidget(self._build_detail())
-        lay.addWidget(split, 1)
+        for part in self._build_detail():
+            split.addWidget(part)
+        split.setChildrenCollapsible(False)
+        for n, stretch in enumerate((3, 1, 2, 1)):  # queue, detail, photos, candidates
+            split.setStretchFactor(n, stretch)
+        top.addWidget(split, 1)
+        lay.addWidget(scrolling(body, root), 1)
         self._build_decisions(root, lay)
         self.status_label = QLabel(objectName="statusLabel")
         self.status_label.setWordWrap(True)
         lay.addWidget(self.status_label)
-        self.setWidget(scrolling(root, self))
+        self.setWidget(root)
+        self.shortcut_actions = self._build_shortcuts()
         self._connect()
+
+    def _build_filter_box(self, parent: QWidget) -> QWidget:
+        """The filters under a toggle that folds them away (a short screen needs the room
+        for the queue); folded or not is remembered."""
+        box = QWidget(parent)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.filters_button = QToolButton(parent, objectName="filtersButton")
+        self.filters_button.setText(tr(_CTX, "Filters"))
+        self.filters_button.setCheckable(True)
+        self.filters_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.filters_button.setAutoRaise(True)
+        self.filters_body = QWidget(box, objectName="filtersBody")
+        grid = QGridLayout(self.filters_body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self._build_filters(grid)
+        lay.addWidget(self.filters_body)
+        self.filters_button.toggled.connect(self._show_filters)
+        self.filters_button.setChecked(QgsSettings().value(FILTERS_SETTING, True, type=bool))
+        self._show_filters(self.filters_button.isChecked())
+        return box
+
+    def _show_filters(self, shown: bool) -> None:
+        self.filters_body.setVisible(shown)
+        self.filters_button.setArrowType(Qt.DownArrow if shown else Qt.RightArrow)
+        QgsSettings().setValue(FILTERS_SETTING, shown)
 
     def _build_filters(self, grid: QGridLayout) -> None:
         self.state_combo = QComboBox(objectName="stateFilter")
         self.state_combo.addItem(tr(_CTX, "All states"), None)
         for s in SubmissionState:
             self.state_combo.addItem(state_label(s.value), s.value)
+        self.state_combo.addItem(tr(_CTX, "Edited after the decision"), LATE_EDITS)
         self.source_combo = QComboBox(objectName="sourceFilter")
         self.resp_combo = QComboBox(objectName="respFilter")
         self.collector_combo = QComboBox(objectName="collectorFilter")
@@ -137,30 +173,33 @@ class ReviewDock(QDockWidget):
         today = QDate.currentDate()
         self.date_from.setDate(today.addDays(-30))
         self.date_to.setDate(today)
-        grid.addWidget(self.state_combo, 0, 0)
-        grid.addWidget(self.source_combo, 0, 1)
-        grid.addWidget(self.collector_combo, 0, 2)
-        grid.addWidget(self.category_combo, 1, 0)
-        grid.addWidget(self.resp_combo, 1, 1)
-        grid.addWidget(self.grid_edit, 1, 2)
-        dates = QHBoxLayout()
-        dates.addWidget(self.date_check)
+        for n, w in enumerate(  # two columns: the dock stays narrow
+            (self.state_combo, self.source_combo, self.collector_combo, self.category_combo,
+             self.resp_combo, self.grid_edit)
+        ):  # fmt: skip
+            grid.addWidget(w, n // 2, n % 2)
+        dates = QHBoxLayout()  # the dates on a line of their own: the dock stays narrow
         dates.addWidget(self.date_from)
         dates.addWidget(QLabel("–"))
         dates.addWidget(self.date_to)
         dates.addStretch(1)
-        grid.addLayout(dates, 2, 0, 1, 3)
+        grid.addWidget(self.date_check, 3, 0, 1, 2)
+        grid.addLayout(dates, 4, 0, 1, 2)
 
     def _build_pull_row(self, grid: QGridLayout) -> None:
-        self.refresh_button = QPushButton(tr(_CTX, "Refresh"), objectName="refreshButton")
+        # an icon only (QGIS's own Refresh): the line also holds the filters' toggle
+        self.refresh_button = QToolButton(objectName="refreshButton")
+        self.refresh_button.setIcon(QgsApplication.getThemeIcon("/mActionRefresh.svg"))
+        self.refresh_button.setToolTip(tr(_CTX, "Refresh"))
         self.sources_button = QPushButton(tr(_CTX, "Sources…"), objectName="sourcesButton")
         self.pull_button = QPushButton(tr(_CTX, "Pull sources"), objectName="pullButton")
-        tools = QHBoxLayout()
+        tools = QHBoxLayout()  # on the line of the filters' toggle
+        tools.addWidget(self.filters_button)
         tools.addStretch(1)
         tools.addWidget(self.refresh_button)
         tools.addWidget(self.sources_button)
         tools.addWidget(self.pull_button)
-        grid.addLayout(tools, 3, 0, 1, 3)
+        grid.addLayout(tools, 0, 0, 1, 2)
         pulling = QHBoxLayout()
         self.pull_progress = QProgressBar(objectName="pullProgress")
         self.pull_progress.setRange(0, 100)
@@ -169,12 +208,12 @@ class ReviewDock(QDockWidget):
         pulling.addWidget(self.pull_cancel)
         self.pull_progress.hide()
         self.pull_cancel.hide()
-        grid.addLayout(pulling, 4, 0, 1, 3)
+        grid.addLayout(pulling, 1, 0, 1, 2)
         self.pull_status = QLabel(objectName="pullStatus")  # what the pull does / did
         self.pull_status.setWordWrap(True)
         self.pull_status.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.pull_status.hide()
-        grid.addWidget(self.pull_status, 5, 0, 1, 3)
+        grid.addWidget(self.pull_status, 2, 0, 1, 2)
 
     def _build_queue(self) -> QTableView:
         self.model = QueueModel(parent=self)
@@ -189,26 +228,47 @@ class ReviewDock(QDockWidget):
         self.table.verticalHeader().setDefaultSectionSize(20)
         return self.table
 
-    def _build_detail(self) -> QWidget:
-        detail = QWidget()
-        dl = QVBoxLayout(detail)
-        dl.setContentsMargins(0, 0, 0, 0)
+    def _build_detail(self) -> list[QWidget]:
+        """What the selected submission is; its photos (a strip and one large, which grows
+        with the splitter and zooms with the wheel); the candidate components."""
         self.info_label = QLabel(objectName="infoLabel")
         self.info_label.setWordWrap(True)
         self.info_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        dl.addWidget(self.info_label)
+        self.info_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        info = scrolling(self.info_label)
+        info.setMinimumHeight(50)
+        info.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # long ids run off, lines wrap
+        photos = QWidget()
+        pl = QHBoxLayout(photos)  # the photo large, its strip and the viewer button beside
+        pl.setContentsMargins(0, 0, 0, 0)
+        self.photo_view = ZoomView()
+        self.photo_view.setObjectName("photoView")
+        self.photo_view.setMinimumHeight(90)
+        self.photo_view.setToolTip(tr(_CTX, "Wheel: zoom; drag: move; double-click: all photos"))
+        pl.addWidget(self.photo_view, 1)
+        side = QVBoxLayout()
+        self.enlarge_button = QPushButton(
+            icon("photos"), tr(_CTX, "Photos…"), objectName="photosButton"
+        )
+        self.enlarge_button.setToolTip(tr(_CTX, "All photos of the submission, large"))
+        side.addWidget(self.enlarge_button)
         self.thumbs = QListWidget(objectName="photoStrip")
         self.thumbs.setViewMode(QListWidget.IconMode)
-        self.thumbs.setFlow(QListWidget.LeftToRight)
+        self.thumbs.setFlow(QListWidget.TopToBottom)
         self.thumbs.setWrapping(False)
-        self.thumbs.setIconSize(QSize(72, 54))
-        self.thumbs.setFixedHeight(84)
-        dl.addWidget(self.thumbs)
-        self.photo_view = QLabel(objectName="photoView")
-        self.photo_view.setAlignment(Qt.AlignCenter)
-        self.photo_view.setMinimumHeight(140)
-        self.photo_view.setStyleSheet("background: #222; color: #ddd;")
-        dl.addWidget(self.photo_view)
+        self.thumbs.setIconSize(QSize(64, 48))
+        self.thumbs.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.thumbs.setMinimumHeight(40)
+        self.thumbs.setToolTip(tr(_CTX, "Double-click a photo to see it large."))
+        side.addWidget(self.thumbs, 1)
+        self.photo_note = QLabel(objectName="photoNote")
+        self.photo_note.setWordWrap(True)
+        side.addWidget(self.photo_note)
+        pl.addLayout(side)
+        self.thumbs.setFixedWidth(self.enlarge_button.sizeHint().width())
+        return [info, photos, self._build_candidates()]
+
+    def _build_candidates(self) -> QTableWidget:
         self.cand_table = QTableWidget(0, 5, objectName="candidateTable")
         self.cand_table.setHorizontalHeaderLabels(
             [
@@ -223,9 +283,8 @@ class ReviewDock(QDockWidget):
         self.cand_table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.cand_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.cand_table.verticalHeader().setVisible(False)
-        self.cand_table.setMaximumHeight(120)
-        dl.addWidget(self.cand_table)
-        return detail
+        self.cand_table.setMinimumHeight(50)
+        return self.cand_table
 
     def _build_decisions(self, root: QWidget, lay: QVBoxLayout) -> None:
         self.reason_edit = QLineEdit(objectName="reasonEdit")
@@ -234,20 +293,57 @@ class ReviewDock(QDockWidget):
         buttons = QGridLayout()  # two columns: the dock stays narrow
         self.decision_buttons: dict[str, QPushButton] = {}
         for n, decision in enumerate(SHORTCUTS):
-            label = decision_label(decision) + parens(SHORTCUTS[decision])
-            b = QPushButton(label, objectName=f"{decision}Button")
-            b.setToolTip(
-                tr(_CTX, "Decide every selected submission; shortcut {0}").format(
-                    SHORTCUTS[decision]
-                )
+            b = QPushButton(
+                icon(decision), decision_label(decision), objectName=f"{decision}Button"
             )
             b.clicked.connect(lambda _=False, d=decision: self.decide_selected(d))
             buttons.addWidget(b, n // 2, n % 2)
             self.decision_buttons[decision] = b
-            sc = QShortcut(QKeySequence(SHORTCUTS[decision]), root)
-            sc.setContext(Qt.WidgetWithChildrenShortcut)
-            sc.activated.connect(lambda d=decision: self.decide_selected(d))
+        self.next_button = QPushButton(icon("next"), tr(_CTX, "Next"), objectName="nextButton")
+        self.next_button.clicked.connect(self.select_next)
+        buttons.addWidget(self.next_button, len(SHORTCUTS) // 2, len(SHORTCUTS) % 2)
+        self.map_button = QPushButton(
+            icon("select_on_map"), tr(_CTX, "Select on map"), objectName="selectOnMapButton"
+        )
+        self.map_button.setCheckable(True)
+        n = len(SHORTCUTS) + 1  # the decisions, then Next
+        self.seen_button = QPushButton(tr(_CTX, "Mark edit as seen"), objectName="seenButton")
+        self.seen_button.setToolTip(
+            tr(_CTX, "Mark the selected submissions' edits after the decision as seen")
+        )
+        self.seen_button.clicked.connect(self.acknowledge_selected)
+        buttons.addWidget(self.seen_button, n // 2, n % 2)
+        buttons.addWidget(self.map_button, n // 2 + 1, 0, 1, 2)
         lay.addLayout(buttons)
+
+    def _build_shortcuts(self) -> list[Any]:
+        """The keys of the decisions, of Next and of Select on map (while the focus is in the
+        dock; registered with QGIS's shortcut manager by the feature). A decision button
+        shows its key: "Accept as new (A)"."""
+        made = []
+        for decision, key in SHORTCUTS.items():
+            button = self.decision_buttons[decision]
+            text = tr(_CTX, "Review: {0}").format(decision_label(decision))
+            action = dock_action(
+                self, f"citymgmtReview_{decision}_Action", text, key, button.click, decision
+            )
+            button_tip(button, action, tr(_CTX, "Decide every selected submission"))
+            _label_with_key(button, action, decision_label(decision))
+            made.append(action)
+        for name, text, key, button, tip, icon_name in (
+            ("citymgmtReviewNextAction", tr(_CTX, "Review: next submission to decide"),
+             NEXT_KEY, self.next_button, tr(_CTX, "Select the next submission still to decide"),
+             "next"),
+            ("citymgmtReviewMapAction", tr(_CTX, "Review: select a submission on the map"),
+             SELECT_ON_MAP_KEY, self.map_button,
+             tr(_CTX, "Click a submission on the map to select it in the list"), "select_on_map"),
+        ):  # fmt: skip
+            action = dock_action(self, name, text, key, button.click, icon_name)
+            button_tip(button, action, tip)
+            made.append(action)
+        _label_with_key(self.next_button, made[-2], tr(_CTX, "Next"))
+        _label_with_key(self.map_button, made[-1], tr(_CTX, "Select on map"))
+        return made
 
     def _connect(self) -> None:
         for combo in (
@@ -270,7 +366,11 @@ class ReviewDock(QDockWidget):
         self.pull_cancel.clicked.connect(self.cancel_pull)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.thumbs.currentRowChanged.connect(self._show_photo)
+        self.thumbs.itemDoubleClicked.connect(lambda _item: self.show_photos())
+        self.photo_view.doubleClicked.connect(self.show_photos)
+        self.enlarge_button.clicked.connect(lambda _=False: self.show_photos())
         self.cand_table.itemSelectionChanged.connect(self._draw)
+        self.map_button.toggled.connect(self.select_on_map)
 
     # -- data ----------------------------------------------------------------------------
     @property
@@ -288,6 +388,7 @@ class ReviewDock(QDockWidget):
         if self.ws is None:
             self.model.set_items([])
             self.counts_label.setText(tr(_CTX, "No workspace open."))
+            self._selection_changed()
             return
         keep = self.current.id if self.current else None
         zone = review.office_zone(self.ws)
@@ -316,8 +417,8 @@ class ReviewDock(QDockWidget):
         self.apply_filters()
         for column in ("observed", "category"):  # whole times, class names readable
             self.table.resizeColumnToContents(QueueModel.COLUMNS.index(column))
-        if keep is not None:
-            self.select_submission(keep)
+        if keep is None or not self.select_submission(keep):
+            self._selection_changed()  # the detail follows: nothing selected is shown as such
 
     def _category_label(self, items: list[review.QueueItem]) -> Any:
         """Category codes as in the queue: "0101 上水井盖", the names of every kind the
@@ -368,8 +469,23 @@ class ReviewDock(QDockWidget):
         for row in range(self.proxy.rowCount()):
             if self.proxy.item(row).id == submission_id:
                 self.table.selectRow(row)
+                self.table.scrollTo(self.proxy.index(row, 0))
                 return True
         return False
+
+    def shown_items(self) -> list[review.QueueItem]:
+        """The submissions in the list, in the order shown (filters and sorting applied)."""
+        return [self.proxy.item(r) for r in range(self.proxy.rowCount())]
+
+    def select_next(self) -> bool:
+        """Select the next submission still to decide below the selected ones."""
+        nxt = review.next_to_decide(self.shown_items(), {it.id for it in self.selected_items()})
+        if nxt is None:
+            self.status_label.setText(tr(_CTX, "No more submissions to decide in this list."))
+            return False
+        self.select_submission(nxt.id)
+        self.table.setFocus()  # the decision keys act on it at once
+        return True
 
     def selected_items(self) -> list[review.QueueItem]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -378,7 +494,10 @@ class ReviewDock(QDockWidget):
     # -- the selected submission ------------------------------------------------------------
     def _selection_changed(self, *_: Any) -> None:
         items = self.selected_items()
-        self.current = items[0] if items else None
+        current = items[0] if items else None
+        if (current.id if current else None) != (self.current.id if self.current else None):
+            self.status_label.clear()  # it was about another submission
+        self.current = current
         self.show_current()
 
     def show_current(self) -> None:
@@ -387,8 +506,13 @@ class ReviewDock(QDockWidget):
         self.photo_view.clear()
         self.cand_table.setRowCount(0)
         self.matches = []
+        self.photo_note.clear()
         if it is None or self.ws is None:
-            self.info_label.clear()
+            self.info_label.setText(
+                tr(_CTX, "No submission selected: choose one in the list or on the map.")
+                if self.ws is not None
+                else ""
+            )
             self._clear_markers()
             return
         lines = self._info_lines(it)
@@ -418,6 +542,13 @@ class ReviewDock(QDockWidget):
             lines.append(f"<span style='color:#b22222'>{reason}</span>")
         if it.crs_flag:
             lines.append(f"<span style='color:#c77700'>{describe_flag(it.crs_flag)}</span>")
+        if it.late_edit_at is not None:
+            text = tr(
+                _CTX,
+                "Edited on the server after the decision ({0}): the decision stays; look at "
+                "the new version, then mark the edit as seen.",
+            ).format(self.model.time_text(it.late_edit_at))
+            lines.append(f"<span style='color:#b8860b'>{text}</span>")
         d = it.duplicate_of
         if d is not None:
             text = tr(
@@ -427,12 +558,15 @@ class ReviewDock(QDockWidget):
         return lines
 
     def _fill_thumbs(self) -> None:
+        """Thumbnails only (the name is the tooltip and in the photo viewer)."""
         for p in self._photos:
             pix = QPixmap()
             if p.content is not None:
                 pix.loadFromData(p.content)
             icon = QIcon(pix.scaled(144, 108, Qt.KeepAspectRatio)) if not pix.isNull() else QIcon()
-            self.thumbs.addItem(QListWidgetItem(icon, p.name))
+            item = QListWidgetItem(icon, "")
+            item.setToolTip(p.name)
+            self.thumbs.addItem(item)
 
     def _fill_candidates(self, matches: list[review.Match]) -> None:
         self.matches = matches
@@ -452,86 +586,89 @@ class ReviewDock(QDockWidget):
             self.cand_table.selectRow(0)
 
     def _show_photo(self, row: int) -> None:
+        self.photo_note.clear()
         if row < 0 or row >= len(self._photos) or self._photos[row].content is None:
-            self.photo_view.setText(tr(_CTX, "No readable photo"))
+            self.photo_view.clear()
+            self.photo_note.setText(tr(_CTX, "No readable photo"))
             return
         pix = QPixmap()
         if not pix.loadFromData(self._photos[row].content):
-            self.photo_view.setText(tr(_CTX, "Unreadable photo"))
+            self.photo_view.clear()
+            self.photo_note.setText(tr(_CTX, "Unreadable photo"))
             return
-        size = self.photo_view.size()
-        self.photo_view.setPixmap(
-            pix.scaled(
-                max(size.width(), 200),
-                max(size.height(), 140),
-                Qt.KeepAspectRatio,
-                Qt.SmoothTransformation,
-            )
-        )
+        self.photo_view.set_pixmap(pix)
+
+    def show_photos(self) -> PhotoViewer | None:
+        """Every photo of the selected submission in the photo viewer (resizable, zoom,
+        previous / next), from the one shown."""
+        if not self._photos or self.current is None:
+            return None
+        photos = [
+            PhotoItem(p.name, p.content, photo_problem_label(p.problem) if p.problem else "")
+            for p in self._photos
+        ]
+        if self.photo_viewer is not None:
+            self.photo_viewer.close()
+        title = labelled(tr(_CTX, "Photos"), self.current.instance_id)
+        self.photo_viewer = PhotoViewer(photos, max(self.thumbs.currentRow(), 0), title, self)
+        self.photo_viewer.show()
+        return self.photo_viewer
 
     # -- the map -------------------------------------------------------------------------
     def _canvas(self) -> Any:
-        return self.ctx.iface.mapCanvas() if self.ctx.iface is not None else None
+        iface = getattr(self.ctx, "iface", None)
+        return iface.mapCanvas() if iface is not None else None
 
-    def _to_canvas(self) -> Any:
-        canvas = self._canvas()
-        src = QgsCoordinateReferenceSystem(f"EPSG:{self.ws.srid}")
-        dst = canvas.mapSettings().destinationCrs()
-        if not dst.isValid():
-            dst = src
-        return QgsCoordinateTransform(src, dst, QgsProject.instance())
+    @property
+    def markers(self) -> list[Any]:
+        """What is drawn on the map for the selected submission."""
+        return self.map.markers
 
     def zoom_to_current(self) -> None:
-        canvas = self._canvas()
-        it = self.current
-        if canvas is None or it is None or it.x is None:
-            return
-        pts = [QgsPointXY(it.x, it.y)] + [QgsPointXY(m.x, m.y) for m in self.matches]
-        xs = [p.x() for p in pts]
-        ys = [p.y() for p in pts]
-        rect = QgsRectangle(min(xs) - 60, min(ys) - 60, max(xs) + 60, max(ys) + 60)
-        canvas.setExtent(self._to_canvas().transformBoundingBox(rect))
-        canvas.refresh()
+        if self.ws is not None:
+            self.map.zoom_to(self.current, self.matches, self.ws.srid)
 
     def _clear_markers(self) -> None:
-        canvas = self._canvas()
-        for m in self.markers:
-            if canvas is not None:
-                canvas.scene().removeItem(m)
-        self.markers = []
+        self.map.clear()
 
     def _draw(self) -> None:
-        self._clear_markers()
-        canvas = self._canvas()
-        it = self.current
-        if canvas is None or it is None or it.x is None:
+        if self.ws is None:
+            self.map.clear()
             return
-        tf = self._to_canvas()
-        chosen = self.chosen_match()
-        for m in self.matches:
-            band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
-            circle = QgsGeometry.fromPointXY(tf.transform(QgsPointXY(m.x, m.y))).buffer(
-                canvas.mapUnitsPerPixel() * 9, 12
-            )
-            band.setToGeometry(circle, None)
-            selected = chosen is not None and m.component_id == chosen.component_id
-            band.setColor(QColor(0, 120, 255, 200 if selected else 110))
-            band.setFillColor(QColor(0, 120, 255, 70 if selected else 25))
-            band.setWidth(3 if selected else 1)
-            self.markers.append(band)
-        marker = QgsVertexMarker(canvas)
-        marker.setCenter(tf.transform(QgsPointXY(it.x, it.y)))
-        marker.setIconType(QgsVertexMarker.ICON_X)
-        marker.setColor(QColor(220, 30, 30))
-        marker.setIconSize(18)
-        marker.setPenWidth(3)
-        self.markers.append(marker)
+        self.map.draw(self.current, self.matches, self.chosen_match(), self.ws.srid)
 
     def chosen_match(self) -> review.Match | None:
         rows = {i.row() for i in self.cand_table.selectedIndexes()}
         if rows and min(rows) < len(self.matches):
             return self.matches[min(rows)]
         return self.matches[0] if self.matches else None
+
+    def select_on_map(self, on: bool) -> None:
+        """Turn on (or off) the map tool that selects a submission by a click near it."""
+        srid = self.ws.srid if self.ws is not None else 4549
+        tool = self.map.select_tool(srid, self.pick_at, self._map_tool_ended) if on else None
+        if tool is None:
+            self.map.release_tool()
+            self.map_button.setChecked(False)
+            return
+        self.map.canvas.setMapTool(tool)
+        self.status_label.setText(tr(_CTX, "Click a submission on the map."))
+
+    def _map_tool_ended(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the dock went first
+            self.map_button.setChecked(False)
+
+    def pick_at(self, x: float, y: float, radius: float) -> review.QueueItem | None:
+        """Select the listed submission nearest the click (workspace CRS)."""
+        found = review.nearest_item(self.shown_items(), x, y, radius)
+        if found is None:
+            self.status_label.setText(
+                tr(_CTX, "No submission of the list here: zoom in or change the filters.")
+            )
+            return None
+        self.select_submission(found.id)
+        self.table.setFocus()  # the decision keys act on it at once
+        return found
 
     # -- decisions -----------------------------------------------------------------------
     def decide_selected(self, decision: str) -> None:
@@ -551,24 +688,31 @@ class ReviewDock(QDockWidget):
         done, refused = review.decide_many(
             self.ws, decisions, self.reviewer, self.writer_for or self._bound_writer()
         )
-        self.status_label.setText(_decided_text(decision, done, refused, skipped))
-        self.reason_edit.clear()
-        next_id = self._next_after(items)
-        self.current = None
-        self.refresh()
-        if next_id is not None:
-            self.select_submission(next_id)
+        if decision == ReviewDecision.ACCEPT_NEW and done:
+            from ..core.cases.reports import cases_from_reports
 
-    def _next_after(self, items: list[review.QueueItem]) -> int | None:
-        ids = {i.id for i in items}
-        rows = [self.proxy.item(r) for r in range(self.proxy.rowCount())]
-        after = False
-        for it in rows:
-            if it.id in ids:
-                after = True
-            elif after and it.state in DECIDABLE_STATES:
-                return it.id
-        return None
+            cases_from_reports(self.ws, self.reviewer)  # an accepted event is a case
+        self.reason_edit.clear()
+        nxt = review.next_to_decide(self.shown_items(), {it.id for it in items})
+        self.current = None
+        self.refresh()  # the decided ones show their new state; nothing stale stays shown
+        if nxt is not None:
+            self.select_submission(nxt.id)
+        self.status_label.setText(_decided_text(decision, done, refused, skipped))
+
+    def acknowledge_selected(self) -> None:
+        """Mark the selected submissions' edits after the decision as seen."""
+        items = [it for it in self.selected_items() if it.late_edit_at is not None]
+        if not items or self.ws is None:
+            self.status_label.setText(tr(_CTX, "Select submissions edited after the decision."))
+            return
+        picked = [review.Pick(it.id, it.row_version) for it in items]
+        done, refused = review.acknowledge_late_edits(self.ws, picked, self.reviewer)
+        msg = tr(_CTX, "Marked as seen: {0}.").format(done)
+        if refused:
+            msg += " " + tr(_CTX, "{0} refused: {1}").format(len(refused), refused[0][1])
+        self.refresh()
+        self.status_label.setText(msg)
 
     # -- sources and pulls ----------------------------------------------------------------
     def account_bindings(self) -> Any:
@@ -644,7 +788,12 @@ class ReviewDock(QDockWidget):
     def _pulled(self, outcome: Any) -> None:
         self.pull_task = None
         self._pulling(False)
-        self.say_pull(outcome.summary() or tr(_CTX, "Nothing to pull."))
+        said = outcome.summary() or tr(_CTX, "Nothing to pull.")
+        if self.ws is not None:
+            from ..core.cases.intake import after_intake  # task results, cases of reports
+
+            said = "\n".join(t for t in (said, after_intake(self.ws).text()) if t)
+        self.say_pull(said)
         if self.ws is not None:
             self.refresh()
 
@@ -658,6 +807,19 @@ class ReviewDock(QDockWidget):
         if task is not None:
             task.cancel()
             task.waitForFinished(wait_ms)
+
+
+def _label_with_key(button: QPushButton, action: QAction, text: str) -> None:
+    """``text`` on ``button`` followed by the action's key ("Reject (R)"), kept current when
+    the user changes the key in QGIS."""
+
+    def update() -> None:
+        with contextlib.suppress(RuntimeError):  # the button went first
+            keys = shortcut_text(action)
+            button.setText(text + parens(keys) if keys else text)
+
+    action.changed.connect(update)
+    update()
 
 
 def _decided_text(

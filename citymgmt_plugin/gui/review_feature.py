@@ -6,11 +6,10 @@ import contextlib
 from typing import Any
 
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from ..core.i18n import tr
-from ..core.paths import icon_path
+from .shortcuts import icon, register_shortcuts
 
 
 class ReviewFeature:
@@ -28,8 +27,9 @@ class ReviewFeature:
             self.dock,
             Qt.RightDockWidgetArea,
             toggle_action_text=tr("ReviewDock", "Submission review"),
-            icon=QIcon(str(icon_path("citymgmt.svg"))),
+            icon=icon("review"),
         )
+        register_shortcuts(self.ctx, self.dock.shortcut_actions)
         self.action = self.ctx.dock_actions[self.dock.objectName()]
         self.dock.visibilityChanged.connect(self._shown)
         self.ctx.workspace_changed.connect(self._workspace_changed)
@@ -54,6 +54,9 @@ class ReviewFeature:
             with contextlib.suppress(TypeError, RuntimeError):
                 self.dock.visibilityChanged.disconnect(self._shown)
             self.dock._clear_markers()
+            self.dock.map.release_tool()
+            if self.dock.photo_viewer is not None:
+                self.dock.photo_viewer.close()
             self.dock.stop_pull()
             if self.dock.sources_dialog is not None:
                 self.dock.sources_dialog.close()

@@ -74,6 +74,10 @@ class QueueModel(QAbstractTableModel):
         """``yyyy-MM-dd HH:mm`` in the workspace's zone (the office's when not yet known)."""
         return local_minutes(it.observed_at, self.zone)
 
+    def time_text(self, at: Any) -> str:
+        """A time as ``yyyy-MM-dd HH:mm`` in the workspace's zone."""
+        return local_minutes(at, self.zone)
+
     def category_text(self, it: QueueItem) -> str:
         """ "部件 0101 上水井盖": the kind and the class with its name."""
         return self.class_names.category(it.kind, it.category_code)
@@ -113,8 +117,14 @@ class QueueModel(QAbstractTableModel):
         return values.get(col) or ""
 
 
+LATE_EDITS = "late_edits"  # the state filter's entry for edits after the decision
+
+
 def flag_text(it: QueueItem) -> str:
-    """The flag / reason column: the quarantine reasons, a shifted position, a likely repeat."""
+    """The flag / reason column: an edit after the decision, the quarantine reasons, a
+    shifted position, a likely repeat."""
+    if it.late_edit_at is not None:
+        return tr("ReviewDock", "edited after the decision")
     if it.quarantine_reason:
         return describe_reason(it.quarantine_reason)
     flag = it.flag
@@ -125,6 +135,13 @@ def flag_text(it: QueueItem) -> str:
     if it.duplicate_of is not None:
         return tr("ReviewDock", "likely repeat")
     return ""
+
+
+def _state_matches(state: str | None, it: QueueItem) -> bool:
+    """The state filter: a state, edits after the decision, or anything (None)."""
+    if state == LATE_EDITS:
+        return it.late_edit_at is not None
+    return not state or it.state == state
 
 
 @dataclass
@@ -153,7 +170,7 @@ class QueueProxy(QSortFilterProxyModel):
 
     def matches(self, it: QueueItem, with_state: bool = True) -> bool:
         f = self.filters
-        if with_state and f.state and it.state != f.state:
+        if with_state and not _state_matches(f.state, it):
             return False
         if f.source and it.source != f.source:
             return False

@@ -22,12 +22,12 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.i18n import tr
-from ..core.labels import binding_label, binding_parts, enumeration, join, parens
+from ..core.labels import binding_label, binding_parts, chinese, enumeration, join, parens
 from ..core.qgis.thematic_layer import SURVEYOR_VARIABLE, TABLE_PROPERTY, thematic_layer
 from ..core.thematic.tables import ThematicLayerInfo, create_thematic_table, thematic_layers
 from ..core.thematic.templates import SETTINGS_KEY_DIR, Template, load_templates, rule_title
 from .thematic_capture import prepare_capture
-from .widgets import push_message, scrolling
+from .widgets import CompactSplitter, push_message, scrolling
 
 ROLE_ID = Qt.UserRole + 1
 
@@ -52,46 +52,23 @@ class ThematicDock(QDockWidget):
         self.templates: dict[str, Template] = {}
         body = QWidget(self)
         layout = QVBoxLayout(body)
-
-        layout.addWidget(QLabel(tr("ThematicDock", "Templates")))
-        self.template_list = QListWidget(body)
-        self.template_list.setObjectName("thematicTemplateList")
-        layout.addWidget(self.template_list, 2)
-        self.details = QLabel(body)
-        self.details.setWordWrap(True)
-        self.details.setObjectName("thematicTemplateDetails")
-        layout.addWidget(self.details)
-        row = QHBoxLayout()
-        self.create_button = QPushButton(tr("ThematicDock", "Create layer"), body)
-        self.create_button.setObjectName("thematicCreateButton")
-        self.folder_button = QPushButton(tr("ThematicDock", "Template folder…"), body)
-        row.addWidget(self.create_button)
-        row.addWidget(self.folder_button)
-        layout.addLayout(row)
-
-        layout.addWidget(QLabel(tr("ThematicDock", "Layers in the workspace")))
-        self.layer_list = QListWidget(body)
-        self.layer_list.setObjectName("thematicLayerList")
-        layout.addWidget(self.layer_list, 2)
-        self.digitise_button = QPushButton(tr("ThematicDock", "Start digitising"), body)
-        self.digitise_button.setObjectName("thematicDigitiseButton")
-        layout.addWidget(self.digitise_button)
-
-        form = QFormLayout()
-        self.surveyor_edit = QLineEdit(body)
-        self.surveyor_edit.setObjectName("thematicSurveyor")
-        self.surveyor_edit.setPlaceholderText(tr("ThematicDock", "login name when empty"))
-        form.addRow(tr("ThematicDock", "Surveyor"), self.surveyor_edit)
-        layout.addLayout(form)
+        split = CompactSplitter(Qt.Vertical, body)
+        split.addWidget(self._build_templates())
+        split.addWidget(self._build_layers())
+        split.setChildrenCollapsible(False)
+        layout.addWidget(split, 1)
+        layout.addLayout(self._build_actions(body))
         self.status = QLabel(body)
         self.status.setWordWrap(True)
         self.status.setObjectName("thematicStatus")
         layout.addWidget(self.status)
-        self.setWidget(scrolling(body, self))
+        self.setWidget(body)
 
         surveyor = QgsExpressionContextUtils.globalScope().variable(SURVEYOR_VARIABLE)
         self.surveyor_edit.setText(str(surveyor or ""))
         self.template_list.currentItemChanged.connect(self._show_details)
+        self.template_list.currentItemChanged.connect(self._clear_status)
+        self.layer_list.currentItemChanged.connect(self._clear_status)
         self.create_button.clicked.connect(self.create_selected)
         self.digitise_button.clicked.connect(self.digitise_selected)
         self.folder_button.clicked.connect(self.choose_folder)
@@ -99,6 +76,57 @@ class ThematicDock(QDockWidget):
         ctx.workspace_changed.connect(self.refresh_layers)
         self.reload_templates()
         self.refresh_layers()
+
+    def _build_templates(self) -> QWidget:
+        """The templates and the details of the one chosen (they scroll when long)."""
+        pane = QWidget()
+        lay = QVBoxLayout(pane)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(QLabel(tr("ThematicDock", "Templates")))
+        self.template_list = QListWidget(pane)
+        self.template_list.setObjectName("thematicTemplateList")
+        self.template_list.setMinimumHeight(48)
+        lay.addWidget(self.template_list, 2)
+        self.details = QLabel(pane)
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.details.setObjectName("thematicTemplateDetails")
+        details = scrolling(self.details, pane)
+        details.setMinimumHeight(40)
+        lay.addWidget(details, 1)
+        return pane
+
+    def _build_layers(self) -> QWidget:
+        pane = QWidget()
+        lay = QVBoxLayout(pane)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(QLabel(tr("ThematicDock", "Layers in the workspace")))
+        self.layer_list = QListWidget(pane)
+        self.layer_list.setObjectName("thematicLayerList")
+        self.layer_list.setMinimumHeight(48)
+        lay.addWidget(self.layer_list, 1)
+        return pane
+
+    def _build_actions(self, parent: QWidget) -> QVBoxLayout:
+        """Buttons and the surveyor: below the lists, always in view."""
+        lay = QVBoxLayout()
+        row = QHBoxLayout()
+        self.create_button = QPushButton(tr("ThematicDock", "Create layer"), parent)
+        self.create_button.setObjectName("thematicCreateButton")
+        self.folder_button = QPushButton(tr("ThematicDock", "Template folder…"), parent)
+        row.addWidget(self.create_button)
+        row.addWidget(self.folder_button)
+        lay.addLayout(row)
+        self.digitise_button = QPushButton(tr("ThematicDock", "Start digitising"), parent)
+        self.digitise_button.setObjectName("thematicDigitiseButton")
+        lay.addWidget(self.digitise_button)
+        form = QFormLayout()
+        self.surveyor_edit = QLineEdit(parent)
+        self.surveyor_edit.setObjectName("thematicSurveyor")
+        self.surveyor_edit.setPlaceholderText(tr("ThematicDock", "login name when empty"))
+        form.addRow(tr("ThematicDock", "Surveyor"), self.surveyor_edit)
+        lay.addLayout(form)
+        return lay
 
     # -- lists --------------------------------------------------------------------------
 
@@ -130,7 +158,8 @@ class ThematicDock(QDockWidget):
             return
         for info in thematic_layers(ws):
             item = QListWidgetItem(layer_text(info))
-            item.setToolTip(info.describe())  # the table, for the database tools
+            # the table, for the database tools: its own words in English, quoted in Chinese
+            item.setToolTip(info.table_text() if chinese() else info.describe())
             item.setData(ROLE_ID, info)
             self.layer_list.addItem(item)
 
@@ -240,6 +269,10 @@ class ThematicDock(QDockWidget):
         QgsExpressionContextUtils.setGlobalVariable(
             SURVEYOR_VARIABLE, self.surveyor_edit.text().strip()
         )
+
+    def _clear_status(self, *_args: Any) -> None:
+        """Another template or layer chosen: what the status said is about the last one."""
+        self.status.clear()
 
     def _status(self, text: str, level: Any = Qgis.Info) -> None:
         self.status.setText(text)

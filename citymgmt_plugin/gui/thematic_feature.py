@@ -7,12 +7,11 @@ from typing import Any
 
 from qgis.core import QgsMessageLog, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from ..core.i18n import tr
-from ..core.paths import icon_path
 from ..core.qgis.thematic_layer import TEMPLATE_PROPERTY, configure_layer, layer_template
+from .shortcuts import icon
 from .thematic_guard import attach_guard, detach_all
 
 
@@ -32,7 +31,7 @@ class ThematicFeature:
             self.dock,
             Qt.RightDockWidgetArea,
             toggle_action_text=tr("ThematicDock", "Thematic layers"),
-            icon=QIcon(str(icon_path("citymgmt.svg"))),
+            icon=icon("thematic"),
         )
         self.action = self.ctx.dock_actions[self.dock.objectName()]
         QgsProject.instance().layersAdded.connect(self._layers_added)

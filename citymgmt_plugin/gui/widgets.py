@@ -7,8 +7,8 @@ import html
 from datetime import datetime, tzinfo
 from typing import Any
 
-from qgis.PyQt.QtCore import Qt, QTimer
-from qgis.PyQt.QtWidgets import QDateTimeEdit, QFrame, QLabel, QScrollArea, QWidget
+from qgis.PyQt.QtCore import QSize, Qt, QTimer
+from qgis.PyQt.QtWidgets import QDateTimeEdit, QFrame, QLabel, QScrollArea, QSplitter, QWidget
 
 from ..core.labels import chinese, punct
 
@@ -47,6 +47,15 @@ def scrolling(body: QWidget, parent: Any = None) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
     area.setWidget(body)
     return area
+
+
+class CompactSplitter(QSplitter):
+    """A splitter that asks only for its minimum: inside :func:`scrolling` with word-wrapped
+    labels around it, the scroll area sizes its body by the preferred height, so a splitter
+    asking for its children's preferred sizes would scroll a dock that has room enough."""
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
 
 
 class GrowingLabel(QLabel):

@@ -14,7 +14,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsMessageLog,
     QgsProject,
-    QgsSettings,
     QgsTask,
 )
 from qgis.gui import (
@@ -50,6 +49,7 @@ from ..core.labels import scheme_label
 from ..core.qgis.connection import credentials_for, open_workspace
 from ..core.qgis.layer_task import LoadLayersTask
 from ..core.qgis.layers import workspace_crs
+from ..core.qgis.session import last_workspace, project_workspace, remember_workspace
 from ..core.workspace.connection import (
     CURRENT,
     EMPTY,
@@ -74,32 +74,7 @@ from ..core.workspace.store import (
 from .map_view import zoom_canvas_after_layers
 from .widgets import GrowingLabel, push_message
 
-SETTINGS_KEY = "citymgmt/workspace/last"
-PROJECT_SCOPE = "citymgmt"
-PROJECT_KEY = "workspace"
 LOG_TAG = "citymgmt"
-
-
-def remember_workspace(spec: WorkspaceSpec, project: QgsProject | None = None) -> str:
-    """Save ``spec`` (no password, authcfg id only) in QgsSettings and the project."""
-    value = spec_to_string(spec)
-    QgsSettings().setValue(SETTINGS_KEY, value)
-    (project or QgsProject.instance()).writeEntry(PROJECT_SCOPE, PROJECT_KEY, value)
-    return value
-
-
-def last_workspace() -> str:
-    return str(QgsSettings().value(SETTINGS_KEY, "") or "")
-
-
-def project_workspace(project: QgsProject | None = None) -> str:
-    """The workspace saved in the project; a GeoPackage path written relative to the
-    project file (a project made to be moved with its data) is made whole."""
-    project = project or QgsProject.instance()
-    value, ok = project.readEntry(PROJECT_SCOPE, PROJECT_KEY, "")
-    if ok and value.startswith(("./", "../")):
-        return project.readPath(value)
-    return value if ok else ""
 
 
 def unexpected_error(exc: BaseException) -> str:

@@ -12,11 +12,12 @@ from ..core.i18n import tr
 from ..core.paths import icon_path
 from ..core.qgis.connection import open_workspace
 from ..core.qgis.layers import district_extent, workspace_crs
+from ..core.qgis.session import project_workspace
 from ..core.workspace.connection import spec_to_string
 from ..core.workspace.store import WorkspaceSpec
 from .map_view import zoom_canvas
 from .widgets import push_message
-from .workspace_dialog import LOG_TAG, WorkspaceDialog, project_workspace, unexpected_error
+from .workspace_dialog import LOG_TAG, WorkspaceDialog, unexpected_error
 
 
 class WorkspaceFeature:

@@ -2,6 +2,95 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
   <context>
+    <name>Argparse</name>
+    <message>
+      <source>%(prog)s: error: %(message)s
+</source>
+      <translation>%(prog)s：错误：%(message)s
+</translation>
+    </message>
+    <message>
+      <source>ambiguous option: %(option)s could match %(matches)s</source>
+      <translation>选项不明确：%(option)s 可匹配 %(matches)s</translation>
+    </message>
+    <message>
+      <source>argument %(argument_name)s: %(message)s</source>
+      <translation>参数 %(argument_name)s：%(message)s</translation>
+    </message>
+    <message>
+      <source>expected %s arguments</source>
+      <translation>需要 %s 个参数值</translation>
+    </message>
+    <message>
+      <source>expected at least one argument</source>
+      <translation>至少需要一个参数值</translation>
+    </message>
+    <message>
+      <source>expected at most one argument</source>
+      <translation>最多需要一个参数值</translation>
+    </message>
+    <message>
+      <source>expected one argument</source>
+      <translation>需要一个参数值</translation>
+    </message>
+    <message>
+      <source>ignored explicit argument %r</source>
+      <translation>已忽略显式给出的参数值 %r</translation>
+    </message>
+    <message>
+      <source>invalid %(type)s value: %(value)r</source>
+      <translation>无效的 %(type)s 值：%(value)r</translation>
+    </message>
+    <message>
+      <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+      <translation>无效的选项：%(value)r（可选：%(choices)s）</translation>
+    </message>
+    <message>
+      <source>not allowed with argument %s</source>
+      <translation>不能与参数 %s 同时使用</translation>
+    </message>
+    <message>
+      <source>one of the arguments %s is required</source>
+      <translation>必须给出参数 %s 之一</translation>
+    </message>
+    <message>
+      <source>optional arguments</source>
+      <translation>可选参数</translation>
+    </message>
+    <message>
+      <source>options</source>
+      <translation>选项</translation>
+    </message>
+    <message>
+      <source>positional arguments</source>
+      <translation>位置参数</translation>
+    </message>
+    <message>
+      <source>show program's version number and exit</source>
+      <translation>显示程序版本号并退出</translation>
+    </message>
+    <message>
+      <source>show this help message and exit</source>
+      <translation>显示本帮助信息并退出</translation>
+    </message>
+    <message>
+      <source>the following arguments are required: %s</source>
+      <translation>缺少以下必需参数：%s</translation>
+    </message>
+    <message>
+      <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+      <translation>未知的子命令 %(parser_name)r（可选：%(choices)s）</translation>
+    </message>
+    <message>
+      <source>unrecognized arguments: %s</source>
+      <translation>无法识别的参数：%s</translation>
+    </message>
+    <message>
+      <source>usage: </source>
+      <translation>用法：</translation>
+    </message>
+  </context>
+  <context>
     <name>Auth</name>
     <message>
       <source>QGIS authentication configuration {0} cannot be read: check that it exists and that the master password is set.</source>
@@ -14,6 +103,543 @@
     <message>
       <source>The QGIS authentication system is not available, so {0} cannot be read.</source>
       <translation>QGIS 认证系统不可用，无法读取 {0}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>CaseColumns</name>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>Answer</source>
+      <translation>回复内容</translation>
+    </message>
+    <message>
+      <source>Answer submission</source>
+      <translation>回复记录</translation>
+    </message>
+    <message>
+      <source>Answered at</source>
+      <translation>回复时间</translation>
+    </message>
+    <message>
+      <source>Answered by</source>
+      <translation>回复人</translation>
+    </message>
+    <message>
+      <source>Case</source>
+      <translation>案件</translation>
+    </message>
+    <message>
+      <source>Case number</source>
+      <translation>案件编号</translation>
+    </message>
+    <message>
+      <source>Changed at</source>
+      <translation>修改时间</translation>
+    </message>
+    <message>
+      <source>Changed by</source>
+      <translation>修改人</translation>
+    </message>
+    <message>
+      <source>Channel</source>
+      <translation>问题来源</translation>
+    </message>
+    <message>
+      <source>Class code</source>
+      <translation>小类代码</translation>
+    </message>
+    <message>
+      <source>Closed at</source>
+      <translation>结案时间</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Created at</source>
+      <translation>创建时间</translation>
+    </message>
+    <message>
+      <source>Created by</source>
+      <translation>创建人</translation>
+    </message>
+    <message>
+      <source>Deadline</source>
+      <translation>截止时间</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>问题描述</translation>
+    </message>
+    <message>
+      <source>Entity</source>
+      <translation>实体</translation>
+    </message>
+    <message>
+      <source>Entity list</source>
+      <translation>实体列表</translation>
+    </message>
+    <message>
+      <source>Entity version</source>
+      <translation>实体版本</translation>
+    </message>
+    <message>
+      <source>Finished at</source>
+      <translation>结束时间</translation>
+    </message>
+    <message>
+      <source>Finished by</source>
+      <translation>结束人</translation>
+    </message>
+    <message>
+      <source>ID</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Kind</source>
+      <translation>问题类型</translation>
+    </message>
+    <message>
+      <source>Matched component</source>
+      <translation>关联部件</translation>
+    </message>
+    <message>
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <source>On the devices</source>
+      <translation>设备端状态</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Pushed at</source>
+      <translation>推送时间</translation>
+    </message>
+    <message>
+      <source>Reported at</source>
+      <translation>上报时间</translation>
+    </message>
+    <message>
+      <source>Reporting collector</source>
+      <translation>上报采集员</translation>
+    </message>
+    <message>
+      <source>Responsibility grid</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Rule</source>
+      <translation>规则</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Source fingerprint</source>
+      <translation>来源指纹</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>State since</source>
+      <translation>状态起始时间</translation>
+    </message>
+    <message>
+      <source>Submission</source>
+      <translation>上报记录</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Unit grid</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Values at the source</source>
+      <translation>来源原始值</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+  </context>
+  <context>
+    <name>CaseHistory</name>
+    <message>
+      <source>address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>changed at the source</source>
+      <translation>来源平台修改</translation>
+    </message>
+    <message>
+      <source>channel</source>
+      <translation>问题来源</translation>
+    </message>
+    <message>
+      <source>class</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>closed</source>
+      <translation>结案时间</translation>
+    </message>
+    <message>
+      <source>collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>component matched</source>
+      <translation>关联部件</translation>
+    </message>
+    <message>
+      <source>deadline</source>
+      <translation>处置时限</translation>
+    </message>
+    <message>
+      <source>description</source>
+      <translation>问题描述</translation>
+    </message>
+    <message>
+      <source>imported</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>moved</source>
+      <translation>位置修正</translation>
+    </message>
+    <message>
+      <source>not applied: an answer of the other kind of task</source>
+      <translation>未采用：这是另一类任务的结果</translation>
+    </message>
+    <message>
+      <source>not applied: the task already had its result ({0})</source>
+      <translation>未采用：该任务已有结果（{0}）</translation>
+    </message>
+    <message>
+      <source>not applied: the task was cancelled</source>
+      <translation>未采用：该任务已撤销</translation>
+    </message>
+    <message>
+      <source>position</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <source>reported</source>
+      <translation>上报时间</translation>
+    </message>
+    <message>
+      <source>result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>state changed</source>
+      <translation>状态变更</translation>
+    </message>
+    <message>
+      <source>task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>{0} cancelled</source>
+      <translation>{0}已撤销</translation>
+    </message>
+    <message>
+      <source>{0} cancelled: the case was closed or voided</source>
+      <translation>{0}已撤销：案件已结案或作废</translation>
+    </message>
+    <message>
+      <source>{0} {1} (by {2})</source>
+      <translation>{0}{1}（{2}）</translation>
+    </message>
+    <message>
+      <source>{0}, due {1}</source>
+      <translation>{0}，截止 {1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Cases</name>
+    <message>
+      <source>12345 hotline</source>
+      <translation>12345热线</translation>
+    </message>
+    <message>
+      <source>A case table must be in the workspace's PostGIS database.</source>
+      <translation>案件表必须位于本工作空间的 PostGIS 数据库中。</translation>
+    </message>
+    <message>
+      <source>Assigned by a leader</source>
+      <translation>领导交办</translation>
+    </message>
+    <message>
+      <source>Cancelled</source>
+      <translation>已撤销</translation>
+    </message>
+    <message>
+      <source>Cannot read {0}: {1}</source>
+      <translation>无法读取 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>Case number {0} also appears on row {1}.</source>
+      <translation>案件编号 {0} 已出现在第 {1} 行。</translation>
+    </message>
+    <message>
+      <source>Case number {0} is malformed (letters, digits, - and _; 4-64).</source>
+      <translation>案件编号 {0} 格式不正确（只能含字母、数字、- 和 _，长度 4–64）。</translation>
+    </message>
+    <message>
+      <source>Case {0} is an event: only component cases are matched.</source>
+      <translation>案件 {0} 是事件：只有部件类案件才做部件匹配。</translation>
+    </message>
+    <message>
+      <source>Cases reported handled, not yet checked</source>
+      <translation>已反馈处置、尚未核查的案件</translation>
+    </message>
+    <message>
+      <source>Check</source>
+      <translation>核查</translation>
+    </message>
+    <message>
+      <source>Checked</source>
+      <translation>核查</translation>
+    </message>
+    <message>
+      <source>Class {0} is not one of this workspace's {1} classes.</source>
+      <translation>类别 {0} 不在本工作空间的{1}类别表中。</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>结案</translation>
+    </message>
+    <message>
+      <source>Collector report</source>
+      <translation>采集员上报</translation>
+    </message>
+    <message>
+      <source>Component</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Confirmed</source>
+      <translation>属实</translation>
+    </message>
+    <message>
+      <source>Dispatched</source>
+      <translation>派遣</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>已完成</translation>
+    </message>
+    <message>
+      <source>Event</source>
+      <translation>事件</translation>
+    </message>
+    <message>
+      <source>Filed</source>
+      <translation>立案</translation>
+    </message>
+    <message>
+      <source>Handled</source>
+      <translation>处置</translation>
+    </message>
+    <message>
+      <source>It was closed before it was reported.</source>
+      <translation>结案时间早于上报时间。</translation>
+    </message>
+    <message>
+      <source>No case with id {0}.</source>
+      <translation>没有 id 为 {0} 的案件。</translation>
+    </message>
+    <message>
+      <source>No component with id {0}.</source>
+      <translation>没有 id 为 {0} 的部件。</translation>
+    </message>
+    <message>
+      <source>No table {0}.</source>
+      <translation>没有表 {0}。</translation>
+    </message>
+    <message>
+      <source>Not a table name: {0}</source>
+      <translation>不是表名：{0}</translation>
+    </message>
+    <message>
+      <source>Not a time: {0}.</source>
+      <translation>不是有效时间：{0}。</translation>
+    </message>
+    <message>
+      <source>Not confirmed</source>
+      <translation>不属实</translation>
+    </message>
+    <message>
+      <source>Not handled</source>
+      <translation>未处置</translation>
+    </message>
+    <message>
+      <source>On hold</source>
+      <translation>挂账</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>待办</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>其他</translation>
+    </message>
+    <message>
+      <source>Partly handled</source>
+      <translation>部分处置</translation>
+    </message>
+    <message>
+      <source>Position corrected</source>
+      <translation>位置修正</translation>
+    </message>
+    <message>
+      <source>Public report</source>
+      <translation>公众举报</translation>
+    </message>
+    <message>
+      <source>Reported</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>Reports of other channels not yet verified</source>
+      <translation>尚未核实的其他来源案件</translation>
+    </message>
+    <message>
+      <source>Say whether the case is an event or a component: {0}.</source>
+      <translation>请注明案件是事件还是部件：{0}。</translation>
+    </message>
+    <message>
+      <source>The case number is missing.</source>
+      <translation>缺少案件编号。</translation>
+    </message>
+    <message>
+      <source>The position ({0:.1f}, {1:.1f}) is outside the district.</source>
+      <translation>位置（{0:.1f}，{1:.1f}）在辖区之外。</translation>
+    </message>
+    <message>
+      <source>The row has no usable position.</source>
+      <translation>该行没有可用的位置。</translation>
+    </message>
+    <message>
+      <source>The time it was reported is missing.</source>
+      <translation>缺少上报时间。</translation>
+    </message>
+    <message>
+      <source>Time limits not loaded: {0}</source>
+      <translation>时限未载入：{0}</translation>
+    </message>
+    <message>
+      <source>Unknown case state: {0}.</source>
+      <translation>未知的案件状态：{0}。</translation>
+    </message>
+    <message>
+      <source>Unknown channel: {0}.</source>
+      <translation>未知的问题来源：{0}。</translation>
+    </message>
+    <message>
+      <source>Unknown coordinate system: {0}</source>
+      <translation>未知坐标系：{0}</translation>
+    </message>
+    <message>
+      <source>Unknown task rule: {0}</source>
+      <translation>未知的任务规则：{0}</translation>
+    </message>
+    <message>
+      <source>Verify</source>
+      <translation>核实</translation>
+    </message>
+    <message>
+      <source>Video surveillance</source>
+      <translation>视频监控</translation>
+    </message>
+    <message>
+      <source>Void</source>
+      <translation>作废</translation>
+    </message>
+    <message>
+      <source>a {0} answer to a {1} task: kept here</source>
+      <translation>{1}任务收到了{0}结果：记录于此</translation>
+    </message>
+    <message>
+      <source>it already has an open {0} task</source>
+      <translation>已有未完成的 {0} 任务</translation>
+    </message>
+    <message>
+      <source>line {0}: case kind must be event or component</source>
+      <translation>第 {0} 行：案件类型须为 event（事件）或 component（部件）</translation>
+    </message>
+    <message>
+      <source>line {0}: class code must be a class, a major class or *</source>
+      <translation>第 {0} 行：类别代码须为小类、大类或 *</translation>
+    </message>
+    <message>
+      <source>line {0}: the hours must be more than 0</source>
+      <translation>第 {0} 行：时限须大于 0</translation>
+    </message>
+    <message>
+      <source>line {0}: the hours must be numbers</source>
+      <translation>第 {0} 行：时限须为数字</translation>
+    </message>
+    <message>
+      <source>no such case</source>
+      <translation>没有此案件</translation>
+    </message>
+    <message>
+      <source>no task {0}</source>
+      <translation>没有任务 {0}</translation>
+    </message>
+    <message>
+      <source>position corrected, but the result has no position</source>
+      <translation>结果为位置修正，但未带位置</translation>
+    </message>
+    <message>
+      <source>the case is {0}</source>
+      <translation>案件状态为 {0}</translation>
+    </message>
+    <message>
+      <source>the case is {0}: its state stays</source>
+      <translation>案件状态为{0}：状态不变</translation>
+    </message>
+    <message>
+      <source>the file has no rows</source>
+      <translation>文件没有数据行</translation>
+    </message>
+    <message>
+      <source>the task already had its result ({0}): kept here</source>
+      <translation>该任务已有结果（{0}）：本结果记录于此</translation>
+    </message>
+    <message>
+      <source>the task was cancelled: kept here</source>
+      <translation>该任务已撤销：本结果记录于此</translation>
+    </message>
+    <message>
+      <source>{0} tasks created, {1} cases skipped</source>
+      <translation>已生成 {0} 个任务，跳过 {1} 件案件</translation>
+    </message>
+    <message>
+      <source>{0}: {1} rows read, {2} new cases, {3} updated, {4} unchanged, {5} refused</source>
+      <translation>{0}：读取 {1} 行，新增案件 {2} 件，更新 {3} 件，未变 {4} 件，拒收 {5} 行</translation>
     </message>
   </context>
   <context>
@@ -111,6 +737,26 @@
       <translation>普查比对报告</translation>
     </message>
     <message>
+      <source>Census: discard the placement</source>
+      <translation>部件普查：放弃放置</translation>
+    </message>
+    <message>
+      <source>Census: move a component</source>
+      <translation>部件普查：移动部件</translation>
+    </message>
+    <message>
+      <source>Census: pick a component to edit</source>
+      <translation>部件普查：选取部件编辑</translation>
+    </message>
+    <message>
+      <source>Census: place a component</source>
+      <translation>部件普查：放置部件</translation>
+    </message>
+    <message>
+      <source>Census: save</source>
+      <translation>部件普查：保存</translation>
+    </message>
+    <message>
       <source>Change date {0} is before the initial date {1}.</source>
       <translation>变更日期 {0} 早于初始日期 {1}。</translation>
     </message>
@@ -133,6 +779,14 @@
     <message>
       <source>Class {0} is not in this workspace's class table of {1} identifiers.</source>
       <translation>类别 {0} 不在本工作空间 {1} 标识码的部件类别表中。</translation>
+    </message>
+    <message>
+      <source>Click a component to edit it</source>
+      <translation>点击部件进行编辑</translation>
+    </message>
+    <message>
+      <source>Click a component, then its new place</source>
+      <translation>先点击部件，再点击它的新位置</translation>
     </message>
     <message>
       <source>Close</source>
@@ -171,8 +825,16 @@
       <translation>坐标系</translation>
     </message>
     <message>
+      <source>Discard</source>
+      <translation>放弃</translation>
+    </message>
+    <message>
       <source>Distance (m)</source>
       <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Double-click a photo to see it large.</source>
+      <translation>双击照片可放大查看。</translation>
     </message>
     <message>
       <source>Editing {0} ({1}, version {2}, {3})</source>
@@ -189,6 +851,10 @@
     <message>
       <source>Fill in the mandatory fields: {0}.</source>
       <translation>请填写必填项：{0}。</translation>
+    </message>
+    <message>
+      <source>Forget the placement that is not saved yet</source>
+      <translation>放弃尚未保存的放置</translation>
     </message>
     <message>
       <source>Grid {0} was given but the position is in grid {1}.</source>
@@ -315,6 +981,18 @@
       <translation>放置</translation>
     </message>
     <message>
+      <source>Place a new component on the map</source>
+      <translation>在地图上放置新部件</translation>
+    </message>
+    <message>
+      <source>Placed in grid {0}, not saved yet: check the form, then save (Enter) or discard (Esc).</source>
+      <translation>已放置在网格 {0} 内，尚未保存：请核对表单，然后保存（Enter）或放弃（Esc）。</translation>
+    </message>
+    <message>
+      <source>Placement discarded: nothing was saved.</source>
+      <translation>已放弃放置，未保存任何内容。</translation>
+    </message>
+    <message>
       <source>Read columns</source>
       <translation>读取列</translation>
     </message>
@@ -361,6 +1039,14 @@
     <message>
       <source>Save changes</source>
       <translation>保存修改</translation>
+    </message>
+    <message>
+      <source>Save new component</source>
+      <translation>保存新部件</translation>
+    </message>
+    <message>
+      <source>Save the new component or the changes</source>
+      <translation>保存新部件或所做修改</translation>
     </message>
     <message>
       <source>Saved {0} in grid {1}.</source>
@@ -497,6 +1183,10 @@
     <message>
       <source>duplicate of</source>
       <translation>重复于</translation>
+    </message>
+    <message>
+      <source>given when saved</source>
+      <translation>保存时分配</translation>
     </message>
     <message>
       <source>identifier</source>
@@ -814,6 +1504,10 @@
       <translation>行政区划（社区或街道）</translation>
     </message>
     <message>
+      <source>All</source>
+      <translation>全部</translation>
+    </message>
+    <message>
       <source>All KPIs passed</source>
       <translation>全部指标达标</translation>
     </message>
@@ -854,6 +1548,10 @@
       <translation>普查质检错误</translation>
     </message>
     <message>
+      <source>Check (核查)</source>
+      <translation>核查</translation>
+    </message>
+    <message>
       <source>Checking {0} components…</source>
       <translation>正在检查 {0} 个部件…</translation>
     </message>
@@ -866,12 +1564,28 @@
       <translation>检查部件清单：标识码结构与唯一性、标识码区县前缀与网格是否一致、记录的网格代码与部件实际所在网格是否一致、精度限差内的同类重复、必填属性、值域以及几何类型与类别是否相符。输入：工作空间部件图层或具有相同字段的任意图层，以及单元网格图层。输出：每个问题一个错误要素，以及各项计数。</translation>
     </message>
     <message>
-      <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).&lt;br&gt;Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.&lt;br&gt;A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.&lt;br&gt;The grid layer must be in a projected CRS in metres; the other layers are transformed to it. Times without a time zone are read as China Standard Time (Asia/Shanghai).&lt;br&gt;&lt;b&gt;Run in PostGIS&lt;/b&gt;: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
-      <translation>检查合同规定：每个网格内的每条主要道路和窗口地区都须得到巡查（每周一次，时间窗口取一周）。&lt;br&gt;采集员的 GPS 轨迹点按采集员和时间排序；缺少时间或位置的轨迹点予以跳过；若从上一个保留的轨迹点到达某轨迹点须超过最大速度，则该点为 GPS 跳点，予以剔除；两个保留轨迹点的时间间隔超过最大间隔时，轨迹在此断开。&lt;br&gt;道路上的点位于任一采集员轨迹线段的容差范围内即视为已覆盖。长度为精确计算（不抽样）。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：每个网格一个要素，包含道路长度、已覆盖长度、覆盖率以及是否达到要求覆盖率（要求值减去其容差；没有道路的网格视为达标）；未覆盖的路段；以及可选的按责任网格汇总（依据单元网格代码与责任网格代码对照表）。&lt;br&gt;网格图层必须使用以米为单位的投影坐标系；其他图层会转换到该坐标系。不带时区的时间按中国标准时间（Asia/Shanghai）解读。&lt;br&gt;&lt;b&gt;在 PostGIS 中运行&lt;/b&gt;：当网格、道路和轨迹是同一 PostGIS 数据库中的表时，可用一个 SQL 脚本在数据库中完成全部计算。</translation>
+      <source>Checks the contract rule that every main road and window area of every grid is patrolled (every week, for a one-week time window).
+Collector GPS fixes are sorted by collector and time; fixes with no time or position are skipped; a fix that could only be reached from the last kept fix faster than the maximum speed is a GPS jump and is dropped; the track is broken where two kept fixes are more than the maximum gap apart.
+A point of a road counts as covered when it lies within the tolerance of a track segment of any collector. Lengths are exact (no sampling).
+Outputs: one feature per grid with road length, covered length, coverage share and whether it reaches the required share (required minus its tolerance; grids without roads pass); the uncovered road stretches; optionally sums per responsibility grid from a table of unit grid code and responsibility grid code.
+The grid layer must be in a projected CRS in metres; the other layers are transformed to it. Times without a time zone are read as China Standard Time (Asia/Shanghai).
+Run in PostGIS: when grids, roads and tracks are tables of one PostGIS database, the whole computation can run in the database with one SQL script.</source>
+      <translation>检查合同规定：每个网格内的每条主要道路和窗口地区都须得到巡查（每周一次，时间窗口取一周）。
+采集员的 GPS 轨迹点按采集员和时间排序；缺少时间或位置的轨迹点予以跳过；若从上一个保留的轨迹点到达某轨迹点须超过最大速度，则该点为 GPS 跳点，予以剔除；两个保留轨迹点的时间间隔超过最大间隔时，轨迹在此断开。
+道路上的点位于任一采集员轨迹线段的容差范围内即视为已覆盖。长度为精确计算（不抽样）。
+输出：每个网格一个要素，包含道路长度、已覆盖长度、覆盖率以及是否达到要求覆盖率（要求值减去其容差；没有道路的网格视为达标）；未覆盖的路段；以及可选的按责任网格汇总（依据单元网格代码与责任网格代码对照表）。
+网格图层必须使用以米为单位的投影坐标系；其他图层会转换到该坐标系。不带时区的时间按中国标准时间（Asia/Shanghai）解读。
+在 PostGIS 中运行：当网格、道路和轨迹是同一 PostGIS 数据库中的表时，可用一个 SQL 脚本在数据库中完成全部计算。</translation>
     </message>
     <message>
-      <source>Checks the rule that collectors patrol along their prescribed route (no change of route without approval).&lt;br&gt;GPS fixes are cleaned as in the coverage check (null time or position skipped, GPS jumps faster than the maximum speed dropped, tracks broken at gaps longer than the maximum gap). A fix is off-route when it is farther than the tolerance from the collector's route; a segment between two off-route fixes counts wholly off-route, a segment with one end off counts in proportion.&lt;br&gt;&lt;b&gt;Outputs&lt;/b&gt;: a table per collector and day (China Standard Time) with patrol time and distance, time and distance off-route and their shares; and the off-route stretches as lines with their length and duration. Collectors without a route are reported with empty off-route values.&lt;br&gt;Distances are measured in the tracks' projected CRS (or the routes' when the tracks are in longitude/latitude); at least one of them must be in a projected CRS in metres.</source>
-      <translation>检查采集员是否按规定路线巡查（未经批准不得变更路线）。&lt;br&gt;GPS 轨迹点的清洗方式与覆盖率检查相同（跳过时间或位置为空的轨迹点，剔除速度超过最大速度的 GPS 跳点，在时间间隔超过最大间隔处断开轨迹）。与该采集员路线的距离大于容差的轨迹点视为偏离路线；两端均偏离路线的线段全部计为偏离，仅一端偏离的线段按比例计入。&lt;br&gt;&lt;b&gt;输出&lt;/b&gt;：按采集员和日期（中国标准时间）统计的表，包含巡查时长和距离、偏离路线的时长和距离及其占比；以及偏离路段（线要素），包含其长度和持续时间。没有路线的采集员也会列出，其偏离值为空。&lt;br&gt;距离在轨迹的投影坐标系中量算（轨迹为经纬度时，在路线的坐标系中量算）；二者中至少有一个必须使用以米为单位的投影坐标系。</translation>
+      <source>Checks the rule that collectors patrol along their prescribed route (no change of route without approval).
+GPS fixes are cleaned as in the coverage check (null time or position skipped, GPS jumps faster than the maximum speed dropped, tracks broken at gaps longer than the maximum gap). A fix is off-route when it is farther than the tolerance from the collector's route; a segment between two off-route fixes counts wholly off-route, a segment with one end off counts in proportion.
+Outputs: a table per collector and day (China Standard Time) with patrol time and distance, time and distance off-route and their shares; and the off-route stretches as lines with their length and duration. Collectors without a route are reported with empty off-route values.
+Distances are measured in the tracks' projected CRS (or the routes' when the tracks are in longitude/latitude); at least one of them must be in a projected CRS in metres.</source>
+      <translation>检查采集员是否按规定路线巡查（未经批准不得变更路线）。
+GPS 轨迹点的清洗方式与覆盖率检查相同（跳过时间或位置为空的轨迹点，剔除速度超过最大速度的 GPS 跳点，在时间间隔超过最大间隔处断开轨迹）。与该采集员路线的距离大于容差的轨迹点视为偏离路线；两端均偏离路线的线段全部计为偏离，仅一端偏离的线段按比例计入。
+输出：按采集员和日期（中国标准时间）统计的表，包含巡查时长和距离、偏离路线的时长和距离及其占比；以及偏离路段（线要素），包含其长度和持续时间。没有路线的采集员也会列出，其偏离值为空。
+距离在轨迹的投影坐标系中量算（轨迹为经纬度时，在路线的坐标系中量算）；二者中至少有一个必须使用以米为单位的投影坐标系。</translation>
     </message>
     <message>
       <source>Checks unit grids against GB/T 30428.1: closed polygons that cover the area without gaps or overlaps, about 10,000 m² each, with well-formed codes that agree with the administrative units.
@@ -951,11 +1665,11 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
     </message>
     <message>
       <source>Creates an empty thematic layer from a template (management districts, construction zones, waterlogging, garbage accumulation, street occupation, patrol routes, main roads, window areas, or a city's own template), with the template's fields, lists of values, defaults and rules.
-When a workspace is given (a .gpkg path, a postgresql:// URL or service=NAME), the layer is a new table of that workspace, with its rules in the database, and is listed among the workspace's thematic layers. Otherwise it is written to the output “Thematic layer”, in the coordinate system chosen for it.
+When a workspace is chosen (the connected one, one used before, or a GeoPackage file; in scripts a .gpkg path, a postgresql:// URL or service=NAME), the layer is a new table of that workspace, with its rules in the database, and is listed among the workspace's thematic layers. Otherwise it is written to the output “Thematic layer”, in the coordinate system chosen for it.
 The main roads, window areas and patrol routes templates make no new table in a workspace: their layer is the workspace's own main roads or patrol routes, which the patrol coverage and route deviation checks read.
 A template file, when given, is used instead of the template chosen in the list. In scripts and on the command line the template may also be given by its id, such as 'construction_zones'.</source>
       <translation>按模板新建空的专题图层（管理辖区、施工作业区域、雨水积聚、垃圾积存、占道集中、巡查路线、主要道路、窗口地区，或本市自定义模板），包含模板的字段、取值列表、默认值和规则。
-给出工作空间（.gpkg 路径、postgresql:// URL 或 service=NAME）时，图层为该工作空间中新建的表，规则写入数据库，并登记为工作空间的专题图层；否则写入输出“专题图层”，采用为其选择的坐标系。
+选择了工作空间时（当前连接的工作空间、以前用过的工作空间，或一个 GeoPackage 文件；脚本中为 .gpkg 路径、postgresql:// URL 或 service=NAME），图层为该工作空间中新建的表，规则写入数据库，并登记为工作空间的专题图层；否则写入输出“专题图层”，采用为其选择的坐标系。
 主要道路、窗口地区和巡查路线模板不在工作空间中新建表：其图层就是工作空间自身的主要道路表或巡查路线表，巡查覆盖率检查和路线偏离检查读取这些表。
 给出模板文件时，使用该文件而不是列表中选择的模板。在脚本和命令行中，模板也可以用其标识给出，例如 'construction_zones'。</translation>
     </message>
@@ -1160,6 +1874,18 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>偏离路段</translation>
     </message>
     <message>
+      <source>On-time rate of checks</source>
+      <translation>核查按时率</translation>
+    </message>
+    <message>
+      <source>On-time rate of verification</source>
+      <translation>核实按时率</translation>
+    </message>
+    <message>
+      <source>On-time rates</source>
+      <translation>按时率</translation>
+    </message>
+    <message>
       <source>Output folder</source>
       <translation>输出文件夹</translation>
     </message>
@@ -1320,6 +2046,14 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>工作空间中的表名（默认取自模板）</translation>
     </message>
     <message>
+      <source>Tasks</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Tasks overdue</source>
+      <translation>超时任务数</translation>
+    </message>
+    <message>
       <source>Template</source>
       <translation>模板</translation>
     </message>
@@ -1404,6 +2138,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>无法打开工作空间 {0}：{1}</translation>
     </message>
     <message>
+      <source>The 核实 (verify) and 核查 (check) tasks of a workspace that are due in a period (from the period start up to, not including, its end; without them: all), one point per task at its case, with its state, whether it was done on time, late, is overdue or not due yet (pending), the hours past its deadline (negative: in time) and the outcome.
+
+The on-time rates (optional) give per collector, responsibility grid and district and kind: on time / (on time + late + overdue); cancelled and pending tasks do not count. The median hours from task to result are given too. The district's on-time rates of verification and of checks are also returned as numbers (empty without tasks).</source>
+      <translation>工作空间中在某时段内到期（从时段开始到时段结束前；不给时：全部）的核实和核查任务，每个任务一个点，位于其案件处，附任务状态、是按时完成、超时完成、已超时还是尚未到期、超出截止时间的小时数（负数：未超时）及结果。
+
+按时率（可选）给出每名采集员、每个责任网格和每个区按任务类型的按时率：按时 /（按时 + 超时完成 + 已超时）；已撤销和未到期的任务不计。同时给出从派发任务到提交结果的中位小时数。全区的核实按时率和核查按时率另以数值返回（没有任务时为空）。</translation>
+    </message>
+    <message>
       <source>Thematic layer</source>
       <translation>专题图层</translation>
     </message>
@@ -1452,6 +2194,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
       <translation>单元网格或责任网格</translation>
     </message>
     <message>
+      <source>Unknown identifier scheme {0}; known: {1}.</source>
+      <translation>未知的标识码方案 {0}；可用的方案：{1}。</translation>
+    </message>
+    <message>
       <source>Valid reports</source>
       <translation>有效上报数</translation>
     </message>
@@ -1466,6 +2212,14 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>Valid-report rate</source>
       <translation>有效上报率</translation>
+    </message>
+    <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
+      <source>Verify (核实)</source>
+      <translation>核实</translation>
     </message>
     <message>
       <source>Week {0}: {1}</source>
@@ -1490,6 +2244,10 @@ Outputs: the KPIs (one row per figure, with its value, its threshold and whether
     <message>
       <source>Workspace (.gpkg, postgresql:// URL or service=NAME)</source>
       <translation>工作空间（.gpkg、postgresql:// URL 或 service=NAME）</translation>
+    </message>
+    <message>
+      <source>Workspace (none: the layer goes to the output below)</source>
+      <translation>工作空间（不选时写入下方的输出图层）</translation>
     </message>
     <message>
       <source>Workspace table</source>
@@ -1554,6 +2312,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>{2} 个网格中的 {1} 个要素，共 {0} 行</translation>
     </message>
     <message>
+      <source>{0} tasks, {1} overdue</source>
+      <translation>任务 {0} 个，超时 {1} 个</translation>
+    </message>
+    <message>
       <source>{} fixes were dropped as GPS jumps.</source>
       <translation>已将 {} 个轨迹点作为 GPS 跳点剔除。</translation>
     </message>
@@ -1576,12 +2338,28 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>  第 {0} 页：已读取 {1}</translation>
     </message>
     <message>
+      <source>  row {0} ({1}): {2}</source>
+      <translation>  第 {0} 行（{1}）：{2}</translation>
+    </message>
+    <message>
+      <source>  {0} of {1}</source>
+      <translation>  {0} / {1}</translation>
+    </message>
+    <message>
+      <source>  {0}: {1}</source>
+      <translation>  {0}：{1}</translation>
+    </message>
+    <message>
       <source>Auto-match: {0}</source>
       <translation>自动匹配：{0}</translation>
     </message>
     <message>
       <source>CRS: EPSG:{0}</source>
       <translation>坐标系：EPSG:{0}</translation>
+    </message>
+    <message>
+      <source>Component identifiers</source>
+      <translation>部件标识码</translation>
     </message>
     <message>
       <source>Digital city management (数字城管) workspaces: schema, demo, intake.</source>
@@ -1612,6 +2390,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>ODK Central 服务器地址</translation>
     </message>
     <message>
+      <source>Office time zone</source>
+      <translation>办公室时区</translation>
+    </message>
+    <message>
       <source>PostGIS inbox table (schema.table)</source>
       <translation>PostGIS 收件表（模式.表）</translation>
     </message>
@@ -1632,6 +2414,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>{0} 的角色：{1}</translation>
     </message>
     <message>
+      <source>Rows per table:</source>
+      <translation>各表行数：</translation>
+    </message>
+    <message>
       <source>Workspace: {0}</source>
       <translation>工作空间：{0}</translation>
     </message>
@@ -1644,12 +2430,32 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>全部辖区</translation>
     </message>
     <message>
+      <source>apply the results of verification forms received</source>
+      <translation>应用已收到的核实核查表单结果</translation>
+    </message>
+    <message>
+      <source>assign every task to this collector</source>
+      <translation>所有任务都派给此采集员</translation>
+    </message>
+    <message>
       <source>build the demo district and run the tools</source>
       <translation>生成演示城区并运行各项工具</translation>
     </message>
     <message>
-      <source>comma-separated step names to run (default: all)</source>
-      <translation>要运行的步骤名，逗号分隔（默认：全部）</translation>
+      <source>cases from the command centre's platform</source>
+      <translation>来自指挥中心平台的案件</translation>
+    </message>
+    <message>
+      <source>channel of rows that do not say it</source>
+      <translation>未注明来源的行所用的问题来源</translation>
+    </message>
+    <message>
+      <source>close finished tasks' entities by update (status) or delete</source>
+      <translation>已结束任务的实体以更新状态或删除的方式关闭</translation>
+    </message>
+    <message>
+      <source>comma-separated steps to run (default: all): {0}</source>
+      <translation>要运行的步骤，以逗号分隔（默认全部运行）：{0}</translation>
     </message>
     <message>
       <source>component identifier scheme</source>
@@ -1660,12 +2466,20 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>数据源坐标系（文件默认：未知，按道路检查）</translation>
     </message>
     <message>
+      <source>coordinate system: EPSG:n, CGCS2000, WGS84, GCJ02 or BD09</source>
+      <translation>坐标系：EPSG:n、CGCS2000、WGS84、GCJ02 或 BD09</translation>
+    </message>
+    <message>
       <source>create or upgrade the schema</source>
       <translation>创建或升级数据库结构</translation>
     </message>
     <message>
       <source>create the workspace's roles, grants and district limits (PostGIS)</source>
       <translation>创建工作空间的角色、授权和辖区限制（PostGIS）</translation>
+    </message>
+    <message>
+      <source>create verify or check tasks</source>
+      <translation>生成核实或核查任务</translation>
     </message>
     <message>
       <source>data volume factor (1 = about 100 km², 10,000 grids)</source>
@@ -1680,12 +2494,20 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>不下载照片</translation>
     </message>
     <message>
+      <source>entity list (dataset) name</source>
+      <translation>实体列表（数据集）名称</translation>
+    </message>
+    <message>
       <source>error: --odk needs --project and --form</source>
       <translation>错误：--odk 需要 --project 和 --form</translation>
     </message>
     <message>
       <source>error: {0}</source>
       <translation>错误：{0}</translation>
+    </message>
+    <message>
+      <source>error: {0} (the next run goes on from here)</source>
+      <translation>错误：{0}（下次运行将从此处继续）</translation>
     </message>
     <message>
       <source>error: {0} (the next run resumes here)</source>
@@ -1696,12 +2518,36 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>为数据库登录名授予工作空间角色</translation>
     </message>
     <message>
+      <source>hours to finish (default: the class's limit)</source>
+      <translation>完成时限（小时，默认：该类别的时限）</translation>
+    </message>
+    <message>
+      <source>import cases from a file or PostGIS table</source>
+      <translation>从文件或 PostGIS 表导入案件</translation>
+    </message>
+    <message>
+      <source>kind of rows that do not say it</source>
+      <translation>未注明类型的行所用的问题类型</translation>
+    </message>
+    <message>
       <source>language of messages, e.g. zh_CN or en (default: from LANG)</source>
       <translation>消息语言，如 zh_CN 或 en（默认取自 LANG 环境变量）</translation>
     </message>
     <message>
+      <source>layer or sheet of the file</source>
+      <translation>文件中的图层或工作表</translation>
+    </message>
+    <message>
       <source>limit the login to this district (6 digits) or street (9 digits); repeat for more; replaces the login's earlier list</source>
       <translation>将该登录名限制在此区县（6位）或街道（9位）；可重复指定多个；替换该登录名原有的辖区列表</translation>
+    </message>
+    <message>
+      <source>load the city's time limits (CSV)</source>
+      <translation>载入本市的时限表（CSV）</translation>
+    </message>
+    <message>
+      <source>make cases of the collectors' accepted event reports</source>
+      <translation>将采集员已受理的事件上报生成案件</translation>
     </message>
     <message>
       <source>name of a file source (default: device)</source>
@@ -1710,6 +2556,14 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>no role</source>
       <translation>无角色</translation>
+    </message>
+    <message>
+      <source>no such case: {0}</source>
+      <translation>没有此案件：{0}</translation>
+    </message>
+    <message>
+      <source>note: the office's push target stays as an admin set it</source>
+      <translation>注意：单位的推送目标保持管理员设置的值</translation>
     </message>
     <message>
       <source>note: the source configuration was not saved: only a workspace admin may change it. The pull goes on with the arguments given.</source>
@@ -1732,6 +2586,14 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>将外业设备上报拉取到工作空间</translation>
     </message>
     <message>
+      <source>random seed of the generated district (same seed, same data)</source>
+      <translation>生成演示城区所用的随机种子（种子相同，数据相同）</translation>
+    </message>
+    <message>
+      <source>send open tasks to ODK Central</source>
+      <translation>将未完成任务推送到 ODK Central</translation>
+    </message>
+    <message>
       <source>send the ODK password over unencrypted http (not recommended)</source>
       <translation>通过未加密的 http 发送 ODK 密码（不建议）</translation>
     </message>
@@ -1748,12 +2610,52 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>收回登录名的工作空间角色</translation>
     </message>
     <message>
+      <source>the database login</source>
+      <translation>数据库登录名</translation>
+    </message>
+    <message>
+      <source>the role to take (default: every workspace role): {0}</source>
+      <translation>要收回的角色（默认收回全部工作空间角色）：{0}</translation>
+    </message>
+    <message>
+      <source>the role: {0}</source>
+      <translation>角色：{0}</translation>
+    </message>
+    <message>
+      <source>the workspace: a GeoPackage path, a postgresql:// URL (?schema=NAME, default citymgmt) or service=NAME; passwords come from the pg_service file, ~/.pgpass or PGPASSWORD</source>
+      <translation>工作空间：GeoPackage 路径、postgresql:// URL（？schema=NAME，默认 citymgmt）或 service=NAME；密码来自 pg_service 文件、~/.pgpass 或 PGPASSWORD</translation>
+    </message>
+    <message>
       <source>then decide obvious matches</source>
       <translation>随后自动处理明显匹配</translation>
     </message>
     <message>
+      <source>these case numbers instead (comma-separated)</source>
+      <translation>改为这些案件编号（以逗号分隔）</translation>
+    </message>
+    <message>
+      <source>to the responsibility grid, or also to its collector</source>
+      <translation>派给责任网格，或同时派给其采集员</translation>
+    </message>
+    <message>
       <source>unknown report {0}: choose from weekly, monthly, atlas</source>
       <translation>未知的报告 {0}：请从 weekly、monthly、atlas 中选择</translation>
+    </message>
+    <message>
+      <source>unknown steps: {0}; the steps are: {1}</source>
+      <translation>未知的步骤：{0}；可用的步骤：{1}</translation>
+    </message>
+    <message>
+      <source>upgrade or info (ACTION --help: more)</source>
+      <translation>upgrade 或 info（ACTION --help 查看详情）</translation>
+    </message>
+    <message>
+      <source>what to do (COMMAND --help: more)</source>
+      <translation>要执行的命令（COMMAND --help 查看详情）</translation>
+    </message>
+    <message>
+      <source>which cases (default: the rule of the kind)</source>
+      <translation>选取哪些案件（默认：该任务类型的规则）</translation>
     </message>
     <message>
       <source>which reports, comma-separated: weekly, monthly, atlas (default: all)</source>
@@ -1772,12 +2674,24 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>生成巡查周报、月度考核指标报告和责任网格图册</translation>
     </message>
     <message>
+      <source>{0} cases made of accepted reports</source>
+      <translation>已由受理的上报生成 {0} 件案件</translation>
+    </message>
+    <message>
+      <source>{0} time limits loaded</source>
+      <translation>已载入 {0} 条时限</translation>
+    </message>
+    <message>
       <source>{0}: schema at revision {1}</source>
       <translation>{0}：数据库结构版本 {1}</translation>
     </message>
     <message>
       <source>{0}: {1} ({2})</source>
       <translation>{0}：{1}（{2}）</translation>
+    </message>
+    <message>
+      <source>核实/核查 tasks for the collectors</source>
+      <translation>采集员的核实/核查任务</translation>
     </message>
   </context>
   <context>
@@ -1841,6 +2755,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
   </context>
   <context>
     <name>Demo</name>
+    <message>
+      <source>      {0}  {1}: {2} features, {3:.1f} m, {4:.1f} m²</source>
+      <translation>      {0}  {1}：{2} 个要素，{3:.1f} 米，{4:.1f} 平方米</translation>
+    </message>
     <message>
       <source>   ({0:.1f} s)</source>
       <translation>   ({0:.1f} 秒)</translation>
@@ -1914,12 +2832,20 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>   {0}：错误样例被拒绝，规则 {1}</translation>
     </message>
     <message>
-      <source>   {0}: bound to the workspace table {1}</source>
-      <translation>   {0}：绑定到工作空间表 {1}</translation>
+      <source>   {0}: kept in the workspace's {1}</source>
+      <translation>   {0}：存放在工作空间的{1}中</translation>
     </message>
     <message>
-      <source>  {0} {1}: {2} features in {3} grids{4}</source>
-      <translation>  {0} {1}：{2} 个要素，分布于 {3} 个网格{4}</translation>
+      <source>  collector {0} {1}: on time {2:.0%} of {3}</source>
+      <translation>  采集员 {0} {1}：{3} 个任务按时率 {2:.0%}</translation>
+    </message>
+    <message>
+      <source>  refused row {0}: {1}</source>
+      <translation>  拒收第 {0} 行：{1}</translation>
+    </message>
+    <message>
+      <source>  {0}: {1} features in {2} grids{3}</source>
+      <translation>  {0}：{1} 个要素，分布于 {2} 个网格{3}</translation>
     </message>
     <message>
       <source>#{0} repeats {1} ({2:.0f} m, {3:.0f} min later)</source>
@@ -1942,6 +2868,26 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>普查质检错误</translation>
     </message>
     <message>
+      <source>Census batch</source>
+      <translation>普查批次</translation>
+    </message>
+    <message>
+      <source>Census import, reconciliation and QA</source>
+      <translation>普查导入、比对与质检</translation>
+    </message>
+    <message>
+      <source>Census reconciliation (CSV)</source>
+      <translation>普查比对报告（CSV）</translation>
+    </message>
+    <message>
+      <source>Census reconciliation (text)</source>
+      <translation>普查比对报告（文本）</translation>
+    </message>
+    <message>
+      <source>Census reconciliation (web page)</source>
+      <translation>普查比对报告（网页）</translation>
+    </message>
+    <message>
       <source>Collectors: {0}, patrol routes: {1}, GPS fixes: {2}</source>
       <translation>信息采集员：{0} 名，巡查路线：{1} 条，GPS 定位点：{2} 个</translation>
     </message>
@@ -1950,12 +2896,32 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>部件：{0} 个，共 {1} 个小类</translation>
     </message>
     <message>
+      <source>Contract KPIs</source>
+      <translation>合同考核指标</translation>
+    </message>
+    <message>
       <source>Demo district: overview</source>
       <translation>示范城区：总览图</translation>
     </message>
     <message>
+      <source>Demo workspace</source>
+      <translation>演示工作空间</translation>
+    </message>
+    <message>
+      <source>Device export (CSV)</source>
+      <translation>设备导出（CSV）</translation>
+    </message>
+    <message>
+      <source>Device export (GeoJSON)</source>
+      <translation>设备导出（GeoJSON）</translation>
+    </message>
+    <message>
       <source>Device export: {0} submissions ({1} duplicates, {2} GCJ-02, {3} malformed), {4} photos</source>
       <translation>设备导出：{0} 条上报（重复 {1} 条，GCJ-02 坐标 {2} 条，格式错误 {3} 条），照片 {4} 张</translation>
+    </message>
+    <message>
+      <source>Device photos</source>
+      <translation>设备照片</translation>
     </message>
     <message>
       <source>Digest: {0}</source>
@@ -1966,8 +2932,32 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>城区 {0} {1}：{2} 平方公里，{3} 个街道，{4} 个社区</translation>
     </message>
     <message>
+      <source>District, grids, roads, collectors, tracks, components</source>
+      <translation>城区、网格、道路、采集员、轨迹和部件</translation>
+    </message>
+    <message>
       <source>Failed grids</source>
       <translation>未达标网格</translation>
+    </message>
+    <message>
+      <source>GPS fixes</source>
+      <translation>GPS 定位点</translation>
+    </message>
+    <message>
+      <source>Intake of the device export</source>
+      <translation>设备导出数据入库</translation>
+    </message>
+    <message>
+      <source>KPIs</source>
+      <translation>考核指标</translation>
+    </message>
+    <message>
+      <source>KPIs per collector</source>
+      <translation>各采集员考核指标</translation>
+    </message>
+    <message>
+      <source>KPIs per grid</source>
+      <translation>各网格考核指标</translation>
     </message>
     <message>
       <source>Main roads</source>
@@ -1978,12 +2968,48 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>主要道路：{0} 公里，窗口地区：{1} 公里（共 {2} 段）；路网：{3} 公里</translation>
     </message>
     <message>
+      <source>Map of the failing grids</source>
+      <translation>未达标网格地图</translation>
+    </message>
+    <message>
       <source>Outputs:</source>
       <translation>输出：</translation>
     </message>
     <message>
+      <source>Overview map</source>
+      <translation>总览图</translation>
+    </message>
+    <message>
+      <source>Patrol coverage per grid</source>
+      <translation>各网格巡查覆盖率</translation>
+    </message>
+    <message>
+      <source>Planted defects of the district (for the checks)</source>
+      <translation>城区中预设的缺陷（供核对）</translation>
+    </message>
+    <message>
+      <source>Reports per hour of day</source>
+      <translation>各时段上报数</translation>
+    </message>
+    <message>
+      <source>Route deviation</source>
+      <translation>路线偏离</translation>
+    </message>
+    <message>
+      <source>Thematic layers and statistics per grid</source>
+      <translation>专题图层及按网格统计</translation>
+    </message>
+    <message>
+      <source>Thematic statistics per grid</source>
+      <translation>按网格统计的专题图层</translation>
+    </message>
+    <message>
       <source>Timings (s): {0}</source>
       <translation>耗时（秒）：{0}</translation>
+    </message>
+    <message>
+      <source>Unit grid checks</source>
+      <translation>单元网格检查</translation>
     </message>
     <message>
       <source>Unit grid errors</source>
@@ -2002,32 +3028,68 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>未巡查路段</translation>
     </message>
     <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
+      <source>Weekly patrol coverage</source>
+      <translation>每周巡查覆盖率</translation>
+    </message>
+    <message>
       <source>Weekly patrol coverage: failed grids and unpatrolled road stretches</source>
       <translation>每周巡查覆盖：未达标网格与未巡查路段</translation>
+    </message>
+    <message>
+      <source>What the device export hides (for the checks)</source>
+      <translation>设备导出中的预设情况（供核对）</translation>
     </message>
     <message>
       <source>against the ground truth: shifted (declared WGS84) precision {0:.2f} recall {1:.2f}; duplicates precision {2:.2f} recall {3:.2f}</source>
       <translation>与真值对照：偏移坐标（声明为WGS84）精确率 {0:.2f} 召回率 {1:.2f}；重复上报精确率 {2:.2f} 召回率 {3:.2f}</translation>
     </message>
     <message>
-      <source>ambiguous</source>
-      <translation>候选不唯一</translation>
+      <source>answers pulled: {0}; {1}</source>
+      <translation>已拉取回复 {0} 份；{1}</translation>
     </message>
     <message>
       <source>auto-match: {0}</source>
       <translation>自动匹配：{0}</translation>
     </message>
     <message>
+      <source>cases by channel: {0}</source>
+      <translation>按来源统计案件：{0}</translation>
+    </message>
+    <message>
+      <source>components</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>device export</source>
+      <translation>设备导出</translation>
+    </message>
+    <message>
+      <source>geography</source>
+      <translation>地理数据</translation>
+    </message>
+    <message>
       <source>invalid rows</source>
       <translation>无效行</translation>
     </message>
     <message>
-      <source>left for review</source>
-      <translation>留待人工审核</translation>
+      <source>layers</source>
+      <translation>图层</translation>
     </message>
     <message>
       <source>likely duplicates: {0} (within {1:.0f} m and {2:.0f} h)</source>
       <translation>疑似重复上报：{0} 条（{1:.0f} 米、{2:.0f} 小时内）</translation>
+    </message>
+    <message>
+      <source>no local ODK Central in this installation: push skipped</source>
+      <translation>此安装中没有本地 ODK Central：跳过推送</translation>
+    </message>
+    <message>
+      <source>overdue tasks: {0}</source>
+      <translation>超时任务：{0} 个</translation>
     </message>
     <message>
       <source>pulled again: {0} new, {1} unchanged</source>
@@ -2038,10 +3100,6 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>按原因隔离：{0}</translation>
     </message>
     <message>
-      <source>repeats of earlier submissions</source>
-      <translation>与先前上报重复</translation>
-    </message>
-    <message>
       <source>review queue: {0}</source>
       <translation>审核队列：{0}</translation>
     </message>
@@ -2050,12 +3108,32 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>偏移坐标：标记 {0} 条（其中 {1} 条依照片GPS已纠正），依据：{2}；发送GCJ-02坐标的设备：{3}</translation>
     </message>
     <message>
+      <source>total</source>
+      <translation>合计</translation>
+    </message>
+    <message>
+      <source>tracks</source>
+      <translation>轨迹</translation>
+    </message>
+    <message>
+      <source>workspace</source>
+      <translation>工作空间</translation>
+    </message>
+    <message>
+      <source>{0} tasks: {1}</source>
+      <translation>{0}任务：{1}</translation>
+    </message>
+    <message>
       <source>{0} unit grids fail; red lines: main roads nobody patrolled</source>
       <translation>{0} 个单元网格未达标；红线：无人巡查的主要道路</translation>
     </message>
     <message>
       <source>{0} unit grids, {1} components, {2} track points; EPSG:{3}</source>
       <translation>{0} 个单元网格，{1} 个部件，{2} 个轨迹点；EPSG:{3}</translation>
+    </message>
+    <message>
+      <source>{0}: on time {1:.0%} ({2} on time, {3} late, {4} overdue), median {5:.1f} h</source>
+      <translation>{0}：按时率 {1:.0%}（按时 {2}，超时完成 {3}，已超时 {4}），中位用时 {5:.1f} 小时</translation>
     </message>
   </context>
   <context>
@@ -2113,6 +3191,21 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     </message>
   </context>
   <context>
+    <name>Help</name>
+    <message>
+      <source>How to work with the census, review and checks</source>
+      <translation>如何进行部件普查、上报审核和各项检查</translation>
+    </message>
+    <message>
+      <source>The user guide could not be opened.</source>
+      <translation>无法打开使用指南。</translation>
+    </message>
+    <message>
+      <source>User guide</source>
+      <translation>使用指南</translation>
+    </message>
+  </context>
+  <context>
     <name>Intake</name>
     <message>
       <source>An inbox source needs the workspace database.</source>
@@ -2125,6 +3218,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>Cancelled: what was stored stays, the next pull goes on from there.</source>
       <translation>已取消：已保存的数据保留，下次拉取从此处继续。</translation>
+    </message>
+    <message>
+      <source>Edited on the server after the decision: {0} (decision kept, new version flagged for the reviewer).</source>
+      <translation>审核决定后在服务器上被修改：{0} 条（决定保留，新版本已标记待审核员查看）。</translation>
     </message>
     <message>
       <source>Likely duplicates of earlier submissions: {0}.</source>
@@ -2195,12 +3292,20 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>ODK Central 在 {0} 次尝试后仍无应答：{1}</translation>
     </message>
     <message>
+      <source>ODK Central did not send attachment {0} whole: {1}</source>
+      <translation>ODK Central 未完整发送附件 {0}：{1}</translation>
+    </message>
+    <message>
       <source>ODK Central refused the login of {0} (HTTP {1}).</source>
       <translation>ODK Central 拒绝了 {0} 的登录（HTTP {1}）。</translation>
     </message>
     <message>
       <source>ODK Central sent a next-page link to another server or scheme: {0} (the account is for {1}); nothing was sent there.</source>
       <translation>ODK Central 返回的下一页链接指向其他服务器或协议：{0}（该账号用于 {1}）；未向其发送任何内容。</translation>
+    </message>
+    <message>
+      <source>ODK Central sent a page nested too deeply to read: {0}</source>
+      <translation>ODK Central 发来的页面嵌套过深，无法读取：{0}</translation>
     </message>
     <message>
       <source>ODK Central sent a page that is not JSON: {0}</source>
@@ -2231,6 +3336,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>QGIS 认证配置 {0} 没有用户名：请将您的 ODK Central 邮箱填为用户名。</translation>
     </message>
     <message>
+      <source>Refused by the database and quarantined with its message: {0}.</source>
+      <translation>被数据库拒收并连同其提示信息隔离：{0} 条。</translation>
+    </message>
+    <message>
       <source>Resumed an interrupted pull.</source>
       <translation>已从中断处继续拉取。</translation>
     </message>
@@ -2251,6 +3360,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>地址 {0} 中包含账号：请改在 QGIS 认证配置中填写账号。</translation>
     </message>
     <message>
+      <source>The database stopped the pull: {0}</source>
+      <translation>数据库中断了拉取：{0}</translation>
+    </message>
+    <message>
       <source>The inbox table {0} needs an id column (instance_id, id or uuid) and a time column (updated_at, received_at or created_at).</source>
       <translation>收件表 {0} 需要一个标识列（instance_id、id 或 uuid）和一个时间列（updated_at、received_at 或 created_at）。</translation>
     </message>
@@ -2263,8 +3376,28 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>未知数据源类型 {0}。</translation>
     </message>
     <message>
+      <source>a link</source>
+      <translation>链接文件</translation>
+    </message>
+    <message>
+      <source>a link in the zip</source>
+      <translation>压缩包中的链接</translation>
+    </message>
+    <message>
+      <source>a path outside the export folder</source>
+      <translation>导出文件夹以外的路径</translation>
+    </message>
+    <message>
       <source>none found</source>
       <translation>未找到</translation>
+    </message>
+    <message>
+      <source>the photo folder is a link</source>
+      <translation>照片文件夹是链接</translation>
+    </message>
+    <message>
+      <source>{0} bytes or more (at most {1})</source>
+      <translation>{0} 字节或更大（上限 {1}）</translation>
     </message>
     <message>
       <source>{0} is missing</source>
@@ -2425,36 +3558,144 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>新增入库</translation>
     </message>
     <message>
+      <source>Administrative units</source>
+      <translation>行政区划</translation>
+    </message>
+    <message>
+      <source>Audit log</source>
+      <translation>审计日志</translation>
+    </message>
+    <message>
       <source>BD-09 (Baidu)</source>
       <translation>BD-09（百度坐标）</translation>
+    </message>
+    <message>
+      <source>Collectors</source>
+      <translation>信息采集员</translation>
+    </message>
+    <message>
+      <source>Component classes</source>
+      <translation>部件类别</translation>
+    </message>
+    <message>
+      <source>Component history</source>
+      <translation>部件历史</translation>
+    </message>
+    <message>
+      <source>Component photos</source>
+      <translation>部件照片</translation>
+    </message>
+    <message>
+      <source>Components</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Decisions to write back</source>
+      <translation>待写回的审核决定</translation>
+    </message>
+    <message>
+      <source>Districts of the logins' roles</source>
+      <translation>登录名角色的限定辖区</translation>
     </message>
     <message>
       <source>Duplicate</source>
       <translation>判为重复</translation>
     </message>
     <message>
+      <source>Event classes</source>
+      <translation>事件类别</translation>
+    </message>
+    <message>
       <source>GCJ-02 (Chinese map SDKs)</source>
       <translation>GCJ-02（国测局坐标）</translation>
+    </message>
+    <message>
+      <source>GPS fixes</source>
+      <translation>GPS 定位点</translation>
     </message>
     <message>
       <source>Has issues</source>
       <translation>退回补充</translation>
     </message>
     <message>
+      <source>Identifier counters</source>
+      <translation>标识码计数器</translation>
+    </message>
+    <message>
+      <source>Likely repeats</source>
+      <translation>疑似重复上报</translation>
+    </message>
+    <message>
+      <source>Main roads and window areas</source>
+      <translation>主要道路和窗口地区</translation>
+    </message>
+    <message>
+      <source>NaN or Infinity instead of a number</source>
+      <translation>数值为 NaN 或无穷大</translation>
+    </message>
+    <message>
       <source>ODK Central {0}, project {1}, form {2}</source>
       <translation>ODK Central {0}，项目 {1}，表单 {2}</translation>
+    </message>
+    <message>
+      <source>Patrol routes</source>
+      <translation>巡查路线</translation>
     </message>
     <message>
       <source>Reject</source>
       <translation>驳回</translation>
     </message>
     <message>
+      <source>Responsibility grids</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Review decisions</source>
+      <translation>审核决定</translation>
+    </message>
+    <message>
+      <source>Submission photos</source>
+      <translation>上报照片</translation>
+    </message>
+    <message>
+      <source>Submission versions</source>
+      <translation>上报版本</translation>
+    </message>
+    <message>
+      <source>Submissions</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>Thematic layers</source>
+      <translation>专题图层</translation>
+    </message>
+    <message>
+      <source>Unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Unit grids of responsibility grids</source>
+      <translation>责任网格包含的单元网格</translation>
+    </message>
+    <message>
       <source>Update existing</source>
       <translation>更新已有部件</translation>
     </message>
     <message>
+      <source>Where each source's pulls stand</source>
+      <translation>各数据源的拉取进度</translation>
+    </message>
+    <message>
+      <source>Workspace settings</source>
+      <translation>工作空间设置</translation>
+    </message>
+    <message>
       <source>accepted</source>
       <translation>已入库</translation>
+    </message>
+    <message>
+      <source>ambiguous</source>
+      <translation>候选不唯一</translation>
     </message>
     <message>
       <source>area out of range</source>
@@ -2473,6 +3714,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>普查导入</translation>
     </message>
     <message>
+      <source>characters that are not text (replaced)</source>
+      <translation>含无法存储的字符（已替换）</translation>
+    </message>
+    <message>
       <source>code not matching its administrative unit</source>
       <translation>代码与所在行政区划不符</translation>
     </message>
@@ -2487,6 +3732,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>created</source>
       <translation>新建</translation>
+    </message>
+    <message>
+      <source>data nested too deeply</source>
+      <translation>数据嵌套层级过深</translation>
     </message>
     <message>
       <source>device export</source>
@@ -2557,12 +3806,20 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>收件表 {0}</translation>
     </message>
     <message>
+      <source>instance id too long</source>
+      <translation>实例编号过长</translation>
+    </message>
+    <message>
       <source>invalid geometry</source>
       <translation>几何无效</translation>
     </message>
     <message>
       <source>kind</source>
       <translation>类型</translation>
+    </message>
+    <message>
+      <source>left for review</source>
+      <translation>留待人工审核</translation>
     </message>
     <message>
       <source>line</source>
@@ -2653,6 +3910,14 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>照片缺失</translation>
     </message>
     <message>
+      <source>photo refused (link or outside the export folder)</source>
+      <translation>照片被拒收（链接文件或不在导出文件夹内）</translation>
+    </message>
+    <message>
+      <source>photo too large</source>
+      <translation>照片过大</translation>
+    </message>
+    <message>
       <source>point</source>
       <translation>点</translation>
     </message>
@@ -2665,8 +3930,20 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>已隔离</translation>
     </message>
     <message>
+      <source>record too large</source>
+      <translation>记录过大</translation>
+    </message>
+    <message>
+      <source>refused by the database</source>
+      <translation>数据库拒收</translation>
+    </message>
+    <message>
       <source>rejected</source>
       <translation>已驳回</translation>
+    </message>
+    <message>
+      <source>repeats of earlier submissions</source>
+      <translation>与先前上报重复</translation>
     </message>
     <message>
       <source>retired</source>
@@ -2691,6 +3968,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>taken {0} m from the reported position</source>
       <translation>拍摄位置距上报位置 {0} 米</translation>
+    </message>
+    <message>
+      <source>text too long (shortened)</source>
+      <translation>文字过长（已截短）</translation>
     </message>
     <message>
       <source>the photo's GPS position cannot be read</source>
@@ -2760,6 +4041,18 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>基础网格</translation>
     </message>
     <message>
+      <source>Cancelled</source>
+      <translation>已撤销</translation>
+    </message>
+    <message>
+      <source>Cases</source>
+      <translation>案件</translation>
+    </message>
+    <message>
+      <source>Cases and tasks</source>
+      <translation>案件与任务</translation>
+    </message>
+    <message>
       <source>City management</source>
       <translation>数字城管</translation>
     </message>
@@ -2796,6 +4089,18 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>区</translation>
     </message>
     <message>
+      <source>Done late</source>
+      <translation>超时完成</translation>
+    </message>
+    <message>
+      <source>Done on time</source>
+      <translation>按时完成</translation>
+    </message>
+    <message>
+      <source>Due within the hour</source>
+      <translation>一小时内到期</translation>
+    </message>
+    <message>
       <source>Duplicate</source>
       <translation>重复</translation>
     </message>
@@ -2824,8 +4129,16 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>{0} 的图层均无法打开。</translation>
     </message>
     <message>
+      <source>Open</source>
+      <translation>待办</translation>
+    </message>
+    <message>
       <source>Other</source>
       <translation>其他</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已超时</translation>
     </message>
     <message>
       <source>Patrol</source>
@@ -2892,6 +4205,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>已更新部件</translation>
     </message>
     <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
       <source>Window area</source>
       <translation>窗口地区</translation>
     </message>
@@ -2920,10 +4237,72 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     </message>
   </context>
   <context>
+    <name>PhotoViewer</name>
+    <message>
+      <source>Actual size</source>
+      <translation>原始大小</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Fit</source>
+      <translation>适应窗口</translation>
+    </message>
+    <message>
+      <source>Next</source>
+      <translation>下一张</translation>
+    </message>
+    <message>
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <source>Previous</source>
+      <translation>上一张</translation>
+    </message>
+    <message>
+      <source>Zoom in</source>
+      <translation>放大</translation>
+    </message>
+    <message>
+      <source>Zoom out</source>
+      <translation>缩小</translation>
+    </message>
+    <message>
+      <source>this photo cannot be read</source>
+      <translation>无法读取此照片</translation>
+    </message>
+    <message>
+      <source>{0} of {1}</source>
+      <translation>第 {0} 张，共 {1} 张</translation>
+    </message>
+  </context>
+  <context>
     <name>Plugin</name>
     <message>
       <source>City management</source>
       <translation>数字城管</translation>
+    </message>
+  </context>
+  <context>
+    <name>Processing</name>
+    <message>
+      <source>Choose a GeoPackage workspace file</source>
+      <translation>选择 GeoPackage 工作空间文件</translation>
+    </message>
+    <message>
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage 文件 (*.gpkg)</translation>
+    </message>
+    <message>
+      <source>GeoPackage workspace</source>
+      <translation>GeoPackage 工作空间</translation>
+    </message>
+    <message>
+      <source>none: write to the output below</source>
+      <translation>不选：写入下方的输出图层</translation>
     </message>
   </context>
   <context>
@@ -3239,6 +4618,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>类别 {0} 不在类别表中。</translation>
     </message>
     <message>
+      <source>Component {0} was changed by {1} since you loaded it (version {2}, you saw version {3}): nothing was decided; reload and decide again.</source>
+      <translation>部件 {0} 在您载入后已被 {1} 修改（当前版本 {2}，您看到的是版本 {3}）：未作任何决定，请重新载入后再决定。</translation>
+    </message>
+    <message>
       <source>Duplicate of a stored component.</source>
       <translation>与已入库部件重复。</translation>
     </message>
@@ -3275,6 +4658,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>未知审核结论 {0}。</translation>
     </message>
     <message>
+      <source>You may not change submission {0}: {1}</source>
+      <translation>您无权修改上报 {0}：{1}</translation>
+    </message>
+    <message>
       <source>auto-match: {0} {1:.1f} m away, status as reported</source>
       <translation>自动匹配：{0}，相距 {1:.1f} 米，状态按上报更新</translation>
     </message>
@@ -3306,6 +4693,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>全部采集员</translation>
     </message>
     <message>
+      <source>All photos of the submission, large</source>
+      <translation>放大查看该上报的全部照片</translation>
+    </message>
+    <message>
       <source>All resp. grids</source>
       <translation>全部责任网格</translation>
     </message>
@@ -3334,6 +4725,14 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>类别</translation>
     </message>
     <message>
+      <source>Click a submission on the map to select it in the list</source>
+      <translation>点击地图上的上报，在列表中选中它</translation>
+    </message>
+    <message>
+      <source>Click a submission on the map.</source>
+      <translation>请在地图上点击一条上报。</translation>
+    </message>
+    <message>
       <source>Collector</source>
       <translation>采集员</translation>
     </message>
@@ -3342,12 +4741,24 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>部件</translation>
     </message>
     <message>
-      <source>Decide every selected submission; shortcut {0}</source>
-      <translation>处理所有选中的上报；快捷键 {0}</translation>
+      <source>Decide every selected submission</source>
+      <translation>对选中的全部上报作出此决定</translation>
     </message>
     <message>
       <source>Distance (m)</source>
       <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Double-click a photo to see it large.</source>
+      <translation>双击照片可放大查看。</translation>
+    </message>
+    <message>
+      <source>Edited after the decision</source>
+      <translation>决定后被修改</translation>
+    </message>
+    <message>
+      <source>Edited on the server after the decision ({0}): the decision stays; look at the new version, then mark the edit as seen.</source>
+      <translation>审核决定后在服务器上被修改（{0}）：决定保持不变；请查看新版本，然后将修改标记为已阅。</translation>
     </message>
     <message>
       <source>Every decision you make names this user.</source>
@@ -3356,6 +4767,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
+    </message>
+    <message>
+      <source>Filters</source>
+      <translation>筛选</translation>
     </message>
     <message>
       <source>Flag / reason</source>
@@ -3374,12 +4789,40 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>可能与上报 {0} 重复（相距 {1:.0f} 米，晚 {2:.0f} 分钟）。</translation>
     </message>
     <message>
+      <source>Mark edit as seen</source>
+      <translation>标记修改为已阅</translation>
+    </message>
+    <message>
+      <source>Mark the selected submissions' edits after the decision as seen</source>
+      <translation>将所选上报在决定后的修改标记为已阅</translation>
+    </message>
+    <message>
+      <source>Marked as seen: {0}.</source>
+      <translation>已标记为已阅：{0} 条。</translation>
+    </message>
+    <message>
+      <source>Next</source>
+      <translation>下一条</translation>
+    </message>
+    <message>
+      <source>No more submissions to decide in this list.</source>
+      <translation>列表中已没有待审核的上报。</translation>
+    </message>
+    <message>
       <source>No readable photo</source>
       <translation>没有可读照片</translation>
     </message>
     <message>
       <source>No sources configured: add one with Sources….</source>
       <translation>尚未配置数据源：请通过“数据源…”添加。</translation>
+    </message>
+    <message>
+      <source>No submission of the list here: zoom in or change the filters.</source>
+      <translation>此处没有列表中的上报：请放大地图或调整筛选条件。</translation>
+    </message>
+    <message>
+      <source>No submission selected: choose one in the list or on the map.</source>
+      <translation>未选中上报：请在列表或地图上选择。</translation>
     </message>
     <message>
       <source>No workspace open.</source>
@@ -3392,6 +4835,14 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>Observed</source>
       <translation>上报时间</translation>
+    </message>
+    <message>
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <source>Photos…</source>
+      <translation>照片…</translation>
     </message>
     <message>
       <source>Pull field submissions</source>
@@ -3414,8 +4865,32 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>责任网格</translation>
     </message>
     <message>
+      <source>Review: next submission to decide</source>
+      <translation>上报审核：下一条待审核上报</translation>
+    </message>
+    <message>
+      <source>Review: select a submission on the map</source>
+      <translation>上报审核：在地图上选择上报</translation>
+    </message>
+    <message>
+      <source>Review: {0}</source>
+      <translation>上报审核：{0}</translation>
+    </message>
+    <message>
+      <source>Select on map</source>
+      <translation>在地图上选择</translation>
+    </message>
+    <message>
+      <source>Select submissions edited after the decision.</source>
+      <translation>请选择决定后被修改的上报。</translation>
+    </message>
+    <message>
       <source>Select submissions first.</source>
       <translation>请先选择上报。</translation>
+    </message>
+    <message>
+      <source>Select the next submission still to decide</source>
+      <translation>选中下一条尚待审核的上报</translation>
     </message>
     <message>
       <source>Showing {0} of {1}. </source>
@@ -3448,6 +4923,14 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>Unreadable photo</source>
       <translation>照片无法读取</translation>
+    </message>
+    <message>
+      <source>Wheel: zoom; drag: move; double-click: all photos</source>
+      <translation>滚轮缩放，拖动平移，双击查看全部照片</translation>
+    </message>
+    <message>
+      <source>edited after the decision</source>
+      <translation>决定后被修改</translation>
     </message>
     <message>
       <source>grid code or prefix</source>
@@ -4055,6 +5538,256 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     </message>
   </context>
   <context>
+    <name>TaskDock</name>
+    <message>
+      <source> h</source>
+      <translation> 小时</translation>
+    </message>
+    <message>
+      <source>Address</source>
+      <translation>地址</translation>
+    </message>
+    <message>
+      <source>All collectors</source>
+      <translation>全部采集员</translation>
+    </message>
+    <message>
+      <source>All grids</source>
+      <translation>全部网格</translation>
+    </message>
+    <message>
+      <source>All states</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <source>All tasks</source>
+      <translation>全部任务</translation>
+    </message>
+    <message>
+      <source>Allow unencrypted http (not recommended)</source>
+      <translation>允许未加密的 http（不推荐）</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Cancel push</source>
+      <translation>取消推送</translation>
+    </message>
+    <message>
+      <source>Case</source>
+      <translation>案件</translation>
+    </message>
+    <message>
+      <source>Case {0} linked to component {1}.</source>
+      <translation>案件 {0} 已关联部件 {1}。</translation>
+    </message>
+    <message>
+      <source>Choose where to push first.</source>
+      <translation>请先选择推送目标。</translation>
+    </message>
+    <message>
+      <source>Class</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Component</source>
+      <translation>部件</translation>
+    </message>
+    <message>
+      <source>Delete the entity</source>
+      <translation>删除实体</translation>
+    </message>
+    <message>
+      <source>Distance (m)</source>
+      <translation>距离（米）</translation>
+    </message>
+    <message>
+      <source>Entity list</source>
+      <translation>实体列表</translation>
+    </message>
+    <message>
+      <source>Finished tasks</source>
+      <translation>已结束的任务</translation>
+    </message>
+    <message>
+      <source>Give the project, the entity list and your account.</source>
+      <translation>请填写项目、实体列表并选择您的账号。</translation>
+    </message>
+    <message>
+      <source>Grid</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <source>Link component</source>
+      <translation>关联部件</translation>
+    </message>
+    <message>
+      <source>Mark closed (status)</source>
+      <translation>标记为已关闭（状态）</translation>
+    </message>
+    <message>
+      <source>No photos yet</source>
+      <translation>暂无照片</translation>
+    </message>
+    <message>
+      <source>No workspace open.</source>
+      <translation>尚未打开工作空间。</translation>
+    </message>
+    <message>
+      <source>Only an admin may change where the office pushes tasks.</source>
+      <translation>只有管理员可以更改单位的任务推送目标。</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Overdue</source>
+      <translation>已超时</translation>
+    </message>
+    <message>
+      <source>Project id</source>
+      <translation>项目编号</translation>
+    </message>
+    <message>
+      <source>Push</source>
+      <translation>推送</translation>
+    </message>
+    <message>
+      <source>Push cancelled: {0}</source>
+      <translation>推送已取消：{0}</translation>
+    </message>
+    <message>
+      <source>Push tasks to ODK Central</source>
+      <translation>推送任务到 ODK Central</translation>
+    </message>
+    <message>
+      <source>Push to ODK Central…</source>
+      <translation>推送到 ODK Central…</translation>
+    </message>
+    <message>
+      <source>Pushing tasks to {0}…</source>
+      <translation>正在推送任务到 {0}…</translation>
+    </message>
+    <message>
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <source>Select cases on the map (Cases layer) first.</source>
+      <translation>请先在地图上（案件图层）选择案件。</translation>
+    </message>
+    <message>
+      <source>Server</source>
+      <translation>服务器</translation>
+    </message>
+    <message>
+      <source>Showing {0} of {1}: {2} open ({3} overdue), {4} done, {5} cancelled</source>
+      <translation>显示 {0}/{1}：待办 {2}（已超时 {3}），已完成 {4}，已撤销 {5}</translation>
+    </message>
+    <message>
+      <source>Task</source>
+      <translation>任务</translation>
+    </message>
+    <message>
+      <source>Tasks for the selected cases</source>
+      <translation>为选中案件生成任务</translation>
+    </message>
+    <message>
+      <source>The push stopped: {0}</source>
+      <translation>推送中断：{0}</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时限</translation>
+    </message>
+    <message>
+      <source>Verification and check tasks</source>
+      <translation>核实核查任务</translation>
+    </message>
+    <message>
+      <source>Your account</source>
+      <translation>您的账号</translation>
+    </message>
+    <message>
+      <source>cancelled</source>
+      <translation>已撤销</translation>
+    </message>
+    <message>
+      <source>class time limit</source>
+      <translation>按类别时限</translation>
+    </message>
+    <message>
+      <source>done on time</source>
+      <translation>按时完成</translation>
+    </message>
+    <message>
+      <source>done {0} late</source>
+      <translation>超时 {0} 完成</translation>
+    </message>
+    <message>
+      <source>overdue {0}</source>
+      <translation>已超时 {0}</translation>
+    </message>
+    <message>
+      <source>{0} d {1} h</source>
+      <translation>{0} 天 {1} 小时</translation>
+    </message>
+    <message>
+      <source>{0} h {1:02d} min</source>
+      <translation>{0} 小时 {1:02d} 分</translation>
+    </message>
+    <message>
+      <source>{0} left</source>
+      <translation>剩余 {0}</translation>
+    </message>
+    <message>
+      <source>{0} min</source>
+      <translation>{0} 分钟</translation>
+    </message>
+    <message>
+      <source>{0}, due {1}: {2}</source>
+      <translation>{0}，截止 {1}：{2}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Tasks</name>
+    <message>
+      <source>Case loop: {0} cases from accepted reports, {1} task results applied</source>
+      <translation>案件流程：由受理的上报生成案件 {0} 件，应用任务结果 {1} 个</translation>
+    </message>
+    <message>
+      <source>ODK Central answered HTTP {0} for {1}: {2}</source>
+      <translation>ODK Central 对 {1} 返回 HTTP {0}：{2}</translation>
+    </message>
+    <message>
+      <source>ODK Central refused {0}: it changed or exists already ({1}).</source>
+      <translation>ODK Central 拒绝了 {0}：它已被修改或已存在（{1}）。</translation>
+    </message>
+    <message>
+      <source>The entity of task {0} kept changing on the server; try again.</source>
+      <translation>任务 {0} 的实体在服务器上不断被修改，请稍后重试。</translation>
+    </message>
+    <message>
+      <source>{0} entities created, {1} updated, {2} closed; {3} conflicts resolved, {4} found already there, {5} gone from the server</source>
+      <translation>新建实体 {0} 个，更新 {1} 个，关闭 {2} 个；解决冲突 {3} 个，已存在 {4} 个，服务器上已删除 {5} 个</translation>
+    </message>
+    <message>
+      <source>{0} submissions looked at: {1} results applied, {2} kept in case history</source>
+      <translation>查看了 {0} 份提交：应用结果 {1} 个，记入案件历史 {2} 个</translation>
+    </message>
+    <message>
+      <source>{0} {1} {2} · {3} · due {4}</source>
+      <translation>{0} {1} {2} · {3} · 截止 {4}</translation>
+    </message>
+  </context>
+  <context>
     <name>Templates</name>
     <message>
       <source>'core_table' must be one of {0}</source>
@@ -4239,6 +5972,14 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
   </context>
   <context>
     <name>Thematic</name>
+    <message>
+      <source>Database table “{0}”</source>
+      <translation>数据库表“{0}”</translation>
+    </message>
+    <message>
+      <source>Database table “{0}”, rows with {1}</source>
+      <translation>数据库表“{0}”中 {1} 的行</translation>
+    </message>
     <message>
       <source>Rules</source>
       <translation>规则</translation>
@@ -5041,6 +6782,10 @@ Rules: {3}.</source>
     <message>
       <source>Division code</source>
       <translation>区划代码</translation>
+    </message>
+    <message>
+      <source>Edited after the decision at</source>
+      <translation>决定后修改时间</translation>
     </message>
     <message>
       <source>Fix time</source>

@@ -38,6 +38,8 @@ def test_geojson_export_quarantines_every_reason_and_flags_gcj02(city_ws, tmp_pa
     assert report.inserted == 27 and report.read == 27
     rows = _rows(ws)
     for kind in QUARANTINE_REASONS:
+        if kind not in BROKEN_KINDS:  # the sanitiser's, photos' and store's own reasons:
+            continue  # every one of them in test_intake_malformed.py
         (iid,) = truth[kind]
         row = rows[iid]
         assert row.state == "quarantined", kind

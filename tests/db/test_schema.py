@@ -78,11 +78,11 @@ def refused(ws: Workspace, stmt) -> None:
 
 
 def test_upgrade_is_idempotent_and_versioned(any_spec):
-    assert upgrade(any_spec) == "0003"
-    assert upgrade(any_spec) == "0003"
+    assert upgrade(any_spec) == "0005"
+    assert upgrade(any_spec) == "0005"
     ws = Workspace.open(any_spec)
     with ws.engine.connect() as c:
-        assert current_revision(c) == "0003"
+        assert current_revision(c) == "0005"
         n = c.execute(text("select count(*) from component_classes")).scalar()
     assert n == 2 * 85  # both identifier schemes' class tables are loaded
     assert ws.srid == 4549

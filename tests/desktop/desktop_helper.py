@@ -22,7 +22,7 @@ from qgis_process_helper import install_plugin, stock_env
 
 HERE = Path(__file__).resolve().parent
 QGIS = "/usr/bin/qgis"
-SCREEN = "1440x900x24"
+SCREEN = "1920x1200x24"  # room for a 1600×1000 window (docks_at_two_sizes)
 TIMEOUT = 300  # seconds for one QGIS run, start to quit
 
 

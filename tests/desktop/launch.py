@@ -31,7 +31,7 @@ def _citymgmt_desktop_scenario():
         return module
 
     try:
-        for name in ("ui_text", "widget_texts", "qgis_runner", "workflow_steps"):
+        for name in ("ui_text", "widget_texts", "qgis_runner", "task_steps", "workflow_steps"):
             load(name)
         steps = load(os.environ.get("CITYMGMT_SCENARIO_STEPS", "workflow_steps"))
         return sys.modules["qgis_runner"].run(iface, config_path, steps.STEPS)

@@ -202,7 +202,7 @@ class Session:
         allowed = self.config.get("data_words", [])
         for place, text in found:
             self.runner.result["texts_checked"] += 1
-            words = ui_text.offending_words(text, allowed)
+            words = ui_text.untranslated(text, allowed)
             if words:
                 self.runner.finding(f"{where}: {place}", text, words)
 

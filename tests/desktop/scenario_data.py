@@ -99,10 +99,13 @@ def _isolated(city: City, others: list[dict], minimum: float = 25.0) -> dict:
     """A component with no other within ``minimum`` metres (one clear candidate)."""
     for comp in others:
         near = min(
-            (math.dist((comp["x"], comp["y"]), (o["x"], o["y"])) for o in city.components
-             if o is not comp),
+            (
+                math.dist((comp["x"], comp["y"]), (o["x"], o["y"]))
+                for o in city.components
+                if o is not comp
+            ),
             default=math.inf,
-        )  # fmt: skip
+        )
         if near > minimum:
             return comp
     raise AssertionError("no isolated component in the demo district")
@@ -123,8 +126,17 @@ def _survey_batch(city: City, folder: Path) -> dict[str, Any]:
         w.writerow(["编号", "类别", "东坐标", "北坐标", "状态", "主管部门名称", "主管部门代码"])
         for k, comp in enumerate(comps):
             status = "破损" if k == 1 else comp["status"]
-            w.writerow([comp["identifier"], comp["class_code"], comp["x"], comp["y"], status,
-                        comp["dept_name"], comp["dept_code"]])  # fmt: skip
+            w.writerow(
+                [
+                    comp["identifier"],
+                    comp["class_code"],
+                    comp["x"],
+                    comp["y"],
+                    status,
+                    comp["dept_name"],
+                    comp["dept_code"],
+                ]
+            )
         w.writerow(["", "0118", cx, cy, "完好", "市政", "001"])
     x0, y0 = city.x0 + cell[0] * city.cell, city.y0 + cell[1] * city.cell
     return {
@@ -152,6 +164,84 @@ def _survey_batch(city: City, folder: Path) -> dict[str, Any]:
         "changed": comps[1]["identifier"],
         "new_point": [cx, cy],
     }
+
+
+def _cases_batch(city: City, folder: Path, component: dict) -> dict[str, Any]:
+    """The command centre's export: three reports of other channels in the south-west
+    grids and a component case 3 m from a stored component; imported with the command line,
+    as the office's admin would."""
+    from tests.fixtures.cases_data import HEADER
+
+    rows, numbers = [], []
+    for k, (channel, col, row) in enumerate(
+        (("公众举报", 0, 1), ("12345热线", 1, 0), ("视频监控", 1, 1)), start=1
+    ):
+        x, y = _centre(city, col, row)
+        lon, lat = city.to_wgs84(x + 30, y - 20)
+        numbers.append(f"AJ2026120{k:04d}")
+        rows.append(
+            [
+                numbers[-1],
+                channel,
+                "事件",
+                "0102",
+                "门前有暴露垃圾",
+                f"平江路{k}号",
+                "上报",
+                T0.strftime("%Y-%m-%d %H:%M"),
+                "",
+                lon,
+                lat,
+                "WGS84",
+            ]
+        )
+    lon, lat = city.to_wgs84(component["x"] + 3, component["y"])
+    numbers.append("AJ20261200004")
+    rows.append(
+        [
+            numbers[-1],
+            "12345热线",
+            "部件",
+            component["class_code"],
+            "井盖破损",
+            "平江路4号",
+            "上报",
+            T0.strftime("%Y-%m-%d %H:%M"),
+            "",
+            lon,
+            lat,
+            "WGS84",
+        ]
+    )
+    path = folder / "指挥中心案件.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(HEADER)
+        w.writerows(rows)
+    x0, y0 = city.x0, city.y0
+    return {
+        "csv": str(path),
+        "cases": numbers,
+        "component_case": numbers[-1],
+        "component": component["identifier"],
+        "extent": [x0 - 20, y0 - 20, x0 + 2 * city.cell + 20, y0 + 2 * city.cell + 20],
+    }
+
+
+def _import_cases_with_the_cli(spec: str, path: str) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "citymgmt_plugin",
+        "--lang",
+        "en",
+        "cases",
+        "import",
+        spec,
+        path,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "4 new cases" in done.stdout, done.stdout + done.stderr
 
 
 def _login_names(spec: str) -> list[str]:
@@ -218,15 +308,29 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
     batch = _survey_batch(city, folder)
     others = [c for c in city.components if list(_grid_of(city, c["x"], c["y"])) != batch["cell"]]
     target = _isolated(city, others)
-    update = _record(city, 3, target["x"] + 1.5, target["y"] + 1.0, "component",
-                     target["class_code"], "破损")  # fmt: skip
+    update = _record(
+        city, 3, target["x"] + 1.5, target["y"] + 1.0, "component", target["class_code"], "破损"
+    )
     new_x, new_y = _centre(city, 3, 3)
     new = _record(city, 4, new_x, new_y, "component", "0103", "完好")
     reject = _record(city, 5, *_centre(city, 0, 2), "event", "0102", "完好")
     _publish(central, [update, new, reject], 3)
 
+    near = [
+        c
+        for c in city.components
+        if c is not target
+        and _grid_of(city, c["x"], c["y"])[0] <= 1
+        and _grid_of(city, c["x"], c["y"])[1] <= 1
+    ]
+    tasks = _cases_batch(city, folder, _isolated(city, near or others))
+    _import_cases_with_the_cli(spec, tasks["csv"])
+    tasks.update(
+        url=central.url, project=PROJECT, dataset="citymgmt_tasks", account="ODK Central 审核账号"
+    )
+
     sw_x, sw_y = _centre(city, 0, 0)
-    sw = (sw_x - 45, sw_y + 35)  # off the grid's centre, where its code label sits
+    sw = (sw_x, sw_y)  # the grid's centre, where its code is labelled: the code makes way
     x1, y1 = city.x0 + city.size, city.y0 + city.size
     ring_x, ring_y = city.x0 + 300, city.y0 + 50
     return {
@@ -254,6 +358,7 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
             "reject_reason": "照片与位置不符",
         },
         "reconcile": batch,
+        "tasks": tasks,
         "thematic": {
             "template": "construction_zones",
             "name": "人民路管线施工",
@@ -265,5 +370,13 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
             ],
         },
         "weekly": {**weekly, "folder": str(folder / "reports")},
-        "data_words": [FORM, getpass.getuser(), *_login_names(spec), *tables],
+        "data_words": [
+            FORM,
+            getpass.getuser(),
+            *_login_names(spec),
+            *tables,
+            "citymgmt_tasks",
+            *tasks["cases"],
+            tasks["component"],
+        ],
     }

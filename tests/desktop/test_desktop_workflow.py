@@ -292,3 +292,27 @@ def test_patrol_reports_written_in_chinese(desktop):
     pdf = folder / f"patrol-report-{week}.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert f"巡查周报 {week}" in text and "图例" in text
+
+
+def test_tasks_made_matched_and_pushed(desktop):
+    t = desktop.data["tasks"]
+    ws = desktop.workspace()
+    try:
+        c = ws.schema.cases
+        tasks = _rows(ws, "tasks")
+        (case,) = _rows(ws, "cases", c.c.case_no == t["component_case"])
+        (component,) = _rows(ws, "components", ws.schema.components.c.identifier == t["component"])
+        history = _rows(ws, "case_history", ws.schema.case_history.c.case_id == case.id)
+    finally:
+        ws.close()
+    assert sorted(task.case_no for task in tasks) == sorted(t["cases"])
+    assert {(task.kind, task.state, task.entity_sync) for task in tasks} == {
+        ("verify", "open", "open")
+    }
+    assert case.component_id == component.id  # matched in the dock; the census untouched
+    assert [h.operation for h in history] == ["import", "task", "match"]
+    dataset = desktop.central.entities.dataset(t["project"], t["dataset"])
+    entities = {e.uuid: e for e in dataset.live()}
+    assert set(entities) == {task.entity_uuid for task in tasks}
+    assert {e.data["case_no"] for e in entities.values()} == set(t["cases"])
+    assert all(e.data["status"] == "open" for e in entities.values())

@@ -58,3 +58,12 @@ def test_whole_tokens_are_compared():
 def test_data_words_given_by_the_scenario_pass():
     assert offending_words("odk:127.0.0.1:8080/7/city_report") == ["odk", "city_report"]
     assert offending_words("odk:127.0.0.1:8080/7/city_report", ["city_report"]) == ["odk"]
+
+
+def test_half_width_punctuation_beside_chinese_is_found():
+    from ui_text import untranslated
+
+    assert untranslated("已保存, 版本 2") == ["half-width punctuation '存,'"]
+    assert untranslated("部件: 0101") == ["half-width punctuation '件:'"]
+    assert untranslated("已保存，版本 2：EPSG:4549") == []
+    assert untranslated("按 Ctrl+Return 保存，Esc 放弃") == []  # keys keep their names

@@ -1,12 +1,14 @@
 """Find untranslated identifiers in texts a Chinese-speaking user sees (standard library only).
 
-Used inside the real QGIS desktop by the scenario runner (Debian's Python, no venv) and by
-pytest. A text offends when, after the parts that are data by nature are cut out (URLs,
-e-mail addresses, file names and paths, UUIDs, EPSG codes, hexadecimal ids, HTML markup,
-quoted literals such as a field name in quotes, time-zone ids), it still holds an ASCII
-word of three or more letters that is not on the small allow-list below: a raw snake_case
-id (``accept_new``), an English word (``point``, ``auto``, ``component``), a raw column
-name (``dept_code``).
+The one judge of the Chinese UI: used inside the real QGIS desktop by the scenario runner
+(Debian's Python, no venv) and by pytest (``widget_texts.problems`` for docks and dialogs,
+:func:`untranslated` for Processing texts). A text offends when, after the parts that are
+data by nature are cut out (URLs, e-mail addresses, file names and paths, UUIDs, EPSG codes,
+hexadecimal ids, HTML markup, quoted literals such as a field name in quotes, time-zone
+ids), it still holds an ASCII word of three or more letters that is not on the small
+allow-list below: a raw snake_case id (``accept_new``), an English word (``point``,
+``auto``, ``component``), a raw column name (``dept_code``); or when a half-width comma,
+colon or semicolon stands beside a Chinese character (:func:`half_width_marks`).
 
 The allow-list holds proper names and acronyms that stay in Latin letters in Chinese
 city-management software; add to it only with a reason.
@@ -50,6 +52,14 @@ ALLOWED_WORDS = frozenset(
         "https",
         "Basic",  # QGIS's authentication method, shown untranslated by QGIS itself
         "citymgmt",  # the plugin's name, and the default schema and service name shown
+        "uuid",  # ODK instance ids ("uuid:…") are data
+        # keys, named as the keyboard has them (Chinese software writes "按 Esc 键")
+        "Ctrl",
+        "Shift",
+        "Alt",
+        "Esc",
+        "Enter",
+        "Return",
     }
 )
 
@@ -99,3 +109,18 @@ def offending_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
 
 def is_chinese(text: str) -> bool:
     return any("\u4e00" <= c <= "\u9fff" for c in text or "")
+
+
+_CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+_HALF = re.compile(rf"[{_CJK}]\s*[,:;]|[,:;]\s*[{_CJK}]")
+
+
+def half_width_marks(text: str) -> list[str]:
+    """Half-width commas, colons and semicolons beside Chinese characters (with them)."""
+    return _HALF.findall(text or "")
+
+
+def untranslated(text: str, allowed: Iterable[str] = ()) -> list[str]:
+    """What in ``text`` is not translated or not punctuated for Chinese, one line each."""
+    found = [f"English word {w}" for w in offending_words(text, allowed)]
+    return found + [f"half-width punctuation {m!r}" for m in half_width_marks(text)]

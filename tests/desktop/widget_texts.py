@@ -1,9 +1,14 @@
-"""The texts a user sees in a widget tree, with where each one is (inside QGIS).
+"""The texts a user sees in a widget tree, with where each one is: the one walker of the
+tests, in the real QGIS desktop (Debian's Python: standard library and QGIS only) and in
+pytest's GUI tests.
 
-Labels, buttons, group titles, placeholders, window titles, tooltips, the widgets'
-actions, combo box items, item views (header and cells), tab titles and message bar items.
-Widgets of QGIS's own library (``qgis.gui``: file, CRS and authentication selectors …) are
-translated by QGIS and left out, except message bars, whose items carry the plugin's words.
+Labels, buttons, group titles, placeholders, read-only line edits, text edits, window
+titles, tooltips, the widgets' actions, combo box items, item views (header, cells and their
+tooltips), tab titles and message bar items. Text people typed into editable fields is data,
+not the plugin's words, and is left out. Widgets of QGIS's own library (``qgis.gui``: file,
+CRS and authentication selectors …) are translated by QGIS and left out, except message
+bars, whose items carry the plugin's words. :func:`problems` judges every text with
+``ui_text``.
 """
 
 from __future__ import annotations
@@ -20,9 +25,16 @@ from qgis.PyQt.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QTabWidget,
+    QTextEdit,
     QWidget,
 )
+
+try:  # imported as tests.desktop.widget_texts, or by path under its own name inside QGIS
+    from . import ui_text
+except ImportError:
+    import ui_text
 
 MAX_ROWS = 200
 
@@ -40,7 +52,20 @@ def _from_qgis(w: QWidget) -> bool:
     return _class(w).startswith("Qgs")
 
 
-def _model_texts(view: QAbstractItemView) -> list[tuple[str, str]]:
+def _hidden(view: QAbstractItemView, row: int, col: int, parent: QModelIndex) -> bool:
+    """A row or column the view hides (filtered, collapsed away): the user does not see it."""
+    if getattr(view, "isColumnHidden", None) is not None and view.isColumnHidden(col):
+        return True
+    is_hidden = getattr(view, "isRowHidden", None)
+    if is_hidden is None:
+        return False
+    try:
+        return bool(is_hidden(row, parent))  # tree views
+    except TypeError:
+        return bool(is_hidden(row))  # table and list views
+
+
+def _model_texts(view: QAbstractItemView, visible_only: bool = False) -> list[tuple[str, str]]:
     model = view.model()
     if model is None:
         return []
@@ -51,12 +76,15 @@ def _model_texts(view: QAbstractItemView) -> list[tuple[str, str]]:
         columns = 1
     for col in range(columns):
         header = model.headerData(col, Qt.Horizontal, Qt.DisplayRole)
-        if header and columns > 1:
+        column_hidden = getattr(view, "isColumnHidden", lambda _c: False)(col)
+        if header and columns > 1 and not (visible_only and column_hidden):
             out.append(("header", str(header)))
 
     def rows(parent: QModelIndex, depth: int) -> None:
         for row in range(min(model.rowCount(parent), MAX_ROWS)):
             for col in range(columns):
+                if visible_only and _hidden(view, row, col, parent):
+                    continue
                 index = model.index(row, col, parent)
                 for role, what in ((Qt.DisplayRole, "cell"), (Qt.ToolTipRole, "cell tooltip")):
                     value = model.data(index, role)
@@ -69,7 +97,7 @@ def _model_texts(view: QAbstractItemView) -> list[tuple[str, str]]:
     return out
 
 
-def _own_texts(w: QWidget) -> list[tuple[str, str]]:
+def _own_texts(w: QWidget, visible_only: bool = False) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if w.isWindow() or w.inherits("QDockWidget"):
         out.append(("title", w.windowTitle()))
@@ -85,8 +113,10 @@ def _own_texts(w: QWidget) -> list[tuple[str, str]]:
             out.append(("text", w.text()))
     elif isinstance(w, QComboBox):
         out += [("item", w.itemText(i)) for i in range(w.count())]
+    elif isinstance(w, (QTextEdit, QPlainTextEdit)) and w.isReadOnly():
+        out.append(("text", w.toPlainText()))
     elif isinstance(w, QAbstractItemView):
-        out += _model_texts(w)
+        out += _model_texts(w, visible_only)
     elif isinstance(w, QTabWidget):
         out += [("tab", w.tabText(i)) for i in range(w.count())]
     out.append(("tooltip", w.toolTip()))
@@ -104,18 +134,22 @@ def _bar_texts(bar: Any) -> list[tuple[str, str]]:
     return out
 
 
-def collect(root: QWidget) -> list[tuple[str, str]]:
-    """(place, text) for every non-empty text in ``root``'s tree."""
+def collect(root: QWidget, visible_only: bool = False) -> list[tuple[str, str]]:
+    """(place, text) for every non-empty text in ``root``'s tree; ``visible_only``: of the
+    widgets, rows and columns shown now (else of hidden ones too: a dialog's other page …)."""
     found: list[tuple[str, str]] = []
 
     def visit(w: QWidget, path: str) -> None:
         here = f"{path}/{_name(w)}" if path else _name(w)
+        if visible_only and w is not root and not w.isVisibleTo(root):
+            return
         if _class(w) == "QgsMessageBar":
             found.extend((f"{here} {kind}", t) for kind, t in _bar_texts(w))
             return
         if w is not root and _from_qgis(w):
             return
-        found.extend((f"{here} {kind}", t) for kind, t in _own_texts(w) if t and t.strip())
+        texts = _own_texts(w, visible_only)
+        found.extend((f"{here} {kind}", t) for kind, t in texts if t and t.strip())
         if isinstance(w, (QComboBox, QAbstractItemView)):
             return  # their popups and viewports hold nothing of their own
         below = here if (w.objectName() or w is root) else path  # named widgets only
@@ -125,3 +159,19 @@ def collect(root: QWidget) -> list[tuple[str, str]]:
 
     visit(root, "")
     return found
+
+
+def problems(
+    root: QWidget, data: Any = (), allowed: Any = (), visible_only: bool = True
+) -> list[str]:
+    """Every untranslated piece in ``root`` ("place: what in 'text'"). ``data``: values shown
+    as people or devices gave them (names, free text, file names), cut out of a text before
+    it is judged; ``allowed``: more words that are data here."""
+    values = sorted((v for v in data if v), key=len, reverse=True)  # a path before a name in it
+    out = []
+    for place, text in collect(root, visible_only):
+        judged = text
+        for value in values:
+            judged = judged.replace(value, " ")
+        out += [f"{place}: {what} in {text!r}" for what in ui_text.untranslated(judged, allowed)]
+    return out

@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import widget_texts
@@ -40,6 +41,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 from qgis_runner import Session, Step
+from task_steps import tasks_create, tasks_match, tasks_push
 
 PLUGIN = "citymgmt_plugin"
 PASSWORD_ENV = "CITYMGMT_ODK_PASSWORD"  # the reviewer's ODK password, given by the test
@@ -90,6 +92,44 @@ def _census(s: Session) -> tuple[Any, dict[str, Any]]:
 
 def _tool_is(s: Session, name: str) -> bool:
     return type(s.canvas.mapTool()).__name__ == name
+
+
+def _component_count(ws: Any) -> int:
+    from sqlalchemy import func, select
+
+    with ws.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(ws.schema.components)).scalar()
+
+
+def _key_on_map(s: Session, key: Any) -> None:
+    """A key pressed while the map has the focus, handed to the map tool as QGIS does."""
+    from qgis.PyQt.QtCore import QEvent
+    from qgis.PyQt.QtGui import QKeyEvent
+
+    s.canvas.mapTool().keyPressEvent(QKeyEvent(QEvent.KeyPress, key, Qt.NoModifier))
+
+
+def _press(s: Session, widget: Any, key: Any, action_name: str) -> Iterator[Any]:
+    """A key typed in ``widget`` (the dock's shortcuts act while the focus is inside it and
+    its window is the active one). Under Xvfb without a window manager QGIS's window may
+    never become active; then the registered action is triggered, as the key would, and
+    the step notes it."""
+    from qgis.PyQt.QtTest import QTest
+
+    window = widget.window()
+    window.raise_()
+    window.activateWindow()
+    for _ in range(20):
+        if QApplication.activeWindow() is window:
+            break
+        yield 100
+    widget.setFocus()
+    QApplication.processEvents()
+    if QApplication.activeWindow() is window:
+        QTest.keyClick(widget, key)
+        return
+    s.info.setdefault("keys_triggered_as_actions", []).append(action_name)
+    s.action(action_name).trigger()
 
 
 # -- steps -----------------------------------------------------------------------------------
@@ -180,8 +220,17 @@ def census_place(s: Session) -> Iterator[Any]:
     yield from s.zoom_to(x - 150, y - 100, x + 150, y + 100)
     dock.findChild(QPushButton, "censusPlace").click()
     yield s.wait("the place tool", lambda: _tool_is(s, "PlaceTool"))
+    before = _component_count(dock.ws)
     s.click_map(x, y)
     yield 300
+    # the placement waits on the map: nothing stored, no identifier taken, until Save
+    assert dock.pending and _component_count(dock.ws) == before, "stored before Save"
+    assert dock.findChild(QPushButton, "censusSave").isEnabled()
+    yield from s.settle()
+    s.shot("census-pending")
+    _key_on_map(s, Qt.Key_Return)  # Enter on the map saves it
+    yield 300
+    assert not dock.pending, dock.findChild(QLabel, "censusStatus").text()
     status = dock.findChild(QLabel, "censusStatus").text()
     s.info["census_place_status"] = status
     row = _component(dock.ws, _identifier_in(status))
@@ -199,6 +248,10 @@ def census_edit(s: Session) -> Iterator[Any]:
     s.click_map(*c["point"])
     yield s.wait("the picked component in the form", lambda: dock.current is not None)
     assert dock.current["identifier"] == identifier, dock.current["identifier"]
+    shown = dock.highlight.item
+    assert shown is not None and shown.scene() is s.canvas.scene() and shown.isVisible()
+    yield from s.settle()
+    s.shot("census-highlighted")
     dock.findChild(QComboBox, "census_status").setCurrentText(c["status"])
     dock.findChild(QLineEdit, "census_note").setText(c["note"])
     dock.findChild(QPushButton, "censusSave").click()
@@ -332,6 +385,141 @@ def review_reject(s: Session) -> Iterator[Any]:
     yield from _decide(s, "reject", "reject", "rejected")
 
 
+def review_map_and_photos(s: Session) -> Iterator[Any]:
+    """Select a submission with a click on the map (key S), move on with N, and see its
+    photos large: the keys are the dock's actions, as QGIS's shortcut manager lists them."""
+    r = s.config["review"]
+    dock = s.open_dock("citymgmtReviewDock")
+    table = dock.findChild(QTableView, "queueTable")
+    x, y = r["new_point"]
+    yield from s.zoom_to(x - 120, y - 90, x + 120, y + 90)
+    yield from _press(s, table, Qt.Key_S, "citymgmtReviewMapAction")
+    yield s.wait("the map selection tool", lambda: dock.map.tool_active())
+    s.click_map(x, y)
+    yield s.wait(
+        "the clicked submission selected",
+        lambda: dock.current is not None and dock.current.instance_id == r["new"],
+    )
+    assert dock.findChild(QPushButton, "selectOnMapButton").isChecked()
+    yield from s.settle()
+    s.shot("review-map-selected")
+    s.info["review_selected_on_map"] = dock.current.instance_id
+    before = dock.current.id
+    # the next one still to decide, or says there is none
+    yield from _press(s, table, Qt.Key_N, "citymgmtReviewNextAction")
+    yield 200
+    status = dock.findChild(QLabel, "statusLabel").text()
+    assert (dock.current is not None and dock.current.id != before) or status, status
+    s.info["review_next_status"] = status
+    if dock._photos:
+        viewer = dock.show_photos()
+        yield s.wait("the photo viewer", lambda: viewer.isVisible())
+        viewer.view.zoom(2)
+        yield 200
+        s.shot("review-photo-viewer", viewer)
+        s.check_texts("photo viewer", viewer)
+        viewer.close()
+    dock.findChild(QPushButton, "selectOnMapButton").click()  # the map tool off again
+    assert not dock.map.tool_active()
+
+
+def shortcuts_registered(s: Session) -> Iterator[Any]:
+    """The docks' keys are in QGIS's Settings → Keyboard Shortcuts, with their defaults."""
+    from qgis.gui import QgsGui
+
+    manager = QgsGui.shortcutsManager()
+    found = {a.objectName(): a for a in manager.listActions()}
+    wanted = {
+        "citymgmtCensusPlaceAction": "P",
+        "citymgmtCensusSaveAction": "Ctrl+Return",
+        "citymgmtReview_accept_new_Action": "A",
+        "citymgmtReview_reject_Action": "R",
+        "citymgmtReviewNextAction": "N",
+        "citymgmtReviewMapAction": "S",
+    }
+    for name, key in wanted.items():
+        assert name in found, f"{name} not in QGIS's shortcut manager"
+        assert manager.defaultKeySequence(found[name]) == key, (name, key)
+    s.info["shortcuts"] = {n: found[n].text() for n in wanted}
+    s.check_texts("keyboard shortcuts", texts=[(n, found[n].text()) for n in wanted])
+    yield 50
+
+
+# What must stay in view at any window size, by dock (objectName of the widgets).
+ALWAYS_THERE = {
+    "citymgmtCensusDock": ("censusPlace", "censusMove", "censusPick", "censusSave",
+                           "censusDiscard", "censusRetire", "censusHistory", "censusNew",
+                           "censusStatus"),
+    "citymgmtReviewDock": ("accept_newButton", "update_existingButton", "duplicateButton",
+                           "rejectButton", "has_issuesButton", "nextButton",
+                           "selectOnMapButton", "reasonEdit", "statusLabel"),
+    "citymgmtThematicDock": ("thematicCreateButton", "thematicDigitiseButton",
+                             "thematicStatus"),
+}  # fmt: skip
+
+
+def _cut_off(dock: Any, names: Iterable[str]) -> list[str]:
+    from qgis.PyQt.QtCore import QPoint
+    from qgis.PyQt.QtWidgets import QAbstractButton
+
+    out = []
+    for name in names:
+        w = dock.findChild(QWidget, name)
+        corner = w.mapTo(dock, QPoint(0, 0))
+        far = corner + QPoint(w.width() - 1, w.height() - 1)
+        wide = not isinstance(w, QAbstractButton) or w.width() >= w.minimumSizeHint().width()
+        if not (w.isVisible() and dock.rect().contains(corner) and dock.rect().contains(far)):
+            out.append(f"{name} out of view")
+        elif not wide:
+            out.append(f"{name} clipped")
+    return out
+
+
+def docks_at_two_sizes(s: Session) -> Iterator[Any]:
+    """Each dock at 1600×1000 and 1024×768: its buttons and status line in view."""
+    screen = s.window.screen().availableGeometry()
+    problems = []
+    for width, height in ((1600, 1000), (1024, 768)):
+        s.window.showNormal()
+        s.window.setGeometry(screen.x(), screen.y(), width, height)
+        yield 300
+        for name, widgets in ALWAYS_THERE.items():
+            dock = s.open_dock(name, width=380)
+            dock.raise_()
+            yield 300
+            problems += [f"{name} {width}x{height}: {p}" for p in _cut_off(dock, widgets)]
+            s.shot(f"{name}-{width}x{height}")
+    s.window.setGeometry(screen)
+    yield 300
+    assert problems == [], problems
+
+
+def user_guide(s: Session) -> Iterator[Any]:
+    """Help: the guide in the menu, and every algorithm's Help opens its section of it."""
+    from urllib.parse import urlparse
+
+    from qgis.PyQt.QtWidgets import QTextBrowser
+
+    menu = s.window.menuBar().findChild(QMenu, "citymgmtMenu")
+    assert "citymgmtGuideAction" in [a.objectName() for a in menu.actions()]
+    provider = QgsApplication.processingRegistry().providerById("citymgmt")
+    pages = {}
+    for alg in provider.algorithms():
+        url = urlparse(alg.helpUrl())
+        assert url.scheme == "file" and url.fragment == alg.name(), alg.helpUrl()
+        pages[url.path] = Path(url.path).read_text(encoding="utf-8")
+        assert f'id="{alg.name()}"' in pages[url.path], alg.id()
+    s.info["guide"] = sorted(pages)
+    browser = QTextBrowser()
+    browser.resize(900, 1000)
+    browser.setHtml(next(iter(pages.values())))
+    browser.show()
+    browser.scrollToAnchor("patrolcoverage")
+    yield 300
+    s.shot("user-guide", browser)
+    browser.close()
+
+
 def reconcile(s: Session) -> Iterator[Any]:
     from citymgmt_plugin.core.census.batch_mapping import TARGET_FIELDS
 
@@ -425,7 +613,7 @@ def _layer_texts(layer: Any) -> list[tuple[str, str]]:
     """What the layer shows a user: name, column titles, legend and value-map labels."""
     out = [("layer name", layer.name())]
     titles = [field.displayName() for field in layer.fields()]
-    out.append(("column titles", ", ".join(titles)))  # one entry for the attribute table
+    out.append(("column titles", "、".join(titles)))  # one entry for the attribute table
     for i, field in enumerate(layer.fields()):
         setup = layer.editorWidgetSetup(i)
         if setup.type() == "ValueMap":
@@ -520,12 +708,12 @@ def ui_texts(s: Session) -> Iterator[Any]:
     for key, layer in sorted(_workspace_layers().items()):
         s.check_texts(f"layer {key}", texts=_layer_texts(layer))
     s.check_texts("Processing algorithms", texts=_algorithm_texts())
-    for name in ("citymgmtCensusDock", "citymgmtReviewDock", "citymgmtThematicDock"):
+    for name in DOCKS:
         s.check_texts(name, s.dock(name))
     s.info["texts_checked"] = s.runner.result["texts_checked"]
     yield 100
     s.shot("finished")
-    for name in ("citymgmtCensusDock", "citymgmtReviewDock", "citymgmtThematicDock"):
+    for name in DOCKS:
         s.shot(name, s.dock(name))
     QApplication.processEvents()
 
@@ -547,7 +735,9 @@ def _algorithm_texts() -> list[tuple[str, str]]:
     return out
 
 
+DOCKS = ("citymgmtCensusDock", "citymgmtReviewDock", "citymgmtThematicDock", "citymgmtTaskDock")
 CENSUS = ("citymgmtCensusDock",)
+TASKS = ("citymgmtTaskDock",)
 REVIEW = ("citymgmtReviewDock",)
 THEMATIC = ("citymgmtThematicDock",)
 STEPS = [
@@ -561,9 +751,16 @@ STEPS = [
     Step("review_update_existing", review_update_existing, needs=("review_pull",), check=REVIEW),
     Step("review_accept_new", review_accept_new, needs=("review_pull",), check=REVIEW),
     Step("review_reject", review_reject, needs=("review_pull",), check=REVIEW),
+    Step("review_map_and_photos", review_map_and_photos, needs=("review_pull",), check=REVIEW),
+    Step("shortcuts_registered", shortcuts_registered),
+    Step("docks_at_two_sizes", docks_at_two_sizes),
+    Step("user_guide", user_guide),
     Step("reconcile", reconcile),
     Step("thematic_capture", thematic_capture, check=THEMATIC),
     Step("weekly_checks", weekly_checks),
     Step("patrol_reports", patrol_reports),
+    Step("tasks_create", tasks_create, check=TASKS),
+    Step("tasks_match", tasks_match, needs=("tasks_create",), check=TASKS),
+    Step("tasks_push", tasks_push, needs=("tasks_create", "review_account"), check=TASKS),
     Step("ui_texts", ui_texts),
 ]

@@ -40,6 +40,11 @@ def click(canvas, x, y, button=Qt.LeftButton):
     QTest.mouseClick(canvas.viewport(), button, Qt.NoModifier, pos)
 
 
+def confirm(canvas):
+    """Enter on the map: save the placement waiting there (nothing is stored before)."""
+    QTest.keyClick(canvas, Qt.Key_Return)
+
+
 @pytest.fixture
 def setup(qgis_canvas, qgis_new_project, pg_workspace):
     yield from _dock_on_canvas(qgis_canvas, pg_workspace)
@@ -104,6 +109,10 @@ def _dock_on_canvas(qgis_canvas, ws):
     dock.close()
     dock.deleteLater()  # leave no widgets or actions behind for later tests
     QgsProject.instance().removeAllMapLayers()
+    off = QgsSnappingConfig()  # later tests must not snap to the layers just removed
+    off.setEnabled(False)
+    QgsProject.instance().setSnappingConfig(off)
+    canvas.snappingUtils().setConfig(off)
     canvas.setMinimumSize(orig_min)  # the main window is shared with later tests
     win.resize(orig_size)
     if not was_shown:
@@ -139,6 +148,7 @@ def test_std17_workspace_places_17_digit_identifiers(setup_std17, artifacts):
     assert dock.widgets["name"].text() == "上水井盖"
     QTest.mouseClick(dock.btn_place, Qt.LeftButton)
     click(canvas, X0 + 50, Y0 + 50)
+    confirm(canvas)
     got = rows(ws)
     assert len(got) == 1, dock.status.text()
     r = got[0]
@@ -146,6 +156,7 @@ def test_std17_workspace_places_17_digit_identifiers(setup_std17, artifacts):
     assert r["class_code"] == "01001" and r["scheme"] == "std17"
     assert r["grid_code"] == "320508001001003"
     click(canvas, X0 + 150, Y0 + 50)
+    confirm(canvas)
     assert [x["identifier"] for x in rows(ws)] == ["32050801001000001", "32050801001000002"]
     dock.grab().save(str(artifacts / "census_dock_std17.png"))
 
@@ -172,6 +183,7 @@ def test_place_edit_move_retire_history(setup, artifacts, tmp_path):
     QTest.mouseClick(dock.btn_place, Qt.LeftButton)
     assert isinstance(canvas.mapTool(), PlaceTool)
     click(canvas, X0 + 50, Y0 + 50)
+    confirm(canvas)
     got = rows(ws)
     assert len(got) == 1
     r = got[0]
@@ -183,6 +195,7 @@ def test_place_edit_move_retire_history(setup, artifacts, tmp_path):
     # a missing mandatory attribute is refused, and says which
     dock.widgets["dept_name"].setEditText("")
     click(canvas, X0 + 150, Y0 + 50)
+    confirm(canvas)
     assert len(rows(ws)) == 1
     assert "Department name" in dock.status.text() or "主管部门名称" in dock.status.text()
     # department remembered for the class within the session
@@ -194,6 +207,7 @@ def test_place_edit_move_retire_history(setup, artifacts, tmp_path):
     dock.search.clear()
     # outside every grid: refused with the rule in the message
     click(canvas, X0 + 405, Y0 + 100)
+    confirm(canvas)
     assert len(rows(ws)) == 1 and dock.status.text()
 
     # a line snapped to the stored point: its first vertex is exactly the point
@@ -211,6 +225,7 @@ def test_place_edit_move_retire_history(setup, artifacts, tmp_path):
     click(canvas, X0 + 50 + 2 * canvas.mapUnitsPerPixel(), Y0 + 50 + canvas.mapUnitsPerPixel())
     click(canvas, X0 + 90, Y0 + 20)
     click(canvas, X0 + 90, Y0 + 20, Qt.RightButton)
+    confirm(canvas)
     got = rows(ws)
     assert len(got) == 2
     line = census.geo.from_db(got[1]["geom"])

@@ -1,7 +1,9 @@
 """The review dock driven through its widgets: filters, counts, photos, candidates on the
-canvas, shortcuts, batch decisions."""
+canvas, shortcuts, batch decisions, an edit after the decision."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject, QgsVectorLayer
@@ -10,10 +12,11 @@ from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
 from sqlalchemy import select
 
-from citymgmt_plugin.core.submissions import ingest
+from citymgmt_plugin.core.submissions import ingest, review
 from citymgmt_plugin.core.submissions.sources.files import DeviceExportSource
 from citymgmt_plugin.gui.context import PluginContext
 from citymgmt_plugin.gui.review_dock import ReviewDock
+from citymgmt_plugin.gui.review_model import LATE_EDITS
 from tests.fixtures.synthetic_submissions import (
     BROKEN_KINDS,
     make_submissions,
@@ -164,3 +167,37 @@ def test_dates_are_iso_and_times_local(dock):
     d.model.zone = ZoneInfo("Asia/Urumqi")  # another `timezone` setting: two hours earlier
     hour = int(d.model.data(d.model.index(row, col))[11:13])
     assert hour == (local.hour - 2) % 24
+
+
+def test_an_edit_after_the_decision_is_flagged_and_marked_as_seen(dock, artifacts, tmp_path):
+    """The collector edits an accepted report: the dock shows it under its own filter with
+    the flag and the reason, and "Mark edit as seen" clears it; the decision stays."""
+    d, ws, truth, _canvas = dock
+    target = next(i for i in d.model.items if i.instance_id == truth["good"][0])
+    review.decide(ws, review.Decision(target.id, target.row_version, "reject", "重复上报"))
+    s = ws.schema.submissions
+    export = tmp_path / "exp" / "submissions.geojson"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    for f in data["features"]:
+        if f["properties"]["instance_id"] == target.instance_id:
+            f["properties"]["description"] = "补拍了照片，位置已更正"
+    export.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    report = ingest(ws, DeviceExportSource(tmp_path / "exp"))
+    assert report.edited_after_decision == 1
+    d.refresh()
+    d.state_combo.setCurrentIndex(d.state_combo.findData(LATE_EDITS))
+    settle()
+    assert d.proxy.rowCount() == 1 and d.proxy.item(0).id == target.id
+    flag_col = d.model.COLUMNS.index("flag")
+    assert d.proxy.data(d.proxy.index(0, flag_col)) == "edited after the decision"
+    d.table.selectRow(0)
+    settle()
+    assert "after the decision" in d.info_label.text()
+    d.grab().save(str(artifacts / "review_late_edit.png"))
+    d.seen_button.click()
+    settle()
+    assert "Marked as seen: 1" in d.status_label.text()
+    with ws.engine.connect() as c:
+        row = c.execute(select(s).where(s.c.id == target.id)).one()
+    assert row.late_edit_at is None and row.state == "rejected"
+    assert d.proxy.rowCount() == 0

@@ -21,15 +21,15 @@ from sqlalchemy.engine import make_url
 from zh_translator import zh_cn
 
 from citymgmt_plugin.core.qgis.layers import LAYER_KEY_PROPERTY
-from citymgmt_plugin.core.workspace import connection as C
-from citymgmt_plugin.gui.context import PluginContext
-from citymgmt_plugin.gui.workspace_dialog import (
+from citymgmt_plugin.core.qgis.session import (
     PROJECT_KEY,
     PROJECT_SCOPE,
     SETTINGS_KEY,
-    WorkspaceDialog,
     project_workspace,
 )
+from citymgmt_plugin.core.workspace import connection as C
+from citymgmt_plugin.gui.context import PluginContext
+from citymgmt_plugin.gui.workspace_dialog import WorkspaceDialog
 from citymgmt_plugin.gui.workspace_feature import WorkspaceFeature
 from tests.fixtures.small_workspace import X0, Y0, seed_small_workspace
 
@@ -99,7 +99,7 @@ def test_geopackage_create_connect_load(ctx, tmp_path, artifacts):
     assert dialog.load_layers()
     wait_until(lambda: not dialog.busy)
     layers = dialog.loaded_layers
-    assert len(layers) == 14
+    assert len(layers) == 16
     keys = {
         layer.customProperty(LAYER_KEY_PROPERTY)
         for layer in QgsProject.instance().mapLayers().values()
@@ -164,7 +164,7 @@ def test_postgis_through_service(ctx, pg_service):
     assert dialog.load_layers()
     wait_until(lambda: not dialog.busy)
     layers = dialog.loaded_layers
-    assert len(layers) == 14
+    assert len(layers) == 16
     assert all(layer.isValid() for layer in layers.values())
     assert f"service='{service}'" in layers["unit_grids"].source()
     assert sum(1 for _ in layers["unit_grids"].getFeatures()) == 6
@@ -268,9 +268,9 @@ def test_load_layers_opens_the_map_on_the_district(
     dialog.task.progressChanged.connect(progress.append)
     wait_until(lambda: not dialog.busy)
     settle()  # the layer-tree bridge's own zoom comes a moment later
-    assert len(dialog.loaded_layers) == 14
+    assert len(dialog.loaded_layers) == 16
     assert progress and progress[-1] == 100
-    assert dialog.status_label.text() == "14 layers loaded."
+    assert dialog.status_label.text() == "16 layers loaded."
     assert dialog.progress.isHidden() and dialog.load_button.isEnabled()
     assert QgsProject.instance().crs().authid() == "EPSG:4549"
     canvas = qgis_like_canvas
@@ -335,6 +335,6 @@ def test_cancelled_loading_leaves_the_project_unchanged(ctx, gpkg_workspace, qgi
     # and then loading works
     assert dialog.load_layers()
     wait_until(lambda: not dialog.busy)
-    assert len(QgsProject.instance().mapLayers()) == 14
+    assert len(QgsProject.instance().mapLayers()) == 16
     ctx._workspace = None  # the fixture closes it
     dialog.close()

@@ -1,6 +1,7 @@
 """Every dock and dialog in Simplified Chinese, with data in it: the widget tree is walked and
 no visible text may carry an untranslated identifier (snake_case ids, English geometry kinds,
-"auto", English words) or a half-width comma/colon beside Chinese (``zh_walker``). Class codes
+"auto", English words) or a half-width comma/colon beside Chinese (``widget_texts.problems``,
+the walker and judge the desktop tier uses too). Class codes
 show their names. Screenshots: ``tests/artifacts/zh/``."""
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
 from sqlalchemy import insert, select
+from widget_texts import problems
 from zh_translator import zh_cn
-from zh_walker import problems
 
 from citymgmt_plugin.gui.context import PluginContext
 from tests.fixtures.small_workspace import X0, Y0, seed_small_workspace

@@ -21,6 +21,8 @@ from citymgmt_plugin.core.workspace.store import WorkspaceSpec
 from tests.fixtures.small_workspace import THEMATIC_TABLE, X0, Y0, seed_small_workspace
 
 LAYER_COUNTS = {
+    "tasks",
+    "cases",
     "admin_district",
     "admin_street",
     "admin_community",
@@ -84,6 +86,9 @@ def test_workspace_layers_load_styled_and_grouped(qgis_app, workspace):
     sub = layers["submissions"].renderer()
     assert isinstance(sub, QgsCategorizedSymbolRenderer)
     assert {c.label() for c in sub.categories()} >= {"Pending review", "Quarantined"}
+    tasks = layers["tasks"].renderer()  # by how each task stands against its deadline
+    assert isinstance(tasks, QgsCategorizedSymbolRenderer)
+    assert {c.label() for c in tasks.categories()} >= {"Overdue", "Open", "Done on time"}
     assert isinstance(layers["admin_district"].renderer(), QgsRuleBasedRenderer)
     assert layers[f"thematic:{THEMATIC_TABLE}"].customProperty("citymgmt/style") == (
         "thematic_polygon"
@@ -91,7 +96,14 @@ def test_workspace_layers_load_styled_and_grouped(qgis_app, workspace):
     assert layers[f"thematic:{THEMATIC_TABLE}"].name() == "雨水积聚"
 
     groups = _groups(project)
-    assert list(groups) == ["Submissions", "Components", "Patrol", "Thematic layers", "Base grids"]
+    assert list(groups) == [
+        "Cases and tasks",
+        "Submissions",
+        "Components",
+        "Patrol",
+        "Thematic layers",
+        "Base grids",
+    ]
     assert groups["Base grids"] == [
         "Districts",
         "Streets",
@@ -164,7 +176,7 @@ def test_names_are_translated_under_zh_cn(qgis_app, gpkg_workspace, tmp_path):
         assert root.name() == "数字城管"
         groups = _groups(project)
         labels = {c.label() for c in layers["submissions"].renderer().categories()}
-    assert list(groups) == ["上报", "部件", "巡查", "专题图层", "基础网格"]
+    assert list(groups) == ["案件与任务", "上报", "部件", "巡查", "专题图层", "基础网格"]
     assert groups["基础网格"] == ["区", "街道", "社区", "责任网格", "单元网格"]
     assert layers["components_point"].name() == "部件（点）"
     assert layers["track_points"].name() == "轨迹点"
@@ -241,8 +253,8 @@ def test_load_task_opens_in_run_and_adds_in_finished(qgis_app, workspace):
     assert all(p.layer is not None and p.layer.isValid() for p in task.plans)
     assert task.extent.width() == pytest.approx(300)
     task.finished(True)
-    assert results == [(True, "14 layers loaded.")]
-    assert len(project.mapLayers()) == 14 and set(task.layers) == set(LAYER_COUNTS)
+    assert results == [(True, "16 layers loaded.")]
+    assert len(project.mapLayers()) == 16 and set(task.layers) == set(LAYER_COUNTS)
     assert project.crs().authid() == "EPSG:4549"
     project.clear()
 

@@ -259,7 +259,8 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         _flush()
         docks = [window.findChild(QDockWidget, name) for name in DOCKS]
         census, thematic, review = docks
-        assert all(d is not None and d.isHidden() for d in docks), "hidden on first start"
+        task = window.findChild(QDockWidget, "citymgmtTaskDock")  # the case loop's, in the group
+        assert all(d is not None and d.isHidden() for d in [*docks, task]), "hidden on first start"
         assert all(window.dockWidgetArea(d) == Qt.RightDockWidgetArea for d in docks)
         actions = plugin.ctx.dock_actions
         assert [actions[d.objectName()].objectName() for d in docks] == [
@@ -284,13 +285,13 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         actions["citymgmtThematicDock"].trigger()
         _flush()
         # one tab group (Qt lists tabs only while they are open)
-        assert set(window.tabifiedDockWidgets(census)) == {thematic, review}
+        assert set(window.tabifiedDockWidgets(census)) == {thematic, review, task}
         assert _in_front(thematic) and not _in_front(review)
         actions["citymgmtThematicDock"].trigger()  # checked: closes it
         _flush()
         assert thematic.isHidden() and not actions["citymgmtThematicDock"].isChecked()
         # modest sizes: all three open never need more than a laptop screen
-        for d in docks:
+        for d in [*docks, task]:
             hint = d.minimumSizeHint()
             assert hint.height() < 400 and hint.width() < 420, (d.objectName(), hint)
         assert window.minimumSizeHint().height() <= 700
@@ -305,10 +306,66 @@ def test_docks_tabbed_hidden_first_then_remembered(qgis_iface, registry):
         assert [not d.isHidden() for d in docks] == [True, False, True]
         checked = [plugin.ctx.dock_actions[name].isChecked() for name in DOCKS]
         assert checked[1] is False and (checked[0] or checked[2])  # one tab is in front
-        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2]}
+        task = window.findChild(QDockWidget, "citymgmtTaskDock")
+        assert task.isHidden()  # never opened: stays closed
+        assert set(window.tabifiedDockWidgets(docks[0])) == {docks[1], docks[2], task}
         plugin.unload()
         del plugin
     finally:
         QgsSettings().remove("citymgmt/docks")
         window.hide()
         _flush()
+
+
+# The keys of the docks, as QGIS's Settings → Keyboard Shortcuts lists them.
+SHORTCUTS = {
+    "citymgmtCensusPlaceAction": "P",
+    "citymgmtCensusMoveAction": "M",
+    "citymgmtCensusPickAction": "E",
+    "citymgmtCensusSaveAction": "Ctrl+Return",
+    "citymgmtCensusDiscardAction": "Esc",
+    "citymgmtReview_accept_new_Action": "A",
+    "citymgmtReview_update_existing_Action": "U",
+    "citymgmtReview_duplicate_Action": "D",
+    "citymgmtReview_reject_Action": "R",
+    "citymgmtReview_has_issues_Action": "I",
+    "citymgmtReviewNextAction": "N",
+    "citymgmtReviewMapAction": "S",
+}
+
+
+def _icon_bytes(action: QAction) -> bytes:
+    from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    action.icon().pixmap(32, 32).save(buffer, "PNG")
+    return bytes(data)
+
+
+def test_shortcuts_in_qgis_manager_and_an_icon_per_action(qgis_iface, registry):
+    from qgis.gui import QgsGui
+
+    manager = QgsGui.shortcutsManager()
+    plugin = _start(qgis_iface)
+    try:
+        registered = {a.objectName(): a for a in manager.listActions()}
+        for name, key in SHORTCUTS.items():
+            assert name in registered, f"{name} not in QGIS's shortcut manager"
+            assert manager.defaultKeySequence(registered[name]) == key
+            assert registered[name].shortcut().toString() == key
+        texts = [registered[name].text() for name in SHORTCUTS]
+        assert len(set(texts)) == len(texts)  # the manager tells actions apart by their text
+        toolbar = plugin.ctx.toolbar.actions()
+        icons = [_icon_bytes(a) for a in toolbar if not a.isSeparator()]
+        assert all(not a.icon().isNull() for a in toolbar if not a.isSeparator())
+        assert len(set(icons)) == len(icons), "two toolbar buttons share an icon"
+        menu_icons = [_icon_bytes(a) for a in plugin.ctx.menu.actions() if not a.isSeparator()]
+        assert len(set(menu_icons)) == len(menu_icons), "two menu entries share an icon"
+    finally:
+        plugin.unload()
+    del plugin
+    _flush()
+    left = {a.objectName() for a in manager.listActions()} & set(SHORTCUTS)
+    assert not left, f"still in QGIS's shortcut manager after unload: {left}"

@@ -111,6 +111,57 @@ def _seed_defects(ws) -> None:
         )
 
 
+def _seed_tasks(ws) -> None:
+    """A case with a 核实 task overdue since 2026-11-02 03:30 and one done in time."""
+    s = ws.schema
+    when = datetime(2026, 11, 2, 1, 30, tzinfo=timezone.utc)
+    point = small_workspace._point(X0 + 150, Y0 + 50)
+    with ws.begin() as c:
+        case_id = c.execute(
+            insert(s.cases).returning(s.cases.c.id),
+            dict(
+                case_no="AJ20261102001",
+                channel="hotline",
+                kind="event",
+                class_code="0102",
+                state="reported",
+                reported_at=when,
+                state_at=when,
+                source="test",
+                created_at=when,
+                updated_at=when,
+                updated_by="test",
+                geom=point,
+            ),
+        ).scalar()
+        task = dict(
+            case_id=case_id,
+            case_no="AJ20261102001",
+            created_at=when,
+            created_by="test",
+            due_at=when + timedelta(hours=2),
+            assigned_grid="R01",
+            assigned_collector="C01",
+            entity_sync="none",
+            geom=point,
+        )
+        open_ = dict(kind="verify", state="open", outcome=None, result_at=None, result_by=None)
+        done = dict(
+            kind="check",
+            state="done",
+            outcome="handled",
+            result_at=when + timedelta(hours=1),
+            result_by="C01",
+        )
+        c.execute(
+            insert(s.tasks),
+            [
+                dict(task, **open_, entity_uuid="9b2f4c1e-8d3a-4e5f-9a6b-7c8d9e0f1a2b"),
+                dict(task, **done, entity_uuid="1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"),
+            ],
+        )
+
+
 @pytest.fixture(scope="module")
 def alg_workspace(tmp_path_factory) -> Path:
     from citymgmt_plugin.core.workspace.store import Workspace, upgrade
@@ -121,6 +172,7 @@ def alg_workspace(tmp_path_factory) -> Path:
     try:
         small_workspace.seed_small_workspace(ws)
         _seed_defects(ws)
+        _seed_tasks(ws)
     finally:
         ws.close()
     return path
@@ -242,6 +294,15 @@ def _create_check(results, out, ws):
     assert registered[results["TABLE"]] == "construction_zones"
 
 
+def _taskstatus_check(results, out, ws):
+    _names, rows = _read(results["OUTPUT"])
+    by_kind = {r["kind"]: r for r in rows}
+    assert by_kind["verify"]["status"] == "overdue" and by_kind["check"]["status"] == "on_time"
+    assert by_kind["check"]["hours_late"] == pytest.approx(-1.0)
+    assert results["OVERDUE"] == 1 and results["CHECK_ON_TIME_RATE"] == pytest.approx(1.0)
+    assert results["VERIFY_ON_TIME_RATE"] == pytest.approx(0.0)
+
+
 def _stats_check(results, out, ws):
     _names, rows = _read(results["OUTPUT"])
     assert [(r["grid_code"], int(r["count"])) for r in rows] == [("320508001001005", 1)]
@@ -348,6 +409,11 @@ CASES = {
             "OUTPUT_FOLDER": str(out / "reports"),
         },
         _report_check,
+    ),
+    "taskstatus": Case(
+        "citymgmt:taskstatus",
+        lambda ws, out, pg: {"WORKSPACE": str(ws), "OUTPUT": str(out / "tasks.gpkg")},
+        _taskstatus_check,
     ),
     "thematicstats": Case(
         "citymgmt:thematicstats",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import processing
 from qgis.core import QgsApplication, QgsProcessingFeedback, QgsVectorLayer
+from ui_text import untranslated
 from zh_translator import zh_cn
-from zh_walker import untranslated
 
 from citymgmt_plugin.core.qgis.layers import workspace_layer
 from citymgmt_plugin.demo.lattice import seed_lattice

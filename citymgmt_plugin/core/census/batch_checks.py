@@ -12,7 +12,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from ..i18n import tr
-from ..labels import field_label
+from ..labels import field_label, scheme_label
 from .errors import Problem
 from .geo import geometry_kind
 from .validation import (
@@ -40,7 +40,7 @@ def class_problems(cls: str | None, info: ClassInfo | None, scheme: str) -> list
                 "class_unknown",
                 "class_code",
                 tr("Census", "Class {0} is not in this workspace's class table ({1}).").format(
-                    cls, scheme
+                    cls, scheme_label(scheme)
                 ),
             )
         ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import html
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..i18n import tr
-from ..labels import describe_changes
+from ..labels import describe_changes, pad, text_width
 from ..private_files import open_private, private_dir, write_private_text
 from .reconcile import ACTIONABLE, KINDS, Reconciliation, ReconItem, kind_label
 from .reconcile_apply import ApplyResult
@@ -80,7 +81,13 @@ def _applied_line(result: ApplyResult) -> str:
     ).format(r["created"], r["updated"], r["moved"], r["retired"], r["skipped"])
 
 
-def _summary_lines(recon: Reconciliation, result: ApplyResult | None) -> list[str]:
+def _made(zone: tzinfo) -> str:
+    """When the report is made, in the office's time zone ("2026-11-02 09:30:15 Asia/…")."""
+    now = datetime.now(timezone.utc).astimezone(zone)
+    return f"{now:%Y-%m-%d %H:%M:%S} {getattr(zone, 'key', '') or now.tzname()}"
+
+
+def _summary_lines(recon: Reconciliation, result: ApplyResult | None, zone: tzinfo) -> list[str]:
     """The text summary: head (5 lines), counts by kind, accepted, applied, invalid rows."""
     counts = recon.counts()
     accepted = sum(1 for i in recon.items if i.accepted and i.actionable)
@@ -88,14 +95,15 @@ def _summary_lines(recon: Reconciliation, result: ApplyResult | None) -> list[st
     lines = [
         tr("Census", "Census reconciliation report"),
         tr("Census", "Batch: {0}").format(batch.source),
-        tr("Census", "Made: {0}").format(datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        tr("Census", "Made: {0}").format(_made(zone)),
         tr("Census", "Rows read: {0}; valid: {1}; invalid: {2}").format(
             batch.read_rows, len(batch.records), len(batch.failures)
         ),
         tr("Census", "Surveyed unit grids: {0}").format(len(recon.surveyed_grids)),
         "",
     ]
-    lines += [f"  {kind_label(k):<12} {counts[k]:>7}" for k in KINDS]
+    width = max(text_width(kind_label(k)) for k in KINDS)
+    lines += [f"  {pad(kind_label(k), width)} {counts[k]:>7}" for k in KINDS]
     lines += ["", tr("Census", "Accepted items: {0}").format(accepted)]
     if result is not None:
         lines.append(_applied_line(result))
@@ -144,14 +152,16 @@ def write_report(
     out_dir: str | Path,
     stem: str = "reconciliation",
     result: ApplyResult | None = None,
+    zone: tzinfo | None = None,
 ) -> dict[str, Path]:
     """Write ``<stem>.csv`` (one line per item and per failed row), ``<stem>.txt`` and
-    ``<stem>.html`` (summary); returns their paths. Owner-only files (0600, new folders
+    ``<stem>.html`` (summary); returns their paths. Times in ``zone`` (the workspace's
+    ``timezone`` setting; default Asia/Shanghai). Owner-only files (0600, new folders
     0700): they hold positions and identifiers."""
     out = private_dir(out_dir)
     csv_path, txt_path, html_path = (out / f"{stem}.{ext}" for ext in ("csv", "txt", "html"))
     _write_csv(csv_path, recon)
-    lines = _summary_lines(recon, result)
+    lines = _summary_lines(recon, result, zone or ZoneInfo("Asia/Shanghai"))
     write_private_text(txt_path, "\n".join(lines) + "\n")
     applied = _applied_line(result) if result is not None else None
     write_private_text(html_path, _html(recon, lines, applied))

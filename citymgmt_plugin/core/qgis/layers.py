@@ -31,6 +31,8 @@ from qgis.core import (
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from ..cases.codes import state_labels as case_state_labels
+from ..cases.columns import column_titles
 from ..i18n import tr
 from ..labels import field_label
 from ..paths import resource
@@ -64,9 +66,11 @@ class LayerDef:
 
 
 # Group keys, top of the layer tree first (drawn on top).
-GROUPS = ("submissions", "components", "patrol", "thematic", "grids")
+GROUPS = ("cases", "submissions", "components", "patrol", "thematic", "grids")
 
 LAYERS: tuple[LayerDef, ...] = (
+    LayerDef("tasks", "tasks", "cases", "tasks"),
+    LayerDef("cases", "cases", "cases", "cases"),
     LayerDef(
         "quarantine",
         "submissions",
@@ -103,6 +107,7 @@ LAYER_DEFS = {d.key: d for d in LAYERS}
 
 def group_names() -> dict[str, str]:
     return {
+        "cases": tr("Layers", "Cases and tasks"),
         "submissions": tr("Layers", "Submissions"),
         "components": tr("Layers", "Components"),
         "patrol": tr("Layers", "Patrol"),
@@ -113,6 +118,8 @@ def group_names() -> dict[str, str]:
 
 def layer_names() -> dict[str, str]:
     return {
+        "tasks": tr("Layers", "Verification and check tasks"),
+        "cases": tr("Layers", "Cases"),
         "quarantine": tr("Layers", "Quarantined submissions"),
         "submissions": tr("Layers", "Submissions"),
         "components_point": tr("Layers", "Components (points)"),
@@ -143,11 +150,25 @@ def category_labels() -> dict[str, dict[str, str]]:
     kinds = {"main_road": tr("Layers", "Main road"), "window_area": tr("Layers", "Window area")}
     other = {"": tr("Layers", "Other")}
     return {
+        "tasks": task_standing_labels(),
+        "cases": {s.value: text for s, text in case_state_labels().items()},
         "submissions": states,
         "main_roads": kinds,
         "components_point": other,
         "components_line": other,
         "components_polygon": other,
+    }
+
+
+def task_standing_labels() -> dict[str, str]:
+    """Legend of the task layer: how each task stands against its deadline."""
+    return {
+        "overdue": tr("Layers", "Overdue"),
+        "due_soon": tr("Layers", "Due within the hour"),
+        "open": tr("Layers", "Open"),
+        "on_time": tr("Layers", "Done on time"),
+        "late": tr("Layers", "Done late"),
+        "cancelled": tr("Layers", "Cancelled"),
     }
 
 
@@ -416,6 +437,10 @@ def finish_layer(plan: PlannedLayer) -> None:
         return
     label_fields(layer, plan.table)
     apply_style(layer, plan.style)
+    titles = column_titles(plan.table)
+    for index, f in enumerate(layer.fields()):
+        if f.name() in titles:
+            layer.setFieldAlias(index, titles[f.name()])
     if plan.template is not None:
         from .thematic_layer import finish_thematic_layer
 
@@ -469,7 +494,7 @@ def add_workspace_layers(
     for gkey, sub in subgroups.items():
         if not sub.children():
             root.removeChildNode(sub)
-        elif gkey in ("submissions",):
+        elif gkey in ("cases", "submissions"):
             sub.setExpanded(True)
     return loaded
 

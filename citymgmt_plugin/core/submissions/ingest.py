@@ -27,13 +27,17 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.exc import DBAPIError
 
 from ..i18n import tr
 from ..labels import crs_evidence_short_label, join, source_label
 from ..workspace.chunks import chunked
+from ..workspace.faults import error_message
 from ..workspace.store import Workspace
 from . import store
 from .judge import IntakeContext, PageVerdict, Rules, judge_page
+from .judge.sanitise import sanitise_page
+from .limits import Limits
 from .records import AttachmentMissing, AttachmentRef, Page, RawSubmission, Source, SourceError
 from .states import DECIDABLE_STATES, SubmissionState
 
@@ -55,6 +59,8 @@ class IngestReport:
     gcj_devices: set = field(default_factory=set)  # devices judged to send GCJ-02
     device_reflagged: int = 0  # earlier pending rows of those devices flagged now
     duplicates: int = 0  # new/edited rows that likely repeat an earlier submission
+    edited_after_decision: int = 0  # new versions of decided submissions (decision kept)
+    refused: int = 0  # records the database refused (stored quarantined with its message)
     changed_ids: list = field(default_factory=list, repr=False)  # ids of new/edited rows
     photos_downloaded: int = 0
     photos_unchanged: int = 0
@@ -97,6 +103,16 @@ class IngestReport:
             text += " " + tr(_CTX, "Likely duplicates of earlier submissions: {0}.").format(
                 self.duplicates
             )
+        if self.edited_after_decision:
+            text += " " + tr(
+                _CTX,
+                "Edited on the server after the decision: {0} (decision kept, new version "
+                "flagged for the reviewer).",
+            ).format(self.edited_after_decision)
+        if self.refused:
+            text += " " + tr(
+                _CTX, "Refused by the database and quarantined with its message: {0}."
+            ).format(self.refused)
         if self.resumed:
             text += " " + tr(_CTX, "Resumed an interrupted pull.")
         if self.cancelled:
@@ -160,10 +176,13 @@ def _count(report: IngestReport, judged: PageVerdict, stored: store.Stored) -> N
     report.photos_downloaded += judged.photos.downloaded
     report.photos_unchanged += judged.photos.unchanged
     report.photo_problems += judged.photos.problems
-    changed = stored.inserted + stored.edited
+    late = {id(v) for v in stored.late}  # decided before: the decision stays
+    changed = [v for v in stored.inserted + stored.edited if id(v) not in late]
     report.unchanged += stored.unchanged
     report.inserted += len(stored.inserted)
     report.edited += len(stored.edited)
+    report.edited_after_decision += len(stored.late)
+    report.refused += stored.refused
     report.changed_ids += stored.ids
     quarantined = [v for v in changed if v.state == SubmissionState.QUARANTINED]
     report.quarantined += len(quarantined)
@@ -187,9 +206,15 @@ def store_page(
     actor: str | None = None,
     photos: bool = True,
 ) -> None:
-    """Judge the new and changed records of ``page`` and store them with its cursor."""
+    """Judge the new and changed records of ``page`` and store them with its cursor.
+
+    Records are sanitised first (:mod:`.judge.sanitise`), so even looking a record up cannot
+    fail on what it holds. A changed record whose stored version is quarantined is judged
+    again in full: its photos are downloaded again, not taken as unchanged by their ETag.
+    """
     now = datetime.now(timezone.utc)
-    by_id = {rec.instance_id: rec for rec in page.records}  # twice in a page: the later wins
+    records = sanitise_page(page.records, ctx.limits)
+    by_id = {rec.instance_id: rec for rec in records}  # twice in a page: the later wins
     report.read += len(page.records)
     with ws.engine.connect() as conn:
         old = store.existing(conn, ws, source.key, list(by_id))
@@ -197,7 +222,10 @@ def store_page(
             r for i, r in by_id.items() if i not in old or old[i].server_version != r.server_version
         ]
         stored_ids = {r.instance_id: old[r.instance_id].id for r in fresh if r.instance_id in old}
-        etags = store.existing_etags(conn, ws, list(stored_ids.values())) if photos else {}
+        trusted = [
+            sid for iid, sid in stored_ids.items() if old[iid].state != SubmissionState.QUARANTINED
+        ]
+        etags = store.existing_etags(conn, ws, trusted) if photos else {}
     report.unchanged += len(by_id) - len(fresh)
     downloads = download_photos(source, fresh, stored_ids, etags) if photos and fresh else {}
     with ws.engine.connect() as conn:
@@ -263,6 +291,7 @@ def ingest(
     photos: bool = True,
     progress: Callable[[IngestReport], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    limits: Limits | None = None,
 ) -> IngestReport:
     """Pull everything new from ``source`` into ``ws``; returns what happened.
 
@@ -278,7 +307,7 @@ def ingest(
     t0 = time.perf_counter()
     report = IngestReport(source.key)
     with ws.engine.connect() as conn:
-        ctx = IntakeContext.load(conn, ws.schema, ws.settings, rules)
+        ctx = IntakeContext.load(conn, ws.schema, ws.settings, rules, limits)
 
     def step(page: Page) -> None:
         store_page(ws, source, ctx, page, report, actor=actor, photos=photos)
@@ -292,6 +321,11 @@ def ingest(
         report.error = str(exc)
         report.seconds = time.perf_counter() - t0
         raise IngestError(str(exc), report) from exc
+    except DBAPIError as exc:  # the connection or the server failed: the page was not stored
+        message = tr(_CTX, "The database stopped the pull: {0}").format(error_message(exc))
+        report.error = message
+        report.seconds = time.perf_counter() - t0
+        raise IngestError(message, report) from exc
     if report.changed_ids:
         report.duplicates = _duplicates(ws, report.changed_ids)
     report.seconds = time.perf_counter() - t0

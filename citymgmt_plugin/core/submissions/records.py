@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .states import ReviewDecision
+from .states import Problem, QuarantineReason, ReviewDecision
 
 # Which systems a source may declare; "unknown" means WGS84 is assumed and shifted points flagged.
 SOURCE_CRS = ("WGS84", "GCJ02", "BD09", "CGCS2000", "unknown")
@@ -48,6 +48,17 @@ class AttachmentMissing(Exception):
     pass
 
 
+class AttachmentRefused(AttachmentMissing):
+    """A photo that is there but is not read: ``reason`` a :class:`~.states.QuarantineReason`
+    value (``photo_too_large``, ``photo_refused``), ``detail`` what was found."""
+
+    def __init__(self, name: str, reason: str, detail: str = "") -> None:
+        super().__init__(name)
+        self.name = name
+        self.reason = reason
+        self.detail = detail
+
+
 @dataclass
 class RawSubmission:
     """One submission instance as a source read it (nothing checked yet)."""
@@ -70,6 +81,8 @@ class RawSubmission:
     collector_name: str | None = None
     device_id: str | None = None
     attachments: list[AttachmentRef] = field(default_factory=list)
+    # What the source or the sanitiser already found wrong (quarantine problems)
+    defects: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -100,10 +113,42 @@ class WriteBack(Protocol):
     ) -> None: ...
 
 
+class _Token(str):
+    """Structure written by :func:`plain_text`'s loop (never a value of the record)."""
+
+
+def plain_text(value: Any) -> str:
+    """``value`` as JSON text, also when it is nested too deeply for :func:`json.dumps`
+    (then written by a loop instead of recursion: not JSON, but the same text for the same
+    content, which is all a content version needs)."""
+    try:
+        return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    except RecursionError:
+        pass
+    out: list[str] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Token):
+            out.append(item)
+        elif isinstance(item, dict):
+            out.append("{")
+            stack.append(_Token("}"))
+            for k in sorted(item, key=str, reverse=True):
+                stack += [item[k], _Token(json.dumps(str(k), ensure_ascii=False) + ":")]
+        elif isinstance(item, (list, tuple)):
+            out.append("[")
+            stack += [_Token("]"), *reversed(item)]
+        else:
+            out.append(json.dumps(item, default=str, ensure_ascii=False) + ",")
+    return "".join(out)
+
+
 def content_version(payload: Any) -> str:
     """A version for sources without one: a hash of the record's content."""
-    text = payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True, default=str)
-    return "sha1:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+    text = payload if isinstance(payload, str) else plain_text(payload)
+    data = text.encode("utf-8", errors="surrogatepass")
+    return "sha1:" + hashlib.sha1(data).hexdigest()[:20]
 
 
 # Field names seen in device exports and inbox tables, most specific first.
@@ -153,8 +198,8 @@ def pick(row: dict[str, Any], what: str, lowered: bool = False) -> Any:
 def text_or_none(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
-    return text or None
+    text = plain_text(value) if isinstance(value, (dict, list, tuple)) else str(value)
+    return text.strip() or None
 
 
 def float_or_none(value: Any) -> float | None:
@@ -162,7 +207,7 @@ def float_or_none(value: Any) -> float | None:
         return None
     try:
         f = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return f if f == f else None  # NaN -> None
 
@@ -191,12 +236,15 @@ def record_from_row(
     """
     payload = dict(row)
     parse_error = None
+    defects: list[Problem] = []
     extra = pick(row, "attributes")
     if isinstance(extra, str):
         try:
             parsed = json.loads(extra)
         except ValueError as exc:
             parse_error = str(exc)
+        except RecursionError:  # kept as the text it is; the judge quarantines it
+            defects.append(Problem(QuarantineReason.NESTED_TOO_DEEP, "attributes"))
         else:
             if isinstance(parsed, dict):
                 payload.update({k: v for k, v in parsed.items() if k not in payload})
@@ -233,4 +281,5 @@ def record_from_row(
         collector_name=text_or_none(pick_("collector_name")),
         device_id=text_or_none(pick_("device_id")),
         attachments=attachments or [],
+        defects=defects,
     )

@@ -18,6 +18,7 @@ state and decision values; a test keeps them equal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -100,6 +101,16 @@ class QuarantineReason(_Code):
     UNREADABLE_JSON = "unreadable_json"
     UNREADABLE_PHOTO = "unreadable_photo"
     IMPOSSIBLE_TIME = "impossible_time"
+    # What the database could not have stored as sent (the judge's sanitiser):
+    INVALID_TEXT = "invalid_text"  # NUL characters or bytes that are not text: replaced by U+FFFD
+    INVALID_NUMBER = "invalid_number"  # NaN or Infinity: kept as text
+    ID_TOO_LONG = "id_too_long"  # instance id over the limit: stored under its hash
+    TEXT_TOO_LONG = "text_too_long"  # description or a short field over its limit: column cut
+    RECORD_TOO_LARGE = "record_too_large"  # the record over the size limit: a prefix kept
+    NESTED_TOO_DEEP = "nested_too_deep"  # JSON nested deeper than the limit
+    PHOTO_TOO_LARGE = "photo_too_large"  # a photo over the size limit: not stored
+    PHOTO_REFUSED = "photo_refused"  # a link, or a path outside the export folder: not read
+    STORE_REFUSED = "store_refused"  # the database refused the record (its message kept)
 
 
 QUARANTINE_REASONS = tuple(QuarantineReason)
@@ -133,9 +144,23 @@ class Problem:
     detail: str = ""
 
 
+DETAIL_CHARS = 300  # of a reason's detail (a value, a file name, the database's message)
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no database takes them
+
+
+def _detail(text: str) -> str:
+    """A detail that keeps the column readable: one line, no ``"; "`` (the separator), only
+    characters a database stores, cut."""
+    text = _UNSTORABLE.sub("\ufffd", str(text)[: DETAIL_CHARS * 2])
+    text = " ".join(text.split()).replace("; ", ", ")
+    return text if len(text) <= DETAIL_CHARS else text[: DETAIL_CHARS - 1] + "…"
+
+
 def encode_reasons(problems: Sequence[Problem]) -> str | None:
     """The ``quarantine_reason`` column value (None: not quarantined)."""
-    parts = [f"{p.reason}: {p.detail}" if p.detail else str(p.reason) for p in problems]
+    parts = [f"{p.reason}: {_detail(p.detail)}" if p.detail else str(p.reason) for p in problems]
     return "; ".join(parts) or None
 
 

@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 
 from ..i18n import tr
-from ..labels import binding_label
+from ..labels import binding_label, join
 from ..sqlnames import SqlNameError, check_name, qualified, quote
 from ..workspace.schema.columns import convention
 from ..workspace.security import secure_new_table
@@ -87,6 +87,17 @@ class ThematicLayerInfo:
         if not self.core_table:
             return self.table_name
         return ", ".join([self.core_table, *(f"{k} = {v}" for k, v in self.fixed)])
+
+    def table_text(self) -> str:
+        """Where the layer is stored, for people who open the database with other tools:
+        “thematic_x”, or “main_roads” with “kind=window_area” (names as the database has
+        them, quoted)."""
+        if not self.core_table:
+            return tr("Thematic", "Database table “{0}”").format(self.table_name)
+        where = join(f"“{k}={v}”" for k, v in self.fixed)
+        if not where:
+            return tr("Thematic", "Database table “{0}”").format(self.core_table)
+        return tr("Thematic", "Database table “{0}”, rows with {1}").format(self.core_table, where)
 
 
 def _binding(definition: Any) -> tuple[str, tuple[tuple[str, Any], ...]]:

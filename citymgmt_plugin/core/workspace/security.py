@@ -49,6 +49,7 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "submissions": {"reviewer": ("SELECT", "UPDATE"), "intake": WRITE},
     "submission_versions": {"intake": ADD},
     "submission_attachments": {"intake": WRITE},
+    "submission_attachment_versions": {"intake": ADD},  # photos an edit replaced (kept)
     "submission_links": {"intake": ("SELECT", "INSERT", "DELETE")},  # judged anew at ingest
     # a decision stays as it was made; who drains the outbox only marks it written back
     "review_decisions": {
@@ -60,20 +61,27 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "intake": ("SELECT", _SENT),
     },
     "intake_cursors": {"intake": WRITE},
+    # the case loop: the desk imports cases and makes tasks, reviewers and pulls apply results
+    "cases": {"editor": WRITE, "reviewer": WRITE, "intake": WRITE},
+    "case_history": {"editor": ADD, "reviewer": ADD, "intake": ADD},
+    "tasks": {"editor": WRITE, "reviewer": WRITE, "intake": WRITE},
 }
 THEMATIC_GRANTS = {"editor": EDIT}  # every thematic layer's own table
 ADMIN_ONLY = ("role_districts",)  # not even read by others (they ask the functions below)
 
 # Row-level security: limited by the unit-grid code, or through the parent row.
-GRID_SCOPED = ("components", "submissions")
+GRID_SCOPED = ("components", "submissions", "cases")
 CHILD_SCOPED = {
     "component_history": ("components", "component_id"),
     "component_photos": ("components", "component_id"),
     "submission_versions": ("submissions", "submission_id"),
     "submission_attachments": ("submissions", "submission_id"),
+    "submission_attachment_versions": ("submissions", "submission_id"),
     "review_decisions": ("submissions", "submission_id"),
     "submission_links": ("submissions", "submission_id"),
     "submission_outbox": ("review_decisions", "decision_id"),
+    "case_history": ("cases", "case_id"),
+    "tasks": ("cases", "case_id"),
 }
 POLICY = "citymgmt_districts"
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, select
 
 from ...projection import Projector
 from ...workspace.schema import Schema
+from ..limits import LIMITS, Limits
 from .duplicates import DuplicateRules
 
 
@@ -77,10 +78,16 @@ class IntakeContext:
     collector_names: dict[str, str]
     rules: Rules = field(default_factory=Rules)
     duplicates: DuplicateRules = field(default_factory=DuplicateRules)
+    limits: Limits = LIMITS
 
     @classmethod
     def load(
-        cls, conn: Connection, schema: Schema, settings: dict[str, str], rules: Rules | None = None
+        cls,
+        conn: Connection,
+        schema: Schema,
+        settings: dict[str, str],
+        rules: Rules | None = None,
+        limits: Limits | None = None,
     ) -> IntakeContext:
         from zoneinfo import ZoneInfo
 
@@ -111,4 +118,5 @@ class IntakeContext:
             collector_names={c: n for c, n, _ in collectors},
             rules=rules or Rules(),
             duplicates=DuplicateRules.from_settings(settings),
+            limits=limits or LIMITS,
         )

@@ -225,7 +225,7 @@ def _one(rec: RawSubmission, ctx: IntakeContext, received_at: datetime, pos: _Po
     v = Verdict(
         record=rec,
         values=values,
-        problems=[],
+        problems=list(rec.defects),  # found by the source and the sanitiser
         wgs84=pos.wgs if pos.has else None,
         observed_utc=None,
         xy=pos.xy if pos.has else None,

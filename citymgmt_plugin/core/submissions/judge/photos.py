@@ -16,7 +16,7 @@ from typing import Any
 
 from ...photos_exif import ExifInfo, read_exif
 from ...projection import metres
-from ..records import AttachmentMissing
+from ..records import AttachmentMissing, AttachmentRefused
 from ..states import QuarantineReason
 from .context import IntakeContext, Rules
 from .verdict import CheckedPhoto, PhotoCheck, PhotoTally, Verdict
@@ -102,6 +102,11 @@ def _checked(
     v: Verdict, name: str, outcome: Download, missing_is_error: bool, ctx: IntakeContext
 ) -> CheckedPhoto | None:
     """One download's outcome as a photo to store (None: unchanged, HTTP 304)."""
+    if isinstance(outcome, AttachmentRefused):  # too large, a link, outside the export
+        reason = QuarantineReason(outcome.reason)
+        v.quarantine(reason, f"{name}: {outcome.detail}" if outcome.detail else name)
+        problem = f"{reason}: {outcome.detail}" if outcome.detail else str(reason)
+        return CheckedPhoto(name, None, None, None, None, problem)
     if isinstance(outcome, AttachmentMissing):
         if missing_is_error:
             v.quarantine(QuarantineReason.UNREADABLE_PHOTO, f"{name} missing")

@@ -1,5 +1,6 @@
 """Review: the queue (:mod:`.queue`), matching candidates (:mod:`.candidates`), decisions
-(:mod:`.decisions`, the batch rule included) and auto-match (:mod:`.automatch`)."""
+(:mod:`.decisions`, the batch rule included), auto-match (:mod:`.automatch`) and edits that
+arrived after the decision (:mod:`.late_edits`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from .automatch import auto_match
 from .candidates import Match, candidates, payload_value, submission
 from .decisions import Decision, Outcome, Pick, WriterFor, batch_decisions, decide, decide_many
 from .errors import AlreadyDecided, ReviewError
+from .late_edits import acknowledge as acknowledge_late_edits
 from .queue import (
     Photo,
     QueueFilter,
@@ -17,6 +19,8 @@ from .queue import (
     counts,
     duplicate_links,
     filter_values,
+    nearest_item,
+    next_to_decide,
     office_zone,
     photos,
     queue,
@@ -38,6 +42,7 @@ __all__ = [
     "ReviewError",
     "SubmissionState",
     "WriterFor",
+    "acknowledge_late_edits",
     "auto_match",
     "batch_decisions",
     "candidates",
@@ -46,6 +51,8 @@ __all__ = [
     "decide_many",
     "duplicate_links",
     "filter_values",
+    "nearest_item",
+    "next_to_decide",
     "office_zone",
     "payload_value",
     "pending_count",

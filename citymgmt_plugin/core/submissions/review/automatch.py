@@ -107,6 +107,7 @@ def _component_decision(sid: int, version: int, best: Match) -> Decision:
         best.component_id,
         move=False,
         auto=True,
+        component_version=best.version,
     )
 
 

@@ -2,9 +2,11 @@
 
 A decision is one transaction: the submission's new state (guarded by its ``row_version``,
 so a second reviewer deciding the same submission is told it was already decided and
-nothing is overwritten), the census change it implies (a new component, or a change to the
-stored one, through :mod:`...census`), a ``review_decisions`` row, the outbox row that
-tells the source (:mod:`..writeback`) and an audit entry. The source is then told at once
+nothing is overwritten; the guarded UPDATE locks the row, so an intake page storing an edit
+of it waits, and then keeps the decision), the census change it implies (a new component,
+or a change to the stored one at the version the reviewer saw, through :mod:`...census`),
+a ``review_decisions`` row, the outbox row that tells the source (:mod:`..writeback`) and
+an audit entry. The source is then told at once
 when a writer is at hand; otherwise, or when that fails, the outbox keeps it for later.
 """
 
@@ -41,6 +43,9 @@ class Decision:
     )
     reason: str | None = None
     component_id: int | None = None  # update_existing / duplicate: the stored component
+    # update_existing: the component's version as the reviewer saw it (optimistic lock:
+    # refused when someone changed the component since; None: not checked)
+    component_version: int | None = None
     move: bool = True  # update_existing: move the component to the reported position
     status: str | None = None  # update_existing: new status (default: the reported one)
     attributes: dict[str, Any] = field(default_factory=dict)  # update_existing: more changes
@@ -227,7 +232,7 @@ def batch_decisions(
     kind = ReviewDecision(decision)
     out = []
     for p in picked:
-        component = None
+        match = None
         if kind.names_component:
             if len(picked) == 1:
                 match = chosen
@@ -236,8 +241,10 @@ def batch_decisions(
                 match = found[0] if found else None
             if match is None and kind == ReviewDecision.UPDATE_EXISTING:
                 continue
-            component = match.component_id if match else None
-        out.append(Decision(p.id, p.row_version, kind.value, reason, component))
+        d = Decision(p.id, p.row_version, kind.value, reason)
+        if match is not None:  # the component as the reviewer saw it
+            d.component_id, d.component_version = match.component_id, match.version
+        out.append(d)
     return out, len(picked) - len(out)
 
 
@@ -293,7 +300,23 @@ def _update_existing(conn: Connection, ws: Workspace, row: Any, d: Decision, by:
     if status in COMPONENT_STATUSES:
         changes["status"] = status
     try:
-        census.update_component(conn, ws, d.component_id, changes, by, reason=_because(row, d))
+        census.update_component(
+            conn,
+            ws,
+            d.component_id,
+            changes,
+            by,
+            reason=_because(row, d),
+            expected_version=d.component_version,
+        )
+    except census.VersionConflict as exc:
+        raise ReviewError(
+            tr(
+                _CTX,
+                "Component {0} was changed by {1} since you loaded it (version {2}, you saw "
+                "version {3}): nothing was decided; reload and decide again.",
+            ).format(exc.component_id, exc.by or "?", exc.current or "-", exc.expected)
+        ) from exc
     except census.CensusError as exc:
         raise ReviewError(str(exc)) from exc
     _copy_photos(conn, ws, row.id, d.component_id, by)

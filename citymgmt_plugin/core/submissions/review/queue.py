@@ -3,6 +3,8 @@ duplicate links judged at ingest."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -33,6 +35,7 @@ class QueueFilter:
     category: str | None = None
     date_from: date | None = None  # observed, office zone, inclusive
     date_to: date | None = None
+    late_edits: bool = False  # only those edited on the server after the decision
 
 
 @dataclass
@@ -55,6 +58,7 @@ class QueueItem:
     description: str | None
     x: float | None
     y: float | None
+    late_edit_at: datetime | None = None  # edited on the server after the decision (kept)
     duplicate_of: DuplicateLink | None = None  # likely repeats an earlier submission
 
     @property
@@ -88,6 +92,7 @@ def _queue_select(ws: Workspace) -> Any:
         s.c.description,
         func.ST_X(s.c.geom).label("x"),
         func.ST_Y(s.c.geom).label("y"),
+        s.c.late_edit_at,
     ).select_from(s.outerjoin(rgu, rgu.c.unit_grid_code == s.c.grid_code))
 
 
@@ -107,6 +112,8 @@ def _where(ws: Workspace, q: Any, flt: QueueFilter, with_state: bool = True) -> 
         conds.append(or_(s.c.collector_code == flt.collector, s.c.collector_name == flt.collector))
     if flt.category:
         conds.append(s.c.category_code == flt.category)
+    if flt.late_edits:
+        conds.append(s.c.late_edit_at.is_not(None))
     zone = office_zone(ws)
     if flt.date_from:
         conds.append(s.c.observed_at >= datetime.combine(flt.date_from, datetime.min.time(), zone))
@@ -216,14 +223,44 @@ class Photo:
     exif_lat: float | None
 
 
-def photos(ws: Workspace, submission_id: int) -> list[Photo]:
-    a = ws.schema.submission_attachments
+def photos(ws: Workspace, submission_id: int, replaced: bool = False) -> list[Photo]:
+    """The submission's photos; ``replaced``: instead, the photos its edits replaced
+    (oldest first; ``id`` is then the version row's)."""
+    a = ws.schema.submission_attachment_versions if replaced else ws.schema.submission_attachments
     cols = (a.c.id, a.c.name, a.c.mime, a.c.content, a.c.problem)
     cols += (a.c.exif_time, a.c.exif_lon, a.c.exif_lat)
+    order = (a.c.id,) if replaced else (a.c.name,)
     with ws.engine.connect() as conn:
         rows = conn.execute(
-            select(*cols).where(a.c.submission_id == submission_id).order_by(a.c.name)
+            select(*cols).where(a.c.submission_id == submission_id).order_by(*order)
         ).all()
     return [
         Photo(r[0], r[1], r[2], bytes(r[3]) if r[3] is not None else None, *r[4:]) for r in rows
     ]
+
+
+def nearest_item(
+    items: Sequence[QueueItem], x: float, y: float, radius_m: float
+) -> QueueItem | None:
+    """The item of ``items`` (those the reviewer sees) nearest to ``x, y`` (workspace CRS)
+    within ``radius_m``; among items at the same place, the first still to decide."""
+    best: tuple[float, int, int] | None = None
+    found = None
+    for n, it in enumerate(items):
+        if it.x is None or it.y is None:
+            continue
+        d = math.hypot(it.x - x, it.y - y)
+        if d > radius_m:
+            continue
+        key = (round(d, 3), 0 if it.state in DECIDABLE_STATES else 1, n)
+        if best is None or key < best:
+            best, found = key, it
+    return found
+
+
+def next_to_decide(items: Sequence[QueueItem], after: Collection[int]) -> QueueItem | None:
+    """The first item still to decide below the last of the ids ``after`` in ``items`` (the
+    order the reviewer sees); with none of them shown, the first to decide."""
+    rows = [n for n, it in enumerate(items) if it.id in after]
+    start = rows[-1] + 1 if rows else 0
+    return next((it for it in items[start:] if it.state in DECIDABLE_STATES), None)

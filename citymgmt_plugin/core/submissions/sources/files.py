@@ -16,59 +16,147 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
 
 from ...i18n import tr
+from ..limits import LIMITS, Limits
 from ..records import (
     AttachmentMissing,
     AttachmentRef,
+    AttachmentRefused,
     Page,
     RawSubmission,
     SourceError,
     content_version,
     photo_names,
     pick,
+    plain_text,
     record_from_row,
 )
+from ..states import Problem, QuarantineReason
+from .textfile import open_text, read_text
 
 _CTX = "Intake"
-_ID_IN_TEXT = re.compile(r'"(?:instance_?id|instanceID|__id|uuid|id)"\s*:\s*"([^"]+)"', re.I)
+# The instance id in a record's text: a JSON string, escapes and all (decoded after).
+_ID_IN_TEXT = re.compile(
+    r'"(?:instance_?id|instanceID|__id|uuid|id)"\s*:\s*"((?:[^"\\]|\\.)+)"', re.I
+)
 
 
 class ExportError(SourceError):
     """The export cannot be read at all (message translated)."""
 
 
-class PhotoStore:
-    """Photos by name in a folder or a zip (looked up case-insensitively, any sub-folder)."""
+def _outside_name(name: str) -> bool:
+    """A photo name that points out of the export folder (absolute, or with ``..``)."""
+    parts = PurePosixPath(name.replace("\\", "/"))
+    return parts.is_absolute() or ".." in parts.parts or (len(name) > 1 and name[1] == ":")
 
-    def __init__(self, where: Path | None) -> None:
+
+class PhotoStore:
+    """Photos by name in a folder or a zip (looked up case-insensitively, any sub-folder).
+
+    Only regular files inside the folder are read: a symbolic link (to ``/etc/passwd``, say)
+    or a path out of the folder is refused, the submission quarantined (``photo_refused``).
+    A photo over the size limit is not read past the limit (a zip entry is streamed), and
+    the submission is quarantined (``photo_too_large``).
+    """
+
+    def __init__(
+        self, where: Path | None, limits: Limits = LIMITS, linked_ok: bool = False
+    ) -> None:
         self.where = where
+        self.limits = limits
         self._zip: zipfile.ZipFile | None = None
         self._index: dict[str, Any] = {}
+        self._refused: dict[str, str] = {}  # name -> why it is not read
+        self._all_refused: str | None = None
         if where is None:
             return
-        if where.is_file() and zipfile.is_zipfile(where):
-            self._zip = zipfile.ZipFile(where)
-            for info in self._zip.infolist():
-                if not info.is_dir():
-                    self._index.setdefault(Path(info.filename).name.lower(), info.filename)
+        if where.is_symlink() and not linked_ok:
+            self._all_refused = tr(_CTX, "the photo folder is a link")
+        elif where.is_file() and zipfile.is_zipfile(where):
+            self._index_zip(where)
         elif where.is_dir():
-            for path in where.rglob("*"):
-                if path.is_file():
-                    self._index.setdefault(path.name.lower(), path)
+            self._index_folder(where)
+
+    def _index_zip(self, where: Path) -> None:
+        self._zip = zipfile.ZipFile(where)
+        for info in self._zip.infolist():
+            if info.is_dir():
+                continue
+            key = PurePosixPath(info.filename.replace("\\", "/")).name.lower()
+            if stat.S_ISLNK(info.external_attr >> 16):
+                self._refused.setdefault(key, tr(_CTX, "a link in the zip"))
+            elif _outside_name(info.filename):
+                self._refused.setdefault(key, tr(_CTX, "a path outside the export folder"))
+            else:
+                self._index.setdefault(key, info)
+
+    def _index_folder(self, where: Path) -> None:
+        """Regular files under ``where``; links (files or folders) are not followed, so every
+        file indexed lies inside the folder."""
+        folders = [str(where)]
+        while folders:
+            with os.scandir(folders.pop()) as entries:
+                for e in entries:
+                    if e.is_symlink():
+                        self._refused.setdefault(e.name.lower(), tr(_CTX, "a link"))
+                    elif e.is_dir(follow_symlinks=False):
+                        folders.append(e.path)
+                    elif e.is_file(follow_symlinks=False):
+                        self._index.setdefault(e.name.lower(), e.path)
+
+    def _refuse(self, name: str) -> None:
+        """Raise :class:`AttachmentRefused` when ``name`` may not be read."""
+        key = PurePosixPath(name.replace("\\", "/")).name.lower()
+        why = self._all_refused or (
+            tr(_CTX, "a path outside the export folder")
+            if _outside_name(name)
+            else self._refused.get(key)
+            if key not in self._index
+            else None
+        )
+        if why is not None:
+            raise AttachmentRefused(name, QuarantineReason.PHOTO_REFUSED.value, why)
+
+    def _too_large(self, name: str, size: int) -> AttachmentRefused:
+        detail = tr(_CTX, "{0} bytes or more (at most {1})").format(size, self.limits.photo_bytes)
+        return AttachmentRefused(name, QuarantineReason.PHOTO_TOO_LARGE.value, detail)
+
+    def _read_capped(self, f: BinaryIO, name: str) -> bytes:
+        """At most the size limit from ``f``: one byte more and the photo is refused."""
+        cap = self.limits.photo_bytes
+        data = f.read(cap + 1)
+        if len(data) > cap:
+            raise self._too_large(name, len(data))
+        return data
 
     def read(self, name: str) -> bytes:
-        target = self._index.get(Path(name).name.lower())
+        self._refuse(name)
+        key = PurePosixPath(name.replace("\\", "/")).name.lower()
+        target = self._index.get(key)
         if target is None:
             raise AttachmentMissing(name)
         if self._zip is not None:
-            return self._zip.read(target)
-        return Path(target).read_bytes()
+            if target.file_size > self.limits.photo_bytes:
+                raise self._too_large(name, target.file_size)
+            with self._zip.open(target) as f:  # the declared size may lie: read capped
+                return self._read_capped(f, name)
+        path = Path(target)
+        if path.is_symlink():  # replaced by a link since the folder was read
+            raise AttachmentRefused(name, QuarantineReason.PHOTO_REFUSED.value, tr(_CTX, "a link"))
+        size = path.stat().st_size
+        if size > self.limits.photo_bytes:
+            raise self._too_large(name, size)
+        with open(path, "rb") as f:
+            return self._read_capped(f, name)
 
     def ref(self, name: str) -> AttachmentRef:
         def fetch(etag: str | None) -> tuple[bytes | None, str | None, str | None]:
@@ -76,36 +164,54 @@ class PhotoStore:
             tag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
             return (None if tag == etag else content), tag, None
 
-        return AttachmentRef(name, fetch=fetch, exists=Path(name).name.lower() in self._index)
+        key = PurePosixPath(name.replace("\\", "/")).name.lower()
+        return AttachmentRef(name, fetch=fetch, exists=key in self._index)
 
 
 def find_photos(export: Path) -> Path | None:
     base = export.parent if export.is_file() else export
     for name in ("photos", "photos.zip", "media", "media.zip", "images", "images.zip"):
-        if (base / name).exists():
+        if (base / name).exists() or (base / name).is_symlink():
             return base / name
     return None
 
 
 def find_export(path: Path) -> Path:
-    """The submissions file in a folder (GeoJSON preferred), or ``path`` itself."""
+    """The submissions file in a folder (GeoJSON preferred), or ``path`` itself. A file in
+    the folder that is a link is not taken (it could name any file of the computer)."""
     if path.is_file():
         return path
     for pattern in ("*.geojson", "*.geojsonl", "*.jsonl", "*.json", "*.csv"):
-        found = sorted(path.glob(pattern))
+        found = sorted(p for p in path.glob(pattern) if p.is_file() and not p.is_symlink())
         if found:
             return found[0]
     raise ExportError(tr(_CTX, "No GeoJSON or CSV submissions file in {0}.").format(path))
 
 
-def _broken(text: str, error: str, where: str) -> RawSubmission:
+_TOO_DEEP = "nested too deeply to read"
+
+
+def _id_in_text(text: str) -> str | None:
     match = _ID_IN_TEXT.search(text)
-    instance_id = match.group(1) if match else "raw-" + hashlib.sha1(text.encode()).hexdigest()[:16]
+    if match is None:
+        return None
+    try:
+        return str(json.loads('"' + match.group(1) + '"'))
+    except ValueError:
+        return match.group(1)
+
+
+def _broken(text: str, error: str, where: str) -> RawSubmission:
+    found = _id_in_text(text)
+    raw = text.encode("utf-8", errors="surrogatepass")
+    instance_id = found or "raw-" + hashlib.sha1(raw).hexdigest()[:16]
+    defects = [Problem(QuarantineReason.NESTED_TOO_DEEP, where)] if error == _TOO_DEEP else []
     return RawSubmission(
         instance_id=instance_id,
         payload=text,
         server_version=content_version(text),
         parse_error=f"{where}: {error}",
+        defects=defects,
     )
 
 
@@ -154,12 +260,16 @@ class DeviceExportSource:
         photos: Path | str | None = None,
         key: str = "device",
         page_size: int = 2000,
+        limits: Limits = LIMITS,
     ) -> None:
         self.path = find_export(Path(path))
         self.crs = crs
         self.key = key
         self.page_size = page_size
-        self.photos = PhotoStore(Path(photos) if photos else find_photos(self.path))
+        self.limits = limits
+        # a photo folder named by the person may be a link; one found next to the file not
+        where = Path(photos) if photos else find_photos(self.path)
+        self.photos = PhotoStore(where, limits, linked_ok=bool(photos))
 
     def records(self) -> Iterator[RawSubmission]:
         suffix = self.path.suffix.lower()
@@ -184,7 +294,7 @@ class DeviceExportSource:
 
     def _feature(self, feature: Any, where: str) -> RawSubmission:
         if not isinstance(feature, dict):
-            return _broken(json.dumps(feature, ensure_ascii=False), "not a GeoJSON feature", where)
+            return _broken(plain_text(feature), "not a GeoJSON feature", where)
         props = feature.get("properties")
         if not isinstance(props, dict):
             props = {"properties": props}
@@ -193,8 +303,8 @@ class DeviceExportSource:
             row["id"] = feature["id"]
         geom = feature.get("geometry")
         if isinstance(geom, dict) and geom.get("type") == "Point":
-            coords = geom.get("coordinates") or []
-            if len(coords) >= 2:
+            coords = geom.get("coordinates")
+            if isinstance(coords, list) and len(coords) >= 2:
                 row.setdefault("lon", coords[0])
                 row.setdefault("lat", coords[1])
         rec = record_from_row(row, "", self._refs(row))
@@ -202,10 +312,10 @@ class DeviceExportSource:
         return rec
 
     def _geojson(self) -> Iterator[RawSubmission]:
-        text = self.path.read_text(encoding="utf-8-sig")
+        text = read_text(self.path)
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             # A truncated or hand-edited file: read it feature by feature, keep what breaks.
             yield from self._salvage(text)
             return
@@ -231,15 +341,45 @@ class DeviceExportSource:
             return self._feature(json.loads(piece), where)
         except ValueError as exc:
             return _broken(piece, str(exc), where)
+        except RecursionError:
+            return _broken(piece, _TOO_DEEP, where)
 
     def _lines(self) -> Iterator[RawSubmission]:
-        with open(self.path, encoding="utf-8-sig") as f:
+        with open_text(self.path) as f:
             for n, line in enumerate(f, 1):
                 if line.strip():
-                    yield self._parse_piece(line.strip(), f"line {n}")
+                    yield self._parse_piece(line.strip().lstrip("\ufeff"), f"line {n}")
 
     def _csv(self) -> Iterator[RawSubmission]:
-        with open(self.path, encoding="utf-8-sig", newline="") as f:
-            for row in csv.DictReader(f):
-                clean = {k.strip(): v for k, v in row.items() if k is not None}
+        """Rows of a CSV file; a row the reader cannot take (a field over the reader's limit)
+        is a record of its own, quarantined as too large."""
+        _raise_field_limit(self.limits.csv_field_chars)
+        with open_text(self.path, newline="") as f:
+            reader = csv.DictReader(f)
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    yield self._unreadable_row(reader.line_num, str(exc))
+                    continue
+                clean = {str(k).strip(): v for k, v in row.items() if k is not None}
                 yield record_from_row(clean, "", self._refs(clean))
+
+    def _unreadable_row(self, line: int, error: str) -> RawSubmission:
+        where = f"{self.path.name} line {line}"
+        digest = hashlib.sha1(where.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return RawSubmission(
+            instance_id="row-" + digest,
+            payload={"file": self.path.name, "line": line, "error": error},
+            server_version=content_version(where + error),
+            defects=[Problem(QuarantineReason.RECORD_TOO_LARGE, f"line {line}: {error}")],
+        )
+
+
+def _raise_field_limit(chars: int) -> None:
+    """Let the CSV reader take fields up to ``chars`` (never lowering what another part of
+    the process set; the limit is the csv module's, process-wide)."""
+    if csv.field_size_limit() < chars:
+        csv.field_size_limit(chars)

@@ -27,6 +27,7 @@ the token is shared, and a 401 leads to one re-login at a time across threads.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -35,18 +36,22 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 from ...i18n import tr
+from ..limits import LIMITS
 from ..records import (
     AttachmentMissing,
     AttachmentRef,
+    AttachmentRefused,
     Page,
     RawSubmission,
     SourceError,
+    content_version,
     float_or_none,
     photo_names,
     pick,
+    plain_text,
     text_or_none,
 )
-from ..states import ReviewDecision
+from ..states import Problem, QuarantineReason, ReviewDecision
 
 _CTX = "Intake"
 PASSWORD_ENV = "CITYMGMT_ODK_PASSWORD"
@@ -97,6 +102,7 @@ class OdkClient:
         timeout: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
         workers: int = WORKERS,
+        photo_bytes: int = LIMITS.photo_bytes,
     ) -> None:
         import requests
 
@@ -110,6 +116,7 @@ class OdkClient:
         self.timeout = timeout
         self.sleep = sleep
         self.workers = max(1, int(workers))
+        self.photo_bytes = photo_bytes  # a photo over this is not downloaded past it
         self._session = requests.Session()  # the calling thread's; workers get their own
         self._local = threading.local()
         self._lock = threading.Lock()  # counters
@@ -213,6 +220,7 @@ class OdkClient:
                     continue
                 if resp.status_code not in RETRY_STATUS:
                     return resp
+                resp.close()  # a streamed body not read: give the connection back
                 if attempt >= self.retries:
                     raise OdkError(
                         tr(_CTX, "ODK Central answered HTTP {0} after {1} attempts.").format(
@@ -261,6 +269,10 @@ class OdkClient:
             raise OdkError(
                 tr(_CTX, "ODK Central sent a page that is not JSON: {0}").format(exc)
             ) from exc
+        except RecursionError as exc:
+            raise OdkError(
+                tr(_CTX, "ODK Central sent a page nested too deeply to read: {0}").format(url)
+            ) from exc
 
     # -- API -----------------------------------------------------------------------------
     def form_path(self, project: int | str, form: str) -> str:
@@ -297,19 +309,41 @@ class OdkClient:
             + f"/submissions/{quote(instance_id, safe='')}/attachments/{quote(name, safe='')}"
         )
         headers = {"If-None-Match": etag} if etag else {}
-        resp = self._send("GET", self.url(path), headers=headers)
-        if resp.status_code == 304:
-            return None, etag, None
-        if resp.status_code == 404:
-            raise AttachmentMissing(name)
-        if resp.status_code >= 400:
+        resp = self._send("GET", self.url(path), headers=headers, stream=True)
+        with resp:
+            if resp.status_code == 304:
+                return None, etag, None
+            if resp.status_code == 404:
+                raise AttachmentMissing(name)
+            if resp.status_code >= 400:
+                raise OdkError(
+                    tr(_CTX, "ODK Central answered HTTP {0} for attachment {1}.").format(
+                        resp.status_code, name
+                    ),
+                    resp.status_code,
+                )
+            content = self._capped(resp, name)
+        return content, resp.headers.get("ETag"), resp.headers.get("Content-Type")
+
+    def _capped(self, resp: Any, name: str) -> bytes:
+        """The body, read up to the photo size limit: one byte more and it is refused."""
+        import requests
+
+        cap = self.photo_bytes
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise _too_large(name, int(declared), cap)
+        data = bytearray()
+        try:
+            for chunk in resp.iter_content(1 << 16):
+                data += chunk
+                if len(data) > cap:
+                    raise _too_large(name, len(data), cap)
+        except (requests.ConnectionError, requests.Timeout) as exc:
             raise OdkError(
-                tr(_CTX, "ODK Central answered HTTP {0} for attachment {1}.").format(
-                    resp.status_code, name
-                ),
-                resp.status_code,
-            )
-        return resp.content, resp.headers.get("ETag"), resp.headers.get("Content-Type")
+                tr(_CTX, "ODK Central did not send attachment {0} whole: {1}").format(name, exc)
+            ) from exc
+        return bytes(data)
 
     def set_review_state(self, project: int | str, form: str, instance_id: str, state: str) -> None:
         path = self.form_path(project, form) + f"/submissions/{quote(instance_id, safe='')}"
@@ -342,6 +376,28 @@ def _origin(url: str) -> tuple[str, str, int]:
     return scheme, (parts.hostname or "").lower(), port
 
 
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2})?$")
+
+
+def _stamp(row: Any) -> str | None:
+    """The row's newest server time (ISO 8601 text), for the next pull's filter."""
+    system = row.get("__system") if isinstance(row, dict) else None
+    if not isinstance(system, dict):
+        return None
+    stamps = [system.get("updatedAt"), system.get("submissionDate")]
+    return max((t for t in stamps if isinstance(t, str) and _STAMP.match(t)), default=None)
+
+
+def _too_large(name: str, size: int, cap: int) -> AttachmentRefused:
+    detail = tr(_CTX, "{0} bytes or more (at most {1})").format(size, cap)
+    return AttachmentRefused(name, QuarantineReason.PHOTO_TOO_LARGE.value, detail)
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (a row as a server sent it)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _flatten(data: dict[str, Any], out: dict[str, Any] | None = None) -> dict[str, Any]:
     """Group fields up to the top level (first occurrence of a name wins); ``__system`` kept."""
     out = {} if out is None else out
@@ -358,8 +414,9 @@ def _flatten(data: dict[str, Any], out: dict[str, Any] | None = None) -> dict[st
 def _geopoint(flat: dict[str, Any]) -> tuple[float | None, float | None, float | None]:
     for value in flat.values():
         if isinstance(value, dict) and value.get("type") == "Point":
-            coords = value.get("coordinates") or []
-            props = value.get("properties") or {}
+            coords = value.get("coordinates")
+            coords = coords if isinstance(coords, list) else []
+            props = _object(value.get("properties"))
             if len(coords) >= 2:
                 return (
                     float_or_none(coords[0]),
@@ -373,11 +430,11 @@ def record_from_odata(
     row: dict[str, Any], fetch: Callable[[str, str, str | None], Any] | None
 ) -> RawSubmission:
     """One OData Submissions row as a :class:`RawSubmission` (payload: the row, as sent)."""
-    system = row.get("__system") or {}
+    system = _object(row.get("__system"))
     flat = _flatten(row)
     lon, lat, accuracy = _geopoint(flat)
     instance_id = str(row.get("__id"))
-    meta = row.get("meta") or {}
+    meta = _object(row.get("meta"))
     version = meta.get("instanceID") or f"{instance_id}#{system.get('edits', 0)}"
     names = photo_names(pick(flat, "photos"))
     refs = [
@@ -434,6 +491,28 @@ class OdkSource:
     def _fetch(self, instance_id: str, name: str, etag: str | None) -> Any:
         return self.client.get_attachment(self.project, self.form, instance_id, name, etag)
 
+    def _record(self, row: Any) -> RawSubmission:
+        """One OData row as a record; a row that is not an object, or is nested too deeply
+        to read, is a record too (quarantined by the judge)."""
+        if not isinstance(row, dict):
+            text = plain_text(row)
+            return RawSubmission(
+                instance_id="raw-" + content_version(text).removeprefix("sha1:"),
+                payload=text,
+                server_version=content_version(text),
+                parse_error="not a submission object",
+            )
+        try:
+            return record_from_odata(row, self._fetch if self.photos else None)
+        except RecursionError:
+            version = content_version(row)
+            return RawSubmission(
+                instance_id=str(row.get("__id")),
+                payload=row,
+                server_version=version,
+                defects=[Problem(QuarantineReason.NESTED_TOO_DEEP, "")],
+            )
+
     def run_concurrently(self, calls: Sequence[Callable[[], _T]]) -> list[_T]:
         """Intake downloads a page's photos through this: the client's bounded pool."""
         return self.client.run_concurrently(calls)
@@ -455,15 +534,10 @@ class OdkSource:
             high = cursor.get("high")
             records = []
             for row in rows:
-                rec = record_from_odata(row, self._fetch if self.photos else None)
-                system = row.get("__system") or {}
-                stamp = max(
-                    filter(None, [system.get("updatedAt"), system.get("submissionDate")]),
-                    default=None,
-                )
+                records.append(self._record(row))
+                stamp = _stamp(row)
                 if stamp and (high is None or stamp > high):
                     high = stamp
-                records.append(rec)
             url = body.get("@odata.nextLink")
             cursor["high"] = high
             if url:

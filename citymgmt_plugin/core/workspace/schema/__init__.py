@@ -3,10 +3,10 @@
 The workspace has one projected CGCS2000 CRS (default EPSG:4549), so geometry columns are
 built for a given SRID by :func:`build_metadata`. Each domain defines its tables in its own
 module (:mod:`.base`, :mod:`.census`, :mod:`.patrol`, :mod:`.thematic`,
-:mod:`.submissions`). Rules that must always hold (identifier formats, domains, uniqueness,
-references) are constraints in the database itself, written with functions both
-PostgreSQL and SQLite know (length, ltrim, substr), so a row written by any tool, not only
-this plugin, is checked. The tables as each migration made them are frozen in the
+:mod:`.submissions`, :mod:`.cases`). Rules that must always hold (identifier formats,
+domains, uniqueness, references) are constraints in the database itself, written with
+functions both PostgreSQL and SQLite know (length, ltrim, substr), so a row written by any
+tool, not only this plugin, is checked. The tables as each migration made them are frozen in the
 migrations; this is the definition at the newest revision.
 """
 
@@ -17,11 +17,11 @@ from functools import lru_cache
 
 from sqlalchemy import MetaData, Table
 
-from . import base, census, patrol, submissions, thematic
+from . import base, cases, census, patrol, submissions, thematic
 from .columns import convention
 
 DEFAULT_SRID = 4549  # CGCS2000 / 3-degree Gauss-Kruger CM 120E (Suzhou and neighbours)
-DOMAINS = (base, census, thematic, patrol, submissions)  # in foreign-key order
+DOMAINS = (base, census, thematic, patrol, submissions, cases)  # in foreign-key order
 
 
 @dataclass(frozen=True)

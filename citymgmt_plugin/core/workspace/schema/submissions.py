@@ -1,5 +1,6 @@
-"""Field-device submissions: the submissions, their earlier versions, photos, duplicate
-links, decisions, the write-back outbox, and where each source's pull goes on from."""
+"""Field-device submissions: the submissions, their earlier versions, photos (and the photos
+an edit replaced), duplicate links, decisions, the write-back outbox, and where each
+source's pull goes on from."""
 
 from __future__ import annotations
 
@@ -70,6 +71,8 @@ def _received_tables(md: MetaData, srid: int) -> None:
         Column("decided_at", UtcDateTime),
         Column("decided_by", Text),
         geom_column("POINT", srid, nullable=True),
+        # revision 0005: a new server version stored after the decision (decision kept)
+        Column("late_edit_at", UtcDateTime),
         UniqueConstraint("source", "instance_id"),
         CheckConstraint(one_of("state", SUBMISSION_STATES), name="state"),
         CheckConstraint(
@@ -108,6 +111,31 @@ def _received_tables(md: MetaData, srid: int) -> None:
 
 def _review_tables(md: MetaData) -> None:
     """What reviewers decided, the links judged at ingest, and the write-back outbox."""
+    Table(
+        "submission_attachment_versions",  # revision 0005: photos an edit replaced
+        md,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "attachment_id",
+            Integer,
+            # named here: the convention's name would be over PostgreSQL's 63 characters
+            ForeignKey("submission_attachments.id", name="fk_submission_attachment_versions_photo"),
+            nullable=False,
+        ),
+        Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+        Column("name", Text, nullable=False),
+        Column("server_version", Text),  # the submission version the photo belonged to
+        Column("etag", Text),
+        Column("sha256", Text),
+        Column("mime", Text),
+        Column("content", Blob),
+        Column("exif_time", UtcDateTime),
+        Column("exif_lon", Float),
+        Column("exif_lat", Float),
+        Column("problem", Text),
+        Column("replaced_at", UtcDateTime, nullable=False),
+        Index("ix_submission_attachment_versions_submission_id", "submission_id"),
+    )
     Table(
         "review_decisions",
         md,
