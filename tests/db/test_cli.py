@@ -139,7 +139,7 @@ def test_unknown_demo_steps_are_refused_naming_the_known_ones(tmp_path):
     r = cli("demo", "--out", str(tmp_path / "d"), "--steps", "foo,district", check=False)
     assert r.returncode == 2
     assert "unknown steps: foo" in r.stderr
-    assert "district, checks, coverage, deviation, census, intake, thematic" in r.stderr
+    assert "district, checks, coverage, deviation, census, intake, cases, thematic" in r.stderr
     assert not (tmp_path / "d").exists()  # nothing ran
     r = _zh("demo", "--out", str(tmp_path / "d"), "--steps", "foo", check=False)
     assert r.returncode == 2 and "未知的步骤：foo；可用的步骤：district" in r.stderr

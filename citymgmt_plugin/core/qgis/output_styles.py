@@ -230,7 +230,9 @@ STYLE_FIELDS = {
     "census_qa_errors": ("rule",),
     "kpi_grids": ("valid",),
     "report_roads": ("kind",),
+    "tasks": ("state", "due_at", "result_at"),  # the workspace's task style (by lateness)
 }
+WORKSPACE_STYLES = {"tasks"}  # styles of workspace layers: legends translated as there
 
 
 def style_output_layer(layer: QgsVectorLayer, stem: str) -> bool:
@@ -256,7 +258,12 @@ def style_output_layer(layer: QgsVectorLayer, stem: str) -> bool:
         return False
     if stem == "kpi_grids":
         classify_counts(layer, "valid")
-    translate_legend(layer, legend_labels(stem))
+    if stem in WORKSPACE_STYLES:
+        from .layers import translate_legend as translate_workspace_legend
+
+        translate_workspace_legend(layer, stem)
+    else:
+        translate_legend(layer, legend_labels(stem))
     layer.triggerRepaint()
     return True
 
