@@ -17,6 +17,7 @@ FEATURES = [
     "citymgmt_plugin.gui.census_feature:CensusFeature",
     "citymgmt_plugin.gui.thematic_feature:ThematicFeature",
     "citymgmt_plugin.gui.review_feature:ReviewFeature",
+    "citymgmt_plugin.gui.patrol_feature:PatrolFeature",
     "citymgmt_plugin.gui.task_feature:TaskFeature",
     "citymgmt_plugin.gui.figures_feature:FiguresFeature",
     "citymgmt_plugin.gui.snapping_feature:SnappingFeature",

@@ -35,6 +35,7 @@ from .readers import (
     source_layer,
     text_values,
 )
+from .writers import style_on_load
 
 
 class CityMgmtAlgorithm(QgsProcessingAlgorithm):
@@ -50,6 +51,9 @@ class CityMgmtAlgorithm(QgsProcessingAlgorithm):
     ALG_GROUP = "Quality checks"
     ALG_GROUP_ID = "checks"
     ALG_HELP = ""
+    # Output parameter name -> style stem (core.qgis.output_styles): how each output looks
+    # when Processing loads it into the project.
+    OUTPUT_STYLES: dict[str, str] = {}
     # Inputs that default to the connected workspace's layers in QGIS: parameter name ->
     # workspace layer key; and field parameters -> the workspace's column name.
     WORKSPACE_LAYERS: dict[str, str] = {}
@@ -101,6 +105,13 @@ class CityMgmtAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self) -> QgsProcessingAlgorithm:
         return type(self)()
+
+    def postProcessAlgorithm(
+        self, context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        """Styles for the outputs that will be loaded (main thread, after the run)."""
+        style_on_load(context, self.OUTPUT_STYLES)
+        return {}
 
     def addParameter(self, definition: Any, createOutput: bool = True) -> bool:
         """As QGIS's, with the connected workspace's layer (or column) as the default of the

@@ -59,6 +59,7 @@ class CensusQaAlgorithm(CityMgmtAlgorithm):
     # GRIDS, GRID_CODE_FIELD, TOLERANCE, OUTPUT: see CityMgmtAlgorithm
     INPUT = "INPUT"
     SCHEME = "SCHEME"
+    OUTPUT_STYLES = {"OUTPUT": "census_qa_errors"}
     WORKSPACE_LAYERS = {"INPUT": "components_point", "GRIDS": "unit_grids"}
     WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code"}
 

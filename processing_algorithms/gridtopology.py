@@ -86,6 +86,7 @@ class GridTopologyAlgorithm(CityMgmtAlgorithm):
     SLIVER_RATIO = "SLIVER_RATIO"
     AREA_TOLERANCE = "AREA_TOLERANCE"
     LEGACY14 = "LEGACY14"
+    OUTPUT_STYLES = {"OUTPUT": "grid_errors"}
     WORKSPACE_LAYERS = {"GRIDS": "unit_grids", "ADMIN": "admin_community"}
     WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code", "ADMIN_CODE_FIELD": "code"}
     NUMBERING = "NUMBERING"

@@ -79,6 +79,11 @@ class PatrolCoverageAlgorithm(CityMgmtAlgorithm):
     PG_MODE = "PG_MODE"
     GAPS = "GAPS"
     RESP_OUTPUT = "RESP_OUTPUT"
+    OUTPUT_STYLES = {
+        "OUTPUT": "coverage_grids",
+        GAPS: "coverage_gaps",
+        RESP_OUTPUT: "resp_grid_coverage",
+    }
     WORKSPACE_LAYERS = {"GRIDS": "unit_grids", "ROADS": "main_roads", "TRACKS": "track_points"}
     WORKSPACE_FIELDS = {
         "GRID_CODE_FIELD": "code",

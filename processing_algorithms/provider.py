@@ -32,6 +32,9 @@ def algorithm_classes() -> list[type]:
     from .patrolcoverage import PatrolCoverageAlgorithm
 
     classes.append(PatrolCoverageAlgorithm)
+    from .patrolreport import PatrolReportAlgorithm
+
+    classes.append(PatrolReportAlgorithm)
     from .routedeviation import RouteDeviationAlgorithm
 
     classes.append(RouteDeviationAlgorithm)

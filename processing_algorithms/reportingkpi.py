@@ -130,6 +130,12 @@ class ReportingKpiAlgorithm(CityMgmtAlgorithm):
     OUTPUT_GRIDS = "OUTPUT_GRIDS"
     OUTPUT_COLLECTORS = "OUTPUT_COLLECTORS"
     OUTPUT_HOURS = "OUTPUT_HOURS"
+    OUTPUT_STYLES = {
+        OUTPUT_OVERALL: "kpi_overall",
+        OUTPUT_GRIDS: "kpi_grids",
+        OUTPUT_COLLECTORS: "kpi_collectors",
+        OUTPUT_HOURS: "kpi_hours",
+    }
     WORKSPACE_LAYERS = {"SUBMISSIONS": "submissions", "GRIDS": "unit_grids"}
     WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code"}
 

@@ -8,6 +8,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingParameterDateTime,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
@@ -49,6 +50,7 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
     ROUTES = "ROUTES"
     ROUTE_COLLECTOR_FIELD = "ROUTE_COLLECTOR_FIELD"
     OFFROUTE = "OFFROUTE"
+    OUTPUT_STYLES = {"OUTPUT": "route_deviation", OFFROUTE: "offroute_stretches"}
     WORKSPACE_LAYERS = {"TRACKS": "track_points", "ROUTES": "patrol_routes"}
     WORKSPACE_FIELDS = {
         "COLLECTOR_FIELD": "collector_code",
@@ -65,6 +67,8 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
             field(self.ROUTE_COLLECTOR_FIELD, self.tr("Route collector field"), self.ROUTES)
         )
         self.add_track_rule_parameters()
+        for name, label in ((self.START, self.tr("Start time")), (self.END, self.tr("End time"))):
+            self.addParameter(QgsProcessingParameterDateTime(name, label, optional=True))
         self.addParameter(
             sink(self.OUTPUT, self.tr("Deviation per collector and day"), QgsProcessing.TypeVector)
         )
@@ -87,7 +91,7 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
         route_field = self.parameterAsString(parameters, self.ROUTE_COLLECTOR_FIELD, context)
         require_fields(routes_src, [route_field], self.tr("route"))
         tol = self.parameterAsDouble(parameters, self.TOLERANCE, context)
-        rules = self.track_rules(parameters, context)
+        rules = self._rules(parameters, context)
         routes = self._routes(routes_src, route_field, crs, context)
         feedback.setProgress(5)
         segs = self._track_segments(
@@ -110,6 +114,14 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
         results = self._write(parameters, context, result, crs)
         feedback.setProgress(100)
         return results
+
+    def _rules(self, parameters, context):
+        """Track rules, with the optional time window [START, END]."""
+        start = self.epoch(parameters, self.START, context)
+        end = self.epoch(parameters, self.END, context)
+        if start is not None and end is not None and end < start:
+            raise QgsProcessingException(self.tr("The end time is before the start time."))
+        return self.track_rules(parameters, context, start=start, end=end)
 
     def _routes(self, src, field, crs, context) -> dict:
         labels, wkbs = line_geometries(src, field, crs, context)
@@ -155,21 +167,25 @@ class RouteDeviationAlgorithm(CityMgmtAlgorithm):
 
         lfields = make_fields(
             [("collector", QVariant.String), ("day", QVariant.String),
-             ("length_m", QVariant.Double), ("duration_s", QVariant.Double)]
+             ("length_m", QVariant.Double), ("duration_s", QVariant.Double),
+             ("day_off_share", QVariant.Double)]
         )  # fmt: skip
         lsink, off_id = self.sink(
             parameters, self.OFFROUTE, context, lfields, QgsWkbTypes.LineString, crs
         )
+        # each stretch carries its collector-day's share off route (what the style shows)
+        share = {(str(r.collector), r.day): r.off_dist_share for r in result.rows}
         st = result.stretches
         stretches = zip(wkb_2d(st.lines), st.collector, st.day, st.length_m, st.duration_s)
         write_features(
             lsink,
             lfields,
             (
-                ([str(c), str(d), round(float(ln), 3), round(float(dur), 3)], wkb)
+                ([str(c), str(d), round(float(ln), 3), round(float(dur), 3),
+                  share.get((str(c), str(d)))], wkb)
                 for wkb, c, d, ln, dur in stretches
             ),
-        )
+        )  # fmt: skip
         return {self.OUTPUT: out_id, self.OFFROUTE: off_id}
 
 

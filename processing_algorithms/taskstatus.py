@@ -56,6 +56,8 @@ class TaskStatusAlgorithm(CityMgmtAlgorithm):
         "tasks)."
     )
 
+    OUTPUT_STYLES = {"OUTPUT": "tasks", "RATES": "task_rates"}  # rates: a table, no style
+
     WORKSPACE = "WORKSPACE"
     KIND = "KIND"
     RATES = "RATES"

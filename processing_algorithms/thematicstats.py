@@ -40,6 +40,7 @@ class ThematicStatsAlgorithm(CityMgmtAlgorithm):
     # GRIDS, GRID_CODE_FIELD, OUTPUT: see CityMgmtAlgorithm
     THEMATIC = "THEMATIC"
     CATEGORY_FIELD = "CATEGORY_FIELD"
+    OUTPUT_STYLES = {"OUTPUT": "thematic_stats"}
     WORKSPACE_LAYERS = {"GRIDS": "unit_grids"}
     WORKSPACE_FIELDS = {"GRID_CODE_FIELD": "code"}
 

@@ -10,8 +10,18 @@ from typing import Any, Union
 
 import numpy as np
 import shapely
-from qgis.core import QgsFeature, QgsFeatureSink, QgsField, QgsFields, QgsGeometry
+from qgis.core import (
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessingContext,
+    QgsProcessingLayerPostProcessorInterface,
+)
 from qgis.PyQt.QtCore import QVariant
+
+from citymgmt_plugin.core.qgis.output_styles import style_output_layer
 
 # (name, QVariant type) or (name, QVariant type, length)
 FieldSpec = Union[tuple[str, Any], tuple[str, Any, int]]
@@ -104,3 +114,37 @@ def multipolygon_wkb(geoms: Any) -> list:
         for i, w in zip(idx, wkb_2d(g)):
             out[i] = w
     return out
+
+
+# -- styled outputs ----------------------------------------------------------------------
+
+
+class StyledOutput(QgsProcessingLayerPostProcessorInterface):
+    """Styles an output layer once Processing has loaded it into the project (shipped QML,
+    legend and field titles in the user's language: core.qgis.output_styles)."""
+
+    def __init__(self, stem: str) -> None:
+        super().__init__()
+        self.stem = stem
+
+    def postProcessLayer(self, layer: Any, context: Any, feedback: Any) -> None:
+        style_output_layer(layer, self.stem)
+
+
+# Processing keeps only a pointer to a post-processor: the Python objects live here.
+_POST_PROCESSORS: list[StyledOutput] = []
+
+
+def style_on_load(context: QgsProcessingContext, styles: dict[str, str]) -> int:
+    """Give each layer ``context`` will load a post-processor with the style of its output
+    (``styles``: output parameter name -> style stem). Returns how many were set."""
+    n = 0
+    for dest, details in context.layersToLoadOnCompletion().items():
+        stem = styles.get(details.outputName)
+        if not stem:
+            continue
+        post = StyledOutput(stem)
+        _POST_PROCESSORS.append(post)
+        context.layerToLoadOnCompletionDetails(dest).setPostProcessor(post)
+        n += 1
+    return n

@@ -1,6 +1,6 @@
 """Write the QML styles of the workspace layers to resources/styles/ (run after editing).
 
-    PYTHONPATH=. .venv/bin/python scripts/make_styles.py [tasks cases …]
+    PYTHONPATH=. .venv/bin/python scripts/make_styles.py [coverage_grids tasks …]
 
 The QML files are the shipped artefact; this script is their source, so a change of colour or
 symbol is one edit here and a re-run. Category labels of submissions and roads are English
@@ -19,15 +19,19 @@ from qgis.core import (
     QgsApplication,
     QgsCategorizedSymbolRenderer,
     QgsFillSymbol,
+    QgsGeometryGeneratorSymbolLayer,
+    QgsGraduatedSymbolRenderer,
     QgsLineSymbol,
     QgsMapLayer,
     QgsMarkerSymbol,
     QgsPalLayerSettings,
     QgsProperty,
     QgsRendererCategory,
+    QgsRendererRange,
     QgsRuleBasedLabeling,
     QgsRuleBasedRenderer,
     QgsSingleSymbolRenderer,
+    QgsSymbol,
     QgsSymbolLayer,
     QgsTextBufferSettings,
     QgsTextFormat,
@@ -517,10 +521,230 @@ def thematic() -> None:
     _save(point, "thematic_point")
 
 
-ONLY = set(sys.argv[1:])  # style functions to run (default: all)
+# -- Processing outputs (applied when an algorithm's layer lands in the project) -----------
+# Rule and category labels are English here; core.qgis.output_styles translates them when
+# the style is applied, so the legend speaks the user's language.
+
+RED = "#d7191c"
 
 
-def main() -> int:
+def _rules(items: list[tuple[object, str, str]]) -> QgsRuleBasedRenderer:
+    root = QgsRuleBasedRenderer.Rule(None)
+    for symbol, expression, label in items:
+        root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, expression, label))
+    return QgsRuleBasedRenderer(root)
+
+
+def _rule_label(settings: QgsPalLayerSettings, expression: str) -> QgsRuleBasedLabeling:
+    root = QgsRuleBasedLabeling.Rule(None)
+    rule = QgsRuleBasedLabeling.Rule(settings)
+    rule.setFilterExpression(expression)
+    root.appendChild(rule)
+    return QgsRuleBasedLabeling(root)
+
+
+FAILS = '"passed" IS NOT NULL AND NOT "passed"'
+
+
+def coverage_grids() -> None:
+    """citymgmt:patrolcoverage OUTPUT: failing grids red with their codes; the rest light."""
+    layer = _layer(
+        "MultiPolygon",
+        "field=grid_code:string&field=road_m:double&field=coverage:double&field=passed:boolean",
+    )
+    layer.setRenderer(
+        _rules(
+            [
+                (outline("#a50f15", 0.6, fill="215,25,28,70"), FAILS, "Fails the weekly rule"),
+                (
+                    outline("#b8c4cf", 0.12, fill="236,242,247,90"),
+                    '"passed" AND "road_m" > 0',
+                    "Main roads patrolled",
+                ),
+                (outline("#d5dbe1", 0.08), 'coalesce("road_m", 0) = 0', "No main roads"),
+            ]
+        )
+    )
+    label = _label("grid_code", 8, "#7f0000", bold=True)
+    # around the centroid: neighbouring failing grids' codes move apart instead of
+    # printing over each other; still every code, even where there is no room at all
+    label.placement = QgsPalLayerSettings.AroundPoint
+    label.dist = 0.5
+    label.priority = 10  # before street and grid names: these codes are what the map is for
+    label.displayAll = True
+    layer.setLabeling(_rule_label(label, FAILS))
+    layer.setLabelsEnabled(True)
+    _save(layer, "coverage_grids")
+
+
+def coverage_gaps() -> None:
+    """citymgmt:patrolcoverage GAPS: the road stretches nobody patrolled, thick red."""
+    layer = _layer("LineString", "field=grid_code:string&field=length_m:double")
+    symbol = QgsLineSymbol.createSimple(
+        {"line_color": "#ffffff", "line_width": "2.2", "capstyle": "round", "joinstyle": "round"}
+    )
+    inner = QgsLineSymbol.createSimple(
+        {"line_color": RED, "line_width": "1.4", "capstyle": "round", "joinstyle": "round"}
+    )
+    symbol.appendSymbolLayer(inner.symbolLayer(0).clone())  # keep ``inner`` alive meanwhile
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    _save(layer, "coverage_gaps")
+
+
+def _closed_outline(color: str, width: float) -> QgsFillSymbol:
+    """An outline drawn around the grid closed by 1 m: the slivers and pinholes left
+    where unit grids were joined into a responsibility grid do not show as lines."""
+    generator = QgsGeometryGeneratorSymbolLayer.create(
+        {"geometryModifier": "buffer(buffer($geometry, 1), -1)", "SymbolType": "Fill"}
+    )
+    generator.setSymbolType(QgsSymbol.Fill)
+    generator.setSubSymbol(outline(color, width))
+    symbol = QgsFillSymbol()
+    symbol.changeSymbolLayer(0, generator)
+    return symbol
+
+
+def resp_grid_coverage() -> None:
+    """The report's responsibility grids: failing ones red, names labelled; on an atlas
+    page the page's grid outlined."""
+    layer = _layer("MultiPolygon", "field=code:string&field=name:string&field=passed:boolean")
+    fail = outline("#a50f15", 0.8, "dash", fill="215,25,28,25")
+    highlight = _closed_outline("#08306b", 1.1)
+    highlight.symbolLayer(0).setRenderingPass(1)  # over the neighbours' shared edges
+    layer.setRenderer(
+        _rules(
+            [
+                (fail, FAILS, "Responsibility grid fails the weekly rule"),
+                (outline("#e07b39", 0.45, "dash"), "NOT (" + FAILS + ")", "Responsibility grid"),
+                # on an atlas page: the page's own grid (no atlas: never drawn)
+                (highlight, "$id = @atlas_featureid", "This responsibility grid"),
+            ]
+        )
+    )
+    layer.renderer().setUsingSymbolLevels(True)
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(_label("name", 8, "#b35a1f", min_scale=25000)))
+    layer.setLabelsEnabled(True)
+    _save(layer, "resp_grid_coverage")
+
+
+def offroute_stretches() -> None:
+    """citymgmt:routedeviation OFFROUTE: graduated by the collector-day's share off route."""
+    layer = _layer("LineString", "field=collector:string&field=day_off_share:double")
+    ranges = []
+    for lo, hi, color, width, label in (
+        # orange to brown: apart from the red of what failed the coverage rule
+        (0.0, 0.1, "#fed98e", 0.35, "up to 10 %"),
+        (0.1, 0.25, "#fe9929", 0.5, "10 – 25 %"),
+        (0.25, 0.5, "#d95f0e", 0.7, "25 – 50 %"),
+        (0.5, 1.0, "#993404", 1.0, "over 50 %"),
+    ):
+        symbol = QgsLineSymbol.createSimple(
+            {"line_color": color, "line_width": str(width), "capstyle": "round"}
+        )
+        ranges.append(QgsRendererRange(lo, hi, symbol, label))
+    renderer = QgsGraduatedSymbolRenderer("day_off_share", ranges)
+    layer.setRenderer(renderer)
+    _save(layer, "offroute_stretches")
+
+
+TOPOLOGY_COLORS = {
+    "invalid": "#000000",
+    "overlap": "#e31a1c",
+    "gap": "#1f78b4",
+    "outside": "#6a3d9a",
+    "sliver": "#ff7f00",
+    "area": "#b15928",
+    "duplicate_code": "#33a02c",
+    "malformed_code": "#fb9a99",
+    "admin_mismatch": "#cab2d6",
+}
+
+
+def grid_errors() -> None:
+    """citymgmt:gridtopology OUTPUT: one colour per rule (labels translated on apply)."""
+    layer = _layer("MultiPolygon", "field=type:string&field=grid_code:string")
+    items = []
+    for rule, color in TOPOLOGY_COLORS.items():
+        c = QColor(color)
+        symbol = outline(color, 0.8, fill=f"{c.red()},{c.green()},{c.blue()},140")
+        items.append((rule, symbol, rule))
+    layer.setRenderer(_categorised("type", items))
+    label = _label("grid_code", 8, "#202020", bold=True)
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(label))
+    layer.setLabelsEnabled(True)
+    _save(layer, "grid_errors")
+
+
+QA_COLORS = {
+    "identifier_format": ("#e31a1c", "square"),
+    "identifier_unique": ("#fb9a99", "square"),
+    "identifier_county": ("#ff7f00", "square"),
+    "grid_mismatch": ("#1f78b4", "diamond"),
+    "outside_grids": ("#6a3d9a", "diamond"),
+    "duplicate": ("#33a02c", "circle"),
+    "mandatory": ("#b15928", "triangle"),
+    "domain": ("#fdbf6f", "triangle"),
+    "class_unknown": ("#000000", "cross_fill"),
+    "geometry_kind": ("#a6cee3", "pentagon"),
+}
+
+
+def census_qa_errors() -> None:
+    """citymgmt:censusqa OUTPUT: one marker per rule (labels translated on apply)."""
+    layer = _layer("Point", "field=rule:string&field=identifier:string")
+    items = []
+    for rule, (color, shape) in QA_COLORS.items():
+        marker = QgsMarkerSymbol.createSimple(
+            {
+                "name": shape,
+                "color": color,
+                "size": "3.2",
+                "outline_color": "#ffffff",
+                "outline_width": "0.4",
+            }
+        )
+        items.append((rule, marker, rule))
+    layer.setRenderer(_categorised("rule", items))
+    _save(layer, "census_qa_errors")
+
+
+def kpi_grids() -> None:
+    """citymgmt:reportingkpi OUTPUT_GRIDS: graduated by valid reports (classes set on apply
+    from the data; the first class, no valid report, stays transparent)."""
+    layer = _layer("MultiPolygon", "field=grid_code:string&field=valid:integer")
+    ranges = [QgsRendererRange(0, 0, outline("#d5dbe1", 0.08), "No valid report")]
+    for lo, hi, color in ((1, 2, "#fee5d9"), (3, 5, "#fcae91"), (6, 10, "#fb6a4a"),
+                          (11, 1000000, "#cb181d")):  # fmt: skip
+        c = QColor(color)
+        ranges.append(
+            QgsRendererRange(
+                lo, hi, outline("#9aa7b5", 0.1, fill=f"{c.red()},{c.green()},{c.blue()},200"),
+                f"{lo} – {hi}",
+            )
+        )  # fmt: skip
+    layer.setRenderer(QgsGraduatedSymbolRenderer("valid", ranges))
+    _save(layer, "kpi_grids")
+
+
+def report_roads() -> None:
+    """Main roads under a report's district map: thin, so what failed stands out."""
+    layer = _layer("MultiLineString", "field=kind:string")
+    layer.setRenderer(
+        _categorised(
+            "kind",
+            [
+                ("main_road", QgsLineSymbol.createSimple(
+                    {"line_color": "#6b7785", "line_width": "0.5"}), "Main road"),
+                ("window_area", QgsLineSymbol.createSimple(
+                    {"line_color": "#8e44ad", "line_width": "0.6"}), "Window area"),
+            ],
+        )
+    )  # fmt: skip
+    _save(layer, "report_roads")
+
+
+def main(only: list[str]) -> int:
+    """Write every style, or only those whose function names are given."""
     QgsApplication.setPrefixPath("/usr", True)
     app = QgsApplication([], False)
     app.initQgis()
@@ -538,13 +762,20 @@ def main() -> int:
         tasks,
         cases,
         thematic,
+        coverage_grids,
+        coverage_gaps,
+        resp_grid_coverage,
+        offroute_stretches,
+        grid_errors,
+        census_qa_errors,
+        kpi_grids,
+        report_roads,
     ):
-        if ONLY and make.__name__ not in ONLY:
-            continue
-        make()
+        if not only or make.__name__ in only:
+            make()
     app.exitQgis()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

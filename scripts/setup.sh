@@ -4,10 +4,11 @@
 # site packages (QGIS bindings) and the pinned requirements.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# gcc, python3-dev and libgeos-dev: shapely is built against the system GEOS (requirements.txt)
+# gcc, python3-dev and libgeos-dev: shapely is built against the system GEOS (requirements.txt);
+# poppler-utils: the report tests read the PDFs back; python3-matplotlib: report charts
 APT_PACKAGES=(qgis python3-qgis qgis-providers postgresql-15-postgis-3 postgresql-contrib
   libsqlite3-mod-spatialite python3-venv python3-pip qttools5-dev-tools pyqt5-dev-tools
-  xvfb xauth fonts-noto-cjk unzip gcc python3-dev libgeos-dev)
+  xvfb xauth fonts-noto-cjk unzip gcc python3-dev libgeos-dev poppler-utils python3-matplotlib)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

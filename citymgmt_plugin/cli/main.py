@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "citymgmt_plugin.cli.ingest",
     "citymgmt_plugin.cli.census",
     "citymgmt_plugin.cli.classes",
+    "citymgmt_plugin.cli.report",
     "citymgmt_plugin.cli.cases",
     "citymgmt_plugin.cli.tracks",
     "citymgmt_plugin.cli.kpi",

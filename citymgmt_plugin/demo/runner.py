@@ -25,6 +25,8 @@ STEPS: list[tuple[str, str]] = [
     ("overview", "citymgmt_plugin.demo.overview:step_overview"),
     ("kpi", "citymgmt_plugin.demo.checks_demo:step_kpi"),
     ("figures", "citymgmt_plugin.demo.figures_demo:step_figures"),
+    ("report", "citymgmt_plugin.demo.report_demo:step_report"),
+    ("project", "citymgmt_plugin.demo.report_demo:step_project"),
 ]
 
 

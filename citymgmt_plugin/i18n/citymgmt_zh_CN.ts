@@ -1732,6 +1732,76 @@
     </message>
   </context>
   <context>
+    <name>Charts</name>
+    <message>
+      <source>Charts are left out: the Python package matplotlib is not installed (Debian: python3-matplotlib).</source>
+      <translation>未绘制图表：未安装 Python 包 matplotlib（Debian：python3-matplotlib）。</translation>
+    </message>
+    <message>
+      <source>Hour (local time)</source>
+      <translation>时（北京时间）</translation>
+    </message>
+    <message>
+      <source>Not valid</source>
+      <translation>无效</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>Reports per collector</source>
+      <translation>各采集员上报数</translation>
+    </message>
+    <message>
+      <source>Reports per hour of the day</source>
+      <translation>各时段上报数</translation>
+    </message>
+    <message>
+      <source>Reports per week</source>
+      <translation>每周上报数</translation>
+    </message>
+    <message>
+      <source>Target</source>
+      <translation>目标</translation>
+    </message>
+    <message>
+      <source>Valid reports</source>
+      <translation>有效上报</translation>
+    </message>
+  </context>
+  <context>
+    <name>Checks</name>
+    <message>
+      <source>GPS track points</source>
+      <translation>GPS 轨迹点</translation>
+    </message>
+    <message>
+      <source>Weekly checks {0}</source>
+      <translation>每周检查 {0}</translation>
+    </message>
+    <message>
+      <source>main roads</source>
+      <translation>主要道路</translation>
+    </message>
+    <message>
+      <source>patrol routes</source>
+      <translation>巡查路线</translation>
+    </message>
+    <message>
+      <source>responsibility grid table</source>
+      <translation>责任网格对照表</translation>
+    </message>
+    <message>
+      <source>submissions</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+  </context>
+  <context>
     <name>CityMgmtAlgorithm</name>
     <message>
       <source>Accept</source>
@@ -2118,6 +2188,10 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>有漏报的网格</translation>
     </message>
     <message>
+      <source>ISO week, e.g. 2026-W46 (empty: the last full week)</source>
+      <translation>ISO 周，例如 2026-W46（留空：上一个完整周）</translation>
+    </message>
+    <message>
       <source>Identifier scheme when the layer has no 'scheme' field</source>
       <translation>图层没有“scheme”字段时使用的标识码方案</translation>
     </message>
@@ -2210,6 +2284,14 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>月份（年-月，如 2021-03）</translation>
     </message>
     <message>
+      <source>Monthly KPI and assessment report</source>
+      <translation>月度考核指标报告</translation>
+    </message>
+    <message>
+      <source>Monthly KPI report (PDF)</source>
+      <translation>月度考核指标报告（PDF）</translation>
+    </message>
+    <message>
       <source>Monthly assessment (考核) and payment</source>
       <translation>月度考核与支付</translation>
     </message>
@@ -2262,6 +2344,10 @@ A template file, when given, is used instead of the template chosen in the list.
       <translation>按时率</translation>
     </message>
     <message>
+      <source>Output folder</source>
+      <translation>输出文件夹</translation>
+    </message>
+    <message>
       <source>Outside admin units</source>
       <translation>超出行政区划</translation>
     </message>
@@ -2288,6 +2374,10 @@ A template file, when given, is used instead of the template chosen in the list.
     <message>
       <source>Patrol coverage of main roads</source>
       <translation>主要道路巡查覆盖率</translation>
+    </message>
+    <message>
+      <source>Patrol reports (weekly, monthly, atlas)</source>
+      <translation>巡查报告（周报、月报、图册）</translation>
     </message>
     <message>
       <source>Payable</source>
@@ -2370,6 +2460,10 @@ Accept: the kinds of item applied. Apply: write the accepted items into the work
       <translation>报告文件夹</translation>
     </message>
     <message>
+      <source>Report layers (GeoPackage)</source>
+      <translation>报告图层（GeoPackage）</translation>
+    </message>
+    <message>
       <source>Reporting KPIs</source>
       <translation>上报考核指标</translation>
     </message>
@@ -2390,8 +2484,20 @@ Accept: the kinds of item applied. Apply: write the accepted items into the work
       <translation>各小时上报数</translation>
     </message>
     <message>
+      <source>Reports to write</source>
+      <translation>要生成的报告</translation>
+    </message>
+    <message>
       <source>Required coverage share</source>
       <translation>要求覆盖率</translation>
+    </message>
+    <message>
+      <source>Responsibility grid atlas</source>
+      <translation>责任网格图册</translation>
+    </message>
+    <message>
+      <source>Responsibility grid atlas (PDF)</source>
+      <translation>责任网格图册（PDF）</translation>
     </message>
     <message>
       <source>Responsibility grid code field</source>
@@ -2596,6 +2702,14 @@ Outputs: tables of the KPIs, the collectors, the districts, the grids with 漏�
       <translation>工作日的结束必须晚于开始：{0}</translation>
     </message>
     <message>
+      <source>The workspace has no {0}.</source>
+      <translation>工作空间中没有{0}。</translation>
+    </message>
+    <message>
+      <source>The workspace {0} cannot be opened: {1}</source>
+      <translation>无法打开工作空间 {0}：{1}</translation>
+    </message>
+    <message>
       <source>The 核实 (verify) and 核查 (check) tasks of a workspace that are due in a period (from the period start up to, not including, its end; without them: all), one point per task at its case, with its state, whether it was done on time, late, is overdue or not due yet (pending), the hours past its deadline (negative: in time) and the outcome.
 
 The on-time rates (optional) give per collector, responsibility grid and district and kind: on time / (on time + late + overdue); cancelled and pending tasks do not count. The median hours from task to result are given too. The district's on-time rates of verification and of checks are also returned as numbers (empty without tasks).</source>
@@ -2696,6 +2810,18 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>{0} 这一周：定位点 {1} 个，未达标网格 {2} 个。</translation>
     </message>
     <message>
+      <source>Week {0}: {1}</source>
+      <translation>周次 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>Weekly patrol report</source>
+      <translation>巡查周报</translation>
+    </message>
+    <message>
+      <source>Weekly patrol report (PDF)</source>
+      <translation>巡查周报（PDF）</translation>
+    </message>
+    <message>
       <source>Weeks</source>
       <translation>周数</translation>
     </message>
@@ -2722,6 +2848,24 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>Workspace table</source>
       <translation>工作空间表</translation>
+    </message>
+    <message>
+      <source>Writes the reports of one ISO week of a workspace as PDF files, from the shipped print layouts:
+- the weekly patrol report: a map of the unit grids and road stretches that fail the weekly patrol rule, the failing responsibility grids, charts of reports per hour, per collector and per week, and tables of the collectors and of the failing unit grids;
+- the monthly KPI and assessment report of the month the week belongs to (the month of its Thursday): every contract figure with its threshold and verdict, charts and the collectors' figures;
+- an atlas with one page per responsibility grid: its map with the stretches nobody patrolled, scale bar, north arrow, legend, date, its figures and its collectors.
+
+The checks run first, on the workspace's own layers: patrol coverage and route deviation for the week, reporting KPIs for the week and the month. The folder also gets the reports' layers (a GeoPackage), their data (JSON) and the charts (PNG). Leave the week empty for the last full week. The workspace is a GeoPackage path, a postgresql:// URL or service=NAME.</source>
+      <translation>按随插件提供的打印版式，将工作空间某一 ISO 周的报告写成 PDF 文件：
+- 巡查周报：未达每周巡查要求的单元网格和路段地图、未达标的责任网格、各时段/各采集员/各周上报数图表，以及采集员表和未达标单元网格表；
+- 该周所属月份（以周四所在月份为准）的月度考核指标报告：每项合同指标及其要求和结论、图表和采集员指标；
+- 责任网格图册，每个责任网格一页：含无人巡查路段的地图、比例尺、指北针、图例、日期、该网格的指标及其采集员。
+
+先在工作空间自身的图层上运行检查：该周的巡查覆盖和路线偏离，该周及该月的上报考核指标。输出文件夹中还包括报告图层（GeoPackage）、报告数据（JSON）和图表（PNG）。周留空表示上一个完整周。工作空间为 GeoPackage 路径、postgresql:// URL 或 service=NAME。</translation>
+    </message>
+    <message>
+      <source>Written: {0}</source>
+      <translation>已写出：{0}</translation>
     </message>
     <message>
       <source>Year</source>
@@ -2876,6 +3020,14 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>GPS tracks from devices</source>
       <translation>来自终端设备的 GPS 轨迹</translation>
+    </message>
+    <message>
+      <source>GeoPackage path, postgresql:// URL or service=NAME</source>
+      <translation>GeoPackage 路径、postgresql:// URL 或 service=NAME</translation>
+    </message>
+    <message>
+      <source>ISO week YYYY-Www (default: the last full week)</source>
+      <translation>ISO 周，格式 YYYY-Www（默认：上一个完整周）</translation>
     </message>
     <message>
       <source>Missed reports (漏报): {0} problems found by other channels, {1} new candidates, {2} already known.</source>
@@ -3266,6 +3418,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>输出文件夹（默认 ./demo-output）</translation>
     </message>
     <message>
+      <source>output folder (default ./reports)</source>
+      <translation>输出文件夹（默认 ./reports）</translation>
+    </message>
+    <message>
       <source>per coded field: source value -&gt; stored value</source>
       <translation>各编码字段：源数据值 -&gt; 入库值</translation>
     </message>
@@ -3434,6 +3590,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>未知的条目类别：{0}</translation>
     </message>
     <message>
+      <source>unknown report {0}: choose from weekly, monthly, atlas</source>
+      <translation>未知的报告 {0}：请从 weekly、monthly、atlas 中选择</translation>
+    </message>
+    <message>
       <source>unknown steps: {0}; the steps are: {1}</source>
       <translation>未知的步骤：{0}；可用的步骤：{1}</translation>
     </message>
@@ -3458,6 +3618,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>选取哪些案件（默认：该任务类型的规则）</translation>
     </message>
     <message>
+      <source>which reports, comma-separated: weekly, monthly, atlas (default: all)</source>
+      <translation>要生成的报告，逗号分隔：weekly（周报）、monthly（月报）、atlas（图册）（默认：全部）</translation>
+    </message>
+    <message>
       <source>who checked (default: you)</source>
       <translation>检查人（默认：当前用户）</translation>
     </message>
@@ -3480,6 +3644,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>write the report into DIR</source>
       <translation>将报告写入 DIR 目录</translation>
+    </message>
+    <message>
+      <source>write the weekly patrol report, the monthly KPI report and the atlas</source>
+      <translation>生成巡查周报、月度考核指标报告和责任网格图册</translation>
     </message>
     <message>
       <source>{0} cases made of accepted reports</source>
@@ -3580,6 +3748,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
       <translation>   ({0:.1f} 秒)</translation>
     </message>
     <message>
+      <source>   QGIS project with layers, map themes and layouts: {0}</source>
+      <translation>   含图层、地图主题和打印版式的 QGIS 工程：{0}</translation>
+    </message>
+    <message>
       <source>   census QA: {0} errors on {1} point components</source>
       <translation>   普查质检：{1} 个点状部件中发现 {0} 处错误</translation>
     </message>
@@ -3618,6 +3790,10 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>   patrol coverage of {0:,.1f} km of main roads in {1} grids: {2:,.1f} km covered, {3} grids and {4} responsibility grids fail the weekly rule ({5:.1f} s)</source>
       <translation>   巡查覆盖：{1} 个网格内主要道路 {0:,.1f} 公里，已巡查 {2:,.1f} 公里，{3} 个单元网格和 {4} 个责任网格未达到每周巡查要求（{5:.1f} 秒）</translation>
+    </message>
+    <message>
+      <source>   patrol reports of {0} in {1:.1f} s:</source>
+      <translation>   {0} 巡查报告，用时 {1:.1f} 秒：</translation>
     </message>
     <message>
       <source>   reconciliation: {0}</source>
@@ -6085,6 +6261,304 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     </message>
   </context>
   <context>
+    <name>Project</name>
+    <message>
+      <source>Census</source>
+      <translation>普查</translation>
+    </message>
+    <message>
+      <source>City management: {0}</source>
+      <translation>数字城管：{0}</translation>
+    </message>
+    <message>
+      <source>Main roads (report maps)</source>
+      <translation>主要道路（报告地图用）</translation>
+    </message>
+    <message>
+      <source>Patrol</source>
+      <translation>巡查</translation>
+    </message>
+    <message>
+      <source>Quality checks</source>
+      <translation>质量检查</translation>
+    </message>
+    <message>
+      <source>Review</source>
+      <translation>审核</translation>
+    </message>
+    <message>
+      <source>Thematic</source>
+      <translation>专题</translation>
+    </message>
+    <message>
+      <source>Weekly checks {0}</source>
+      <translation>每周检查 {0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Reports</name>
+    <message>
+      <source>Active days</source>
+      <translation>上报天数</translation>
+    </message>
+    <message>
+      <source>Assessment (考核)</source>
+      <translation>考核</translation>
+    </message>
+    <message>
+      <source>Atlas of responsibility grids…</source>
+      <translation>正在生成责任网格图册……</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Collectors</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Collectors: patrol and reports</source>
+      <translation>采集员巡查与上报情况</translation>
+    </message>
+    <message>
+      <source>Contract figures</source>
+      <translation>合同考核指标</translation>
+    </message>
+    <message>
+      <source>Coverage</source>
+      <translation>覆盖率</translation>
+    </message>
+    <message>
+      <source>Failing the weekly rule</source>
+      <translation>未达周巡查要求</translation>
+    </message>
+    <message>
+      <source>Figure</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <source>How it is counted</source>
+      <translation>计算方法</translation>
+    </message>
+    <message>
+      <source>Legend</source>
+      <translation>图例</translation>
+    </message>
+    <message>
+      <source>Main roads (km)</source>
+      <translation>主要道路（公里）</translation>
+    </message>
+    <message>
+      <source>Main roads (m)</source>
+      <translation>主要道路（米）</translation>
+    </message>
+    <message>
+      <source>Main roads nobody patrolled</source>
+      <translation>无人巡查的主要道路</translation>
+    </message>
+    <message>
+      <source>Monthly KPI and assessment report {0}</source>
+      <translation>月度考核指标报告 {0}</translation>
+    </message>
+    <message>
+      <source>Monthly report…</source>
+      <translation>正在生成月报……</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Not met</source>
+      <translation>未达标</translation>
+    </message>
+    <message>
+      <source>Not scored in this report: the assessment scoring (monthly deductions for missed and wrong reports, late tasks, route deviation, absences and shortfalls, the score and the payment it gives) is not part of this version yet. The contract figures above are what the scoring will start from.</source>
+      <translation>本报告暂不计分：考核计分（每月对漏报、错报、任务超时、偏离路线、缺勤和数量不足的扣分，以及由得分确定的付款）尚未纳入当前版本。上表的合同指标将作为计分的依据。</translation>
+    </message>
+    <message>
+      <source>Off route</source>
+      <translation>偏离路线</translation>
+    </message>
+    <message>
+      <source>Off-route stretches</source>
+      <translation>偏离路线路段</translation>
+    </message>
+    <message>
+      <source>Patrol time (h)</source>
+      <translation>巡查时长（小时）</translation>
+    </message>
+    <message>
+      <source>Patrolled</source>
+      <translation>已巡查</translation>
+    </message>
+    <message>
+      <source>Patrolled (km)</source>
+      <translation>巡查里程（公里）</translation>
+    </message>
+    <message>
+      <source>Patrolled (m)</source>
+      <translation>已巡查（米）</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>上报情况</translation>
+    </message>
+    <message>
+      <source>Reports per week of the month</source>
+      <translation>本月各周上报数</translation>
+    </message>
+    <message>
+      <source>Required</source>
+      <translation>要求</translation>
+    </message>
+    <message>
+      <source>Responsibility grid</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Responsibility grid atlas {0}</source>
+      <translation>责任网格图册 {0}</translation>
+    </message>
+    <message>
+      <source>Responsibility grids</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Responsibility grids failing the weekly rule</source>
+      <translation>未达周巡查要求的责任网格</translation>
+    </message>
+    <message>
+      <source>The PDF {0} could not be written.</source>
+      <translation>无法写出 PDF 文件 {0}。</translation>
+    </message>
+    <message>
+      <source>The layout template {0} cannot be read.</source>
+      <translation>无法读取版式模板 {0}。</translation>
+    </message>
+    <message>
+      <source>The layout {0} has no item {1}.</source>
+      <translation>版式 {0} 中没有元素 {1}。</translation>
+    </message>
+    <message>
+      <source>The month is not over yet: figures so far.</source>
+      <translation>本月尚未结束：以上为截至目前的数据。</translation>
+    </message>
+    <message>
+      <source>Unit grid</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Unit grid coverage</source>
+      <translation>单元网格巡查覆盖</translation>
+    </message>
+    <message>
+      <source>Unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Unit grids failing</source>
+      <translation>未达标单元网格</translation>
+    </message>
+    <message>
+      <source>Unit grids failing the weekly rule</source>
+      <translation>未达周巡查要求的单元网格</translation>
+    </message>
+    <message>
+      <source>Valid</source>
+      <translation>有效</translation>
+    </message>
+    <message>
+      <source>Valid per active day</source>
+      <translation>每上报日有效数</translation>
+    </message>
+    <message>
+      <source>Valid rate</source>
+      <translation>有效率</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <source>Verdict</source>
+      <translation>结论</translation>
+    </message>
+    <message>
+      <source>Week {0}</source>
+      <translation>周次 {0}</translation>
+    </message>
+    <message>
+      <source>Weekly patrol report {0}</source>
+      <translation>巡查周报 {0}</translation>
+    </message>
+    <message>
+      <source>Weekly report…</source>
+      <translation>正在生成周报……</translation>
+    </message>
+    <message>
+      <source>generated on {0}</source>
+      <translation>生成于 {0}</translation>
+    </message>
+    <message>
+      <source>km</source>
+      <translation>公里</translation>
+    </message>
+    <message>
+      <source>met</source>
+      <translation>达标</translation>
+    </message>
+    <message>
+      <source>not met</source>
+      <translation>未达标</translation>
+    </message>
+    <message>
+      <source>{0:,.1f} km of main roads and window areas in {1:,} unit grids; {2:,.1f} km patrolled ({3}).</source>
+      <translation>{1:,} 个单元网格内共有主要道路和窗口地区 {0:,.1f} 公里，已巡查 {2:,.1f} 公里（{3}）。</translation>
+    </message>
+    <message>
+      <source>{0:,} reports, {1:,} of them valid.</source>
+      <translation>共上报 {0:,} 条，其中有效 {1:,} 条。</translation>
+    </message>
+    <message>
+      <source>{0} collectors patrolled {1:,.0f} km; {2} of it off their routes.</source>
+      <translation>{0} 名采集员共巡查 {1:,.0f} 公里，其中 {2} 偏离规定路线。</translation>
+    </message>
+    <message>
+      <source>{0} could not be written: {1}</source>
+      <translation>无法写出 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>{0} has no week {1}.</source>
+      <translation>{0} 年没有第 {1} 周。</translation>
+    </message>
+    <message>
+      <source>{0} is not a month: write it as YYYY-MM, e.g. 2026-11.</source>
+      <translation>{0} 不是月份：请写成 YYYY-MM，例如 2026-11。</translation>
+    </message>
+    <message>
+      <source>{0} is not an ISO week: write it as YYYY-Www, e.g. 2026-W46.</source>
+      <translation>{0} 不是 ISO 周：请写成 YYYY-Www，例如 2026-W46。</translation>
+    </message>
+    <message>
+      <source>{0} of {1} contract figures met in {2} ({3} days).</source>
+      <translation>{2}（{3} 天）的 {1} 项合同指标中有 {0} 项达标。</translation>
+    </message>
+    <message>
+      <source>{0} unit grids and {1} responsibility grids fail the weekly patrol rule.</source>
+      <translation>{0} 个单元网格、{1} 个责任网格未达到每周巡查要求。</translation>
+    </message>
+    <message>
+      <source>{0} · page {1} of {2}</source>
+      <translation>{0} · 第 {1} 页，共 {2} 页</translation>
+    </message>
+    <message>
+      <source>… and {0} more: see the atlas.</source>
+      <translation>……另有 {0} 个，详见责任网格图册。</translation>
+    </message>
+  </context>
+  <context>
     <name>Review</name>
     <message>
       <source>A submission without position or category cannot become a component.</source>
@@ -6765,6 +7239,269 @@ The on-time rates (optional) give per collector, responsibility grid and distric
     <message>
       <source>{0} {1} is too long: at most {2} characters.</source>
       <translation>{0} {1} 过长：最多 {2} 个字符。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Styles</name>
+    <message>
+      <source>10 – 25 % of the day off route</source>
+      <translation>当日偏离路线 10%–25%</translation>
+    </message>
+    <message>
+      <source>25 – 50 % of the day off route</source>
+      <translation>当日偏离路线 25%–50%</translation>
+    </message>
+    <message>
+      <source>Active days</source>
+      <translation>上报天数</translation>
+    </message>
+    <message>
+      <source>Area (m²)</source>
+      <translation>面积（平方米）</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>类别</translation>
+    </message>
+    <message>
+      <source>Category name</source>
+      <translation>类别名称</translation>
+    </message>
+    <message>
+      <source>Collector</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Collector code</source>
+      <translation>采集员编号</translation>
+    </message>
+    <message>
+      <source>Collectors</source>
+      <translation>采集员</translation>
+    </message>
+    <message>
+      <source>Comment</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <source>Component feature id</source>
+      <translation>部件要素编号</translation>
+    </message>
+    <message>
+      <source>Component reports</source>
+      <translation>部件上报数</translation>
+    </message>
+    <message>
+      <source>Component share</source>
+      <translation>部件问题占比</translation>
+    </message>
+    <message>
+      <source>Count</source>
+      <translation>数量</translation>
+    </message>
+    <message>
+      <source>Coverage share</source>
+      <translation>覆盖率</translation>
+    </message>
+    <message>
+      <source>Day</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <source>Distance off route (m)</source>
+      <translation>偏离路线里程（米）</translation>
+    </message>
+    <message>
+      <source>Duration (s)</source>
+      <translation>时长（秒）</translation>
+    </message>
+    <message>
+      <source>Error</source>
+      <translation>错误</translation>
+    </message>
+    <message>
+      <source>Event reports</source>
+      <translation>事件上报数</translation>
+    </message>
+    <message>
+      <source>Fails the weekly rule</source>
+      <translation>未达周巡查要求</translation>
+    </message>
+    <message>
+      <source>Grid code</source>
+      <translation>网格编码</translation>
+    </message>
+    <message>
+      <source>Hour</source>
+      <translation>小时</translation>
+    </message>
+    <message>
+      <source>Identifier</source>
+      <translation>标识码</translation>
+    </message>
+    <message>
+      <source>KPI</source>
+      <translation>指标</translation>
+    </message>
+    <message>
+      <source>KPI id</source>
+      <translation>指标编号</translation>
+    </message>
+    <message>
+      <source>Length (m)</source>
+      <translation>长度（米）</translation>
+    </message>
+    <message>
+      <source>Main road</source>
+      <translation>主要道路</translation>
+    </message>
+    <message>
+      <source>Main road length (m)</source>
+      <translation>主要道路长度（米）</translation>
+    </message>
+    <message>
+      <source>Main roads patrolled</source>
+      <translation>主干道已巡查</translation>
+    </message>
+    <message>
+      <source>Message</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>No main roads</source>
+      <translation>无主干道</translation>
+    </message>
+    <message>
+      <source>No valid report</source>
+      <translation>无有效上报</translation>
+    </message>
+    <message>
+      <source>Other grid code</source>
+      <translation>另一网格编码</translation>
+    </message>
+    <message>
+      <source>Passed</source>
+      <translation>是否达标</translation>
+    </message>
+    <message>
+      <source>Patrol distance (m)</source>
+      <translation>巡查里程（米）</translation>
+    </message>
+    <message>
+      <source>Patrol time (h)</source>
+      <translation>巡查时长（小时）</translation>
+    </message>
+    <message>
+      <source>Patrol time (s)</source>
+      <translation>巡查时长（秒）</translation>
+    </message>
+    <message>
+      <source>Patrolled (km)</source>
+      <translation>巡查里程（公里）</translation>
+    </message>
+    <message>
+      <source>Patrolled length (m)</source>
+      <translation>已巡查长度（米）</translation>
+    </message>
+    <message>
+      <source>Reports</source>
+      <translation>上报数</translation>
+    </message>
+    <message>
+      <source>Responsibility grid</source>
+      <translation>责任网格</translation>
+    </message>
+    <message>
+      <source>Responsibility grid fails the weekly rule</source>
+      <translation>责任网格未达周巡查要求</translation>
+    </message>
+    <message>
+      <source>Rule</source>
+      <translation>规则</translation>
+    </message>
+    <message>
+      <source>Share of distance off route</source>
+      <translation>偏离路线里程占比</translation>
+    </message>
+    <message>
+      <source>Share of the day off route</source>
+      <translation>当日偏离路线比例</translation>
+    </message>
+    <message>
+      <source>Share of time off route</source>
+      <translation>偏离路线时长占比</translation>
+    </message>
+    <message>
+      <source>Share off route</source>
+      <translation>偏离路线比例</translation>
+    </message>
+    <message>
+      <source>Style {0} could not be applied: {1}</source>
+      <translation>无法应用样式 {0}：{1}</translation>
+    </message>
+    <message>
+      <source>This responsibility grid</source>
+      <translation>本责任网格</translation>
+    </message>
+    <message>
+      <source>Threshold</source>
+      <translation>要求</translation>
+    </message>
+    <message>
+      <source>Time off route (s)</source>
+      <translation>偏离路线时长（秒）</translation>
+    </message>
+    <message>
+      <source>Unit grids</source>
+      <translation>单元网格数</translation>
+    </message>
+    <message>
+      <source>Unit grids failing</source>
+      <translation>未达标单元网格数</translation>
+    </message>
+    <message>
+      <source>Valid component reports: {0}</source>
+      <translation>有效部件上报：{0}</translation>
+    </message>
+    <message>
+      <source>Valid event reports: {0}</source>
+      <translation>有效事件上报：{0}</translation>
+    </message>
+    <message>
+      <source>Valid reports</source>
+      <translation>有效上报数</translation>
+    </message>
+    <message>
+      <source>Valid reports per active day</source>
+      <translation>每上报日有效上报数</translation>
+    </message>
+    <message>
+      <source>Valid reports per day of the period</source>
+      <translation>统计期日均有效上报数</translation>
+    </message>
+    <message>
+      <source>Valid-report rate</source>
+      <translation>有效上报率</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>数值</translation>
+    </message>
+    <message>
+      <source>Window area</source>
+      <translation>窗口地区</translation>
+    </message>
+    <message>
+      <source>over 50 % of the day off route</source>
+      <translation>当日偏离路线 50% 以上</translation>
+    </message>
+    <message>
+      <source>up to 10 % of the day off route</source>
+      <translation>当日偏离路线 10% 以下</translation>
     </message>
   </context>
   <context>
@@ -7670,6 +8407,141 @@ Rules: {3}.</source>
     <message>
       <source>{0} files: {1} fixes imported, {2} duplicates skipped, {3} bad rows ({4:.1f} s).</source>
       <translation>{0} 个文件：导入定位点 {1} 个，跳过重复 {2} 个，无效行 {3} 行（{4:.1f} 秒）。</translation>
+    </message>
+  </context>
+  <context>
+    <name>WeeklyChecks</name>
+    <message>
+      <source>Algorithm {0} is not available.</source>
+      <translation>算法 {0} 不可用。</translation>
+    </message>
+    <message>
+      <source>Any day of the week to check (ISO weeks: Monday to Sunday)</source>
+      <translation>要检查的周内任意一天（ISO 周：周一至周日）</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Cancelled.</source>
+      <translation>已取消。</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Done: {0} layers in “{1}”.</source>
+      <translation>完成：{0} 个图层已加入“{1}”。</translation>
+    </message>
+    <message>
+      <source>GPS track points</source>
+      <translation>GPS 轨迹点</translation>
+    </message>
+    <message>
+      <source>Main roads</source>
+      <translation>主要道路</translation>
+    </message>
+    <message>
+      <source>Patrol coverage</source>
+      <translation>巡查覆盖</translation>
+    </message>
+    <message>
+      <source>Patrol reports…</source>
+      <translation>巡查报告…</translation>
+    </message>
+    <message>
+      <source>Patrol routes</source>
+      <translation>巡查路线</translation>
+    </message>
+    <message>
+      <source>Reporting KPIs</source>
+      <translation>上报考核指标</translation>
+    </message>
+    <message>
+      <source>Route deviation</source>
+      <translation>路线偏离</translation>
+    </message>
+    <message>
+      <source>Run checks</source>
+      <translation>运行检查</translation>
+    </message>
+    <message>
+      <source>Run patrol coverage, route deviation and KPIs for one week</source>
+      <translation>对一周运行巡查覆盖、路线偏离和考核指标检查</translation>
+    </message>
+    <message>
+      <source>Running: {0}…</source>
+      <translation>正在运行：{0}……</translation>
+    </message>
+    <message>
+      <source>Runs the checks the contract asks for every week: patrol coverage of the main roads, deviation from the prescribed routes and the reporting KPIs. The results are added to the map in a group named after the week.</source>
+      <translation>运行合同要求的每周检查：主要道路巡查覆盖、偏离规定路线和上报考核指标。结果加入地图中以该周命名的图层组。</translation>
+    </message>
+    <message>
+      <source>Submissions</source>
+      <translation>上报</translation>
+    </message>
+    <message>
+      <source>The week after</source>
+      <translation>下一周</translation>
+    </message>
+    <message>
+      <source>The week before</source>
+      <translation>上一周</translation>
+    </message>
+    <message>
+      <source>Tick at least one check.</source>
+      <translation>请至少勾选一项检查。</translation>
+    </message>
+    <message>
+      <source>Unit grids</source>
+      <translation>单元网格</translation>
+    </message>
+    <message>
+      <source>Week:</source>
+      <translation>周次：</translation>
+    </message>
+    <message>
+      <source>Weekly checks</source>
+      <translation>每周检查</translation>
+    </message>
+    <message>
+      <source>Weekly checks…</source>
+      <translation>每周检查…</translation>
+    </message>
+    <message>
+      <source>Weekly patrol report, monthly KPI report and atlas as PDF</source>
+      <translation>生成巡查周报、月度考核指标报告和责任网格图册（PDF）</translation>
+    </message>
+    <message>
+      <source>all passed</source>
+      <translation>全部达标</translation>
+    </message>
+    <message>
+      <source>choose {0}</source>
+      <translation>请选择{0}</translation>
+    </message>
+    <message>
+      <source>not all passed</source>
+      <translation>未全部达标</translation>
+    </message>
+    <message>
+      <source>{0} collector-days, {1} off-route stretches</source>
+      <translation>{0} 个采集员工作日，{1} 段偏离路线</translation>
+    </message>
+    <message>
+      <source>{0} failed: {1}</source>
+      <translation>{0} 运行失败：{1}</translation>
+    </message>
+    <message>
+      <source>{0} of {1} grids fail the weekly rule</source>
+      <translation>{1} 个网格中有 {0} 个未达周巡查要求</translation>
+    </message>
+    <message>
+      <source>{0} reports, KPIs {1}</source>
+      <translation>上报 {0} 条，考核指标{1}</translation>
     </message>
   </context>
   <context>

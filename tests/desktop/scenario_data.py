@@ -3,7 +3,8 @@ batch, and what each scenario step is expected to do (run in the pytest process)
 
 The district: 4 x 4 unit grids of 250 m (姑苏区, EPSG:4549), main roads, two collectors and
 12 components along the inner roads (``tests/fixtures/synthetic_submissions.seed_city``).
-The office pulled its ODK Central form once with the command line (which stores the source
+Routes and one day of GPS for the weekly checks and reports. The office pulled its ODK
+Central form once with the command line (which stores the source
 in the workspace); the reviewer chooses their own account for it in QGIS. Three more
 submissions wait on the server for the review in QGIS: one 1.8 m from a stored component
 (update it), one far from every component (a new one) and one to reject.
@@ -252,6 +253,41 @@ def _login_names(spec: str) -> list[str]:
     return [make_url(spec.split("?")[0]).username or ""]
 
 
+def _patrol_day(ws: Workspace, city: City) -> dict[str, Any]:
+    """Prescribed routes for both collectors and one day of GPS fixes on T0's day (every
+    10 m, 10 s apart): C01 walks half of the middle north-south road, C02 the whole eastern
+    one. The rest of the main roads stays unpatrolled: the weekly checks find it."""
+    from sqlalchemy import insert
+
+    from citymgmt_plugin.core.reporting.weeks import IsoWeek
+
+    srid, x0, y0 = city.srid, city.x0, city.y0
+    size = city.n * city.cell
+    mid, east = x0 + size / 2, x0 + size
+    start = T0.replace(hour=9, minute=0, second=0)
+
+    def line(x: float) -> str:
+        return f"SRID={srid};MULTILINESTRING(({x} {y0},{x} {y0 + size}))"
+
+    def fixes(code: str, x: float, length: float) -> list[dict[str, Any]]:
+        return [
+            {"collector_code": code, "device_id": f"dev-{code[1:]}",
+             "fix_time": start + timedelta(seconds=10 * k), "accuracy_m": 5.0,
+             "geom": f"SRID={srid};POINT({x + 3} {y0 + 10 * k})"}
+            for k in range(int(length // 10) + 1)
+        ]  # fmt: skip
+
+    s = ws.schema
+    with ws.begin() as conn:
+        conn.execute(
+            insert(s.patrol_routes),
+            [{"collector_code": "C01", "resp_grid_code": "R01", "geom": line(mid)},
+             {"collector_code": "C02", "resp_grid_code": "R02", "geom": line(east)}],
+        )  # fmt: skip
+        conn.execute(insert(s.track_points), fixes("C01", mid, size / 2) + fixes("C02", east, size))
+    return {"week": str(IsoWeek.of(T0.date()))}
+
+
 def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
     """Create and fill the workspace ``spec``; returns the scenario configuration's data
     part (what to do where) with the expectations the pytest side checks afterwards."""
@@ -259,6 +295,7 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
     ws = Workspace.open(spec)
     try:
         city = seed_city(ws, n=N, cell=CELL, road_every=2, components=12, seed=7)
+        weekly = _patrol_day(ws, city)
         # table names are data (the user finds them in the database), column titles are not
         tables = [t.split(".")[-1] for t in ws.schema.metadata.tables]
         tables.append(get_template("construction_zones").table)
@@ -332,6 +369,7 @@ def prepare(spec: str, folder: Path, central: Any) -> dict[str, Any]:
                 [ring_x, ring_y + 150],
             ],
         },
+        "weekly": {**weekly, "folder": str(folder / "reports")},
         "data_words": [
             FORM,
             getpass.getuser(),

@@ -273,6 +273,27 @@ def test_thematic_zone_digitised_and_saved(desktop):
     assert zone.area == pytest.approx(150 * 150, rel=0.05)
 
 
+def test_weekly_checks_loaded_styled_results(desktop):
+    checks = desktop.info.get("weekly_checks")
+    assert checks, desktop.run.explain(["weekly_checks"])
+    assert checks["group"] == f"每周检查 {desktop.data['weekly']['week']}"
+    assert {"coverage_grids", "coverage_gaps", "offroute_stretches"} <= set(checks["styles"])
+    assert "未达周巡查要求" in checks["status"]
+
+
+def test_patrol_reports_written_in_chinese(desktop):
+    import subprocess
+
+    week = desktop.data["weekly"]["week"]
+    folder = Path(desktop.data["weekly"]["folder"])
+    assert {f"patrol-report-{week}.pdf", f"grid-atlas-{week}.pdf"} <= set(
+        desktop.info.get("reports", [])
+    ), desktop.run.explain(["patrol_reports"])
+    pdf = folder / f"patrol-report-{week}.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert f"巡查周报 {week}" in text and "图例" in text
+
+
 def test_tasks_made_matched_and_pushed(desktop):
     t = desktop.data["tasks"]
     ws = desktop.workspace()

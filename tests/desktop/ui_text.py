@@ -42,6 +42,9 @@ ALLOWED_WORDS = frozenset(
         "GCJ",  # GCJ-02
         "JPEG",
         "EXIF",
+        "PDF",  # the reports' file format
+        "PNG",  # the report charts' file format
+        "ISO",  # ISO 周: the ISO 8601 week the reports and checks are dated by
         "UTC",
         "SQL",
         "GEOS",  # the geometry library, named as the source of a validity reason

@@ -374,6 +374,20 @@ def _census_check(results, out, ws):
     assert {r["kind"] for r in items} >= {"new", "unchanged"}
 
 
+def _report_check(results, out, ws):
+    import subprocess
+
+    weekly = Path(results["WEEKLY_PDF"])
+    assert weekly == out / "reports" / "patrol-report-2026-W45.pdf" and weekly.is_file()
+    text = subprocess.run(
+        ["pdftotext", str(weekly), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Weekly patrol report 2026-W45" in text and "320508001001" in text
+    assert Path(results["MONTHLY_PDF"]).is_file() and Path(results["ATLAS_PDF"]).is_file()
+    names, grids = _read(f"{results['REPORT_DATA']}|layername=grid_coverage")
+    assert len(grids) == 7 and "passed" in names
+
+
 CASES = {
     "censusimport": Case(
         "citymgmt:censusimport",
@@ -501,6 +515,16 @@ CASES = {
         "citymgmt:createthematiclayer",
         lambda ws, out, pg: {"TEMPLATE": "construction_zones", "WORKSPACE": str(ws)},
         _create_check,
+    ),
+    "patrolreport": Case(
+        "citymgmt:patrolreport",
+        lambda ws, out, pg: {
+            "WORKSPACE": str(ws),
+            "WEEK": "2026-W45",
+            "REPORTS": "0,1,2",
+            "OUTPUT_FOLDER": str(out / "reports"),
+        },
+        _report_check,
     ),
     "taskstatus": Case(
         "citymgmt:taskstatus",

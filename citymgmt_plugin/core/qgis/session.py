@@ -35,7 +35,12 @@ def last_workspace() -> str:
 
 
 def project_workspace(project: QgsProject | None = None) -> str:
-    value, ok = (project or QgsProject.instance()).readEntry(PROJECT_SCOPE, PROJECT_KEY, "")
+    """The workspace saved in the project; a GeoPackage path written relative to the
+    project file (a project made to be moved with its data) is made whole."""
+    project = project or QgsProject.instance()
+    value, ok = project.readEntry(PROJECT_SCOPE, PROJECT_KEY, "")
+    if ok and value.startswith(("./", "../")):
+        return project.readPath(value)
     return value if ok else ""
 
 
