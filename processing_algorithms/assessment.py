@@ -38,6 +38,8 @@ class AssessmentAlgorithm(CityMgmtAlgorithm):
     ALG_NAME = "Monthly assessment (考核) and payment"
     ALG_GROUP = "Quality checks"
     ALG_GROUP_ID = "checks"
+    # tables without geometry: their stems give the columns titles in the reader's language
+    OUTPUT_STYLES = {param: f"assessment_{table}" for table, param in OUTPUTS.items()}
     ALG_HELP = (
         "The month a contract is assessed and paid by (seed 002: 「月度考核与年度履约验收相结合」, "
         "「按照考核结果支付相应支付项目进度款项」), from a workspace and its contract profile "

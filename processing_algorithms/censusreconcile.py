@@ -36,6 +36,8 @@ KIND_COUNTS = ("new", "unchanged", "changed", "moved", "missing", "duplicate")
 
 class CensusReconcileAlgorithm(CityMgmtAlgorithm):
     ALG_ID = "censusreconcile"
+    # the report is a folder of files, not a layer
+    OUTPUT_STYLES = {"ITEMS": "census_items", "REFUSED": "census_refused", "REPORT": ""}
     ALG_NAME = "Census reconciliation (batch layer)"
     ALG_GROUP = "Census"
     ALG_GROUP_ID = "census"

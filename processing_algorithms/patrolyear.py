@@ -49,6 +49,11 @@ TZ = "Asia/Shanghai"  # naive times are China Standard Time, as in readers.LOCAL
 
 class PatrolYearAlgorithm(CityMgmtAlgorithm):
     ALG_ID = "patrolyear"
+    OUTPUT_STYLES = {
+        "OUTPUT": "coverage_weeks_grids",  # a table
+        "OUTPUT_GRIDS": "coverage_year_grids",
+        "OUTPUT_WEEKS": "coverage_weeks",  # a table
+    }
     ALG_NAME = "Patrol coverage of a year, week by week"
     ALG_GROUP = "Patrol"
     ALG_GROUP_ID = "patrol"

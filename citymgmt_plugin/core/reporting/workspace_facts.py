@@ -9,7 +9,8 @@ from sqlalchemy import and_, select
 
 from ..workspace.store import Workspace
 from .patrol_report import ReportFacts, TrendPoint
-from .reports import DEFAULT_INVALID_STATES, DEFAULT_TZ, invalid_state_set
+from .profile import VALID_STATES
+from .reports import DEFAULT_TZ, state_set
 from .weeks import IsoWeek
 
 
@@ -43,10 +44,11 @@ def report_facts(ws: Workspace) -> ReportFacts:
 def weekly_trend(
     ws: Workspace,
     weeks: Sequence[IsoWeek],
-    invalid_states: Sequence[str] = DEFAULT_INVALID_STATES,
+    valid_states: Sequence[str] = VALID_STATES,
     tz: str = DEFAULT_TZ,
 ) -> list[TrendPoint]:
-    """Reports and valid reports (by the time they were observed) in each of ``weeks``."""
+    """Reports and valid (filed or accepted) reports, by the time they were observed, in each
+    of ``weeks``."""
     if not weeks:
         return []
     bounds = [w.bounds(tz) for w in weeks]
@@ -57,7 +59,7 @@ def weekly_trend(
         rows = conn.execute(
             select(t.observed_at, t.state).where(and_(t.observed_at >= lo, t.observed_at < hi))
         ).all()
-    bad = invalid_state_set(invalid_states)
+    good = state_set(valid_states)
     counts = [[0, 0] for _ in weeks]
     for observed, state in rows:
         if observed is None:
@@ -68,6 +70,6 @@ def weekly_trend(
         for k, (start, end) in enumerate(bounds):
             if start <= epoch < end:
                 counts[k][0] += 1
-                counts[k][1] += 0 if str(state or "").strip().lower() in bad else 1
+                counts[k][1] += 1 if str(state or "").strip().lower() in good else 0
                 break
     return [TrendPoint(str(w), n, v) for w, (n, v) in zip(weeks, counts)]
