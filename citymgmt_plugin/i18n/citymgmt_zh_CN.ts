@@ -1957,7 +1957,7 @@ Gaps, overlaps and outside parts smaller than the area tolerance are ignored. Th
 - 面积超出范围（'area'）：网格面积超出最小–最大面积范围。
 - 代码重复（'duplicate_code'）、代码格式错误（'malformed_code'）：代码为 15 位，即区县（6 位）+ 街道（3 位）+ 社区（3 位）+ 序号（3 位）；仅在允许时接受旧版 14 位代码。
 - 代码与所在行政区划不符（'admin_mismatch'）：网格（按其面内点）所在行政区划的代码不是网格代码的开头部分（请使用 12 位代码的社区面，或 9 位代码的街道面）。
-- 编号顺序错误（'numbering'）：同一社区内的网格未按自西向东、自北向南的顺序编号。在要求检查时，或网格所在工作空间的设置要求时检查（命令行 census settings 加 --grid-numbering on）。
+- 编号顺序错误（'numbering'）：同一社区内的网格未按自西向东、自北向南的顺序编号。在要求检查时，或网格所在工作空间的设置要求时检查（用命令行的普查设置命令开启按网格编号检查）。
 
 小于面积容差的缝隙、重叠和超出部分将被忽略。网格须采用以米为单位的投影坐标系。结果中还给出各类错误的数量。</translation>
     </message>
@@ -2201,7 +2201,7 @@ A template file, when given, is used instead of the template chosen in the list.
     </message>
     <message>
       <source>Imports a census batch file as python -m citymgmt_plugin census import does: the file is read as it comes (CSV in UTF-8, UTF-8 with a byte-order mark or GBK/GB18030; Excel; GeoPackage, Shapefile or GeoJSON), with dates as older platforms and spreadsheets print them, positions from x and y or a WKT column (empty markers such as POINT EMPTY, NULL or 0 0 refused as no position), identifiers a spreadsheet turned into numbers refused; then reconciled with the workspace as Census reconciliation (batch layer) does, with the same parameters and outputs.</source>
-      <translation>与 python -m citymgmt_plugin census import 相同地导入一个普查批次文件：按文件原样读取（UTF-8、带字节顺序标记的 UTF-8 或 GBK/GB18030 编码的 CSV；Excel；GeoPackage、Shapefile 或 GeoJSON），识别旧平台和电子表格输出的各种日期格式，位置取自 X、Y 列或 WKT 列（POINT EMPTY、NULL、0 0 等空位置标记按“无位置”拒收），被电子表格转成数字的标识码予以拒收；然后与“普查比对（批次图层）”一样与工作空间比对，参数和输出相同。</translation>
+      <translation>与命令行的普查导入命令相同，导入一个普查批次文件：按文件原样读取（UTF-8、带字节顺序标记的 UTF-8 或 GBK/GB18030 编码的 CSV；Excel；GeoPackage、Shapefile 或 GeoJSON），识别旧平台和电子表格输出的各种日期格式，位置取自 X、Y 列或 WKT 列（空几何、空值、0 0 等空位置标记按“无位置”拒收），被电子表格转成数字的标识码予以拒收；然后与“普查比对（批次图层）”一样与工作空间比对，参数和输出相同。</translation>
     </message>
     <message>
       <source>Invalid geometries</source>
@@ -7252,6 +7252,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>当日偏离路线 25%–50%</translation>
     </message>
     <message>
+      <source>Absent days</source>
+      <translation>缺勤天数</translation>
+    </message>
+    <message>
       <source>Active days</source>
       <translation>上报天数</translation>
     </message>
@@ -7424,6 +7428,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>规则</translation>
     </message>
     <message>
+      <source>Scheduled days</source>
+      <translation>应出勤天数</translation>
+    </message>
+    <message>
       <source>Share of distance off route</source>
       <translation>偏离路线里程占比</translation>
     </message>
@@ -7472,12 +7480,12 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>有效事件上报：{0}</translation>
     </message>
     <message>
-      <source>Valid reports</source>
-      <translation>有效上报数</translation>
+      <source>Valid problems per scheduled day</source>
+      <translation>每应出勤日有效问题数</translation>
     </message>
     <message>
-      <source>Valid reports per active day</source>
-      <translation>每上报日有效上报数</translation>
+      <source>Valid reports</source>
+      <translation>有效上报数</translation>
     </message>
     <message>
       <source>Valid reports per day of the period</source>

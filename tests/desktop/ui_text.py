@@ -30,6 +30,10 @@ ALLOWED_WORDS = frozenset(
         "GeoPackage",
         "GeoJSON",
         "GPX",  # the GPS exchange format tracks come in
+        "HTML",  # a report format, as CSV
+        "UTF",  # UTF-8, an encoding's name
+        "GBK",  # an encoding's name
+        "Shapefile",  # a file format
         "JSON",
         "CSV",
         "Excel",
