@@ -274,7 +274,7 @@ def weekly() -> QgsPrintLayout:
 
 
 def monthly() -> QgsPrintLayout:
-    layout = _layout(3)
+    layout = _layout(4)
     layout.setName("Monthly KPI and assessment report")
     header(layout, "Monthly KPI and assessment report")
     label(layout, "summary", "Summary", (12, 31, 186, 14), size=9.5)
@@ -287,8 +287,12 @@ def monthly() -> QgsPrintLayout:
     picture(layout, "chart_collectors", (12, 19, 186, 92), page=1)
     picture(layout, "chart_hourly", (12, 114, 186, 84), page=1)
     label(layout, "chart_note", "", (12, 200, 186, 8), page=1, size=8, color=MUTED)
-    heading(layout, "heading_collectors", "Collectors", 12, 10, 186, page=2)
-    manual_table(layout, "table_collectors", (12, 19, 186, 266), page=2, repeat=True)
+    heading(layout, "heading_payment", "Assessment: contractors and payment", 12, 10, 186, page=2)
+    manual_table(layout, "table_payment", (12, 19, 186, 30), page=2)
+    heading(layout, "heading_scores", "Assessment: collectors' scores", 12, 53, 186, page=2)
+    manual_table(layout, "table_scores", (12, 62, 186, 223), page=2, repeat=True)
+    heading(layout, "heading_collectors", "Collectors", 12, 10, 186, page=3)
+    manual_table(layout, "table_collectors", (12, 19, 186, 266), page=3, repeat=True)
     return layout
 
 

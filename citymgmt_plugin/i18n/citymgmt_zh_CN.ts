@@ -6306,6 +6306,14 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>考核</translation>
     </message>
     <message>
+      <source>Assessment: collectors' scores</source>
+      <translation>考核：采集员得分</translation>
+    </message>
+    <message>
+      <source>Assessment: contractors and payment</source>
+      <translation>考核：服务单位得分与付款</translation>
+    </message>
+    <message>
       <source>Atlas of responsibility grids…</source>
       <translation>正在生成责任网格图册……</translation>
     </message>
@@ -6374,10 +6382,6 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>未达标</translation>
     </message>
     <message>
-      <source>Not scored in this report: the assessment scoring (monthly deductions for missed and wrong reports, late tasks, route deviation, absences and shortfalls, the score and the payment it gives) is not part of this version yet. The contract figures above are what the scoring will start from.</source>
-      <translation>本报告暂不计分：考核计分（每月对漏报、错报、任务超时、偏离路线、缺勤和数量不足的扣分，以及由得分确定的付款）尚未纳入当前版本。上表的合同指标将作为计分的依据。</translation>
-    </message>
-    <message>
       <source>Off route</source>
       <translation>偏离路线</translation>
     </message>
@@ -6430,8 +6434,16 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>未达周巡查要求的责任网格</translation>
     </message>
     <message>
+      <source>Scored with the contract profile {0}: each collector starts from {1:g} points, less the deductions; a contractor's score is its collectors' mean less its own deductions and decides the share of the monthly fee paid. Every collector's score is on page 3.</source>
+      <translation>按合同配置“{0}”计分：每名采集员以 {1:g} 分为基础扣分；服务单位得分为其采集员平均分再扣除单位扣分，并据此确定月度服务费的支付比例。各采集员得分见第 3 页。</translation>
+    </message>
+    <message>
       <source>The PDF {0} could not be written.</source>
       <translation>无法写出 PDF 文件 {0}。</translation>
+    </message>
+    <message>
+      <source>The assessment of the month could not be computed: {0} The other figures of the report are complete.</source>
+      <translation>当月考核无法计算：{0}报告的其他数据完整。</translation>
     </message>
     <message>
       <source>The layout template {0} cannot be read.</source>
@@ -6444,6 +6456,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>The month is not over yet: figures so far.</source>
       <translation>本月尚未结束：以上为截至目前的数据。</translation>
+    </message>
+    <message>
+      <source>This report was made without the assessment of the month.</source>
+      <translation>本报告生成时未计算当月考核。</translation>
     </message>
     <message>
       <source>Unit grid</source>
@@ -6552,6 +6568,10 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
     <message>
       <source>{0} · page {1} of {2}</source>
       <translation>{0} · 第 {1} 页，共 {2} 页</translation>
+    </message>
+    <message>
+      <source>{0}: score {1:.1f}, {2} of the monthly fee: {3:,.2f} payable, {4:,.2f} withheld.</source>
+      <translation>{0}：得分 {1:.1f}，支付月度服务费的 {2}，应付 {3:,.2f}，扣减 {4:,.2f}。</translation>
     </message>
     <message>
       <source>… and {0} more: see the atlas.</source>

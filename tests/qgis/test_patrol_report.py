@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -136,16 +137,72 @@ def test_weekly_report_pages_and_text(district, reports, artifacts):
     assert len(shots) == n
 
 
-def test_monthly_report_has_the_kpis_and_the_assessment_section(reports, artifacts):
+def test_monthly_report_has_the_kpis_and_the_assessment(district, reports, artifacts):
+    from citymgmt_plugin.core.reporting.monthly import month_figures
+
     pdf = Path(reports["MONTHLY_PDF"])
     assert pdf.name == "kpi-report-2026-11.pdf"
     first = text(pdf, 1)
     assert "Monthly KPI and assessment report 2026-11" in first
     for kpi in ("Valid reports", "Valid-report rate", "Component problem share", "Area balance"):
         assert kpi in first
-    assert "Assessment (考核)" in first and "Not scored in this report" in first
-    assert "Collectors" in text(pdf)
+    assert "Assessment (考核)" in first and "Not scored" not in first
+    assert "Scored with the contract profile" in first
+    ws = Workspace.open(str(district.workspace_path))
+    try:
+        mf = month_figures(ws, date(2026, 11, 1))  # no profile saved: the shipped default
+    finally:
+        ws.close()
+    assert not has_saved_profile(district.workspace_path)
+    for c in mf.contractors:  # the contractor's score and payment, on page 1 and page 3
+        assert f"score {c.score:.1f}" in first and f"{c.payable:,.2f} payable" in first
+    page3 = " ".join(text(pdf, 3).split())
+    assert "Assessment: contractors and payment" in page3
+    for c in mf.contractors:
+        assert c.contractor[:10] in page3  # the name wraps
+        assert f"{c.payable:,.2f}" in page3 and f"{c.fee:,.2f}" in page3
+    assert "Assessment: collectors' scores" in page3
+    assert "(错报)" in page3 and "(漏报)" in page3  # the headings wrap
+    lines = text(pdf, 3).splitlines()
+    assert mf.scores
+    for s in mf.scores:  # one line per collector: code, name, 错报, 漏报 ... score
+        line = next(x for x in lines if x.split()[:1] == [s.collector])
+        cols = line.split()
+        assert len(cols) == 9 and cols[-1] == f"{s.score:.1f}", line
+        wrong = mf.wrong.per_collector.get(s.collector)
+        missed = mf.missed.per_collector.get(s.collector)
+        assert cols[2] == str(wrong.wrong if wrong else 0), line
+        assert cols[3] == str(missed.confirmed if missed else 0), line
+    assert "Collectors" in text(pdf, 4)
     png_pages(pdf, artifacts / "reports")
+
+
+def has_saved_profile(workspace: Path) -> bool:
+    from citymgmt_plugin.core.reporting.profile_store import has_profile
+
+    ws = Workspace.open(str(workspace))
+    try:
+        return has_profile(ws)
+    finally:
+        ws.close()
+
+
+def test_monthly_report_says_why_when_the_month_cannot_be_scored(district, tmp_path, monkeypatch):
+    from citymgmt_plugin.core.reporting import monthly
+    from citymgmt_plugin.core.reporting.profile import ProfileError
+
+    def broken(*_a, **_k):
+        raise ProfileError("The contract profile has no scoring sheet.")
+
+    monkeypatch.setattr(monthly, "month_figures", broken)
+    res = run_report(district.workspace_path, tmp_path / "noscore", reports=(1,))
+    pdf = Path(res["MONTHLY_PDF"])
+    first = " ".join(text(pdf, 1).split())
+    assert "The assessment of the month could not be computed:" in first
+    assert "The contract profile has no scoring sheet." in first
+    assert "Valid-report rate" in first  # the rest of the report is kept
+    assert pages(pdf) == 3 and "Collectors" in text(pdf, 3)
+    assert "Assessment: collectors' scores" not in text(pdf)
 
 
 def test_atlas_one_page_per_responsibility_grid(district, reports, artifacts):
@@ -212,13 +269,18 @@ def test_ready_project_opens_with_layers_themes_and_layouts(district, reports, t
 
 def test_reports_in_chinese(district, tmp_path, artifacts):
     with zh_cn(tmp_path):
-        res = run_report(district.workspace_path, tmp_path / "zh", reports=(0,))
+        res = run_report(district.workspace_path, tmp_path / "zh", reports=(0, 1))
     pdf = Path(res["WEEKLY_PDF"])
     first = text(pdf, 1)
     assert "巡查周报 2026-W46" in first
     assert "图例" in first
     shots = png_pages(pdf, artifacts / "reports" / "zh", 1, 2)
     assert shots
+    monthly = Path(res["MONTHLY_PDF"])
+    first = "".join(text(monthly, 1).split())  # (见 and 页 come out as radicals)
+    assert "各采集员得分" in first and "应付" in first and "扣减" in first
+    assert "考核：采集员得分" in "".join(text(monthly, 3).split())
+    assert png_pages(monthly, artifacts / "reports" / "zh", 1, 3)
 
 
 def test_without_matplotlib_the_report_says_so(district, tmp_path, monkeypatch):

@@ -12,11 +12,16 @@ from citymgmt_plugin.core.reporting.patrol_report import (
     DayDeviation,
     GridFigures,
     KpiLine,
+    MonthAssessment,
+    MonthlyReport,
+    PaymentLine,
     ReportFacts,
+    ScoreLine,
     TrendPoint,
     collector_lines,
     failing_grids,
     kpi_value_text,
+    load_monthly,
     load_weekly,
     resp_lines,
     save_report,
@@ -140,3 +145,16 @@ def test_weekly_report_summary_and_json(tmp_path):
     again = load_weekly(save_report(report, tmp_path / "w.json"))
     assert again == report
     assert kpi_value_text(again.kpis[0]) == "90.0 %"
+
+
+def test_monthly_report_keeps_its_assessment_in_json(tmp_path):
+    scores = [ScoreLine("C01", "张三", wrong=2, missed=1, deductions=3.5, score=96.5)]
+    payments = [PaymentLine("某服务单位", 1, 96.5, 1.0, 95.5, 1.0, 1000.0, 1000.0, 0.0)]
+    report = MonthlyReport("2026-11", "姑苏区", 30, kpis=[KpiLine("valid", "Valid", 3, None, None)])
+    report.assessment = MonthAssessment("合同", 100.0, scores, payments)
+    again = load_monthly(save_report(report, tmp_path / "m.json"))
+    assert again == report
+    failed = MonthlyReport("2026-11", "", 30, assessment=MonthAssessment(error="bad sheet"))
+    assert load_monthly(save_report(failed, tmp_path / "f.json")).assessment.error == "bad sheet"
+    older = MonthlyReport("2026-10", "", 31)  # written before the assessment was in the report
+    assert load_monthly(save_report(older, tmp_path / "o.json")).assessment is None

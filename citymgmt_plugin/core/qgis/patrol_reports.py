@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qgis.core import QgsGeometry, QgsProject, QgsVectorLayer
+from qgis.core import Qgis, QgsGeometry, QgsMessageLog, QgsProject, QgsVectorLayer
 
 from ..i18n import tr
 from ..private_files import private_dir
@@ -23,6 +23,7 @@ from ..reporting import charts as charts_mod
 from ..reporting.patrol_report import (
     DayDeviation,
     GridFigures,
+    MonthAssessment,
     MonthlyReport,
     ReportFacts,
     WeeklyReport,
@@ -156,7 +157,25 @@ def build_monthly(ws: Workspace, month: Month, checks: CheckLayers, facts: Repor
     report.collectors = collector_lines(facts.people, [], layer_rows(checks.month_collectors))
     report.hourly, report.hourly_valid = hourly(checks.month_hours)
     report.trend = weekly_trend(ws, month.weeks())
+    report.assessment = assess_month(ws, month)
     return report
+
+
+def assess_month(ws: Workspace, month: Month) -> MonthAssessment:
+    """The month's 考核 (scores and payment) from the workspace's contract profile (the
+    shipped default without one); when it cannot be computed, why, and the report goes on."""
+    from ..reporting.month_report import month_assessment
+    from ..reporting.monthly import month_figures
+    from ..reporting.profile import ProfileError
+
+    try:
+        return month_assessment(month_figures(ws, month.first))
+    except ProfileError as exc:
+        reason = str(exc)
+    except Exception as exc:  # the rest of the report is still worth having
+        QgsMessageLog.logMessage(f"assessment of {month}: {exc!r}", "citymgmt", Qgis.Warning)
+        reason = str(exc) or type(exc).__name__
+    return MonthAssessment(error=reason)
 
 
 def write_data(ws: Workspace, path: Path, report: WeeklyReport, checks: CheckLayers,

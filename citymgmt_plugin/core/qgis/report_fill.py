@@ -17,6 +17,7 @@ from qgis.core import (
 from ..i18n import tr
 from ..labels import chinese, labelled, parens
 from ..reporting.patrol_report import (
+    MonthAssessment,
     MonthlyReport,
     WeeklyReport,
     kpi_threshold_text,
@@ -54,6 +55,19 @@ def _pct(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value * 100:.1f}" + ("%" if chinese() else " %")
+
+
+def wrap_name(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` columns (a Chinese character takes
+    two): layout tables break lines only at spaces, and contractors' names have none."""
+    lines, line, used = [], "", 0
+    for ch in text:
+        w = 2 if ord(ch) > 0x2E7F else 1
+        if used + w > width and line:
+            lines.append(line)
+            line, used = "", 0
+        line, used = line + ch, used + w
+    return "\n".join([*lines, line])
 
 
 def _subtitle(place: str, today: date | None = None) -> str:
@@ -174,16 +188,82 @@ def _failing_table(layout: QgsPrintLayout, report: WeeklyReport):
 # -- monthly -------------------------------------------------------------------------------
 
 
-def assessment_text() -> str:
-    """The 考核 section until scoring exists (issue #14): what it will hold, and that it is
-    not there yet."""
-    return tr(
-        _CTX,
-        "Not scored in this report: the assessment scoring (monthly deductions for missed and "
-        "wrong reports, late tasks, route deviation, absences and shortfalls, the score and "
-        "the payment it gives) is not part of this version yet. The contract figures above "
-        "are what the scoring will start from.",
-    )
+def assessment_text(a: MonthAssessment | None) -> str:
+    """The 考核 paragraph of the first page: the contractors' scores and payment, or why the
+    month is not scored."""
+    if a is None:
+        return tr(_CTX, "This report was made without the assessment of the month.")
+    if a.error:
+        return tr(
+            _CTX,
+            "The assessment of the month could not be computed: {0} The other figures of the "
+            "report are complete.",
+        ).format(a.error.rstrip(".。") + ("。" if chinese() else "."))
+    lines = [
+        tr(
+            _CTX,
+            "Scored with the contract profile {0}: each collector starts from {1:g} points, "
+            "less the deductions; a contractor's score is its collectors' mean less its own "
+            "deductions and decides the share of the monthly fee paid. Every collector's score "
+            "is on page 3.",
+        ).format(a.profile or "—", a.base_score)
+    ]
+    for p in a.payments:
+        lines.append(
+            tr(
+                _CTX,
+                "{0}: score {1:.1f}, {2} of the monthly fee: {3:,.2f} payable, {4:,.2f} withheld.",
+            ).format(p.contractor, p.score, _pct(p.pay_share), p.payable, p.withheld)
+        )
+    return "\n".join(lines)
+
+
+def _payment_table(layout: QgsPrintLayout, a: MonthAssessment) -> None:
+    rows = [
+        [cell(wrap_name(p.contractor, 26)), cell(p.collectors, align_right=True),
+         cell(f"{p.collector_mean:.1f}", align_right=True),
+         cell(f"{p.deductions:.1f}", align_right=True),
+         cell(f"{p.score:.1f}", align_right=True),
+         cell(_pct(p.pay_share), alert=p.pay_share < 1, align_right=True),
+         cell(f"{p.fee:,.2f}", align_right=True), cell(f"{p.payable:,.2f}", align_right=True),
+         cell(f"{p.withheld:,.2f}", alert=p.withheld > 0, align_right=True)]
+        for p in a.payments
+    ]  # fmt: skip
+    headers = [tr("Kpi", "Contractor"), tr("Kpi", "Collectors"), tr("Kpi", "Mean collector score"),
+               tr("Kpi", "Contractor deductions"), tr("Kpi", "Score"), tr("Kpi", "Share paid"),
+               tr("Kpi", "Monthly fee"), tr("Kpi", "Payable"), tr("Kpi", "Withheld")]  # fmt: skip
+    set_table(layout, "table_payment", headers, rows, (40, 14, 22, 20, 12, 14, 22, 22, 18))
+
+
+def _score_table(layout: QgsPrintLayout, a: MonthAssessment):
+    rows = [
+        [cell(s.collector), cell(s.name), cell(s.wrong, align_right=True),
+         cell(s.missed, align_right=True), cell(s.late_tasks, align_right=True),
+         cell(s.deviation_days, align_right=True), cell(s.absent_days, align_right=True),
+         cell(f"{s.deductions:.1f}", align_right=True),
+         cell(f"{s.score:.1f}", align_right=True)]
+        for s in a.scores
+    ]  # fmt: skip
+    headers = [tr("Kpi", "Collector"), tr("Kpi", "Name"), tr("Kpi", "Wrong reports (错报)"),
+               tr("Kpi", "Confirmed missed (漏报)"), tr("Kpi", "Late tasks"),
+               tr("Kpi", "Days off route"), tr("Kpi", "Absent days"), tr("Kpi", "Deductions"),
+               tr("Kpi", "Score")]  # fmt: skip
+    return set_table(layout, "table_scores", headers, rows, (20, 24, 24, 26, 18, 20, 18, 20, 16))
+
+
+def _assessment_pages(layout: QgsPrintLayout, a: MonthAssessment | None) -> int:
+    """Page 3: the payment and every collector's score; the page the collectors start on."""
+    set_text(layout, "heading_assessment", tr(_CTX, "Assessment (考核)"))
+    set_text(layout, "assessment", assessment_text(a))
+    parts = ("heading_payment", "table_payment", "heading_scores", "table_scores")
+    if a is None or a.error:
+        for part in parts:
+            item(layout, part).setVisibility(False)
+        return 2
+    set_text(layout, "heading_payment", tr(_CTX, "Assessment: contractors and payment"))
+    _payment_table(layout, a)
+    set_text(layout, "heading_scores", tr(_CTX, "Assessment: collectors' scores"))
+    return last_page(_score_table(layout, a)) + 1
 
 
 def monthly_layout(project: QgsProject, report: MonthlyReport,
@@ -203,13 +283,14 @@ def monthly_layout(project: QgsProject, report: MonthlyReport,
     headers = [tr(_CTX, "Figure"), tr(_CTX, "Value"), tr(_CTX, "Required"),
                tr(_CTX, "Verdict"), tr(_CTX, "How it is counted")]  # fmt: skip
     set_table(layout, "table_kpis", headers, rows, (38, 20, 20, 16, 92))
-    set_text(layout, "heading_assessment", tr(_CTX, "Assessment (考核)"))
-    set_text(layout, "assessment", assessment_text())
+    collectors_page = _assessment_pages(layout, report.assessment)
     set_text(layout, "heading_charts", tr(_CTX, "Reports"))
     for key in ("trend", "collectors", "hourly"):
         set_picture(layout, f"chart_{key}", charts.get(key))
     set_text(layout, "chart_note", _charts_note(charts, report.notes))
     set_text(layout, "heading_collectors", tr(_CTX, "Collectors"))
+    start_on_page(layout, "heading_collectors", collectors_page)
+    start_on_page(layout, "table_collectors", collectors_page)
     rows = [
         [cell(c.code), cell(c.name), cell(c.resp_code), cell(c.reports, align_right=True),
          cell(c.valid, align_right=True),

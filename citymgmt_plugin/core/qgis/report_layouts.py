@@ -236,7 +236,8 @@ def drop_empty_pages(layout: QgsPrintLayout) -> None:
     collection = layout.pageCollection()
     while collection.pageCount() > 1:
         index = collection.pageCount() - 1
-        if collection.itemsOnPage(index):
+        placed = [i for i in collection.itemsOnPage(index) if not isinstance(i, QgsLayoutItemPage)]
+        if placed:  # (the page itself is listed as an item on it)
             break
         collection.deletePage(index)
 

@@ -12,6 +12,7 @@ from ..i18n import tr
 from ..labels import join, labelled, parens, reject_reason_label
 from .kpi import kpi_name
 from .monthly import MonthFigures
+from .patrol_report import MonthAssessment, PaymentLine, ScoreLine
 
 _CTX = "Kpi"
 
@@ -285,3 +286,25 @@ def _item(name: str) -> str:
         "absence": tr(_CTX, "absence"),
         "shortfall": tr(_CTX, "shortfall"),
     }.get(name, name)
+
+
+def month_assessment(mf: MonthFigures) -> MonthAssessment:
+    """The scores and payment of the month for the monthly PDF report (from the same tables
+    as the ``kpi`` command's CSV files)."""
+    scores = [dict(zip([c for c, _ in t.columns], row)) for t in [collector_table(mf)]
+              for row in t.rows]  # fmt: skip
+    pay = payment_table(mf)
+    payments = [dict(zip([c for c, _ in pay.columns], row)) for row in pay.rows]
+    return MonthAssessment(
+        mf.profile.name,
+        mf.profile.sheet.base_score,
+        [ScoreLine(str(r["collector"]), str(r["name"] or ""), int(r["wrong"]), int(r["missed"]),
+                   int(r["late_tasks"]), int(r["deviation_days"]), int(r["absent_days"]),
+                   float(r["deductions"] or 0), float(r["score"] or 0))
+         for r in scores],
+        [PaymentLine(str(r["contractor"]), int(r["collectors"]), float(r["collector_mean"] or 0),
+                     float(r["deductions"] or 0), float(r["score"] or 0),
+                     float(r["pay_share"] or 0), float(r["fee"] or 0),
+                     float(r["payable"] or 0), float(r["withheld"] or 0))
+         for r in payments],
+    )  # fmt: skip

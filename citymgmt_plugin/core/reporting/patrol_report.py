@@ -127,6 +127,47 @@ class WeeklyReport:
 
 
 @dataclass
+class ScoreLine:
+    """A collector's 考核 of the month (core.reporting.monthly)."""
+
+    collector: str
+    name: str
+    wrong: int = 0  # 错报
+    missed: int = 0  # confirmed 漏报
+    late_tasks: int = 0
+    deviation_days: int = 0
+    absent_days: int = 0
+    deductions: float = 0.0
+    score: float = 0.0
+
+
+@dataclass
+class PaymentLine:
+    """A contractor's score and the payment it gives."""
+
+    contractor: str
+    collectors: int = 0
+    collector_mean: float = 0.0
+    deductions: float = 0.0
+    score: float = 0.0
+    pay_share: float = 0.0
+    fee: float = 0.0
+    payable: float = 0.0
+    withheld: float = 0.0
+
+
+@dataclass
+class MonthAssessment:
+    """The month's scores and payment, or why there are none (``error``, translated)."""
+
+    profile: str = ""
+    base_score: float = 0.0
+    scores: list[ScoreLine] = field(default_factory=list)
+    payments: list[PaymentLine] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
 class MonthlyReport:
     month: str
     place: str
@@ -137,6 +178,7 @@ class MonthlyReport:
     hourly_valid: list[int] = field(default_factory=lambda: [0] * 24)
     trend: list[TrendPoint] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    assessment: MonthAssessment | None = None  # None: not computed (older reports)
 
 
 # -- building ------------------------------------------------------------------------------
@@ -371,7 +413,13 @@ def load_monthly(path: Path) -> MonthlyReport:
     data = json.loads(path.read_text(encoding="utf-8"))
     for key, cls in (("collectors", CollectorLine), ("kpis", KpiLine), ("trend", TrendPoint)):
         data[key] = _rows(cls, data.get(key, []))
-    return MonthlyReport(**data)
+    assessment = data.pop("assessment", None)
+    report = MonthlyReport(**data)
+    if assessment:
+        scores = _rows(ScoreLine, assessment.pop("scores", []))
+        payments = _rows(PaymentLine, assessment.pop("payments", []))
+        report.assessment = MonthAssessment(**assessment, scores=scores, payments=payments)
+    return report
 
 
 def month_title(month: Month | str) -> str:
