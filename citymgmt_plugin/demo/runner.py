@@ -39,9 +39,15 @@ def step_label(name: str) -> str:
         "deviation": tr("Demo", "Route deviation"),
         "census": tr("Demo", "Census import, reconciliation and QA"),
         "intake": tr("Demo", "Intake of the device export"),
+        "cases": tr("Demo", "Cases, 核实/核查 tasks to the devices and back"),
         "thematic": tr("Demo", "Thematic layers and statistics per grid"),
         "overview": tr("Demo", "Overview map"),
         "kpi": tr("Demo", "Contract KPIs"),
+        "figures": tr(
+            "Demo", "The month as the contract judges it: KPIs, 错报/漏报, scores, payment"
+        ),
+        "report": tr("Demo", "Weekly and monthly reports, the atlas of responsibility grids"),
+        "project": tr("Demo", "A ready QGIS project"),
     }.get(name, name)
 
 
@@ -69,6 +75,14 @@ def output_label(key: str) -> str:
         "kpi_overall": tr("Demo", "KPIs"),
         "kpi_collectors": tr("Demo", "KPIs per collector"),
         "kpi_hours": tr("Demo", "Reports per hour of day"),
+        "case_export": tr("Demo", "Cases as the command centre exports them"),
+        "task map": tr("Demo", "Map of the 核实/核查 tasks"),
+        "kpi_month": tr("Demo", "The month's figures, scores and payment (tables)"),
+        "weekly_report": tr("Demo", "Weekly patrol report (PDF)"),
+        "monthly_report": tr("Demo", "Monthly KPI and assessment report (PDF)"),
+        "grid_atlas": tr("Demo", "Atlas of the responsibility grids (PDF)"),
+        "report_layers": tr("Demo", "The reports' layers"),
+        "project": tr("Demo", "QGIS project"),
     }.get(key, "")
 
 

@@ -3864,6 +3864,22 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>== {0}</translation>
     </message>
     <message>
+      <source>A ready QGIS project</source>
+      <translation>可直接打开的 QGIS 工程</translation>
+    </message>
+    <message>
+      <source>Atlas of the responsibility grids (PDF)</source>
+      <translation>责任网格图集（PDF）</translation>
+    </message>
+    <message>
+      <source>Cases as the command centre exports them</source>
+      <translation>指挥中心平台导出的案件</translation>
+    </message>
+    <message>
+      <source>Cases, 核实/核查 tasks to the devices and back</source>
+      <translation>案件，核实核查任务发往终端并取回结果</translation>
+    </message>
+    <message>
       <source>Census QA errors</source>
       <translation>普查质检错误</translation>
     </message>
@@ -3972,6 +3988,14 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>未达标网格地图</translation>
     </message>
     <message>
+      <source>Map of the 核实/核查 tasks</source>
+      <translation>核实核查任务地图</translation>
+    </message>
+    <message>
+      <source>Monthly KPI and assessment report (PDF)</source>
+      <translation>月度考核指标与考核报告（PDF）</translation>
+    </message>
+    <message>
       <source>Outputs:</source>
       <translation>输出：</translation>
     </message>
@@ -3988,12 +4012,28 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>城区中预设的缺陷（供核对）</translation>
     </message>
     <message>
+      <source>QGIS project</source>
+      <translation>QGIS 工程</translation>
+    </message>
+    <message>
       <source>Reports per hour of day</source>
       <translation>各时段上报数</translation>
     </message>
     <message>
       <source>Route deviation</source>
       <translation>路线偏离</translation>
+    </message>
+    <message>
+      <source>The month as the contract judges it: KPIs, 错报/漏报, scores, payment</source>
+      <translation>按合同考核一个月：考核指标、错报/漏报、得分、支付</translation>
+    </message>
+    <message>
+      <source>The month's figures, scores and payment (tables)</source>
+      <translation>当月考核指标、得分和支付（表格）</translation>
+    </message>
+    <message>
+      <source>The reports' layers</source>
+      <translation>报告所用图层</translation>
     </message>
     <message>
       <source>Thematic layers and statistics per grid</source>
@@ -4032,12 +4072,20 @@ The checks run first, on the workspace's own layers: patrol coverage and route d
       <translation>核实核查任务</translation>
     </message>
     <message>
+      <source>Weekly and monthly reports, the atlas of responsibility grids</source>
+      <translation>周报、月报和责任网格图集</translation>
+    </message>
+    <message>
       <source>Weekly patrol coverage</source>
       <translation>每周巡查覆盖率</translation>
     </message>
     <message>
       <source>Weekly patrol coverage: failed grids and unpatrolled road stretches</source>
       <translation>每周巡查覆盖：未达标网格与未巡查路段</translation>
+    </message>
+    <message>
+      <source>Weekly patrol report (PDF)</source>
+      <translation>巡查周报（PDF）</translation>
     </message>
     <message>
       <source>What the device export hides (for the checks)</source>
